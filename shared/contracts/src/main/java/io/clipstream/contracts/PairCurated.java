@@ -1,0 +1,35 @@
+package io.clipstream.contracts;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A pair that passed curation and whose image and text are in object storage
+ * ({@code pairs.curated}, key = sha256 of the image bytes; compacted, so the topic is the catalogue).
+ *
+ * @param perceptualHash 64-bit perceptual hash of the image as 16 lower-case hex digits
+ * @param quality        named quality scores, e.g. {@code sharpness} (variance of the Laplacian)
+ */
+public record PairCurated(
+        int schemaVersion,
+        String pairId,
+        String source,
+        String domain,
+        String sha256,
+        String imageKey,
+        String textKey,
+        String imageFormat,
+        String perceptualHash,
+        int width,
+        int height,
+        String text,
+        Map<String, Double> quality,
+        Instant submittedAt,
+        Instant curatedAt) {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public PairCurated {
+        quality = quality == null ? Map.of() : Map.copyOf(quality);
+    }
+}

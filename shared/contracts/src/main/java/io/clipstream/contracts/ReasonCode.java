@@ -1,0 +1,77 @@
+package io.clipstream.contracts;
+
+/**
+ * Why a pair or a request was refused. Gateway codes come back to the producer in an HTTP problem
+ * body (the pair never enters Kafka); curator codes land on {@code pairs.rejected}. A rejected pair
+ * may carry several codes.
+ */
+public enum ReasonCode {
+    // --- ingest gateway (HTTP 4xx) ---
+    /** Request body is not valid JSON or does not have the PairSubmission shape. */
+    INVALID_JSON(Stage.GATEWAY, "request body is not valid JSON of the expected shape"),
+    /** Missing or unknown API key. */
+    UNAUTHORIZED(Stage.GATEWAY, "missing or unknown API key"),
+    /** Request body larger than the configured limit. */
+    PAYLOAD_TOO_LARGE(Stage.GATEWAY, "request body exceeds the size limit"),
+    /** A required field is missing or has the wrong type (e.g. neither image nor imageUri). */
+    INVALID_FIELD(Stage.GATEWAY, "a field is missing or invalid"),
+    /** The base64 image field does not decode. */
+    INVALID_IMAGE_ENCODING(Stage.GATEWAY, "image is not valid base64"),
+    /** Unsupported media type for the request. */
+    UNSUPPORTED_MEDIA_TYPE(Stage.GATEWAY, "unsupported request content type"),
+    /** A batch holds more pairs than allowed. */
+    BATCH_TOO_LARGE(Stage.GATEWAY, "batch holds too many pairs"),
+
+    // --- curator (pairs.rejected) ---
+    /** The record on pairs.raw is not a readable PairSubmitted event. */
+    MALFORMED_EVENT(Stage.CURATOR, "record is not a valid PairSubmitted event"),
+    /** The event holds neither inline image bytes nor a readable image URI. */
+    IMAGE_MISSING(Stage.CURATOR, "no image bytes"),
+    /** Encoded image is larger than the byte limit. */
+    IMAGE_TOO_MANY_BYTES(Stage.CURATOR, "encoded image exceeds the byte limit"),
+    /** The image cannot be decoded (truncated, corrupt). */
+    IMAGE_CORRUPT(Stage.CURATOR, "image cannot be decoded"),
+    /** The bytes are not an image format the curator accepts. */
+    IMAGE_UNSUPPORTED_FORMAT(Stage.CURATOR, "image format not supported"),
+    /** Header dimensions exceed the pixel budget: refused before decoding. */
+    IMAGE_DECOMPRESSION_BOMB(Stage.CURATOR, "image dimensions exceed the pixel limit"),
+    /** Shorter side below the minimum of the source/domain profile. */
+    IMAGE_TOO_SMALL(Stage.CURATOR, "image smaller than the minimum side"),
+    /** Aspect ratio beyond the maximum of the profile. */
+    IMAGE_EXTREME_ASPECT_RATIO(Stage.CURATOR, "aspect ratio beyond the maximum"),
+    /** Variance of the Laplacian below the threshold: blank or blurred. */
+    IMAGE_BLURRY(Stage.CURATOR, "image is blank or blurred (low variance of the Laplacian)"),
+    /** Caption empty after cleaning. */
+    TEXT_EMPTY(Stage.CURATOR, "caption is empty after cleaning"),
+    /** Caption shorter than the minimum length after cleaning. */
+    TEXT_TOO_SHORT(Stage.CURATOR, "caption shorter than the minimum"),
+    /** Caption longer than the maximum length. */
+    TEXT_TOO_LONG(Stage.CURATOR, "caption longer than the maximum"),
+    /** Caption holds no letters (only digits, symbols, binary junk). */
+    TEXT_NOT_TEXT(Stage.CURATOR, "caption holds no natural-language text"),
+    /** The same image bytes (sha256) were curated before. */
+    DUPLICATE_EXACT(Stage.CURATOR, "identical image already curated"),
+    /** A perceptually near-identical image with the same caption was curated before. */
+    DUPLICATE_NEAR(Stage.CURATOR, "near-identical image with the same caption already curated"),
+    /** Image-text cosine below the alignment threshold of the current model. */
+    LOW_ALIGNMENT(Stage.CURATOR, "image and caption do not match under the current model");
+
+    /** Where a code is produced. */
+    public enum Stage { GATEWAY, CURATOR }
+
+    private final Stage stage;
+    private final String description;
+
+    ReasonCode(Stage stage, String description) {
+        this.stage = stage;
+        this.description = description;
+    }
+
+    public Stage stage() {
+        return stage;
+    }
+
+    public String description() {
+        return description;
+    }
+}

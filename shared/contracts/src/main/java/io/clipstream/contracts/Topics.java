@@ -1,0 +1,23 @@
+package io.clipstream.contracts;
+
+/**
+ * Default topic names. Every service reads its actual names from configuration
+ * ({@code clipstream.topics.*}); these are the defaults documented in DESIGN.md.
+ */
+public final class Topics {
+    /** Key pairId, value {@link PairSubmitted}; time-based retention. */
+    public static final String PAIRS_RAW = "pairs.raw";
+    /** Key sha256 of the image bytes, value {@link PairCurated}; compacted: the corpus catalogue. */
+    public static final String PAIRS_CURATED = "pairs.curated";
+    /** Key pairId, value {@link PairRejected}; time-based retention (dead letters). */
+    public static final String PAIRS_REJECTED = "pairs.rejected";
+    /** Key runId; training run lifecycle events. */
+    public static final String TRAINING_RUNS = "training.runs";
+    /** Key model name; compacted, the promoted model versions. */
+    public static final String MODEL_VERSIONS = "model.versions";
+    /** Key model name; re-index lifecycle events. */
+    public static final String INDEX_EVENTS = "index.events";
+
+    private Topics() {
+    }
+}

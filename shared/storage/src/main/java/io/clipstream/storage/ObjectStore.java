@@ -1,0 +1,193 @@
+package io.clipstream.storage;
+
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.Result;
+import io.minio.StatObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import io.minio.messages.Item;
+import okhttp3.OkHttpClient;
+import org.jboss.logging.Logger;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The one bucket of ClipStream, through the MinIO Java SDK. Every operation is retried with
+ * exponential back-off up to {@link StorageConfig#maxAttempts()}; "not found" is an answer, not an
+ * error, and is never retried.
+ */
+public final class ObjectStore implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ObjectStore.class);
+    private static final Set<String> NOT_FOUND = Set.of("NoSuchKey", "NoSuchObject", "NoSuchBucket");
+
+    private final MinioClient client;
+    private final OkHttpClient http;
+    private final StorageConfig config;
+
+    private ObjectStore(StorageConfig config) {
+        this.config = config;
+        this.http = new OkHttpClient.Builder()
+                .connectTimeout(config.timeout())
+                .readTimeout(config.timeout())
+                .writeTimeout(config.timeout())
+                .retryOnConnectionFailure(false)
+                .build();
+        this.client = MinioClient.builder()
+                .endpoint(config.endpoint())
+                .credentials(config.accessKey(), config.secretKey())
+                .region(config.region())
+                .httpClient(http)
+                .build();
+    }
+
+    public static ObjectStore connect(StorageConfig config) {
+        return new ObjectStore(config);
+    }
+
+    public String bucket() {
+        return config.bucket();
+    }
+
+    /** Creates the bucket unless it exists; safe to call from several services at once. */
+    public void ensureBucket() {
+        withRetries("ensureBucket " + config.bucket(), () -> {
+            if (!client.bucketExists(BucketExistsArgs.builder().bucket(config.bucket()).build())) {
+                try {
+                    client.makeBucket(MakeBucketArgs.builder().bucket(config.bucket()).region(config.region()).build());
+                } catch (ErrorResponseException e) {
+                    String code = e.errorResponse().code();
+                    if (!"BucketAlreadyOwnedByYou".equals(code) && !"BucketAlreadyExists".equals(code)) {
+                        throw e;
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Writes the object unless one exists at the key. For content-addressed keys the existing
+     * object holds the same bytes, so skipping it is correct and saves the upload.
+     *
+     * @return true if this call wrote the object
+     */
+    public boolean putIfAbsent(String key, byte[] bytes, String contentType) {
+        if (exists(key)) {
+            return false;
+        }
+        put(key, bytes, contentType);
+        return true;
+    }
+
+    /** Writes (or overwrites) the object; S3 PUT is atomic per key, so a retry is harmless. */
+    public void put(String key, byte[] bytes, String contentType) {
+        withRetries("put " + key, () -> {
+            try (InputStream in = new ByteArrayInputStream(bytes)) {
+                client.putObject(PutObjectArgs.builder()
+                        .bucket(config.bucket())
+                        .object(key)
+                        .stream(in, bytes.length, -1)
+                        .contentType(contentType)
+                        .build());
+            }
+            return null;
+        });
+    }
+
+    public Optional<byte[]> get(String key) {
+        return withRetries("get " + key, () -> {
+            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(config.bucket()).object(key).build())) {
+                return Optional.of(in.readAllBytes());
+            } catch (ErrorResponseException e) {
+                if (NOT_FOUND.contains(e.errorResponse().code())) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    public boolean exists(String key) {
+        return withRetries("stat " + key, () -> {
+            try {
+                client.statObject(StatObjectArgs.builder().bucket(config.bucket()).object(key).build());
+                return true;
+            } catch (ErrorResponseException e) {
+                if (NOT_FOUND.contains(e.errorResponse().code()) || e.response() != null && e.response().code() == 404) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** Keys under the prefix, recursively, in lexicographic order. */
+    public List<String> list(String prefix) {
+        return withRetries("list " + prefix, () -> {
+            List<String> keys = new ArrayList<>();
+            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder()
+                    .bucket(config.bucket()).prefix(prefix).recursive(true).build())) {
+                keys.add(r.get().objectName());
+            }
+            return keys;
+        });
+    }
+
+    @Override
+    public void close() {
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+        try {
+            client.close();
+        } catch (Exception e) {
+            LOG.debugf(e, "closing the MinIO client");
+        }
+    }
+
+    @FunctionalInterface
+    private interface Call<T> {
+        T run() throws Exception;
+    }
+
+    private <T> T withRetries(String what, Call<T> call) {
+        long backoffMs = 100;
+        Exception last = null;
+        for (int attempt = 1; attempt <= config.maxAttempts(); attempt++) {
+            try {
+                return call.run();
+            } catch (ErrorResponseException e) {
+                int status = e.response() == null ? 0 : e.response().code();
+                if (status >= 400 && status < 500 && status != 408 && status != 429) {
+                    throw new StorageException(what + " refused: " + e.errorResponse().code() + " " + e.getMessage(), e);
+                }
+                last = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StorageException(what + " interrupted", e);
+            } catch (Exception e) {
+                last = e;
+            }
+            if (attempt < config.maxAttempts()) {
+                LOG.debugf("%s failed (attempt %d of %d): %s; retrying in %d ms",
+                        what, attempt, config.maxAttempts(), last, backoffMs);
+                try {
+                    Thread.sleep(backoffMs);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new StorageException(what + " interrupted", ie);
+                }
+                backoffMs = Math.min(backoffMs * 2, 2_000);
+            }
+        }
+        throw new StorageException(what + " failed after " + config.maxAttempts() + " attempts: " + last, last);
+    }
+}
