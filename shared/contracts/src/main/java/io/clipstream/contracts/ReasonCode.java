@@ -21,6 +21,10 @@ public enum ReasonCode {
     UNSUPPORTED_MEDIA_TYPE(Stage.GATEWAY, "unsupported request content type"),
     /** A batch holds more pairs than allowed. */
     BATCH_TOO_LARGE(Stage.GATEWAY, "batch holds too many pairs"),
+    /** Kafka did not acknowledge in time; nothing or part of a batch may be on the topic: retry with the same pair ids. */
+    UNAVAILABLE(Stage.GATEWAY, "the broker did not acknowledge in time; retry"),
+    /** An unexpected server error. */
+    INTERNAL_ERROR(Stage.GATEWAY, "unexpected server error"),
 
     // --- curator (pairs.rejected) ---
     /** The record on pairs.raw is not a readable PairSubmitted event. */

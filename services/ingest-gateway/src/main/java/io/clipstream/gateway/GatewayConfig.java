@@ -1,0 +1,83 @@
+package io.clipstream.gateway;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Tunables of the gateway ({@code clipstream.gateway.*}). Defaults are repeated and explained in
+ * {@code application.properties}; the topic name is {@code clipstream.topics.pairs-raw}.
+ */
+@ConfigMapping(prefix = "clipstream.gateway")
+public interface GatewayConfig {
+
+    /** Producer name -> API key. The producer name becomes {@code PairSubmitted.source}. */
+    Map<String, String> apiKeys();
+
+    /** How long a request waits for the broker's acknowledgement before answering 503. */
+    @WithDefault("10s")
+    Duration publishTimeout();
+
+    Batch batch();
+
+    Limits limits();
+
+    Producer producer();
+
+    Health health();
+
+    interface Health {
+        /** Timeout of the Kafka readiness check. */
+        @WithDefault("3s")
+        Duration kafkaTimeout();
+    }
+
+    interface Batch {
+        /** Most pairs one {@code POST /v1/pairs/batch} may hold. */
+        @WithDefault("500")
+        int maxPairs();
+    }
+
+    /** Generous shape bounds; the curator applies the real content rules. */
+    interface Limits {
+        @WithDefault("128")
+        int pairIdLength();
+
+        @WithDefault("128")
+        int domainLength();
+
+        @WithDefault("16384")
+        int textLength();
+
+        @WithDefault("4096")
+        int imageUriLength();
+
+        @WithDefault("s3,http,https")
+        List<String> imageUriSchemes();
+
+        @WithDefault("64")
+        int attributes();
+
+        @WithDefault("128")
+        int attributeKeyLength();
+
+        @WithDefault("2048")
+        int attributeValueLength();
+    }
+
+    /** Producer settings the gateway chooses; {@code kafka.*} supplies the connection (bootstrap servers, security). */
+    interface Producer {
+        @WithDefault("5")
+        int lingerMs();
+
+        @WithDefault("lz4")
+        String compressionType();
+
+        /** Must exceed the largest record (~ max-body-size); the topic's max.message.bytes must allow it too. */
+        @WithDefault("8388608")
+        int maxRequestSize();
+    }
+}

@@ -1,0 +1,51 @@
+package io.clipstream.gateway.auth;
+
+import io.clipstream.contracts.ReasonCode;
+import io.clipstream.gateway.GatewayConfig;
+import io.clipstream.gateway.problem.GatewayException;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * Authenticates every REST call (all of them live under /v1; /q/* are not JAX-RS resources) before
+ * the body is read, and records the producer name for the resource.
+ */
+@ApplicationScoped
+public class ApiKeyFilter {
+    /** Request property holding the authenticated producer name. */
+    public static final String PRODUCER = "clipstream.producer";
+    public static final String API_KEY_HEADER = "X-Api-Key";
+    private static final Logger LOG = Logger.getLogger(ApiKeyFilter.class);
+
+    private final ApiKeys keys;
+
+    @Inject
+    public ApiKeyFilter(GatewayConfig config) {
+        this.keys = new ApiKeys(config.apiKeys());
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (keys.isEmpty()) {
+            LOG.warn("no API keys configured (clipstream.gateway.api-keys.<producer>=<key>): every request will get 401");
+        } else {
+            LOG.infof("%d producer API key(s) configured", keys.size());
+        }
+    }
+
+    @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
+    public void authenticate(ContainerRequestContext request) {
+        String producer = ApiKeys.presentedKey(request.getHeaderString(API_KEY_HEADER),
+                        request.getHeaderString(HttpHeaders.AUTHORIZATION))
+                .flatMap(keys::producerFor)
+                .orElseThrow(() -> new GatewayException(ReasonCode.UNAUTHORIZED,
+                        "send a valid producer key in the " + API_KEY_HEADER + " header or as Authorization: Bearer <key>"));
+        request.setProperty(PRODUCER, producer);
+    }
+}

@@ -1,0 +1,115 @@
+package io.clipstream.local;
+
+import io.clipstream.contracts.Topics;
+import io.clipstream.datasets.FashionMnist;
+import io.clipstream.local.producer.DemoPair;
+import io.clipstream.local.producer.GatewayClient;
+import io.clipstream.local.producer.PairSources;
+import io.clipstream.local.producer.PushPairs;
+import io.clipstream.testkit.Infra;
+import io.clipstream.testkit.InfraOptions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one-command local run: starts the embedded broker and object store (or uses containers /
+ * external endpoints, see {@link InfraOptions}), the curator and the ingest gateway, streams a
+ * Fashion-MNIST demo set through the gateway and reports what became of every pair.
+ *
+ * <pre>LocalStack [--pairs 5000] [--keep-running] [--timeout-seconds 600]</pre>
+ */
+public final class LocalStack {
+    static final String DEMO_SOURCE = "fashion-mnist";
+
+    public static void main(String[] args) throws Exception {
+        int pairs = 5000;
+        boolean keepRunning = false;
+        Duration timeout = Duration.ofMinutes(10);
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--pairs" -> pairs = Integer.parseInt(args[++i]);
+                case "--keep-running" -> keepRunning = true;
+                case "--timeout-seconds" -> timeout = Duration.ofSeconds(Long.parseLong(args[++i]));
+                default -> {
+                    System.err.println("usage: LocalStack [--pairs N] [--keep-running] [--timeout-seconds S]");
+                    System.exit(2);
+                }
+            }
+        }
+        System.exit(run(pairs, keepRunning, timeout) ? 0 : 1);
+    }
+
+    static boolean run(int pairCount, boolean keepRunning, Duration timeout) throws Exception {
+        Path root = Path.of("").toAbsolutePath();
+        Path logDir = Files.createDirectories(root.resolve(".clipstream/logs"));
+        List<DemoPair> pairs = PairSources.fashionMnist(FashionMnist.defaultDir(), pairCount, "fashion");
+        String apiKey = HexFormat.of().formatHex(SecureRandom.getInstanceStrong().generateSeed(16));
+
+        long t0 = System.nanoTime();
+        try (Infra infra = Infra.start(InfraOptions.fromEnvironment())) {
+            System.out.println("infrastructure up: " + infra + " (" + secondsSince(t0) + " s)");
+            StackTopics.create(infra);
+            ServiceLauncher launcher = new ServiceLauncher(root, logDir);
+            try (var curator = launcher.start("curator", infra, Map.of(), Duration.ofMinutes(2));
+                 var gateway = launcher.start("ingest-gateway", infra,
+                         Map.of("clipstream.gateway.api-keys." + DEMO_SOURCE, apiKey), Duration.ofMinutes(2));
+                 var outcomes = new OutcomeCounter(infra.kafkaBootstrapServers(), Topics.PAIRS_CURATED, Topics.PAIRS_REJECTED)) {
+                System.out.println("curator up (" + curator.uri() + "), gateway up (" + gateway.uri() + "), logs in "
+                        + logDir + " (" + secondsSince(t0) + " s)");
+
+                long pushStart = System.nanoTime();
+                int pushed = PushPairs.push(new GatewayClient(gateway.uri(), apiKey), pairs, PushPairs.DEFAULT_BATCH);
+                boolean complete = outcomes.awaitUntil(o -> o.outcomes() >= pushed, timeout, new ProgressPrinter(outcomes, pushed));
+                double seconds = (System.nanoTime() - pushStart) / 1e9;
+                Report.print(pushed, outcomes, seconds);
+                if (!complete) {
+                    System.out.println("TIMEOUT: only " + outcomes.outcomes() + " of " + pushed
+                            + " pairs reached an outcome within " + timeout.toSeconds() + " s");
+                }
+                boolean ok = complete && outcomes.outcomes() == pushed;
+                if (keepRunning) {
+                    System.out.println("stack is running: gateway " + gateway.uri() + "/q/swagger-ui, API key "
+                            + apiKey + ", Kafka " + infra.kafkaBootstrapServers() + ", S3 " + infra.s3Endpoint()
+                            + ". Ctrl-C to stop.");
+                    Thread.currentThread().join();
+                }
+                return ok;
+            }
+        }
+    }
+
+    private static String secondsSince(long t0) {
+        return String.format("%.1f", (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Prints the outcome counts at most every two seconds. */
+    private static final class ProgressPrinter implements Runnable {
+        private final OutcomeCounter outcomes;
+        private final int pushed;
+        private long last;
+
+        ProgressPrinter(OutcomeCounter outcomes, int pushed) {
+            this.outcomes = outcomes;
+            this.pushed = pushed;
+        }
+
+        @Override
+        public void run() {
+            long now = System.nanoTime();
+            if (now - last > 2_000_000_000L) {
+                last = now;
+                System.out.printf("  outcomes %,d / %,d (curated %,d, rejected %,d)%n",
+                        outcomes.outcomes(), pushed, outcomes.curated(), outcomes.rejected());
+            }
+        }
+    }
+
+    private LocalStack() {
+    }
+}

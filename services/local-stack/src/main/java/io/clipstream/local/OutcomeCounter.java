@@ -1,0 +1,121 @@
+package io.clipstream.local;
+
+import io.clipstream.contracts.EventSerdes;
+import io.clipstream.contracts.PairCurated;
+import io.clipstream.contracts.PairRejected;
+import io.clipstream.contracts.ReasonCode;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/**
+ * Reads {@code pairs.curated} and {@code pairs.rejected} (read_committed) and tallies what became of
+ * each pair id: the proof that curated + rejected = pushed, with nothing lost.
+ */
+public final class OutcomeCounter implements AutoCloseable {
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final String curatedTopic;
+    private final Set<String> curated = new HashSet<>();
+    private final Set<String> rejected = new HashSet<>();
+    private final Map<ReasonCode, Integer> byReason = new EnumMap<>(ReasonCode.class);
+    private long curatedRecords;
+    private long rejectedRecords;
+
+    public OutcomeCounter(String bootstrapServers, String curatedTopic, String rejectedTopic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "clipstream-outcome-counter-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.curatedTopic = curatedTopic;
+        consumer.subscribe(List.of(curatedTopic, rejectedTopic));
+    }
+
+    /** Polls once and folds what arrived into the tallies; returns the records seen. */
+    public List<ConsumerRecord<byte[], byte[]>> poll(Duration timeout) {
+        List<ConsumerRecord<byte[], byte[]>> seen = new java.util.ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
+            seen.add(r);
+            if (r.value() == null) {
+                continue;
+            }
+            if (r.topic().equals(curatedTopic)) {
+                PairCurated c = EventSerdes.pairCurated().deserializer().deserialize(r.topic(), r.value());
+                curatedRecords++;
+                curated.add(c.pairId());
+            } else {
+                PairRejected x = EventSerdes.pairRejected().deserializer().deserialize(r.topic(), r.value());
+                rejectedRecords++;
+                rejected.add(x.pairId() == null ? "offset-" + x.rawPartition() + "-" + x.rawOffset() : x.pairId());
+                for (ReasonCode code : x.reasons()) {
+                    byReason.merge(code, 1, Integer::sum);
+                }
+            }
+        }
+        return seen;
+    }
+
+    /** Polls until the condition holds or the timeout passes; returns whether it held. */
+    public boolean awaitUntil(Predicate<OutcomeCounter> done, Duration timeout, Runnable onProgress) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.test(this)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            if (!poll(Duration.ofMillis(500)).isEmpty() && onProgress != null) {
+                onProgress.run();
+            }
+        }
+        return true;
+    }
+
+    public int curated() {
+        return curated.size();
+    }
+
+    public int rejected() {
+        return rejected.size();
+    }
+
+    public long curatedRecords() {
+        return curatedRecords;
+    }
+
+    public long rejectedRecords() {
+        return rejectedRecords;
+    }
+
+    public int outcomes() {
+        return curated.size() + rejected.size();
+    }
+
+    public Set<String> curatedIds() {
+        return curated;
+    }
+
+    public Set<String> rejectedIds() {
+        return rejected;
+    }
+
+    public Map<ReasonCode, Integer> rejectedByReason() {
+        return byReason;
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}

@@ -1,0 +1,102 @@
+package io.clipstream.local;
+
+import io.clipstream.testkit.ChildJvm;
+import io.clipstream.testkit.Infra;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Starts a ClipStream Quarkus service from its built jar ({@code services/<name>/target/quarkus-app})
+ * as a child JVM wired to the given infrastructure, and waits until its readiness check is UP.
+ */
+public final class ServiceLauncher {
+    private final Path repoRoot;
+    private final Path logDir;
+
+    public ServiceLauncher(Path repoRoot, Path logDir) {
+        this.repoRoot = repoRoot;
+        this.logDir = logDir;
+    }
+
+    /** A running service: its process and its HTTP base URI. */
+    public record RunningService(String name, ChildJvm process, URI uri) implements AutoCloseable {
+        @Override
+        public void close() {
+            process.stopGracefully(Duration.ofSeconds(20));
+        }
+    }
+
+    public RunningService start(String service, Infra infra, Map<String, String> config, Duration timeout) {
+        Path jar = repoRoot.resolve("services").resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build first with ./mvnw install -DskipTests");
+        }
+        int port = freePort();
+        ChildJvm.Builder b = ChildJvm.builder(service)
+                .jar(jar)
+                .jvmArgs("-Xmx512m", "-XX:+UseSerialGC")
+                .logFile(logDir.resolve(service + ".log"))
+                .systemProperty("quarkus.http.port", Integer.toString(port))
+                .systemProperty("quarkus.http.host", "127.0.0.1");
+        infra.quarkusConfig().forEach(b::systemProperty);
+        config.forEach(b::systemProperty);
+        ChildJvm process = b.start();
+        URI uri = URI.create("http://127.0.0.1:" + port);
+        try {
+            process.awaitLogLine("started in", timeout);
+            awaitReady(process, uri, timeout);
+        } catch (RuntimeException e) {
+            process.kill();
+            throw new IllegalStateException(service + " did not become ready; log " + process.logFile()
+                    + ":\n" + process.logTail(40), e);
+        }
+        return new RunningService(service, process, uri);
+    }
+
+    private static void awaitReady(ChildJvm process, URI uri, Duration timeout) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest ready = HttpRequest.newBuilder(uri.resolve("/q/health/ready")).timeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            process.requireAlive("waiting for readiness");
+            try {
+                HttpResponse<String> r = http.send(ready, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+                last = r.statusCode() + " " + r.body();
+            } catch (IOException e) {
+                last = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        throw new IllegalStateException("not ready after " + timeout + ": " + last);
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.clipstream.storage;
+
+import io.clipstream.testkit.Infra;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The object store against a real S3 server (S3Proxy by default, MinIO in containers mode). */
+class ObjectStoreIT {
+    private static ObjectStore store;
+
+    @BeforeAll
+    static void connect() {
+        Infra infra = Infra.shared();
+        store = ObjectStore.connect(StorageConfig.of(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey())
+                .withBucket("storage-it-" + UUID.randomUUID().toString().substring(0, 8)));
+        store.ensureBucket();
+        store.ensureBucket(); // idempotent
+    }
+
+    @AfterAll
+    static void close() {
+        store.close();
+    }
+
+    @Test
+    void contentAddressedPutIsIdempotent() {
+        byte[] image = "not really a png, but bytes".getBytes(StandardCharsets.UTF_8);
+        String key = ContentAddress.imageKey(ContentAddress.sha256Hex(image), "png");
+        assertThat(store.exists(key)).isFalse();
+        assertThat(store.putIfAbsent(key, image, "image/png")).isTrue();
+        assertThat(store.putIfAbsent(key, image, "image/png")).isFalse();
+        assertThat(store.exists(key)).isTrue();
+        assertThat(store.get(key)).hasValueSatisfying(b -> assertThat(b).isEqualTo(image));
+        assertThat(store.list("pairs/images/")).containsExactly(key);
+    }
+
+    @Test
+    void missingObjectIsAnEmptyAnswer() {
+        assertThat(store.get("pairs/text/nothing-here.json")).isEmpty();
+        assertThat(store.exists("pairs/text/nothing-here.json")).isFalse();
+    }
+
+    @Test
+    void putOverwritesAndLargeObjectsRoundTrip() {
+        byte[] big = new byte[6 * 1024 * 1024];
+        new java.util.Random(7).nextBytes(big);
+        store.put("models/tiny/base/model.safetensors", big, "application/octet-stream");
+        store.put("models/tiny/base/model.safetensors", big, "application/octet-stream");
+        assertThat(store.get("models/tiny/base/model.safetensors")).hasValueSatisfying(b -> assertThat(b).isEqualTo(big));
+    }
+
+    @Test
+    void unreachableEndpointFailsAfterItsAttempts() {
+        StorageConfig dead = StorageConfig.of("http://127.0.0.1:9", "k", "s").withRetries(Duration.ofMillis(500), 2);
+        try (ObjectStore s = ObjectStore.connect(dead)) {
+            assertThatThrownBy(() -> s.exists("x")).isInstanceOf(StorageException.class).hasMessageContaining("after 2 attempts");
+        }
+    }
+}
