@@ -1,0 +1,129 @@
+package io.clipstream.clip.lora;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import io.clipstream.clip.internal.NoGrad;
+import io.clipstream.clip.internal.Ops;
+import io.clipstream.clip.model.Linear;
+
+/**
+ * One rank-r adapter on one {@link Linear}: {@code delta(x) = scale * B(A(dropout(x)))} with
+ * {@code lora_A.weight [r, in]} and {@code lora_B.weight [out, r]}. Parameter names are PEFT's
+ * state-dict keys, e.g. {@code base_model.model.text_model.encoder.layers.0.self_attn.q_proj.lora_A.weight}.
+ */
+public final class LoraAdapter implements AutoCloseable {
+
+    /** Prefix PEFT puts before the wrapped model's module paths. */
+    public static final String PEFT_PREFIX = "base_model.model.";
+
+    private final Linear target;
+    private final Parameter a;
+    private final Parameter b;
+    private final float scale;
+    private final float dropout;
+    private boolean merged;
+
+    LoraAdapter(Linear target, NDArray aArray, NDArray bArray, float scale, float dropout) {
+        this.target = target;
+        this.scale = scale;
+        this.dropout = dropout;
+        Shape expectA = new Shape(aArray.getShape().get(0), target.inFeatures());
+        Shape expectB = new Shape(target.outFeatures(), aArray.getShape().get(0));
+        if (!aArray.getShape().equals(expectA) || !bArray.getShape().equals(expectB)) {
+            throw new IllegalArgumentException(
+                    "adapter shapes " + aArray.getShape() + "/" + bArray.getShape() + " do not fit "
+                            + target.path() + " (expected " + expectA + "/" + expectB + ")");
+        }
+        a = Parameter.builder().setName(keyA(target.path())).setType(Parameter.Type.WEIGHT).build();
+        b = Parameter.builder().setName(keyB(target.path())).setType(Parameter.Type.WEIGHT).build();
+        a.setArray(aArray);
+        b.setArray(bArray);
+        a.freeze(false);
+        b.freeze(false);
+    }
+
+    /**
+     * @param modulePath HF module path
+     * @return PEFT key of lora_A
+     */
+    public static String keyA(String modulePath) {
+        return PEFT_PREFIX + modulePath + ".lora_A.weight";
+    }
+
+    /**
+     * @param modulePath HF module path
+     * @return PEFT key of lora_B
+     */
+    public static String keyB(String modulePath) {
+        return PEFT_PREFIX + modulePath + ".lora_B.weight";
+    }
+
+    /** @return the wrapped linear */
+    public Linear target() {
+        return target;
+    }
+
+    /** @return lora_A parameter [r, in] */
+    public Parameter loraA() {
+        return a;
+    }
+
+    /** @return lora_B parameter [out, r] */
+    public Parameter loraB() {
+        return b;
+    }
+
+    /** @return alpha / r (or alpha / sqrt(r)) */
+    public float scale() {
+        return scale;
+    }
+
+    /** @return whether the delta currently lives in the base weight */
+    public boolean isMerged() {
+        return merged;
+    }
+
+    /**
+     * The adapter's contribution to the output.
+     *
+     * @param x input [..., in]
+     * @param training whether dropout is active
+     * @return [..., out], owned by x's manager
+     */
+    public NDArray delta(NDArray x, boolean training) {
+        NDArray h = Ops.dropout(x, dropout, training);
+        return Ops.linear(Ops.linear(h, a.getArray(), null), b.getArray(), null).mul(scale);
+    }
+
+    /** {@code W += scale * B @ A}; the forward then skips the adapter. No-op when merged. */
+    public void merge() {
+        if (!merged) {
+            addDeltaToWeight(1f);
+            merged = true;
+        }
+    }
+
+    /** {@code W -= scale * B @ A}; the forward uses the adapter again. No-op when not merged. */
+    public void unmerge() {
+        if (merged) {
+            addDeltaToWeight(-1f);
+            merged = false;
+        }
+    }
+
+    private void addDeltaToWeight(float sign) {
+        try (NoGrad g = NoGrad.enter();
+                NDArray ba = b.getArray().matMul(a.getArray());
+                NDArray delta = ba.mul(sign * scale)) {
+            target.weight().getArray().addi(delta);
+        }
+    }
+
+    /** Frees the adapter's arrays (the base weight keeps whatever is merged into it). */
+    @Override
+    public void close() {
+        a.close();
+        b.close();
+    }
+}
