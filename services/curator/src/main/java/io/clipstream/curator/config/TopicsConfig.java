@@ -1,0 +1,27 @@
+package io.clipstream.curator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** {@code clipstream.topics.*}: the curator's topics and how to create them. */
+@ConfigMapping(prefix = "clipstream.topics")
+public interface TopicsConfig {
+    @WithDefault("pairs.raw")
+    String raw();
+
+    @WithDefault("pairs.curated")
+    String curated();
+
+    @WithDefault("pairs.rejected")
+    String rejected();
+
+    /** Create the three topics at startup when missing (pairs.curated compacted). */
+    @WithDefault("true")
+    boolean create();
+
+    @WithDefault("3")
+    int partitions();
+
+    @WithDefault("1")
+    short replicationFactor();
+}

@@ -1,0 +1,42 @@
+package io.clipstream.curator.curation;
+
+import io.clipstream.contracts.PairRejected;
+import io.clipstream.contracts.ReasonCode;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A pair that passed the image and text checks and now goes through de-duplication and storage.
+ * It crosses the repartition topics, so it carries the image bytes and a pointer to the raw record
+ * (for a later rejection).
+ *
+ * @param captionKey     what near-duplicates are grouped by (cleaned caption, lower case)
+ * @param perceptualHash 16 hex digits
+ */
+public record Candidate(
+        String pairId,
+        String source,
+        String domain,
+        String profile,
+        String text,
+        String captionKey,
+        String sha256,
+        String perceptualHash,
+        String imageFormat,
+        String contentType,
+        int width,
+        int height,
+        double sharpness,
+        byte[] image,
+        Instant submittedAt,
+        String rawTopic,
+        int rawPartition,
+        long rawOffset) {
+
+    /** A rejection of this pair, pointing back at its raw record. */
+    public PairRejected reject(ReasonCode reason, String detail, Instant at) {
+        return new PairRejected(PairRejected.SCHEMA_VERSION, pairId, source, domain, List.of(reason), detail,
+                rawTopic, rawPartition, rawOffset, at);
+    }
+}

@@ -1,0 +1,5 @@
+package io.clipstream.curator.curation;
+
+/** Where a record came from on pairs.raw, as {@code PairRejected} points back to it. */
+public record RawRecord(String topic, int partition, long offset) {
+}

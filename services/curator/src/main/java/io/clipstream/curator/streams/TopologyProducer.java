@@ -1,0 +1,127 @@
+package io.clipstream.curator.streams;
+
+import io.clipstream.contracts.EventSerdes;
+import io.clipstream.contracts.PairRejected;
+import io.clipstream.curator.config.CuratorConfig;
+import io.clipstream.curator.config.QualityProfiles;
+import io.clipstream.curator.config.TopicsConfig;
+import io.clipstream.curator.curation.Candidate;
+import io.clipstream.curator.curation.PairInspector;
+import io.clipstream.curator.curation.Verdict;
+import io.clipstream.curator.dedup.ExactDuplicateFilter;
+import io.clipstream.curator.dedup.NearDuplicateFilter;
+import io.clipstream.curator.dedup.PerceptualHashes;
+import io.clipstream.curator.metrics.CuratorMetrics;
+import io.clipstream.curator.store.CuratedObjectWriter;
+import io.clipstream.storage.ContentAddress;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+
+/**
+ * The curator, top to bottom:
+ * <pre>
+ * pairs.raw (bytes) -> inspect image + caption ------------------------------> pairs.rejected
+ *   -> key by sha256 -> repartition -> exact de-dup [seen-sha256] ------------> pairs.rejected
+ *   -> key by caption -> repartition -> near de-dup [phash-by-caption] -------> pairs.rejected
+ *   -> write image + text to object storage -> key by sha256 -> pairs.curated
+ * </pre>
+ */
+@ApplicationScoped
+public class TopologyProducer {
+    private static final Serde<Candidate> CANDIDATE = EventSerdes.json(Candidate.class);
+    private static final Serde<PairRejected> REJECTED = EventSerdes.pairRejected();
+
+    private final TopicNames topics;
+    private final PairInspector inspector;
+    private final QualityProfiles profiles;
+    private final int hashesPerCaption;
+    private final CuratedObjectWriter writer;
+    private final CuratorMetrics metrics;
+    private final Clock clock;
+
+    @Inject
+    public TopologyProducer(TopicsConfig topics, CuratorConfig config, PairInspector inspector,
+                            CuratedObjectWriter writer, CuratorMetrics metrics, Clock clock) {
+        this(new TopicNames(topics.raw(), topics.curated(), topics.rejected()),
+                inspector, config.qualityProfiles(), config.nearDuplicateHashesPerCaption(),
+                writer, metrics, clock);
+    }
+
+    public TopologyProducer(TopicNames topics, PairInspector inspector, QualityProfiles profiles,
+                            int hashesPerCaption, CuratedObjectWriter writer, CuratorMetrics metrics, Clock clock) {
+        this.topics = topics;
+        this.inspector = inspector;
+        this.profiles = profiles;
+        this.hashesPerCaption = hashesPerCaption;
+        this.writer = writer;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    @Produces
+    public Topology buildTopology() {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ExactDuplicateFilter.STORE), Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(NearDuplicateFilter.STORE), Serdes.String(), PerceptualHashes.serde()));
+
+        // 1. Inspect image and caption; unreadable records become MALFORMED_EVENT rejections.
+        KStream<String, Verdict> inspected = builder
+                .stream(topics.raw(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("pairs-raw"))
+                .process(() -> new InspectProcessor(inspector, metrics), Named.as("inspect"));
+        KStream<String, Candidate> valid = passOrReject(inspected, "inspect");
+
+        // 2. Exact duplicates: partition by the sha256 of the image bytes.
+        KStream<String, Verdict> exactChecked = valid
+                .selectKey((pairId, c) -> c.sha256(), Named.as("key-by-sha256"))
+                .repartition(Repartitioned.with(Serdes.String(), CANDIDATE).withName("by-sha256"))
+                .processValues(() -> new ExactDuplicateFilter(clock), Named.as("exact-dedup"),
+                        ExactDuplicateFilter.STORE);
+        KStream<String, Candidate> unique = passOrReject(exactChecked, "exact-dedup");
+
+        // 3. Near duplicates: partition by the normalised caption.
+        KStream<String, Verdict> nearChecked = unique
+                .selectKey((sha256, c) -> captionHash(c), Named.as("key-by-caption"))
+                .repartition(Repartitioned.with(Serdes.String(), CANDIDATE).withName("by-caption"))
+                .processValues(() -> new NearDuplicateFilter(profiles, hashesPerCaption, clock),
+                        Named.as("near-dedup"), NearDuplicateFilter.STORE);
+        KStream<String, Candidate> novel = passOrReject(nearChecked, "near-dedup");
+
+        // 4. Image and text into object storage first, then the catalogue entry keyed by sha256.
+        novel.processValues(() -> new StoreProcessor(writer, metrics, clock), Named.as("store-objects"))
+                .selectKey((captionHash, curated) -> curated.sha256(), Named.as("key-curated-by-sha256"))
+                .to(topics.curated(), Produced.with(Serdes.String(), EventSerdes.pairCurated()).withName("pairs-curated"));
+
+        return builder.build();
+    }
+
+    /** Sends the rejections of a step to pairs.rejected (key pairId) and returns the pairs that passed. */
+    private KStream<String, Candidate> passOrReject(KStream<String, Verdict> verdicts, String step) {
+        verdicts.filter((k, v) -> v.rejected(), Named.as(step + "-rejected"))
+                .map((k, v) -> KeyValue.pair(v.rejection().pairId(), v.rejection()), Named.as(step + "-key-by-pair-id"))
+                .peek((pairId, rejection) -> metrics.rejected(rejection), Named.as(step + "-count-rejected"))
+                .to(topics.rejected(), Produced.with(Serdes.String(), REJECTED).withName(step + "-to-rejected"));
+        return verdicts.filterNot((k, v) -> v.rejected(), Named.as(step + "-passed"))
+                .mapValues(Verdict::candidate, Named.as(step + "-candidate"));
+    }
+
+    static String captionHash(Candidate c) {
+        return ContentAddress.sha256Hex(c.captionKey().getBytes(StandardCharsets.UTF_8));
+    }
+}

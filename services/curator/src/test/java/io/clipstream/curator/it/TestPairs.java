@@ -1,0 +1,19 @@
+package io.clipstream.curator.it;
+
+import io.clipstream.contracts.Json;
+import io.clipstream.contracts.PairSubmitted;
+
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+
+/** Raw events as the gateway writes them to pairs.raw. */
+public final class TestPairs {
+    private TestPairs() {
+    }
+
+    public static byte[] event(String pairId, String source, String text, byte[] image) {
+        return Json.write(PairSubmitted.of(pairId, source, "it", text,
+                image == null ? null : Base64.getEncoder().encodeToString(image), null, Map.of(), Instant.now()));
+    }
+}

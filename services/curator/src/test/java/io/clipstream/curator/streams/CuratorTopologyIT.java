@@ -1,0 +1,169 @@
+package io.clipstream.curator.streams;
+
+import io.clipstream.contracts.EventSerdes;
+import io.clipstream.contracts.PairCurated;
+import io.clipstream.contracts.PairRejected;
+import io.clipstream.contracts.ReasonCode;
+import io.clipstream.curator.TestImages;
+import io.clipstream.curator.config.QualityProfile;
+import io.clipstream.curator.config.QualityProfiles;
+import io.clipstream.curator.curation.ImageSource;
+import io.clipstream.curator.curation.PairInspector;
+import io.clipstream.curator.it.TestPairs;
+import io.clipstream.curator.metrics.CuratorMetrics;
+import io.clipstream.curator.store.CuratedObjectWriter;
+import io.clipstream.storage.ContentAddress;
+import io.clipstream.storage.ObjectStore;
+import io.clipstream.storage.StorageConfig;
+import io.clipstream.testkit.Infra;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The topology in a TopologyTestDriver (no broker; records flow synchronously through both
+ * repartitions), writing to the real S3 server of the testkit.
+ */
+class CuratorTopologyIT {
+    private static final TopicNames TOPICS = new TopicNames("raw", "curated", "rejected");
+    private static ObjectStore store;
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> raw;
+    private TestOutputTopic<String, PairCurated> curated;
+    private TestOutputTopic<String, PairRejected> rejected;
+    private Path stateDir;
+
+    @BeforeAll
+    static void connect() {
+        Infra infra = Infra.shared();
+        store = ObjectStore.connect(StorageConfig.of(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey())
+                .withBucket("curator-topology-it"));
+        store.ensureBucket();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        store.close();
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        QualityProfiles profiles = QualityProfiles.onlyDefaults(QualityProfile.defaults());
+        CuratorMetrics metrics = new CuratorMetrics(new SimpleMeterRegistry());
+        Clock clock = Clock.systemUTC();
+        TopologyProducer producer = new TopologyProducer(TOPICS, new PairInspector(profiles, ImageSource.NONE, clock),
+                profiles, 256, new CuratedObjectWriter(store, metrics), metrics, clock);
+        stateDir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "driver-state");
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "curator-driver");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(producer.buildTopology(), props);
+        raw = driver.createInputTopic("raw", new org.apache.kafka.common.serialization.StringSerializer(), new ByteArraySerializer());
+        curated = driver.createOutputTopic("curated", new StringDeserializer(), EventSerdes.pairCurated().deserializer());
+        rejected = driver.createOutputTopic("rejected", new StringDeserializer(), EventSerdes.pairRejected().deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+        io.clipstream.testkit.ChildJvm.deleteRecursively(stateDir);
+    }
+
+    /** The event validates against its JSON Schema in shared/contracts. */
+    private static void assertValid(String schema, Object event) throws Exception {
+        var factory = com.networknt.schema.JsonSchemaFactory.getInstance(com.networknt.schema.SpecVersion.VersionFlag.V202012);
+        var config = com.networknt.schema.SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+        try (var in = CuratorTopologyIT.class.getResourceAsStream("/schemas/" + schema + ".schema.json")) {
+            assertThat(factory.getSchema(in, config).validate(io.clipstream.contracts.Json.mapper().readTree(
+                    io.clipstream.contracts.Json.write(event)))).as(event.toString()).isEmpty();
+        }
+    }
+
+    private static byte[] png(long seed) {
+        return TestImages.png(TestImages.photo(220, 210, seed));
+    }
+
+    @Test
+    void goodPairIsStoredThenCuratedUnderItsSha256() throws Exception {
+        byte[] image = png(1);
+        raw.pipeInput("t-1", TestPairs.event("t-1", "it", "a striped umbrella", image));
+
+        TestRecord<String, PairCurated> out = curated.readRecord();
+        String sha = ContentAddress.sha256Hex(image);
+        assertThat(out.key()).isEqualTo(sha);
+        assertThat(out.value().pairId()).isEqualTo("t-1");
+        assertThat(out.value().imageKey()).isEqualTo(ContentAddress.imageKey(sha, "png"));
+        assertThat(store.get(out.value().imageKey())).hasValueSatisfying(b -> assertThat(b).isEqualTo(image));
+        assertThat(store.exists(out.value().textKey())).isTrue();
+        assertThat(rejected.isEmpty()).isTrue();
+        assertValid("PairCurated", out.value());
+    }
+
+    @Test
+    void unreadableRecordIsRejectedAndTheNextOneStillFlows() throws Exception {
+        raw.pipeInput("t-bad", "\u0000\u0001garbage".getBytes(StandardCharsets.UTF_8));
+        raw.pipeInput("t-2", TestPairs.event("t-2", "it", "a striped umbrella", png(2)));
+
+        TestRecord<String, PairRejected> r = rejected.readRecord();
+        assertThat(r.key()).isEqualTo("t-bad");
+        assertThat(r.value().reasons()).containsExactly(ReasonCode.MALFORMED_EVENT);
+        assertThat(r.value().rawTopic()).isEqualTo("raw");
+        assertThat(r.value().rawOffset()).isZero();
+        assertValid("PairRejected", r.value());
+        assertThat(curated.readValue().pairId()).isEqualTo("t-2");
+    }
+
+    @Test
+    void sameBytesUnderAnotherPairIdIsAnExactDuplicateButTheSamePairIdAgainIsNot() throws Exception {
+        byte[] image = png(3);
+        raw.pipeInput("t-3", TestPairs.event("t-3", "it", "a blue bicycle", image));
+        raw.pipeInput("t-3", TestPairs.event("t-3", "it", "a blue bicycle", image)); // a producer retry
+        raw.pipeInput("t-4", TestPairs.event("t-4", "it", "another caption", image));
+
+        List<PairCurated> out = curated.readValuesToList();
+        assertThat(out).extracting(PairCurated::pairId).containsExactly("t-3", "t-3");
+        assertThat(out.get(0).sha256()).isEqualTo(out.get(1).sha256());
+        PairRejected r = rejected.readValue();
+        assertThat(r.pairId()).isEqualTo("t-4");
+        assertThat(r.reasons()).containsExactly(ReasonCode.DUPLICATE_EXACT);
+        assertThat(r.rawOffset()).isEqualTo(2);
+        assertValid("PairRejected", r);
+    }
+
+    @Test
+    void nearDuplicateNeedsTheSameNormalisedCaption() {
+        BufferedImage photo = TestImages.photo(230, 230, 4);
+        byte[] touched = TestImages.jpg(TestImages.copyWithPixel(photo, 10, 10, 0xffffff));
+        raw.pipeInput("t-5", TestPairs.event("t-5", "it", "A green <i>teapot</i>", TestImages.png(photo)));
+        raw.pipeInput("t-6", TestPairs.event("t-6", "it", "a   GREEN teapot", touched));
+        byte[] touchedElsewhere = TestImages.jpg(TestImages.copyWithPixel(photo, 20, 20, 0x000000));
+        raw.pipeInput("t-7", TestPairs.event("t-7", "it", "a teapot on a table", touchedElsewhere));
+
+        assertThat(curated.readValuesToList()).extracting(PairCurated::pairId).containsExactly("t-5", "t-7");
+        PairRejected r = rejected.readValue();
+        assertThat(r.pairId()).isEqualTo("t-6");
+        assertThat(r.reasons()).containsExactly(ReasonCode.DUPLICATE_NEAR);
+    }
+}
