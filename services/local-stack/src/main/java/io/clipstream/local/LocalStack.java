@@ -1,5 +1,6 @@
 package io.clipstream.local;
 
+import io.clipstream.contracts.ReasonCode;
 import io.clipstream.contracts.Topics;
 import io.clipstream.datasets.FashionMnist;
 import io.clipstream.local.producer.DemoPair;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The one-command local run: starts the embedded broker and object store (or uses containers /
@@ -42,13 +44,24 @@ public final class LocalStack {
                 }
             }
         }
-        System.exit(run(pairs, keepRunning, timeout) ? 0 : 1);
+        List<DemoPair> demo = PairSources.fashionMnist(FashionMnist.defaultDir(), pairs, "fashion");
+        System.exit(run(Path.of("").toAbsolutePath(), demo, keepRunning, timeout).isComplete() ? 0 : 1);
     }
 
-    static boolean run(int pairCount, boolean keepRunning, Duration timeout) throws Exception {
-        Path root = Path.of("").toAbsolutePath();
+    /** What became of a demo run's pairs. */
+    public record Outcome(int pushed, Set<String> curated, Map<String, List<ReasonCode>> rejected) {
+        /** Every pushed pair reached exactly one outcome: nothing lost, nothing doubled. */
+        public boolean isComplete() {
+            return curated.size() + rejected.size() == pushed && java.util.Collections.disjoint(curated, rejected.keySet());
+        }
+    }
+
+    /**
+     * Starts the stack, pushes the pairs through the gateway (as producer {@value #DEMO_SOURCE}) and
+     * waits until each has an outcome or the timeout passes.
+     */
+    public static Outcome run(Path root, List<DemoPair> pairs, boolean keepRunning, Duration timeout) throws Exception {
         Path logDir = Files.createDirectories(root.resolve(".clipstream/logs"));
-        List<DemoPair> pairs = PairSources.fashionMnist(FashionMnist.defaultDir(), pairCount, "fashion");
         String apiKey = HexFormat.of().formatHex(SecureRandom.getInstanceStrong().generateSeed(16));
 
         long t0 = System.nanoTime();
@@ -56,9 +69,9 @@ public final class LocalStack {
             System.out.println("infrastructure up: " + infra + " (" + secondsSince(t0) + " s)");
             StackTopics.create(infra);
             ServiceLauncher launcher = new ServiceLauncher(root, logDir);
-            try (var curator = launcher.start("curator", infra, Map.of(), Duration.ofMinutes(2));
+            try (var curator = launcher.start("curator", infra, Map.of(), Duration.ofMinutes(3));
                  var gateway = launcher.start("ingest-gateway", infra,
-                         Map.of("clipstream.gateway.api-keys." + DEMO_SOURCE, apiKey), Duration.ofMinutes(2));
+                         Map.of("clipstream.gateway.api-keys." + DEMO_SOURCE, apiKey), Duration.ofMinutes(3));
                  var outcomes = new OutcomeCounter(infra.kafkaBootstrapServers(), Topics.PAIRS_CURATED, Topics.PAIRS_REJECTED)) {
                 System.out.println("curator up (" + curator.uri() + "), gateway up (" + gateway.uri() + "), logs in "
                         + logDir + " (" + secondsSince(t0) + " s)");
@@ -72,14 +85,14 @@ public final class LocalStack {
                     System.out.println("TIMEOUT: only " + outcomes.outcomes() + " of " + pushed
                             + " pairs reached an outcome within " + timeout.toSeconds() + " s");
                 }
-                boolean ok = complete && outcomes.outcomes() == pushed;
+                Outcome result = new Outcome(pushed, Set.copyOf(outcomes.curatedIds()), Map.copyOf(outcomes.rejectedReasons()));
                 if (keepRunning) {
                     System.out.println("stack is running: gateway " + gateway.uri() + "/q/swagger-ui, API key "
                             + apiKey + ", Kafka " + infra.kafkaBootstrapServers() + ", S3 " + infra.s3Endpoint()
                             + ". Ctrl-C to stop.");
                     Thread.currentThread().join();
                 }
-                return ok;
+                return result;
             }
         }
     }

@@ -27,7 +27,7 @@ public final class OutcomeCounter implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String curatedTopic;
     private final Set<String> curated = new HashSet<>();
-    private final Set<String> rejected = new HashSet<>();
+    private final Map<String, List<ReasonCode>> rejected = new java.util.HashMap<>();
     private final Map<ReasonCode, Integer> byReason = new EnumMap<>(ReasonCode.class);
     private long curatedRecords;
     private long rejectedRecords;
@@ -59,7 +59,7 @@ public final class OutcomeCounter implements AutoCloseable {
             } else {
                 PairRejected x = EventSerdes.pairRejected().deserializer().deserialize(r.topic(), r.value());
                 rejectedRecords++;
-                rejected.add(x.pairId() == null ? "offset-" + x.rawPartition() + "-" + x.rawOffset() : x.pairId());
+                rejected.put(x.pairId() == null ? "offset-" + x.rawPartition() + "-" + x.rawOffset() : x.pairId(), x.reasons());
                 for (ReasonCode code : x.reasons()) {
                     byReason.merge(code, 1, Integer::sum);
                 }
@@ -106,7 +106,8 @@ public final class OutcomeCounter implements AutoCloseable {
         return curated;
     }
 
-    public Set<String> rejectedIds() {
+    /** Reason codes by pair id (raw offset for unreadable records). */
+    public Map<String, List<ReasonCode>> rejectedReasons() {
         return rejected;
     }
 

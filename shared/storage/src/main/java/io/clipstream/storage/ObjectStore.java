@@ -74,6 +74,15 @@ public final class ObjectStore implements AutoCloseable {
         });
     }
 
+    /** One call, no retries: for readiness checks, which must answer fast. */
+    public boolean bucketExists() {
+        try {
+            return client.bucketExists(BucketExistsArgs.builder().bucket(config.bucket()).build());
+        } catch (Exception e) {
+            throw new StorageException("bucketExists " + config.bucket() + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Writes the object unless one exists at the key. For content-addressed keys the existing
      * object holds the same bytes, so skipping it is correct and saves the upload.

@@ -23,6 +23,7 @@ class ObjectStoreIT {
                 .withBucket("storage-it-" + UUID.randomUUID().toString().substring(0, 8)));
         store.ensureBucket();
         store.ensureBucket(); // idempotent
+        assertThat(store.bucketExists()).isTrue();
     }
 
     @AfterAll

@@ -20,7 +20,7 @@ public final class Infra implements AutoCloseable {
 
     // A string literal is one object per JVM, even across class loaders (Quarkus tests use several).
     private static final String SHARED_LOCK = "io.clipstream.testkit.Infra.shared";
-    private static final String SHARED_PREFIX = "clipstream.testkit.shared.";
+    private static final String SHARED_PREFIX = "testkit.io.clipstream.shared.";
     private static Infra shared;
     private static RuntimeException sharedFailure;
 

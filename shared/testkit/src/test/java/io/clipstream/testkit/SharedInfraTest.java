@@ -14,12 +14,12 @@ class SharedInfraTest {
     @Test
     void sharedInstanceComesFromWhatAnotherClassLoaderPublished() {
         // What Infra.shared() publishes after starting; here nothing is started.
-        System.setProperty("clipstream.testkit.shared.mode", "EMBEDDED");
-        System.setProperty("clipstream.testkit.shared.s3.endpoint", "http://127.0.0.1:1");
-        System.setProperty("clipstream.testkit.shared.s3.access-key", "ak");
-        System.setProperty("clipstream.testkit.shared.s3.secret-key", "sk");
-        System.setProperty("clipstream.testkit.shared.s3.region", "us-east-1");
-        System.setProperty("clipstream.testkit.shared.kafka", "127.0.0.1:2");
+        System.setProperty("testkit.io.clipstream.shared.mode", "EMBEDDED");
+        System.setProperty("testkit.io.clipstream.shared.s3.endpoint", "http://127.0.0.1:1");
+        System.setProperty("testkit.io.clipstream.shared.s3.access-key", "ak");
+        System.setProperty("testkit.io.clipstream.shared.s3.secret-key", "sk");
+        System.setProperty("testkit.io.clipstream.shared.s3.region", "us-east-1");
+        System.setProperty("testkit.io.clipstream.shared.kafka", "127.0.0.1:2");
 
         Infra infra = Infra.shared();
         assertSame(infra, Infra.shared());

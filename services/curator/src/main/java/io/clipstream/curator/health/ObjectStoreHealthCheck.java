@@ -19,8 +19,8 @@ public class ObjectStoreHealthCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         try {
-            store.exists("health/curator-probe");
-            return HealthCheckResponse.named("object-store").up().withData("bucket", store.bucket()).build();
+            return HealthCheckResponse.named("object-store").status(store.bucketExists())
+                    .withData("bucket", store.bucket()).build();
         } catch (RuntimeException e) {
             return HealthCheckResponse.named("object-store").down().withData("error", String.valueOf(e.getMessage())).build();
         }
