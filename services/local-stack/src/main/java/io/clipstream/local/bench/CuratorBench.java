@@ -40,27 +40,35 @@ import static io.clipstream.testkit.Topics.topic;
  * visible to a read_committed consumer), next to the broker's raw throughput for the same bytes,
  * measured in the same run.
  *
- * <pre>CuratorBench [--pairs 5000] [--warmup 500] [--partitions 2]</pre>
+ * Two phases after a warm-up: a burst (all N pairs sent at once: throughput, and the latency of
+ * draining a backlog), then a paced run at half the burst throughput (latency of a stream the
+ * curator keeps up with).
+ *
+ * <pre>CuratorBench [--pairs 5000] [--warmup 500] [--latency-pairs 1000] [--partitions 2]</pre>
  */
 public final class CuratorBench {
     public static void main(String[] args) throws Exception {
         int n = 5000;
         int warmup = 500;
         int partitions = 2;
+        int latencyCount = 1000;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--pairs" -> n = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--partitions" -> partitions = Integer.parseInt(args[++i]);
+                case "--latency-pairs" -> latencyCount = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: CuratorBench [--pairs N] [--warmup N] [--partitions P]");
+                    System.err.println("usage: CuratorBench [--pairs N] [--warmup N] [--latency-pairs N] [--partitions P]");
                     System.exit(2);
                 }
             }
         }
         // Distinct images for warm-up (test split) and measurement (train split): no duplicates by design.
         List<DemoPair> measured = PairSources.fashionMnist(FashionMnist.defaultDir(), n, "fashion");
-        List<DemoPair> warmPairs = testSplit(warmup);
+        List<DemoPair> test = testSplit(warmup + latencyCount);
+        List<DemoPair> warmPairs = test.subList(0, Math.min(warmup, test.size()));
+        List<DemoPair> latencyPairs = test.subList(warmPairs.size(), test.size());
 
         Path root = Path.of("").toAbsolutePath();
         Path logDir = Files.createDirectories(root.resolve(".clipstream/logs"));
@@ -84,35 +92,14 @@ public final class CuratorBench {
                         throw new IllegalStateException("warm-up did not finish; curator log:\n" + curator.process().logTail(30));
                     }
                 }
-                int before = outcomes.outcomes();
-                int curatedBefore = outcomes.curated();
-
-                Map<String, Long> sentAt = new HashMap<>();
-                List<Double> latenciesMs = new ArrayList<>(n);
-                long start = System.nanoTime();
-                for (var e : encode(measured, "run")) {
-                    String pairId = new String(e.getKey(), StandardCharsets.UTF_8);
-                    sentAt.put(pairId, System.nanoTime());
-                    producer.send(new ProducerRecord<>(Topics.PAIRS_RAW, e.getKey(), e.getValue()));
-                }
-                producer.flush();
-                double sendSeconds = (System.nanoTime() - start) / 1e9;
-                long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-                long lastOutcome = start;
-                while (outcomes.outcomes() - before < n && System.nanoTime() < deadline) {
-                    for (ConsumerRecord<byte[], byte[]> r : outcomes.poll(Duration.ofMillis(200))) {
-                        long now = System.nanoTime();
-                        Long t = sentAt.remove(pairIdOf(r));
-                        if (t != null) {
-                            latenciesMs.add((now - t) / 1e6);
-                            lastOutcome = now;
-                        }
-                    }
-                }
-                int done = outcomes.outcomes() - before;
-                int curated = outcomes.curated() - curatedBefore;
-                double seconds = (lastOutcome - start) / 1e9;
-                Percentiles p = new Percentiles(latenciesMs.stream().mapToDouble(Double::doubleValue).toArray());
+                Phase burst = runPhase(producer, outcomes, encode(measured, "run"), 0);
+                double pacedRate = Math.max(1, burst.outcomesPerSecond() / 2);
+                Phase paced = latencyPairs.isEmpty() ? null
+                        : runPhase(producer, outcomes, encode(latencyPairs, "paced"), pacedRate);
+                int done = burst.done();
+                int curated = burst.curated();
+                double seconds = burst.seconds();
+                Percentiles p = burst.latencies();
 
                 System.out.println();
                 System.out.printf("data-plane benchmark: %,d pairs (%,d bytes on pairs.raw, %.0f B/pair), %d partitions, %d cores%n",
@@ -123,20 +110,67 @@ public final class CuratorBench {
                         done, n, curated, done - curated);
                 System.out.printf("| curator: outcomes per second | %,.0f |%n", done / seconds);
                 System.out.printf("| curator: curated pairs per second | %,.0f |%n", curated / seconds);
-                System.out.printf("| end-to-end latency p50 | %,.0f ms |%n", p.at(50));
-                System.out.printf("| end-to-end latency p99 | %,.0f ms |%n", p.at(99));
-                System.out.printf("| end-to-end latency max | %,.0f ms |%n", p.max());
-                System.out.printf("| producer send of the run (to pairs.raw) | %.2f s |%n", sendSeconds);
+                System.out.printf("| burst (all %,d sent in %.2f s): latency p50 / p99 / max | %,.0f / %,.0f / %,.0f ms |%n",
+                        n, burst.sendSeconds(), p.at(50), p.at(99), p.max());
+                if (paced != null) {
+                    Percentiles q = paced.latencies();
+                    System.out.printf("| paced at %,.0f pairs/s (half the burst rate), %,d pairs: latency p50 / p99 / max | %,.0f / %,.0f / %,.0f ms |%n",
+                            pacedRate, paced.done(), q.at(50), q.at(99), q.max());
+                }
                 System.out.printf("| broker raw produce, same bytes (acks=all, idempotent) | %,.0f rec/s, %.1f MB/s |%n",
                         baseline.produceRecordsPerSecond(), baseline.produceMegabytesPerSecond());
                 System.out.printf("| broker raw consume, same bytes | %,.0f rec/s |%n", baseline.consumeRecordsPerSecond());
                 System.out.printf("| curator / raw produce | %.3f |%n", (done / seconds) / baseline.produceRecordsPerSecond());
-                if (done < n) {
-                    System.out.println("INCOMPLETE: only " + done + " of " + n + " outcomes within the deadline");
-                    System.exit(1);
+            }
+        }
+    }
+
+    /** One measured phase: how many pairs reached an outcome, how fast, and their latencies. */
+    private record Phase(int done, int curated, double seconds, double sendSeconds, Percentiles latencies) {
+        double outcomesPerSecond() {
+            return done / seconds;
+        }
+    }
+
+    /** Sends the records (all at once when rate <= 0, else paced at rate/s) and waits for every outcome. */
+    private static Phase runPhase(KafkaProducer<byte[], byte[]> producer, OutcomeCounter outcomes,
+                                  List<Map.Entry<byte[], byte[]>> records, double rate) throws InterruptedException {
+        int before = outcomes.outcomes();
+        int curatedBefore = outcomes.curated();
+        Map<String, Long> sentAt = new HashMap<>();
+        List<Double> latenciesMs = new ArrayList<>(records.size());
+        long start = System.nanoTime();
+        long lastOutcome = start;
+        long allSent = start;
+        int next = 0;
+        long deadline = start + Duration.ofMinutes(10).toNanos();
+        while ((next < records.size() || outcomes.outcomes() - before < records.size()) && System.nanoTime() < deadline) {
+            long now = System.nanoTime();
+            int due = rate <= 0 ? records.size() : (int) Math.min(records.size(), 1 + (now - start) / 1e9 * rate);
+            for (; next < due; next++) {
+                var e = records.get(next);
+                sentAt.put(new String(e.getKey(), StandardCharsets.UTF_8), System.nanoTime());
+                producer.send(new ProducerRecord<>(Topics.PAIRS_RAW, e.getKey(), e.getValue()));
+            }
+            if (next == records.size() && allSent == start) {
+                producer.flush();
+                allSent = System.nanoTime();
+            }
+            for (ConsumerRecord<byte[], byte[]> r : outcomes.poll(Duration.ofMillis(rate <= 0 ? 200 : 5))) {
+                Long t = sentAt.remove(pairIdOf(r));
+                if (t != null) {
+                    long at = System.nanoTime();
+                    latenciesMs.add((at - t) / 1e6);
+                    lastOutcome = at;
                 }
             }
         }
+        int done = outcomes.outcomes() - before;
+        if (done < records.size()) {
+            throw new IllegalStateException("only " + done + " of " + records.size() + " outcomes within the deadline");
+        }
+        return new Phase(done, outcomes.curated() - curatedBefore, (lastOutcome - start) / 1e9, (allSent - start) / 1e9,
+                new Percentiles(latenciesMs.stream().mapToDouble(Double::doubleValue).toArray()));
     }
 
     private static List<DemoPair> testSplit(int count) throws Exception {
