@@ -1,0 +1,37 @@
+package io.clipstream.local.producer;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PairSourcesTest {
+    @Test
+    void folderPairsEachImageWithTheCaptionBesideIt(@TempDir Path dir) throws IOException {
+        Files.write(dir.resolve("cat.JPG"), new byte[]{1, 2, 3});
+        Files.writeString(dir.resolve("cat.txt"), "  a cat on a mat\n");
+        Files.write(dir.resolve("bike.png"), new byte[]{4});
+        Files.writeString(dir.resolve("bike.txt"), "a red bicycle");
+        Files.writeString(dir.resolve("notes.md"), "not a pair");
+
+        List<DemoPair> pairs = PairSources.folder(dir, "photos");
+
+        assertThat(pairs).extracting(DemoPair::pairId).containsExactly("bike", "cat");
+        assertThat(pairs.get(1).text()).isEqualTo("a cat on a mat");
+        assertThat(pairs.get(1).image()).containsExactly(1, 2, 3);
+        assertThat(pairs).allSatisfy(p -> assertThat(p.domain()).isEqualTo("photos"));
+    }
+
+    @Test
+    void anImageWithoutCaptionIsReportedNotSkipped(@TempDir Path dir) throws IOException {
+        Files.write(dir.resolve("lonely.png"), new byte[]{1});
+        assertThatThrownBy(() -> PairSources.folder(dir, "photos"))
+                .isInstanceOf(IOException.class).hasMessageContaining("lonely.png");
+    }
+}
