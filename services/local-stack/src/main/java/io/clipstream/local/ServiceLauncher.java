@@ -42,12 +42,17 @@ public final class ServiceLauncher {
             throw new IllegalStateException(jar + " is missing: build first with ./mvnw install -DskipTests");
         }
         int port = freePort();
+        Path stateDir = createStateDir(service);
         ChildJvm.Builder b = ChildJvm.builder(service)
                 .jar(jar)
                 .jvmArgs("-Xmx512m", "-XX:+UseSerialGC")
                 .logFile(logDir.resolve(service + ".log"))
                 .systemProperty("quarkus.http.port", Integer.toString(port))
-                .systemProperty("quarkus.http.host", "127.0.0.1");
+                .systemProperty("quarkus.http.host", "127.0.0.1")
+                // Local state (Kafka Streams stores) belongs to this run's broker: a store left by an
+                // earlier run against another broker would remember pairs this broker never saw.
+                .systemProperty("kafka-streams.state.dir", stateDir.toString())
+                .deleteOnStop(stateDir);
         infra.quarkusConfig().forEach(b::systemProperty);
         config.forEach(b::systemProperty);
         ChildJvm process = b.start();
@@ -90,6 +95,14 @@ public final class ServiceLauncher {
             }
         }
         throw new IllegalStateException("not ready after " + timeout + ": " + last);
+    }
+
+    private static Path createStateDir(String service) {
+        try {
+            return Files.createTempDirectory("clipstream-" + service + "-state");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static int freePort() {
