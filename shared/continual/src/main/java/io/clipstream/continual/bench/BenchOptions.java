@@ -1,0 +1,125 @@
+package io.clipstream.continual.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Command-line options of continual-bench. */
+public final class BenchOptions {
+    public boolean quick;
+    public Path dataDir = io.clipstream.datasets.FashionMnist.defaultDir();
+    public Path workDir = Path.of("target/continual-bench");
+    public Path jsonOut;
+    public int trainPerDomain = 3000;
+    public int valPerDomain = 300;
+    public int testPerDomain = 1000;
+    public int baseEpochs = 40;
+    public int incrementEpochs = 5;
+    public int batchSize = 64;
+    public float baseLr = 1e-3f;
+    public float lr = 1e-3f;
+    public int replayPerDomain = 1000;
+    public List<String> strategies = new ArrayList<>(List.of("naive", "guarded", "joint", "merge-fresh"));
+    public boolean dann = false;
+    public boolean torchReference = true;
+    public String python = "/usr/bin/python3";
+    /**
+     * Directory with an optimised libblas.so.3 for the PyTorch reference (Debian's python3-torch is built against the
+     * generic BLAS interface; with the netlib reference BLAS it is ~7x slower). Default: Debian's OpenBLAS directory
+     * when libopenblas0-pthread is installed, else $CLIPSTREAM_TORCH_BLAS_DIR, else the system's libblas.
+     */
+    public java.nio.file.Path torchBlas = defaultTorchBlas();
+    /**
+     * Intra-op threads for DJL and the PyTorch reference. Default 1: on the quiet 2-core box the benchmark's training
+     * loop ran as fast or faster with 1 thread than with 2 (base training 1783 vs ~1650 samples/s; see README), and
+     * with other work on the box two OpenMP threads were tens of times slower (barrier spinning).
+     */
+    public int threads = 1;
+    /** whether --threads was given */
+    public boolean threadsGiven;
+    public int throughputSteps = 30;
+    public long seed = 42;
+
+    public static final String USAGE = """
+            continual-bench: domain-incremental CLIP fine-tuning on Fashion-MNIST (D0 original -> D1 inverted -> D2 rotated -> D3 sketch)
+              --quick                 small sizes, finishes in ~1-2 min (used by the test)
+              --data DIR              Fashion-MNIST IDX dir (default $CLIPSTREAM_FASHION_MNIST_DIR or /usr/share/datasets/fashion-mnist)
+              --work DIR              where the base model (HF layout) and adapters go (default target/continual-bench)
+              --json FILE             JSON result (default WORK/result.json)
+              --train N --val N --test N   pairs per domain
+              --base-epochs N --epochs N   base (full) training / per-increment LoRA epochs
+              --batch N --lr X --base-lr X
+              --replay N              replay reservoir per domain
+              --strategies a,b|none   of naive,guarded,joint,merge-fresh (none: base + throughput only)
+              --dann                  add the domain-adversarial loss to the guarded strategies
+              --no-torch              skip the PyTorch reference
+              --python PATH           python with torch (default /usr/bin/python3)
+              --torch-blas DIR|system directory holding an optimised libblas.so.3 for the reference (default: Debian's
+                                      OpenBLAS dir if libopenblas0-pthread is installed, else $CLIPSTREAM_TORCH_BLAS_DIR)
+              --threads N             intra-op threads for DJL and PyTorch
+              --seed N
+            """;
+
+    public static BenchOptions parse(String[] args) {
+        BenchOptions o = new BenchOptions();
+        for (String a : args) {
+            if (a.equals("--quick")) o.applyQuick();
+        }
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--quick" -> {}
+                case "--data" -> o.dataDir = Path.of(args[++i]);
+                case "--work" -> o.workDir = Path.of(args[++i]);
+                case "--json" -> o.jsonOut = Path.of(args[++i]);
+                case "--train" -> o.trainPerDomain = Integer.parseInt(args[++i]);
+                case "--val" -> o.valPerDomain = Integer.parseInt(args[++i]);
+                case "--test" -> o.testPerDomain = Integer.parseInt(args[++i]);
+                case "--base-epochs" -> o.baseEpochs = Integer.parseInt(args[++i]);
+                case "--epochs" -> o.incrementEpochs = Integer.parseInt(args[++i]);
+                case "--batch" -> o.batchSize = Integer.parseInt(args[++i]);
+                case "--lr" -> o.lr = Float.parseFloat(args[++i]);
+                case "--base-lr" -> o.baseLr = Float.parseFloat(args[++i]);
+                case "--replay" -> o.replayPerDomain = Integer.parseInt(args[++i]);
+                case "--strategies" -> {
+                    String v = args[++i];
+                    o.strategies = v.equals("none") ? new ArrayList<>() : new ArrayList<>(List.of(v.split(",")));
+                }
+                case "--dann" -> o.dann = true;
+                case "--no-torch" -> o.torchReference = false;
+                case "--python" -> o.python = args[++i];
+                case "--torch-blas" -> {
+                    String v = args[++i];
+                    o.torchBlas = v.equals("system") ? null : Path.of(v);
+                }
+                case "--threads" -> {
+                    o.threads = Integer.parseInt(args[++i]);
+                    o.threadsGiven = true;
+                }
+                case "--seed" -> o.seed = Long.parseLong(args[++i]);
+                case "--help", "-h" -> throw new IllegalArgumentException(USAGE);
+                default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
+            }
+        }
+        if (o.jsonOut == null) o.jsonOut = o.workDir.resolve("result.json");
+        return o;
+    }
+
+    static Path defaultTorchBlas() {
+        if (java.nio.file.Files.isReadable(TorchReference.DEBIAN_OPENBLAS.resolve("libblas.so.3"))) return TorchReference.DEBIAN_OPENBLAS;
+        String env = System.getenv("CLIPSTREAM_TORCH_BLAS_DIR");
+        return env == null || env.isBlank() ? null : Path.of(env);
+    }
+
+    void applyQuick() {
+        quick = true;
+        trainPerDomain = 1000;
+        valPerDomain = 100;
+        testPerDomain = 200;
+        baseEpochs = 15;
+        incrementEpochs = 2;
+        replayPerDomain = 300;
+        strategies = new ArrayList<>(List.of("naive", "guarded", "joint"));
+        throughputSteps = 5;
+    }
+}

@@ -1,0 +1,40 @@
+package io.clipstream.continual.engine;
+
+import java.util.List;
+
+/**
+ * How increments are run.
+ *
+ * @param name         label in reports
+ * @param replay       replay share of each batch (0 = off)
+ * @param distill      KL distillation weight (0 = off)
+ * @param l2           L2 pull toward the previous adapter (0 = off)
+ * @param gate         evaluation gate on (a rejected candidate leaves the previous model in place)
+ * @param wiseAlphas   WiSE-FT alphas tried (in order) when the gate rejects; empty = none
+ * @param mergeFresh   merge the adapter into the weights after every promoted increment and start a fresh one
+ * @param joint        joint training: every increment trains on all domains seen so far, from the base adapter
+ * @param dann         domain-adversarial loss weight (0 = off)
+ */
+public record Strategy(String name, double replay, float distill, float l2, boolean gate, List<Float> wiseAlphas,
+                       boolean mergeFresh, boolean joint, float dann) {
+
+    public static Strategy naive() {
+        return new Strategy("naive", 0, 0, 0, false, List.of(), false, false, 0);
+    }
+
+    public static Strategy guarded() {
+        return new Strategy("guarded", 0.5, 1.0f, 0.01f, true, List.of(0.75f, 0.5f, 0.25f), false, false, 0);
+    }
+
+    public static Strategy guardedMergeFresh() {
+        return new Strategy("guarded+merge-fresh", 0.5, 1.0f, 0.01f, true, List.of(0.75f, 0.5f, 0.25f), true, false, 0);
+    }
+
+    public static Strategy jointTraining() {
+        return new Strategy("joint", 0, 0, 0, false, List.of(), false, true, 0);
+    }
+
+    public Strategy withDann(float w) {
+        return new Strategy(name + "+dann", replay, distill, l2, gate, wiseAlphas, mergeFresh, joint, w);
+    }
+}

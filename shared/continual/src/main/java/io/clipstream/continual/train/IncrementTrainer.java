@@ -1,0 +1,231 @@
+package io.clipstream.continual.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.optimizer.Optimizer;
+import io.clipstream.clip.ClipModel;
+import io.clipstream.clip.ClipOutput;
+import io.clipstream.clip.tokenize.TokenBatch;
+import io.clipstream.continual.augment.ImageAugmenter;
+import io.clipstream.continual.data.Captions;
+import io.clipstream.continual.data.Domain;
+import io.clipstream.continual.data.GreyImage;
+import io.clipstream.continual.data.Sample;
+import io.clipstream.continual.sampling.ReplayBuffer;
+import io.clipstream.continual.sampling.ReplayMixer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * One training run: AdamW with warm-up + cosine, global-norm clipping, symmetric InfoNCE (class-aware positives
+ * when {@code classAwarePositives}), plus the switchable guards (replay mixing, KL distillation from a frozen teacher,
+ * L2 pull toward the starting weights) and the optional domain-adversarial loss. Early stopping restores the
+ * weights of the epoch with the best validation R@1 (mean of image->text and text->image).
+ */
+public final class IncrementTrainer {
+    private final List<String> classNames;
+    private final Evaluator evaluator;
+    private final boolean classAwarePositives;
+    private Consumer<String> log = s -> {};
+
+    public record Result(int steps, long samples, double trainSeconds, double bestValR1, int bestEpoch,
+                         List<Double> epochLoss, List<Double> epochValR1, boolean stoppedEarly) {
+        public double samplesPerSecond() {
+            return trainSeconds <= 0 ? 0 : samples / trainSeconds;
+        }
+    }
+
+    public IncrementTrainer(List<String> classNames, Evaluator evaluator, boolean classAwarePositives) {
+        this.classNames = classNames;
+        this.evaluator = evaluator;
+        this.classAwarePositives = classAwarePositives;
+    }
+
+    public IncrementTrainer log(Consumer<String> log) {
+        this.log = log;
+        return this;
+    }
+
+    /**
+     * @param model    trains whatever {@link ClipModel#trainableParameters()} holds (the whole base, or adapter + logit scale)
+     * @param newData  new pairs, by domain (several domains = balanced multi-source sampling, e.g. joint training)
+     * @param replay   replay buffer of earlier domains (null = none; used only when replayFraction > 0)
+     * @param val      validation sets for early stopping (R@1 averaged over them)
+     * @param teacher  frozen previous model for distillation (null = none), e.g. {@code ClipModels.loadFrozen}
+     * @param domainIndex numbering of domains for the adversarial classifier
+     */
+    public Result train(ClipModel model, Map<Domain, List<Sample>> newData, ReplayBuffer<Domain, Sample> replay,
+                        Map<Domain, List<Sample>> val, ClipModel teacher, TrainConfig cfg, List<Domain> domainIndex) {
+        Random rnd = new Random(cfg.seed());
+        ImageAugmenter aug = cfg.augment() ? ImageAugmenter.defaults() : ImageAugmenter.none();
+        ReplayMixer<Domain, Sample> mixer = new ReplayMixer<>(newData, cfg.replayFraction() > 0 ? replay : null, cfg.replayFraction(), rnd);
+        int newPerStep = Math.max(1, cfg.batchSize() - mixer.replayCount(cfg.batchSize()));
+        int newTotal = newData.values().stream().mapToInt(List::size).sum();
+        int stepsPerEpoch = Math.max(1, (int) Math.ceil(newTotal / (double) newPerStep));
+        int totalSteps = cfg.epochs() * stepsPerEpoch;
+        if (cfg.maxSteps() > 0) totalSteps = Math.min(totalSteps, cfg.maxSteps());
+        int warmup = Math.max(1, Math.round(cfg.warmupFraction() * totalSteps));
+        Optimizer opt = Optimizer.adamW()
+                .optLearningRateTracker(new WarmupCosine(cfg.lr(), warmup, totalSteps, cfg.lr() * cfg.minLrFactor()))
+                .optWeightDecays(cfg.weightDecay())
+                .build();
+
+        Map<String, NDArray> params = new LinkedHashMap<>();
+        model.trainableParameters().forEach((k, p) -> params.put(k, p.getArray()));
+        if (params.isEmpty()) throw new IllegalStateException("nothing to train: no trainable parameter");
+        try (NDManager runManager = model.manager().newSubManager()) {
+            // L2 pull toward the adapter the increment starts from (the previous promoted one)
+            Map<String, NDArray> anchor = cfg.l2Weight() > 0 && model.lora().isActive() ? model.lora().copyWeights(runManager) : null;
+            DomainClassifier dann = cfg.dannWeight() > 0
+                    ? new DomainClassifier(runManager, model.config().projectionDim(), 64, domainIndex.size(), cfg.seed()) : null;
+            if (dann != null) params.putAll(dann.parameters());
+
+            List<Double> epochLoss = new ArrayList<>();
+            List<Double> epochVal = new ArrayList<>();
+            double best = Double.NEGATIVE_INFINITY;
+            int bestEpoch = -1;
+            Map<String, NDArray> bestWeights = null;
+            int sinceBest = 0;
+            boolean stopped = false;
+            long samples = 0;
+            double seconds = 0;
+            int step = 0;
+            int skipped = 0;
+            int epochs = (int) Math.ceil(totalSteps / (double) stepsPerEpoch);
+            for (int epoch = 0; epoch < epochs && !stopped; epoch++) {
+                double lossSum = 0;
+                int lossN = 0;
+                long t0 = System.nanoTime();
+                for (int s = 0; s < stepsPerEpoch && step < totalSteps; s++, step++) {
+                    List<Sample> batch = mixer.nextBatch(cfg.batchSize());
+                    List<GreyImage> imgs = new ArrayList<>(batch.size());
+                    List<String> caps = new ArrayList<>(batch.size());
+                    int[] groups = new int[batch.size()];
+                    int[] doms = new int[batch.size()];
+                    for (int i = 0; i < batch.size(); i++) {
+                        Sample x = batch.get(i);
+                        imgs.add(aug.apply(x.image(), rnd));
+                        caps.add(Captions.random(rnd, classNames.get(x.label()), x.domain()));
+                        groups[i] = x.label();
+                        doms[i] = Math.max(0, domainIndex.indexOf(x.domain()));
+                    }
+                    try (NDManager m = model.manager().newSubManager()) {
+                        NDArray px = PixelBatch.create(m, model.preprocessor(), imgs);
+                        TokenBatch tok = model.tokenize(caps);
+                        NDArray ids = tok.idsArray(m);
+                        NDArray mask = tok.maskArray(m);
+                        NDArray teacherLogits = null;
+                        if (teacher != null && cfg.distillWeight() > 0) {
+                            teacherLogits = ContrastiveLoss.logits(teacher.forward(px, ids, mask, false)).stopGradient();
+                            teacherLogits.attach(m);
+                        }
+                        float lossValue;
+                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                            ClipOutput o = model.forward(px, ids, mask, true);
+                            NDArray loss = ContrastiveLoss.symmetric(o, classAwarePositives ? groups : null);
+                            if (teacherLogits != null) {
+                                loss = loss.add(DistillationLoss.kl(ContrastiveLoss.logits(o), teacherLogits, cfg.distillTemperature())
+                                        .mul(cfg.distillWeight()));
+                            }
+                            if (anchor != null) {
+                                loss = loss.add(model.lora().squaredDistance(anchor, m).mul(cfg.l2Weight()));
+                            }
+                            if (dann != null) {
+                                loss = loss.add(dann.adversarialLoss(o.imageEmbeds(), doms, cfg.dannLambda()).mul(cfg.dannWeight()));
+                            }
+                            gc.backward(loss);
+                            lossValue = loss.getFloat();
+                            loss.attach(m);
+                        }
+                        Map<String, NDArray> grads = new LinkedHashMap<>();
+                        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                            NDArray g = e.getValue().getGradient();
+                            g.attach(m);
+                            grads.put(e.getKey(), g);
+                        }
+                        double norm = GradClip.globalNorm(grads.values());
+                        if (!Float.isFinite(lossValue) || !Double.isFinite(norm)) {
+                            // a non-finite loss or gradient would poison the weights and AdamW's moments: skip the step
+                            params.values().forEach(IncrementTrainer::zeroGradient);
+                            skipped++;
+                            continue;
+                        }
+                        float scale = GradClip.scale(norm, cfg.clipNorm());
+                        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                            NDArray g = grads.get(e.getKey());
+                            opt.update(e.getKey(), e.getValue(), scale == 1f ? g : g.mul(scale));
+                        }
+                        // PyTorch accumulates; the optimizer only zeroes the (scaled) array it consumed. zero_() rather
+                        // than g*0: a NaN in a gradient buffer would survive multiplication and poison every later step
+                        params.values().forEach(IncrementTrainer::zeroGradient);
+                        lossSum += lossValue;
+                        lossN++;
+                        samples += batch.size();
+                    }
+                }
+                seconds += (System.nanoTime() - t0) / 1e9;
+                epochLoss.add(lossSum / Math.max(1, lossN));
+                double v = validationR1(model, val);
+                epochVal.add(v);
+                log.accept(String.format("  epoch %d: steps %d, loss %.4f, val R@1 %.3f, %.0f samples/s%s", epoch + 1, step,
+                        lossSum / Math.max(1, lossN), v, samples / Math.max(1e-9, seconds),
+                        skipped > 0 ? ", " + skipped + " non-finite steps skipped" : ""));
+                if (v > best + 1e-9) {
+                    best = v;
+                    bestEpoch = epoch;
+                    sinceBest = 0;
+                    if (bestWeights != null) bestWeights.values().forEach(NDArray::close);
+                    bestWeights = snapshot(model, runManager);
+                } else if (cfg.patience() > 0 && ++sinceBest >= cfg.patience()) {
+                    stopped = true;
+                }
+            }
+            if (bestWeights != null && bestEpoch != epochLoss.size() - 1) restore(model, bestWeights);
+            return new Result(step, samples, seconds, best, bestEpoch, epochLoss, epochVal, stopped);
+        }
+    }
+
+    static void zeroGradient(NDArray param) {
+        if (param instanceof PtNDArray pt) {
+            JniUtils.zeroGrad(pt);
+        } else {
+            param.getGradient().muli(0);
+        }
+    }
+
+    /** Detached copies of the trainable weights (early stopping keeps the best epoch). */
+    private static Map<String, NDArray> snapshot(ClipModel model, NDManager owner) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        model.trainableParameters().forEach((k, p) -> {
+            NDArray c = p.getArray().duplicate().stopGradient();
+            c.attach(owner);
+            out.put(k, c);
+        });
+        return out;
+    }
+
+    private static void restore(ClipModel model, Map<String, NDArray> weights) {
+        model.trainableParameters().forEach((k, p) -> {
+            NDArray w = weights.get(k);
+            if (w != null) p.getArray().set(w.toByteBuffer());
+        });
+    }
+
+    private double validationR1(ClipModel model, Map<Domain, List<Sample>> val) {
+        if (val == null || val.isEmpty()) return 0;
+        double s = 0;
+        for (Map.Entry<Domain, List<Sample>> e : val.entrySet()) {
+            Evaluator.DomainMetrics m = evaluator.evaluate(model, e.getKey(), e.getValue());
+            s += (m.i2tR1() + m.t2iR1()) / 2;
+        }
+        return s / val.size();
+    }
+}

@@ -1,0 +1,56 @@
+package io.clipstream.continual.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clipstream.datasets.FashionMnist;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs continual-bench --quick end to end and checks the structure of what it reports (not the accuracy). */
+class ContinualBenchQuickTest {
+    @Test
+    void quickBenchProducesAFullMatrixPerStrategyAndGateDecisions(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(FashionMnist.isAvailable(FashionMnist.defaultDir()), "dataset-fashion-mnist not installed");
+        BenchOptions o = BenchOptions.parse(new String[] {"--quick", "--work", dir.toString()});
+        Map<String, Object> res = ContinualBench.run(o);
+        assertThat(res).containsKeys("base", "strategies", "throughput");
+        JsonNode json = new ObjectMapper().readTree(o.jsonOut.toFile());
+        assertThat(json.get("domains")).hasSize(4);
+        JsonNode strategies = json.get("strategies");
+        assertThat(strategies.fieldNames()).toIterable().contains("naive", "guarded", "joint");
+        for (JsonNode s : strategies) {
+            JsonNode m = s.get("matrix");
+            assertThat(m).hasSize(4);
+            for (JsonNode row : m) {
+                assertThat(row).hasSize(4);
+                for (JsonNode v : row) assertThat(v.asDouble()).isBetween(0.0, 1.0);
+            }
+            assertThat(s.get("acc").asDouble()).isBetween(0.0, 1.0);
+            assertThat(s.get("bwt").asDouble()).isBetween(-1.0, 1.0);
+            assertThat(s.get("increments")).hasSize(3);
+        }
+        for (JsonNode inc : strategies.get("guarded").get("increments")) {
+            assertThat(inc.get("gate").get("blessed").isBoolean()).isTrue();
+            assertThat(inc.get("gate").get("checks").size()).isPositive();
+            assertThat(inc.get("chosen").asText()).isNotBlank();
+        }
+        assertThat(json.get("throughput").get("djl_train_samples_per_s").asDouble()).isPositive();
+        assertThat(json.get("throughput").get("djl_embed_images_per_s").asDouble()).isPositive();
+        assertThat(dir.resolve("base/model.safetensors")).exists();
+        assertThat(dir.resolve("base/config.json")).exists();
+        assertThat(dir.resolve("base/tokenizer.json")).exists();
+        // every promoted increment is published as a PEFT adapter with its manifest
+        for (JsonNode inc : strategies.get("naive").get("increments")) {
+            Path v = Path.of(inc.get("version_dir").asText());
+            assertThat(v.resolve("adapter_config.json")).exists();
+            assertThat(v.resolve("adapter_model.safetensors")).exists();
+            assertThat(v.resolve("MANIFEST.json")).exists();
+        }
+        assertThat(strategies.get("naive").get("final_retrieval_r1").get("sketch").get("t2i_r1").asDouble()).isBetween(0.0, 1.0);
+    }
+}

@@ -1,0 +1,169 @@
+package io.clipstream.continual.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clipstream.clip.ClipModel;
+import io.clipstream.continual.data.Captions;
+import io.clipstream.continual.data.Domain;
+import io.clipstream.continual.data.GreyImage;
+import io.clipstream.continual.data.Sample;
+import io.clipstream.continual.gate.EvaluationGate;
+import io.clipstream.continual.gate.GateConfig;
+import io.clipstream.continual.model.ClipModels;
+import io.clipstream.continual.train.Evaluator;
+import io.clipstream.continual.train.IncrementTrainer;
+import io.clipstream.continual.train.TrainConfig;
+import io.clipstream.datasets.FashionMnist;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The engine on shared/clip end to end, on synthetic 28x28 images (a bright bar whose row encodes the class):
+ * base training through the engine's trainer, HF save + reload, guarded increments that publish PEFT versions, and
+ * teachers rebuilt from the published files.
+ */
+class ContinualLearnerTest {
+    static final List<String> CLASSES = FashionMnist.CLASS_NAMES;
+    @TempDir
+    static Path tmp;
+    static Path baseDir;
+    static IncrementTrainer.Result baseResult;
+
+    static List<Sample> samples(Domain d, int n, long seed) {
+        Random rnd = new Random(seed);
+        List<Sample> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int label = i % CLASSES.size();
+            float[] p = new float[28 * 28];
+            for (int k = 0; k < p.length; k++) p[k] = 0.1f * rnd.nextFloat();
+            for (int y = 2 + 2 * label; y < 4 + 2 * label; y++) for (int x = 4; x < 24; x++) p[y * 28 + x] = 1f;
+            out.add(new Sample(d.apply(new GreyImage(28, 28, p)), label, d));
+        }
+        return out;
+    }
+
+    static IncrementTrainer trainer() {
+        return new IncrementTrainer(CLASSES, new Evaluator(CLASSES), true);
+    }
+
+    static TrainConfig config(int epochs) {
+        return TrainConfig.defaults().withEpochs(epochs).withBatchSize(32).withLr(2e-3f).withSeed(3).withPatience(0);
+    }
+
+    @BeforeAll
+    static void trainBase() throws Exception {
+        Path init = tmp.resolve("init");
+        ClipModels.generate(init, ClipModels.benchSpec(new ArrayList<>(Captions.vocabulary(CLASSES)), 7));
+        baseDir = tmp.resolve("base");
+        try (ClipModel m = ClipModel.load(init)) {
+            ClipModels.fullTraining(m);
+            assertThat(m.trainableParameters()).containsKey("logit_scale").hasSize(m.baseParameters().size());
+            baseResult = trainer().log(System.out::println).train(m, Map.of(Domain.D0_ORIGINAL, samples(Domain.D0_ORIGINAL, 320, 1)), null,
+                    Map.of(Domain.D0_ORIGINAL, samples(Domain.D0_ORIGINAL, 40, 2)), null, config(10), List.of(Domain.values()));
+            m.save(baseDir);
+        }
+    }
+
+    @Test
+    void generatedVocabularyCoversEveryCaptionAndPrompt() throws Exception {
+        try (ClipModel m = ClipModel.load(baseDir)) {
+            List<String> texts = new ArrayList<>();
+            for (String c : CLASSES) {
+                for (Domain d : Domain.values()) {
+                    texts.addAll(Captions.prompts(c, d));
+                    for (String t : Captions.TRAIN_TEMPLATES) for (String w : d.words()) texts.add(Captions.fill(t, c, w));
+                }
+            }
+            for (String t : texts) assertThat(m.tokenizer().tokens(t)).as(t).doesNotContain("<|unk|>");
+            assertThat(m.tokenize(texts).length()).isEqualTo(16);
+        }
+    }
+
+    @Test
+    void baseTrainingLearnsAndTheSavedCheckpointReloads() throws Exception {
+        List<Double> loss = baseResult.epochLoss();
+        assertThat(loss.get(loss.size() - 1)).isLessThan(loss.get(0) * 0.95);
+        assertThat(baseResult.bestValR1()).isGreaterThan(0.3); // chance is 0.1
+        try (ClipModel m = ClipModel.load(baseDir)) {
+            assertThat(m.trainableParameters()).isEmpty(); // loads frozen
+            double acc = new Evaluator(CLASSES).zeroShotAccuracy(m, Domain.D0_ORIGINAL, samples(Domain.D0_ORIGINAL, 40, 9));
+            assertThat(acc).isGreaterThan(0.2); // chance is 0.1
+        }
+    }
+
+    @Test
+    void guardedIncrementPublishesAPeftVersionAndTheTeacherIsRebuiltFromIt() throws Exception {
+        Strategy s = new Strategy("t", 0.5, 1f, 0.01f, true, List.of(0.5f), false, false, 0);
+        Map<Domain, List<Sample>> anchors = Map.of(Domain.D0_ORIGINAL, samples(Domain.D0_ORIGINAL, 30, 5),
+                Domain.D1_INVERTED, samples(Domain.D1_INVERTED, 30, 6));
+        Path versions = tmp.resolve("guarded");
+        EvaluationGate permissive = new EvaluationGate(new GateConfig(100, 100, 0));
+        try (ClipModel m = ClipModel.load(baseDir);
+             ContinualLearner l = new ContinualLearner(m, s, config(2), trainer(), new Evaluator(CLASSES), permissive,
+                     Domain.D0_ORIGINAL, List.of(Domain.D0_ORIGINAL, Domain.D1_INVERTED), 50, 11, versions)) {
+            assertThat(m.trainableParameters()).containsKey("logit_scale").hasSize(1 + 2 * 4 * 2 * 2);
+            l.registerBase(samples(Domain.D0_ORIGINAL, 64, 1), anchors);
+            ContinualLearner.IncrementReport r = l.increment(Domain.D1_INVERTED, samples(Domain.D1_INVERTED, 96, 4), anchors);
+            assertThat(r.promoted()).isTrue();
+            Path v = r.versionDir();
+            assertThat(v).isEqualTo(versions.resolve("1-inverted")).isEqualTo(l.promotedAdapterDir());
+            for (String f : List.of("adapter_config.json", "adapter_model.safetensors", "metrics.json", "MANIFEST.json")) {
+                assertThat(v.resolve(f)).exists();
+            }
+            assertThat(Files.readString(v.resolve("MANIFEST.json"))).contains("adapter_model.safetensors");
+            assertThat(m.lora().squaredDistance(zeroB(m), m.manager()).getFloat()).isPositive(); // it trained
+            // the teacher of the next increment = base + published adapter, merged: same function as the live model
+            List<GreyImage> imgs = samples(Domain.D1_INVERTED, 8, 8).stream().map(Sample::image).toList();
+            Evaluator ev = new Evaluator(CLASSES);
+            try (ClipModel teacher = ClipModels.loadFrozen(baseDir, v)) {
+                assertThat(teacher.trainableParameters()).isEmpty();
+                assertClose(ev.embedImages(teacher, imgs), ev.embedImages(m, imgs));
+                assertClose(ev.embedTexts(teacher, List.of("a negative picture of a bag.")), ev.embedTexts(m, List.of("a negative picture of a bag.")));
+            }
+        }
+    }
+
+    @Test
+    void mergeFreshPublishesAMergedCheckpointAndStartsAFreshAdapter() throws Exception {
+        Strategy s = new Strategy("mf", 0.5, 1f, 0.01f, true, List.of(0.5f), true, false, 0);
+        Map<Domain, List<Sample>> anchors = Map.of(Domain.D0_ORIGINAL, samples(Domain.D0_ORIGINAL, 30, 5),
+                Domain.D2_ROTATED, samples(Domain.D2_ROTATED, 30, 6));
+        EvaluationGate permissive = new EvaluationGate(new GateConfig(100, 100, 0));
+        try (ClipModel m = ClipModel.load(baseDir);
+             ContinualLearner l = new ContinualLearner(m, s, config(1), trainer(), new Evaluator(CLASSES), permissive,
+                     Domain.D0_ORIGINAL, List.of(Domain.D0_ORIGINAL, Domain.D2_ROTATED), 50, 11, tmp.resolve("mf"))) {
+            l.registerBase(samples(Domain.D0_ORIGINAL, 64, 1), anchors);
+            ContinualLearner.IncrementReport r = l.increment(Domain.D2_ROTATED, samples(Domain.D2_ROTATED, 64, 4), anchors);
+            assertThat(r.promoted()).isTrue();
+            assertThat(l.promotedModelDir()).isEqualTo(r.versionDir().resolve("merged"));
+            assertThat(l.promotedAdapterDir()).isNull();
+            assertThat(m.lora().squaredDistance(zeroB(m), m.manager()).getFloat()).isZero(); // fresh adapter: B = 0
+            List<GreyImage> imgs = samples(Domain.D2_ROTATED, 8, 8).stream().map(Sample::image).toList();
+            Evaluator ev = new Evaluator(CLASSES);
+            try (ClipModel teacher = ClipModels.loadFrozen(l.promotedModelDir(), null)) {
+                assertClose(ev.embedImages(teacher, imgs), ev.embedImages(m, imgs));
+            }
+        }
+    }
+
+    /** The live adapter with every lora_B zeroed (distance to it = sum ||B||^2). */
+    private static Map<String, ai.djl.ndarray.NDArray> zeroB(ClipModel m) {
+        Map<String, ai.djl.ndarray.NDArray> ref = new java.util.LinkedHashMap<>(m.lora().copyWeights(m.manager()));
+        ref.replaceAll((k, v) -> k.contains("lora_B") ? v.zerosLike() : v);
+        return ref;
+    }
+
+    private static void assertClose(float[][] a, float[][] b) {
+        assertThat(a.length).isEqualTo(b.length);
+        for (int i = 0; i < a.length; i++) {
+            for (int j = 0; j < a[i].length; j++) assertThat(Math.abs(a[i][j] - b[i][j])).isLessThan(1e-4f);
+        }
+    }
+}
