@@ -50,7 +50,9 @@ public final class BenchOptions {
               --base-epochs N --epochs N   base (full) training / per-increment LoRA epochs
               --batch N --lr X --base-lr X
               --replay N              replay reservoir per domain
-              --strategies a,b|none   of naive,guarded,joint,merge-fresh (none: base + throughput only)
+              --strategies a,b|none   of naive,guarded,joint,merge-fresh (none: base + throughput only); guarded and
+                                      merge-fresh take -no-<guard> suffixes for an ablation, guard one of replay,
+                                      distill,l2,gate,wise (gate off implies wise off), e.g. guarded-no-replay
               --dann                  add the domain-adversarial loss to the guarded strategies
               --no-torch              skip the PyTorch reference
               --python PATH           python with torch (default /usr/bin/python3)
@@ -101,6 +103,7 @@ public final class BenchOptions {
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
         }
+        for (String s : o.strategies) ContinualBench.strategy(s, false); // fail on a bad name before the base training
         if (o.jsonOut == null) o.jsonOut = o.workDir.resolve("result.json");
         return o;
     }

@@ -53,14 +53,26 @@ public final class ContinualBench {
         System.out.println("JSON result: " + o.jsonOut.toAbsolutePath() + " (" + result.get("total_seconds") + " s)");
     }
 
-    private static Strategy strategy(String name, boolean dann) {
-        return switch (name) {
+    /**
+     * The strategy a {@code --strategies} name selects: naive, guarded, joint, merge-fresh, and for the guarded ones
+     * any number of {@code -no-<guard>} suffixes ({@link Strategy.Guard}: replay, distill, l2, gate, wise), e.g.
+     * {@code guarded-no-replay}, each switching one guard off for an ablation.
+     */
+    static Strategy strategy(String name, boolean dann) {
+        String[] parts = name.split("-no-", -1);
+        Strategy s = switch (parts[0]) {
             case "naive" -> Strategy.naive();
-            case "guarded" -> dann ? Strategy.guarded().withDann(0.1f) : Strategy.guarded();
+            case "guarded" -> Strategy.guarded();
             case "joint" -> Strategy.jointTraining();
-            case "merge-fresh" -> dann ? Strategy.guardedMergeFresh().withDann(0.1f) : Strategy.guardedMergeFresh();
+            case "merge-fresh" -> Strategy.guardedMergeFresh();
             default -> throw new IllegalArgumentException("unknown strategy " + name);
         };
+        boolean guarded = s.gate();
+        if (parts.length > 1 && !guarded) {
+            throw new IllegalArgumentException("strategy " + name + ": guards can only be switched off on guarded or merge-fresh");
+        }
+        for (int i = 1; i < parts.length; i++) s = s.without(Strategy.Guard.byId(parts[i]));
+        return dann && guarded ? s.withDann(0.1f) : s;
     }
 
     private static ClipModel load(Path dir) throws java.io.IOException {

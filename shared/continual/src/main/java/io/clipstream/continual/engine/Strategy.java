@@ -34,6 +34,42 @@ public record Strategy(String name, double replay, float distill, float l2, bool
         return new Strategy("joint", 0, 0, 0, false, List.of(), false, true, 0);
     }
 
+    /** A guard that {@link #without} can switch off, so that its effect can be measured (CLI suffix {@code -no-<id>}). */
+    public enum Guard {
+        REPLAY("replay"), DISTILL("distill"), L2("l2"),
+        /** the evaluation gate; switching it off also switches WiSE-FT off (WiSE-FT only runs on a rejection) */
+        GATE("gate"),
+        /** WiSE-FT before rejecting: with the gate on, a rejected candidate is rolled back directly */
+        WISE("wise");
+
+        private final String id;
+
+        Guard(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public static Guard byId(String id) {
+            for (Guard g : values()) if (g.id.equals(id)) return g;
+            throw new IllegalArgumentException("unknown guard " + id + " (one of replay, distill, l2, gate, wise)");
+        }
+    }
+
+    /** This strategy with one guard switched off, named {@code <name>-no-<guard>}; everything else unchanged. */
+    public Strategy without(Guard g) {
+        String n = name + "-no-" + g.id();
+        return switch (g) {
+            case REPLAY -> new Strategy(n, 0, distill, l2, gate, wiseAlphas, mergeFresh, joint, dann);
+            case DISTILL -> new Strategy(n, replay, 0, l2, gate, wiseAlphas, mergeFresh, joint, dann);
+            case L2 -> new Strategy(n, replay, distill, 0, gate, wiseAlphas, mergeFresh, joint, dann);
+            case GATE -> new Strategy(n, replay, distill, l2, false, List.of(), mergeFresh, joint, dann);
+            case WISE -> new Strategy(n, replay, distill, l2, gate, List.of(), mergeFresh, joint, dann);
+        };
+    }
+
     public Strategy withDann(float w) {
         return new Strategy(name + "+dann", replay, distill, l2, gate, wiseAlphas, mergeFresh, joint, w);
     }
