@@ -18,8 +18,8 @@ public final class ContrastiveLoss {
         int b = (int) logits.getShape().get(0);
         NDManager m = logits.getManager();
         NDArray eye = m.eye(b).toType(DataType.FLOAT32, false).toDevice(logits.getDevice(), false);
-        NDArray i2t = logits.logSoftmax(1).mul(eye).sum().neg().div(b);
-        NDArray t2i = logits.logSoftmax(0).mul(eye).sum().neg().div(b);
-        return i2t.add(t2i).div(2f);
+        NDArray i2t = ScalarOps.div(logits.logSoftmax(1).mul(eye).sum().neg(), b);
+        NDArray t2i = ScalarOps.div(logits.logSoftmax(0).mul(eye).sum().neg(), b);
+        return ScalarOps.div(i2t.add(t2i), 2f);
     }
 }

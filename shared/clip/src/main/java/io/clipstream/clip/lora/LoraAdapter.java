@@ -1,5 +1,6 @@
 package io.clipstream.clip.lora;
 
+import io.clipstream.clip.ScalarOps;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -93,7 +94,7 @@ public final class LoraAdapter implements AutoCloseable {
      */
     public NDArray delta(NDArray x, boolean training) {
         NDArray h = Ops.dropout(x, dropout, training);
-        return Ops.linear(Ops.linear(h, a.getArray(), null), b.getArray(), null).mul(scale);
+        return ScalarOps.mul(Ops.linear(Ops.linear(h, a.getArray(), null), b.getArray(), null), scale);
     }
 
     /** {@code W += scale * B @ A}; the forward then skips the adapter. No-op when merged. */

@@ -1,5 +1,6 @@
 package io.clipstream.clip.model;
 
+import io.clipstream.clip.ScalarOps;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import java.util.Locale;
@@ -33,7 +34,7 @@ public final class Activations {
      * @return activation
      */
     public static NDArray quickGelu(NDArray x) {
-        return x.mul(Activation.sigmoid(x.mul(1.702f)));
+        return x.mul(Activation.sigmoid(ScalarOps.mul(x, 1.702f)));
     }
 
     /**
@@ -43,7 +44,7 @@ public final class Activations {
      * @return activation
      */
     public static NDArray geluTanh(NDArray x) {
-        NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul((float) Math.sqrt(2.0 / Math.PI));
-        return x.mul(0.5f).mul(inner.tanh().add(1f));
+        NDArray inner = ScalarOps.mul(x.add(ScalarOps.mul(ScalarOps.pow(x, 3f), 0.044715f)), (float) Math.sqrt(2.0 / Math.PI));
+        return ScalarOps.mul(x, 0.5f).mul(inner.tanh().add(1f));
     }
 }

@@ -1,5 +1,6 @@
 package io.clipstream.clip.model;
 
+import io.clipstream.clip.ScalarOps;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
@@ -43,7 +44,7 @@ public final class Attention extends ClipModule {
         Shape s = x.getShape();
         long b = s.get(0);
         long t = s.get(1);
-        NDArray qs = split(q.forward(x, training).mul(scale), b, t);
+        NDArray qs = split(ScalarOps.mul(q.forward(x, training), scale), b, t);
         NDArray ks = split(k.forward(x, training), b, t);
         NDArray vs = split(v.forward(x, training), b, t);
         NDArray scores = qs.matMul(ks.transpose(0, 1, 3, 2));

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.clipstream.clip.ClipOutput;
+import io.clipstream.clip.ScalarOps;
 
 /**
  * The engine's contrastive objective. Without groups it is shared/clip's symmetric InfoNCE
@@ -44,8 +45,8 @@ public final class ContrastiveLoss {
         NDArray logits = clamped.logitsPerImage();
         long b = logits.getShape().get(0);
         NDArray target = targets(logits.getManager(), (int) b, groups);
-        NDArray i2t = logits.logSoftmax(1).mul(target).sum().neg().div(b);
-        NDArray t2i = logits.transpose().logSoftmax(1).mul(target.transpose()).sum().neg().div(b);
-        return i2t.add(t2i).div(2);
+        NDArray i2t = ScalarOps.div(logits.logSoftmax(1).mul(target).sum().neg(), b);
+        NDArray t2i = ScalarOps.div(logits.transpose().logSoftmax(1).mul(target.transpose()).sum().neg(), b);
+        return ScalarOps.div(i2t.add(t2i), 2f);
     }
 }

@@ -1,6 +1,7 @@
 package io.clipstream.continual.train;
 
 import ai.djl.ndarray.NDArray;
+import io.clipstream.clip.ScalarOps;
 
 /**
  * Distillation from the previous model (LwF-style for CLIP): KL(p_teacher || p_student) between the in-batch
@@ -10,12 +11,12 @@ public final class DistillationLoss {
     private DistillationLoss() {}
 
     public static NDArray kl(NDArray studentLogits, NDArray teacherLogits, float temperature) {
-        NDArray t = teacherLogits.stopGradient().div(temperature);
-        NDArray s = studentLogits.div(temperature);
+        NDArray t = ScalarOps.div(teacherLogits.stopGradient(), temperature);
+        NDArray s = ScalarOps.div(studentLogits, temperature);
         long b = s.getShape().get(0);
-        NDArray i2t = rowKl(s, t).div(b);
-        NDArray t2i = rowKl(s.transpose(), t.transpose()).div(b);
-        return i2t.add(t2i).div(2);
+        NDArray i2t = ScalarOps.div(rowKl(s, t), b);
+        NDArray t2i = ScalarOps.div(rowKl(s.transpose(), t.transpose()), b);
+        return ScalarOps.div(i2t.add(t2i), 2f);
     }
 
     private static NDArray rowKl(NDArray s, NDArray t) {

@@ -1,5 +1,6 @@
 package io.clipstream.continual.train;
 
+import io.clipstream.clip.ScalarOps;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -42,7 +43,7 @@ public final class DomainClassifier implements AutoCloseable {
         long n = domainIds.length;
         int k = (int) lsm.getShape().get(1);
         NDArray onehot = lsm.getManager().create(domainIds).oneHot(k);
-        return lsm.mul(onehot).sum().neg().div(n);
+        return ScalarOps.div(lsm.mul(onehot).sum().neg(), n);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.clipstream.continual.train;
 
+import io.clipstream.clip.ScalarOps;
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -10,6 +11,6 @@ public final class GradientReversal {
     private GradientReversal() {}
 
     public static NDArray apply(NDArray x, float lambda) {
-        return x.mul(-lambda).add(x.mul(1 + lambda).stopGradient());
+        return ScalarOps.mul(x, -lambda).add(ScalarOps.mul(x, 1 + lambda).stopGradient());
     }
 }

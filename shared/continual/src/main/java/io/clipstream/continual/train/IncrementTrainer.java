@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import io.clipstream.clip.ClipModel;
 import io.clipstream.clip.ClipOutput;
+import io.clipstream.clip.ScalarOps;
 import io.clipstream.clip.tokenize.TokenBatch;
 import io.clipstream.continual.augment.ImageAugmenter;
 import io.clipstream.continual.data.Captions;
@@ -132,14 +133,14 @@ public final class IncrementTrainer {
                             ClipOutput o = model.forward(px, ids, mask, true);
                             NDArray loss = ContrastiveLoss.symmetric(o, classAwarePositives ? groups : null);
                             if (teacherLogits != null) {
-                                loss = loss.add(DistillationLoss.kl(ContrastiveLoss.logits(o), teacherLogits, cfg.distillTemperature())
-                                        .mul(cfg.distillWeight()));
+                                loss = loss.add(ScalarOps.mul(DistillationLoss.kl(ContrastiveLoss.logits(o), teacherLogits, cfg.distillTemperature()),
+                                        cfg.distillWeight()));
                             }
                             if (anchor != null) {
-                                loss = loss.add(model.lora().squaredDistance(anchor, m).mul(cfg.l2Weight()));
+                                loss = loss.add(ScalarOps.mul(model.lora().squaredDistance(anchor, m), cfg.l2Weight()));
                             }
                             if (dann != null) {
-                                loss = loss.add(dann.adversarialLoss(o.imageEmbeds(), doms, cfg.dannLambda()).mul(cfg.dannWeight()));
+                                loss = loss.add(ScalarOps.mul(dann.adversarialLoss(o.imageEmbeds(), doms, cfg.dannLambda()), cfg.dannWeight()));
                             }
                             gc.backward(loss);
                             lossValue = loss.getFloat();

@@ -1,0 +1,90 @@
+package io.clipstream.continual.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clipstream.clip.ClipModel;
+import io.clipstream.continual.data.Captions;
+import io.clipstream.continual.data.Domain;
+import io.clipstream.continual.data.GreyImage;
+import io.clipstream.continual.data.Sample;
+import io.clipstream.continual.model.ClipModels;
+import io.clipstream.datasets.FashionMnist;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Same seed, same data, same code: two trainings must give bit-identical weights, whatever the JVM's garbage
+ * collector does meanwhile. The second run collects garbage continuously, so a tensor that autograd reads in the
+ * backward pass from a Java direct buffer the GC has already freed (DJL's {@code mul(Number)} scalars, see
+ * {@link io.clipstream.clip.ScalarOps}) shows up as a difference (before the fix: every weight differed and
+ * non-finite steps were skipped).
+ */
+class TrainingDeterminismTest {
+    static final List<String> CLASSES = FashionMnist.CLASS_NAMES;
+
+    @TempDir
+    static Path tmp;
+
+    static List<Sample> samples(Domain d, int n, long seed) {
+        Random rnd = new Random(seed);
+        List<Sample> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int label = i % CLASSES.size();
+            float[] p = new float[28 * 28];
+            for (int k = 0; k < p.length; k++) p[k] = 0.1f * rnd.nextFloat();
+            for (int y = 2 + 2 * label; y < 4 + 2 * label; y++) for (int x = 4; x < 24; x++) p[y * 28 + x] = 1f;
+            out.add(new Sample(d.apply(new GreyImage(28, 28, p)), label, d));
+        }
+        return out;
+    }
+
+    static Map<String, float[]> train(Path init, boolean gcPressure) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread gc = new Thread(() -> {
+            while (!stop.get()) {
+                System.gc();
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        try (ClipModel m = ClipModel.load(init)) {
+            ClipModels.fullTraining(m);
+            if (gcPressure) gc.start();
+            new IncrementTrainer(CLASSES, new Evaluator(CLASSES), true).train(m,
+                    Map.of(Domain.D0_ORIGINAL, samples(Domain.D0_ORIGINAL, 320, 1)), null,
+                    Map.of(Domain.D0_ORIGINAL, samples(Domain.D0_ORIGINAL, 40, 2)), null,
+                    TrainConfig.defaults().withEpochs(3).withBatchSize(32).withLr(2e-3f).withSeed(3).withPatience(0),
+                    List.of(Domain.values()));
+            Map<String, float[]> w = new LinkedHashMap<>();
+            m.baseParameters().forEach((k, p) -> w.put(k, p.getArray().toFloatArray()));
+            return w;
+        } finally {
+            stop.set(true);
+            gc.join();
+        }
+    }
+
+    @Test
+    void twoIdenticalTrainingsGiveBitIdenticalWeights() throws Exception {
+        Path init = tmp.resolve("init");
+        ClipModels.generate(init, ClipModels.benchSpec(new ArrayList<>(Captions.vocabulary(CLASSES)), 7));
+        Map<String, float[]> a = train(init, false);
+        Map<String, float[]> b = train(init, true);
+        assertThat(b.keySet()).containsExactlyElementsOf(a.keySet());
+        List<String> differ = new ArrayList<>();
+        a.forEach((k, v) -> {
+            if (!java.util.Arrays.equals(v, b.get(k))) differ.add(k);
+        });
+        assertThat(differ).as("parameters that differ between two identical trainings").isEmpty();
+    }
+}
