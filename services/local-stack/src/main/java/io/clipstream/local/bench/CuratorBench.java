@@ -44,7 +44,9 @@ import static io.clipstream.testkit.Topics.topic;
  * draining a backlog), then a paced run at half the burst throughput (latency of a stream the
  * curator keeps up with).
  *
- * <pre>CuratorBench [--pairs 5000] [--warmup 500] [--latency-pairs 1000] [--partitions 2]</pre>
+ * <pre>CuratorBench [--pairs 5000] [--warmup 500] [--latency-pairs 1000] [--partitions 2] [--curator-threads 1]</pre>
+ *
+ * {@code --curator-threads} sets the curator's Kafka Streams {@code num.stream.threads} (its default otherwise).
  */
 public final class CuratorBench {
     public static void main(String[] args) throws Exception {
@@ -52,14 +54,16 @@ public final class CuratorBench {
         int warmup = 500;
         int partitions = 2;
         int latencyCount = 1000;
+        Integer curatorThreads = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--pairs" -> n = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--partitions" -> partitions = Integer.parseInt(args[++i]);
                 case "--latency-pairs" -> latencyCount = Integer.parseInt(args[++i]);
+                case "--curator-threads" -> curatorThreads = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: CuratorBench [--pairs N] [--warmup N] [--latency-pairs N] [--partitions P]");
+                    System.err.println("usage: CuratorBench [--pairs N] [--warmup N] [--latency-pairs N] [--partitions P] [--curator-threads T]");
                     System.exit(2);
                 }
             }
@@ -81,7 +85,9 @@ public final class CuratorBench {
             BrokerBaseline.Result baseline = BrokerBaseline.measure(infra.kafkaBootstrapServers(), "bench.baseline", records);
 
             ServiceLauncher launcher = new ServiceLauncher(root, logDir);
-            try (var curator = launcher.start("curator", infra, Map.of(), Duration.ofMinutes(2));
+            Map<String, String> curatorConfig = curatorThreads == null ? Map.of()
+                    : Map.of("kafka-streams.num.stream.threads", curatorThreads.toString());
+            try (var curator = launcher.start("curator", infra, curatorConfig, Duration.ofMinutes(2));
                  var producer = new KafkaProducer<>(BrokerBaseline.producerConfig(infra.kafkaBootstrapServers()),
                          new ByteArraySerializer(), new ByteArraySerializer());
                  var outcomes = new OutcomeCounter(infra.kafkaBootstrapServers(), Topics.PAIRS_CURATED, Topics.PAIRS_REJECTED)) {
@@ -102,8 +108,9 @@ public final class CuratorBench {
                 Percentiles p = burst.latencies();
 
                 System.out.println();
-                System.out.printf("data-plane benchmark: %,d pairs (%,d bytes on pairs.raw, %.0f B/pair), %d partitions, %d cores%n",
-                        n, baseline.bytes(), baseline.bytes() / (double) n, partitions, Runtime.getRuntime().availableProcessors());
+                System.out.printf("data-plane benchmark: %,d pairs (%,d bytes on pairs.raw, %.0f B/pair), %d partitions, %s curator stream thread(s), %d cores%n",
+                        n, baseline.bytes(), baseline.bytes() / (double) n, partitions,
+                        curatorThreads == null ? "default" : curatorThreads, Runtime.getRuntime().availableProcessors());
                 System.out.println("| measure | value |");
                 System.out.println("|---|---:|");
                 System.out.printf("| curator: pairs reaching an outcome | %,d of %,d (curated %,d, rejected %,d) |%n",

@@ -50,8 +50,9 @@ public final class BenchOptions {
               --base-epochs N --epochs N   base (full) training / per-increment LoRA epochs
               --batch N --lr X --base-lr X
               --replay N              replay reservoir per domain
-              --strategies a,b|none   of naive,guarded,joint,merge-fresh (none: base + throughput only); guarded and
-                                      merge-fresh take -no-<guard> suffixes for an ablation, guard one of replay,
+              --strategies a,b|none   of naive,guarded,guarded-distill-replay,joint,merge-fresh (none: base +
+                                      throughput only); guarded-distill-replay distils on the replayed pairs only; the
+                                      guarded ones take -no-<guard> suffixes for an ablation, guard one of replay,
                                       distill,l2,gate,wise (gate off implies wise off), e.g. guarded-no-replay
               --dann                  add the domain-adversarial loss to the guarded strategies
               --no-torch              skip the PyTorch reference

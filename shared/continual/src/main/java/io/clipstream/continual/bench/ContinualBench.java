@@ -54,7 +54,8 @@ public final class ContinualBench {
     }
 
     /**
-     * The strategy a {@code --strategies} name selects: naive, guarded, joint, merge-fresh, and for the guarded ones
+     * The strategy a {@code --strategies} name selects: naive, guarded, guarded-distill-replay, joint,
+     * merge-fresh, and for the guarded ones
      * any number of {@code -no-<guard>} suffixes ({@link Strategy.Guard}: replay, distill, l2, gate, wise), e.g.
      * {@code guarded-no-replay}, each switching one guard off for an ablation.
      */
@@ -63,6 +64,7 @@ public final class ContinualBench {
         Strategy s = switch (parts[0]) {
             case "naive" -> Strategy.naive();
             case "guarded" -> Strategy.guarded();
+            case "guarded-distill-replay" -> Strategy.guardedDistillReplay();
             case "joint" -> Strategy.jointTraining();
             case "merge-fresh" -> Strategy.guardedMergeFresh();
             default -> throw new IllegalArgumentException("unknown strategy " + name);

@@ -116,7 +116,7 @@ public final class ContinualLearner implements AutoCloseable {
     public IncrementReport increment(Domain domain, List<Sample> train, Map<Domain, List<Sample>> anchors) throws IOException {
         try (NDManager inc = state.newSubManager()) {
             Map<String, NDArray> previous = model.lora().copyWeights(inc);
-            TrainConfig cfg = baseConfig.withGuards(strategy.replay(), strategy.distill(), strategy.l2())
+            TrainConfig cfg = baseConfig.withGuards(strategy.replay(), strategy.distill(), strategy.distillScope(), strategy.l2())
                     .withDann(strategy.dann(), baseConfig.dannLambda())
                     .withSeed(baseConfig.seed() + 1000L * (learned.size()));
             Map<Domain, List<Sample>> newData = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package io.clipstream.continual.engine;
 
+import io.clipstream.continual.train.DistillScope;
 import java.util.List;
 
 /**
@@ -14,9 +15,16 @@ import java.util.List;
  * @param mergeFresh   merge the adapter into the weights after every promoted increment and start a fresh one
  * @param joint        joint training: every increment trains on all domains seen so far, from the base adapter
  * @param dann         domain-adversarial loss weight (0 = off)
+ * @param distillScope which pairs of a batch the distillation is computed on
  */
 public record Strategy(String name, double replay, float distill, float l2, boolean gate, List<Float> wiseAlphas,
-                       boolean mergeFresh, boolean joint, float dann) {
+                       boolean mergeFresh, boolean joint, float dann, DistillScope distillScope) {
+
+    /** A strategy that distils on the whole batch (the default scope). */
+    public Strategy(String name, double replay, float distill, float l2, boolean gate, List<Float> wiseAlphas,
+                    boolean mergeFresh, boolean joint, float dann) {
+        this(name, replay, distill, l2, gate, wiseAlphas, mergeFresh, joint, dann, DistillScope.BATCH);
+    }
 
     public static Strategy naive() {
         return new Strategy("naive", 0, 0, 0, false, List.of(), false, false, 0);
@@ -28,6 +36,11 @@ public record Strategy(String name, double replay, float distill, float l2, bool
 
     public static Strategy guardedMergeFresh() {
         return new Strategy("guarded+merge-fresh", 0.5, 1.0f, 0.01f, true, List.of(0.75f, 0.5f, 0.25f), true, false, 0);
+    }
+
+    /** {@link #guarded()} distilling on the replayed pairs only ({@link DistillScope#REPLAY}). */
+    public static Strategy guardedDistillReplay() {
+        return guarded().withDistillScope("guarded-distill-replay", DistillScope.REPLAY);
     }
 
     public static Strategy jointTraining() {
@@ -62,15 +75,19 @@ public record Strategy(String name, double replay, float distill, float l2, bool
     public Strategy without(Guard g) {
         String n = name + "-no-" + g.id();
         return switch (g) {
-            case REPLAY -> new Strategy(n, 0, distill, l2, gate, wiseAlphas, mergeFresh, joint, dann);
-            case DISTILL -> new Strategy(n, replay, 0, l2, gate, wiseAlphas, mergeFresh, joint, dann);
-            case L2 -> new Strategy(n, replay, distill, 0, gate, wiseAlphas, mergeFresh, joint, dann);
-            case GATE -> new Strategy(n, replay, distill, l2, false, List.of(), mergeFresh, joint, dann);
-            case WISE -> new Strategy(n, replay, distill, l2, gate, List.of(), mergeFresh, joint, dann);
+            case REPLAY -> new Strategy(n, 0, distill, l2, gate, wiseAlphas, mergeFresh, joint, dann, distillScope);
+            case DISTILL -> new Strategy(n, replay, 0, l2, gate, wiseAlphas, mergeFresh, joint, dann, distillScope);
+            case L2 -> new Strategy(n, replay, distill, 0, gate, wiseAlphas, mergeFresh, joint, dann, distillScope);
+            case GATE -> new Strategy(n, replay, distill, l2, false, List.of(), mergeFresh, joint, dann, distillScope);
+            case WISE -> new Strategy(n, replay, distill, l2, gate, List.of(), mergeFresh, joint, dann, distillScope);
         };
     }
 
     public Strategy withDann(float w) {
-        return new Strategy(name + "+dann", replay, distill, l2, gate, wiseAlphas, mergeFresh, joint, w);
+        return new Strategy(name + "+dann", replay, distill, l2, gate, wiseAlphas, mergeFresh, joint, w, distillScope);
+    }
+
+    public Strategy withDistillScope(String newName, DistillScope scope) {
+        return new Strategy(newName, replay, distill, l2, gate, wiseAlphas, mergeFresh, joint, dann, scope);
     }
 }

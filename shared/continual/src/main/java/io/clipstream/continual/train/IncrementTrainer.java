@@ -24,11 +24,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * One training run: AdamW with warm-up + cosine, global-norm clipping, symmetric InfoNCE (class-aware positives
- * when {@code classAwarePositives}), plus the switchable guards (replay mixing, KL distillation from a frozen teacher,
- * L2 pull toward the starting weights) and the optional domain-adversarial loss. Early stopping restores the
+ * when {@code classAwarePositives}), plus the switchable guards (replay mixing, KL distillation from a frozen teacher
+ * on the replayed pairs or the whole batch ({@link DistillScope}), L2 pull toward the starting weights) and the
+ * optional domain-adversarial loss. Early stopping restores the
  * weights of the epoch with the best validation R@1 (mean of image->text and text->image).
  */
 public final class IncrementTrainer {
@@ -107,6 +109,8 @@ public final class IncrementTrainer {
                 long t0 = System.nanoTime();
                 for (int s = 0; s < stepsPerEpoch && step < totalSteps; s++, step++) {
                     List<Sample> batch = mixer.nextBatch(cfg.batchSize());
+                    int distillRows = cfg.distillScope() == DistillScope.BATCH
+                            ? batch.size() : replayFirst(batch, x -> !newData.containsKey(x.domain()));
                     List<GreyImage> imgs = new ArrayList<>(batch.size());
                     List<String> caps = new ArrayList<>(batch.size());
                     int[] groups = new int[batch.size()];
@@ -124,8 +128,12 @@ public final class IncrementTrainer {
                         NDArray ids = tok.idsArray(m);
                         NDArray mask = tok.maskArray(m);
                         NDArray teacherLogits = null;
-                        if (teacher != null && cfg.distillWeight() > 0) {
-                            teacherLogits = ContrastiveLoss.logits(teacher.forward(px, ids, mask, false)).stopGradient();
+                        // the in-batch similarity distribution over the first distillRows pairs; 1 pair has none
+                        if (teacher != null && cfg.distillWeight() > 0 && distillRows > 1) {
+                            NDArray tpx = distillRows == batch.size() ? px : px.get("0:" + distillRows);
+                            NDArray tids = distillRows == batch.size() ? ids : ids.get("0:" + distillRows);
+                            NDArray tmask = distillRows == batch.size() ? mask : mask.get("0:" + distillRows);
+                            teacherLogits = ContrastiveLoss.logits(teacher.forward(tpx, tids, tmask, false)).stopGradient();
                             teacherLogits.attach(m);
                         }
                         float lossValue;
@@ -133,7 +141,9 @@ public final class IncrementTrainer {
                             ClipOutput o = model.forward(px, ids, mask, true);
                             NDArray loss = ContrastiveLoss.symmetric(o, classAwarePositives ? groups : null);
                             if (teacherLogits != null) {
-                                loss = loss.add(ScalarOps.mul(DistillationLoss.kl(ContrastiveLoss.logits(o), teacherLogits, cfg.distillTemperature()),
+                                NDArray studentLogits = ContrastiveLoss.logits(o);
+                                if (distillRows < batch.size()) studentLogits = studentLogits.get("0:" + distillRows + ", 0:" + distillRows);
+                                loss = loss.add(ScalarOps.mul(DistillationLoss.kl(studentLogits, teacherLogits, cfg.distillTemperature()),
                                         cfg.distillWeight()));
                             }
                             if (anchor != null) {
@@ -192,6 +202,20 @@ public final class IncrementTrainer {
             if (bestWeights != null && bestEpoch != epochLoss.size() - 1) restore(model, bestWeights);
             return new Result(step, samples, seconds, best, bestEpoch, epochLoss, epochVal, stopped);
         }
+    }
+
+    /**
+     * Moves the items that {@code isReplay} accepts to the front of {@code batch}, keeping the order within both
+     * groups, and returns how many there are. (In-batch contrastive losses do not depend on the order.)
+     */
+    static <T> int replayFirst(List<T> batch, Predicate<T> isReplay) {
+        List<T> replayed = new ArrayList<>(batch.size());
+        List<T> fresh = new ArrayList<>(batch.size());
+        for (T x : batch) (isReplay.test(x) ? replayed : fresh).add(x);
+        batch.clear();
+        batch.addAll(replayed);
+        batch.addAll(fresh);
+        return replayed.size();
     }
 
     static void zeroGradient(NDArray param) {

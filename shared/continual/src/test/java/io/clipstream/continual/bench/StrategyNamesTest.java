@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clipstream.continual.engine.Strategy;
+import io.clipstream.continual.train.DistillScope;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +23,15 @@ class StrategyNamesTest {
         assertThat(GUARDED.l2()).isPositive();
         assertThat(GUARDED.gate()).isTrue();
         assertThat(GUARDED.wiseAlphas()).isNotEmpty();
+        assertThat(GUARDED.distillScope()).isEqualTo(DistillScope.BATCH);
+    }
+
+    @Test
+    void guardedDistillReplayDiffersFromGuardedOnlyInTheDistillationScope() {
+        Strategy r = ContinualBench.strategy("guarded-distill-replay", false);
+        assertThat(r).isEqualTo(GUARDED.withDistillScope("guarded-distill-replay", DistillScope.REPLAY));
+        assertThat(r.withDistillScope(GUARDED.name(), DistillScope.BATCH)).isEqualTo(GUARDED);
+        assertThat(ContinualBench.strategy("guarded-distill-replay-no-l2", false).distillScope()).isEqualTo(DistillScope.REPLAY);
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.clipstream.continual.data.Sample;
 import io.clipstream.continual.gate.EvaluationGate;
 import io.clipstream.continual.gate.GateConfig;
 import io.clipstream.continual.model.ClipModels;
+import io.clipstream.continual.train.DistillScope;
 import io.clipstream.continual.train.Evaluator;
 import io.clipstream.continual.train.IncrementTrainer;
 import io.clipstream.continual.train.TrainConfig;
@@ -23,6 +24,8 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The engine on shared/clip end to end, on synthetic 28x28 images (a bright bar whose row encodes the class):
@@ -98,12 +101,13 @@ class ContinualLearnerTest {
         }
     }
 
-    @Test
-    void guardedIncrementPublishesAPeftVersionAndTheTeacherIsRebuiltFromIt() throws Exception {
-        Strategy s = new Strategy("t", 0.5, 1f, 0.01f, true, List.of(0.5f), false, false, 0);
+    @ParameterizedTest
+    @EnumSource(DistillScope.class)
+    void guardedIncrementPublishesAPeftVersionAndTheTeacherIsRebuiltFromIt(DistillScope scope) throws Exception {
+        Strategy s = new Strategy("t", 0.5, 1f, 0.01f, true, List.of(0.5f), false, false, 0, scope);
         Map<Domain, List<Sample>> anchors = Map.of(Domain.D0_ORIGINAL, samples(Domain.D0_ORIGINAL, 30, 5),
                 Domain.D1_INVERTED, samples(Domain.D1_INVERTED, 30, 6));
-        Path versions = tmp.resolve("guarded");
+        Path versions = tmp.resolve("guarded-" + scope.id());
         EvaluationGate permissive = new EvaluationGate(new GateConfig(100, 100, 0));
         try (ClipModel m = ClipModel.load(baseDir);
              ContinualLearner l = new ContinualLearner(m, s, config(2), trainer(), new Evaluator(CLASSES), permissive,
