@@ -7,6 +7,7 @@ import io.clipstream.continual.data.Captions;
 import io.clipstream.continual.data.Domain;
 import io.clipstream.continual.data.GreyImage;
 import io.clipstream.continual.data.Sample;
+import io.clipstream.continual.data.SyntheticSamples;
 import io.clipstream.continual.gate.EvaluationGate;
 import io.clipstream.continual.gate.GateConfig;
 import io.clipstream.continual.model.ClipModels;
@@ -40,16 +41,7 @@ class ContinualLearnerTest {
     static IncrementTrainer.Result baseResult;
 
     static List<Sample> samples(Domain d, int n, long seed) {
-        Random rnd = new Random(seed);
-        List<Sample> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int label = i % CLASSES.size();
-            float[] p = new float[28 * 28];
-            for (int k = 0; k < p.length; k++) p[k] = 0.1f * rnd.nextFloat();
-            for (int y = 2 + 2 * label; y < 4 + 2 * label; y++) for (int x = 4; x < 24; x++) p[y * 28 + x] = 1f;
-            out.add(new Sample(d.apply(new GreyImage(28, 28, p)), label, d));
-        }
-        return out;
+        return SyntheticSamples.of(d, CLASSES.size(), n, seed);
     }
 
     static IncrementTrainer trainer() {
