@@ -3,6 +3,9 @@ package io.clipstream.curator;
 import io.clipstream.curator.config.CuratorConfig;
 import io.clipstream.curator.config.StorageSettings;
 import io.clipstream.curator.curation.PairInspector;
+import io.clipstream.curator.faults.InPlaceRetry;
+import io.clipstream.curator.faults.StorageHealth;
+import io.clipstream.curator.image.DecodeLimits;
 import io.clipstream.curator.metrics.CuratorMetrics;
 import io.clipstream.curator.store.CuratedObjectWriter;
 import io.clipstream.curator.store.S3ImageSource;
@@ -34,10 +37,35 @@ public class CuratorBeans {
         store.close();
     }
 
+    /** A client of its own for the probe: short timeout, one attempt, so it answers within seconds. */
+    @Produces
+    @Singleton
+    StorageHealth storageHealth(StorageSettings s, CuratorConfig config, CuratorMetrics metrics) {
+        CuratorConfig.StorageFaults f = config.storageFaults();
+        ObjectStore probe = ObjectStore.connect(new StorageConfig(s.endpoint(), s.accessKey(), s.secretKey(), s.region(),
+                s.bucket(), f.probeTimeout(), 1));
+        StorageHealth health = new StorageHealth(probe::bucketExists, probe, f.probeInterval());
+        metrics.storageHealth(health::up);
+        health.start();
+        return health;
+    }
+
+    void closeStorageHealth(@Disposes StorageHealth health) {
+        health.close();
+    }
+
+    @Produces
+    @Singleton
+    InPlaceRetry inPlaceRetry(StorageHealth health, CuratorConfig config) {
+        CuratorConfig.StorageFaults f = config.storageFaults();
+        return new InPlaceRetry(health, f.maxAttempts(), f.retryBackoff(), f.maxOutageWait());
+    }
+
     @Produces
     @Singleton
     PairInspector pairInspector(CuratorConfig config, ObjectStore store, Clock clock) {
-        return new PairInspector(config.qualityProfiles(), new S3ImageSource(store), clock);
+        return new PairInspector(config.qualityProfiles(), new S3ImageSource(store),
+                new DecodeLimits(config.decode().timeBudget(), config.decode().maxJpegScans()), config.maxIdChars(), clock);
     }
 
     @Produces

@@ -21,6 +21,13 @@ public interface GatewayConfig {
     @WithDefault("10s")
     Duration publishTimeout();
 
+    /**
+     * The bucket claim-check references must name ({@code s3://<bucket>/inbox/<producer>/...}); the
+     * curator's {@code clipstream.storage.bucket}.
+     */
+    @WithDefault("clipstream")
+    String imageBucket();
+
     Batch batch();
 
     Limits limits();
@@ -54,9 +61,6 @@ public interface GatewayConfig {
 
         @WithDefault("4096")
         int imageUriLength();
-
-        @WithDefault("s3,http,https")
-        List<String> imageUriSchemes();
 
         @WithDefault("64")
         int attributes();

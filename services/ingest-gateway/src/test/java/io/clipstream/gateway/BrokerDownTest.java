@@ -33,7 +33,7 @@ class BrokerDownTest {
     @Test
     void submissionsGet503WithThePairIdsToRetry() {
         given().header("X-Api-Key", "test-key-0123456789abcdef").contentType(ContentType.JSON)
-                .body("{\"pairId\":\"retry-me\",\"text\":\"t\",\"imageUri\":\"s3://b/k\"}")
+                .body("{\"pairId\":\"retry-me\",\"text\":\"t\",\"imageUri\":\"s3://clipstream/inbox/test-producer/k\"}")
                 .when().post("/v1/pairs").then()
                 .statusCode(503)
                 .contentType(startsWith("application/problem+json"))
@@ -41,7 +41,7 @@ class BrokerDownTest {
                 .body("reason", equalTo("UNAVAILABLE"))
                 .body("pairIds", equalTo(java.util.List.of("retry-me")));
         given().header("X-Api-Key", "test-key-0123456789abcdef").contentType(ContentType.JSON)
-                .body("{\"pairs\":[{\"text\":\"a\",\"imageUri\":\"s3://b/1\"},{\"text\":\"b\",\"imageUri\":\"s3://b/2\"}]}")
+                .body("{\"pairs\":[{\"text\":\"a\",\"imageUri\":\"s3://clipstream/inbox/test-producer/1\"},{\"text\":\"b\",\"imageUri\":\"s3://clipstream/inbox/test-producer/2\"}]}")
                 .when().post("/v1/pairs/batch").then()
                 .statusCode(503)
                 .body("pairIds", hasSize(2));

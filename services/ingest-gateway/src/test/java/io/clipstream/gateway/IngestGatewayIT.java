@@ -146,15 +146,26 @@ class IngestGatewayIT {
     }
 
     @Test
+    void imageReferencesOutsideTheProducersInboxAreRefusedLikeTheCuratorWould() {
+        for (String uri : List.of("s3://clipstream/a/../b", "s3://clipstream/inbox/test-producer/images/1.png",
+                "https://example.com/inbox/other-producer/1.png", "s3://elsewhere/inbox/other-producer/1.png")) {
+            given().header("Authorization", "Bearer " + OTHER_KEY).contentType(ContentType.JSON)
+                    .body("{\"text\":\"a red kite\",\"imageUri\":\"" + uri + "\"}")
+                    .when().post("/v1/pairs").then().statusCode(400)
+                    .body("errors[0].pointer", equalTo("/imageUri"));
+        }
+    }
+
+    @Test
     void generatesThePairIdAcceptsBearerAndLeavesEmptyCaptionsToTheCurator() {
         String id = given().header("Authorization", "Bearer " + OTHER_KEY).contentType(ContentType.JSON)
-                .body("{\"text\":\"\",\"imageUri\":\"s3://inbox/images/1.png\"}")
+                .body("{\"text\":\"\",\"imageUri\":\"s3://clipstream/inbox/other-producer/images/1.png\"}")
                 .when().post("/v1/pairs").then().statusCode(202).extract().path("pairId");
         assertThat(UUID.fromString(id)).isNotNull();
         PairSubmitted event = awaitRecord(id).value();
         assertThat(event.source()).isEqualTo("other-producer");
         assertThat(event.text()).isEmpty();
-        assertThat(event.imageUri()).isEqualTo("s3://inbox/images/1.png");
+        assertThat(event.imageUri()).isEqualTo("s3://clipstream/inbox/other-producer/images/1.png");
         assertThat(event.imageBase64()).isNull();
     }
 

@@ -72,7 +72,8 @@ public final class LocalStack {
             try (var curator = launcher.start("curator", infra, Map.of(), Duration.ofMinutes(3));
                  var gateway = launcher.start("ingest-gateway", infra,
                          Map.of("clipstream.gateway.api-keys." + DEMO_SOURCE, apiKey), Duration.ofMinutes(3));
-                 var outcomes = new OutcomeCounter(infra.kafkaBootstrapServers(), Topics.PAIRS_CURATED, Topics.PAIRS_REJECTED)) {
+                 var outcomes = new OutcomeCounter(infra.kafkaBootstrapServers(), Topics.PAIRS_CURATED, Topics.PAIRS_REJECTED,
+                         Topics.PAIRS_DEADLETTER)) {
                 System.out.println("curator up (" + curator.uri() + "), gateway up (" + gateway.uri() + "), logs in "
                         + logDir + " (" + secondsSince(t0) + " s)");
 

@@ -20,19 +20,22 @@ import java.util.UUID;
 import java.util.function.Predicate;
 
 /**
- * Reads {@code pairs.curated} and {@code pairs.rejected} (read_committed) and tallies what became of
- * each pair id: the proof that curated + rejected = pushed, with nothing lost.
+ * Reads {@code pairs.curated}, {@code pairs.rejected} and {@code pairs.deadletter} (read_committed) and
+ * tallies what became of each pair id: the proof that curated + rejected + dead-lettered = pushed,
+ * with nothing lost.
  */
 public final class OutcomeCounter implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String curatedTopic;
+    private final String deadLetterTopic;
     private final Set<String> curated = new HashSet<>();
+    private final Set<String> deadLettered = new HashSet<>();
     private final Map<String, List<ReasonCode>> rejected = new java.util.HashMap<>();
     private final Map<ReasonCode, Integer> byReason = new EnumMap<>(ReasonCode.class);
     private long curatedRecords;
     private long rejectedRecords;
 
-    public OutcomeCounter(String bootstrapServers, String curatedTopic, String rejectedTopic) {
+    public OutcomeCounter(String bootstrapServers, String curatedTopic, String rejectedTopic, String deadLetterTopic) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "clipstream-outcome-counter-" + UUID.randomUUID());
@@ -41,7 +44,8 @@ public final class OutcomeCounter implements AutoCloseable {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.curatedTopic = curatedTopic;
-        consumer.subscribe(List.of(curatedTopic, rejectedTopic));
+        this.deadLetterTopic = deadLetterTopic;
+        consumer.subscribe(List.of(curatedTopic, rejectedTopic, deadLetterTopic));
     }
 
     /** Polls once and folds what arrived into the tallies; returns the records seen. */
@@ -56,6 +60,8 @@ public final class OutcomeCounter implements AutoCloseable {
                 PairCurated c = EventSerdes.pairCurated().deserializer().deserialize(r.topic(), r.value());
                 curatedRecords++;
                 curated.add(c.pairId());
+            } else if (r.topic().equals(deadLetterTopic)) {
+                deadLettered.add(EventSerdes.pairDeadLettered().deserializer().deserialize(r.topic(), r.value()).pairId());
             } else {
                 PairRejected x = EventSerdes.pairRejected().deserializer().deserialize(r.topic(), r.value());
                 rejectedRecords++;
@@ -98,8 +104,12 @@ public final class OutcomeCounter implements AutoCloseable {
         return rejectedRecords;
     }
 
+    public int deadLettered() {
+        return deadLettered.size();
+    }
+
     public int outcomes() {
-        return curated.size() + rejected.size();
+        return curated.size() + rejected.size() + deadLettered.size();
     }
 
     public Set<String> curatedIds() {

@@ -4,7 +4,7 @@ import io.clipstream.contracts.ReasonCode;
 
 import java.util.Map;
 
-/** The closing report of a demo run: pushed, curated, rejected by reason, lost. */
+/** The closing report of a demo run: pushed, curated, rejected by reason, dead-lettered, lost. */
 final class Report {
     private Report() {
     }
@@ -19,8 +19,9 @@ final class Report {
         for (Map.Entry<ReasonCode, Integer> e : o.rejectedByReason().entrySet()) {
             System.out.printf("| &nbsp;&nbsp;%s | %,d |%n", e.getKey(), e.getValue());
         }
-        System.out.printf("| lost (pushed - curated - rejected) | %,d |%n", pushed - o.outcomes());
-        System.out.printf("%ncurated + rejected = %,d of %,d pushed in %.1f s (%.0f pairs/s end to end)%n",
+        System.out.printf("| dead-lettered (storage or a bug; replayable) | %,d |%n", o.deadLettered());
+        System.out.printf("| lost (pushed - curated - rejected - dead-lettered) | %,d |%n", pushed - o.outcomes());
+        System.out.printf("%ncurated + rejected + dead-lettered = %,d of %,d pushed in %.1f s (%.0f pairs/s end to end)%n",
                 o.outcomes(), pushed, seconds, o.outcomes() / Math.max(seconds, 1e-9));
         if (o.curatedRecords() != o.curated() || o.rejectedRecords() != o.rejected()) {
             System.out.printf("note: %d curated and %d rejected records for %d and %d distinct pairs%n",

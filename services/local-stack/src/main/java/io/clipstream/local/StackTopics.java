@@ -1,26 +1,26 @@
 package io.clipstream.local;
 
-import io.clipstream.contracts.Topics;
+import io.clipstream.contracts.TopicSpec;
+import io.clipstream.contracts.TopicSpecs;
 import io.clipstream.testkit.Infra;
+import org.apache.kafka.clients.admin.NewTopic;
 
-import java.util.Map;
-
-import static io.clipstream.testkit.Topics.compacted;
 import static io.clipstream.testkit.Topics.topic;
 
 /** The data-plane topics, created before the services start so that partition counts are ours. */
 public final class StackTopics {
     static final int PARTITIONS = 2;
-    /** The gateway accepts bodies up to 4 MB, so a raw record can exceed the broker's 1 MB default. */
-    public static final Map<String, String> RAW_CONFIG = Map.of("max.message.bytes", Integer.toString(8 * 1024 * 1024));
 
     private StackTopics() {
     }
 
     public static void create(Infra infra) {
-        infra.createTopics(
-                topic(Topics.PAIRS_RAW, PARTITIONS, RAW_CONFIG),
-                compacted(Topics.PAIRS_CURATED, PARTITIONS),
-                topic(Topics.PAIRS_REJECTED, PARTITIONS));
+        infra.createTopics(TopicSpecs.DATA_PLANE.stream().map(t -> topic(t.name(), PARTITIONS, t.configs()))
+                .toArray(NewTopic[]::new));
+    }
+
+    /** A topic made like {@code spec}, under another name (benchmark baselines). */
+    public static NewTopic like(TopicSpec spec, String name, int partitions) {
+        return topic(name, partitions, spec.configs());
     }
 }

@@ -34,4 +34,8 @@ public final class EventSerdes {
     public static Serde<PairRejected> pairRejected() {
         return json(PairRejected.class);
     }
+
+    public static Serde<PairDeadLettered> pairDeadLettered() {
+        return json(PairDeadLettered.class);
+    }
 }

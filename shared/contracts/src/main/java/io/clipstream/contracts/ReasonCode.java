@@ -27,14 +27,22 @@ public enum ReasonCode {
     INTERNAL_ERROR(Stage.GATEWAY, "unexpected server error"),
 
     // --- curator (pairs.rejected) ---
-    /** The record on pairs.raw is not a readable PairSubmitted event. */
+    /** The record on pairs.raw is not a readable PairSubmitted event (or has an unsupported schemaVersion). */
     MALFORMED_EVENT(Stage.CURATOR, "record is not a valid PairSubmitted event"),
+    /** An identifier field (pairId, source, domain) is longer than the curator accepts. */
+    FIELD_TOO_LONG(Stage.CURATOR, "an identifier field exceeds its length limit"),
+    /** The same (source, pairId) was submitted before with a different image or caption. */
+    PAIR_ID_CONFLICT(Stage.CURATOR, "pair id already used by this source for other content"),
+    /** The imageUri is not a reference into the producer's own inbox (s3://bucket/inbox/source/...). */
+    IMAGE_REF_INVALID(Stage.CURATOR, "image reference not allowed or refused by storage"),
     /** The event holds neither inline image bytes nor a readable image URI. */
     IMAGE_MISSING(Stage.CURATOR, "no image bytes"),
     /** Encoded image is larger than the byte limit. */
     IMAGE_TOO_MANY_BYTES(Stage.CURATOR, "encoded image exceeds the byte limit"),
     /** The image cannot be decoded (truncated, corrupt). */
     IMAGE_CORRUPT(Stage.CURATOR, "image cannot be decoded"),
+    /** The decoder failed outright (an Error such as OutOfMemoryError) or ran past its time budget. */
+    IMAGE_UNREADABLE(Stage.CURATOR, "image decoder failed or exceeded its memory or time budget"),
     /** The bytes are not an image format the curator accepts. */
     IMAGE_UNSUPPORTED_FORMAT(Stage.CURATOR, "image format not supported"),
     /** Header dimensions exceed the pixel budget: refused before decoding. */

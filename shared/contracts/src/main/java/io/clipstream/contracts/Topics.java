@@ -11,6 +11,11 @@ public final class Topics {
     public static final String PAIRS_CURATED = "pairs.curated";
     /** Key pairId, value {@link PairRejected}; time-based retention (dead letters). */
     public static final String PAIRS_REJECTED = "pairs.rejected";
+    /**
+     * Key pairId, value {@link PairDeadLettered}: records that kept failing for a transient reason
+     * (object storage unavailable) or for an unexpected error; long retention, for replay.
+     */
+    public static final String PAIRS_DEADLETTER = "pairs.deadletter";
     /** Key runId; training run lifecycle events. */
     public static final String TRAINING_RUNS = "training.runs";
     /** Key model name; compacted, the promoted model versions. */

@@ -23,7 +23,9 @@ import java.util.Set;
 /**
  * The one bucket of ClipStream, through the MinIO Java SDK. Every operation is retried with
  * exponential back-off up to {@link StorageConfig#maxAttempts()}; "not found" is an answer, not an
- * error, and is never retried.
+ * error, and is never retried. Failures say whose fault they are: {@link StorageRefusedException}
+ * (this request will never succeed: a 4xx, a key the client refuses) or
+ * {@link StorageUnavailableException} (the store is down, slow or overloaded: try again later).
  */
 public final class ObjectStore implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ObjectStore.class);
@@ -79,7 +81,7 @@ public final class ObjectStore implements AutoCloseable {
         try {
             return client.bucketExists(BucketExistsArgs.builder().bucket(config.bucket()).build());
         } catch (Exception e) {
-            throw new StorageException("bucketExists " + config.bucket() + " failed: " + e.getMessage(), e);
+            throw new StorageUnavailableException("bucketExists " + config.bucket() + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -118,6 +120,20 @@ public final class ObjectStore implements AutoCloseable {
                 return Optional.of(in.readAllBytes());
             } catch (ErrorResponseException e) {
                 if (NOT_FOUND.contains(e.errorResponse().code())) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** The object's size in bytes (a HEAD request), empty when there is no object at the key. */
+    public Optional<Long> size(String key) {
+        return withRetries("stat " + key, () -> {
+            try {
+                return Optional.of(client.statObject(StatObjectArgs.builder().bucket(config.bucket()).object(key).build()).size());
+            } catch (ErrorResponseException e) {
+                if (NOT_FOUND.contains(e.errorResponse().code()) || e.response() != null && e.response().code() == 404) {
                     return Optional.empty();
                 }
                 throw e;
@@ -176,12 +192,15 @@ public final class ObjectStore implements AutoCloseable {
             } catch (ErrorResponseException e) {
                 int status = e.response() == null ? 0 : e.response().code();
                 if (status >= 400 && status < 500 && status != 408 && status != 429) {
-                    throw new StorageException(what + " refused: " + e.errorResponse().code() + " " + e.getMessage(), e);
+                    throw new StorageRefusedException(what + " refused: " + e.errorResponse().code() + " " + e.getMessage(), e);
                 }
                 last = e;
+            } catch (IllegalArgumentException e) {
+                // the client validates keys and arguments before sending: the same call fails every time
+                throw new StorageRefusedException(what + " refused by the client: " + e.getMessage(), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new StorageException(what + " interrupted", e);
+                throw new StorageUnavailableException(what + " interrupted", e);
             } catch (Exception e) {
                 last = e;
             }
@@ -192,11 +211,11 @@ public final class ObjectStore implements AutoCloseable {
                     Thread.sleep(backoffMs);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
-                    throw new StorageException(what + " interrupted", ie);
+                    throw new StorageUnavailableException(what + " interrupted", ie);
                 }
                 backoffMs = Math.min(backoffMs * 2, 2_000);
             }
         }
-        throw new StorageException(what + " failed after " + config.maxAttempts() + " attempts: " + last, last);
+        throw new StorageUnavailableException(what + " failed after " + config.maxAttempts() + " attempts: " + last, last);
     }
 }

@@ -62,7 +62,23 @@ class ObjectStoreIT {
     void unreachableEndpointFailsAfterItsAttempts() {
         StorageConfig dead = StorageConfig.of("http://127.0.0.1:9", "k", "s").withRetries(Duration.ofMillis(500), 2);
         try (ObjectStore s = ObjectStore.connect(dead)) {
-            assertThatThrownBy(() -> s.exists("x")).isInstanceOf(StorageException.class).hasMessageContaining("after 2 attempts");
+            assertThatThrownBy(() -> s.exists("x")).isInstanceOf(StorageUnavailableException.class)
+                    .hasMessageContaining("after 2 attempts");
         }
+    }
+
+    @Test
+    void keysTheClientOrTheServerRefuseAreRefusalsNotOutages() {
+        // the MinIO client refuses '..' segments before sending: retrying cannot help
+        assertThatThrownBy(() -> store.get("a/../b")).isInstanceOf(StorageRefusedException.class)
+                .hasMessageContaining("refused by the client");
+        assertThatThrownBy(() -> store.put("a/../b", new byte[1], "image/png")).isInstanceOf(StorageRefusedException.class);
+    }
+
+    @Test
+    void sizeIsAHeadRequest() {
+        store.put("inbox/acme/size.bin", new byte[1234], "application/octet-stream");
+        assertThat(store.size("inbox/acme/size.bin")).contains(1234L);
+        assertThat(store.size("inbox/acme/absent.bin")).isEmpty();
     }
 }

@@ -22,9 +22,52 @@ public interface CuratorConfig {
     @WithDefault("256")
     int nearDuplicateHashesPerCaption();
 
-    /** Pause before a failed stream thread (e.g. object storage down) is replaced and retries. */
+    /** Pause before a stream thread that failed unexpectedly (a bug, a broken state store) is replaced. */
     @WithDefault("2s")
     Duration failureBackoff();
+
+    /**
+     * Longest pairId, source and domain accepted, in characters (FIELD_TOO_LONG beyond). The
+     * gateway's own limits are lower; this bounds records written to pairs.raw by anything else.
+     */
+    @WithDefault("256")
+    int maxIdChars();
+
+    Decode decode();
+
+    StorageFaults storageFaults();
+
+    /** Bounds on decoding one image; see {@code image.DecodeLimits}. */
+    interface Decode {
+        @WithDefault("5s")
+        Duration timeBudget();
+
+        @WithDefault("100")
+        int maxJpegScans();
+    }
+
+    /**
+     * What the curator does while object storage fails (see {@code faults.InPlaceRetry}): a probe
+     * watches the bucket; while it is down, consumption is paused and the record in hand waits in
+     * place, up to {@code max-outage-wait}; while it is up, a call that keeps failing is tried
+     * {@code max-attempts} times. Either way the record then goes to pairs.deadletter.
+     */
+    interface StorageFaults {
+        @WithDefault("5")
+        int maxAttempts();
+
+        @WithDefault("1s")
+        Duration retryBackoff();
+
+        @WithDefault("120s")
+        Duration maxOutageWait();
+
+        @WithDefault("1s")
+        Duration probeInterval();
+
+        @WithDefault("2s")
+        Duration probeTimeout();
+    }
 
     interface Thresholds {
         @WithDefault("10485760")

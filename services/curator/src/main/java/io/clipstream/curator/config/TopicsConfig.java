@@ -15,7 +15,10 @@ public interface TopicsConfig {
     @WithDefault("pairs.rejected")
     String rejected();
 
-    /** Create the three topics at startup when missing (pairs.curated compacted). */
+    @WithDefault("pairs.deadletter")
+    String deadletter();
+
+    /** Create the four topics at startup when missing (pairs.curated compacted). */
     @WithDefault("true")
     boolean create();
 

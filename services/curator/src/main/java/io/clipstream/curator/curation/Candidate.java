@@ -34,6 +34,23 @@ public record Candidate(
         int rawPartition,
         long rawOffset) {
 
+    /**
+     * Who the pair is: (source, pairId). Two producers may use the same pairId without meeting; the
+     * separator cannot occur in either part (control characters are refused at inspection).
+     */
+    public String identity() {
+        return identity(source, pairId);
+    }
+
+    public static String identity(String source, String pairId) {
+        return source + '\u001F' + pairId;
+    }
+
+    /** An identity as people read it: {@code source/pairId}. */
+    public static String display(String identity) {
+        return identity.replace('\u001F', '/');
+    }
+
     /** A rejection of this pair, pointing back at its raw record. */
     public PairRejected reject(ReasonCode reason, String detail, Instant at) {
         return new PairRejected(PairRejected.SCHEMA_VERSION, pairId, source, domain, List.of(reason), detail,

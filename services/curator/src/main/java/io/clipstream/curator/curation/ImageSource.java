@@ -1,15 +1,41 @@
 package io.clipstream.curator.curation;
 
-import java.util.Optional;
+import io.clipstream.contracts.ImageRef;
 
-/** Fetches the bytes behind a claim-check {@code imageUri}; empty when there is nothing there. */
-@FunctionalInterface
+/**
+ * Fetches the bytes behind a claim-check reference (already checked against {@link ImageRef}'s
+ * grammar): size first (a HEAD), bytes only when within the limit.
+ * Throws {@link io.clipstream.storage.StorageRefusedException} when storage refuses the request
+ * and {@link io.clipstream.storage.StorageUnavailableException} when it cannot answer.
+ */
 public interface ImageSource {
 
-    /** @throws IllegalArgumentException when the URI is not one this source can read */
-    Optional<byte[]> fetch(String imageUri);
+    /** The bucket references must name. */
+    String bucket();
 
-    ImageSource NONE = uri -> {
-        throw new IllegalArgumentException("claim-check image URIs are not readable here");
+    Fetch fetch(ImageRef ref, long maxBytes);
+
+    sealed interface Fetch {
+        record Found(byte[] bytes) implements Fetch {
+        }
+
+        record Missing() implements Fetch {
+        }
+
+        record TooLarge(long bytes) implements Fetch {
+        }
+    }
+
+    /** For tests and deployments without claim checks: every reference is refused. */
+    ImageSource NONE = new ImageSource() {
+        @Override
+        public String bucket() {
+            return "";
+        }
+
+        @Override
+        public Fetch fetch(ImageRef ref, long maxBytes) {
+            throw new IllegalStateException("claim-check image references are not readable here");
+        }
     };
 }

@@ -12,8 +12,9 @@ import java.time.Clock;
 
 /**
  * Exact de-duplication. Runs on a stream keyed (and partitioned) by the sha256 of the image bytes;
- * the store maps each sha256 to the pairId that claimed it first. A pair whose bytes were claimed by
- * another pairId is DUPLICATE_EXACT. The same pairId again (a producer retry, or a replay) passes:
+ * the store maps each sha256 to the identity (source, pairId) that claimed it first. A pair whose
+ * bytes were claimed by another identity is DUPLICATE_EXACT. The same identity again (a producer
+ * retry, or a replay) passes:
  * everything downstream is idempotent (content-addressed objects, pairs.curated keyed by sha256).
  * Under exactly_once_v2 the store update commits in the same transaction as the input offset, so a
  * replay after a crash reads the pre-crash committed store and never sees its own aborted claim.
@@ -40,13 +41,13 @@ public final class ExactDuplicateFilter implements FixedKeyProcessor<String, Can
         Candidate c = record.value();
         String first = firstPairBySha.get(c.sha256());
         if (first == null) {
-            firstPairBySha.put(c.sha256(), c.pairId());
+            firstPairBySha.put(c.sha256(), c.identity());
             context.forward(record.withValue(Verdict.pass(c)));
-        } else if (first.equals(c.pairId())) {
+        } else if (first.equals(c.identity())) {
             context.forward(record.withValue(Verdict.pass(c)));
         } else {
             context.forward(record.withValue(Verdict.reject(c.reject(ReasonCode.DUPLICATE_EXACT,
-                    "identical image bytes (sha256 " + c.sha256() + ") already seen in pair " + first,
+                    "identical image bytes (sha256 " + c.sha256() + ") already seen in pair " + Candidate.display(first),
                     clock.instant()))));
         }
     }

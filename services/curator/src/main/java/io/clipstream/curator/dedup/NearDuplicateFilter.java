@@ -18,7 +18,7 @@ import java.time.Clock;
  * normalised caption; the store keeps, per caption, the perceptual hashes of the pairs accepted with
  * it (the newest {@code capacity}). A pair whose pHash lies within the profile's Hamming distance of
  * another pair's, for the same caption, is DUPLICATE_NEAR. As for {@link ExactDuplicateFilter}, the
- * same pairId never duplicates itself, and EOS makes a replay see the pre-crash committed store.
+ * same identity (source, pairId) never duplicates itself, and EOS makes a replay see the pre-crash committed store.
  */
 public final class NearDuplicateFilter implements FixedKeyProcessor<String, Candidate, Verdict> {
     public static final String STORE = "phash-by-caption";
@@ -54,17 +54,17 @@ public final class NearDuplicateFilter implements FixedKeyProcessor<String, Cand
         if (known == null) {
             known = PerceptualHashes.empty();
         }
-        var near = known.nearest(hash, c.pairId(), profile.nearDuplicateMaxDistance());
+        var near = known.nearest(hash, c.identity(), profile.nearDuplicateMaxDistance());
         if (near.isPresent()) {
             int distance = PerceptualHash.hammingDistance(hash, near.get().hash());
             context.forward(record.withValue(Verdict.reject(c.reject(ReasonCode.DUPLICATE_NEAR,
                     "perceptual hash " + c.perceptualHash() + " is " + distance + " bits from pair "
-                            + near.get().pairId() + " with the same caption (limit "
+                            + Candidate.display(near.get().identity()) + " with the same caption (limit "
                             + profile.nearDuplicateMaxDistance() + ")", clock.instant()))));
             return;
         }
-        if (!known.contains(c.pairId())) {
-            hashesByCaption.put(record.key(), known.plus(new PerceptualHashes.Entry(hash, c.pairId()), capacity));
+        if (!known.contains(c.identity())) {
+            hashesByCaption.put(record.key(), known.plus(new PerceptualHashes.Entry(hash, c.identity()), capacity));
         }
         context.forward(record.withValue(Verdict.pass(c)));
     }

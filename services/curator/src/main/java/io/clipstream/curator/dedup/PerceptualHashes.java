@@ -18,7 +18,7 @@ import java.util.Optional;
 /** The perceptual hashes already accepted for one caption, oldest first, with a compact binary serde. */
 public record PerceptualHashes(List<Entry> entries) {
 
-    public record Entry(long hash, String pairId) {
+    public record Entry(long hash, String identity) {
     }
 
     public PerceptualHashes {
@@ -30,12 +30,12 @@ public record PerceptualHashes(List<Entry> entries) {
     }
 
     /** The first entry of another pair within {@code maxDistance} bits of {@code hash}. */
-    public Optional<Entry> nearest(long hash, String pairId, int maxDistance) {
+    public Optional<Entry> nearest(long hash, String identity, int maxDistance) {
         Entry best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (Entry e : entries) {
             int d = Long.bitCount(e.hash() ^ hash);
-            if (d <= maxDistance && d < bestDistance && !e.pairId().equals(pairId)) {
+            if (d <= maxDistance && d < bestDistance && !e.identity().equals(identity)) {
                 best = e;
                 bestDistance = d;
             }
@@ -43,8 +43,8 @@ public record PerceptualHashes(List<Entry> entries) {
         return Optional.ofNullable(best);
     }
 
-    public boolean contains(String pairId) {
-        return entries.stream().anyMatch(e -> e.pairId().equals(pairId));
+    public boolean contains(String identity) {
+        return entries.stream().anyMatch(e -> e.identity().equals(identity));
     }
 
     /** Appends, dropping the oldest entries beyond {@code capacity}. */
@@ -68,7 +68,7 @@ public record PerceptualHashes(List<Entry> entries) {
                 out.writeInt(value.entries.size());
                 for (Entry e : value.entries) {
                     out.writeLong(e.hash());
-                    out.writeUTF(e.pairId());
+                    out.writeUTF(e.identity());
                 }
                 out.flush();
                 return bytes.toByteArray();

@@ -22,10 +22,14 @@ import java.util.Map;
  * Checks one encoded image against a {@link QualityProfile}, cheapest test first:
  * <ol>
  *   <li>bytes present (IMAGE_MISSING) and within the byte limit (IMAGE_TOO_MANY_BYTES);</li>
- *   <li>an accepted format: PNG, JPEG, GIF, BMP (IMAGE_UNSUPPORTED_FORMAT);</li>
+ *   <li>an accepted format: PNG, JPEG, GIF, BMP (IMAGE_UNSUPPORTED_FORMAT); BMPs that embed PNG or
+ *       JPEG data are refused, and JPEGs with more scans than {@link DecodeLimits#maxJpegScans()}
+ *       are IMAGE_DECOMPRESSION_BOMB (see {@link FormatGuards});</li>
  *   <li>width and height from the header, before any pixel is decoded: above the pixel budget the
  *       image is refused as IMAGE_DECOMPRESSION_BOMB and never decoded;</li>
- *   <li>full decode; any decoder error or warning (truncated data) is IMAGE_CORRUPT;</li>
+ *   <li>full decode; any decoder error or warning (truncated data) is IMAGE_CORRUPT; a decoder that
+ *       throws an {@link Error} (OutOfMemoryError, StackOverflowError) or runs past the time budget
+ *       is IMAGE_UNREADABLE - never an exception out of this class;</li>
  *   <li>geometry: IMAGE_TOO_SMALL, IMAGE_EXTREME_ASPECT_RATIO;</li>
  *   <li>sharpness: variance of the Laplacian on greyscale below the threshold is IMAGE_BLURRY.</li>
  * </ol>
@@ -53,12 +57,35 @@ public final class ImageInspector {
     }
 
     public static ImageCheck inspect(byte[] bytes, QualityProfile profile) {
+        return inspect(bytes, profile, DecodeLimits.DEFAULTS);
+    }
+
+    public static ImageCheck inspect(byte[] bytes, QualityProfile profile, DecodeLimits limits) {
+        try {
+            return inspectBounded(bytes, profile, limits);
+        } catch (VirtualMachineError | LinkageError | AssertionError e) {
+            // A decoder that asks for gigabytes or recurses without end fails this image, not the
+            // stream: the allocation that failed was never made, and the deep stack is unwound.
+            return ImageCheck.refuse(ReasonCode.IMAGE_UNREADABLE, "image decoder failed: " + e);
+        }
+    }
+
+    private static ImageCheck inspectBounded(byte[] bytes, QualityProfile profile, DecodeLimits limits) {
         if (bytes == null || bytes.length == 0) {
             return ImageCheck.refuse(ReasonCode.IMAGE_MISSING, "no image bytes");
         }
         if (bytes.length > profile.maxImageBytes()) {
             return ImageCheck.refuse(ReasonCode.IMAGE_TOO_MANY_BYTES,
                     "image has " + bytes.length + " bytes, limit " + profile.maxImageBytes());
+        }
+        if (FormatGuards.isBmpWithEmbeddedCompression(bytes)) {
+            return ImageCheck.refuse(ReasonCode.IMAGE_UNSUPPORTED_FORMAT,
+                    "BMP with embedded PNG/JPEG compression is not accepted; send the PNG or JPEG itself");
+        }
+        int scans = FormatGuards.jpegScanCount(bytes, limits.maxJpegScans());
+        if (scans > limits.maxJpegScans()) {
+            return ImageCheck.refuse(ReasonCode.IMAGE_DECOMPRESSION_BOMB, "JPEG with more than "
+                    + limits.maxJpegScans() + " scans (not decoded)");
         }
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
@@ -68,7 +95,7 @@ public final class ImageInspector {
             }
             ImageReader reader = readers.next();
             try {
-                return inspect(reader, in, profile);
+                return inspect(reader, in, profile, limits);
             } finally {
                 reader.dispose();
             }
@@ -77,7 +104,8 @@ public final class ImageInspector {
         }
     }
 
-    private static ImageCheck inspect(ImageReader reader, ImageInputStream in, QualityProfile profile) {
+    private static ImageCheck inspect(ImageReader reader, ImageInputStream in, QualityProfile profile,
+                                      DecodeLimits limits) {
         String formatName = formatName(reader);
         String[] format = ACCEPTED.get(formatName);
         if (format == null) {
@@ -108,13 +136,17 @@ public final class ImageInspector {
 
         // 2. decode (subsampled when large)
         BufferedImage image;
-        try {
+        try (DecodeWatchdog.Watch watch = DecodeWatchdog.watch(reader, limits.timeBudget())) {
             ImageReadParam param = reader.getDefaultReadParam();
             int step = (Math.max(width, height) + DECODE_MAX_SIDE - 1) / DECODE_MAX_SIDE;
             if (step > 1) {
                 param.setSourceSubsampling(step, step, 0, 0);
             }
             image = reader.read(0, param);
+            if (watch.expired()) {
+                return ImageCheck.refuse(ReasonCode.IMAGE_UNREADABLE, format[0] + " took longer than the "
+                        + watch.budget().toMillis() + " ms decoding budget");
+            }
         } catch (IIOException e) {
             String msg = String.valueOf(e.getMessage());
             ReasonCode code = msg.toLowerCase(Locale.ROOT).contains("unsupported")

@@ -1,15 +1,14 @@
 package io.clipstream.curator.store;
 
+import io.clipstream.contracts.ImageRef;
 import io.clipstream.curator.curation.ImageSource;
 import io.clipstream.storage.ObjectStore;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.Optional;
 
 /**
- * Reads claim-check images {@code s3://<bucket>/<key>} from the curator's own bucket. Other schemes
- * and buckets are refused (IMAGE_MISSING): the curator does not fetch from arbitrary places.
+ * Reads claim-check images from the producers' inboxes in the curator's own bucket: a HEAD for the
+ * size, then the bytes only when they fit the profile's limit (a 5 GB object is never downloaded).
  */
 public class S3ImageSource implements ImageSource {
     private final ObjectStore store;
@@ -19,23 +18,19 @@ public class S3ImageSource implements ImageSource {
     }
 
     @Override
-    public Optional<byte[]> fetch(String imageUri) {
-        URI uri;
-        try {
-            uri = new URI(imageUri);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("not a URI");
+    public String bucket() {
+        return store.bucket();
+    }
+
+    @Override
+    public Fetch fetch(ImageRef ref, long maxBytes) {
+        Optional<Long> size = store.size(ref.key());
+        if (size.isEmpty()) {
+            return new Fetch.Missing();
         }
-        if (!"s3".equalsIgnoreCase(uri.getScheme())) {
-            throw new IllegalArgumentException("only s3://" + store.bucket() + "/... is readable");
+        if (size.get() > maxBytes) {
+            return new Fetch.TooLarge(size.get());
         }
-        if (!store.bucket().equals(uri.getHost())) {
-            throw new IllegalArgumentException("bucket " + uri.getHost() + " is not " + store.bucket());
-        }
-        String key = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
-        if (key.isEmpty()) {
-            throw new IllegalArgumentException("no object key");
-        }
-        return store.get(key);
+        return store.get(ref.key()).<Fetch>map(Fetch.Found::new).orElseGet(Fetch.Missing::new);
     }
 }

@@ -1,7 +1,12 @@
 package io.clipstream.curator.streams;
 
+import io.clipstream.contracts.TopicSpec;
+import io.clipstream.contracts.TopicSpecs;
 import io.clipstream.curator.config.CuratorConfig;
+import io.clipstream.curator.config.StorageSettings;
 import io.clipstream.curator.config.TopicsConfig;
+import io.clipstream.curator.faults.ShuttingDownException;
+import io.clipstream.curator.metrics.CuratorMetrics;
 import io.clipstream.storage.ObjectStore;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -11,13 +16,15 @@ import jakarta.inject.Singleton;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,10 +35,12 @@ import java.util.concurrent.TimeoutException;
 /**
  * Startup and failure handling around the Kafka Streams client Quarkus runs:
  * <ul>
- *   <li>before the streams start: the bucket and the three topics exist (pairs.curated compacted);</li>
- *   <li>an exception that escapes a processor (object storage down after its retries) replaces the
- *       stream thread: the open transaction aborts and the records are processed again from the last
- *       committed offset - nothing is rejected or dropped for an infrastructure failure;</li>
+ *   <li>before the streams start: the timeouts fit together, the bucket and the four topics exist
+ *       (pairs.curated compacted, pairs.deadletter kept 30 days);</li>
+ *   <li>records never fail the stream thread (the processors contain them; storage outages pause
+ *       consumption, see {@code faults}); what still escapes (a broken state store) replaces the
+ *       thread: the open transaction aborts and the records are processed again;</li>
+ *   <li>stores rebuilt from their changelogs are counted and logged;</li>
  *   <li>state changes are logged ({@code curator streams state RUNNING} marks readiness in logs).</li>
  * </ul>
  */
@@ -40,21 +49,47 @@ public class CuratorLifecycle {
     private static final Logger LOG = Logger.getLogger(CuratorLifecycle.class);
 
     void onStart(@Observes @Priority(100) StartupEvent event, TopicsConfig topics, ObjectStore store,
+                 CuratorConfig config, StorageSettings storage,
+                 @ConfigProperty(name = "kafka-streams.producer.transaction.timeout.ms") long transactionTimeoutMs,
+                 @ConfigProperty(name = "kafka-streams.consumer.max.poll.interval.ms") long maxPollIntervalMs,
                  @ConfigProperty(name = "quarkus.kafka-streams.bootstrap-servers") String bootstrapServers) {
+        checkTimeouts(config, storage, transactionTimeoutMs, maxPollIntervalMs);
         store.ensureBucket();
         if (topics.create()) {
             createTopics(topics, bootstrapServers);
         }
     }
 
+    /**
+     * A record may hold its transaction open while it waits for storage: the whole wait, plus a slow
+     * call on each side of it, must end before the broker aborts the transaction (which fences the
+     * producer and, under exactly-once, wipes the task's stores) or the consumer is thrown out of
+     * the group. Refuses to start otherwise.
+     */
+    static void checkTimeouts(CuratorConfig config, StorageSettings storage, long transactionTimeoutMs,
+                              long maxPollIntervalMs) {
+        long slowestCallMs = storage.timeout().toMillis() * storage.maxAttempts() * 2;
+        long worstHoldMs = config.storageFaults().maxOutageWait().toMillis() + 2 * slowestCallMs + 30_000;
+        if (transactionTimeoutMs < worstHoldMs || maxPollIntervalMs < worstHoldMs) {
+            throw new IllegalStateException("kafka-streams.producer.transaction.timeout.ms (" + transactionTimeoutMs
+                    + ") and kafka-streams.consumer.max.poll.interval.ms (" + maxPollIntervalMs + ") must both be at least "
+                    + worstHoldMs + " ms: clipstream.curator.storage-faults.max-outage-wait plus twice the slowest storage"
+                    + " call (clipstream.storage.timeout x max-attempts x 2) plus 30 s; lower the waits or raise the timeouts");
+        }
+    }
+
     static void createTopics(TopicsConfig t, String bootstrapServers) {
         int partitions = t.partitions();
         short rf = t.replicationFactor();
-        List<NewTopic> topics = List.of(
-                new NewTopic(t.raw(), partitions, rf),
-                new NewTopic(t.curated(), partitions, rf).configs(Map.of(
-                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
-                new NewTopic(t.rejected(), partitions, rf));
+        // configured names, settings from the one list in shared/contracts
+        Map<TopicSpec, String> names = new LinkedHashMap<>();
+        names.put(TopicSpecs.PAIRS_RAW, t.raw());
+        names.put(TopicSpecs.PAIRS_CURATED, t.curated());
+        names.put(TopicSpecs.PAIRS_REJECTED, t.rejected());
+        names.put(TopicSpecs.PAIRS_DEADLETTER, t.deadletter());
+        List<NewTopic> topics = names.entrySet().stream()
+                .map(e -> new NewTopic(e.getValue(), partitions, rf).configs(e.getKey().configs()))
+                .toList();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = topics.stream().filter(nt -> !existing.contains(nt.name())).toList();
@@ -79,11 +114,20 @@ public class CuratorLifecycle {
         }
     }
 
+    /**
+     * Only for what the processors do not contain: a broken state store, a bug in the topology, the
+     * curator shutting down while a record waits for storage. Records never get here.
+     */
     @Produces
     @Singleton
-    StreamsUncaughtExceptionHandler uncaughtExceptionHandler(CuratorConfig config) {
+    StreamsUncaughtExceptionHandler uncaughtExceptionHandler(CuratorConfig config, CuratorMetrics metrics) {
         long backoffMs = config.failureBackoff().toMillis();
         return e -> {
+            if (rootCause(e) instanceof ShuttingDownException) {
+                LOG.info("stream thread stopped while waiting for object storage; its records are retried after the restart");
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
+            metrics.threadReplaced();
             LOG.errorf(e, "stream thread failed; replacing it in %d ms (its transaction aborts and its records are retried)",
                     backoffMs);
             try {
@@ -92,6 +136,36 @@ public class CuratorLifecycle {
                 Thread.currentThread().interrupt();
             }
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        };
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** Counts and logs every store rebuilt from its changelog (a wiped store shows up here). */
+    @Produces
+    @Singleton
+    StateRestoreListener restoreListener(CuratorMetrics metrics) {
+        return new StateRestoreListener() {
+            @Override
+            public void onRestoreStart(TopicPartition partition, String store, long startOffset, long endOffset) {
+                LOG.infof("restoring store %s from %s, offsets %d to %d", store, partition, startOffset, endOffset);
+            }
+
+            @Override
+            public void onBatchRestored(TopicPartition partition, String store, long batchEndOffset, long restored) {
+                metrics.restored(restored);
+            }
+
+            @Override
+            public void onRestoreEnd(TopicPartition partition, String store, long totalRestored) {
+                LOG.infof("restored store %s from %s: %d records", store, partition, totalRestored);
+            }
         };
     }
 

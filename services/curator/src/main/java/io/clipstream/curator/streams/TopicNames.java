@@ -1,5 +1,5 @@
 package io.clipstream.curator.streams;
 
-/** The curator's three topics. */
-public record TopicNames(String raw, String curated, String rejected) {
+/** The curator's four topics. */
+public record TopicNames(String raw, String curated, String rejected, String deadletter) {
 }

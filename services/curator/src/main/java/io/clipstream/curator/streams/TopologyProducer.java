@@ -1,6 +1,7 @@
 package io.clipstream.curator.streams;
 
 import io.clipstream.contracts.EventSerdes;
+import io.clipstream.contracts.PairDeadLettered;
 import io.clipstream.contracts.PairRejected;
 import io.clipstream.curator.config.CuratorConfig;
 import io.clipstream.curator.config.QualityProfiles;
@@ -10,7 +11,9 @@ import io.clipstream.curator.curation.PairInspector;
 import io.clipstream.curator.curation.Verdict;
 import io.clipstream.curator.dedup.ExactDuplicateFilter;
 import io.clipstream.curator.dedup.NearDuplicateFilter;
+import io.clipstream.curator.dedup.PairIdentities;
 import io.clipstream.curator.dedup.PerceptualHashes;
+import io.clipstream.curator.faults.InPlaceRetry;
 import io.clipstream.curator.metrics.CuratorMetrics;
 import io.clipstream.curator.store.CuratedObjectWriter;
 import io.clipstream.storage.ContentAddress;
@@ -35,40 +38,46 @@ import java.time.Clock;
 /**
  * The curator, top to bottom:
  * <pre>
- * pairs.raw (bytes) -> inspect image + caption ------------------------------> pairs.rejected
+ * pairs.raw (bytes) -> inspect image + caption, (source, pairId) [pair-identity] -> pairs.rejected
  *   -> key by sha256 -> repartition -> exact de-dup [seen-sha256] ------------> pairs.rejected
  *   -> key by caption -> repartition -> near de-dup [phash-by-caption] -------> pairs.rejected
  *   -> write image + text to object storage -> key by sha256 -> pairs.curated
  * </pre>
+ * A step that cannot finish a pair for a reason that is not the pair's (storage unavailable past
+ * the curator's patience, an unexpected error) sends it to pairs.deadletter instead.
  */
 @ApplicationScoped
 public class TopologyProducer {
     private static final Serde<Candidate> CANDIDATE = EventSerdes.json(Candidate.class);
     private static final Serde<PairRejected> REJECTED = EventSerdes.pairRejected();
+    private static final Serde<PairDeadLettered> DEAD_LETTERED = EventSerdes.pairDeadLettered();
 
     private final TopicNames topics;
     private final PairInspector inspector;
     private final QualityProfiles profiles;
     private final int hashesPerCaption;
     private final CuratedObjectWriter writer;
+    private final InPlaceRetry retry;
     private final CuratorMetrics metrics;
     private final Clock clock;
 
     @Inject
     public TopologyProducer(TopicsConfig topics, CuratorConfig config, PairInspector inspector,
-                            CuratedObjectWriter writer, CuratorMetrics metrics, Clock clock) {
-        this(new TopicNames(topics.raw(), topics.curated(), topics.rejected()),
+                            CuratedObjectWriter writer, InPlaceRetry retry, CuratorMetrics metrics, Clock clock) {
+        this(new TopicNames(topics.raw(), topics.curated(), topics.rejected(), topics.deadletter()),
                 inspector, config.qualityProfiles(), config.nearDuplicateHashesPerCaption(),
-                writer, metrics, clock);
+                writer, retry, metrics, clock);
     }
 
     public TopologyProducer(TopicNames topics, PairInspector inspector, QualityProfiles profiles,
-                            int hashesPerCaption, CuratedObjectWriter writer, CuratorMetrics metrics, Clock clock) {
+                            int hashesPerCaption, CuratedObjectWriter writer, InPlaceRetry retry,
+                            CuratorMetrics metrics, Clock clock) {
         this.topics = topics;
         this.inspector = inspector;
         this.profiles = profiles;
         this.hashesPerCaption = hashesPerCaption;
         this.writer = writer;
+        this.retry = retry;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -77,14 +86,18 @@ public class TopologyProducer {
     public Topology buildTopology() {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(PairIdentities.STORE), Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ExactDuplicateFilter.STORE), Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(NearDuplicateFilter.STORE), Serdes.String(), PerceptualHashes.serde()));
 
-        // 1. Inspect image and caption; unreadable records become MALFORMED_EVENT rejections.
+        // 1. Inspect image and caption, check the (source, pairId) identity; unreadable records
+        //    become MALFORMED_EVENT rejections.
         KStream<String, Verdict> inspected = builder
                 .stream(topics.raw(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("pairs-raw"))
-                .process(() -> new InspectProcessor(inspector, metrics), Named.as("inspect"));
+                .process(() -> new InspectProcessor(inspector, retry, metrics, clock), Named.as("inspect"),
+                        PairIdentities.STORE);
         KStream<String, Candidate> valid = passOrReject(inspected, "inspect");
 
         // 2. Exact duplicates: partition by the sha256 of the image bytes.
@@ -104,21 +117,37 @@ public class TopologyProducer {
         KStream<String, Candidate> novel = passOrReject(nearChecked, "near-dedup");
 
         // 4. Image and text into object storage first, then the catalogue entry keyed by sha256.
-        novel.processValues(() -> new StoreProcessor(writer, metrics, clock), Named.as("store-objects"))
-                .selectKey((captionHash, curated) -> curated.sha256(), Named.as("key-curated-by-sha256"))
+        KStream<String, Verdict> stored = novel
+                .processValues(() -> new StoreProcessor(writer, retry, metrics, clock), Named.as("store-objects"));
+        deadLetter(stored, "store-objects");
+        stored.filter((k, v) -> v instanceof Verdict.Curated, Named.as("store-objects-curated"))
+                .map((captionHash, v) -> KeyValue.pair(v.curatedPair().sha256(), v.curatedPair()),
+                        Named.as("key-curated-by-sha256"))
                 .to(topics.curated(), Produced.with(Serdes.String(), EventSerdes.pairCurated()).withName("pairs-curated"));
 
         return builder.build();
     }
 
-    /** Sends the rejections of a step to pairs.rejected (key pairId) and returns the pairs that passed. */
+    /**
+     * Sends the rejections of a step to pairs.rejected and its dead letters to pairs.deadletter (both
+     * keyed by pairId) and returns the pairs that passed.
+     */
     private KStream<String, Candidate> passOrReject(KStream<String, Verdict> verdicts, String step) {
         verdicts.filter((k, v) -> v.rejected(), Named.as(step + "-rejected"))
                 .map((k, v) -> KeyValue.pair(v.rejection().pairId(), v.rejection()), Named.as(step + "-key-by-pair-id"))
                 .peek((pairId, rejection) -> metrics.rejected(rejection), Named.as(step + "-count-rejected"))
                 .to(topics.rejected(), Produced.with(Serdes.String(), REJECTED).withName(step + "-to-rejected"));
-        return verdicts.filterNot((k, v) -> v.rejected(), Named.as(step + "-passed"))
+        deadLetter(verdicts, step);
+        return verdicts.filter((k, v) -> v instanceof Verdict.Pass, Named.as(step + "-passed"))
                 .mapValues(Verdict::candidate, Named.as(step + "-candidate"));
+    }
+
+    private void deadLetter(KStream<String, Verdict> verdicts, String step) {
+        verdicts.filter((k, v) -> v.deadLettered(), Named.as(step + "-dead-lettered"))
+                .map((k, v) -> KeyValue.pair(v.deadLetter().pairId(), v.deadLetter()),
+                        Named.as(step + "-dead-letter-by-pair-id"))
+                .peek((pairId, dl) -> metrics.deadLettered(dl), Named.as(step + "-count-dead-lettered"))
+                .to(topics.deadletter(), Produced.with(Serdes.String(), DEAD_LETTERED).withName(step + "-to-deadletter"));
     }
 
     static String captionHash(Candidate c) {

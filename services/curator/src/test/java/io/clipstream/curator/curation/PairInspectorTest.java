@@ -6,6 +6,7 @@ import io.clipstream.contracts.ReasonCode;
 import io.clipstream.curator.TestImages;
 import io.clipstream.curator.config.QualityProfile;
 import io.clipstream.curator.config.QualityProfiles;
+import io.clipstream.curator.image.DecodeLimits;
 import io.clipstream.storage.ContentAddress;
 import org.junit.jupiter.api.Test;
 
@@ -27,15 +28,24 @@ class PairInspectorTest {
     private static final QualityProfiles PROFILES = new QualityProfiles(D, List.of(new QualityProfiles.Named(
             new QualityProfile("fashion-mnist", D.maxImageBytes(), D.maxPixels(), 28, D.maxAspectRatio(), 100,
                     D.minTextChars(), D.maxTextChars(), D.minLetterRatio(), 0), List.of("fashion-mnist"), List.of())));
-    private final PairInspector inspector = new PairInspector(PROFILES, ImageSource.NONE, Clock.fixed(NOW, ZoneOffset.UTC));
+    private final PairInspector inspector = new PairInspector(PROFILES, ImageSource.NONE, DecodeLimits.DEFAULTS, 256,
+            Clock.fixed(NOW, ZoneOffset.UTC));
 
     private static byte[] event(String pairId, String source, String text, byte[] image) {
         return Json.write(PairSubmitted.of(pairId, source, "photos", text,
                 image == null ? null : Base64.getEncoder().encodeToString(image), null, Map.of(), NOW.minusSeconds(5)));
     }
 
+    /** Keyed by the event's pairId, as the gateway writes pairs.raw; "k" when there is none. */
     private Verdict inspect(byte[] value) {
-        return inspector.inspect("k".getBytes(StandardCharsets.UTF_8), value, RAW);
+        String key = "k";
+        try {
+            String pairId = Json.read(value, PairSubmitted.class).pairId();
+            key = pairId == null ? key : pairId;
+        } catch (RuntimeException unreadable) {
+            // keep "k"
+        }
+        return inspector.inspect(key.getBytes(StandardCharsets.UTF_8), value, RAW);
     }
 
     @Test
@@ -87,9 +97,44 @@ class PairInspectorTest {
         byte[] badBase64 = Json.write(PairSubmitted.of("p4", "web", null, "a red kite", "***not base64***", null,
                 Map.of(), NOW));
         assertThat(inspect(badBase64).rejection().reasons()).containsExactly(ReasonCode.IMAGE_CORRUPT);
-        byte[] uri = Json.write(PairSubmitted.of("p5", "web", null, "a red kite", null, "https://example.com/a.png",
-                Map.of(), NOW));
-        assertThat(inspect(uri).rejection().reasons()).containsExactly(ReasonCode.IMAGE_MISSING);
+    }
+
+    @Test
+    void imageReferencesOutsideTheProducersInboxAreInvalidAndNeverFetched() {
+        // ImageSource.NONE throws if asked: every one of these is refused before any fetch
+        for (String uri : List.of("https://example.com/a.png", "s3://clipstream/a/../b",
+                "s3:///inbox/web/a.png", "s3://x/inbox/web/" + "k".repeat(1100))) {
+            byte[] event = Json.write(PairSubmitted.of("p5", "web", null, "a red kite", null, uri, Map.of(), NOW));
+            assertThat(inspect(event).rejection().reasons()).as(uri).containsExactly(ReasonCode.IMAGE_REF_INVALID);
+        }
+    }
+
+    @Test
+    void schemaVersionsOtherThanOneAreMalformed() {
+        for (String version : List.of("\"schemaVersion\":0,", "\"schemaVersion\":99,", "")) {
+            byte[] value = ("{" + version + "\"pairId\":\"v1\",\"source\":\"web\",\"text\":\"a red kite\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            Verdict v = inspect(value);
+            assertThat(v.rejection().reasons()).as(version).containsExactly(ReasonCode.MALFORMED_EVENT);
+            assertThat(v.rejection().detail()).contains("schemaVersion");
+        }
+    }
+
+    @Test
+    void overLongIdentifiersAreRefusedWithTheirOwnCodeAndABoundedEcho() {
+        String huge = "x".repeat(70_000);
+        Verdict v = inspect(event(huge, "web", "a red kite", TestImages.png(TestImages.photo(300, 240, 31))));
+        assertThat(v.rejection().reasons()).containsExactly(ReasonCode.FIELD_TOO_LONG);
+        assertThat(v.rejection().pairId()).hasSizeLessThan(300);
+        assertThat(v.rejection().detail()).contains("pairId");
+    }
+
+    @Test
+    void theRecordKeyMustBeThePairId() {
+        byte[] value = event("p-key", "web", "a red kite", TestImages.png(TestImages.photo(300, 240, 31)));
+        Verdict v = inspector.inspect("another-key".getBytes(StandardCharsets.UTF_8), value, RAW);
+        assertThat(v.rejection().reasons()).containsExactly(ReasonCode.MALFORMED_EVENT);
+        assertThat(v.rejection().detail()).contains("key");
     }
 
     @Test

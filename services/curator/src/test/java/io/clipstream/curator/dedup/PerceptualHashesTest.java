@@ -11,8 +11,8 @@ class PerceptualHashesTest {
         PerceptualHashes h = PerceptualHashes.empty()
                 .plus(new PerceptualHashes.Entry(0b1111L, "a"), 10)
                 .plus(new PerceptualHashes.Entry(0b1100L, "b"), 10);
-        assertThat(h.nearest(0b1110L, "x", 1)).get().extracting(PerceptualHashes.Entry::pairId).isEqualTo("a");
-        assertThat(h.nearest(0b1111L, "a", 2)).get().extracting(PerceptualHashes.Entry::pairId).isEqualTo("b");
+        assertThat(h.nearest(0b1110L, "x", 1)).get().extracting(PerceptualHashes.Entry::identity).isEqualTo("a");
+        assertThat(h.nearest(0b1111L, "a", 2)).get().extracting(PerceptualHashes.Entry::identity).isEqualTo("b");
         assertThat(h.nearest(0b1111L, "a", 0)).isEmpty();
         assertThat(h.nearest(0b1111L, "x", 0)).isPresent();
     }
@@ -23,7 +23,7 @@ class PerceptualHashesTest {
         for (int i = 0; i < 5; i++) {
             h = h.plus(new PerceptualHashes.Entry(i, "p" + i), 3);
         }
-        assertThat(h.entries()).extracting(PerceptualHashes.Entry::pairId).containsExactly("p2", "p3", "p4");
+        assertThat(h.entries()).extracting(PerceptualHashes.Entry::identity).containsExactly("p2", "p3", "p4");
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.clipstream.contracts.PairRejected;
 import io.clipstream.contracts.ReasonCode;
 import io.clipstream.curator.TestImages;
 import io.clipstream.curator.config.StorageSettings;
+import io.clipstream.curator.image.HostileImages;
 import io.clipstream.storage.ContentAddress;
 import io.clipstream.storage.ObjectStore;
 import io.clipstream.testkit.Infra;
@@ -13,6 +14,8 @@ import io.clipstream.testkit.quarkus.ClipStreamInfraResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,6 +51,9 @@ class CuratorIT {
 
     @Inject
     ObjectStore store;
+
+    @Inject
+    KafkaStreams streams;
 
     @BeforeAll
     static void clients() {
@@ -139,7 +145,9 @@ class CuratorIT {
         assertThat(store.exists(good.imageKey())).isTrue();
 
         Set<ReasonCode> covered = expected.values().stream().collect(Collectors.toCollection(() -> EnumSet.noneOf(ReasonCode.class)));
-        covered.addAll(EnumSet.of(ReasonCode.DUPLICATE_EXACT, ReasonCode.DUPLICATE_NEAR)); // see the tests below
+        // see the tests below
+        covered.addAll(EnumSet.of(ReasonCode.DUPLICATE_EXACT, ReasonCode.DUPLICATE_NEAR, ReasonCode.FIELD_TOO_LONG,
+                ReasonCode.PAIR_ID_CONFLICT, ReasonCode.IMAGE_REF_INVALID, ReasonCode.IMAGE_UNREADABLE));
         Set<ReasonCode> curatorCodes = EnumSet.noneOf(ReasonCode.class);
         for (ReasonCode c : ReasonCode.values()) {
             if (c.stage() == ReasonCode.Stage.CURATOR && c != ReasonCode.LOW_ALIGNMENT) {
@@ -147,6 +155,90 @@ class CuratorIT {
             }
         }
         assertThat(covered).containsAll(curatorCodes);
+    }
+
+    private static byte[] rawJson(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Set<String> streamThreads(KafkaStreams streams) {
+        return streams.metadataForLocalThreads().stream().map(ThreadMetadata::threadName).collect(Collectors.toSet());
+    }
+
+    /**
+     * Records that used to kill the stream thread for ever (it died, was replaced, replayed the same
+     * record and died again): each is rejected with its reason, a valid pair behind them is curated
+     * within 30 s, and the stream thread was never replaced.
+     */
+    @Test
+    void hostileRecordsAreRejectedAndNeverStopTheStream() {
+        HostileImages.ErrorThrowingDecoder.install();
+        Set<String> threadsBefore = streamThreads(streams);
+        String caption = "a red kite over the dunes";
+        Map<String, byte[]> events = new LinkedHashMap<>();
+        Map<String, ReasonCode> expected = new LinkedHashMap<>();
+        events.put("h-bmp", TestPairs.event("h-bmp", "it", caption, HostileImages.bmpWithEmbeddedPng()));
+        expected.put("h-bmp", ReasonCode.IMAGE_UNSUPPORTED_FORMAT);
+        events.put("h-dotdot", TestPairs.eventWithUri("h-dotdot", "it", caption, "s3://curator-it/a/../b"));
+        expected.put("h-dotdot", ReasonCode.IMAGE_REF_INVALID);
+        events.put("h-long-key", TestPairs.eventWithUri("h-long-key", "it", caption,
+                "s3://curator-it/inbox/it/" + "k".repeat(1_100) + ".png"));
+        expected.put("h-long-key", ReasonCode.IMAGE_REF_INVALID);
+        String hugeId = "h-" + "x".repeat(70_000);
+        events.put(hugeId, TestPairs.event(hugeId, "it", caption, photo(4001)));
+        expected.put(hugeId.substring(0, 256) + "...", ReasonCode.FIELD_TOO_LONG); // echoed, bounded
+        events.put("h-error", TestPairs.event("h-error", "it", caption, HostileImages.forErrorThrowingDecoder()));
+        expected.put("h-error", ReasonCode.IMAGE_UNREADABLE);
+        events.put("h-scans", TestPairs.event("h-scans", "it", caption, HostileImages.progressiveJpegWithScans(5_000)));
+        expected.put("h-scans", ReasonCode.IMAGE_DECOMPRESSION_BOMB);
+        String body = ",\"pairId\":\"%s\",\"source\":\"it\",\"text\":\"" + caption + "\",\"imageBase64\":\""
+                + java.util.Base64.getEncoder().encodeToString(photo(4002)) + "\"}";
+        events.put("h-v0", rawJson("{\"schemaVersion\":0" + body.formatted("h-v0")));
+        expected.put("h-v0", ReasonCode.MALFORMED_EVENT);
+        events.put("h-v99", rawJson("{\"schemaVersion\":99" + body.formatted("h-v99")));
+        expected.put("h-v99", ReasonCode.MALFORMED_EVENT);
+        events.put("h-vnone", rawJson("{\"domain\":\"it\"" + body.formatted("h-vnone")));
+        expected.put("h-vnone", ReasonCode.MALFORMED_EVENT);
+
+        raw.send("h-conflict", TestPairs.event("h-conflict", "it", caption, photo(4003)));
+        awaitCurated("h-conflict");
+        events.forEach(raw::send);
+        raw.send("h-conflict", TestPairs.event("h-conflict", "it", caption, photo(4004)));
+        raw.send("h-good-after", TestPairs.event("h-good-after", "it", caption, photo(4005)));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            out.poll();
+            return out.curated("h-good-after").isPresent();
+        });
+        for (var e : expected.entrySet()) {
+            PairRejected r = awaitRejected(e.getKey());
+            assertThat(r.reasons()).as(e.getKey().substring(0, Math.min(12, e.getKey().length())) + ": " + r.detail())
+                    .containsExactly(e.getValue());
+        }
+        assertThat(out.rejected("h-conflict")).hasValueSatisfying(r ->
+                assertThat(r.reasons()).containsExactly(ReasonCode.PAIR_ID_CONFLICT));
+        assertThat(streamThreads(streams)).as("the same stream thread runs").isEqualTo(threadsBefore);
+        assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
+                .containsPattern("clipstream_curator_stream_thread_replacements_total(\\{[^}]*})? 0(\\.0)?\n");
+    }
+
+    @Test
+    void claimCheckImagesAreReadFromTheProducersInboxAfterAHead() {
+        byte[] image = photo(4101);
+        store.put("inbox/it/kite.png", image, "image/png");
+        raw.send("u-ok", TestPairs.eventWithUri("u-ok", "it", "a kite from the inbox", "s3://curator-it/inbox/it/kite.png"));
+        assertThat(awaitCurated("u-ok").sha256()).isEqualTo(ContentAddress.sha256Hex(image));
+
+        store.put("inbox/it-tight/big.png", photo(4102), "image/png");
+        raw.send("u-big", TestPairs.eventWithUri("u-big", "it-tight", "a kite too large", "s3://curator-it/inbox/it-tight/big.png"));
+        PairRejected big = awaitRejected("u-big");
+        assertThat(big.reasons()).containsExactly(ReasonCode.IMAGE_TOO_MANY_BYTES);
+        assertThat(big.detail()).contains("not read");
+
+        raw.send("u-theirs", TestPairs.eventWithUri("u-theirs", "other", "a kite of someone else", "s3://curator-it/inbox/it/kite.png"));
+        assertThat(awaitRejected("u-theirs").reasons()).containsExactly(ReasonCode.IMAGE_REF_INVALID);
+        raw.send("u-absent", TestPairs.eventWithUri("u-absent", "it", "a kite not uploaded", "s3://curator-it/inbox/it/none.png"));
+        assertThat(awaitRejected("u-absent").reasons()).containsExactly(ReasonCode.IMAGE_MISSING);
     }
 
     @Test

@@ -24,6 +24,7 @@ public final class CuratorProcess {
         p.put("clipstream.topics.raw", topicPrefix + ".pairs.raw");
         p.put("clipstream.topics.curated", topicPrefix + ".pairs.curated");
         p.put("clipstream.topics.rejected", topicPrefix + ".pairs.rejected");
+        p.put("clipstream.topics.deadletter", topicPrefix + ".pairs.deadletter");
         p.put("clipstream.storage.bucket", bucket);
         p.put("kafka-streams.state.dir", stateDir.toString());
         p.put("kafka-streams.commit.interval.ms", "100");

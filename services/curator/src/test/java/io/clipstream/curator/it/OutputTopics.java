@@ -2,6 +2,7 @@ package io.clipstream.curator.it;
 
 import io.clipstream.contracts.Json;
 import io.clipstream.contracts.PairCurated;
+import io.clipstream.contracts.PairDeadLettered;
 import io.clipstream.contracts.PairRejected;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,9 +29,17 @@ public final class OutputTopics implements AutoCloseable {
     private final String curatedTopic;
     private final List<ConsumerRecord<String, PairCurated>> curated = new CopyOnWriteArrayList<>();
     private final List<ConsumerRecord<String, PairRejected>> rejected = new CopyOnWriteArrayList<>();
+    private final List<ConsumerRecord<String, PairDeadLettered>> deadLettered = new CopyOnWriteArrayList<>();
+    private final String deadLetterTopic;
 
     public OutputTopics(String bootstrapServers, String curatedTopic, String rejectedTopic) {
+        this(bootstrapServers, curatedTopic, rejectedTopic, null);
+    }
+
+    /** Also reads the dead-letter topic, when {@code deadLetterTopic} is not null. */
+    public OutputTopics(String bootstrapServers, String curatedTopic, String rejectedTopic, String deadLetterTopic) {
         this.curatedTopic = curatedTopic;
+        this.deadLetterTopic = deadLetterTopic;
         consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -39,7 +48,9 @@ public final class OutputTopics implements AutoCloseable {
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024),
                 new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(curatedTopic, rejectedTopic)) {
+        List<String> topics = deadLetterTopic == null ? List.of(curatedTopic, rejectedTopic)
+                : List.of(curatedTopic, rejectedTopic, deadLetterTopic);
+        for (String topic : topics) {
             consumer.partitionsFor(topic, Duration.ofSeconds(30))
                     .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }
@@ -52,6 +63,8 @@ public final class OutputTopics implements AutoCloseable {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
             if (r.topic().equals(curatedTopic)) {
                 curated.add(map(r, Json.read(r.value(), PairCurated.class)));
+            } else if (r.topic().equals(deadLetterTopic)) {
+                deadLettered.add(map(r, Json.read(r.value(), PairDeadLettered.class)));
             } else {
                 rejected.add(map(r, Json.read(r.value(), PairRejected.class)));
             }
@@ -77,6 +90,10 @@ public final class OutputTopics implements AutoCloseable {
 
     public List<ConsumerRecord<String, PairRejected>> rejected() {
         return rejected;
+    }
+
+    public List<ConsumerRecord<String, PairDeadLettered>> deadLettered() {
+        return deadLettered;
     }
 
     public Optional<PairCurated> curated(String pairId) {

@@ -16,4 +16,9 @@ public final class TestPairs {
         return Json.write(PairSubmitted.of(pairId, source, "it", text,
                 image == null ? null : Base64.getEncoder().encodeToString(image), null, Map.of(), Instant.now()));
     }
+
+    /** A claim check: the image is at {@code imageUri}. */
+    public static byte[] eventWithUri(String pairId, String source, String text, String imageUri) {
+        return Json.write(PairSubmitted.of(pairId, source, "it", text, null, imageUri, Map.of(), Instant.now()));
+    }
 }

@@ -9,6 +9,9 @@ import io.clipstream.curator.config.QualityProfile;
 import io.clipstream.curator.config.QualityProfiles;
 import io.clipstream.curator.curation.ImageSource;
 import io.clipstream.curator.curation.PairInspector;
+import io.clipstream.curator.faults.InPlaceRetry;
+import io.clipstream.curator.faults.StorageHealth;
+import io.clipstream.curator.image.DecodeLimits;
 import io.clipstream.curator.it.TestPairs;
 import io.clipstream.curator.metrics.CuratorMetrics;
 import io.clipstream.curator.store.CuratedObjectWriter;
@@ -35,6 +38,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 
@@ -45,13 +49,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * repartitions), writing to the real S3 server of the testkit.
  */
 class CuratorTopologyIT {
-    private static final TopicNames TOPICS = new TopicNames("raw", "curated", "rejected");
+    private static final TopicNames TOPICS = new TopicNames("raw", "curated", "rejected", "deadletter");
     private static ObjectStore store;
 
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> raw;
     private TestOutputTopic<String, PairCurated> curated;
     private TestOutputTopic<String, PairRejected> rejected;
+    private StorageHealth health;
     private Path stateDir;
 
     @BeforeAll
@@ -72,8 +77,11 @@ class CuratorTopologyIT {
         QualityProfiles profiles = QualityProfiles.onlyDefaults(QualityProfile.defaults());
         CuratorMetrics metrics = new CuratorMetrics(new SimpleMeterRegistry());
         Clock clock = Clock.systemUTC();
-        TopologyProducer producer = new TopologyProducer(TOPICS, new PairInspector(profiles, ImageSource.NONE, clock),
-                profiles, 256, new CuratedObjectWriter(store, metrics), metrics, clock);
+        health = new StorageHealth(() -> true, () -> { }, Duration.ofSeconds(1));
+        InPlaceRetry retry = new InPlaceRetry(health, 2, Duration.ofMillis(10), Duration.ofSeconds(5));
+        TopologyProducer producer = new TopologyProducer(TOPICS,
+                new PairInspector(profiles, ImageSource.NONE, DecodeLimits.DEFAULTS, 256, clock),
+                profiles, 256, new CuratedObjectWriter(store, metrics), retry, metrics, clock);
         stateDir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "driver-state");
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "curator-driver");
@@ -88,6 +96,7 @@ class CuratorTopologyIT {
     @AfterEach
     void stop() {
         driver.close();
+        health.close();
         io.clipstream.testkit.ChildJvm.deleteRecursively(stateDir);
     }
 
@@ -165,5 +174,32 @@ class CuratorTopologyIT {
         PairRejected r = rejected.readValue();
         assertThat(r.pairId()).isEqualTo("t-6");
         assertThat(r.reasons()).containsExactly(ReasonCode.DUPLICATE_NEAR);
+    }
+
+    @Test
+    void aPairIsItsSourceAndIdSoRetriesAreIdempotentAndConflictsRefused() throws Exception {
+        byte[] image = png(8);
+        raw.pipeInput("id-1", TestPairs.event("id-1", "acme", "a yellow kayak", image));
+        raw.pipeInput("id-1", TestPairs.event("id-1", "acme", "a yellow kayak", image));     // retry, same content
+        raw.pipeInput("id-1", TestPairs.event("id-1", "acme", "a yellow kayak", png(9)));    // same id, other image
+        raw.pipeInput("id-1", TestPairs.event("id-1", "globex", "a red canoe", png(10)));    // other producer, same id
+
+        assertThat(curated.readValuesToList()).extracting(c -> c.source() + "/" + c.pairId())
+                .containsExactly("acme/id-1", "acme/id-1", "globex/id-1");
+        PairRejected r = rejected.readValue();
+        assertThat(r.reasons()).containsExactly(ReasonCode.PAIR_ID_CONFLICT);
+        assertThat(r.source()).isEqualTo("acme");
+        assertThat(r.detail()).contains("acme/id-1");
+        assertThat(rejected.isEmpty()).isTrue();
+        assertValid("PairRejected", r);
+    }
+
+    @Test
+    void anotherProducerSendingTheSameBytesIsAnExactDuplicateNotTheSamePair() {
+        byte[] image = png(11);
+        raw.pipeInput("same", TestPairs.event("same", "acme", "a grey heron", image));
+        raw.pipeInput("same", TestPairs.event("same", "globex", "a grey heron", image));
+        assertThat(curated.readValuesToList()).extracting(PairCurated::source).containsExactly("acme");
+        assertThat(rejected.readValue().reasons()).containsExactly(ReasonCode.DUPLICATE_EXACT);
     }
 }

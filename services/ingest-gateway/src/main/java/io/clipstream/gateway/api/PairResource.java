@@ -112,6 +112,7 @@ public class PairResource {
     public Response submitBatch(byte[] body, @Context ContainerRequestContext request) {
         String producer = producer(request);
         List<PairSubmission> pairs = validator.parseBatch(body);
+        validator.checkImageRefs(pairs, producer, true);
         List<PairAccepted> accepted = publisher.publish(producer, pairs).stream().map(PairResource::toDto).toList();
         metrics.accepted(producer);
         return Response.accepted(new BatchAccepted(accepted.size(),
@@ -120,6 +121,7 @@ public class PairResource {
 
     private Response accepted(ContainerRequestContext request, PairSubmission pair) {
         String producer = producer(request);
+        validator.checkImageRefs(List.of(pair), producer, false);
         PairAccepted accepted = toDto(publisher.publish(producer, List.of(pair)).getFirst());
         metrics.accepted(producer);
         return Response.accepted(accepted).header(PAIR_ID_HEADER, accepted.pairId()).build();

@@ -20,8 +20,8 @@ public record PairSubmission(
         String text,
         @Schema(description = "Image bytes, standard base64 (RFC 4648 section 4, no line breaks)")
         String imageBase64,
-        @Schema(description = "Absolute URI of the image (claim check); schemes from clipstream.gateway.limits.image-uri-schemes",
-                examples = "s3://clipstream-inbox/img/42.png")
+        @Schema(description = "Claim check: s3://<clipstream.gateway.image-bucket>/inbox/<producer>/<name>, an object the producer uploaded to its own inbox",
+                examples = "s3://clipstream/inbox/acme/img/42.png")
         String imageUri,
         @Schema(description = "Free string attributes (max 64 entries)")
         Map<String, String> attributes) {

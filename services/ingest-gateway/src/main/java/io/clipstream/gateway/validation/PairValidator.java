@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.clipstream.contracts.ImageRef;
 import io.clipstream.contracts.ReasonCode;
 
 import java.io.IOException;
@@ -116,6 +117,28 @@ public final class PairValidator {
             throw ValidationException.of(errors.size() > MAX_REPORTED_ERRORS ? errors.subList(0, MAX_REPORTED_ERRORS) : errors);
         }
         return List.copyOf(result);
+    }
+
+    /**
+     * Claim-check references must point into the producer's own inbox, by the grammar the curator
+     * applies ({@link ImageRef}); known only once the producer is, so checked after the shape.
+     */
+    public void checkImageRefs(List<PairSubmission> pairs, String producer, boolean batch) {
+        List<FieldError> errors = new ArrayList<>();
+        for (int i = 0; i < pairs.size() && errors.size() < MAX_REPORTED_ERRORS; i++) {
+            String uri = pairs.get(i).imageUri();
+            if (uri == null) {
+                continue;
+            }
+            try {
+                ImageRef.parse(uri, rules.imageBucket(), producer);
+            } catch (ImageRef.InvalidImageRefException e) {
+                errors.add(new FieldError((batch ? "/pairs/" + i : "") + "/imageUri", ReasonCode.INVALID_FIELD, e.getMessage()));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ValidationException.of(errors);
+        }
     }
 
     /** {@code POST /v1/pairs} as multipart/form-data: parts image (file), text, optional domain, pairId. */
@@ -237,9 +260,9 @@ public final class PairValidator {
             URI uri = new URI(imageUri);
             if (!uri.isAbsolute() || uri.isOpaque()) {
                 errors.add(new FieldError(at, ReasonCode.INVALID_FIELD, "must be an absolute hierarchical URI such as s3://bucket/key"));
-            } else if (!rules.imageUriSchemes().contains(uri.getScheme().toLowerCase(Locale.ROOT))) {
-                errors.add(new FieldError(at, ReasonCode.INVALID_FIELD,
-                        "scheme '" + uri.getScheme() + "' is not one of " + rules.imageUriSchemes()));
+            } else if (!ImageRef.SCHEME.equals(uri.getScheme().toLowerCase(Locale.ROOT))) {
+                errors.add(new FieldError(at, ReasonCode.INVALID_FIELD, "scheme '" + uri.getScheme()
+                        + "' is not s3 (the curator reads only s3://" + rules.imageBucket() + "/inbox/<producer>/...)"));
             }
         } catch (URISyntaxException e) {
             errors.add(new FieldError(at, ReasonCode.INVALID_FIELD, "not a URI: " + e.getMessage()));

@@ -5,8 +5,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Produces;
 
-import java.util.HashSet;
-
 /** Builds the {@link PairValidator} from {@code clipstream.gateway.*}. */
 @ApplicationScoped
 public class ValidatorProducer {
@@ -16,7 +14,7 @@ public class ValidatorProducer {
     PairValidator validator(GatewayConfig config) {
         GatewayConfig.Limits l = config.limits();
         return new PairValidator(new ShapeRules(l.pairIdLength(), l.domainLength(), l.textLength(), l.imageUriLength(),
-                new HashSet<>(l.imageUriSchemes()), l.attributes(), l.attributeKeyLength(), l.attributeValueLength(),
+                config.imageBucket(), l.attributes(), l.attributeKeyLength(), l.attributeValueLength(),
                 config.batch().maxPairs()));
     }
 }

@@ -108,7 +108,7 @@ class PairValidatorTest {
                 .extracting(FieldError::pointer).containsExactly("/pairId");
         assertThat(refused("{\"domain\":\" \",\"text\":\"\",\"imageUri\":\"s3://b/k\"}").errors())
                 .extracting(FieldError::pointer).containsExactly("/domain");
-        assertThat(refused("{\"text\":\"\",\"imageUri\":\"ftp://h/k\"}").errors().getFirst().detail()).contains("scheme 'ftp'");
+        assertThat(refused("{\"text\":\"\",\"imageUri\":\"ftp://h/k\"}").errors().getFirst().detail()).contains("scheme 'ftp' is not s3");
         assertThat(refused("{\"text\":\"\",\"imageUri\":\"relative/path.png\"}").errors())
                 .extracting(FieldError::pointer).containsExactly("/imageUri");
         assertThat(refused("{\"text\":\"\",\"imageUri\":\"s3://b/k\",\"attributes\":{\"n\":1,\"a/b\":\"ok\",\"l\":[]}}").errors())
@@ -129,7 +129,7 @@ class PairValidatorTest {
     @Test
     void batchAcceptsValidPairsInOrder() {
         List<PairSubmission> pairs = validator.parseBatch(json("""
-                {"pairs":[{"pairId":"a","text":"one","imageBase64":"%s"},{"text":"two","imageUri":"https://x/y.jpg"}]}
+                {"pairs":[{"pairId":"a","text":"one","imageBase64":"%s"},{"text":"two","imageUri":"s3://clipstream/inbox/test/y.jpg"}]}
                 """.formatted(PNG)));
         assertThat(pairs).extracting(PairSubmission::text).containsExactly("one", "two");
     }
@@ -149,7 +149,7 @@ class PairValidatorTest {
         assertThat(assertRefusedBatch("[]").reason()).isEqualTo(ReasonCode.INVALID_JSON);
         assertThat(assertRefusedBatch("{\"pairs\":[]}").errors()).extracting(FieldError::pointer).containsExactly("/pairs");
         assertThat(assertRefusedBatch("{\"pair\":[]}").errors()).extracting(FieldError::pointer).containsExactly("/pair", "/pairs");
-        PairValidator small = new PairValidator(new ShapeRules(128, 128, 100, 100, Set.of("s3"), 4, 8, 8, 2));
+        PairValidator small = new PairValidator(new ShapeRules(128, 128, 100, 100, "clipstream", 4, 8, 8, 2));
         String three = "{\"pairs\":[" + String.join(",", List.of("{}", "{}", "{}")) + "]}";
         ValidationException e = org.junit.jupiter.api.Assertions.assertThrows(ValidationException.class, () -> small.parseBatch(json(three)));
         assertThat(e.reason()).isEqualTo(ReasonCode.BATCH_TOO_LARGE);
@@ -172,5 +172,17 @@ class PairValidatorTest {
             return e;
         }
         throw new AssertionError("accepted: " + body);
+    }
+
+    @Test
+    void imageReferencesMustPointIntoTheProducersInbox() {
+        PairSubmission mine = new PairSubmission(null, null, "t", null, "s3://clipstream/inbox/acme/a.png", Map.of());
+        PairSubmission theirs = new PairSubmission(null, null, "t", null, "s3://clipstream/inbox/other/a.png", Map.of());
+        validator.checkImageRefs(List.of(mine), "acme", false);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> validator.checkImageRefs(List.of(mine, theirs), "acme", true))
+                .isInstanceOfSatisfying(ValidationException.class, e -> {
+                    assertThat(e.errors()).extracting(FieldError::pointer).containsExactly("/pairs/1/imageUri");
+                    assertThat(e.errors().getFirst().detail()).contains("inbox/acme/");
+                });
     }
 }

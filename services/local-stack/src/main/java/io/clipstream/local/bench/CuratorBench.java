@@ -5,6 +5,7 @@ import io.clipstream.contracts.Json;
 import io.clipstream.contracts.PairCurated;
 import io.clipstream.contracts.PairRejected;
 import io.clipstream.contracts.PairSubmitted;
+import io.clipstream.contracts.TopicSpecs;
 import io.clipstream.contracts.Topics;
 import io.clipstream.datasets.FashionMnist;
 import io.clipstream.local.OutcomeCounter;
@@ -14,6 +15,7 @@ import io.clipstream.local.producer.DemoPair;
 import io.clipstream.local.producer.PairSources;
 import io.clipstream.testkit.Infra;
 import io.clipstream.testkit.InfraOptions;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -31,8 +33,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.clipstream.testkit.Topics.compacted;
-import static io.clipstream.testkit.Topics.topic;
 
 /**
  * The data-plane benchmark: pushes N Fashion-MNIST pairs straight to {@code pairs.raw} and reports
@@ -77,9 +77,12 @@ public final class CuratorBench {
         Path root = Path.of("").toAbsolutePath();
         Path logDir = Files.createDirectories(root.resolve(".clipstream/logs"));
         try (Infra infra = Infra.start(InfraOptions.fromEnvironment())) {
-            infra.createTopics(topic(Topics.PAIRS_RAW, partitions, StackTopics.RAW_CONFIG),
-                    compacted(Topics.PAIRS_CURATED, partitions), topic(Topics.PAIRS_REJECTED, partitions),
-                    topic("bench.baseline", partitions, StackTopics.RAW_CONFIG));
+            List<NewTopic> topics = new ArrayList<>();
+            for (var spec : TopicSpecs.DATA_PLANE) {
+                topics.add(StackTopics.like(spec, spec.name(), partitions));
+            }
+            topics.add(StackTopics.like(TopicSpecs.PAIRS_RAW, "bench.baseline", partitions));
+            infra.createTopics(topics.toArray(NewTopic[]::new));
 
             List<Map.Entry<byte[], byte[]>> records = encode(measured, "bench");
             BrokerBaseline.Result baseline = BrokerBaseline.measure(infra.kafkaBootstrapServers(), "bench.baseline", records);
@@ -90,7 +93,8 @@ public final class CuratorBench {
             try (var curator = launcher.start("curator", infra, curatorConfig, Duration.ofMinutes(2));
                  var producer = new KafkaProducer<>(BrokerBaseline.producerConfig(infra.kafkaBootstrapServers()),
                          new ByteArraySerializer(), new ByteArraySerializer());
-                 var outcomes = new OutcomeCounter(infra.kafkaBootstrapServers(), Topics.PAIRS_CURATED, Topics.PAIRS_REJECTED)) {
+                 var outcomes = new OutcomeCounter(infra.kafkaBootstrapServers(), Topics.PAIRS_CURATED, Topics.PAIRS_REJECTED,
+                         Topics.PAIRS_DEADLETTER)) {
                 if (!warmPairs.isEmpty()) {
                     sendAll(producer, encode(warmPairs, "warmup"));
                     int target = warmPairs.size();

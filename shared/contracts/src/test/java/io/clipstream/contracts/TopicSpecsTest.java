@@ -1,0 +1,86 @@
+package io.clipstream.contracts;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The topic list is the one place: the deploy files that create topics with their own shell
+ * commands (docker-compose.yml, deploy/k8s/topics-job.yaml) must create exactly these topics with
+ * exactly these settings.
+ */
+class TopicSpecsTest {
+    private static final Path ROOT = Path.of("").toAbsolutePath().getParent().getParent();
+    /** {@code t --topic NAME --partitions N --config k=v ...} (the helper function both files define). */
+    private static final Pattern CREATE = Pattern.compile("^\\s*t --topic (\\S+)\\s+--partitions (\\S+)((?:\\s+--config \\S+)*)\\s*$");
+    private static final Pattern CONFIG = Pattern.compile("--config (\\S+?)=(\\S+)");
+
+    record Created(String name, String partitions, Map<String, String> configs) {
+    }
+
+    static List<Created> created(Path file) throws IOException {
+        List<Created> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            Matcher m = CREATE.matcher(line);
+            if (m.matches()) {
+                Map<String, String> configs = new LinkedHashMap<>();
+                Matcher c = CONFIG.matcher(m.group(3));
+                while (c.find()) {
+                    configs.put(c.group(1), c.group(2));
+                }
+                out.add(new Created(m.group(1), m.group(2), configs));
+            }
+        }
+        return out;
+    }
+
+    static void assertMatchesSpecs(Path file) throws IOException {
+        assertThat(ROOT.resolve("pom.xml")).exists();
+        List<Created> created = created(file);
+        assertThat(created).extracting(Created::name).as(file + " creates every topic once")
+                .containsExactlyInAnyOrderElementsOf(TopicSpecs.ALL.stream().map(TopicSpec::name).toList());
+        for (Created c : created) {
+            TopicSpec spec = TopicSpecs.named(c.name()).orElseThrow();
+            Map<String, String> expected = new HashMap<>(spec.configs());
+            Map<String, String> actual = new HashMap<>(c.configs());
+            actual.remove("min.insync.replicas"); // a cluster property, not a topic contract
+            actual.putIfAbsent("cleanup.policy", "delete");
+            assertThat(actual).as(file.getFileName() + ": " + c.name()).isEqualTo(expected);
+            if (spec.partitions() == 1) {
+                assertThat(c.partitions()).as(c.name() + " partitions").isEqualTo("1");
+            } else {
+                assertThat(c.partitions()).as(c.name() + " partitions follow the data-plane setting").contains("PARTITIONS");
+            }
+        }
+    }
+
+    @Test
+    void dockerComposeCreatesTheSpecifiedTopics() throws IOException {
+        assertMatchesSpecs(ROOT.resolve("docker-compose.yml"));
+    }
+
+    @Test
+    void kubernetesTopicsJobCreatesTheSpecifiedTopics() throws IOException {
+        assertMatchesSpecs(ROOT.resolve("deploy/k8s/topics-job.yaml"));
+    }
+
+    @Test
+    void everyTopicHasAWriterAndDefaultNamesAreTheDocumentedOnes() {
+        assertThat(TopicSpecs.ALL).allSatisfy(t -> assertThat(t.writers()).isNotEmpty());
+        assertThat(TopicSpecs.PAIRS_RAW.writers()).containsExactly(Principal.GATEWAY);
+        assertThat(TopicSpecs.PAIRS_CURATED.writers()).containsExactly(Principal.CURATOR);
+        assertThat(TopicSpecs.PAIRS_RAW.configs()).containsEntry("max.message.bytes", "8388608");
+        assertThat(TopicSpecs.PAIRS_CURATED.configs()).containsEntry("cleanup.policy", "compact").doesNotContainKey("retention.ms");
+    }
+}
