@@ -64,12 +64,11 @@ class IngestGatewayIT {
 
     @BeforeAll
     static void consumePairsRaw() {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Infra.shared().kafkaBootstrapServers(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024),
-                new StringDeserializer(), EventSerdes.pairSubmitted().deserializer());
+        Map<String, Object> config = new java.util.HashMap<>(Infra.shared().kafkaClientConfig());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
+        consumer = new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.pairSubmitted().deserializer());
         partitions = consumer.partitionsFor(Topics.PAIRS_RAW).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         consumer.assign(partitions);

@@ -1,6 +1,7 @@
 package io.clipstream.local;
 
 import io.clipstream.contracts.ReasonCode;
+import io.clipstream.contracts.Principal;
 import io.clipstream.contracts.Topics;
 import io.clipstream.datasets.FashionMnist;
 import io.clipstream.local.producer.DemoPair;
@@ -69,10 +70,10 @@ public final class LocalStack {
             System.out.println("infrastructure up: " + infra + " (" + secondsSince(t0) + " s)");
             StackTopics.create(infra);
             ServiceLauncher launcher = new ServiceLauncher(root, logDir);
-            try (var curator = launcher.start("curator", infra, Map.of(), Duration.ofMinutes(3));
-                 var gateway = launcher.start("ingest-gateway", infra,
+            try (var curator = launcher.start("curator", Principal.CURATOR, infra, Map.of(), Duration.ofMinutes(3));
+                 var gateway = launcher.start("ingest-gateway", Principal.GATEWAY, infra,
                          Map.of("clipstream.gateway.api-keys." + DEMO_SOURCE, apiKey), Duration.ofMinutes(3));
-                 var outcomes = new OutcomeCounter(infra.kafkaBootstrapServers(), Topics.PAIRS_CURATED, Topics.PAIRS_REJECTED,
+                 var outcomes = new OutcomeCounter(infra.kafkaClientConfig(Principal.OPERATOR), Topics.PAIRS_CURATED, Topics.PAIRS_REJECTED,
                          Topics.PAIRS_DEADLETTER)) {
                 System.out.println("curator up (" + curator.uri() + "), gateway up (" + gateway.uri() + "), logs in "
                         + logDir + " (" + secondsSince(t0) + " s)");

@@ -2,6 +2,7 @@ package io.clipstream.local;
 
 import io.clipstream.contracts.EventSerdes;
 import io.clipstream.contracts.PairCurated;
+import io.clipstream.contracts.Principal;
 import io.clipstream.contracts.PairRejected;
 import io.clipstream.contracts.ReasonCode;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -35,10 +36,12 @@ public final class OutcomeCounter implements AutoCloseable {
     private long curatedRecords;
     private long rejectedRecords;
 
-    public OutcomeCounter(String bootstrapServers, String curatedTopic, String rejectedTopic, String deadLetterTopic) {
+    /** @param connection bootstrap servers and credentials (the operator's principal may read every topic) */
+    public OutcomeCounter(Map<String, Object> connection, String curatedTopic, String rejectedTopic, String deadLetterTopic) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "clipstream-outcome-counter-" + UUID.randomUUID());
+        p.putAll(connection);
+        // a group of the operator principal (its ACLs cover groups named after it)
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, Principal.OPERATOR.user() + "-outcomes-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -1,7 +1,9 @@
 package io.clipstream.local;
 
+import io.clipstream.contracts.Principal;
 import io.clipstream.testkit.ChildJvm;
 import io.clipstream.testkit.Infra;
+import io.clipstream.testkit.InfraOptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +38,9 @@ public final class ServiceLauncher {
         }
     }
 
-    public RunningService start(String service, Infra infra, Map<String, String> config, Duration timeout) {
+    /** Starts {@code service}, connected to Kafka as {@code principal} (its ACLs are the ones it gets in production). */
+    public RunningService start(String service, Principal principal, Infra infra, Map<String, String> config,
+                                Duration timeout) {
         Path jar = repoRoot.resolve("services").resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build first with ./mvnw install -DskipTests");
@@ -53,7 +57,8 @@ public final class ServiceLauncher {
                 // earlier run against another broker would remember pairs this broker never saw.
                 .systemProperty("kafka-streams.state.dir", stateDir.toString())
                 .deleteOnStop(stateDir);
-        infra.quarkusConfig().forEach(b::systemProperty);
+        // as docker-compose.yml and deploy/k8s configure them: environment variables
+        infra.quarkusConfig(principal).forEach((k, v) -> b.env(InfraOptions.envName(k), v));
         config.forEach(b::systemProperty);
         ChildJvm process = b.start();
         URI uri = URI.create("http://127.0.0.1:" + port);

@@ -65,14 +65,34 @@ class TopicSpecsTest {
         }
     }
 
-    @Test
-    void dockerComposeCreatesTheSpecifiedTopics() throws IOException {
-        assertMatchesSpecs(ROOT.resolve("docker-compose.yml"));
+    /** The {@code acl ...} lines of a deploy file (its shell function around kafka-acls.sh --add). */
+    static List<String> aclLines(Path file) throws IOException {
+        return Files.readAllLines(file).stream().map(String::strip).filter(l -> l.startsWith("acl --")).toList();
     }
 
     @Test
-    void kubernetesTopicsJobCreatesTheSpecifiedTopics() throws IOException {
+    void dockerComposeCreatesTheSpecifiedTopicsAndAcls() throws IOException {
+        assertMatchesSpecs(ROOT.resolve("docker-compose.yml"));
+        assertThat(aclLines(ROOT.resolve("docker-compose.yml")))
+                .containsExactlyInAnyOrderElementsOf(KafkaAcls.asKafkaAclsArguments(TopicSpecs.ALL));
+    }
+
+    @Test
+    void kubernetesTopicsJobCreatesTheSpecifiedTopicsAndAcls() throws IOException {
         assertMatchesSpecs(ROOT.resolve("deploy/k8s/topics-job.yaml"));
+        assertThat(aclLines(ROOT.resolve("deploy/k8s/topics-job.yaml")))
+                .containsExactlyInAnyOrderElementsOf(KafkaAcls.asKafkaAclsArguments(TopicSpecs.ALL));
+    }
+
+    @Test
+    void eachServiceWritesOnlyWhatItProduces() {
+        var writes = KafkaAcls.bindings(TopicSpecs.ALL).stream()
+                .filter(b -> b.entry().operation() == org.apache.kafka.common.acl.AclOperation.WRITE
+                        && b.pattern().resourceType() == org.apache.kafka.common.resource.ResourceType.TOPIC)
+                .map(b -> b.entry().principal() + " " + b.pattern().name()).toList();
+        assertThat(writes).contains("User:clipstream-gateway pairs.raw", "User:clipstream-curator pairs.curated")
+                .noneMatch(w -> w.startsWith("User:clipstream-gateway") && !w.endsWith("pairs.raw"))
+                .noneMatch(w -> w.startsWith("User:clipstream-operator"));
     }
 
     @Test

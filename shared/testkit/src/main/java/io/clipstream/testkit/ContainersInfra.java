@@ -34,7 +34,7 @@ final class ContainersInfra {
             minio.stop();
             throw e;
         }
-        return new Infra(InfraOptions.Mode.CONTAINERS, kafka.getBootstrapServers(), minio.getS3URL(),
+        return new Infra(InfraOptions.Mode.CONTAINERS, kafka.getBootstrapServers(), KafkaSecurity.none(), minio.getS3URL(),
                 minio.getUserName(), minio.getPassword(), options.s3Region(), List.of(kafka::stop, minio::stop), false);
     }
 }

@@ -3,6 +3,8 @@ package io.clipstream.testkit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import io.clipstream.contracts.KafkaAcls;
+import io.clipstream.contracts.TopicSpecs;
 import io.clipstream.testkit.internal.KafkaLauncher;
 import org.apache.kafka.common.Uuid;
 
@@ -22,6 +24,12 @@ import java.util.stream.Collectors;
 /**
  * A single-node Apache Kafka broker in KRaft mode (broker + controller in one process), run as a
  * child JVM from Maven Central artifacts, with its data in a temp directory removed on close.
+ * <p>
+ * Locked down like production: clients authenticate with SASL/SCRAM-SHA-512 (users created when
+ * the storage is formatted, see {@link KafkaSecurity}), the StandardAuthorizer denies what no ACL
+ * allows, and the ACLs of {@link KafkaAcls} (from the topic list in shared/contracts) are in place
+ * before the broker is handed out. Only {@code admin} is a super user. The controller listener
+ * uses SASL/PLAIN with the admin's credentials and is never advertised.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -35,11 +43,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final ChildJvm process;
     private final String bootstrapServers;
     private final Path dir;
+    private final KafkaSecurity security;
 
-    private EmbeddedKafka(ChildJvm process, String bootstrapServers, Path dir) {
+    private EmbeddedKafka(ChildJvm process, String bootstrapServers, Path dir, KafkaSecurity security) {
         this.process = process;
         this.bootstrapServers = bootstrapServers;
         this.dir = dir;
+        this.security = security;
     }
 
     /** Starts a broker with the Kafka settings of {@code options}. */
@@ -55,8 +65,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             int port = freePort();
             int controllerPort = freePort();
+            KafkaSecurity security = options.kafkaSecure() ? KafkaSecurity.generate() : KafkaSecurity.none();
             Path config = dir.resolve("server.properties");
-            Files.writeString(config, serverProperties(dir, port, controllerPort, options));
+            Files.writeString(config, serverProperties(dir, port, controllerPort, options, security));
+            List<String> launcherArgs = new ArrayList<>(List.of(Uuid.randomUuid().toString(), config.toString()));
+            security.passwords().forEach((user, password) ->
+                    launcherArgs.add(KafkaSecurity.MECHANISM + "=[name=" + user + ",password=" + password + "]"));
             Path log4j = dir.resolve("log4j2.properties");
             Files.writeString(log4j, LOG4J2);
 
@@ -67,7 +81,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .jvmArgs("-Xmx512m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-Djava.awt.headless=true")
                     .systemProperty("log4j2.configurationFile", log4j.toString())
                     .mainClass(KafkaLauncher.class.getName())
-                    .args(Uuid.randomUuid().toString(), config.toString())
+                    .args(launcherArgs)
                     .workDir(dir)
                     .logFile(dir.resolve("kafka.log"))
                     .deleteOnStop(dir)
@@ -75,8 +89,13 @@ public final class EmbeddedKafka implements AutoCloseable {
             long deadline = System.nanoTime() + options.startTimeout().toNanos();
             broker.awaitLogLine("Kafka Server started", options.startTimeout());
             String bootstrap = "127.0.0.1:" + port;
-            awaitAdmin(broker, bootstrap, deadline);
-            return new EmbeddedKafka(broker, bootstrap, dir);
+            Map<String, Object> admin = new LinkedHashMap<>(security.adminClientConfig());
+            admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            awaitAdmin(broker, admin, deadline);
+            if (security.enabled()) {
+                createAcls(admin);
+            }
+            return new EmbeddedKafka(broker, bootstrap, dir, security);
         } catch (IOException | RuntimeException e) {
             if (broker != null) {
                 broker.kill();
@@ -88,6 +107,11 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** The users and passwords of this broker ({@link KafkaSecurity#none()} when unsecured). */
+    public KafkaSecurity security() {
+        return security;
     }
 
     public ChildJvm process() {
@@ -104,16 +128,35 @@ public final class EmbeddedKafka implements AutoCloseable {
         process.stopGracefully(Duration.ofSeconds(15));
     }
 
-    static String serverProperties(Path dir, int port, int controllerPort, InfraOptions options) {
+    static String serverProperties(Path dir, int port, int controllerPort, InfraOptions options, KafkaSecurity security) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.put("listeners", "CLIENT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "CLIENT://127.0.0.1:" + port);
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+        p.put("inter.broker.listener.name", "CLIENT");
+        if (security.enabled()) {
+            String admin = KafkaSecurity.ADMIN;
+            String password = security.passwords().get(admin);
+            p.put("listener.security.protocol.map", "CONTROLLER:SASL_PLAINTEXT,CLIENT:SASL_PLAINTEXT");
+            p.put("sasl.enabled.mechanisms", KafkaSecurity.MECHANISM + ",PLAIN");
+            p.put("listener.name.client.sasl.enabled.mechanisms", KafkaSecurity.MECHANISM);
+            p.put("sasl.mechanism.inter.broker.protocol", KafkaSecurity.MECHANISM);
+            p.put("listener.name.client.scram-sha-512.sasl.jaas.config", KafkaSecurity.jaas(admin, password));
+            // SCRAM users live in the metadata log, which the controller serves: it authenticates with PLAIN
+            p.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+            p.put("sasl.mechanism.controller.protocol", "PLAIN");
+            p.put("listener.name.controller.plain.sasl.jaas.config",
+                    "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + admin
+                            + "\" password=\"" + password + "\" user_" + admin + "=\"" + password + "\";");
+            p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            p.put("super.users", "User:" + admin);
+            p.put("allow.everyone.if.no.acl.found", "false");
+        } else {
+            p.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,CLIENT:PLAINTEXT");
+        }
         p.put("log.dirs", dir.resolve("data").toString());
         p.put("num.partitions", Integer.toString(options.kafkaPartitions()));
         p.put("auto.create.topics.enable", Boolean.toString(options.kafkaAutoCreateTopics()));
@@ -132,11 +175,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n", "", "\n"));
     }
 
-    private static void awaitAdmin(ChildJvm broker, String bootstrap, long deadlineNanos) {
-        Map<String, Object> config = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
+    private static void awaitAdmin(ChildJvm broker, Map<String, Object> adminConfig, long deadlineNanos) {
+        Map<String, Object> config = new LinkedHashMap<>(adminConfig);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
+        Object bootstrap = config.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
         try (Admin admin = Admin.create(config)) {
             Exception last = null;
             while (System.nanoTime() < deadlineNanos) {
@@ -151,6 +194,14 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             throw new IllegalStateException("kafka broker at " + bootstrap + " does not answer describeCluster (" + last
                     + "); log " + broker.logFile() + ":\n" + broker.logTail(40));
+        }
+    }
+
+    private static void createAcls(Map<String, Object> adminConfig) {
+        try (Admin admin = Admin.create(adminConfig)) {
+            admin.createAcls(KafkaAcls.bindings(TopicSpecs.ALL)).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the ACLs of the embedded broker: " + e, e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.clipstream.testkit;
 
 import io.clipstream.testkit.InfraOptions.Mode;
+import io.clipstream.contracts.Principal;
 import org.apache.kafka.clients.admin.NewTopic;
 
 import java.time.Duration;
@@ -30,13 +31,15 @@ public final class Infra implements AutoCloseable {
     private final String s3AccessKey;
     private final String s3SecretKey;
     private final String s3Region;
+    private final KafkaSecurity kafkaSecurity;
     private final List<AutoCloseable> resources;
     private final boolean isShared;
 
-    Infra(Mode mode, String kafkaBootstrapServers, String s3Endpoint, String s3AccessKey, String s3SecretKey,
-          String s3Region, List<AutoCloseable> resources, boolean isShared) {
+    Infra(Mode mode, String kafkaBootstrapServers, KafkaSecurity kafkaSecurity, String s3Endpoint, String s3AccessKey,
+          String s3SecretKey, String s3Region, List<AutoCloseable> resources, boolean isShared) {
         this.mode = mode;
         this.kafkaBootstrapServers = kafkaBootstrapServers;
+        this.kafkaSecurity = kafkaSecurity;
         this.s3Endpoint = s3Endpoint;
         this.s3AccessKey = s3AccessKey;
         this.s3SecretKey = s3SecretKey;
@@ -67,8 +70,14 @@ public final class Infra implements AutoCloseable {
             if (shared == null) {
                 String kafka = System.getProperty(SHARED_PREFIX + "kafka");
                 if (kafka != null) {
+                    Map<String, String> passwords = new LinkedHashMap<>();
+                    System.getProperties().forEach((k, v) -> {
+                        if (k.toString().startsWith(SHARED_PREFIX + "kafka.user.")) {
+                            passwords.put(k.toString().substring((SHARED_PREFIX + "kafka.user.").length()), v.toString());
+                        }
+                    });
                     shared = new Infra(Mode.valueOf(System.getProperty(SHARED_PREFIX + "mode")), kafka,
-                            System.getProperty(SHARED_PREFIX + "s3.endpoint"), System.getProperty(SHARED_PREFIX + "s3.access-key"),
+                            KafkaSecurity.of(passwords), System.getProperty(SHARED_PREFIX + "s3.endpoint"), System.getProperty(SHARED_PREFIX + "s3.access-key"),
                             System.getProperty(SHARED_PREFIX + "s3.secret-key"), System.getProperty(SHARED_PREFIX + "s3.region"),
                             List.of(), true);
                 } else {
@@ -83,13 +92,15 @@ public final class Infra implements AutoCloseable {
                     if (started.mode == Mode.CONTAINERS) {
                         Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "clipstream-infra-stop"));
                     }
-                    shared = new Infra(started.mode, started.kafkaBootstrapServers, started.s3Endpoint,
+                    shared = new Infra(started.mode, started.kafkaBootstrapServers, started.kafkaSecurity, started.s3Endpoint,
                             started.s3AccessKey, started.s3SecretKey, started.s3Region, started.resources, true);
                     System.setProperty(SHARED_PREFIX + "mode", shared.mode.name());
                     System.setProperty(SHARED_PREFIX + "s3.endpoint", shared.s3Endpoint);
                     System.setProperty(SHARED_PREFIX + "s3.access-key", shared.s3AccessKey);
                     System.setProperty(SHARED_PREFIX + "s3.secret-key", shared.s3SecretKey);
                     System.setProperty(SHARED_PREFIX + "s3.region", shared.s3Region);
+                    shared.kafkaSecurity.passwords().forEach((user, password) ->
+                            System.setProperty(SHARED_PREFIX + "kafka.user." + user, password));
                     System.setProperty(SHARED_PREFIX + "kafka", shared.kafkaBootstrapServers); // last: it marks "published"
                 }
             }
@@ -104,6 +115,28 @@ public final class Infra implements AutoCloseable {
     /** {@code host:port} list for {@code bootstrap.servers}. */
     public String kafkaBootstrapServers() {
         return kafkaBootstrapServers;
+    }
+
+    /** Who may connect to the broker, and how ({@link KafkaSecurity#none()} in containers and external mode). */
+    public KafkaSecurity kafkaSecurity() {
+        return kafkaSecurity;
+    }
+
+    /**
+     * Everything a Kafka client needs to connect as the super user: bootstrap servers plus the SASL
+     * settings. What tests and tools use; services connect as their own principal.
+     */
+    public Map<String, Object> kafkaClientConfig() {
+        Map<String, Object> c = new LinkedHashMap<>(kafkaSecurity.adminClientConfig());
+        c.put("bootstrap.servers", kafkaBootstrapServers);
+        return c;
+    }
+
+    /** Bootstrap servers plus the SASL settings of one service's principal. */
+    public Map<String, Object> kafkaClientConfig(Principal principal) {
+        Map<String, Object> c = new LinkedHashMap<>(kafkaSecurity.clientConfig(principal));
+        c.put("bootstrap.servers", kafkaBootstrapServers);
+        return c;
     }
 
     /** S3 endpoint URL, e.g. {@code http://127.0.0.1:9000}; use path-style addressing. */
@@ -125,13 +158,38 @@ public final class Infra implements AutoCloseable {
 
     /** Creates topics that do not exist yet; see {@link Topics}. */
     public void createTopics(NewTopic... topics) {
-        Topics.create(kafkaBootstrapServers, topics);
+        Topics.create(kafkaClientConfig(), java.util.Arrays.asList(topics));
     }
 
-    /** The configuration a ClipStream Quarkus service needs to use this infrastructure. */
+    /**
+     * The configuration a ClipStream Quarkus service needs to use this infrastructure, connecting to
+     * Kafka as the super user (tests use their own topic names and application ids, which no
+     * service ACL covers).
+     */
     public Map<String, String> quarkusConfig() {
+        return quarkusConfig(kafkaSecurity.adminClientConfig());
+    }
+
+    /**
+     * As {@link #quarkusConfig()}, connecting to Kafka as {@code principal} the way a deployed service
+     * is configured: {@code kafka.security.protocol}, {@code clipstream.kafka.user} and
+     * {@code clipstream.kafka.password}, from which the service's application.properties builds its
+     * JAAS line.
+     */
+    public Map<String, String> quarkusConfig(Principal principal) {
+        Map<String, String> config = quarkusConfig(Map.of());
+        if (kafkaSecurity.enabled()) {
+            config.put("kafka.security.protocol", kafkaSecurity.clientConfig(principal).get("security.protocol"));
+            config.put("clipstream.kafka.user", principal.user());
+            config.put("clipstream.kafka.password", kafkaSecurity.passwords().get(principal.user()));
+        }
+        return config;
+    }
+
+    private Map<String, String> quarkusConfig(Map<String, String> kafkaAuth) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("kafka.bootstrap.servers", kafkaBootstrapServers);
+        kafkaAuth.forEach((k, v) -> config.put("kafka." + k, v));
         config.put("quarkus.kafka-streams.bootstrap-servers", kafkaBootstrapServers);
         config.put("clipstream.storage.endpoint", s3Endpoint);
         config.put("clipstream.storage.access-key", s3AccessKey);
@@ -195,7 +253,7 @@ public final class Infra implements AutoCloseable {
         }
         try {
             EmbeddedS3 server = s3.join();
-            return new Infra(Mode.EMBEDDED, kafka.bootstrapServers(), server.endpoint(), options.s3AccessKey(),
+            return new Infra(Mode.EMBEDDED, kafka.bootstrapServers(), kafka.security(), server.endpoint(), options.s3AccessKey(),
                     options.s3SecretKey(), options.s3Region(), List.of(kafka, server), false);
         } catch (CompletionException e) {
             kafka.close();
@@ -214,7 +272,7 @@ public final class Infra implements AutoCloseable {
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException("clipstream.infra=external needs " + String.join(" and ", missing));
         }
-        return new Infra(Mode.EXTERNAL, options.kafkaBootstrap(), options.s3Endpoint(), options.s3AccessKey(),
+        return new Infra(Mode.EXTERNAL, options.kafkaBootstrap(), KafkaSecurity.none(), options.s3Endpoint(), options.s3AccessKey(),
                 options.s3SecretKey(), options.s3Region(), List.of(), false);
     }
 

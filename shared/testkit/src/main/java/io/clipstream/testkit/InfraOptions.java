@@ -24,6 +24,8 @@ import java.util.TreeMap;
  * @param startTimeout          {@code clipstream.infra.start-timeout}: seconds or ISO-8601, readiness wait per server
  * @param kafkaImage            {@code clipstream.kafka.image} (containers)
  * @param minioImage            {@code clipstream.minio.image} (containers)
+ * @param kafkaSecure           {@code clipstream.kafka.secure}: SASL/SCRAM + ACLs on the embedded broker (default true;
+ *                              false only to compare against an open broker)
  */
 public record InfraOptions(
         Mode mode,
@@ -37,7 +39,8 @@ public record InfraOptions(
         Map<String, String> kafkaBrokerProperties,
         Duration startTimeout,
         String kafkaImage,
-        String minioImage) {
+        String minioImage,
+        boolean kafkaSecure) {
 
     public static final String MODE = "clipstream.infra";
     public static final String KAFKA_BOOTSTRAP = "clipstream.kafka.bootstrap";
@@ -51,6 +54,7 @@ public record InfraOptions(
     public static final String START_TIMEOUT = "clipstream.infra.start-timeout";
     public static final String KAFKA_IMAGE = "clipstream.kafka.image";
     public static final String MINIO_IMAGE = "clipstream.minio.image";
+    public static final String KAFKA_SECURE = "clipstream.kafka.secure";
 
     public enum Mode {
         EMBEDDED, CONTAINERS, EXTERNAL;
@@ -75,7 +79,7 @@ public record InfraOptions(
     public static InfraOptions defaults() {
         return new InfraOptions(Mode.EMBEDDED, null, null, "clipstream", "clipstream-secret", "us-east-1",
                 true, 1, Map.of(), Duration.ofSeconds(120), "apache/kafka:4.1.1",
-                "minio/minio:RELEASE.2023-09-04T19-57-37Z");
+                "minio/minio:RELEASE.2023-09-04T19-57-37Z", true);
     }
 
     /** From this JVM's system properties and environment. */
@@ -96,6 +100,7 @@ public record InfraOptions(
         String autoCreate = setting(systemProperties, env, KAFKA_AUTO_CREATE_TOPICS);
         String partitions = setting(systemProperties, env, KAFKA_PARTITIONS);
         String timeout = setting(systemProperties, env, START_TIMEOUT);
+        String secure = setting(systemProperties, env, KAFKA_SECURE);
         return new InfraOptions(
                 mode == null ? d.mode : Mode.parse(mode),
                 or(setting(systemProperties, env, KAFKA_BOOTSTRAP), d.kafkaBootstrap),
@@ -108,7 +113,8 @@ public record InfraOptions(
                 broker,
                 timeout == null ? d.startTimeout : parseDuration(START_TIMEOUT, timeout),
                 or(setting(systemProperties, env, KAFKA_IMAGE), d.kafkaImage),
-                or(setting(systemProperties, env, MINIO_IMAGE), d.minioImage));
+                or(setting(systemProperties, env, MINIO_IMAGE), d.minioImage),
+                secure == null ? d.kafkaSecure : parseBoolean(KAFKA_SECURE, secure));
     }
 
     /** {@code clipstream.s3.access-key} -> {@code CLIPSTREAM_S3_ACCESS_KEY}. */
@@ -127,40 +133,40 @@ public record InfraOptions(
 
     public InfraOptions withMode(Mode mode) {
         return new InfraOptions(mode, kafkaBootstrap, s3Endpoint, s3AccessKey, s3SecretKey, s3Region,
-                kafkaAutoCreateTopics, kafkaPartitions, kafkaBrokerProperties, startTimeout, kafkaImage, minioImage);
+                kafkaAutoCreateTopics, kafkaPartitions, kafkaBrokerProperties, startTimeout, kafkaImage, minioImage, kafkaSecure);
     }
 
     /** External mode with the given endpoints. */
     public InfraOptions withExternal(String kafkaBootstrap, String s3Endpoint) {
         return new InfraOptions(Mode.EXTERNAL, kafkaBootstrap, s3Endpoint, s3AccessKey, s3SecretKey, s3Region,
-                kafkaAutoCreateTopics, kafkaPartitions, kafkaBrokerProperties, startTimeout, kafkaImage, minioImage);
+                kafkaAutoCreateTopics, kafkaPartitions, kafkaBrokerProperties, startTimeout, kafkaImage, minioImage, kafkaSecure);
     }
 
     public InfraOptions withS3Credentials(String accessKey, String secretKey) {
         return new InfraOptions(mode, kafkaBootstrap, s3Endpoint, accessKey, secretKey, s3Region,
-                kafkaAutoCreateTopics, kafkaPartitions, kafkaBrokerProperties, startTimeout, kafkaImage, minioImage);
+                kafkaAutoCreateTopics, kafkaPartitions, kafkaBrokerProperties, startTimeout, kafkaImage, minioImage, kafkaSecure);
     }
 
     public InfraOptions withKafkaAutoCreateTopics(boolean autoCreate) {
         return new InfraOptions(mode, kafkaBootstrap, s3Endpoint, s3AccessKey, s3SecretKey, s3Region,
-                autoCreate, kafkaPartitions, kafkaBrokerProperties, startTimeout, kafkaImage, minioImage);
+                autoCreate, kafkaPartitions, kafkaBrokerProperties, startTimeout, kafkaImage, minioImage, kafkaSecure);
     }
 
     public InfraOptions withKafkaPartitions(int partitions) {
         return new InfraOptions(mode, kafkaBootstrap, s3Endpoint, s3AccessKey, s3SecretKey, s3Region,
-                kafkaAutoCreateTopics, partitions, kafkaBrokerProperties, startTimeout, kafkaImage, minioImage);
+                kafkaAutoCreateTopics, partitions, kafkaBrokerProperties, startTimeout, kafkaImage, minioImage, kafkaSecure);
     }
 
     public InfraOptions withKafkaBrokerProperty(String name, String value) {
         Map<String, String> broker = new LinkedHashMap<>(kafkaBrokerProperties);
         broker.put(name, value);
         return new InfraOptions(mode, kafkaBootstrap, s3Endpoint, s3AccessKey, s3SecretKey, s3Region,
-                kafkaAutoCreateTopics, kafkaPartitions, broker, startTimeout, kafkaImage, minioImage);
+                kafkaAutoCreateTopics, kafkaPartitions, broker, startTimeout, kafkaImage, minioImage, kafkaSecure);
     }
 
     public InfraOptions withStartTimeout(Duration timeout) {
         return new InfraOptions(mode, kafkaBootstrap, s3Endpoint, s3AccessKey, s3SecretKey, s3Region,
-                kafkaAutoCreateTopics, kafkaPartitions, kafkaBrokerProperties, timeout, kafkaImage, minioImage);
+                kafkaAutoCreateTopics, kafkaPartitions, kafkaBrokerProperties, timeout, kafkaImage, minioImage, kafkaSecure);
     }
 
     private static String or(String value, String fallback) {

@@ -36,12 +36,17 @@ public final class Topics {
     }
 
     public static void create(String bootstrapServers, NewTopic... topics) {
-        create(bootstrapServers, Arrays.asList(topics));
+        create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), Arrays.asList(topics));
     }
 
-    /** Creates the topics that do not exist yet; existing ones are left as they are. */
-    public static void create(String bootstrapServers, Collection<NewTopic> topics) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    /**
+     * Creates the topics that do not exist yet; existing ones are left as they are.
+     *
+     * @param adminConfig bootstrap servers and security settings, e.g. {@link Infra#kafkaClientConfig()}
+     */
+    public static void create(Map<String, Object> adminConfig, Collection<NewTopic> topics) {
+        Object bootstrapServers = adminConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+        try (Admin admin = Admin.create(adminConfig)) {
             for (var entry : admin.createTopics(topics).values().entrySet()) {
                 try {
                     entry.getValue().get(30, TimeUnit.SECONDS);

@@ -95,7 +95,7 @@ class InfraIT {
         String topic = "compacted-" + UUID.randomUUID();
         infra.createTopics(Topics.compacted(topic, 3));
         infra.createTopics(Topics.compacted(topic, 3)); // exists: no error
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrapServers()))) {
+        try (Admin admin = Admin.create(infra.kafkaClientConfig())) {
             assertEquals(3, admin.describeTopics(Set.of(topic)).allTopicNames().get().get(topic).partitions().size());
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
             String policy = admin.describeConfigs(Set.of(resource)).all().get().get(resource)
@@ -166,19 +166,17 @@ class InfraIT {
     }
 
     private static KafkaProducer<String, String> producer(Map<String, Object> extra) {
-        Map<String, Object> config = new java.util.HashMap<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"));
+        Map<String, Object> config = new java.util.HashMap<>(infra.kafkaClientConfig());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.putAll(extra);
         return new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
     }
 
     private static List<ConsumerRecord<String, String>> consume(String topic, int expected, String isolation) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "g-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        Map<String, Object> config = new java.util.HashMap<>(infra.kafkaClientConfig());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "g-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
         try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));

@@ -21,6 +21,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.processor.StateRestoreListener;
+import io.smallrye.common.annotation.Identifier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -52,12 +53,23 @@ public class CuratorLifecycle {
                  CuratorConfig config, StorageSettings storage,
                  @ConfigProperty(name = "kafka-streams.producer.transaction.timeout.ms") long transactionTimeoutMs,
                  @ConfigProperty(name = "kafka-streams.consumer.max.poll.interval.ms") long maxPollIntervalMs,
-                 @ConfigProperty(name = "quarkus.kafka-streams.bootstrap-servers") String bootstrapServers) {
+                 @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         checkTimeouts(config, storage, transactionTimeoutMs, maxPollIntervalMs);
         store.ensureBucket();
         if (topics.create()) {
-            createTopics(topics, bootstrapServers);
+            createTopics(topics, adminConfig(kafka));
         }
+    }
+
+    /** The full {@code kafka.*} connection (bootstrap servers and credentials), as the admin client takes it. */
+    static Map<String, Object> adminConfig(Map<String, Object> kafka) {
+        Map<String, Object> admin = new LinkedHashMap<>();
+        kafka.forEach((k, v) -> {
+            if (AdminClientConfig.configNames().contains(k)) {
+                admin.put(k, v);
+            }
+        });
+        return admin;
     }
 
     /**
@@ -78,7 +90,8 @@ public class CuratorLifecycle {
         }
     }
 
-    static void createTopics(TopicsConfig t, String bootstrapServers) {
+    static void createTopics(TopicsConfig t, Map<String, Object> adminConfig) {
+        Object bootstrapServers = adminConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
         int partitions = t.partitions();
         short rf = t.replicationFactor();
         // configured names, settings from the one list in shared/contracts
@@ -90,7 +103,7 @@ public class CuratorLifecycle {
         List<NewTopic> topics = names.entrySet().stream()
                 .map(e -> new NewTopic(e.getValue(), partitions, rf).configs(e.getKey().configs()))
                 .toList();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(adminConfig)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = topics.stream().filter(nt -> !existing.contains(nt.name())).toList();
             if (missing.isEmpty()) {

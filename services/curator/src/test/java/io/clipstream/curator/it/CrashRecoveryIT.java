@@ -94,8 +94,8 @@ class CrashRecoveryIT {
         for (int i = 0; i < PAIRS; i++) {
             events.add(pair(i));
         }
-        try (RawProducer raw = new RawProducer(infra.kafkaBootstrapServers(), RAW);
-             OutputTopics out = new OutputTopics(infra.kafkaBootstrapServers(), CURATED, REJECTED)) {
+        try (RawProducer raw = new RawProducer(infra.kafkaClientConfig(), RAW);
+             OutputTopics out = new OutputTopics(infra.kafkaClientConfig(), CURATED, REJECTED)) {
             // a steady stream (~60 pairs/s) so that the kill lands in the middle of it
             CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
                 for (int i = 0; i < PAIRS; i++) {
@@ -177,7 +177,7 @@ class CrashRecoveryIT {
 
     /** The curator's consumer group has committed every record of the raw topic. */
     private static void awaitInputCommitted(Infra infra) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrapServers()))) {
+        try (Admin admin = Admin.create(infra.kafkaClientConfig())) {
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(APP_ID)
                         .partitionsToOffsetAndMetadata().get();

@@ -59,8 +59,8 @@ class CuratorIT {
     static void clients() {
         Infra infra = Infra.shared();
         // the app created the topics at startup
-        raw = new RawProducer(infra.kafkaBootstrapServers(), "it.pairs.raw");
-        out = new OutputTopics(infra.kafkaBootstrapServers(), "it.pairs.curated", "it.pairs.rejected");
+        raw = new RawProducer(infra.kafkaClientConfig(), "it.pairs.raw");
+        out = new OutputTopics(infra.kafkaClientConfig(), "it.pairs.curated", "it.pairs.rejected");
     }
 
     @AfterAll

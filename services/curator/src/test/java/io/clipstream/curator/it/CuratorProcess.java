@@ -51,6 +51,8 @@ public final class CuratorProcess {
                 .env("CLIPSTREAM_STORAGE_ACCESS_KEY", infra.s3AccessKey())
                 .env("CLIPSTREAM_STORAGE_SECRET_KEY", infra.s3SecretKey())
                 .env("CLIPSTREAM_STORAGE_REGION", infra.s3Region());
+        // Kafka credentials as -D: the JAAS line does not survive env-var name mapping
+        infra.kafkaSecurity().adminClientConfig().forEach((k, v) -> b.systemProperty("kafka." + k, v));
         properties.forEach(b::systemProperty);
         ChildJvm child = b.start();
         child.awaitLogLine("curator streams state RUNNING", Duration.ofSeconds(90));

@@ -32,21 +32,20 @@ public final class OutputTopics implements AutoCloseable {
     private final List<ConsumerRecord<String, PairDeadLettered>> deadLettered = new CopyOnWriteArrayList<>();
     private final String deadLetterTopic;
 
-    public OutputTopics(String bootstrapServers, String curatedTopic, String rejectedTopic) {
-        this(bootstrapServers, curatedTopic, rejectedTopic, null);
+    public OutputTopics(Map<String, Object> connection, String curatedTopic, String rejectedTopic) {
+        this(connection, curatedTopic, rejectedTopic, null);
     }
 
     /** Also reads the dead-letter topic, when {@code deadLetterTopic} is not null. */
-    public OutputTopics(String bootstrapServers, String curatedTopic, String rejectedTopic, String deadLetterTopic) {
+    public OutputTopics(Map<String, Object> connection, String curatedTopic, String rejectedTopic, String deadLetterTopic) {
         this.curatedTopic = curatedTopic;
         this.deadLetterTopic = deadLetterTopic;
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024),
-                new StringDeserializer(), new ByteArrayDeserializer());
+        Map<String, Object> config = new java.util.HashMap<>(connection);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
+        consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         List<String> topics = deadLetterTopic == null ? List.of(curatedTopic, rejectedTopic)
                 : List.of(curatedTopic, rejectedTopic, deadLetterTopic);

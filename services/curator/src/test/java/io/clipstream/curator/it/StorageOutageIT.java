@@ -52,8 +52,8 @@ class StorageOutageIT {
             assertThat(port.find()).isTrue();
             Metrics metrics = new Metrics(Integer.parseInt(port.group(1)));
 
-            try (RawProducer raw = new RawProducer(infra.kafkaBootstrapServers(), "outage.pairs.raw");
-                 OutputTopics out = new OutputTopics(infra.kafkaBootstrapServers(), "outage.pairs.curated",
+            try (RawProducer raw = new RawProducer(infra.kafkaClientConfig(), "outage.pairs.raw");
+                 OutputTopics out = new OutputTopics(infra.kafkaClientConfig(), "outage.pairs.curated",
                          "outage.pairs.rejected", "outage.pairs.deadletter")) {
                 List<String> sent = new ArrayList<>();
                 Consumer<String> send = id -> {

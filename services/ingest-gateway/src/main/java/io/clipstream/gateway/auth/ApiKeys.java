@@ -18,12 +18,18 @@ public final class ApiKeys {
     static final Pattern PRODUCER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     static final int MIN_KEY_LENGTH = 16;
 
+    /** The placeholder of deploy/k8s/secret.yaml: a gateway must never start with it. */
+    static final java.util.regex.Pattern SHIPPED_PLACEHOLDER = java.util.regex.Pattern.compile("(?i)replace[_-]?me");
+
     private record Entry(String producer, byte[] key) {
     }
 
     private final List<Entry> entries;
 
-    /** @throws IllegalArgumentException on a bad producer name, a short key or a key shared by two producers */
+    /**
+     * @throws IllegalArgumentException on a bad producer name, a short key, the shipped placeholder key
+     *                                  or a key shared by two producers
+     */
     public ApiKeys(Map<String, String> keysByProducer) {
         List<Entry> list = new ArrayList<>();
         Map<String, String> owners = new HashMap<>();
@@ -35,6 +41,10 @@ public final class ApiKeys {
             if (key == null || key.strip().length() < MIN_KEY_LENGTH) {
                 throw new IllegalArgumentException("clipstream.gateway.api-keys." + producer + ": key must have at least "
                         + MIN_KEY_LENGTH + " characters");
+            }
+            if (SHIPPED_PLACEHOLDER.matcher(key).find()) {
+                throw new IllegalArgumentException("clipstream.gateway.api-keys." + producer
+                        + ": the key is the shipped placeholder (REPLACE_ME); set a real, secret key");
             }
             String previous = owners.putIfAbsent(key.strip(), producer);
             if (previous != null) {

@@ -36,5 +36,7 @@ class ApiKeysTest {
                 .hasMessageContaining("share one key");
         assertThatThrownBy(() -> new ApiKeys(Map.of("bad name", "key-0123456789abcdef"))).hasMessageContaining("must match");
         assertThat(new ApiKeys(Map.of()).isEmpty()).isTrue();
+        assertThatThrownBy(() -> new ApiKeys(Map.of("fashion-mnist", "REPLACE_ME-at-least-16-chars")))
+                .hasMessageContaining("shipped placeholder");
     }
 }

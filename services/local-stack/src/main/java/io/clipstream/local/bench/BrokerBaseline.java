@@ -37,9 +37,10 @@ final class BrokerBaseline {
     private BrokerBaseline() {
     }
 
-    static Properties producerConfig(String bootstrap) {
+    /** @param connection bootstrap servers and credentials */
+    static Properties producerConfig(Map<String, Object> connection) {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.putAll(connection);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
@@ -47,10 +48,10 @@ final class BrokerBaseline {
         return p;
     }
 
-    static Result measure(String bootstrap, String topic, List<Map.Entry<byte[], byte[]>> records) {
+    static Result measure(Map<String, Object> connection, String topic, List<Map.Entry<byte[], byte[]>> records) {
         long bytes = records.stream().mapToLong(e -> e.getKey().length + e.getValue().length).sum();
         long t0 = System.nanoTime();
-        try (var producer = new KafkaProducer<>(producerConfig(bootstrap), new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (var producer = new KafkaProducer<>(producerConfig(connection), new ByteArraySerializer(), new ByteArraySerializer())) {
             for (var e : records) {
                 producer.send(new ProducerRecord<>(topic, e.getKey(), e.getValue()));
             }
@@ -59,7 +60,7 @@ final class BrokerBaseline {
         double produceSeconds = (System.nanoTime() - t0) / 1e9;
 
         Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.putAll(connection);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-baseline-" + UUID.randomUUID());
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

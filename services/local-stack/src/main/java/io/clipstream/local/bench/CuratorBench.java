@@ -5,6 +5,7 @@ import io.clipstream.contracts.Json;
 import io.clipstream.contracts.PairCurated;
 import io.clipstream.contracts.PairRejected;
 import io.clipstream.contracts.PairSubmitted;
+import io.clipstream.contracts.Principal;
 import io.clipstream.contracts.TopicSpecs;
 import io.clipstream.contracts.Topics;
 import io.clipstream.datasets.FashionMnist;
@@ -85,15 +86,15 @@ public final class CuratorBench {
             infra.createTopics(topics.toArray(NewTopic[]::new));
 
             List<Map.Entry<byte[], byte[]>> records = encode(measured, "bench");
-            BrokerBaseline.Result baseline = BrokerBaseline.measure(infra.kafkaBootstrapServers(), "bench.baseline", records);
+            BrokerBaseline.Result baseline = BrokerBaseline.measure(infra.kafkaClientConfig(), "bench.baseline", records);
 
             ServiceLauncher launcher = new ServiceLauncher(root, logDir);
             Map<String, String> curatorConfig = curatorThreads == null ? Map.of()
                     : Map.of("kafka-streams.num.stream.threads", curatorThreads.toString());
-            try (var curator = launcher.start("curator", infra, curatorConfig, Duration.ofMinutes(2));
-                 var producer = new KafkaProducer<>(BrokerBaseline.producerConfig(infra.kafkaBootstrapServers()),
+            try (var curator = launcher.start("curator", Principal.CURATOR, infra, curatorConfig, Duration.ofMinutes(2));
+                 var producer = new KafkaProducer<>(BrokerBaseline.producerConfig(infra.kafkaClientConfig(Principal.GATEWAY)),
                          new ByteArraySerializer(), new ByteArraySerializer());
-                 var outcomes = new OutcomeCounter(infra.kafkaBootstrapServers(), Topics.PAIRS_CURATED, Topics.PAIRS_REJECTED,
+                 var outcomes = new OutcomeCounter(infra.kafkaClientConfig(Principal.OPERATOR), Topics.PAIRS_CURATED, Topics.PAIRS_REJECTED,
                          Topics.PAIRS_DEADLETTER)) {
                 if (!warmPairs.isEmpty()) {
                     sendAll(producer, encode(warmPairs, "warmup"));

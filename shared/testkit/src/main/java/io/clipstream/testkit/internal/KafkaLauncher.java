@@ -8,7 +8,8 @@ import java.lang.reflect.InvocationTargetException;
  * the same JVM, which saves starting a second JVM for {@code kafka-storage format}. Copied alone into
  * a jar on the broker's classpath, so it reaches Kafka by reflection only.
  * <p>
- * Arguments: {@code <cluster-id> <server.properties>}.
+ * Arguments: {@code <cluster-id> <server.properties> [SCRAM-SHA-512=[name=u,password=p] ...]}: the
+ * SCRAM users are written into the bootstrap metadata when the storage is formatted.
  */
 public final class KafkaLauncher {
 
@@ -18,8 +19,14 @@ public final class KafkaLauncher {
     public static void main(String[] args) throws Throwable {
         String clusterId = args[0];
         String config = args[1];
+        java.util.List<String> format = new java.util.ArrayList<>(java.util.List.of(
+                "format", "--ignore-formatted", "-t", clusterId, "-c", config));
+        for (int i = 2; i < args.length; i++) {
+            format.add("--add-scram");
+            format.add(args[i]);
+        }
         int exit = (int) invoke(Class.forName("kafka.tools.StorageTool").getMethod("execute", String[].class, PrintStream.class),
-                new String[]{"format", "--ignore-formatted", "-t", clusterId, "-c", config}, System.out);
+                format.toArray(String[]::new), System.out);
         if (exit != 0) {
             System.err.println("kafka storage format failed with exit code " + exit);
             System.exit(exit);
