@@ -30,6 +30,26 @@ public interface GatewayConfig {
 
     Batch batch();
 
+    Admission admission();
+
+    /**
+     * Per-producer admission, checked before the body is read: a token bucket of requests and a cap
+     * on concurrent requests; over either, 429 with Retry-After.
+     */
+    interface Admission {
+        /** Sustained requests per second per producer (a batch counts as one request). */
+        @WithDefault("200")
+        double ratePerSecond();
+
+        /** Requests a producer may send at once above the rate. */
+        @WithDefault("400")
+        int burst();
+
+        /** Requests of one producer being processed at the same time. */
+        @WithDefault("32")
+        int maxInFlight();
+    }
+
     Limits limits();
 
     Producer producer();

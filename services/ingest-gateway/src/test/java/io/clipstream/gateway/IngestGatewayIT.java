@@ -145,6 +145,18 @@ class IngestGatewayIT {
     }
 
     @Test
+    void theIdempotencyKeyHeaderNamesThePairAndMustAgreeWithTheBody() {
+        String id = "idem-" + UUID.randomUUID();
+        String body = "{\"text\":\"a kite\",\"imageBase64\":\"" + IMAGE_B64 + "\"}";
+        given().header("X-Api-Key", KEY).header("Idempotency-Key", id).contentType(ContentType.JSON).body(body)
+                .when().post("/v1/pairs").then().statusCode(202).body("pairId", equalTo(id));
+        assertThat(awaitRecord(id).value().pairId()).isEqualTo(id);
+        given().header("X-Api-Key", KEY).header("Idempotency-Key", "another-id").contentType(ContentType.JSON)
+                .body(pairJson(id, "a kite")).when().post("/v1/pairs").then().statusCode(400)
+                .body("errors[0].pointer", equalTo("#Idempotency-Key"));
+    }
+
+    @Test
     void imageReferencesOutsideTheProducersInboxAreRefusedLikeTheCuratorWould() {
         for (String uri : List.of("s3://clipstream/a/../b", "s3://clipstream/inbox/test-producer/images/1.png",
                 "https://example.com/inbox/other-producer/1.png", "s3://elsewhere/inbox/other-producer/1.png")) {

@@ -19,6 +19,8 @@ public enum ReasonCode {
     INVALID_IMAGE_ENCODING(Stage.GATEWAY, "image is not valid base64"),
     /** Unsupported media type for the request. */
     UNSUPPORTED_MEDIA_TYPE(Stage.GATEWAY, "unsupported request content type"),
+    /** The producer is over its request rate or in-flight limit: retry after the Retry-After seconds. */
+    TOO_MANY_REQUESTS(Stage.GATEWAY, "producer over its rate or concurrency limit; retry later"),
     /** A batch holds more pairs than allowed. */
     BATCH_TOO_LARGE(Stage.GATEWAY, "batch holds too many pairs"),
     /** Kafka did not acknowledge in time; nothing or part of a batch may be on the topic: retry with the same pair ids. */

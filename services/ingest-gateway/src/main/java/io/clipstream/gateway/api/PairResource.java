@@ -9,6 +9,7 @@ import io.clipstream.gateway.validation.PairSubmission;
 import io.clipstream.gateway.validation.PairValidator;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -56,6 +57,13 @@ import java.util.List;
 @APIResponse(responseCode = "503", description = "the broker did not acknowledge in time (UNAVAILABLE); retry with the returned pairIds",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class PairResource {
+    /**
+     * A single-pair submission may name its pairId in this header instead of the body (the same
+     * value, if both). Retries after a 503 or a lost answer must reuse the pairId: the curator keeps
+     * (producer, pairId) idempotent, so a retry never makes a second pair.
+     */
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
     static final String PAIR_ID_HEADER = "X-Pair-Id";
 
     @Inject
@@ -80,8 +88,9 @@ public class PairResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PairAccepted.class)))
     @APIResponse(responseCode = "400", description = "INVALID_JSON, INVALID_FIELD or INVALID_IMAGE_ENCODING",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response submit(byte[] body, @Context ContainerRequestContext request) {
-        return accepted(request, validator.parsePair(body));
+    public Response submit(byte[] body, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
+                           @Context ContainerRequestContext request) {
+        return accepted(request, validator.withIdempotencyKey(validator.parsePair(body), idempotencyKey));
     }
 
     @POST
@@ -92,9 +101,11 @@ public class PairResource {
                                @RestForm("text") String text,
                                @RestForm("domain") String domain,
                                @RestForm("pairId") String pairId,
+                               @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
                                @Context ContainerRequestContext request) {
         byte[] bytes = image == null ? null : read(image);
-        return accepted(request, validator.validateForm(pairId, domain, text, bytes));
+        return accepted(request, validator.withIdempotencyKey(validator.validateForm(pairId, domain, text, bytes),
+                idempotencyKey));
     }
 
     @POST

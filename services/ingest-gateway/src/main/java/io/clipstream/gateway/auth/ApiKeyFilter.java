@@ -1,7 +1,6 @@
 package io.clipstream.gateway.auth;
 
 import io.clipstream.contracts.ReasonCode;
-import io.clipstream.gateway.GatewayConfig;
 import io.clipstream.gateway.problem.GatewayException;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,8 +13,10 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Authenticates every REST call (all of them live under /v1; /q/* are not JAX-RS resources) before
- * the body is read, and records the producer name for the resource.
+ * Authenticates every REST call (all of them live under /v1; /q/* are not JAX-RS resources) and
+ * records the producer name for the resource. {@link io.clipstream.gateway.admission.AdmissionRoute}
+ * has already refused unauthenticated requests before their body was read; this filter is the
+ * JAX-RS side of the same check, and what the resources read the producer from.
  */
 @ApplicationScoped
 public class ApiKeyFilter {
@@ -27,8 +28,8 @@ public class ApiKeyFilter {
     private final ApiKeys keys;
 
     @Inject
-    public ApiKeyFilter(GatewayConfig config) {
-        this.keys = new ApiKeys(config.apiKeys());
+    public ApiKeyFilter(ApiKeys keys) {
+        this.keys = keys;
     }
 
     void onStart(@Observes StartupEvent event) {

@@ -1,13 +1,10 @@
 package io.clipstream.gateway.http;
 
-import io.clipstream.contracts.Json;
 import io.clipstream.contracts.ReasonCode;
 import io.clipstream.gateway.GatewayMetrics;
-import io.clipstream.gateway.problem.Problem;
 import io.clipstream.gateway.problem.Problems;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
@@ -19,6 +16,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -31,7 +29,8 @@ import java.util.Locale;
  * (Quarkus REST reuses it); past the limit, 413.</li>
  * </ul>
  * The connection is closed after the answer; a body up to {@link #DRAIN_FACTOR} x limit is drained
- * first so that the client reads the answer instead of a connection reset.
+ * first so that the client reads the answer instead of a connection reset. Authentication and
+ * per-producer limits run before this ({@link io.clipstream.gateway.admission.AdmissionRoute}).
  */
 @ApplicationScoped
 public class BodyLimitRoute {
@@ -73,22 +72,8 @@ public class BodyLimitRoute {
 
     private void refuse(RoutingContext ctx, String detail, boolean drain) {
         metrics.refused(ReasonCode.PAYLOAD_TOO_LARGE.name(), null);
-        Problem problem = Problems.of(ReasonCode.PAYLOAD_TOO_LARGE, detail, ctx.request().path(), List.of());
-        HttpServerRequest request = ctx.request();
-        ctx.response()
-                .setStatusCode(problem.status())
-                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                .putHeader(HttpHeaders.CONNECTION, "close")
-                .endHandler(v -> {
-                    if (!drain || request.isEnded()) {
-                        request.connection().close();
-                    } else {
-                        request.handler(buffer -> { });
-                        request.endHandler(end -> request.connection().close());
-                        request.resume();
-                    }
-                })
-                .end(Buffer.buffer(Json.write(problem)));
+        EarlyReplies.refuse(ctx, Problems.of(ReasonCode.PAYLOAD_TOO_LARGE, detail, ctx.request().path(), List.of()),
+                drain, Map.of());
     }
 
     private static boolean isChunkedNonMultipart(HttpServerRequest request) {

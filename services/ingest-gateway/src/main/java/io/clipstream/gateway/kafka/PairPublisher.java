@@ -99,6 +99,7 @@ public class PairPublisher {
             return new GatewayException(ReasonCode.PAYLOAD_TOO_LARGE, "record too large for Kafka: " + cause.getMessage());
         }
         LOG.warnf("publishing %d pair(s) to %s failed: %s", ids.size(), topic, cause.toString());
-        return new PublishException("the broker did not accept the record(s): " + cause.getMessage(), ids, cause);
+        // the cause stays in the log: 503 bodies do not echo internal exception text
+        return new PublishException("the broker did not accept the record(s)", ids, cause);
     }
 }

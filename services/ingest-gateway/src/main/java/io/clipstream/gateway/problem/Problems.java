@@ -22,6 +22,7 @@ public final class Problems {
     public static int status(ReasonCode reason) {
         return switch (reason) {
             case UNAUTHORIZED -> 401;
+            case TOO_MANY_REQUESTS -> 429;
             case PAYLOAD_TOO_LARGE, BATCH_TOO_LARGE -> 413;
             case UNSUPPORTED_MEDIA_TYPE -> 415;
             case UNAVAILABLE -> 503;

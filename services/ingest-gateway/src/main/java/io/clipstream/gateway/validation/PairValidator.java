@@ -33,7 +33,7 @@ import java.util.Set;
 public final class PairValidator {
     static final Set<String> PAIR_FIELDS = Set.of("pairId", "domain", "text", "imageBase64", "imageUri", "attributes");
     /** Caps the problem body: a batch of 500 broken pairs need not echo 3000 errors. */
-    static final int MAX_REPORTED_ERRORS = 100;
+    static final int MAX_REPORTED_ERRORS = ValidationException.MAX_LISTED_ERRORS;
 
     private final ShapeRules rules;
     private final ObjectMapper mapper;
@@ -114,9 +114,30 @@ public final class PairValidator {
             result.add(pair);
         }
         if (!errors.isEmpty()) {
-            throw ValidationException.of(errors.size() > MAX_REPORTED_ERRORS ? errors.subList(0, MAX_REPORTED_ERRORS) : errors);
+            throw ValidationException.of(errors);
         }
         return List.copyOf(result);
+    }
+
+    /**
+     * The {@code Idempotency-Key} header as the pair's id: taken when the body names none, checked
+     * like a pairId, and refused when it contradicts the body's.
+     */
+    public PairSubmission withIdempotencyKey(PairSubmission pair, String idempotencyKey) {
+        if (idempotencyKey == null) {
+            return pair;
+        }
+        List<FieldError> errors = new ArrayList<>();
+        checkPairId(idempotencyKey, "#Idempotency-Key", errors);
+        if (pair.pairId() != null && !pair.pairId().equals(idempotencyKey)) {
+            errors.add(new FieldError("#Idempotency-Key", ReasonCode.INVALID_FIELD,
+                    "differs from the body's pairId; send one id, or the same in both"));
+        }
+        if (!errors.isEmpty()) {
+            throw ValidationException.of(errors);
+        }
+        return new PairSubmission(idempotencyKey, pair.domain(), pair.text(), pair.imageBase64(), pair.imageUri(),
+                pair.attributes());
     }
 
     /**
@@ -210,11 +231,10 @@ public final class PairValidator {
             errors.add(new FieldError(at + "/imageBase64", ReasonCode.INVALID_FIELD, "give exactly one of imageBase64 and imageUri"));
         }
         if (imageBase64 != null) {
-            try {
-                Base64.getDecoder().decode(imageBase64);
-            } catch (IllegalArgumentException e) {
+            String problem = Base64Check.problem(imageBase64);
+            if (problem != null) {
                 errors.add(new FieldError(at + "/imageBase64", ReasonCode.INVALID_IMAGE_ENCODING,
-                        "not standard base64 (RFC 4648, no line breaks): " + e.getMessage()));
+                        "not standard base64 (RFC 4648, no line breaks): " + problem));
             }
         }
         if (imageUri != null) {

@@ -19,13 +19,18 @@ public final class ValidationException extends RuntimeException {
         this(reason, detail, List.of());
     }
 
-    /** Reason of the first violation; the problem body lists all of them. */
+    /** Most violations one problem body lists; the detail still counts them all. */
+    public static final int MAX_LISTED_ERRORS = 100;
+
+    /** Reason of the first violation; the problem body lists up to {@link #MAX_LISTED_ERRORS} of them. */
     public static ValidationException of(List<FieldError> errors) {
         FieldError first = errors.getFirst();
         String detail = errors.size() == 1
                 ? first.pointer() + ": " + first.detail()
-                : errors.size() + " fields are invalid; first " + first.pointer() + ": " + first.detail();
-        return new ValidationException(first.reason(), detail, errors);
+                : errors.size() + " fields are invalid" + (errors.size() > MAX_LISTED_ERRORS ? " (the first "
+                + MAX_LISTED_ERRORS + " are listed)" : "") + "; first " + first.pointer() + ": " + first.detail();
+        return new ValidationException(first.reason(), detail,
+                errors.size() > MAX_LISTED_ERRORS ? errors.subList(0, MAX_LISTED_ERRORS) : errors);
     }
 
     public ReasonCode reason() {

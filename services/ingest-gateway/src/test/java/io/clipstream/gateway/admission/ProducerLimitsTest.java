@@ -1,0 +1,57 @@
+package io.clipstream.gateway.admission;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProducerLimitsTest {
+    private final AtomicLong now = new AtomicLong();
+
+    @Test
+    void aBurstIsAdmittedThenTheRateHolds() {
+        ProducerLimits limits = new ProducerLimits(2, 3, 100, now::get);
+        for (int i = 0; i < 3; i++) {
+            assertThat(limits.tryAdmit("shop").admitted()).isTrue();
+            limits.release("shop");
+        }
+        ProducerLimits.Decision refused = limits.tryAdmit("shop");
+        assertThat(refused.admitted()).isFalse();
+        assertThat(refused.retryAfterSeconds()).isEqualTo(1);
+        assertThat(refused.reason()).contains("requests per second");
+        now.addAndGet(500_000_000L); // half a second at 2/s: one token back
+        assertThat(limits.tryAdmit("shop").admitted()).isTrue();
+        assertThat(limits.tryAdmit("shop").admitted()).isFalse();
+    }
+
+    @Test
+    void oneProducerOverItsLimitDoesNotSlowAnother() {
+        ProducerLimits limits = new ProducerLimits(1, 1, 100, now::get);
+        assertThat(limits.tryAdmit("shop").admitted()).isTrue();
+        assertThat(limits.tryAdmit("shop").admitted()).isFalse();
+        assertThat(limits.tryAdmit("museum").admitted()).isTrue();
+    }
+
+    @Test
+    void inFlightRequestsAreCappedAndReleased() {
+        ProducerLimits limits = new ProducerLimits(1000, 1000, 2, now::get);
+        assertThat(limits.tryAdmit("shop").admitted()).isTrue();
+        assertThat(limits.tryAdmit("shop").admitted()).isTrue();
+        ProducerLimits.Decision third = limits.tryAdmit("shop");
+        assertThat(third.admitted()).isFalse();
+        assertThat(third.reason()).contains("in flight");
+        assertThat(limits.inFlight("shop")).isEqualTo(2);
+        limits.release("shop");
+        assertThat(limits.tryAdmit("shop").admitted()).isTrue();
+    }
+
+    @Test
+    void aRefusalSpendsNoToken() {
+        ProducerLimits limits = new ProducerLimits(1, 2, 1, now::get);
+        assertThat(limits.tryAdmit("shop").admitted()).isTrue();
+        assertThat(limits.tryAdmit("shop").admitted()).as("in-flight cap").isFalse();
+        limits.release("shop");
+        assertThat(limits.tryAdmit("shop").admitted()).as("the second token was kept").isTrue();
+    }
+}
