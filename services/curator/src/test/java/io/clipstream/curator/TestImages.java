@@ -163,11 +163,11 @@ public final class TestImages {
         out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 
-    /** The first bytes of a WebP file (RIFF....WEBPVP8 ), which ImageIO has no reader for. */
-    public static byte[] webpHeader() {
+    /** The first bytes of a HEIC file (....ftypheic), which ImageIO has no reader for. */
+    public static byte[] heicHeader() {
         byte[] b = new byte[64];
-        System.arraycopy("RIFF".getBytes(StandardCharsets.US_ASCII), 0, b, 0, 4);
-        System.arraycopy("WEBPVP8 ".getBytes(StandardCharsets.US_ASCII), 0, b, 8, 8);
+        b[3] = 24;
+        System.arraycopy("ftypheic".getBytes(StandardCharsets.US_ASCII), 0, b, 4, 8);
         return b;
     }
 

@@ -32,6 +32,38 @@ public record GreyImage(int width, int height, double[] pixels) {
         return pixels[y * width + x];
     }
 
+    /**
+     * The image as an EXIF orientation (1-8, TIFF tag 274) says it is displayed: 2 mirrors, 3 turns
+     * 180 degrees, 6 turns 90 degrees clockwise, 8 counter-clockwise, 5 and 7 transpose; anything else
+     * leaves it as it is.
+     */
+    public GreyImage oriented(int orientation) {
+        if (orientation < 2 || orientation > 8) {
+            return this;
+        }
+        boolean swap = orientation >= 5;
+        int w = swap ? height : width;
+        int h = swap ? width : height;
+        double[] out = new double[pixels.length];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int sx;
+                int sy;
+                switch (orientation) {
+                    case 2 -> { sx = width - 1 - x; sy = y; }
+                    case 3 -> { sx = width - 1 - x; sy = height - 1 - y; }
+                    case 4 -> { sx = x; sy = height - 1 - y; }
+                    case 5 -> { sx = y; sy = x; }
+                    case 6 -> { sx = y; sy = height - 1 - x; }
+                    case 7 -> { sx = width - 1 - y; sy = height - 1 - x; }
+                    default -> { sx = width - 1 - y; sy = x; } // 8
+                }
+                out[y * w + x] = pixels[sy * width + sx];
+            }
+        }
+        return new GreyImage(w, h, out);
+    }
+
     /** Shrinks (area average) so that the longer side is at most {@code maxSide}; never enlarges. */
     public GreyImage fitWithin(int maxSide) {
         int longer = Math.max(width, height);

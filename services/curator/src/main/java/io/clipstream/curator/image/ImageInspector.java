@@ -22,7 +22,9 @@ import java.util.Map;
  * Checks one encoded image against a {@link QualityProfile}, cheapest test first:
  * <ol>
  *   <li>bytes present (IMAGE_MISSING) and within the byte limit (IMAGE_TOO_MANY_BYTES);</li>
- *   <li>an accepted format: PNG, JPEG, GIF, BMP (IMAGE_UNSUPPORTED_FORMAT); BMPs that embed PNG or
+ *   <li>an accepted format: PNG (8 and 16 bit, interlaced), JPEG (RGB, grey, CMYK/YCCK through the
+ *       TwelveMonkeys reader), GIF (the first frame of an animation), BMP, WebP
+ *       (IMAGE_UNSUPPORTED_FORMAT); BMPs that embed PNG or
  *       JPEG data are refused, and JPEGs with more scans than {@link DecodeLimits#maxJpegScans()}
  *       are IMAGE_DECOMPRESSION_BOMB (see {@link FormatGuards});</li>
  *   <li>width and height from the header, before any pixel is decoded: above the pixel budget the
@@ -33,6 +35,8 @@ import java.util.Map;
  *   <li>geometry: IMAGE_TOO_SMALL, IMAGE_EXTREME_ASPECT_RATIO;</li>
  *   <li>sharpness: variance of the Laplacian on greyscale below the threshold is IMAGE_BLURRY.</li>
  * </ol>
+ * A JPEG's EXIF orientation is applied: width and height are reported as displayed, and sharpness
+ * and the perceptual hash are measured on the upright image (a rotated copy is a near duplicate).
  * Sharpness and the perceptual hash are measured at an analysis resolution (longer side at most
  * {@value #ANALYSIS_MAX_SIDE} px): CLIP sees images at 224-336 px, so blur that vanishes at that
  * scale does not matter, and large images cost no more than a 512 px one. Large images are
@@ -47,7 +51,8 @@ public final class ImageInspector {
             "png", new String[]{"png", "image/png"},
             "jpeg", new String[]{"jpg", "image/jpeg"},
             "gif", new String[]{"gif", "image/gif"},
-            "bmp", new String[]{"bmp", "image/bmp"});
+            "bmp", new String[]{"bmp", "image/bmp"},
+            "webp", new String[]{"webp", "image/webp"});
 
     static {
         ImageIO.setUseCache(false); // decode in memory, never through temp files
@@ -91,11 +96,11 @@ public final class ImageInspector {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 return ImageCheck.refuse(ReasonCode.IMAGE_UNSUPPORTED_FORMAT,
-                        "not an accepted image format (" + sniff(bytes) + "); accepted: png, jpg, gif, bmp");
+                        "not an accepted image format (" + sniff(bytes) + "); accepted: png, jpg, gif, bmp, webp");
             }
             ImageReader reader = readers.next();
             try {
-                return inspect(reader, in, profile, limits);
+                return inspect(reader, in, bytes, profile, limits);
             } finally {
                 reader.dispose();
             }
@@ -104,13 +109,13 @@ public final class ImageInspector {
         }
     }
 
-    private static ImageCheck inspect(ImageReader reader, ImageInputStream in, QualityProfile profile,
+    private static ImageCheck inspect(ImageReader reader, ImageInputStream in, byte[] bytes, QualityProfile profile,
                                       DecodeLimits limits) {
         String formatName = formatName(reader);
         String[] format = ACCEPTED.get(formatName);
         if (format == null) {
             return ImageCheck.refuse(ReasonCode.IMAGE_UNSUPPORTED_FORMAT,
-                    "image format " + formatName + " is not accepted; accepted: png, jpg, gif, bmp");
+                    "image format " + formatName + " is not accepted; accepted: png, jpg, gif, bmp, webp");
         }
         reader.setInput(in, true, true);
         List<String> warnings = new ArrayList<>();
@@ -158,12 +163,19 @@ public final class ImageInspector {
         if (image == null) {
             return ImageCheck.refuse(ReasonCode.IMAGE_CORRUPT, format[0] + " decoded to nothing");
         }
-        if (!warnings.isEmpty()) {
-            return ImageCheck.refuse(ReasonCode.IMAGE_CORRUPT, format[0] + " decoder warning: " + warnings.getFirst());
+        List<String> corruption = warnings.stream().filter(w -> !isColourWarning(w)).toList();
+        if (!corruption.isEmpty()) {
+            return ImageCheck.refuse(ReasonCode.IMAGE_CORRUPT, format[0] + " decoder warning: " + corruption.getFirst());
         }
 
-        // 3. measures
-        GreyImage grey = GreyImage.of(image).fitWithin(ANALYSIS_MAX_SIDE);
+        // 3. measures, on the image as displayed
+        int orientation = "jpg".equals(format[0]) ? ExifOrientation.of(bytes) : ExifOrientation.NORMAL;
+        if (ExifOrientation.swapsSides(orientation)) {
+            int w = width;
+            width = height;
+            height = w;
+        }
+        GreyImage grey = GreyImage.of(image).fitWithin(ANALYSIS_MAX_SIDE).oriented(orientation);
         double sharpness = grey.laplacianVariance();
         ImageFacts facts = new ImageFacts(format[0], format[1], width, height, sharpness, PerceptualHash.of(grey));
 
@@ -187,6 +199,15 @@ public final class ImageInspector {
                     sharpness, profile.minSharpness()));
         }
         return new ImageCheck(reasons, details, facts);
+    }
+
+    /**
+     * Warnings about colour management (a CMYK JPEG without an ICC profile, a broken profile the
+     * reader replaced) say the colours are approximate, not that pixels are missing.
+     */
+    private static boolean isColourWarning(String warning) {
+        String w = warning.toLowerCase(Locale.ROOT);
+        return w.contains("icc") || w.contains("color profile") || w.contains("colour profile");
     }
 
     private static String formatName(ImageReader reader) {

@@ -78,19 +78,27 @@ public final class CaptionCleaner {
         return out.toString();
     }
 
-    /** Whitespace controls (tab, newline) become spaces; other controls, format chars, unpaired surrogates and U+FFFD vanish. */
+    private static final int ZWNJ = 0x200C;
+    private static final int ZWJ = 0x200D;
+
+    /**
+     * Whitespace controls (tab, newline) become spaces; other controls, format chars (but the
+     * zero-width non-joiner and joiner, which are part of how words are written), unpaired
+     * surrogates and U+FFFD vanish.
+     */
     static String stripControls(String s) {
         StringBuilder out = new StringBuilder(s.length());
         s.codePoints().forEach(cp -> {
             int type = Character.getType(cp);
             if (cp == '\t' || cp == '\n' || cp == '\r' || cp == '\u000b' || cp == '\f' || cp == '\u0085') {
                 out.append(' ');
+            } else if (cp == ZWNJ || cp == ZWJ) {
+                // format characters that spell words: Persian and Indic scripts, emoji sequences
+                out.appendCodePoint(cp);
             } else if (type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE
                     || type == Character.PRIVATE_USE || type == Character.UNASSIGNED || cp == 0xFFFD) {
-                // drop: control chars, zero-width/bidi/BOM format chars, broken surrogates, replacement char
-                if (cp == 0x200D && out.length() > 0) {
-                    out.appendCodePoint(cp); // keep the zero-width joiner of emoji sequences
-                }
+                // drop: control chars, bidi overrides and isolates, BOM, soft hyphens, broken
+                // surrogates, the replacement char (the text's direction comes from its letters)
             } else {
                 out.appendCodePoint(cp);
             }

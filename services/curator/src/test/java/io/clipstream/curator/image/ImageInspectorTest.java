@@ -84,14 +84,14 @@ class ImageInspectorTest {
     }
 
     @Test
-    void unknownBytesAndWebpAreUnsupported() {
+    void unknownBytesAndHeicAreUnsupported() {
         byte[] random = new byte[500];
         new Random(7).nextBytes(random);
         random[0] = 0x42; // not a zero byte: no WBMP match
         assertThat(ImageInspector.inspect(random, DEFAULTS).reasons()).containsExactly(ReasonCode.IMAGE_UNSUPPORTED_FORMAT);
-        ImageCheck webp = ImageInspector.inspect(TestImages.webpHeader(), DEFAULTS);
-        assertThat(webp.reasons()).containsExactly(ReasonCode.IMAGE_UNSUPPORTED_FORMAT);
-        assertThat(webp.details().getFirst()).contains("WebP");
+        ImageCheck heic = ImageInspector.inspect(TestImages.heicHeader(), DEFAULTS);
+        assertThat(heic.reasons()).containsExactly(ReasonCode.IMAGE_UNSUPPORTED_FORMAT);
+        assertThat(heic.details().getFirst()).contains("HEIC");
     }
 
     @Test

@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -107,8 +108,8 @@ class CuratorIT {
         events.put("r-truncated", TestPairs.event("r-truncated", "it", caption,
                 TestImages.truncated(TestImages.png(sharp), 0.5)));
         expected.put("r-truncated", ReasonCode.IMAGE_CORRUPT);
-        events.put("r-webp", TestPairs.event("r-webp", "it", caption, TestImages.webpHeader()));
-        expected.put("r-webp", ReasonCode.IMAGE_UNSUPPORTED_FORMAT);
+        events.put("r-heic", TestPairs.event("r-heic", "it", caption, TestImages.heicHeader()));
+        expected.put("r-heic", ReasonCode.IMAGE_UNSUPPORTED_FORMAT);
         events.put("r-bomb", TestPairs.event("r-bomb", "it", caption, TestImages.pngClaiming(50_000, 50_000)));
         expected.put("r-bomb", ReasonCode.IMAGE_DECOMPRESSION_BOMB);
         events.put("r-tiny", TestPairs.event("r-tiny", "it", caption, TestImages.png(TestImages.photo(1, 1, 1))));
@@ -220,6 +221,20 @@ class CuratorIT {
         assertThat(streamThreads(streams)).as("the same stream thread runs").isEqualTo(threadsBefore);
         assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
                 .containsPattern("clipstream_curator_stream_thread_replacements_total(\\{[^}]*})? 0(\\.0)?\n");
+    }
+
+    @Test
+    void webpAndCmykJpegAreCuratedInTheService() throws Exception {
+        for (String name : List.of("photo-160x120.webp", "cmyk-160x120.jpg")) {
+            byte[] bytes;
+            try (var in = CuratorIT.class.getResourceAsStream("/images/" + name)) {
+                bytes = in.readAllBytes();
+            }
+            raw.send("f-" + name, TestPairs.event("f-" + name, "it-formats", "the same photo as " + name, bytes));
+            PairCurated c = awaitCurated("f-" + name);
+            assertThat(c.imageFormat()).isEqualTo(name.endsWith(".webp") ? "webp" : "jpg");
+            assertThat(c.width()).isEqualTo(160);
+        }
     }
 
     @Test

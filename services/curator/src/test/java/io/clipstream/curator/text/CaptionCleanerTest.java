@@ -41,4 +41,19 @@ class CaptionCleanerTest {
     void captionKeyIgnoresCase() {
         assertThat(CaptionCleaner.captionKey("A Red Dress")).isEqualTo(CaptionCleaner.captionKey("a red dress"));
     }
+
+    @Test
+    void rightToLeftCaptionsKeepTheJoinersTheirWordsAreWrittenWith() {
+        String persian = "\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645 \u06CC\u06A9 \u0628\u0627\u062F\u0628\u0627\u062F\u06A9"; // mi-khaham: ZWNJ inside
+        assertThat(CaptionCleaner.clean(persian)).isEqualTo(persian).contains("\u200C");
+        String hebrew = "\u05E2\u05E4\u05D9\u05E4\u05D5\u05DF \u05D0\u05D3\u05D5\u05DD";
+        assertThat(CaptionCleaner.clean(hebrew)).isEqualTo(hebrew);
+        String family = "a family \uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67";
+        assertThat(CaptionCleaner.clean(family)).isEqualTo(family);
+    }
+
+    @Test
+    void bidiOverridesAndOtherInvisibleFormatCharactersStillGo() {
+        assertThat(CaptionCleaner.clean("a \u202Eetik\u202C red\u00AD kite\uFEFF")).isEqualTo("a etik red kite");
+    }
 }
