@@ -30,7 +30,7 @@ public class CuratorBeans {
     @Singleton
     ObjectStore objectStore(StorageSettings s) {
         return ObjectStore.connect(new StorageConfig(s.endpoint(), s.accessKey(), s.secretKey(), s.region(),
-                s.bucket(), s.timeout(), s.maxAttempts()));
+                s.bucket(), s.timeout(), s.maxAttempts(), s.conditionalPut()));
     }
 
     void closeObjectStore(@Disposes ObjectStore store) {
@@ -43,7 +43,7 @@ public class CuratorBeans {
     StorageHealth storageHealth(StorageSettings s, CuratorConfig config, CuratorMetrics metrics) {
         CuratorConfig.StorageFaults f = config.storageFaults();
         ObjectStore probe = ObjectStore.connect(new StorageConfig(s.endpoint(), s.accessKey(), s.secretKey(), s.region(),
-                s.bucket(), f.probeTimeout(), 1));
+                s.bucket(), f.probeTimeout(), 1, s.conditionalPut()));
         StorageHealth health = new StorageHealth(probe::bucketExists, probe, f.probeInterval());
         metrics.storageHealth(health::up);
         health.start();

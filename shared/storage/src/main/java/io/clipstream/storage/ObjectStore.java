@@ -30,6 +30,7 @@ import java.util.Set;
 public final class ObjectStore implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ObjectStore.class);
     private static final Set<String> NOT_FOUND = Set.of("NoSuchKey", "NoSuchObject", "NoSuchBucket");
+    private static final java.util.Map<String, String> IF_NONE_MATCH_ANY = java.util.Map.of("If-None-Match", "*");
 
     private final MinioClient client;
     private final OkHttpClient http;
@@ -86,17 +87,43 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     /**
-     * Writes the object unless one exists at the key. For content-addressed keys the existing
-     * object holds the same bytes, so skipping it is correct and saves the upload.
+     * Writes the object unless one exists at the key, never overwriting it. For content-addressed
+     * keys the existing object holds the same bytes, so skipping it is correct and saves the upload.
+     * One request with {@link StorageConfig#conditionalPut()} (a PUT with {@code If-None-Match: *},
+     * answered 412 when the key exists), else an existence check and a PUT.
      *
      * @return true if this call wrote the object
      */
     public boolean putIfAbsent(String key, byte[] bytes, String contentType) {
-        if (exists(key)) {
-            return false;
+        if (!config.conditionalPut()) {
+            if (exists(key)) {
+                return false;
+            }
+            put(key, bytes, contentType);
+            return true;
         }
-        put(key, bytes, contentType);
-        return true;
+        return withRetries("put-if-absent " + key, () -> {
+            try (InputStream in = new ByteArrayInputStream(bytes)) {
+                client.putObject(PutObjectArgs.builder()
+                        .bucket(config.bucket())
+                        .object(key)
+                        .stream(in, bytes.length, -1)
+                        .contentType(contentType)
+                        .headers(IF_NONE_MATCH_ANY)
+                        .build());
+                return true;
+            } catch (ErrorResponseException e) {
+                int status = e.response() == null ? 0 : e.response().code();
+                if (status == 412) {
+                    return false; // the key exists
+                }
+                if (status == 409) {
+                    // a concurrent conditional write to the same key won (S3's ConditionalRequestConflict)
+                    return false;
+                }
+                throw e;
+            }
+        });
     }
 
     /** Writes (or overwrites) the object; S3 PUT is atomic per key, so a retry is harmless. */

@@ -8,9 +8,11 @@ import java.util.Objects;
  *
  * @param timeout     connect/read/write timeout of one HTTP call
  * @param maxAttempts attempts per operation before {@link StorageException} (1 = no retry)
+ * @param conditionalPut {@link ObjectStore#putIfAbsent} as one conditional PUT ({@code If-None-Match: *},
+ *                    which S3, MinIO and S3Proxy honour) instead of an existence check and a PUT
  */
 public record StorageConfig(String endpoint, String accessKey, String secretKey, String region, String bucket,
-                            Duration timeout, int maxAttempts) {
+                            Duration timeout, int maxAttempts, boolean conditionalPut) {
 
     public static final String DEFAULT_BUCKET = "clipstream";
     public static final String DEFAULT_REGION = "us-east-1";
@@ -29,14 +31,18 @@ public record StorageConfig(String endpoint, String accessKey, String secretKey,
 
     public static StorageConfig of(String endpoint, String accessKey, String secretKey) {
         return new StorageConfig(endpoint, accessKey, secretKey, DEFAULT_REGION, DEFAULT_BUCKET,
-                Duration.ofSeconds(10), 3);
+                Duration.ofSeconds(10), 3, true);
     }
 
     public StorageConfig withBucket(String bucket) {
-        return new StorageConfig(endpoint, accessKey, secretKey, region, bucket, timeout, maxAttempts);
+        return new StorageConfig(endpoint, accessKey, secretKey, region, bucket, timeout, maxAttempts, conditionalPut);
+    }
+
+    public StorageConfig withConditionalPut(boolean conditional) {
+        return new StorageConfig(endpoint, accessKey, secretKey, region, bucket, timeout, maxAttempts, conditional);
     }
 
     public StorageConfig withRetries(Duration timeout, int maxAttempts) {
-        return new StorageConfig(endpoint, accessKey, secretKey, region, bucket, timeout, maxAttempts);
+        return new StorageConfig(endpoint, accessKey, secretKey, region, bucket, timeout, maxAttempts, conditionalPut);
     }
 }

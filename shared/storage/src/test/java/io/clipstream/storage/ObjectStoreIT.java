@@ -44,6 +44,19 @@ class ObjectStoreIT {
     }
 
     @Test
+    void putIfAbsentNeverOverwritesWithOrWithoutConditionalPuts() {
+        for (boolean conditional : new boolean[]{true, false}) {
+            try (ObjectStore s = ObjectStore.connect(StorageConfig.of(Infra.shared().s3Endpoint(), Infra.shared().s3AccessKey(),
+                    Infra.shared().s3SecretKey()).withBucket(store.bucket()).withConditionalPut(conditional))) {
+                String key = "inbox/once/" + conditional + "-" + UUID.randomUUID();
+                assertThat(s.putIfAbsent(key, "first".getBytes(StandardCharsets.UTF_8), "text/plain")).isTrue();
+                assertThat(s.putIfAbsent(key, "second".getBytes(StandardCharsets.UTF_8), "text/plain")).isFalse();
+                assertThat(s.get(key)).hasValueSatisfying(b -> assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo("first"));
+            }
+        }
+    }
+
+    @Test
     void missingObjectIsAnEmptyAnswer() {
         assertThat(store.get("pairs/text/nothing-here.json")).isEmpty();
         assertThat(store.exists("pairs/text/nothing-here.json")).isFalse();

@@ -25,4 +25,8 @@ public interface StorageSettings {
 
     @WithDefault("3")
     int maxAttempts();
+
+    /** Write-once as one conditional PUT (If-None-Match: *); false for a store without it: check, then PUT. */
+    @WithDefault("true")
+    boolean conditionalPut();
 }

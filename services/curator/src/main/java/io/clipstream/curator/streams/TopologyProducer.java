@@ -7,6 +7,7 @@ import io.clipstream.curator.config.CuratorConfig;
 import io.clipstream.curator.config.QualityProfiles;
 import io.clipstream.curator.config.TopicsConfig;
 import io.clipstream.curator.curation.Candidate;
+import io.clipstream.curator.curation.CandidateSerde;
 import io.clipstream.curator.curation.PairInspector;
 import io.clipstream.curator.curation.Verdict;
 import io.clipstream.curator.dedup.ExactDuplicateFilter;
@@ -48,7 +49,7 @@ import java.time.Clock;
  */
 @ApplicationScoped
 public class TopologyProducer {
-    private static final Serde<Candidate> CANDIDATE = EventSerdes.json(Candidate.class);
+    private static final Serde<Candidate> CANDIDATE = new CandidateSerde();
     private static final Serde<PairRejected> REJECTED = EventSerdes.pairRejected();
     private static final Serde<PairDeadLettered> DEAD_LETTERED = EventSerdes.pairDeadLettered();
 

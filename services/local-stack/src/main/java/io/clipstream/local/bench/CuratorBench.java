@@ -38,8 +38,8 @@ import java.util.Map;
 /**
  * The data-plane benchmark: pushes N Fashion-MNIST pairs straight to {@code pairs.raw} and reports
  * curated pairs per second and p50/p99 end-to-end latency (produce -> curated or rejected record
- * visible to a read_committed consumer), next to the broker's raw throughput for the same bytes,
- * measured in the same run.
+ * visible to a read_committed consumer), next to the broker's and the object store's raw rates for
+ * the same bytes and objects, measured in the same run.
  *
  * Two phases after a warm-up: a burst (all N pairs sent at once: throughput, and the latency of
  * draining a backlog), then a paced run at half the burst throughput (latency of a stream the
@@ -87,6 +87,9 @@ public final class CuratorBench {
 
             List<Map.Entry<byte[], byte[]>> records = encode(measured, "bench");
             BrokerBaseline.Result baseline = BrokerBaseline.measure(infra.kafkaClientConfig(), "bench.baseline", records);
+            ObjectStoreBaseline.Result s3 = ObjectStoreBaseline.measure(infra, measured, true);
+            ObjectStoreBaseline.Result s3Checked = ObjectStoreBaseline.measure(infra, measured, false);
+            ObjectStoreBaseline.Result s3Parallel = ObjectStoreBaseline.measureParallel(infra, measured, 8);
 
             ServiceLauncher launcher = new ServiceLauncher(root, logDir);
             Map<String, String> curatorConfig = curatorThreads == null ? Map.of()
@@ -132,7 +135,14 @@ public final class CuratorBench {
                 System.out.printf("| broker raw produce, same bytes (acks=all, idempotent) | %,.0f rec/s, %.1f MB/s |%n",
                         baseline.produceRecordsPerSecond(), baseline.produceMegabytesPerSecond());
                 System.out.printf("| broker raw consume, same bytes | %,.0f rec/s |%n", baseline.consumeRecordsPerSecond());
+                System.out.printf("| object store raw, same objects, one thread: conditional PUT of image and text | %,.0f pairs/s, %,.0f requests/s |%n",
+                        s3.pairsPerSecond(), s3.requestsPerSecond());
+                System.out.printf("| object store raw, same objects, one thread: existence check + PUT of each | %,.0f pairs/s, %,.0f requests/s |%n",
+                        s3Checked.pairsPerSecond(), s3Checked.requestsPerSecond());
+                System.out.printf("| object store raw, same objects, 8 threads: conditional PUT of image and text | %,.0f pairs/s, %,.0f requests/s |%n",
+                        s3Parallel.pairsPerSecond(), s3Parallel.requestsPerSecond());
                 System.out.printf("| curator / raw produce | %.3f |%n", (done / seconds) / baseline.produceRecordsPerSecond());
+                System.out.printf("| curator / object store raw | %.3f |%n", (curated / seconds) / s3.pairsPerSecond());
             }
         }
     }
