@@ -26,8 +26,12 @@ public final class TopicSpecs {
     public static final TopicSpec PAIRS_REJECTED = new TopicSpec(Topics.PAIRS_REJECTED, "pairId", PairRejected.class,
             false, Optional.of(Duration.ofDays(14)), Optional.empty(), DATA_PARTITIONS,
             Set.of(CURATOR), Set.of(OPERATOR));
+    /** A dead letter carries the raw record's value, base64: a third larger than the largest raw record. */
+    public static final int DEADLETTER_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
     public static final TopicSpec PAIRS_DEADLETTER = new TopicSpec(Topics.PAIRS_DEADLETTER, "pairId",
-            PairDeadLettered.class, false, Optional.of(Duration.ofDays(30)), Optional.empty(), DATA_PARTITIONS,
+            PairDeadLettered.class, false, Optional.of(Duration.ofDays(30)), Optional.of(DEADLETTER_MAX_MESSAGE_BYTES),
+            DATA_PARTITIONS,
             Set.of(CURATOR), Set.of(OPERATOR));
     /** Value types of the loop's topics arrive with the trainer and refresh services. */
     public static final TopicSpec TRAINING_RUNS = new TopicSpec(Topics.TRAINING_RUNS, "runId", Object.class,

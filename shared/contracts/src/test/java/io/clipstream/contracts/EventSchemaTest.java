@@ -121,7 +121,7 @@ class EventSchemaTest {
     static PairDeadLettered deadLettered(String stage) {
         return new PairDeadLettered(PairDeadLettered.SCHEMA_VERSION, "p-1", "demo", "fashion", stage,
                 "io.clipstream.storage.StorageUnavailableException", "put pairs/images/... failed: connect timed out",
-                4, Topics.PAIRS_RAW, 1, 7L, T);
+                4, Topics.PAIRS_RAW, 1, 7L, T, "eyJwYWlySWQiOiJwLTEifQ==");
     }
 
     @Test
@@ -134,7 +134,7 @@ class EventSchemaTest {
     void pairDeadLetteredRefusesAnUnknownStageAndKeepsErrorsBounded() throws Exception {
         assertThat(validate("PairDeadLettered", deadLettered("elsewhere"))).isNotEmpty();
         PairDeadLettered big = new PairDeadLettered(1, "p", "s", null, "store", "E", "x".repeat(100_000), 1,
-                Topics.PAIRS_RAW, 0, 0L, T);
+                Topics.PAIRS_RAW, 0, 0L, T, "");
         assertThat(big.error()).hasSizeLessThanOrEqualTo(PairDeadLettered.MAX_ERROR_CHARS + 3);
         assertThat(validate("PairDeadLettered", big)).isEmpty();
     }

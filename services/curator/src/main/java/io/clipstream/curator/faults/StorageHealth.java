@@ -139,6 +139,9 @@ public final class StorageHealth implements AutoCloseable {
     @Override
     public void close() {
         synchronized (monitor) {
+            if (closed) {
+                return;
+            }
             closed = true;
             monitor.notifyAll();
         }

@@ -1,6 +1,8 @@
 package io.clipstream.curator.faults;
 
 import io.clipstream.curator.metrics.CuratorMetrics;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -21,6 +23,14 @@ public class StreamPauser {
     public StreamPauser(StorageHealth health, CuratorMetrics metrics) {
         this.health = health;
         this.metrics = metrics;
+    }
+
+    /**
+     * Before Quarkus closes the streams: a record waiting for storage must not hold the shutdown up
+     * until max-outage-wait. It stops waiting and is processed again after the restart.
+     */
+    void onShutdown(@Observes @Priority(100) ShutdownEvent event) {
+        health.close();
     }
 
     /** Quarkus fires the KafkaStreams instance as an event once it has started it. */

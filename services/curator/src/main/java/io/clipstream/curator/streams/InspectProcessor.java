@@ -63,12 +63,12 @@ final class InspectProcessor implements Processor<byte[], byte[], String, Verdic
         } catch (ShuttingDownException e) {
             throw e;
         } catch (GaveUpException e) {
-            verdict = Verdict.deadLetter(DeadLetters.of(DeadLetters.INSPECT, keyOf(record), null, null, raw, e,
-                    clock.instant()));
+            verdict = Verdict.deadLetter(DeadLetters.of(DeadLetters.INSPECT, keyOf(record), null, null, raw,
+                    record.value(), e, clock.instant()));
         } catch (RuntimeException e) {
             LOG.errorf(e, "inspecting %s failed unexpectedly; dead-lettering it", raw);
-            verdict = Verdict.deadLetter(DeadLetters.of(DeadLetters.INSPECT, keyOf(record), null, null, raw, e,
-                    clock.instant()));
+            verdict = Verdict.deadLetter(DeadLetters.of(DeadLetters.INSPECT, keyOf(record), null, null, raw,
+                    record.value(), e, clock.instant()));
         }
         context.forward(record.withKey(verdict.pairId()).withValue(verdict));
     }

@@ -202,4 +202,48 @@ class CuratorTopologyIT {
         assertThat(curated.readValuesToList()).extracting(PairCurated::source).containsExactly("acme");
         assertThat(rejected.readValue().reasons()).containsExactly(ReasonCode.DUPLICATE_EXACT);
     }
+
+    @Test
+    void aPairWhoseObjectsCannotBeWrittenIsDeadLetteredWithItsValueForReplay() throws Exception {
+        QualityProfiles profiles = QualityProfiles.onlyDefaults(QualityProfile.defaults());
+        CuratorMetrics metrics = new CuratorMetrics(new SimpleMeterRegistry());
+        Clock clock = Clock.systemUTC();
+        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "driver-dead-state");
+        // storage that answers the probe but fails every write: nothing listens on port 9
+        try (ObjectStore dead = ObjectStore.connect(StorageConfig.of("http://127.0.0.1:9", "k", "s")
+                .withRetries(Duration.ofMillis(300), 1));
+             StorageHealth up = new StorageHealth(() -> true, () -> { }, Duration.ofSeconds(1))) {
+            InPlaceRetry retry = new InPlaceRetry(up, 2, Duration.ofMillis(10), Duration.ofSeconds(5));
+            TopologyProducer producer = new TopologyProducer(TOPICS,
+                    new PairInspector(profiles, ImageSource.NONE, DecodeLimits.DEFAULTS, 256, clock),
+                    profiles, 256, new CuratedObjectWriter(dead, metrics), retry, metrics, clock);
+            Properties props = new Properties();
+            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "curator-driver-dead");
+            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+            props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
+            try (TopologyTestDriver d = new TopologyTestDriver(producer.buildTopology(), props)) {
+                var in = d.createInputTopic("raw", new org.apache.kafka.common.serialization.StringSerializer(), new ByteArraySerializer());
+                var letters = d.createOutputTopic("deadletter", new StringDeserializer(),
+                        EventSerdes.pairDeadLettered().deserializer());
+                var out = d.createOutputTopic("curated", new StringDeserializer(), EventSerdes.pairCurated().deserializer());
+                byte[] image = png(21);
+                in.pipeInput("dl-1", TestPairs.event("dl-1", "it", "a pair storage refuses", image));
+
+                var letter = letters.readRecord();
+                assertThat(letter.key()).isEqualTo("dl-1");
+                assertThat(letter.value().stage()).isEqualTo("store");
+                assertThat(letter.value().attempts()).isEqualTo(2);
+                assertThat(letter.value().errorClass()).isEqualTo(io.clipstream.storage.StorageUnavailableException.class.getName());
+                var replay = io.clipstream.contracts.Json.read(java.util.Base64.getDecoder().decode(letter.value().rawValueBase64()),
+                        io.clipstream.contracts.PairSubmitted.class);
+                assertThat(replay.pairId()).isEqualTo("dl-1");
+                assertThat(java.util.Base64.getDecoder().decode(replay.imageBase64())).isEqualTo(image);
+                assertValid("PairDeadLettered", letter.value());
+                assertThat(out.isEmpty()).isTrue();
+                assertThat(up.up()).as("held down: consumption pauses for a while").isFalse();
+            }
+        } finally {
+            io.clipstream.testkit.ChildJvm.deleteRecursively(dir);
+        }
+    }
 }
