@@ -52,8 +52,24 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.security = security;
     }
 
-    /** Starts a broker with the Kafka settings of {@code options}. */
+    /**
+     * Starts a broker with the Kafka settings of {@code options}. A port taken by another process
+     * between choosing it and the broker binding it costs a retry with fresh ports, not the run.
+     */
     public static EmbeddedKafka start(InfraOptions options) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(options);
+            } catch (IllegalStateException e) {
+                if (attempt >= 3 || !String.valueOf(e.getMessage()).contains("Address already in use")) {
+                    throw e;
+                }
+                System.err.println("clipstream-testkit: a broker port was taken meanwhile; starting again on others");
+            }
+        }
+    }
+
+    private static EmbeddedKafka startOnce(InfraOptions options) {
         List<Path> classpath = MavenArtifacts.classpath(ARTIFACTS);
         Path dir;
         try {
@@ -205,10 +221,19 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+    /** Ports handed out in this JVM: two servers started at once must never be given the same one. */
+    private static final java.util.Set<Integer> HANDED_OUT = new java.util.HashSet<>();
+
+    /** A port free now, and never returned before by this JVM (the OS may offer a just-closed port again). */
+    static synchronized int freePort() throws IOException {
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                socket.setReuseAddress(true);
+                int port = socket.getLocalPort();
+                if (HANDED_OUT.add(port)) {
+                    return port;
+                }
+            }
         }
     }
 
