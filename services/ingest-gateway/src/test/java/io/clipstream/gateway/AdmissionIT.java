@@ -54,7 +54,8 @@ class AdmissionIT {
     void overTheRateLimitIs429WithRetryAfterAndNothingPublished() {
         List<String> accepted = new ArrayList<>();
         List<String> refused = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
+        // 20 requests at 1/s with a burst of 3: refused unless they take longer than 17 s in all
+        for (int i = 0; i < 20; i++) {
             String id = "rate-" + i + "-" + System.nanoTime();
             Response r = given().header("X-Api-Key", IngestGatewayIT.KEY).contentType(ContentType.JSON)
                     .body(IngestGatewayIT.pairJson(id, "a red kite")).when().post("/v1/pairs");
