@@ -17,6 +17,7 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -30,7 +31,7 @@ import java.util.Set;
 public final class ObjectStore implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ObjectStore.class);
     private static final Set<String> NOT_FOUND = Set.of("NoSuchKey", "NoSuchObject", "NoSuchBucket");
-    private static final java.util.Map<String, String> IF_NONE_MATCH_ANY = java.util.Map.of("If-None-Match", "*");
+    private static final Map<String, String> IF_NONE_MATCH_ANY = Map.of("If-None-Match", "*");
 
     private final MinioClient client;
     private final OkHttpClient http;
@@ -103,22 +104,13 @@ public final class ObjectStore implements AutoCloseable {
             return true;
         }
         return withRetries("put-if-absent " + key, () -> {
-            try (InputStream in = new ByteArrayInputStream(bytes)) {
-                client.putObject(PutObjectArgs.builder()
-                        .bucket(config.bucket())
-                        .object(key)
-                        .stream(in, bytes.length, -1)
-                        .contentType(contentType)
-                        .headers(IF_NONE_MATCH_ANY)
-                        .build());
+            try {
+                putObject(key, bytes, contentType, IF_NONE_MATCH_ANY);
                 return true;
             } catch (ErrorResponseException e) {
                 int status = e.response() == null ? 0 : e.response().code();
-                if (status == 412) {
-                    return false; // the key exists
-                }
-                if (status == 409) {
-                    // a concurrent conditional write to the same key won (S3's ConditionalRequestConflict)
+                // 412: the key exists; 409: a concurrent conditional write to it won (ConditionalRequestConflict)
+                if (status == 412 || status == 409) {
                     return false;
                 }
                 throw e;
@@ -129,16 +121,21 @@ public final class ObjectStore implements AutoCloseable {
     /** Writes (or overwrites) the object; S3 PUT is atomic per key, so a retry is harmless. */
     public void put(String key, byte[] bytes, String contentType) {
         withRetries("put " + key, () -> {
-            try (InputStream in = new ByteArrayInputStream(bytes)) {
-                client.putObject(PutObjectArgs.builder()
-                        .bucket(config.bucket())
-                        .object(key)
-                        .stream(in, bytes.length, -1)
-                        .contentType(contentType)
-                        .build());
-            }
+            putObject(key, bytes, contentType, Map.of());
             return null;
         });
+    }
+
+    private void putObject(String key, byte[] bytes, String contentType, Map<String, String> headers) throws Exception {
+        try (InputStream in = new ByteArrayInputStream(bytes)) {
+            client.putObject(PutObjectArgs.builder()
+                    .bucket(config.bucket())
+                    .object(key)
+                    .stream(in, bytes.length, -1)
+                    .contentType(contentType)
+                    .headers(headers)
+                    .build());
+        }
     }
 
     public Optional<byte[]> get(String key) {
@@ -169,17 +166,7 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     public boolean exists(String key) {
-        return withRetries("stat " + key, () -> {
-            try {
-                client.statObject(StatObjectArgs.builder().bucket(config.bucket()).object(key).build());
-                return true;
-            } catch (ErrorResponseException e) {
-                if (NOT_FOUND.contains(e.errorResponse().code()) || e.response() != null && e.response().code() == 404) {
-                    return false;
-                }
-                throw e;
-            }
-        });
+        return size(key).isPresent();
     }
 
     /** Keys under the prefix, recursively, in lexicographic order. */

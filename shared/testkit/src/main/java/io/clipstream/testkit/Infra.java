@@ -127,14 +127,16 @@ public final class Infra implements AutoCloseable {
      * settings. What tests and tools use; services connect as their own principal.
      */
     public Map<String, Object> kafkaClientConfig() {
-        Map<String, Object> c = new LinkedHashMap<>(kafkaSecurity.adminClientConfig());
-        c.put("bootstrap.servers", kafkaBootstrapServers);
-        return c;
+        return withBootstrap(kafkaSecurity.adminClientConfig());
     }
 
     /** Bootstrap servers plus the SASL settings of one service's principal. */
     public Map<String, Object> kafkaClientConfig(Principal principal) {
-        Map<String, Object> c = new LinkedHashMap<>(kafkaSecurity.clientConfig(principal));
+        return withBootstrap(kafkaSecurity.clientConfig(principal));
+    }
+
+    private Map<String, Object> withBootstrap(Map<String, String> auth) {
+        Map<String, Object> c = new LinkedHashMap<>(auth);
         c.put("bootstrap.servers", kafkaBootstrapServers);
         return c;
     }

@@ -1,5 +1,6 @@
 package io.clipstream.curator.streams;
 
+import io.clipstream.contracts.KafkaClientSettings;
 import io.clipstream.contracts.TopicSpec;
 import io.clipstream.contracts.TopicSpecs;
 import io.clipstream.curator.config.CuratorConfig;
@@ -57,19 +58,8 @@ public class CuratorLifecycle {
         checkTimeouts(config, storage, transactionTimeoutMs, maxPollIntervalMs);
         store.ensureBucket();
         if (topics.create()) {
-            createTopics(topics, adminConfig(kafka));
+            createTopics(topics, KafkaClientSettings.forAdmin(kafka));
         }
-    }
-
-    /** The full {@code kafka.*} connection (bootstrap servers and credentials), as the admin client takes it. */
-    static Map<String, Object> adminConfig(Map<String, Object> kafka) {
-        Map<String, Object> admin = new LinkedHashMap<>();
-        kafka.forEach((k, v) -> {
-            if (AdminClientConfig.configNames().contains(k)) {
-                admin.put(k, v);
-            }
-        });
-        return admin;
     }
 
     /**

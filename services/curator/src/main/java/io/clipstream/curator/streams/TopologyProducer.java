@@ -99,6 +99,7 @@ public class TopologyProducer {
                 .stream(topics.raw(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("pairs-raw"))
                 .process(() -> new InspectProcessor(inspector, retry, metrics, clock), Named.as("inspect"),
                         PairIdentities.STORE);
+        deadLetter(inspected, "inspect");
         KStream<String, Candidate> valid = passOrReject(inspected, "inspect");
 
         // 2. Exact duplicates: partition by the sha256 of the image bytes.
@@ -129,20 +130,17 @@ public class TopologyProducer {
         return builder.build();
     }
 
-    /**
-     * Sends the rejections of a step to pairs.rejected and its dead letters to pairs.deadletter (both
-     * keyed by pairId) and returns the pairs that passed.
-     */
+    /** Sends the rejections of a step to pairs.rejected (key pairId) and returns the pairs that passed. */
     private KStream<String, Candidate> passOrReject(KStream<String, Verdict> verdicts, String step) {
         verdicts.filter((k, v) -> v.rejected(), Named.as(step + "-rejected"))
                 .map((k, v) -> KeyValue.pair(v.rejection().pairId(), v.rejection()), Named.as(step + "-key-by-pair-id"))
                 .peek((pairId, rejection) -> metrics.rejected(rejection), Named.as(step + "-count-rejected"))
                 .to(topics.rejected(), Produced.with(Serdes.String(), REJECTED).withName(step + "-to-rejected"));
-        deadLetter(verdicts, step);
         return verdicts.filter((k, v) -> v instanceof Verdict.Pass, Named.as(step + "-passed"))
                 .mapValues(Verdict::candidate, Named.as(step + "-candidate"));
     }
 
+    /** Sends the dead letters of a step (only inspect and store make them) to pairs.deadletter, key pairId. */
     private void deadLetter(KStream<String, Verdict> verdicts, String step) {
         verdicts.filter((k, v) -> v.deadLettered(), Named.as(step + "-dead-lettered"))
                 .map((k, v) -> KeyValue.pair(v.deadLetter().pairId(), v.deadLetter()),

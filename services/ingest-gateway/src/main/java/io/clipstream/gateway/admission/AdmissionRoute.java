@@ -65,6 +65,7 @@ public class AdmissionRoute {
                     smallBody(ctx), Map.of(HttpHeaders.RETRY_AFTER.toString(), Long.toString(decision.retryAfterSeconds())));
             return;
         }
+        ctx.put(ApiKeyFilter.PRODUCER, producer); // ApiKeyFilter does not check the key a second time
         ctx.addEndHandler(done -> limits.release(producer));
         ctx.next();
     }

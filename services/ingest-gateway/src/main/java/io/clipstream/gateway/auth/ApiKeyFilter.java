@@ -3,6 +3,7 @@ package io.clipstream.gateway.auth;
 import io.clipstream.contracts.ReasonCode;
 import io.clipstream.gateway.problem.GatewayException;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -15,8 +16,9 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 /**
  * Authenticates every REST call (all of them live under /v1; /q/* are not JAX-RS resources) and
  * records the producer name for the resource. {@link io.clipstream.gateway.admission.AdmissionRoute}
- * has already refused unauthenticated requests before their body was read; this filter is the
- * JAX-RS side of the same check, and what the resources read the producer from.
+ * has already refused unauthenticated requests before their body was read and left the producer on
+ * the routing context; this filter hands it to the resources, and checks the key itself only for a
+ * request the route did not see.
  */
 @ApplicationScoped
 public class ApiKeyFilter {
@@ -41,7 +43,12 @@ public class ApiKeyFilter {
     }
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
-    public void authenticate(ContainerRequestContext request) {
+    public void authenticate(ContainerRequestContext request, RoutingContext routing) {
+        String admitted = routing == null ? null : routing.get(PRODUCER);
+        if (admitted != null) { // AdmissionRoute checked the key already
+            request.setProperty(PRODUCER, admitted);
+            return;
+        }
         String producer = ApiKeys.presentedKey(request.getHeaderString(API_KEY_HEADER),
                         request.getHeaderString(HttpHeaders.AUTHORIZATION))
                 .flatMap(keys::producerFor)

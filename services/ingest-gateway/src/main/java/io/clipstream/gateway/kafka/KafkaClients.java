@@ -1,6 +1,7 @@
 package io.clipstream.gateway.kafka;
 
 import io.clipstream.contracts.EventSerdes;
+import io.clipstream.contracts.KafkaClientSettings;
 import io.clipstream.contracts.PairSubmitted;
 import io.clipstream.gateway.GatewayConfig;
 import io.smallrye.common.annotation.Identifier;
@@ -16,7 +17,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -47,12 +47,7 @@ public class KafkaClients {
     @Produces
     @ApplicationScoped
     Admin admin() {
-        Map<String, Object> props = new HashMap<>();
-        kafkaConfig.forEach((k, v) -> {
-            if (AdminClientConfig.configNames().contains(k)) {
-                props.put(k, v);
-            }
-        });
+        Map<String, Object> props = KafkaClientSettings.forAdmin(kafkaConfig);
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "clipstream-ingest-gateway-health");
         props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
@@ -65,12 +60,7 @@ public class KafkaClients {
 
     /** Visible for tests. Timeouts derive from the publish timeout so a record is acked or failed by then. */
     static Map<String, Object> producerConfig(Map<String, Object> kafka, Duration publishTimeout, GatewayConfig.Producer producer) {
-        Map<String, Object> props = new HashMap<>();
-        kafka.forEach((k, v) -> {
-            if (ProducerConfig.configNames().contains(k)) {
-                props.put(k, v);
-            }
-        });
+        Map<String, Object> props = KafkaClientSettings.forProducer(kafka);
         long timeoutMs = publishTimeout.toMillis();
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "clipstream-ingest-gateway");
         props.put(ProducerConfig.LINGER_MS_CONFIG, producer.lingerMs());
