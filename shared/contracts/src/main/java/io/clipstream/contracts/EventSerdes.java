@@ -38,4 +38,12 @@ public final class EventSerdes {
     public static Serde<PairDeadLettered> pairDeadLettered() {
         return json(PairDeadLettered.class);
     }
+
+    public static Serde<TrainingRun> trainingRun() {
+        return json(TrainingRun.class);
+    }
+
+    public static Serde<ModelVersion> modelVersion() {
+        return json(ModelVersion.class);
+    }
 }

@@ -39,8 +39,6 @@ public record PairDeadLettered(
     public static final int MAX_ERROR_CHARS = 2000;
 
     public PairDeadLettered {
-        if (error != null && error.length() > MAX_ERROR_CHARS) {
-            error = error.substring(0, MAX_ERROR_CHARS) + "...";
-        }
+        error = Copies.bounded(error, MAX_ERROR_CHARS);
     }
 }

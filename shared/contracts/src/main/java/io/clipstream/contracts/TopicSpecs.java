@@ -33,13 +33,13 @@ public final class TopicSpecs {
             PairDeadLettered.class, false, Optional.of(Duration.ofDays(30)), Optional.of(DEADLETTER_MAX_MESSAGE_BYTES),
             DATA_PARTITIONS,
             Set.of(CURATOR), Set.of(OPERATOR));
-    /** Value types of the loop's topics arrive with the trainer and refresh services. */
-    public static final TopicSpec TRAINING_RUNS = new TopicSpec(Topics.TRAINING_RUNS, "runId", Object.class,
+    public static final TopicSpec TRAINING_RUNS = new TopicSpec(Topics.TRAINING_RUNS, "runId", TrainingRun.class,
             false, Optional.of(Duration.ofDays(30)), Optional.empty(), 1,
             Set.of(TRAINER), Set.of(OPERATOR));
-    public static final TopicSpec MODEL_VERSIONS = new TopicSpec(Topics.MODEL_VERSIONS, "model name", Object.class,
-            true, Optional.empty(), Optional.empty(), 1,
+    public static final TopicSpec MODEL_VERSIONS = new TopicSpec(Topics.MODEL_VERSIONS, "model name",
+            ModelVersion.class, true, Optional.empty(), Optional.empty(), 1,
             Set.of(TRAINER), Set.of(REFRESH, TRAINER, OPERATOR));
+    /** The value type of index.events arrives with the refresh service. */
     public static final TopicSpec INDEX_EVENTS = new TopicSpec(Topics.INDEX_EVENTS, "model name", Object.class,
             false, Optional.of(Duration.ofDays(7)), Optional.empty(), 1,
             Set.of(REFRESH), Set.of(OPERATOR));

@@ -16,9 +16,9 @@ public final class Topics {
      * (object storage unavailable) or for an unexpected error; long retention, for replay.
      */
     public static final String PAIRS_DEADLETTER = "pairs.deadletter";
-    /** Key runId; training run lifecycle events. */
+    /** Key runId, value {@link TrainingRun}: training run lifecycle events. */
     public static final String TRAINING_RUNS = "training.runs";
-    /** Key model name; compacted, the promoted model versions. */
+    /** Key model name, value {@link ModelVersion}; compacted: the latest record per model names the champion. */
     public static final String MODEL_VERSIONS = "model.versions";
     /** Key model name; re-index lifecycle events. */
     public static final String INDEX_EVENTS = "index.events";

@@ -1,6 +1,6 @@
 package io.clipstream.continual.augment;
 
-import io.clipstream.continual.data.GreyImage;
+import io.clipstream.continual.data.PixelImage;
 import java.util.Random;
 
 /**
@@ -10,7 +10,7 @@ import java.util.Random;
 public record ImageAugmenter(double minScale, double maxScale, double minRatio, double maxRatio,
                              double flipProbability, double brightness, double contrast) {
 
-    /** torchvision-like defaults, milder scale range for 28x28 images. */
+    /** torchvision-like defaults, milder scale range (small images lose their object in a 0.08 crop). */
     public static ImageAugmenter defaults() {
         return new ImageAugmenter(0.6, 1.0, 3.0 / 4, 4.0 / 3, 0.5, 0.2, 0.2);
     }
@@ -19,8 +19,8 @@ public record ImageAugmenter(double minScale, double maxScale, double minRatio, 
         return new ImageAugmenter(1, 1, 1, 1, 0, 0, 0);
     }
 
-    public GreyImage apply(GreyImage img, Random rnd) {
-        GreyImage out = randomResizedCrop(img, rnd, minScale, maxScale, minRatio, maxRatio);
+    public PixelImage apply(PixelImage img, Random rnd) {
+        PixelImage out = randomResizedCrop(img, rnd, minScale, maxScale, minRatio, maxRatio);
         if (rnd.nextDouble() < flipProbability) out = hflip(out);
         if (brightness > 0 || contrast > 0) {
             double b = 1 + (rnd.nextDouble() * 2 - 1) * brightness;
@@ -30,29 +30,30 @@ public record ImageAugmenter(double minScale, double maxScale, double minRatio, 
         return out;
     }
 
-    public static GreyImage hflip(GreyImage img) {
+    public static PixelImage hflip(PixelImage img) {
         int w = img.width();
-        float[] p = img.pixels();
+        int c = img.channels();
+        float[] p = img.values();
         float[] o = new float[p.length];
         for (int y = 0; y < img.height(); y++) {
-            for (int x = 0; x < w; x++) o[y * w + x] = p[y * w + (w - 1 - x)];
+            for (int x = 0; x < w; x++) System.arraycopy(p, (y * w + (w - 1 - x)) * c, o, (y * w + x) * c, c);
         }
-        return new GreyImage(w, img.height(), o);
+        return new PixelImage(w, img.height(), c, o);
     }
 
     /** Brightness multiplies, contrast scales around the image mean; result clamped to [0,1]. */
-    public static GreyImage jitter(GreyImage img, double brightnessFactor, double contrastFactor) {
-        float[] p = img.pixels();
+    public static PixelImage jitter(PixelImage img, double brightnessFactor, double contrastFactor) {
+        float[] p = img.values();
         float[] o = new float[p.length];
         for (int i = 0; i < p.length; i++) o[i] = (float) (p[i] * brightnessFactor);
         double mean = 0;
         for (float v : o) mean += v;
         mean /= o.length;
         for (int i = 0; i < o.length; i++) o[i] = clamp01((float) ((o[i] - mean) * contrastFactor + mean));
-        return new GreyImage(img.width(), img.height(), o);
+        return new PixelImage(img.width(), img.height(), img.channels(), o);
     }
 
-    public static GreyImage randomResizedCrop(GreyImage img, Random rnd, double minScale, double maxScale,
+    public static PixelImage randomResizedCrop(PixelImage img, Random rnd, double minScale, double maxScale,
                                               double minRatio, double maxRatio) {
         int w = img.width();
         int h = img.height();
@@ -73,9 +74,10 @@ public record ImageAugmenter(double minScale, double maxScale, double minRatio, 
     }
 
     /** Bilinear resize of the crop (x0,y0,cw,ch) to outW x outH (align_corners=false convention). */
-    public static GreyImage cropResize(GreyImage img, int x0, int y0, int cw, int ch, int outW, int outH) {
+    public static PixelImage cropResize(PixelImage img, int x0, int y0, int cw, int ch, int outW, int outH) {
         if (x0 == 0 && y0 == 0 && cw == img.width() && ch == img.height() && outW == cw && outH == ch) return img;
-        float[] o = new float[outW * outH];
+        int c = img.channels();
+        float[] o = new float[outW * outH * c];
         double sx = (double) cw / outW;
         double sy = (double) ch / outH;
         for (int y = 0; y < outH; y++) {
@@ -88,12 +90,14 @@ public record ImageAugmenter(double minScale, double maxScale, double minRatio, 
                 int ix = (int) fx;
                 int ix1 = Math.min(cw - 1, ix + 1);
                 double dx = fx - ix;
-                double v = (1 - dy) * ((1 - dx) * img.at(x0 + ix, y0 + iy) + dx * img.at(x0 + ix1, y0 + iy))
-                        + dy * ((1 - dx) * img.at(x0 + ix, y0 + iy1) + dx * img.at(x0 + ix1, y0 + iy1));
-                o[y * outW + x] = (float) v;
+                for (int k = 0; k < c; k++) {
+                    double v = (1 - dy) * ((1 - dx) * img.at(x0 + ix, y0 + iy, k) + dx * img.at(x0 + ix1, y0 + iy, k))
+                            + dy * ((1 - dx) * img.at(x0 + ix, y0 + iy1, k) + dx * img.at(x0 + ix1, y0 + iy1, k));
+                    o[(y * outW + x) * c + k] = (float) v;
+                }
             }
         }
-        return new GreyImage(outW, outH, o);
+        return new PixelImage(outW, outH, c, o);
     }
 
     private static float clamp01(float v) {

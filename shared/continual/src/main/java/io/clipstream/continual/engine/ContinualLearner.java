@@ -2,11 +2,8 @@ package io.clipstream.continual.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.clipstream.clip.ClipModel;
 import io.clipstream.clip.lora.LoraAdapters;
-import io.clipstream.continual.data.Domain;
 import io.clipstream.continual.data.Sample;
 import io.clipstream.continual.gate.EvaluationGate;
 import io.clipstream.continual.gate.GateDecision;
@@ -16,48 +13,42 @@ import io.clipstream.continual.train.Evaluator;
 import io.clipstream.continual.train.IncrementTrainer;
 import io.clipstream.continual.train.TrainConfig;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Runs increments on a {@link ClipModel} with a {@link Strategy}: train the LoRA adapter (with the strategy's
- * guards), evaluate on the anchor (validation) sets, gate against the last promoted model, try WiSE-FT
- * interpolations before rejecting, then promote or roll back. Every promoted version is published as a PEFT
- * adapter directory ({@code versions/<n>-<domain>/}: adapter_config.json, adapter_model.safetensors, metrics.json,
- * MANIFEST.json written last); with merge-fresh also as a merged HF checkpoint. The distillation teacher of the next
- * increment is rebuilt from those files ({@link ClipModels#loadFrozen}), i.e. from what was actually published.
+ * guards), evaluate on the anchor sets, gate against the last promoted model, try WiSE-FT interpolations before
+ * rejecting, then promote (through a {@link VersionPublisher}) or roll back. The distillation teacher of an
+ * increment is rebuilt from the files of the promoted version ({@link ClipModels#loadFrozen}), i.e. from what was
+ * actually published.
+ *
+ * <p>Two ways to start: {@link #registerBase} (the benchmark: the base domain's training data seeds the replay
+ * buffer, the base model is the baseline) or {@link #resume} (the trainer: the model already carries the champion's
+ * adapter; the baseline is evaluated now, on the anchors of this run).
  */
 public final class ContinualLearner implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private final ClipModel model;
     private final Strategy strategy;
     private final TrainConfig baseConfig;
     private final IncrementTrainer trainer;
     private final Evaluator evaluator;
     private final EvaluationGate gate;
-    private final Domain baseDomain;
-    private final List<Domain> allDomains;
-    private final ReplayBuffer<Domain, Sample> replay;
+    private final String baseDomain;
+    private final ReplayBuffer<String, Sample> replay;
+    private final VersionPublisher publisher;
     private final NDManager state;
     private final Map<String, NDArray> initialAdapter;
-    private final Path versionsDir;
-    private final long seed;
-    private final List<Domain> learned = new ArrayList<>();
-    private final Map<Domain, List<Sample>> seenTrain = new LinkedHashMap<>();
-    private Map<String, Double> promotedMetrics;
+    private final Set<String> learned = new LinkedHashSet<>();
+    private final Map<String, List<Sample>> seenTrain = new LinkedHashMap<>();
+    private Map<String, Map<String, Double>> promotedMetrics;
     /** HF checkpoint of the promoted model (the base, or the latest merged checkpoint under merge-fresh). */
     private Path promotedModelDir;
     /** PEFT adapter of the promoted model on top of {@link #promotedModelDir}; null = none (B = 0). */
@@ -65,18 +56,33 @@ public final class ContinualLearner implements AutoCloseable {
     private int version;
     private Consumer<String> log = s -> {};
 
-    /** What happened in one increment. */
-    public record IncrementReport(Domain domain, boolean promoted, String chosen, GateDecision decision,
-                                  Map<String, Double> candidateAnchors, Map<String, Double> promotedAnchors,
-                                  List<String> wiseTried, IncrementTrainer.Result training, Path versionDir) {}
+    /**
+     * What happened in one increment.
+     *
+     * @param baseline          the promoted model's metrics on the same anchor sets (the gate's baseline)
+     * @param candidateAnchors  the trained candidate's metrics
+     * @param promotedAnchors   the metrics of what is promoted after the increment (candidate, WiSE-FT mix, or the
+     *                          previous model when rejected)
+     * @param published         where the promoted version was written; null when rejected
+     */
+    public record IncrementReport(List<String> domains, boolean promoted, String chosen, GateDecision decision,
+                                  Map<String, Map<String, Double>> baseline, Map<String, Map<String, Double>> candidateAnchors,
+                                  Map<String, Map<String, Double>> promotedAnchors, List<String> wiseTried,
+                                  IncrementTrainer.Result training, VersionPublisher.Published published) {
+        public Path versionDir() {
+            return published == null ? null : published.versionDir();
+        }
+    }
 
     /**
-     * @param model       loaded from the published base directory ({@link ClipModel#load}); gets a fresh adapter
-     * @param versionsDir where promoted versions are written
+     * @param model      loaded from the published base directory ({@link ClipModel#load}), with the promoted adapter
+     *                   if there is one (else it gets a fresh adapter)
+     * @param baseDomain the base / general domain, always guarded
+     * @param replay     the replay buffer of earlier domains: the increment's new data is offered to it afterwards
      */
     public ContinualLearner(ClipModel model, Strategy strategy, TrainConfig baseConfig, IncrementTrainer trainer,
-                            Evaluator evaluator, EvaluationGate gate, Domain baseDomain, List<Domain> allDomains,
-                            int replayPerDomain, long seed, Path versionsDir) {
+                            Evaluator evaluator, EvaluationGate gate, String baseDomain, ReplayBuffer<String, Sample> replay,
+                            long seed, VersionPublisher publisher) {
         this.model = model;
         this.strategy = strategy;
         this.baseConfig = baseConfig;
@@ -84,10 +90,8 @@ public final class ContinualLearner implements AutoCloseable {
         this.evaluator = evaluator;
         this.gate = gate;
         this.baseDomain = baseDomain;
-        this.allDomains = allDomains;
-        this.replay = new ReplayBuffer<>(replayPerDomain, new Random(seed));
-        this.seed = seed;
-        this.versionsDir = versionsDir;
+        this.replay = replay;
+        this.publisher = publisher;
         this.promotedModelDir = model.directory();
         ClipModels.adapterTraining(model, seed);
         this.state = model.manager().newSubManager();
@@ -100,44 +104,65 @@ public final class ContinualLearner implements AutoCloseable {
     }
 
     /** Registers the base domain as already learned (its data goes into the replay buffer). */
-    public void registerBase(List<Sample> baseTrain, Map<Domain, List<Sample>> anchors) {
+    public void registerBase(List<Sample> baseTrain, Map<String, List<Sample>> anchors) {
         learned.add(baseDomain);
         replay.offerAll(baseDomain, baseTrain);
         seenTrain.put(baseDomain, baseTrain);
-        promotedMetrics = evaluator.accuracies(model, anchorSets(anchors));
+        promotedMetrics = evaluator.metrics(model, anchors, gate.config().metrics());
     }
 
-    private Map<Domain, List<Sample>> anchorSets(Map<Domain, List<Sample>> anchors) {
-        Map<Domain, List<Sample>> out = new LinkedHashMap<>();
-        for (Domain d : allDomains) if (anchors.containsKey(d)) out.put(d, anchors.get(d));
-        return out;
+    /**
+     * Continues from a promoted version: {@code learnedDomains} were learned before, the model's current weights
+     * are the promoted ones (published at {@code adapterDir} on top of the model's directory; null = the base),
+     * and they are evaluated on {@code anchors} now, as the baseline of the next increment.
+     */
+    public Map<String, Map<String, Double>> resume(Collection<String> learnedDomains, Map<String, List<Sample>> anchors, Path adapterDir) {
+        learned.add(baseDomain);
+        learned.addAll(learnedDomains);
+        promotedAdapterDir = adapterDir;
+        promotedMetrics = evaluator.metrics(model, anchors, gate.config().metrics());
+        return promotedMetrics;
     }
 
-    public IncrementReport increment(Domain domain, List<Sample> train, Map<Domain, List<Sample>> anchors) throws IOException {
+    /** One domain's increment. */
+    public IncrementReport increment(String domain, List<Sample> train, Map<String, List<Sample>> anchors) throws IOException {
+        return increment(Map.of(domain, train), anchors);
+    }
+
+    /**
+     * Trains on {@code newData} (domain -> pairs; several domains are sampled balanced), gates on {@code anchors}
+     * (domain -> held-out pairs; the new domains' anchors double as early-stopping validation sets).
+     */
+    public IncrementReport increment(Map<String, List<Sample>> newData, Map<String, List<Sample>> anchors) throws IOException {
+        if (promotedMetrics == null) throw new IllegalStateException("registerBase or resume first");
+        List<String> domains = List.copyOf(newData.keySet());
+        List<String> domainIndex = new ArrayList<>(new LinkedHashSet<>(concat(anchors.keySet(), domains)));
         try (NDManager inc = state.newSubManager()) {
             Map<String, NDArray> previous = model.lora().copyWeights(inc);
             TrainConfig cfg = baseConfig.withGuards(strategy.replay(), strategy.distill(), strategy.distillScope(), strategy.l2())
                     .withDann(strategy.dann(), baseConfig.dannLambda())
                     .withSeed(baseConfig.seed() + 1000L * (learned.size()));
-            Map<Domain, List<Sample>> newData = new LinkedHashMap<>();
+            Map<String, List<Sample>> trainData = new LinkedHashMap<>();
             if (strategy.joint()) {
                 model.lora().setWeights(initialAdapter);
-                newData.putAll(seenTrain);
+                trainData.putAll(seenTrain);
             }
-            newData.put(domain, train);
-            Map<Domain, List<Sample>> val = Map.of(domain, anchors.get(domain));
+            trainData.putAll(newData);
+            Map<String, List<Sample>> val = new LinkedHashMap<>();
+            for (String d : domains) if (anchors.containsKey(d) && !anchors.get(d).isEmpty()) val.put(d, anchors.get(d));
             IncrementTrainer.Result res;
             try (ClipModel teacher = strategy.distill() > 0 ? ClipModels.loadFrozen(promotedModelDir, promotedAdapterDir) : null) {
-                res = trainer.train(model, newData, replay, val, teacher, cfg, allDomains);
+                res = trainer.train(model, trainData, replay, val, teacher, cfg, domainIndex);
             }
 
-            Map<Domain, List<Sample>> anchorSets = anchorSets(anchors);
-            Map<String, Double> cand = evaluator.accuracies(model, anchorSets);
-            List<String> earlier = learned.stream().map(Domain::id).toList();
-            GateDecision decision = gate.evaluate(cand, strategy.gate() ? promotedMetrics : null, domain.id(), earlier, baseDomain.id());
+            List<String> metrics = gate.config().metrics();
+            Map<String, Map<String, Double>> cand = evaluator.metrics(model, anchors, metrics);
+            List<String> earlier = List.copyOf(learned);
+            Map<String, Map<String, Double>> baseline = promotedMetrics;
+            GateDecision decision = gate.evaluate(cand, strategy.gate() ? baseline : null, domains, earlier, baseDomain);
             String chosen = "candidate";
             List<String> wiseTried = new ArrayList<>();
-            Map<String, Double> finalMetrics = cand;
+            Map<String, Map<String, Double>> finalMetrics = cand;
             if (strategy.gate() && !decision.blessed() && !strategy.wiseAlphas().isEmpty()) {
                 Map<String, NDArray> candidate = model.lora().copyWeights(inc);
                 Map<String, NDArray> best = null;
@@ -145,9 +170,9 @@ public final class ContinualLearner implements AutoCloseable {
                 for (float alpha : strategy.wiseAlphas()) {
                     Map<String, NDArray> mix = LoraAdapters.interpolate(previous, candidate, alpha, inc);
                     model.lora().setWeights(mix);
-                    Map<String, Double> m = evaluator.accuracies(model, anchorSets);
-                    GateDecision d = gate.evaluate(m, promotedMetrics, domain.id(), earlier, baseDomain.id());
-                    double score = m.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
+                    Map<String, Map<String, Double>> m = evaluator.metrics(model, anchors, metrics);
+                    GateDecision d = gate.evaluate(m, baseline, domains, earlier, baseDomain);
+                    double score = gate.score(m, anchors.keySet());
                     wiseTried.add(String.format("alpha=%.2f %s mean=%.3f", alpha, d.verdict(), score));
                     if (d.blessed() && score > bestScore) {
                         best = mix;
@@ -160,73 +185,33 @@ public final class ContinualLearner implements AutoCloseable {
                 model.lora().setWeights(best != null ? best : candidate);
             }
             boolean promoted = !strategy.gate() || decision.blessed();
-            Path versionDir = null;
+            VersionPublisher.Published published = null;
             if (promoted) {
                 promotedMetrics = finalMetrics;
-                versionDir = publish(domain, decision, chosen, finalMetrics);
+                version++;
+                published = publisher.publish(model, new VersionPublisher.Promotion(version, domains, strategy.name(), decision, chosen,
+                        finalMetrics, promotedModelDir, promotedAdapterDir));
+                promotedModelDir = published.modelDir();
+                promotedAdapterDir = published.adapterDir();
             } else {
                 model.lora().setWeights(previous);
                 chosen = "previous (rejected)";
             }
-            learned.add(domain);
-            replay.offerAll(domain, train);
-            seenTrain.put(domain, train);
-            log.accept(String.format("  [%s] %s: gate %s%s -> %s", strategy.name(), domain.id(), decision.verdict(),
+            learned.addAll(domains);
+            newData.forEach((d, train) -> {
+                replay.offerAll(d, train);
+                seenTrain.put(d, train);
+            });
+            log.accept(String.format("  [%s] %s: gate %s%s -> %s", strategy.name(), String.join("+", domains), decision.verdict(),
                     decision.reasons().isEmpty() ? "" : " " + decision.reasons(), chosen));
-            return new IncrementReport(domain, promoted, chosen, decision, cand, promotedMetrics, wiseTried, res, versionDir);
+            return new IncrementReport(domains, promoted, chosen, decision, baseline, cand, promotedMetrics, wiseTried, res, published);
         }
     }
 
-    /**
-     * Writes the promoted version: the PEFT adapter, metrics.json, and MANIFEST.json last (a version without it
-     * does not exist). Under merge-fresh the adapter is then merged into the weights, the merged checkpoint is
-     * written to {@code <version>/merged/} (HF layout) and a fresh adapter starts.
-     */
-    private Path publish(Domain domain, GateDecision decision, String chosen, Map<String, Double> anchors) throws IOException {
-        version++;
-        Path dir = versionsDir.resolve(version + "-" + domain.id());
-        model.saveAdapter(dir);
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("version", version);
-        metrics.put("domain", domain.id());
-        metrics.put("strategy", strategy.name());
-        metrics.put("parent_model", promotedModelDir.toString());
-        metrics.put("parent_adapter", promotedAdapterDir == null ? null : promotedAdapterDir.toString());
-        metrics.put("chosen", chosen);
-        metrics.put("gate", Map.of("blessed", decision.blessed(), "reasons", decision.reasons(), "checks", decision.checks()));
-        metrics.put("anchor_accuracy", anchors);
-        JSON.writeValue(dir.resolve("metrics.json").toFile(), metrics);
-        if (strategy.mergeFresh()) {
-            model.lora().mergeAndReset(seed + version);
-            Path merged = dir.resolve("merged");
-            model.save(merged);
-            promotedModelDir = merged;
-            promotedAdapterDir = null;
-        } else {
-            promotedAdapterDir = dir;
-        }
-        writeManifest(dir);
-        return dir;
-    }
-
-    private static void writeManifest(Path dir) throws IOException {
-        Map<String, String> files = new TreeMap<>();
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.filter(Files::isRegularFile).toList()) {
-                files.put(dir.relativize(p).toString(), sha256(p));
-            }
-        }
-        Path tmp = dir.resolve("MANIFEST.json.tmp");
-        JSON.writeValue(tmp.toFile(), Map.of("files", files));
-        Files.move(tmp, dir.resolve("MANIFEST.json"), StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static String sha256(Path p) throws IOException {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    private static List<String> concat(Collection<String> a, Collection<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     /** HF checkpoint of the promoted model. */

@@ -1,20 +1,23 @@
 package io.clipstream.continual.gate;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * TFX-Evaluator-"blessing"-like gate. A candidate is promoted only if
+ * TFX-Evaluator-"blessing"-like gate over per-domain metrics (domain -> metric -> value). For each configured
+ * metric, a candidate is promoted only if
  * <ol>
- * <li>its accuracy on the new domain is at least {@code minNewDomainAccuracy} (value threshold), and</li>
- * <li>with a baseline (the latest promoted model): the new domain does not get worse than the baseline on it
- * (beyond {@code newDomainTolerancePoints}), and no earlier domain nor the base domain drops by more than
- * {@code maxDropPoints}.</li>
+ * <li>on every domain with new data it reaches {@code minNewDomainValue} (value threshold), and</li>
+ * <li>with a baseline (the latest promoted model, evaluated on the same sets): no domain with new data gets worse
+ * than the baseline (beyond {@code newDomainTolerancePoints}), and no earlier domain nor the base domain drops by
+ * more than {@code maxDropPoints}.</li>
  * </ol>
- * With no baseline, the change thresholds are skipped (as in TFX).
+ * A metric a domain does not have (zero-shot accuracy without class names) is not checked on it; a new domain
+ * with none of the metrics is rejected. With no baseline, the change thresholds are skipped (as in TFX).
  */
 public final class EvaluationGate {
     private final GateConfig config;
@@ -27,55 +30,96 @@ public final class EvaluationGate {
         return config;
     }
 
+    /** One new domain; see {@link #evaluate(Map, Map, Collection, Collection, String)}. */
+    public GateDecision evaluate(Map<String, Map<String, Double>> candidate, Map<String, Map<String, Double>> baseline,
+                                 String newDomain, Collection<String> earlier, String baseDomain) {
+        return evaluate(candidate, baseline, List.of(newDomain), earlier, baseDomain);
+    }
+
     /**
-     * @param candidate   per-domain accuracy (fraction) of the candidate
-     * @param baseline    per-domain accuracy of the baseline, or null if there is none
-     * @param newDomain   the domain the candidate was trained on
+     * @param candidate   per-domain metrics of the candidate
+     * @param baseline    per-domain metrics of the baseline on the same sets, or null if there is none
+     * @param newDomains  the domains the candidate was trained on
      * @param earlier     domains learned before (guarded against forgetting)
-     * @param baseDomain  the base/general anchor domain (always guarded)
+     * @param baseDomain  the base/general anchor domain (always guarded), or null
      */
-    public GateDecision evaluate(Map<String, Double> candidate, Map<String, Double> baseline, String newDomain,
-                                 List<String> earlier, String baseDomain) {
+    public GateDecision evaluate(Map<String, Map<String, Double>> candidate, Map<String, Map<String, Double>> baseline,
+                                 Collection<String> newDomains, Collection<String> earlier, String baseDomain) {
         List<String> reasons = new ArrayList<>();
         List<String> checks = new ArrayList<>();
-        Double cNew = candidate.get(newDomain);
-        if (cNew == null) {
-            reasons.add("no metric for new domain " + newDomain);
-            return new GateDecision(false, reasons, checks);
-        }
-        if (config.minNewDomainAccuracy() > 0) {
-            boolean ok = cNew >= config.minNewDomainAccuracy();
-            checks.add(String.format("%s: %.1f >= min %.1f : %s", newDomain, 100 * cNew, 100 * config.minNewDomainAccuracy(), ok));
-            if (!ok) reasons.add(String.format("new domain %s accuracy %.1f below minimum %.1f", newDomain, 100 * cNew, 100 * config.minNewDomainAccuracy()));
+        for (String nd : newDomains) {
+            Map<String, Double> c = candidate.getOrDefault(nd, Map.of());
+            if (config.metrics().stream().noneMatch(c::containsKey)) {
+                reasons.add("no metric for new domain " + nd);
+                continue;
+            }
+            for (String metric : config.metrics()) {
+                Double v = c.get(metric);
+                if (v == null || config.minNewDomainValue() <= 0) continue;
+                boolean ok = v >= config.minNewDomainValue();
+                checks.add(String.format("%s %s: %.1f >= min %.1f : %s", nd, metric, 100 * v, 100 * config.minNewDomainValue(), ok));
+                if (!ok) reasons.add(String.format("new domain %s %s %.1f below minimum %.1f", nd, metric, 100 * v, 100 * config.minNewDomainValue()));
+            }
         }
         if (baseline == null) {
             checks.add("no baseline: change thresholds skipped");
             return new GateDecision(reasons.isEmpty(), reasons, checks);
         }
-        Double bNew = baseline.get(newDomain);
-        if (bNew != null) {
-            double delta = 100 * (cNew - bNew);
-            boolean ok = delta >= -config.newDomainTolerancePoints() - 1e-9;
-            checks.add(String.format("new %s: %.1f vs baseline %.1f (%+.1f) : %s", newDomain, 100 * cNew, 100 * bNew, delta, ok));
-            if (!ok) reasons.add(String.format("new domain %s got worse: %.1f -> %.1f", newDomain, 100 * bNew, 100 * cNew));
+        for (String nd : newDomains) {
+            for (String metric : config.metrics()) {
+                Double b = value(baseline, nd, metric);
+                Double c = value(candidate, nd, metric);
+                if (b == null || c == null) continue;
+                double delta = 100 * (c - b);
+                boolean ok = delta >= -config.newDomainTolerancePoints() - 1e-9;
+                checks.add(String.format("new %s %s: %.1f vs baseline %.1f (%+.1f) : %s", nd, metric, 100 * c, 100 * b, delta, ok));
+                if (!ok) reasons.add(String.format("new domain %s got worse on %s: %.1f -> %.1f", nd, metric, 100 * b, 100 * c));
+            }
         }
         Set<String> guarded = new LinkedHashSet<>();
         if (baseDomain != null) guarded.add(baseDomain);
         guarded.addAll(earlier);
-        guarded.remove(newDomain);
+        guarded.removeAll(newDomains);
         for (String d : guarded) {
-            Double b = baseline.get(d);
-            Double c = candidate.get(d);
-            if (b == null) continue;
-            if (c == null) {
-                reasons.add("no metric for guarded domain " + d);
-                continue;
+            for (String metric : config.metrics()) {
+                Double b = value(baseline, d, metric);
+                if (b == null) continue;
+                Double c = value(candidate, d, metric);
+                if (c == null) {
+                    reasons.add("no " + metric + " for guarded domain " + d);
+                    continue;
+                }
+                double drop = 100 * (b - c);
+                boolean ok = drop <= config.maxDropPoints() + 1e-9;
+                checks.add(String.format("%s %s: %.1f vs baseline %.1f (%+.1f, bound -%.1f) : %s", d, metric, 100 * c, 100 * b, -drop,
+                        config.maxDropPoints(), ok));
+                if (!ok) {
+                    reasons.add(String.format("domain %s dropped %.1f points on %s (%.1f -> %.1f), bound %.1f", d, drop, metric,
+                            100 * b, 100 * c, config.maxDropPoints()));
+                }
             }
-            double drop = 100 * (b - c);
-            boolean ok = drop <= config.maxDropPoints() + 1e-9;
-            checks.add(String.format("%s: %.1f vs baseline %.1f (%+.1f, bound -%.1f) : %s", d, 100 * c, 100 * b, -drop, config.maxDropPoints(), ok));
-            if (!ok) reasons.add(String.format("domain %s dropped %.1f points (%.1f -> %.1f), bound %.1f", d, drop, 100 * b, 100 * c, config.maxDropPoints()));
         }
         return new GateDecision(reasons.isEmpty(), reasons, checks);
+    }
+
+    private static Double value(Map<String, Map<String, Double>> m, String domain, String metric) {
+        Map<String, Double> d = m.get(domain);
+        return d == null ? null : d.get(metric);
+    }
+
+    /** Mean of the gated metrics over every domain that has them: how WiSE-FT mixes are ranked. */
+    public double score(Map<String, Map<String, Double>> metrics, Collection<String> domains) {
+        double s = 0;
+        int n = 0;
+        for (String d : domains) {
+            for (String metric : config.metrics()) {
+                Double v = value(metrics, d, metric);
+                if (v != null) {
+                    s += v;
+                    n++;
+                }
+            }
+        }
+        return n == 0 ? 0 : s / n;
     }
 }

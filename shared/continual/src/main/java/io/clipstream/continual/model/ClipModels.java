@@ -7,24 +7,18 @@ import io.clipstream.clip.tools.GenerateTinyClip;
 import io.clipstream.clip.tools.TinyClipSpec;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The engine runs on {@link ClipModel} (shared/clip) directly; this class holds the few policies it adds on top:
- * which parameters train in each phase, how a frozen teacher is rebuilt from disk, and the benchmark's model shape.
+ * which parameters train in each phase and how a frozen teacher is rebuilt from disk.
  */
 public final class ClipModels {
-    /** LoRA rank / alpha of the benchmark: q/k/v/out of both towers. */
+    /** Default LoRA rank / alpha: q/k/v/out of both towers. */
     public static final int LORA_RANK = 4;
 
     public static final float LORA_ALPHA = 8f;
 
     private ClipModels() {}
-
-    /** The benchmark's tiny CLIP: 28 px, patch 7, width 64, 2 layers, 4 heads, MLP 256, 64-d embeddings, context 16. */
-    public static TinyClipSpec benchSpec(List<String> words, long seed) {
-        return new TinyClipSpec(28, 7, 3, 64, 2, 4, 256, 64, 16, "quick_gelu", seed, words);
-    }
 
     /** Writes a randomly initialised CLIP in HF layout (what the base training starts from). */
     public static void generate(Path dir, TinyClipSpec spec) throws IOException {

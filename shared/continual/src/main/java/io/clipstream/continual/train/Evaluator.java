@@ -1,30 +1,76 @@
 package io.clipstream.continual.train;
 
 import io.clipstream.clip.ClipModel;
-import io.clipstream.continual.data.Captions;
-import io.clipstream.continual.data.Domain;
-import io.clipstream.continual.data.GreyImage;
+import io.clipstream.continual.data.Captioner;
+import io.clipstream.continual.data.ClassPrompts;
+import io.clipstream.continual.data.PixelImage;
 import io.clipstream.continual.data.Sample;
 import io.clipstream.continual.metrics.Retrieval;
 import io.clipstream.continual.metrics.ZeroShot;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
-/** Per-domain evaluation: zero-shot accuracy from class prompts, and class-aware R@1/R@5 in both directions. */
+/**
+ * Per-domain evaluation on a set of pairs (a domain's anchors): image->text and text->image R@1/R@5, which need no
+ * labels, and zero-shot accuracy from class prompts where the domain declares class names. Retrieval is
+ * class-aware (any same-class item counts) when {@code classAwareRetrieval} and the samples carry labels.
+ */
 public final class Evaluator {
-    private final List<String> classNames;
+    /** Metric names, as they appear in events, metrics.json and gate configurations. */
+    public static final String ZERO_SHOT = "zero_shot";
+    public static final String I2T_R1 = "i2t_r1";
+    public static final String I2T_R5 = "i2t_r5";
+    public static final String T2I_R1 = "t2i_r1";
+    public static final String T2I_R5 = "t2i_r5";
+    /** Mean of the two R@1: one label-free number per domain. */
+    public static final String R1_MEAN = "r1_mean";
+    public static final Set<String> RETRIEVAL = Set.of(I2T_R1, I2T_R5, T2I_R1, T2I_R5, R1_MEAN);
+    public static final Set<String> ALL = Set.of(ZERO_SHOT, I2T_R1, I2T_R5, T2I_R1, T2I_R5, R1_MEAN);
 
-    public record DomainMetrics(double zeroShotAccuracy, double i2tR1, double i2tR5, double t2iR1, double t2iR5) {}
+    /** Seed of the captions a {@link Captioner} draws for retrieval, so every model sees the same texts. */
+    private static final long CAPTION_SEED = 1234;
 
-    /** Batch size of inference comes from the model ({@link ClipModel#setBatchSize}). */
-    public Evaluator(List<String> classNames) {
-        this.classNames = classNames;
+    private final Captioner captioner;
+    private final ClassPrompts prompts;
+    private final boolean classAwareRetrieval;
+
+    /** @param zeroShotAccuracy NaN where the domain declares no class names (or no sample has a known label) */
+    public record DomainMetrics(double zeroShotAccuracy, double i2tR1, double i2tR5, double t2iR1, double t2iR5) {
+        /** By metric name; zero-shot only where it exists. */
+        public Map<String, Double> asMap() {
+            Map<String, Double> m = new LinkedHashMap<>();
+            if (!Double.isNaN(zeroShotAccuracy)) m.put(ZERO_SHOT, zeroShotAccuracy);
+            m.put(I2T_R1, i2tR1);
+            m.put(I2T_R5, i2tR5);
+            m.put(T2I_R1, t2iR1);
+            m.put(T2I_R5, t2iR5);
+            m.put(R1_MEAN, (i2tR1 + t2iR1) / 2);
+            return m;
+        }
     }
 
-    public float[][] embedImages(ClipModel model, List<GreyImage> images) {
+    /** Batch size of inference comes from the model ({@link ClipModel#setBatchSize}). */
+    public Evaluator(Captioner captioner, ClassPrompts prompts, boolean classAwareRetrieval) {
+        this.captioner = captioner;
+        this.prompts = prompts;
+        this.classAwareRetrieval = classAwareRetrieval;
+    }
+
+    /** Curated pairs: their own captions, plain (pairwise) retrieval. */
+    public static Evaluator forPairs(ClassPrompts prompts) {
+        return new Evaluator(Captioner.fixed(), prompts, false);
+    }
+
+    public ClassPrompts prompts() {
+        return prompts;
+    }
+
+    public float[][] embedImages(ClipModel model, List<PixelImage> images) {
         return model.encodePixels(PixelBatch.toChw(model.preprocessor(), images));
     }
 
@@ -32,31 +78,58 @@ public final class Evaluator {
         return model.encodeTexts(texts);
     }
 
-    public float[][] classEmbeddings(ClipModel model, Domain domain) {
-        List<String> prompts = new ArrayList<>();
-        for (String c : classNames) prompts.addAll(Captions.prompts(c, domain));
-        float[][] flat = embedTexts(model, prompts);
-        int t = Captions.EVAL_TEMPLATES.size();
-        float[][][] grouped = new float[classNames.size()][t][];
-        for (int c = 0; c < classNames.size(); c++) {
-            for (int k = 0; k < t; k++) grouped[c][k] = flat[c * t + k];
+    /** One embedding per class of {@code domain} (mean of its prompts' embeddings); empty without class names. */
+    public float[][] classEmbeddings(ClipModel model, String domain) {
+        List<String> classes = prompts.classNames(domain);
+        List<String> all = new ArrayList<>();
+        int[] counts = new int[classes.size()];
+        for (int c = 0; c < classes.size(); c++) {
+            List<String> p = prompts.prompts(classes.get(c), domain);
+            counts[c] = p.size();
+            all.addAll(p);
+        }
+        if (all.isEmpty()) return new float[0][];
+        float[][] flat = embedTexts(model, all);
+        float[][][] grouped = new float[classes.size()][][];
+        int at = 0;
+        for (int c = 0; c < classes.size(); c++) {
+            grouped[c] = new float[counts[c]][];
+            for (int k = 0; k < counts[c]; k++) grouped[c][k] = flat[at++];
         }
         return ZeroShot.classEmbeddings(grouped);
     }
 
-    public double zeroShotAccuracy(ClipModel model, Domain domain, List<Sample> samples) {
-        float[][] img = embedImages(model, samples.stream().map(Sample::image).toList());
-        int[] labels = samples.stream().mapToInt(Sample::label).toArray();
+    /** Zero-shot accuracy on the samples whose label is one of the domain's classes; NaN when there are none. */
+    public double zeroShotAccuracy(ClipModel model, String domain, List<Sample> samples) {
+        return zeroShot(model, domain, samples, null);
+    }
+
+    private double zeroShot(ClipModel model, String domain, List<Sample> samples, float[][] imageEmbeddings) {
+        List<String> classes = prompts.classNames(domain);
+        List<Integer> rows = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) if (classes.contains(samples.get(i).label())) rows.add(i);
+        if (rows.isEmpty()) return Double.NaN;
+        float[][] img;
+        if (imageEmbeddings != null) {
+            img = rows.stream().map(i -> imageEmbeddings[i]).toArray(float[][]::new);
+        } else {
+            img = embedImages(model, rows.stream().map(i -> samples.get(i).image()).toList());
+        }
+        int[] labels = rows.stream().mapToInt(i -> classes.indexOf(samples.get(i).label())).toArray();
         return ZeroShot.accuracy(img, classEmbeddings(model, domain), labels);
     }
 
-    /** Full metrics; captions for retrieval are drawn with a fixed seed so that every model sees the same texts. */
-    public DomainMetrics evaluate(ClipModel model, Domain domain, List<Sample> samples) {
+    /** Every metric of one domain's set. */
+    public DomainMetrics evaluate(ClipModel model, String domain, List<Sample> samples) {
+        return evaluate(model, domain, samples, ALL);
+    }
+
+    private DomainMetrics evaluate(ClipModel model, String domain, List<Sample> samples, Collection<String> wanted) {
         float[][] img = embedImages(model, samples.stream().map(Sample::image).toList());
-        int[] labels = samples.stream().mapToInt(Sample::label).toArray();
-        double acc = ZeroShot.accuracy(img, classEmbeddings(model, domain), labels);
-        Random rnd = new Random(1234);
-        List<String> caps = samples.stream().map(s -> Captions.random(rnd, classNames.get(s.label()), domain)).toList();
+        double acc = wanted.contains(ZERO_SHOT) ? zeroShot(model, domain, samples, img) : Double.NaN;
+        if (wanted.stream().noneMatch(RETRIEVAL::contains)) return new DomainMetrics(acc, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        Random rnd = new Random(CAPTION_SEED);
+        List<String> caps = samples.stream().map(s -> captioner.caption(s, rnd)).toList();
         float[][] txt = embedTexts(model, caps);
         float[][] sims = new float[img.length][img.length];
         for (int i = 0; i < img.length; i++) {
@@ -66,14 +139,37 @@ public final class Evaluator {
                 sims[i][j] = (float) s;
             }
         }
-        return new DomainMetrics(acc, Retrieval.imageToText(sims, 1, labels), Retrieval.imageToText(sims, 5, labels),
-                Retrieval.textToImage(sims, 1, labels), Retrieval.textToImage(sims, 5, labels));
+        int[] groups = classAwareRetrieval ? groups(samples) : null;
+        return new DomainMetrics(acc, Retrieval.imageToText(sims, 1, groups), Retrieval.imageToText(sims, 5, groups),
+                Retrieval.textToImage(sims, 1, groups), Retrieval.textToImage(sims, 5, groups));
     }
 
-    /** Zero-shot accuracy on each domain's set, keyed by domain id. */
-    public Map<String, Double> accuracies(ClipModel model, Map<Domain, List<Sample>> sets) {
-        Map<String, Double> out = new LinkedHashMap<>();
-        sets.forEach((d, s) -> out.put(d.id(), zeroShotAccuracy(model, d, s)));
+    /** Same label = same group; an unlabelled sample is a group of its own. */
+    private static int[] groups(List<Sample> samples) {
+        Map<String, Integer> ids = new LinkedHashMap<>();
+        int[] g = new int[samples.size()];
+        for (int i = 0; i < g.length; i++) {
+            String l = samples.get(i).label();
+            g[i] = l == null ? -1 - i : ids.computeIfAbsent(l, k -> ids.size());
+        }
+        return g;
+    }
+
+    /**
+     * The {@code wanted} metrics of each domain's set (domain -> metric -> value); a metric a domain cannot have
+     * (zero-shot without class names) is absent. Only what is wanted is computed.
+     */
+    public Map<String, Map<String, Double>> metrics(ClipModel model, Map<String, List<Sample>> sets, Collection<String> wanted) {
+        Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+        sets.forEach((d, s) -> {
+            if (s.isEmpty()) return;
+            Map<String, Double> all = evaluate(model, d, s, wanted).asMap();
+            Map<String, Double> kept = new LinkedHashMap<>();
+            all.forEach((k, v) -> {
+                if (wanted.contains(k) && !Double.isNaN(v)) kept.put(k, v);
+            });
+            out.put(d, kept);
+        });
         return out;
     }
 }

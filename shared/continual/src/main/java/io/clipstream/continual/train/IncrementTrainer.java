@@ -12,9 +12,8 @@ import io.clipstream.clip.ClipOutput;
 import io.clipstream.clip.ScalarOps;
 import io.clipstream.clip.tokenize.TokenBatch;
 import io.clipstream.continual.augment.ImageAugmenter;
-import io.clipstream.continual.data.Captions;
-import io.clipstream.continual.data.Domain;
-import io.clipstream.continual.data.GreyImage;
+import io.clipstream.continual.data.Captioner;
+import io.clipstream.continual.data.PixelImage;
 import io.clipstream.continual.data.Sample;
 import io.clipstream.continual.sampling.ReplayBuffer;
 import io.clipstream.continual.sampling.ReplayMixer;
@@ -34,10 +33,23 @@ import java.util.function.Predicate;
  * weights of the epoch with the best validation R@1 (mean of image->text and text->image).
  */
 public final class IncrementTrainer {
-    private final List<String> classNames;
+    private final Captioner captioner;
     private final Evaluator evaluator;
     private final boolean classAwarePositives;
     private Consumer<String> log = s -> {};
+    private Consumer<Step> onStep = s -> {};
+
+    /** After every optimizer step: where the run is, for progress reports. */
+    public record Step(int step, int totalSteps, double loss, long samples, double trainSeconds) {
+        public double samplesPerSecond() {
+            return trainSeconds <= 0 ? 0 : samples / trainSeconds;
+        }
+
+        /** Seconds left at the current pace. */
+        public double etaSeconds() {
+            return step <= 0 ? 0 : trainSeconds / step * Math.max(0, totalSteps - step);
+        }
+    }
 
     public record Result(int steps, long samples, double trainSeconds, double bestValR1, int bestEpoch,
                          List<Double> epochLoss, List<Double> epochValR1, boolean stoppedEarly) {
@@ -46,14 +58,25 @@ public final class IncrementTrainer {
         }
     }
 
-    public IncrementTrainer(List<String> classNames, Evaluator evaluator, boolean classAwarePositives) {
-        this.classNames = classNames;
+    /**
+     * @param captioner           the caption of a sample in a training step
+     * @param classAwarePositives same-label pairs of a batch count as positives (labelled data with many
+     *                            near-identical captions); otherwise only each pair's own caption is
+     */
+    public IncrementTrainer(Captioner captioner, Evaluator evaluator, boolean classAwarePositives) {
+        this.captioner = captioner;
         this.evaluator = evaluator;
         this.classAwarePositives = classAwarePositives;
     }
 
     public IncrementTrainer log(Consumer<String> log) {
         this.log = log;
+        return this;
+    }
+
+    /** Called after every step (on the training thread: keep it cheap). */
+    public IncrementTrainer onStep(Consumer<Step> listener) {
+        this.onStep = listener;
         return this;
     }
 
@@ -65,11 +88,11 @@ public final class IncrementTrainer {
      * @param teacher  frozen previous model for distillation (null = none), e.g. {@code ClipModels.loadFrozen}
      * @param domainIndex numbering of domains for the adversarial classifier
      */
-    public Result train(ClipModel model, Map<Domain, List<Sample>> newData, ReplayBuffer<Domain, Sample> replay,
-                        Map<Domain, List<Sample>> val, ClipModel teacher, TrainConfig cfg, List<Domain> domainIndex) {
+    public Result train(ClipModel model, Map<String, List<Sample>> newData, ReplayBuffer<String, Sample> replay,
+                        Map<String, List<Sample>> val, ClipModel teacher, TrainConfig cfg, List<String> domainIndex) {
         Random rnd = new Random(cfg.seed());
         ImageAugmenter aug = cfg.augment() ? ImageAugmenter.defaults() : ImageAugmenter.none();
-        ReplayMixer<Domain, Sample> mixer = new ReplayMixer<>(newData, cfg.replayFraction() > 0 ? replay : null, cfg.replayFraction(), rnd);
+        ReplayMixer<String, Sample> mixer = new ReplayMixer<>(newData, cfg.replayFraction() > 0 ? replay : null, cfg.replayFraction(), rnd);
         int newPerStep = Math.max(1, cfg.batchSize() - mixer.replayCount(cfg.batchSize()));
         int newTotal = newData.values().stream().mapToInt(List::size).sum();
         int stepsPerEpoch = Math.max(1, (int) Math.ceil(newTotal / (double) newPerStep));
@@ -107,19 +130,20 @@ public final class IncrementTrainer {
                 double lossSum = 0;
                 int lossN = 0;
                 long t0 = System.nanoTime();
+                Map<String, Integer> labelIds = new LinkedHashMap<>();
                 for (int s = 0; s < stepsPerEpoch && step < totalSteps; s++, step++) {
                     List<Sample> batch = mixer.nextBatch(cfg.batchSize());
                     int distillRows = cfg.distillScope() == DistillScope.BATCH
                             ? batch.size() : replayFirst(batch, x -> !newData.containsKey(x.domain()));
-                    List<GreyImage> imgs = new ArrayList<>(batch.size());
+                    List<PixelImage> imgs = new ArrayList<>(batch.size());
                     List<String> caps = new ArrayList<>(batch.size());
                     int[] groups = new int[batch.size()];
                     int[] doms = new int[batch.size()];
                     for (int i = 0; i < batch.size(); i++) {
                         Sample x = batch.get(i);
                         imgs.add(aug.apply(x.image(), rnd));
-                        caps.add(Captions.random(rnd, classNames.get(x.label()), x.domain()));
-                        groups[i] = x.label();
+                        caps.add(captioner.caption(x, rnd));
+                        groups[i] = group(x, i, labelIds);
                         doms[i] = Math.max(0, domainIndex.indexOf(x.domain()));
                     }
                     try (NDManager m = model.manager().newSubManager()) {
@@ -181,6 +205,8 @@ public final class IncrementTrainer {
                         lossN++;
                         samples += batch.size();
                     }
+                    onStep.accept(new Step(step + 1, totalSteps, lossValueOf(lossSum, lossN), samples,
+                            seconds + (System.nanoTime() - t0) / 1e9));
                 }
                 seconds += (System.nanoTime() - t0) / 1e9;
                 epochLoss.add(lossSum / Math.max(1, lossN));
@@ -244,10 +270,19 @@ public final class IncrementTrainer {
         });
     }
 
-    private double validationR1(ClipModel model, Map<Domain, List<Sample>> val) {
+    private static double lossValueOf(double sum, int n) {
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
+    /** Same label = same group (class-aware positives); unlabelled pairs are each their own group. */
+    private static int group(Sample x, int row, Map<String, Integer> labelIds) {
+        return x.label() == null ? -1 - row : labelIds.computeIfAbsent(x.label(), k -> labelIds.size());
+    }
+
+    private double validationR1(ClipModel model, Map<String, List<Sample>> val) {
         if (val == null || val.isEmpty()) return 0;
         double s = 0;
-        for (Map.Entry<Domain, List<Sample>> e : val.entrySet()) {
+        for (Map.Entry<String, List<Sample>> e : val.entrySet()) {
             Evaluator.DomainMetrics m = evaluator.evaluate(model, e.getKey(), e.getValue());
             s += (m.i2tR1() + m.t2iR1()) / 2;
         }

@@ -3,9 +3,7 @@ package io.clipstream.continual.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clipstream.clip.ClipModel;
-import io.clipstream.continual.data.Captions;
-import io.clipstream.continual.data.Domain;
-import io.clipstream.continual.data.GreyImage;
+import io.clipstream.continual.data.PixelImage;
 import io.clipstream.continual.data.Sample;
 import io.clipstream.continual.data.SyntheticSamples;
 import io.clipstream.continual.gate.EvaluationGate;
@@ -15,7 +13,7 @@ import io.clipstream.continual.train.DistillScope;
 import io.clipstream.continual.train.Evaluator;
 import io.clipstream.continual.train.IncrementTrainer;
 import io.clipstream.continual.train.TrainConfig;
-import io.clipstream.datasets.FashionMnist;
+import io.clipstream.continual.sampling.ReplayBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,23 +27,31 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The engine on shared/clip end to end, on synthetic 28x28 images (a bright bar whose row encodes the class):
+ * The engine on shared/clip end to end, on synthetic 28x28 grey and RGB images (a bright bar whose row encodes the class):
  * base training through the engine's trainer, HF save + reload, guarded increments that publish PEFT versions, and
  * teachers rebuilt from the published files.
  */
 class ContinualLearnerTest {
-    static final List<String> CLASSES = FashionMnist.CLASS_NAMES;
     @TempDir
     static Path tmp;
     static Path baseDir;
     static IncrementTrainer.Result baseResult;
 
-    static List<Sample> samples(Domain d, int n, long seed) {
-        return SyntheticSamples.of(d, CLASSES.size(), n, seed);
+    static List<Sample> samples(String d, int n, long seed) {
+        return SyntheticSamples.of(d, n, seed);
+    }
+
+    static Evaluator evaluator() {
+        return new Evaluator(SyntheticSamples.templates(), SyntheticSamples.prompts(), true);
     }
 
     static IncrementTrainer trainer() {
-        return new IncrementTrainer(CLASSES, new Evaluator(CLASSES), true);
+        return new IncrementTrainer(SyntheticSamples.templates(), evaluator(), true);
+    }
+
+    static ContinualLearner learner(ClipModel m, Strategy s, int epochs, EvaluationGate gate, Path versions) {
+        return new ContinualLearner(m, s, config(epochs), trainer(), evaluator(), gate, "plain",
+                new ReplayBuffer<>(50, new Random(11)), 11, new LocalVersions(versions, s.mergeFresh(), 11));
     }
 
     static TrainConfig config(int epochs) {
@@ -55,13 +61,13 @@ class ContinualLearnerTest {
     @BeforeAll
     static void trainBase() throws Exception {
         Path init = tmp.resolve("init");
-        ClipModels.generate(init, ClipModels.benchSpec(new ArrayList<>(Captions.vocabulary(CLASSES)), 7));
+        ClipModels.generate(init, SyntheticSamples.spec(7));
         baseDir = tmp.resolve("base");
         try (ClipModel m = ClipModel.load(init)) {
             ClipModels.fullTraining(m);
             assertThat(m.trainableParameters()).containsKey("logit_scale").hasSize(m.baseParameters().size());
-            baseResult = trainer().log(System.out::println).train(m, Map.of(Domain.D0_ORIGINAL, samples(Domain.D0_ORIGINAL, 320, 1)), null,
-                    Map.of(Domain.D0_ORIGINAL, samples(Domain.D0_ORIGINAL, 40, 2)), null, config(10), List.of(Domain.values()));
+            baseResult = trainer().log(System.out::println).train(m, Map.of("plain", samples("plain", 320, 1)), null,
+                    Map.of("plain", samples("plain", 40, 2)), null, config(10), SyntheticSamples.DOMAINS);
             m.save(baseDir);
         }
     }
@@ -70,12 +76,8 @@ class ContinualLearnerTest {
     void generatedVocabularyCoversEveryCaptionAndPrompt() throws Exception {
         try (ClipModel m = ClipModel.load(baseDir)) {
             List<String> texts = new ArrayList<>();
-            for (String c : CLASSES) {
-                for (Domain d : Domain.values()) {
-                    texts.addAll(Captions.prompts(c, d));
-                    for (String t : Captions.TRAIN_TEMPLATES) for (String w : d.words()) texts.add(Captions.fill(t, c, w));
-                }
-            }
+            texts.addAll(SyntheticSamples.texts());
+            for (String c : SyntheticSamples.CLASSES) texts.addAll(SyntheticSamples.prompts().prompts(c, "plain"));
             for (String t : texts) assertThat(m.tokenizer().tokens(t)).as(t).doesNotContain("<|unk|>");
             assertThat(m.tokenize(texts).length()).isEqualTo(16);
         }
@@ -88,7 +90,7 @@ class ContinualLearnerTest {
         assertThat(baseResult.bestValR1()).isGreaterThan(0.3); // chance is 0.1
         try (ClipModel m = ClipModel.load(baseDir)) {
             assertThat(m.trainableParameters()).isEmpty(); // loads frozen
-            double acc = new Evaluator(CLASSES).zeroShotAccuracy(m, Domain.D0_ORIGINAL, samples(Domain.D0_ORIGINAL, 40, 9));
+            double acc = evaluator().zeroShotAccuracy(m, "plain", samples("plain", 40, 9));
             assertThat(acc).isGreaterThan(0.2); // chance is 0.1
         }
     }
@@ -97,16 +99,15 @@ class ContinualLearnerTest {
     @EnumSource(DistillScope.class)
     void guardedIncrementPublishesAPeftVersionAndTheTeacherIsRebuiltFromIt(DistillScope scope) throws Exception {
         Strategy s = new Strategy("t", 0.5, 1f, 0.01f, true, List.of(0.5f), false, false, 0, scope);
-        Map<Domain, List<Sample>> anchors = Map.of(Domain.D0_ORIGINAL, samples(Domain.D0_ORIGINAL, 30, 5),
-                Domain.D1_INVERTED, samples(Domain.D1_INVERTED, 30, 6));
+        Map<String, List<Sample>> anchors = Map.of("plain", samples("plain", 30, 5),
+                "inverted", samples("inverted", 30, 6));
         Path versions = tmp.resolve("guarded-" + scope.id());
-        EvaluationGate permissive = new EvaluationGate(new GateConfig(100, 100, 0));
+        EvaluationGate permissive = new EvaluationGate(new GateConfig(100, 100, 0, List.of("zero_shot", "r1_mean")));
         try (ClipModel m = ClipModel.load(baseDir);
-             ContinualLearner l = new ContinualLearner(m, s, config(2), trainer(), new Evaluator(CLASSES), permissive,
-                     Domain.D0_ORIGINAL, List.of(Domain.D0_ORIGINAL, Domain.D1_INVERTED), 50, 11, versions)) {
+             ContinualLearner l = learner(m, s, 2, permissive, versions)) {
             assertThat(m.trainableParameters()).containsKey("logit_scale").hasSize(1 + 2 * 4 * 2 * 2);
-            l.registerBase(samples(Domain.D0_ORIGINAL, 64, 1), anchors);
-            ContinualLearner.IncrementReport r = l.increment(Domain.D1_INVERTED, samples(Domain.D1_INVERTED, 96, 4), anchors);
+            l.registerBase(samples("plain", 64, 1), anchors);
+            ContinualLearner.IncrementReport r = l.increment("inverted", samples("inverted", 96, 4), anchors);
             assertThat(r.promoted()).isTrue();
             Path v = r.versionDir();
             assertThat(v).isEqualTo(versions.resolve("1-inverted")).isEqualTo(l.promotedAdapterDir());
@@ -116,12 +117,12 @@ class ContinualLearnerTest {
             assertThat(Files.readString(v.resolve("MANIFEST.json"))).contains("adapter_model.safetensors");
             assertThat(m.lora().squaredDistance(zeroB(m), m.manager()).getFloat()).isPositive(); // it trained
             // the teacher of the next increment = base + published adapter, merged: same function as the live model
-            List<GreyImage> imgs = samples(Domain.D1_INVERTED, 8, 8).stream().map(Sample::image).toList();
-            Evaluator ev = new Evaluator(CLASSES);
+            List<PixelImage> imgs = samples("inverted", 8, 8).stream().map(Sample::image).toList();
+            Evaluator ev = evaluator();
             try (ClipModel teacher = ClipModels.loadFrozen(baseDir, v)) {
                 assertThat(teacher.trainableParameters()).isEmpty();
                 assertClose(ev.embedImages(teacher, imgs), ev.embedImages(m, imgs));
-                assertClose(ev.embedTexts(teacher, List.of("a negative picture of a bag.")), ev.embedTexts(m, List.of("a negative picture of a bag.")));
+                assertClose(ev.embedTexts(teacher, List.of("a inverted picture of a moon.")), ev.embedTexts(m, List.of("a inverted picture of a moon.")));
             }
         }
     }
@@ -129,20 +130,19 @@ class ContinualLearnerTest {
     @Test
     void mergeFreshPublishesAMergedCheckpointAndStartsAFreshAdapter() throws Exception {
         Strategy s = new Strategy("mf", 0.5, 1f, 0.01f, true, List.of(0.5f), true, false, 0);
-        Map<Domain, List<Sample>> anchors = Map.of(Domain.D0_ORIGINAL, samples(Domain.D0_ORIGINAL, 30, 5),
-                Domain.D2_ROTATED, samples(Domain.D2_ROTATED, 30, 6));
-        EvaluationGate permissive = new EvaluationGate(new GateConfig(100, 100, 0));
+        Map<String, List<Sample>> anchors = Map.of("plain", samples("plain", 30, 5),
+                "tinted", samples("tinted", 30, 6));
+        EvaluationGate permissive = new EvaluationGate(new GateConfig(100, 100, 0, List.of("zero_shot", "r1_mean")));
         try (ClipModel m = ClipModel.load(baseDir);
-             ContinualLearner l = new ContinualLearner(m, s, config(1), trainer(), new Evaluator(CLASSES), permissive,
-                     Domain.D0_ORIGINAL, List.of(Domain.D0_ORIGINAL, Domain.D2_ROTATED), 50, 11, tmp.resolve("mf"))) {
-            l.registerBase(samples(Domain.D0_ORIGINAL, 64, 1), anchors);
-            ContinualLearner.IncrementReport r = l.increment(Domain.D2_ROTATED, samples(Domain.D2_ROTATED, 64, 4), anchors);
+             ContinualLearner l = learner(m, s, 1, permissive, tmp.resolve("mf"))) {
+            l.registerBase(samples("plain", 64, 1), anchors);
+            ContinualLearner.IncrementReport r = l.increment("tinted", samples("tinted", 64, 4), anchors);
             assertThat(r.promoted()).isTrue();
             assertThat(l.promotedModelDir()).isEqualTo(r.versionDir().resolve("merged"));
             assertThat(l.promotedAdapterDir()).isNull();
             assertThat(m.lora().squaredDistance(zeroB(m), m.manager()).getFloat()).isZero(); // fresh adapter: B = 0
-            List<GreyImage> imgs = samples(Domain.D2_ROTATED, 8, 8).stream().map(Sample::image).toList();
-            Evaluator ev = new Evaluator(CLASSES);
+            List<PixelImage> imgs = samples("tinted", 8, 8).stream().map(Sample::image).toList();
+            Evaluator ev = evaluator();
             try (ClipModel teacher = ClipModels.loadFrozen(l.promotedModelDir(), null)) {
                 assertClose(ev.embedImages(teacher, imgs), ev.embedImages(m, imgs));
             }

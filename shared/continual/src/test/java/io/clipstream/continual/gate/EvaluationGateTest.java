@@ -8,11 +8,18 @@ import org.junit.jupiter.api.Test;
 
 class EvaluationGateTest {
     final EvaluationGate gate = new EvaluationGate(GateConfig.defaults());
-    final Map<String, Double> previous = Map.of("orig", 0.80, "inv", 0.70, "rot", 0.30);
+    final Map<String, Map<String, Double>> previous = acc("orig", 0.80, "inv", 0.70, "rot", 0.30);
+
+    /** zero-shot accuracy per domain, as the evaluator reports it */
+    static Map<String, Map<String, Double>> acc(Object... domainValue) {
+        Map<String, Map<String, Double>> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < domainValue.length; i += 2) m.put((String) domainValue[i], Map.of("zero_shot", (Double) domainValue[i + 1]));
+        return m;
+    }
 
     @Test
     void rejectsACandidateThatDestroysAnEarlierDomain() {
-        Map<String, Double> cand = Map.of("orig", 0.79, "inv", 0.20, "rot", 0.75);
+        Map<String, Map<String, Double>> cand = acc("orig", 0.79, "inv", 0.20, "rot", 0.75);
         GateDecision d = gate.evaluate(cand, previous, "rot", List.of("orig", "inv"), "orig");
         assertThat(d.blessed()).isFalse();
         assertThat(d.verdict()).isEqualTo("REJECTED");
@@ -21,7 +28,7 @@ class EvaluationGateTest {
 
     @Test
     void acceptsACandidateWithinTheBound() {
-        Map<String, Double> cand = Map.of("orig", 0.791, "inv", 0.705, "rot", 0.75);
+        Map<String, Map<String, Double>> cand = acc("orig", 0.791, "inv", 0.705, "rot", 0.75);
         GateDecision d = gate.evaluate(cand, previous, "rot", List.of("orig", "inv"), "orig");
         assertThat(d.blessed()).isTrue();
         assertThat(d.reasons()).isEmpty();
@@ -30,21 +37,36 @@ class EvaluationGateTest {
 
     @Test
     void rejectsWhenTheBaseDomainDropsOrTheNewDomainGetsWorse() {
-        GateDecision base = gate.evaluate(Map.of("orig", 0.75, "inv", 0.70, "rot", 0.75), previous, "rot", List.of("inv"), "orig");
+        GateDecision base = gate.evaluate(acc("orig", 0.75, "inv", 0.70, "rot", 0.75), previous, "rot", List.of("inv"), "orig");
         assertThat(base.blessed()).isFalse();
         assertThat(base.reasons()).anyMatch(r -> r.contains("orig"));
-        GateDecision worse = gate.evaluate(Map.of("orig", 0.80, "inv", 0.70, "rot", 0.29), previous, "rot", List.of("orig", "inv"), "orig");
+        GateDecision worse = gate.evaluate(acc("orig", 0.80, "inv", 0.70, "rot", 0.29), previous, "rot", List.of("orig", "inv"), "orig");
         assertThat(worse.blessed()).isFalse();
-        assertThat(worse.reasons()).anyMatch(r -> r.contains("new domain rot got worse"));
+        assertThat(worse.reasons()).anyMatch(r -> r.contains("new domain rot got worse on zero_shot"));
     }
 
     @Test
     void noBaselineSkipsChangeThresholdsButKeepsValueThresholds() {
-        Map<String, Double> cand = Map.of("orig", 0.1, "inv", 0.1, "rot", 0.4);
+        Map<String, Map<String, Double>> cand = acc("orig", 0.1, "inv", 0.1, "rot", 0.4);
         assertThat(gate.evaluate(cand, null, "rot", List.of("orig", "inv"), "orig").blessed()).isTrue();
-        EvaluationGate strict = new EvaluationGate(new GateConfig(1.0, 0.0, 0.5));
+        EvaluationGate strict = new EvaluationGate(new GateConfig(1.0, 0.0, 0.5, List.of("zero_shot")));
         GateDecision d = strict.evaluate(cand, null, "rot", List.of(), "orig");
         assertThat(d.blessed()).isFalse();
         assertThat(d.reasons()).anyMatch(r -> r.contains("below minimum"));
+    }
+
+    @Test
+    void checksEveryConfiguredMetricOnTheDomainsThatHaveIt() {
+        EvaluationGate g = new EvaluationGate(new GateConfig(2.0, 0.0, 0.0, List.of("zero_shot", "r1_mean")));
+        // "web" declares no classes: only r1_mean exists there
+        Map<String, Map<String, Double>> base = Map.of("orig", Map.of("zero_shot", 0.8, "r1_mean", 0.5), "web", Map.of("r1_mean", 0.4));
+        Map<String, Map<String, Double>> cand = Map.of("orig", Map.of("zero_shot", 0.8, "r1_mean", 0.45), "web", Map.of("r1_mean", 0.6),
+                "new", Map.of("r1_mean", 0.3));
+        GateDecision d = g.evaluate(cand, base, List.of("new", "web"), List.of("orig"), "orig");
+        assertThat(d.blessed()).isFalse();
+        assertThat(d.reasons()).singleElement().asString().contains("orig").contains("r1_mean").contains("dropped 5.0");
+        assertThat(g.evaluate(Map.of("orig", Map.of("zero_shot", 0.8)), base, List.of("new"), List.of(), "orig").reasons())
+                .contains("no metric for new domain new");
+        assertThat(g.score(cand, List.of("orig", "web"))).isCloseTo((0.8 + 0.45 + 0.6) / 3, org.assertj.core.api.Assertions.within(1e-9));
     }
 }

@@ -3,13 +3,9 @@ package io.clipstream.continual.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clipstream.clip.ClipModel;
-import io.clipstream.continual.data.Captions;
-import io.clipstream.continual.data.Domain;
-import io.clipstream.continual.data.GreyImage;
 import io.clipstream.continual.data.Sample;
 import io.clipstream.continual.data.SyntheticSamples;
 import io.clipstream.continual.model.ClipModels;
-import io.clipstream.datasets.FashionMnist;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,13 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
  * non-finite steps were skipped).
  */
 class TrainingDeterminismTest {
-    static final List<String> CLASSES = FashionMnist.CLASS_NAMES;
-
     @TempDir
     static Path tmp;
 
-    static List<Sample> samples(Domain d, int n, long seed) {
-        return SyntheticSamples.of(d, CLASSES.size(), n, seed);
+    static List<Sample> samples(String d, int n, long seed) {
+        return SyntheticSamples.of(d, n, seed);
     }
 
     static Map<String, float[]> train(Path init, boolean gcPressure) throws Exception {
@@ -52,11 +46,11 @@ class TrainingDeterminismTest {
         try (ClipModel m = ClipModel.load(init)) {
             ClipModels.fullTraining(m);
             if (gcPressure) gc.start();
-            new IncrementTrainer(CLASSES, new Evaluator(CLASSES), true).train(m,
-                    Map.of(Domain.D0_ORIGINAL, samples(Domain.D0_ORIGINAL, 320, 1)), null,
-                    Map.of(Domain.D0_ORIGINAL, samples(Domain.D0_ORIGINAL, 40, 2)), null,
+            new IncrementTrainer(SyntheticSamples.templates(), new Evaluator(SyntheticSamples.templates(), SyntheticSamples.prompts(), true), true).train(m,
+                    Map.of("plain", samples("plain", 320, 1)), null,
+                    Map.of("plain", samples("plain", 40, 2)), null,
                     TrainConfig.defaults().withEpochs(3).withBatchSize(32).withLr(2e-3f).withSeed(3).withPatience(0),
-                    List.of(Domain.values()));
+                    SyntheticSamples.DOMAINS);
             Map<String, float[]> w = new LinkedHashMap<>();
             m.baseParameters().forEach((k, p) -> w.put(k, p.getArray().toFloatArray()));
             return w;
@@ -69,7 +63,7 @@ class TrainingDeterminismTest {
     @Test
     void twoIdenticalTrainingsGiveBitIdenticalWeights() throws Exception {
         Path init = tmp.resolve("init");
-        ClipModels.generate(init, ClipModels.benchSpec(new ArrayList<>(Captions.vocabulary(CLASSES)), 7));
+        ClipModels.generate(init, SyntheticSamples.spec(7));
         Map<String, float[]> a = train(init, false);
         Map<String, float[]> b = train(init, true);
         assertThat(b.keySet()).containsExactlyElementsOf(a.keySet());

@@ -1,4 +1,6 @@
-package io.clipstream.continual.data;
+package io.clipstream.continual.bench.domains;
+
+import io.clipstream.continual.data.PixelImage;
 
 /** Pure image transforms that define the benchmark domains. */
 public final class DomainTransforms {
@@ -7,18 +9,18 @@ public final class DomainTransforms {
 
     private DomainTransforms() {}
 
-    public static GreyImage invert(GreyImage img) {
-        float[] p = img.pixels();
+    public static PixelImage invert(PixelImage img) {
+        float[] p = img.values();
         float[] o = new float[p.length];
         for (int i = 0; i < p.length; i++) o[i] = 1f - p[i];
-        return new GreyImage(img.width(), img.height(), o);
+        return PixelImage.grey(img.width(), img.height(), o);
     }
 
     /** Rotates 90 degrees clockwise: output(x, y) = input(y, H-1-x); output is H wide and W high. */
-    public static GreyImage rotate90(GreyImage img) {
+    public static PixelImage rotate90(PixelImage img) {
         int w = img.width();
         int h = img.height();
-        float[] p = img.pixels();
+        float[] p = img.values();
         float[] o = new float[p.length];
         int ow = h;
         for (int y = 0; y < w; y++) {
@@ -26,11 +28,11 @@ public final class DomainTransforms {
                 o[y * ow + x] = p[(h - 1 - x) * w + y];
             }
         }
-        return new GreyImage(ow, w, o);
+        return PixelImage.grey(ow, w, o);
     }
 
     /** Sobel gradient magnitude, normalised by its maximum (all-zero image stays zero). */
-    public static float[] sobelMagnitude(GreyImage img) {
+    public static float[] sobelMagnitude(PixelImage img) {
         int w = img.width();
         int h = img.height();
         float[] m = new float[w * h];
@@ -54,14 +56,14 @@ public final class DomainTransforms {
     }
 
     /** Edge-map "sketch": thresholded Sobel magnitude, white edges (1) on black (0). */
-    public static GreyImage sketch(GreyImage img, float threshold) {
+    public static PixelImage sketch(PixelImage img, float threshold) {
         float[] m = sobelMagnitude(img);
         float[] o = new float[m.length];
         for (int i = 0; i < m.length; i++) o[i] = m[i] > threshold ? 1f : 0f;
-        return new GreyImage(img.width(), img.height(), o);
+        return PixelImage.grey(img.width(), img.height(), o);
     }
 
-    private static float px(GreyImage img, int x, int y) {
+    private static float px(PixelImage img, int x, int y) {
         // replicate border
         x = Math.max(0, Math.min(img.width() - 1, x));
         y = Math.max(0, Math.min(img.height() - 1, y));

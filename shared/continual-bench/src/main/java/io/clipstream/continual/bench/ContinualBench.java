@@ -5,16 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.clipstream.clip.ClipModel;
 import io.clipstream.clip.tokenize.TokenBatch;
-import io.clipstream.continual.data.Captions;
-import io.clipstream.continual.data.Domain;
-import io.clipstream.continual.data.DomainSplits;
+import io.clipstream.continual.bench.domains.Captions;
+import io.clipstream.continual.bench.domains.Domain;
+import io.clipstream.continual.bench.domains.DomainSplits;
 import io.clipstream.continual.data.Sample;
 import io.clipstream.continual.engine.ContinualLearner;
+import io.clipstream.continual.engine.LocalVersions;
 import io.clipstream.continual.engine.Strategy;
 import io.clipstream.continual.gate.EvaluationGate;
 import io.clipstream.continual.gate.GateConfig;
 import io.clipstream.continual.metrics.AccuracyMatrix;
 import io.clipstream.continual.model.ClipModels;
+import io.clipstream.continual.sampling.ReplayBuffer;
 import io.clipstream.continual.train.Evaluator;
 import io.clipstream.continual.train.IncrementTrainer;
 import io.clipstream.continual.train.TrainConfig;
@@ -100,8 +102,8 @@ public final class ContinualBench {
                 FashionMnist.read(o.dataDir, FashionMnist.Split.TEST, 0), domains, o.trainPerDomain, o.valPerDomain,
                 o.testPerDomain, o.seed);
 
-        Evaluator evaluator = new Evaluator(classes);
-        IncrementTrainer trainer = new IncrementTrainer(classes, evaluator, true).log(System.out::println);
+        Evaluator evaluator = new Evaluator(Captions.captioner(), Captions.classPrompts(classes), true);
+        IncrementTrainer trainer = new IncrementTrainer(Captions.captioner(), evaluator, true).log(System.out::println);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("quick", o.quick);
         result.put("domains", ids);
@@ -114,14 +116,14 @@ public final class ContinualBench {
         System.out.println("\n## Base model: full training on " + Domain.D0_ORIGINAL.id());
         Path initDir = o.workDir.resolve("init");
         Path baseDir = o.workDir.resolve("base");
-        ClipModels.generate(initDir, ClipModels.benchSpec(new ArrayList<>(Captions.vocabulary(classes)), o.seed));
+        ClipModels.generate(initDir, BenchModels.spec(new ArrayList<>(Captions.vocabulary(classes)), o.seed));
         IncrementTrainer.Result baseRes;
         try (ClipModel init = load(initDir)) {
             ClipModels.fullTraining(init);
             TrainConfig baseCfg = TrainConfig.defaults().withEpochs(o.baseEpochs).withBatchSize(o.batchSize).withLr(o.baseLr)
                     .withSeed(o.seed).withPatience(0);
-            baseRes = trainer.train(init, Map.of(Domain.D0_ORIGINAL, splits.train().get(Domain.D0_ORIGINAL)), null,
-                    Map.of(Domain.D0_ORIGINAL, splits.val().get(Domain.D0_ORIGINAL)), null, baseCfg, domains);
+            baseRes = trainer.train(init, Map.of(Domain.D0_ORIGINAL.id(), splits.train().get(Domain.D0_ORIGINAL)), null,
+                    Map.of(Domain.D0_ORIGINAL.id(), splits.val().get(Domain.D0_ORIGINAL)), null, baseCfg, ids);
             init.save(baseDir);
         }
         double[] baseRow;
@@ -153,10 +155,12 @@ public final class ContinualBench {
             TrainConfig incCfg = TrainConfig.defaults().withEpochs(o.incrementEpochs).withBatchSize(o.batchSize).withLr(o.lr).withSeed(o.seed);
             try (ClipModel model = load(baseDir);
                  ContinualLearner learner = new ContinualLearner(model, strategy, incCfg, trainer, evaluator,
-                         new EvaluationGate(GateConfig.defaults()), Domain.D0_ORIGINAL, domains, o.replayPerDomain, o.seed,
-                         o.workDir.resolve(sname).resolve("versions")).log(System.out::println)) {
+                         new EvaluationGate(GateConfig.defaults()), Domain.D0_ORIGINAL.id(),
+                         new ReplayBuffer<>(o.replayPerDomain, new Random(o.seed)), o.seed,
+                         new LocalVersions(o.workDir.resolve(sname).resolve("versions"), strategy.mergeFresh(), o.seed))
+                         .log(System.out::println)) {
                 lora = ClipModels.adapterParameterCount(model);
-                Map<Domain, List<Sample>> anchors = splits.val();
+                Map<String, List<Sample>> anchors = DomainSplits.byId(splits.val());
                 learner.registerBase(splits.train().get(Domain.D0_ORIGINAL), anchors);
                 AccuracyMatrix m = new AccuracyMatrix(ids);
                 m.setRow(0, baseRow);
@@ -164,7 +168,7 @@ public final class ContinualBench {
                 List<String> gates = new ArrayList<>();
                 for (int i = 1; i < domains.size(); i++) {
                     Domain d = domains.get(i);
-                    ContinualLearner.IncrementReport rep = learner.increment(d, splits.train().get(d), anchors);
+                    ContinualLearner.IncrementReport rep = learner.increment(d.id(), splits.train().get(d), anchors);
                     double[] r = row(evaluator, model, splits.test(), domains);
                     m.setRow(i, r);
                     System.out.printf("  after +%s: test accuracy %s%n", d.id(), fmt(r, ids));
@@ -186,7 +190,7 @@ public final class ContinualBench {
                 Map<String, Object> finalR1 = new LinkedHashMap<>();
                 StringBuilder rline = new StringBuilder("| " + strategy.name() + " |");
                 for (Domain d : domains) {
-                    Evaluator.DomainMetrics dm = evaluator.evaluate(model, d, splits.test().get(d));
+                    Evaluator.DomainMetrics dm = evaluator.evaluate(model, d.id(), splits.test().get(d));
                     finalR1.put(d.id(), Map.of("i2t_r1", dm.i2tR1(), "t2i_r1", dm.t2iR1(), "i2t_r5", dm.i2tR5(), "t2i_r5", dm.t2iR5()));
                     rline.append(String.format(" %.1f / %.1f |", 100 * dm.i2tR1(), 100 * dm.t2iR1()));
                 }
@@ -283,7 +287,7 @@ public final class ContinualBench {
 
     private static double[] row(Evaluator ev, ClipModel model, Map<Domain, List<Sample>> sets, List<Domain> domains) {
         double[] r = new double[domains.size()];
-        for (int j = 0; j < domains.size(); j++) r[j] = ev.zeroShotAccuracy(model, domains.get(j), sets.get(domains.get(j)));
+        for (int j = 0; j < domains.size(); j++) r[j] = ev.zeroShotAccuracy(model, domains.get(j).id(), sets.get(domains.get(j)));
         return r;
     }
 

@@ -1,4 +1,6 @@
-package io.clipstream.continual.data;
+package io.clipstream.continual.bench.domains;
+
+import io.clipstream.continual.data.PixelImage;
 
 import java.util.List;
 
@@ -30,7 +32,7 @@ public enum Domain {
         return words;
     }
 
-    public GreyImage apply(GreyImage img) {
+    public PixelImage apply(PixelImage img) {
         return switch (this) {
             case D0_ORIGINAL -> img;
             case D1_INVERTED -> DomainTransforms.invert(img);

@@ -1,5 +1,9 @@
-package io.clipstream.continual.data;
+package io.clipstream.continual.bench.domains;
 
+import io.clipstream.continual.data.PixelImage;
+
+import io.clipstream.continual.data.Captioner;
+import io.clipstream.continual.data.ClassPrompts;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,6 +40,27 @@ public final class Captions {
         String t = TRAIN_TEMPLATES.get(rnd.nextInt(TRAIN_TEMPLATES.size()));
         String w = domain.words().get(rnd.nextInt(domain.words().size()));
         return fill(t, className, w);
+    }
+
+    /** A template drawn per use for every sample (its label is the class name, its domain a {@link Domain} id). */
+    public static Captioner captioner() {
+        return (s, rnd) -> random(rnd, s.label(), Domain.byId(s.domain()));
+    }
+
+    /** Every benchmark domain declares the same classes; prompts carry the domain's first word. */
+    public static ClassPrompts classPrompts(List<String> classNames) {
+        List<String> classes = List.copyOf(classNames);
+        return new ClassPrompts() {
+            @Override
+            public List<String> classNames(String domain) {
+                return classes;
+            }
+
+            @Override
+            public List<String> prompts(String className, String domain) {
+                return Captions.prompts(className, Domain.byId(domain));
+            }
+        };
     }
 
     /** Zero-shot prompts of one class in one domain (first domain word). */

@@ -1,5 +1,8 @@
-package io.clipstream.continual.data;
+package io.clipstream.continual.bench.domains;
 
+import io.clipstream.continual.data.PixelImage;
+
+import io.clipstream.continual.data.Sample;
 import io.clipstream.datasets.FashionMnist;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -40,9 +43,18 @@ public record DomainSplits(Map<Domain, List<Sample>> train, Map<Domain, List<Sam
         List<Sample> out = new ArrayList<>(n);
         for (int i = from; i < from + n; i++) {
             FashionMnist.Sample s = src.get(perm[i]);
-            out.add(new Sample(d.apply(GreyImage.ofBytes(FashionMnist.SIDE, FashionMnist.SIDE, s.pixels(), 0)), s.label(), d));
+            String className = FashionMnist.CLASS_NAMES.get(s.label());
+            out.add(new Sample(d.id() + "-" + perm[i], d.apply(PixelImage.ofGreyBytes(FashionMnist.SIDE, FashionMnist.SIDE, s.pixels(), 0)),
+                    Captions.prompts(className, d).get(0), d.id(), className));
         }
         return List.copyOf(out);
+    }
+
+    /** The same sets keyed by domain id, in domain order: what the engine takes. */
+    public static Map<String, List<Sample>> byId(Map<Domain, List<Sample>> sets) {
+        Map<String, List<Sample>> out = new java.util.LinkedHashMap<>();
+        sets.forEach((d, s) -> out.put(d.id(), s));
+        return out;
     }
 
     static int[] permutation(int n, Random rnd) {

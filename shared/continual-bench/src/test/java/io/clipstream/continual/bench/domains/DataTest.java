@@ -1,7 +1,8 @@
-package io.clipstream.continual.data;
+package io.clipstream.continual.bench.domains;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clipstream.continual.data.PixelImage;
 import io.clipstream.datasets.FashionMnist;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,31 +13,31 @@ import org.junit.jupiter.api.Test;
 
 class DataTest {
 
-    static GreyImage ramp(int w, int h) {
+    static PixelImage ramp(int w, int h) {
         float[] p = new float[w * h];
         for (int i = 0; i < p.length; i++) p[i] = i / (float) (p.length - 1);
-        return new GreyImage(w, h, p);
+        return PixelImage.grey(w, h, p);
     }
 
     @Test
     void invertIsAnInvolution() {
-        GreyImage img = ramp(4, 3);
-        GreyImage inv = Domain.D1_INVERTED.apply(img);
+        PixelImage img = ramp(4, 3);
+        PixelImage inv = Domain.D1_INVERTED.apply(img);
         assertThat(inv.at(0, 0)).isEqualTo(1f);
-        assertThat(DomainTransforms.invert(inv).pixels()).containsExactly(img.pixels(), org.assertj.core.api.Assertions.within(1e-6f));
+        assertThat(DomainTransforms.invert(inv).values()).containsExactly(img.values(), org.assertj.core.api.Assertions.within(1e-6f));
     }
 
     @Test
     void rotate90IsClockwiseAndFourTimesIsIdentity() {
-        GreyImage img = ramp(3, 2); // rows: [0 .2 .4] [.6 .8 1]
-        GreyImage r = DomainTransforms.rotate90(img);
+        PixelImage img = ramp(3, 2); // rows: [0 .2 .4] [.6 .8 1]
+        PixelImage r = DomainTransforms.rotate90(img);
         assertThat(r.width()).isEqualTo(2);
         assertThat(r.height()).isEqualTo(3);
         // clockwise: top row of result = left column of input read bottom-up
         assertThat(r.at(0, 0)).isEqualTo(img.at(0, 1));
         assertThat(r.at(1, 0)).isEqualTo(img.at(0, 0));
         assertThat(r.at(1, 2)).isEqualTo(img.at(2, 0));
-        GreyImage back = DomainTransforms.rotate90(DomainTransforms.rotate90(DomainTransforms.rotate90(r)));
+        PixelImage back = DomainTransforms.rotate90(DomainTransforms.rotate90(DomainTransforms.rotate90(r)));
         assertThat(back).isEqualTo(img);
     }
 
@@ -44,13 +45,13 @@ class DataTest {
     void sketchMarksEdgesOfASquare() {
         float[] p = new float[10 * 10];
         for (int y = 3; y < 7; y++) for (int x = 3; x < 7; x++) p[y * 10 + x] = 1f;
-        GreyImage s = Domain.D3_SKETCH.apply(new GreyImage(10, 10, p));
-        assertThat(s.pixels()).containsOnly(0f, 1f);
+        PixelImage s = Domain.D3_SKETCH.apply(PixelImage.grey(10, 10, p));
+        assertThat(s.values()).containsOnly(0f, 1f);
         assertThat(s.at(0, 0)).isZero();          // flat background
         assertThat(s.at(5, 5)).isZero();          // flat interior
         assertThat(s.at(3, 5)).isEqualTo(1f);     // border
-        GreyImage blank = Domain.D3_SKETCH.apply(new GreyImage(4, 4, new float[16]));
-        assertThat(blank.pixels()).containsOnly(0f);
+        PixelImage blank = Domain.D3_SKETCH.apply(PixelImage.grey(4, 4, new float[16]));
+        assertThat(blank.values()).containsOnly(0f);
     }
 
     @Test
@@ -83,12 +84,12 @@ class DataTest {
         assertThat(s.train().get(Domain.D0_ORIGINAL)).hasSize(50);
         assertThat(s.val().get(Domain.D1_INVERTED)).hasSize(10);
         assertThat(s.test().get(Domain.D1_INVERTED)).hasSize(30);
-        assertThat(s.train().get(Domain.D1_INVERTED)).allMatch(x -> x.domain() == Domain.D1_INVERTED && x.image().at(1, 0) == 1f);
+        assertThat(s.train().get(Domain.D1_INVERTED)).allMatch(x -> x.domain().equals(Domain.D1_INVERTED.id()) && x.image().at(1, 0) == 1f);
         Set<Float> keys0 = new HashSet<>();
         s.train().get(Domain.D0_ORIGINAL).forEach(x -> keys0.add(x.image().at(0, 0)));
         s.val().get(Domain.D0_ORIGINAL).forEach(x -> keys0.add(x.image().at(0, 0)));
         assertThat(keys0).hasSize(60);
-        assertThat(s.train().get(Domain.D0_ORIGINAL)).allMatch(x -> x.image().width() == 28 && x.label() >= 0 && x.label() < 10);
+        assertThat(s.train().get(Domain.D0_ORIGINAL)).allMatch(x -> x.image().width() == 28 && FashionMnist.CLASS_NAMES.contains(x.label()) && x.caption().contains(x.label()));
         s.train().get(Domain.D1_INVERTED).forEach(x -> assertThat(keys0).doesNotContain(1f - x.image().at(0, 0)));
         assertThat(DomainSplits.build(ds, ds, doms, 50, 10, 30, 7).train().get(Domain.D0_ORIGINAL))
                 .isEqualTo(s.train().get(Domain.D0_ORIGINAL)); // deterministic

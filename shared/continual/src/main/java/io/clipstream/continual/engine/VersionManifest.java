@@ -1,0 +1,81 @@
+package io.clipstream.continual.engine;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * MANIFEST.json of a published version: every file's sha256, relative path -> hex. It is written last, so a version
+ * directory without it is incomplete and does not exist for readers.
+ */
+public final class VersionManifest {
+    public static final String FILE = "MANIFEST.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private VersionManifest() {}
+
+    /** sha256 of every regular file under {@code dir} except a manifest, by relative path ('/'-separated), sorted. */
+    public static Map<String, String> hashes(Path dir) throws IOException {
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                String rel = dir.relativize(p).toString().replace('\\', '/');
+                if (!rel.equals(FILE) && !rel.endsWith(".tmp")) files.put(rel, sha256(p));
+            }
+        }
+        return files;
+    }
+
+    /** The manifest document of {@code files} (relative path -> sha256). */
+    public static byte[] render(Map<String, String> files) throws IOException {
+        return JSON.writeValueAsBytes(Map.of("files", new TreeMap<>(files)));
+    }
+
+    /** Reads a manifest document back: relative path -> sha256. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, String> parse(byte[] manifest) throws IOException {
+        Map<String, Object> m = JSON.readValue(manifest, Map.class);
+        Object files = m.get("files");
+        if (!(files instanceof Map<?, ?>)) throw new IOException("MANIFEST.json has no files object");
+        return new TreeMap<>((Map<String, String>) files);
+    }
+
+    /** Hashes {@code dir} and writes its MANIFEST.json atomically (temp file, then rename). */
+    public static Map<String, String> write(Path dir) throws IOException {
+        Map<String, String> files = hashes(dir);
+        Path tmp = dir.resolve(FILE + ".tmp");
+        Files.write(tmp, render(files));
+        Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE);
+        return files;
+    }
+
+    public static String sha256(Path p) throws IOException {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(p), digest())) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        }
+    }
+
+    public static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(digest().digest(bytes));
+    }
+
+    private static MessageDigest digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
