@@ -1,6 +1,7 @@
 package io.clipstream.contracts;
 
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 import java.util.HashMap;
@@ -22,6 +23,10 @@ public final class KafkaClientSettings {
 
     public static Map<String, Object> forProducer(Map<String, Object> kafka) {
         return only(kafka, ProducerConfig.configNames());
+    }
+
+    public static Map<String, Object> forConsumer(Map<String, Object> kafka) {
+        return only(kafka, ConsumerConfig.configNames());
     }
 
     private static Map<String, Object> only(Map<String, Object> kafka, Set<String> names) {

@@ -6,6 +6,7 @@ import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
 import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
@@ -167,6 +168,14 @@ public final class ObjectStore implements AutoCloseable {
 
     public boolean exists(String key) {
         return size(key).isPresent();
+    }
+
+    /** Removes the object; removing a key that does not exist is not an error (S3 semantics). */
+    public void delete(String key) {
+        withRetries("delete " + key, () -> {
+            client.removeObject(RemoveObjectArgs.builder().bucket(config.bucket()).object(key).build());
+            return null;
+        });
     }
 
     /** Keys under the prefix, recursively, in lexicographic order. */

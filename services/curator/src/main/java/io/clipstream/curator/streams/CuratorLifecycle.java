@@ -2,6 +2,7 @@ package io.clipstream.curator.streams;
 
 import io.clipstream.contracts.KafkaClientSettings;
 import io.clipstream.contracts.TopicSpec;
+import io.clipstream.contracts.TopicCreator;
 import io.clipstream.contracts.TopicSpecs;
 import io.clipstream.curator.config.CuratorConfig;
 import io.clipstream.curator.config.StorageSettings;
@@ -14,11 +15,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.processor.StateRestoreListener;
@@ -27,12 +24,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Startup and failure handling around the Kafka Streams client Quarkus runs:
@@ -81,40 +73,13 @@ public class CuratorLifecycle {
     }
 
     static void createTopics(TopicsConfig t, Map<String, Object> adminConfig) {
-        Object bootstrapServers = adminConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
-        int partitions = t.partitions();
-        short rf = t.replicationFactor();
         // configured names, settings from the one list in shared/contracts
         Map<TopicSpec, String> names = new LinkedHashMap<>();
         names.put(TopicSpecs.PAIRS_RAW, t.raw());
         names.put(TopicSpecs.PAIRS_CURATED, t.curated());
         names.put(TopicSpecs.PAIRS_REJECTED, t.rejected());
         names.put(TopicSpecs.PAIRS_DEADLETTER, t.deadletter());
-        List<NewTopic> topics = names.entrySet().stream()
-                .map(e -> new NewTopic(e.getValue(), partitions, rf).configs(e.getKey().configs()))
-                .toList();
-        try (Admin admin = Admin.create(adminConfig)) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = topics.stream().filter(nt -> !existing.contains(nt.name())).toList();
-            if (missing.isEmpty()) {
-                return;
-            }
-            for (var entry : admin.createTopics(missing).values().entrySet()) {
-                try {
-                    entry.getValue().get(30, TimeUnit.SECONDS);
-                    LOG.infof("created topic %s", entry.getKey());
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + entry.getKey(), e.getCause());
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot reach Kafka at " + bootstrapServers + " to create topics", e);
-        }
+        TopicCreator.createMissing(adminConfig, names, t.partitions(), t.replicationFactor(), n -> LOG.infof("created topic %s", n));
     }
 
     /**

@@ -387,10 +387,12 @@ public final class LoraAdapters implements AutoCloseable {
                 if (aArr == null || bArr == null) {
                     throw new IOException("adapter lacks weights for " + lin.path());
                 }
+                // duplicate(): a decoded array may alias the Java buffer it was read from, which the GC frees
+                // while the adapter trains (garbage or NaN weights after the first increment)
                 attach(
                         lin,
-                        aArr.toType(DataType.FLOAT32, false).toDevice(device(lin), true),
-                        bArr.toType(DataType.FLOAT32, false).toDevice(device(lin), true),
+                        aArr.toType(DataType.FLOAT32, false).toDevice(device(lin), false).duplicate(),
+                        bArr.toType(DataType.FLOAT32, false).toDevice(device(lin), false).duplicate(),
                         cfg);
             }
             config = cfg;

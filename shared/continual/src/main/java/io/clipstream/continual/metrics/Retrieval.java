@@ -30,20 +30,21 @@ public final class Retrieval {
     }
 
     private static boolean hit(float[] row, int target, int k, int[] labels) {
+        if (Float.isNaN(row[target])) return false; // a broken model finds nothing
         if (labels == null) {
             float t = row[target];
-            int better = 0;
+            int notWorse = 0;
             for (int j = 0; j < row.length; j++) {
-                if (row[j] > t) better++;
+                if (j != target && row[j] >= t) notWorse++;
             }
-            return better < k;
+            return notWorse < k;
         }
         // top-k by value, then check any with the same label
         boolean[] taken = new boolean[row.length];
         for (int r = 0; r < Math.min(k, row.length); r++) {
             int best = -1;
             for (int j = 0; j < row.length; j++) {
-                if (!taken[j] && (best < 0 || row[j] > row[best] || (row[j] == row[best] && j == target))) best = j;
+                if (!taken[j] && (best < 0 || row[j] > row[best] || (row[j] == row[best] && best == target))) best = j;
             }
             taken[best] = true;
             if (labels[best] == labels[target]) return true;

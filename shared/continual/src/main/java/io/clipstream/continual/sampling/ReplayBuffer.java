@@ -35,6 +35,18 @@ public final class ReplayBuffer<K, T> {
         }
     }
 
+    /**
+     * Puts back a reservoir saved earlier ({@link #contents()} and {@link #seen}), so that sampling continues with the
+     * same probabilities across processes. Replaces what the buffer holds for {@code domain}.
+     */
+    public void restore(K domain, List<T> items, long seen) {
+        if (items.size() > capacityPerDomain || seen < items.size()) {
+            throw new IllegalArgumentException("reservoir of " + items.size() + " items, " + seen + " seen, capacity " + capacityPerDomain);
+        }
+        reservoirs.put(domain, new ArrayList<>(items));
+        this.seen.put(domain, seen);
+    }
+
     public void offerAll(K domain, List<T> items) {
         for (T t : items) offer(domain, t);
     }

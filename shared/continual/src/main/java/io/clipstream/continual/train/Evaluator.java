@@ -107,7 +107,10 @@ public final class Evaluator {
     private double zeroShot(ClipModel model, String domain, List<Sample> samples, float[][] imageEmbeddings) {
         List<String> classes = prompts.classNames(domain);
         List<Integer> rows = new ArrayList<>();
-        for (int i = 0; i < samples.size(); i++) if (classes.contains(samples.get(i).label())) rows.add(i);
+        for (int i = 0; i < samples.size(); i++) {
+            String label = samples.get(i).label();
+            if (label != null && classes.contains(label)) rows.add(i);
+        }
         if (rows.isEmpty()) return Double.NaN;
         float[][] img;
         if (imageEmbeddings != null) {

@@ -56,4 +56,13 @@ class MetricsTest {
         assertThat(ZeroShot.predict(imgs, cls)).containsExactly(0, 1, 0);
         assertThat(ZeroShot.accuracy(imgs, cls, new int[] {0, 1, 1})).isCloseTo(2 / 3.0, within(1e-9));
     }
+
+    @Test
+    void aCollapsedModelScoresNoRecall() {
+        float[][] same = {{0.5f, 0.5f, 0.5f}, {0.5f, 0.5f, 0.5f}, {0.5f, 0.5f, 0.5f}};
+        org.assertj.core.api.Assertions.assertThat(Retrieval.imageToText(same, 1, null)).isZero();
+        org.assertj.core.api.Assertions.assertThat(Retrieval.textToImage(same, 1, null)).isZero();
+        float[][] nan = {{Float.NaN, Float.NaN}, {Float.NaN, Float.NaN}};
+        org.assertj.core.api.Assertions.assertThat(Retrieval.imageToText(nan, 1, null)).isZero();
+    }
 }

@@ -1,0 +1,148 @@
+package io.clipstream.trainer;
+
+import io.clipstream.contracts.KafkaClientSettings;
+import io.clipstream.contracts.TopicCreator;
+import io.clipstream.contracts.TopicSpec;
+import io.clipstream.contracts.TopicSpecs;
+import io.clipstream.storage.ObjectStore;
+import io.clipstream.trainer.config.StorageSettings;
+import io.clipstream.trainer.config.TrainerConfig;
+import io.clipstream.trainer.ledger.CuratedFeed;
+import io.clipstream.trainer.ledger.LedgerStore;
+import io.clipstream.trainer.ledger.PendingPairs;
+import io.clipstream.trainer.metrics.TrainerMetrics;
+import io.clipstream.trainer.registry.Announcer;
+import io.clipstream.trainer.registry.JsonObjects;
+import io.clipstream.trainer.registry.ModelLayout;
+import io.clipstream.trainer.registry.Registry;
+import io.clipstream.trainer.registry.RunLock;
+import io.clipstream.trainer.run.Materialiser;
+import io.clipstream.trainer.run.PairSets;
+import io.clipstream.trainer.run.RunEvents;
+import io.clipstream.trainer.run.RunScheduler;
+import io.clipstream.trainer.run.TrainingRunner;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/** Wires the plain classes into CDI and starts the scheduler once the application is up. */
+public class TrainerBeans {
+    private static final Logger LOG = Logger.getLogger(TrainerBeans.class);
+
+    @Produces
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Produces
+    @Singleton
+    ObjectStore objectStore(StorageSettings s) {
+        ObjectStore store = ObjectStore.connect(s.toConfig());
+        store.ensureBucket();
+        return store;
+    }
+
+    void closeObjectStore(@Disposes ObjectStore store) {
+        store.close();
+    }
+
+    @Produces
+    @Singleton
+    Producer<String, byte[]> producer(@Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        Map<String, Object> cfg = new HashMap<>(KafkaClientSettings.forProducer(kafka));
+        cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        cfg.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        cfg.put(ProducerConfig.ACKS_CONFIG, "all");
+        cfg.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        return new KafkaProducer<>(cfg);
+    }
+
+    void closeProducer(@Disposes Producer<String, byte[]> producer) {
+        producer.close();
+    }
+
+    @Produces
+    @Singleton
+    ModelLayout layout(TrainerConfig cfg) {
+        return new ModelLayout(cfg.model());
+    }
+
+    @Produces
+    @Singleton
+    Registry registry(ObjectStore store, ModelLayout layout) {
+        return new Registry(store, layout);
+    }
+
+    @Produces
+    @Singleton
+    PendingPairs pendingPairs() {
+        return new PendingPairs();
+    }
+
+    @Produces
+    @Singleton
+    TrainerMetrics metrics(MeterRegistry registry, Clock clock, PendingPairs pending) {
+        return new TrainerMetrics(registry, clock, pending::perDomain);
+    }
+
+    @Produces
+    @Singleton
+    Announcer announcer(Producer<String, byte[]> producer, @Identifier("default-kafka-broker") Map<String, Object> kafka,
+                        @ConfigProperty(name = "clipstream.topics.model-versions") String topic) {
+        return new Announcer(producer, KafkaClientSettings.forConsumer(kafka), topic);
+    }
+
+    @Produces
+    @Singleton
+    RunScheduler scheduler(TrainerConfig cfg, ObjectStore store, ModelLayout layout, Registry registry, Announcer announcer,
+                           Producer<String, byte[]> producer, PendingPairs pending, TrainerMetrics metrics, Clock clock,
+                           StorageSettings storage, @Identifier("default-kafka-broker") Map<String, Object> kafka,
+                           @ConfigProperty(name = "clipstream.topics.curated") String curated,
+                           @ConfigProperty(name = "clipstream.topics.training-runs") String runs) {
+        JsonObjects objects = new JsonObjects(store);
+        RunLock lock = new RunLock(objects, layout);
+        LedgerStore ledger = new LedgerStore(objects, layout);
+        Materialiser materialiser = new Materialiser(store, cfg.workDir().resolve("cache"), cfg.train().maxImageSide(), cfg.classes());
+        TrainingRunner runner = new TrainingRunner(cfg, registry, announcer, new RunEvents(producer, runs), lock, ledger,
+                new PairSets(objects, layout), pending, materialiser, metrics, clock, storage.bucket(), curated);
+        CuratedFeed feed = new CuratedFeed(KafkaClientSettings.forConsumer(kafka), curated, pending, m -> {
+            metrics.malformed();
+            LOG.warnf("skipped a pairs.curated record that does not parse: %s", m);
+        });
+        return new RunScheduler(cfg, runner, lock, ledger, registry, announcer, feed, pending, metrics, clock, storage.bucket());
+    }
+
+    void closeScheduler(@Disposes RunScheduler scheduler) {
+        scheduler.close();
+    }
+
+    void start(@Observes StartupEvent ev, RunScheduler scheduler, @Identifier("default-kafka-broker") Map<String, Object> kafka,
+               @ConfigProperty(name = "clipstream.topics.create") boolean create,
+               @ConfigProperty(name = "clipstream.topics.training-runs") String runs,
+               @ConfigProperty(name = "clipstream.topics.model-versions") String versions,
+               @ConfigProperty(name = "clipstream.topics.replication-factor") short rf) {
+        if (create) {
+            Map<TopicSpec, String> names = new LinkedHashMap<>();
+            names.put(TopicSpecs.TRAINING_RUNS, runs);
+            names.put(TopicSpecs.MODEL_VERSIONS, versions);
+            TopicCreator.createMissing(KafkaClientSettings.forAdmin(kafka), names, null, rf, n -> LOG.infof("created topic %s", n));
+        }
+        scheduler.start();
+    }
+}

@@ -1,0 +1,144 @@
+package io.clipstream.trainer.api;
+
+import io.clipstream.contracts.ModelVersion;
+import io.clipstream.trainer.config.TrainerConfig;
+import io.clipstream.trainer.ledger.PendingPairs;
+import io.clipstream.trainer.registry.Announcer;
+import io.clipstream.trainer.registry.Registry;
+import io.clipstream.trainer.registry.VersionRecord;
+import io.clipstream.trainer.run.RunScheduler;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The registry and the run trigger over HTTP. Reads are open; a run by hand and a rollback need the operator's
+ * bearer token ({@code clipstream.trainer.operator-token}; without one configured they are refused).
+ */
+@Path("/v1/models/{model}")
+@Produces(MediaType.APPLICATION_JSON)
+public class ModelsResource {
+    @Inject
+    TrainerConfig cfg;
+
+    @Inject
+    Registry registry;
+
+    @Inject
+    Announcer announcer;
+
+    @Inject
+    RunScheduler scheduler;
+
+    @Inject
+    PendingPairs pending;
+
+    @Inject
+    io.clipstream.trainer.config.StorageSettings storage;
+
+    @Inject
+    Clock clock;
+
+    /** A request body naming a version. */
+    public record VersionRequest(int version) {}
+
+    @POST
+    @Path("/runs")
+    public Response run(@PathParam("model") String model, @HeaderParam("Authorization") String auth) {
+        Optional<Response> refused = check(model, auth);
+        if (refused.isPresent()) return refused.get();
+        if (!scheduler.requestRun()) {
+            return error(Response.Status.CONFLICT, "NOTHING_TO_TRAIN", "no curated pair waits for model " + model);
+        }
+        return Response.accepted(Map.of("model", model, "waiting", pending.perDomain())).build();
+    }
+
+    @GET
+    @Path("/versions")
+    public Response versions(@PathParam("model") String model) {
+        if (!cfg.model().equals(model)) return unknown(model);
+        Integer champion = announcer.latest(model).map(ModelVersion::version).orElse(null);
+        List<Map<String, Object>> out = registry.versions().stream().map(n -> describe(registry.read(n).orElseThrow(), champion)).toList();
+        return Response.ok(Map.of("model", model, "champion", champion == null ? "none" : champion, "versions", out)).build();
+    }
+
+    @GET
+    @Path("/versions/{n}")
+    public Response version(@PathParam("model") String model, @PathParam("n") int n) {
+        if (!cfg.model().equals(model)) return unknown(model);
+        Optional<VersionRecord> rec = registry.read(n);
+        if (rec.isEmpty()) return error(Response.Status.NOT_FOUND, "UNKNOWN_VERSION", model + " has no version " + n);
+        Integer champion = announcer.latest(model).map(ModelVersion::version).orElse(null);
+        return Response.ok(describe(rec.get(), champion)).build();
+    }
+
+    /** Rolls back: re-announces an earlier version as the champion. */
+    @POST
+    @Path("/champion")
+    public Response rollback(@PathParam("model") String model, @HeaderParam("Authorization") String auth, VersionRequest req) {
+        Optional<Response> refused = check(model, auth);
+        if (refused.isPresent()) return refused.get();
+        if (req == null) return error(Response.Status.BAD_REQUEST, "MALFORMED_REQUEST", "body {\"version\": n} expected");
+        Optional<VersionRecord> rec = registry.read(req.version());
+        if (rec.isEmpty()) return error(Response.Status.NOT_FOUND, "UNKNOWN_VERSION", model + " has no version " + req.version());
+        ModelVersion v = rec.get().announcement(ModelVersion.Announcement.ROLLBACK, registry.latest(), storage.bucket(), clock.instant());
+        announcer.announce(v);
+        return Response.ok(describe(rec.get(), v.version())).build();
+    }
+
+    @GET
+    @Path("/waiting")
+    public Response waiting(@PathParam("model") String model) {
+        if (!cfg.model().equals(model)) return unknown(model);
+        return Response.ok(Map.of("model", model, "waiting", pending.perDomain())).build();
+    }
+
+    private static Map<String, Object> describe(VersionRecord r, Integer champion) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("version", r.version());
+        m.put("champion", champion != null && champion == r.version());
+        m.put("parentVersion", r.parentVersion());
+        m.put("createdAt", r.createdAt());
+        m.put("runId", r.runId());
+        m.put("device", r.device());
+        m.put("adapterSha256", r.adapterSha256());
+        m.put("dataWindow", r.dataWindow());
+        m.put("metrics", r.metrics());
+        m.put("gate", r.gate());
+        return m;
+    }
+
+    private Optional<Response> check(String model, String auth) {
+        Optional<String> token = cfg.operatorToken().filter(t -> !t.isBlank());
+        if (token.isEmpty()) {
+            return Optional.of(error(Response.Status.FORBIDDEN, "OPERATOR_TOKEN_UNSET", "set clipstream.trainer.operator-token to allow this"));
+        }
+        String given = auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : "";
+        if (!MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.get().getBytes(StandardCharsets.UTF_8))) {
+            return Optional.of(error(Response.Status.UNAUTHORIZED, "UNAUTHENTICATED", "a valid operator bearer token is required"));
+        }
+        if (!cfg.model().equals(model)) return Optional.of(unknown(model));
+        return Optional.empty();
+    }
+
+    private Response unknown(String model) {
+        return error(Response.Status.NOT_FOUND, "UNKNOWN_MODEL", "this trainer trains " + cfg.model() + ", not " + model);
+    }
+
+    private static Response error(Response.Status status, String code, String message) {
+        return Response.status(status).entity(Map.of("error", code, "message", message)).type(MediaType.APPLICATION_JSON).build();
+    }
+}

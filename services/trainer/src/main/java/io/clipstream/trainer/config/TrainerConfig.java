@@ -1,0 +1,128 @@
+package io.clipstream.trainer.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code clipstream.trainer.*}: what the trainer trains, when, and how (defaults documented in application.properties). */
+@ConfigMapping(prefix = "clipstream.trainer")
+public interface TrainerConfig {
+    /** The model this trainer keeps fresh: its objects live under {@code models/<model>/}. */
+    @WithDefault("tiny")
+    String model();
+
+    /** The base domain: what the base checkpoint knows; its anchors are the general set that guards it. */
+    @WithDefault("base")
+    String baseDomain();
+
+    /** Share of every domain's curated pairs (by content hash) held out as that domain's anchors, never trained on. */
+    @WithDefault("0.1")
+    double anchorShare();
+
+    Trigger trigger();
+
+    Replay replay();
+
+    Train train();
+
+    Gate gate();
+
+    /** Class names a domain declares ({@code clipstream.trainer.classes.<domain>=a,b,c}): zero-shot accuracy on it. */
+    Map<String, List<String>> classes();
+
+    /** Local cache of materialised pairs, base checkpoints and staged versions. */
+    Path workDir();
+
+    /** How often a running training reports PROGRESS. */
+    @WithDefault("4s")
+    Duration progressEvery();
+
+    /** Bearer token of {@code POST /v1/models/{model}/runs} and rollbacks; without one those endpoints refuse. */
+    Optional<String> operatorToken();
+
+    interface Trigger {
+        /** A run starts when this many pairs wait (all domains together). */
+        @WithDefault("200")
+        int count();
+
+        /** ... or when this long passed since the last run and at least {@link #minPairs()} wait. */
+        @WithDefault("10m")
+        Duration interval();
+
+        @WithDefault("20")
+        int minPairs();
+
+        /** How often the triggers are checked. */
+        @WithDefault("2s")
+        Duration checkEvery();
+
+        /** A failed run is retried this many times (attempts in all), then waits for the next trigger. */
+        @WithDefault("3")
+        int maxAttempts();
+
+        @WithDefault("10s")
+        Duration retryBackoff();
+    }
+
+    interface Replay {
+        /** Reservoir size per domain, kept in object storage under models/<model>/replay/. */
+        @WithDefault("1000")
+        int capacityPerDomain();
+
+        /** Replay pairs materialised per earlier domain and run (a sample of its reservoir). */
+        @WithDefault("200")
+        int perDomainPerRun();
+    }
+
+    interface Train {
+        /** naive (LoRA on the new pairs only) or guarded (replay, distillation, L2 pull, gate, WiSE-FT). */
+        @WithDefault("guarded")
+        String strategy();
+
+        @WithDefault("3")
+        int epochs();
+
+        /** Hard cap on optimizer steps per run; 0 = none. */
+        @WithDefault("0")
+        int maxSteps();
+
+        @WithDefault("32")
+        int batchSize();
+
+        @WithDefault("0.001")
+        float lr();
+
+        @WithDefault("42")
+        long seed();
+
+        /** Images are scaled down at materialisation so that their short side is at most this (0 = the model's size). */
+        @WithDefault("0")
+        int maxImageSide();
+
+        /** auto (GPU when DJL sees one), cpu, or gpu (asks for one and says so loudly when it gets the CPU). */
+        @WithDefault("auto")
+        String device();
+    }
+
+    interface Gate {
+        /** An earlier domain or the base domain may drop by at most this many points on a gated metric. */
+        @WithDefault("5.0")
+        double maxDropPoints();
+
+        /** A domain with new data may be at most this much worse than the champion on it. */
+        @WithDefault("2.0")
+        double newDomainTolerancePoints();
+
+        /** Value threshold on each new domain (fraction); 0 = none. */
+        @WithDefault("0")
+        double minNewDomainValue();
+
+        /** Gated metrics (engine names: r1_mean, i2t_r1, t2i_r1, i2t_r5, t2i_r5, zero_shot). */
+        @WithDefault("r1_mean,zero_shot")
+        List<String> metrics();
+    }
+}

@@ -1,0 +1,131 @@
+package io.clipstream.trainer.metrics;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.function.Supplier;
+
+/**
+ * The trainer's meters (Prometheus names in brackets):
+ * <ul>
+ *   <li>{@code clipstream.trainer.runs{outcome}} [clipstream_trainer_runs_total] runs by outcome (promoted, rejected, failed)</li>
+ *   <li>{@code clipstream.trainer.run.duration{phase}} [..._run_duration_seconds] wall time per phase (materialise,
+ *       train, evaluate, publish) and total</li>
+ *   <li>{@code clipstream.trainer.train.samples.per.second} [..._train_samples_per_second] of the run in progress or the last</li>
+ *   <li>{@code clipstream.trainer.train.loss} [..._train_loss] running loss of the run in progress or the last</li>
+ *   <li>{@code clipstream.trainer.eval{domain,metric}} [..._eval] the champion's metrics on each domain's anchors</li>
+ *   <li>{@code clipstream.trainer.gate.decisions{outcome}} [..._gate_decisions_total] blessed / not blessed</li>
+ *   <li>{@code clipstream.trainer.seconds.since.promotion} [..._seconds_since_promotion] (since start when none yet)</li>
+ *   <li>{@code clipstream.trainer.pairs.waiting{domain}} [..._pairs_waiting] pairs no finished run has taken</li>
+ *   <li>{@code clipstream.trainer.pairs.skipped{reason}} [..._pairs_skipped_total] pairs a run could not materialise</li>
+ *   <li>{@code clipstream.trainer.curated.malformed} [..._curated_malformed_total] pairs.curated records that do not parse</li>
+ *   <li>{@code clipstream.trainer.run.active} [..._run_active] 1 while a run is in progress; {@code ...run.device{device}} which device the last run used</li>
+ * </ul>
+ */
+public final class TrainerMetrics {
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private final Instant started;
+    private final AtomicReference<Instant> lastPromotion = new AtomicReference<>();
+    private final DoubleAdder samplesPerSecond = new DoubleAdder();
+    private final DoubleAdder loss = new DoubleAdder();
+    private final DoubleAdder active = new DoubleAdder();
+    private final Map<String, DoubleAdder> evals = new ConcurrentHashMap<>();
+    private final Map<String, DoubleAdder> devices = new ConcurrentHashMap<>();
+
+    public TrainerMetrics(MeterRegistry registry, Clock clock, Supplier<Map<String, Integer>> waiting) {
+        this.registry = registry;
+        this.clock = clock;
+        this.started = clock.instant();
+        Gauge.builder("clipstream.trainer.train.samples.per.second", samplesPerSecond, DoubleAdder::sum).register(registry);
+        Gauge.builder("clipstream.trainer.train.loss", loss, DoubleAdder::sum).register(registry);
+        Gauge.builder("clipstream.trainer.run.active", active, DoubleAdder::sum).register(registry);
+        Gauge.builder("clipstream.trainer.seconds.since.promotion", this, m -> m.secondsSincePromotion()).register(registry);
+        this.waiting = waiting;
+        this.knownDomains = ConcurrentHashMap.newKeySet();
+        refreshWaiting();
+    }
+
+    private final Supplier<Map<String, Integer>> waiting;
+    private final java.util.Set<String> knownDomains;
+
+    /** Registers a gauge per domain that has ever had pairs waiting (called on every trigger check). */
+    public void refreshWaiting() {
+        for (String d : waiting.get().keySet()) {
+            if (knownDomains.add(d)) {
+                Gauge.builder("clipstream.trainer.pairs.waiting", () -> waiting.get().getOrDefault(d, 0)).tags("domain", d).register(registry);
+            }
+        }
+    }
+
+    private double secondsSincePromotion() {
+        Instant last = lastPromotion.get();
+        return Duration.between(last == null ? started : last, clock.instant()).toMillis() / 1000.0;
+    }
+
+    public void promotedAt(Instant at) {
+        lastPromotion.set(at);
+    }
+
+    public void runOutcome(String outcome) {
+        registry.counter("clipstream.trainer.runs", "outcome", outcome).increment();
+    }
+
+    public void gateDecision(boolean blessed) {
+        registry.counter("clipstream.trainer.gate.decisions", "outcome", blessed ? "blessed" : "not_blessed").increment();
+    }
+
+    public void phase(String phase, double seconds) {
+        registry.timer("clipstream.trainer.run.duration", "phase", phase).record(Duration.ofNanos((long) (seconds * 1e9)));
+    }
+
+    public void progress(double samplesPerSec, double currentLoss) {
+        set(samplesPerSecond, samplesPerSec);
+        if (Double.isFinite(currentLoss)) set(loss, currentLoss);
+    }
+
+    public void active(boolean on) {
+        set(active, on ? 1 : 0);
+    }
+
+    public void device(String device) {
+        devices.forEach((k, v) -> set(v, 0));
+        DoubleAdder a = devices.computeIfAbsent(device, d -> {
+            DoubleAdder x = new DoubleAdder();
+            Gauge.builder("clipstream.trainer.run.device", x, DoubleAdder::sum).tags("device", d).register(registry);
+            return x;
+        });
+        set(a, 1);
+    }
+
+    public void champion(Map<String, Map<String, Double>> metrics) {
+        metrics.forEach((domain, m) -> m.forEach((metric, v) -> {
+            DoubleAdder a = evals.computeIfAbsent(domain + "\u001f" + metric, k -> {
+                DoubleAdder x = new DoubleAdder();
+                Gauge.builder("clipstream.trainer.eval", x, DoubleAdder::sum).tags(Tags.of("domain", domain, "metric", metric)).register(registry);
+                return x;
+            });
+            set(a, v);
+        }));
+    }
+
+    public void skipped(String reason) {
+        registry.counter("clipstream.trainer.pairs.skipped", "reason", reason).increment();
+    }
+
+    public void malformed() {
+        registry.counter("clipstream.trainer.curated.malformed").increment();
+    }
+
+    private static void set(DoubleAdder a, double v) {
+        a.reset();
+        a.add(v);
+    }
+}

@@ -1,0 +1,80 @@
+package io.clipstream.trainer.registry;
+
+import io.clipstream.contracts.Json;
+import io.clipstream.contracts.ModelVersion;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Announces versions on the compacted model.versions topic (key = model name: the latest record per model names
+ * the champion) and reads the latest announcement back, which is how a restarted trainer knows what was announced.
+ */
+public final class Announcer {
+    private final Producer<String, byte[]> producer;
+    private final Map<String, Object> kafka;
+    private final String topic;
+
+    public Announcer(Producer<String, byte[]> producer, Map<String, Object> kafka, String topic) {
+        this.producer = producer;
+        this.kafka = kafka;
+        this.topic = topic;
+    }
+
+    /** Sends and waits for the broker's acknowledgement. */
+    public void announce(ModelVersion v) {
+        try {
+            producer.send(new ProducerRecord<>(topic, v.model(), Json.write(v))).get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted announcing " + v.model() + " v" + v.version(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not announce " + v.model() + " v" + v.version() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The latest announcement of {@code model}: reads the topic from its start to its current end. */
+    public Optional<ModelVersion> latest(String model) {
+        Map<String, Object> cfg = new HashMap<>(kafka);
+        cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        cfg.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        cfg.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(cfg)) {
+            List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(30));
+            if (infos == null || infos.isEmpty()) return Optional.empty();
+            List<TopicPartition> parts = new ArrayList<>();
+            infos.forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts, Duration.ofSeconds(30));
+            ModelVersion last = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) throw new IllegalStateException("could not read " + topic + " to its end");
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    if (!model.equals(r.key()) || r.value() == null) continue;
+                    ModelVersion v = Json.read(r.value(), ModelVersion.class);
+                    last = v; // one key, one partition: offset order is announcement order
+                }
+            }
+            return Optional.ofNullable(last);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.clipstream.trainer.registry;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.clipstream.contracts.Json;
+import io.clipstream.storage.ObjectStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+
+/** Small JSON documents in object storage (ledger, lock, anchors, replay reservoirs). */
+public final class JsonObjects {
+    private final ObjectStore store;
+
+    public JsonObjects(ObjectStore store) {
+        this.store = store;
+    }
+
+    public ObjectStore store() {
+        return store;
+    }
+
+    public <T> Optional<T> read(String key, Class<T> type) {
+        return store.get(key).map(b -> parse(key, b, type));
+    }
+
+    public <T> Optional<T> read(String key, TypeReference<T> type) {
+        return store.get(key).map(b -> {
+            try {
+                return Json.mapper().readValue(b, type);
+            } catch (IOException e) {
+                throw new UncheckedIOException("unreadable " + key, e);
+            }
+        });
+    }
+
+    private static <T> T parse(String key, byte[] b, Class<T> type) {
+        try {
+            return Json.mapper().readValue(b, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable " + key, e);
+        }
+    }
+
+    public void write(String key, Object value) {
+        store.put(key, Json.write(value), "application/json");
+    }
+
+    /** Writes only if nothing is at the key; true if this call wrote it. */
+    public boolean create(String key, Object value) {
+        return store.putIfAbsent(key, Json.write(value), "application/json");
+    }
+}

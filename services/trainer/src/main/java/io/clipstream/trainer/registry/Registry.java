@@ -1,0 +1,141 @@
+package io.clipstream.trainer.registry;
+
+import io.clipstream.contracts.Json;
+import io.clipstream.continual.engine.VersionManifest;
+import io.clipstream.storage.ObjectStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * The model registry in object storage: {@code models/<model>/versions/<n>/} holds the PEFT adapter files,
+ * metrics.json (the lineage) and MANIFEST.json (every file's sha256), written last: a version without MANIFEST.json
+ * does not exist, whatever else its directory holds.
+ */
+public final class Registry {
+    public static final String ADAPTER_WEIGHTS = "adapter_model.safetensors";
+    public static final String METRICS = "metrics.json";
+
+    private final ObjectStore store;
+    private final ModelLayout layout;
+
+    public Registry(ObjectStore store, ModelLayout layout) {
+        this.store = store;
+        this.layout = layout;
+    }
+
+    public ModelLayout layout() {
+        return layout;
+    }
+
+    /** Numbers of the versions that exist (have a MANIFEST.json), ascending. */
+    public List<Integer> versions() {
+        TreeSet<Integer> out = new TreeSet<>();
+        String prefix = layout.versions();
+        for (String key : store.list(prefix)) {
+            String rest = key.substring(prefix.length());
+            int slash = rest.indexOf('/');
+            if (slash > 0 && rest.substring(slash + 1).equals(VersionManifest.FILE)) {
+                try {
+                    out.add(Integer.parseInt(rest.substring(0, slash)));
+                } catch (NumberFormatException ignored) {
+                    // not a version directory
+                }
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    public int latest() {
+        List<Integer> v = versions();
+        return v.isEmpty() ? 0 : v.get(v.size() - 1);
+    }
+
+    public Optional<VersionRecord> read(int n) {
+        if (!store.exists(layout.version(n) + VersionManifest.FILE)) return Optional.empty();
+        return store.get(layout.version(n) + METRICS).map(b -> Json.read(b, VersionRecord.class));
+    }
+
+    /**
+     * Publishes the staged adapter directory as the next version: its files, then metrics.json with the lineage,
+     * then MANIFEST.json. A crash before the manifest leaves no version (the next publish writes over the same
+     * number).
+     */
+    public VersionRecord publish(Path staged, VersionRecord draft) throws IOException {
+        int n = latest() + 1;
+        String prefix = layout.version(n);
+        Map<String, String> files = VersionManifest.hashes(staged);
+        files.remove(METRICS);
+        String adapterSha = files.get(ADAPTER_WEIGHTS);
+        if (adapterSha == null) throw new IOException("no " + ADAPTER_WEIGHTS + " in " + staged);
+        for (String rel : files.keySet()) {
+            store.put(prefix + rel, Files.readAllBytes(staged.resolve(rel)), contentType(rel));
+        }
+        VersionRecord record = draft.withVersion(n, adapterSha);
+        byte[] metrics = Json.write(record);
+        store.put(prefix + METRICS, metrics, "application/json");
+        files.put(METRICS, VersionManifest.sha256(metrics));
+        store.put(prefix + VersionManifest.FILE, VersionManifest.render(files), "application/json");
+        return record;
+    }
+
+    /** Downloads version {@code n} into {@code dir}, checking every file against its manifest. */
+    public void download(int n, Path dir) throws IOException {
+        String prefix = layout.version(n);
+        byte[] manifest = store.get(prefix + VersionManifest.FILE).orElseThrow(() -> new IOException("no version " + n));
+        Files.createDirectories(dir);
+        for (Map.Entry<String, String> f : VersionManifest.parse(manifest).entrySet()) {
+            Path local = dir.resolve(f.getKey());
+            if (Files.exists(local) && VersionManifest.sha256(local).equals(f.getValue())) continue;
+            byte[] bytes = store.get(prefix + f.getKey()).orElseThrow(() -> new IOException("version " + n + " lacks " + f.getKey()));
+            if (!VersionManifest.sha256(bytes).equals(f.getValue())) throw new IOException("version " + n + ": " + f.getKey() + " does not match its sha256");
+            Files.createDirectories(local.getParent());
+            Files.write(local, bytes);
+        }
+    }
+
+    /** True when a base checkpoint is in storage (its config.json at least). */
+    public boolean hasBase() {
+        return store.exists(layout.base() + "config.json");
+    }
+
+    /** Downloads the base checkpoint into {@code dir}; files already there with the same size are kept. */
+    public void downloadBase(Path dir) throws IOException {
+        List<String> keys = store.list(layout.base());
+        if (keys.isEmpty()) throw new IOException("no base checkpoint under " + layout.base() + ": put one there first (see the trainer README)");
+        Files.createDirectories(dir);
+        for (String key : keys) {
+            Path local = dir.resolve(key.substring(layout.base().length()));
+            Optional<Long> size = store.size(key);
+            if (Files.exists(local) && size.isPresent() && Files.size(local) == size.get()) continue;
+            Files.createDirectories(local.getParent());
+            Files.write(local, store.get(key).orElseThrow(() -> new IOException("vanished: " + key)));
+        }
+    }
+
+    /** Uploads a Hugging Face checkpoint directory as the base (config.json last: its presence marks a base). */
+    public void uploadBase(Path dir) throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(dir)) {
+            files = s.filter(Files::isRegularFile).sorted().toList();
+        }
+        if (files.stream().noneMatch(p -> p.getFileName().toString().equals("config.json"))) {
+            throw new IOException(dir + " is not a Hugging Face checkpoint: no config.json");
+        }
+        for (Path p : files) {
+            String rel = dir.relativize(p).toString().replace('\\', '/');
+            if (!rel.equals("config.json")) store.put(layout.base() + rel, Files.readAllBytes(p), contentType(rel));
+        }
+        store.put(layout.base() + "config.json", Files.readAllBytes(dir.resolve("config.json")), "application/json");
+    }
+
+    private static String contentType(String name) {
+        return name.endsWith(".json") ? "application/json" : "application/octet-stream";
+    }
+}

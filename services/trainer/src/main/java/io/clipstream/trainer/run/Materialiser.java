@@ -1,0 +1,124 @@
+package io.clipstream.trainer.run;
+
+import io.clipstream.continual.data.PixelImage;
+import io.clipstream.continual.data.Sample;
+import io.clipstream.contracts.TrainingRun;
+import io.clipstream.storage.ObjectStore;
+import io.clipstream.trainer.ledger.PairRef;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import javax.imageio.ImageIO;
+
+/**
+ * Turns pair references into engine samples: the image bytes from object storage (cached locally by sha256, so a
+ * replayed or retried pair is downloaded once), decoded and scaled down so that its short side is at most
+ * {@code maxSide}. A pair whose object is missing or does not decode is skipped with a reason, and the run goes on.
+ */
+public final class Materialiser {
+    /** Reason codes of skipped pairs (on the run's events and in a metric). */
+    public static final String OBJECT_MISSING = "OBJECT_MISSING";
+    public static final String IMAGE_UNREADABLE = "IMAGE_UNREADABLE";
+
+    private final ObjectStore store;
+    private final Path cache;
+    private final int maxSide;
+    private final Map<String, List<String>> classes;
+
+    public Materialiser(ObjectStore store, Path cache, int maxSide, Map<String, List<String>> classes) {
+        this.store = store;
+        this.cache = cache;
+        this.maxSide = maxSide;
+        this.classes = classes;
+    }
+
+    public List<Sample> load(List<PairRef> refs, Consumer<TrainingRun.SkippedPair> skipped) throws IOException {
+        List<Sample> out = new ArrayList<>(refs.size());
+        for (PairRef r : refs) {
+            Optional<byte[]> bytes = bytes(r);
+            if (bytes.isEmpty()) {
+                skipped.accept(new TrainingRun.SkippedPair(r.sha256(), r.pairId(), OBJECT_MISSING));
+                continue;
+            }
+            BufferedImage img;
+            try {
+                img = ImageIO.read(new ByteArrayInputStream(bytes.get()));
+            } catch (IOException | RuntimeException e) {
+                img = null;
+            }
+            if (img == null) {
+                skipped.accept(new TrainingRun.SkippedPair(r.sha256(), r.pairId(), IMAGE_UNREADABLE));
+                continue;
+            }
+            out.add(new Sample(r.sha256(), PixelImage.of(scaled(img, maxSide)), r.caption(), r.domain(),
+                    ClassLabels.find(r.caption(), classes.getOrDefault(r.domain(), List.of()))));
+        }
+        return out;
+    }
+
+    private Optional<byte[]> bytes(PairRef r) throws IOException {
+        Path local = cache.resolve(r.sha256().substring(0, 2)).resolve(r.sha256());
+        if (Files.exists(local)) return Optional.of(Files.readAllBytes(local));
+        Optional<byte[]> b = store.get(r.imageKey());
+        if (b.isPresent()) {
+            Files.createDirectories(local.getParent());
+            Path tmp = local.resolveSibling(r.sha256() + ".tmp");
+            Files.write(tmp, b.get());
+            Files.move(tmp, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return b;
+    }
+
+    /** Bilinear down-scaling to short side {@code maxSide} (never up); the model's preprocessing does the rest. */
+    static BufferedImage scaled(BufferedImage img, int maxSide) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int shortSide = Math.min(w, h);
+        if (maxSide <= 0 || shortSide <= maxSide) return img;
+        double f = (double) maxSide / shortSide;
+        int nw = Math.max(1, (int) Math.round(w * f));
+        int nh = Math.max(1, (int) Math.round(h * f));
+        boolean grey = img.getRaster().getNumBands() == 1 && img.getColorModel().getNumComponents() == 1;
+        BufferedImage out = new BufferedImage(nw, nh, grey ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.drawImage(img, 0, 0, nw, nh, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    /** Class labels of curated pairs, which carry captions, not labels. */
+    static final class ClassLabels {
+        private ClassLabels() {}
+
+        /**
+         * The one declared class the caption names (as whole words, case-insensitive); null when it names none or
+         * several, so that zero-shot accuracy is measured only on pairs whose class is unambiguous.
+         */
+        static String find(String caption, List<String> classNames) {
+            String text = " " + caption.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", " ") + " ";
+            String found = null;
+            for (String c : classNames) {
+                String name = " " + c.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", " ").trim() + " ";
+                if (text.contains(name)) {
+                    if (found != null && !found.equals(c)) return null;
+                    found = c;
+                }
+            }
+            return found;
+        }
+    }
+}

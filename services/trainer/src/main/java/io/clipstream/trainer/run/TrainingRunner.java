@@ -1,0 +1,346 @@
+package io.clipstream.trainer.run;
+
+import io.clipstream.clip.ClipModel;
+import io.clipstream.continual.data.Captioner;
+import io.clipstream.continual.data.ClassPrompts;
+import io.clipstream.continual.data.Sample;
+import io.clipstream.continual.engine.ContinualLearner;
+import io.clipstream.continual.engine.Strategy;
+import io.clipstream.continual.engine.VersionPublisher;
+import io.clipstream.continual.gate.EvaluationGate;
+import io.clipstream.continual.gate.GateConfig;
+import io.clipstream.continual.sampling.ReplayBuffer;
+import io.clipstream.continual.train.Evaluator;
+import io.clipstream.continual.train.IncrementTrainer;
+import io.clipstream.continual.train.TrainConfig;
+import io.clipstream.contracts.ModelVersion;
+import io.clipstream.contracts.TrainingRun;
+import io.clipstream.contracts.TrainingRun.State;
+import io.clipstream.trainer.config.TrainerConfig;
+import io.clipstream.trainer.ledger.Anchors;
+import io.clipstream.trainer.ledger.LedgerState;
+import io.clipstream.trainer.ledger.LedgerStore;
+import io.clipstream.trainer.ledger.PairRef;
+import io.clipstream.trainer.ledger.PendingPairs;
+import io.clipstream.trainer.metrics.TrainerMetrics;
+import io.clipstream.trainer.registry.Announcer;
+import io.clipstream.trainer.registry.Registry;
+import io.clipstream.trainer.registry.RunLock;
+import io.clipstream.trainer.registry.VersionRecord;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * One training run of a model, start to end: take the lock, take the waiting pairs, materialise them (new pairs
+ * minus their held-out anchors, a domain-balanced replay sample, every domain's anchors), load the base checkpoint
+ * with the champion's adapter, train the increment with the engine's guards, evaluate every domain on its
+ * anchors, gate against the champion (WiSE-FT before rejecting), and promote (registry, then the announcement) or
+ * reject. Every step is reported on training.runs; whatever happens, the lock is released and the ledger only moves
+ * past pairs a finished run took.
+ */
+public final class TrainingRunner {
+    private static final Logger LOG = Logger.getLogger(TrainingRunner.class);
+    private static final int INFERENCE_BATCH = 64;
+
+    private final TrainerConfig cfg;
+    private final Registry registry;
+    private final Announcer announcer;
+    private final RunEvents events;
+    private final RunLock lock;
+    private final LedgerStore ledgerStore;
+    private final PairSets sets;
+    private final PendingPairs pending;
+    private final Materialiser materialiser;
+    private final TrainerMetrics metrics;
+    private final Clock clock;
+    private final String bucket;
+    private final String curatedTopic;
+
+    public TrainingRunner(TrainerConfig cfg, Registry registry, Announcer announcer, RunEvents events, RunLock lock,
+                          LedgerStore ledgerStore, PairSets sets, PendingPairs pending, Materialiser materialiser,
+                          TrainerMetrics metrics, Clock clock, String bucket, String curatedTopic) {
+        this.cfg = cfg;
+        this.registry = registry;
+        this.announcer = announcer;
+        this.events = events;
+        this.lock = lock;
+        this.ledgerStore = ledgerStore;
+        this.sets = sets;
+        this.pending = pending;
+        this.materialiser = materialiser;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.bucket = bucket;
+        this.curatedTopic = curatedTopic;
+    }
+
+    /** How a run ended. */
+    public record Outcome(String runId, State state, Integer version, List<String> reasons) {}
+
+    /** Where a run is; builds its events. */
+    private final class Run {
+        final String id;
+        final TrainingRun.Trigger trigger;
+        final int attempt;
+        String device;
+        final List<TrainingRun.SkippedPair> skipped = new ArrayList<>();
+
+        Run(String id, TrainingRun.Trigger trigger, int attempt) {
+            this.id = id;
+            this.trigger = trigger;
+            this.attempt = attempt;
+        }
+
+        TrainingRun event(State state, TrainingRun.Progress progress, Map<String, Map<String, Double>> m, List<String> reasons,
+                          Integer version, Map<String, Integer> perDomain, TrainingRun.Timings timings, String error) {
+            return new TrainingRun(TrainingRun.SCHEMA_VERSION, id, cfg.model(), state, trigger, attempt, device, progress, m, reasons,
+                    skipped, version, perDomain, timings, error, clock.instant());
+        }
+    }
+
+    /** Emits FAILED for a run that died with its process (found in the lock at startup). */
+    public void failInterrupted(RunLock.Holder h) {
+        Run r = new Run(h.runId(), h.trigger(), h.attempt());
+        events.emit(r.event(State.FAILED, null, null, List.of("the trainer stopped during the run"), null, null, null,
+                "run " + h.runId() + " (attempt " + h.attempt() + ") was interrupted: its trainer stopped before it finished"));
+        metrics.runOutcome("failed");
+        lock.release();
+    }
+
+    /** Runs once; null when no pair waits or another run holds the lock. */
+    public Outcome run(String runId, TrainingRun.Trigger trigger, int attempt) {
+        PendingPairs.Snapshot snap = pending.snapshot();
+        if (snap.pairs().isEmpty()) return null;
+        if (!lock.acquire(new RunLock.Holder(runId, attempt, trigger, clock.instant()))) {
+            LOG.warnf("run %s not started: another run of %s holds the lock", runId, cfg.model());
+            return null;
+        }
+        Run run = new Run(runId, trigger, attempt);
+        Path work = cfg.workDir().resolve("runs").resolve(runId);
+        metrics.active(true);
+        try {
+            DeviceChoice.Choice device = DeviceChoice.choose(cfg.train().device());
+            run.device = device.label();
+            metrics.device(device.label());
+            events.emit(run.event(State.STARTED, null, null, null, null, snap.perDomain(), null, null));
+            return execute(run, snap, device, work);
+        } catch (Exception | Error e) {
+            LOG.errorf(e, "run %s failed", runId);
+            String msg = e.getClass().getSimpleName() + ": " + e.getMessage();
+            events.emit(run.event(State.FAILED, null, null, List.of(msg), null, snap.perDomain(), null, msg));
+            metrics.runOutcome("failed");
+            return new Outcome(runId, State.FAILED, null, List.of(msg));
+        } finally {
+            lock.release();
+            metrics.active(false);
+            deleteQuietly(work);
+        }
+    }
+
+    private Outcome execute(Run run, PendingPairs.Snapshot snap, DeviceChoice.Choice device, Path work) throws IOException {
+        long t0 = System.nanoTime();
+        LedgerState ledger = ledgerStore.load();
+        Map<String, List<PairRef>> freshTrain = new LinkedHashMap<>();
+        Map<String, List<PairRef>> freshAnchors = new LinkedHashMap<>();
+        for (PairRef r : snap.pairs()) {
+            (Anchors.isAnchor(r.sha256(), cfg.anchorShare()) ? freshAnchors : freshTrain).computeIfAbsent(r.domain(), d -> new ArrayList<>()).add(r);
+        }
+        Map<String, List<PairRef>> storedAnchors = sets.anchors();
+        Map<String, List<PairRef>> anchorRefs = new LinkedHashMap<>();
+        storedAnchors.forEach((d, l) -> anchorRefs.put(d, new ArrayList<>(l)));
+        freshAnchors.forEach((d, l) -> {
+            List<PairRef> all = anchorRefs.computeIfAbsent(d, k -> new ArrayList<>());
+            l.forEach(r -> {
+                if (all.stream().noneMatch(x -> x.sha256().equals(r.sha256()))) all.add(r);
+            });
+        });
+
+        // materialise
+        Path baseDir = cfg.workDir().resolve("base");
+        registry.downloadBase(baseDir);
+        Optional<ModelVersion> champion = announcer.latest(cfg.model());
+        Path championDir = null;
+        if (champion.isPresent()) {
+            championDir = cfg.workDir().resolve("versions").resolve(String.valueOf(champion.get().version()));
+            registry.download(champion.get().version(), championDir);
+        }
+        Map<String, List<Sample>> train = load(freshTrain, run);
+        Map<String, List<Sample>> anchors = load(anchorRefs, run);
+        Map<String, List<Sample>> replay = load(replaySample(freshTrain.keySet(), ledger.runs()), run);
+        run.skipped.forEach(s -> metrics.skipped(s.reason()));
+        double materialise = seconds(t0);
+        metrics.phase("materialise", materialise);
+
+        ModelVersion.DataWindow window = window(ledger, snap);
+        if (train.isEmpty()) {
+            sets.addAnchors(freshAnchors);
+            finish(ledger, snap, false);
+            List<String> reasons = List.of("no pairs to train on: all " + snap.pairs().size() + " were held out as anchors or skipped");
+            events.emit(run.event(State.REJECTED, null, null, reasons, null, snap.perDomain(),
+                    new TrainingRun.Timings(materialise, 0, 0, 0), null));
+            metrics.runOutcome("rejected");
+            return new Outcome(run.id, State.REJECTED, null, reasons);
+        }
+
+        long tLoad = System.nanoTime();
+        ClipModel model;
+        try {
+            model = ClipModel.load(baseDir, device.device());
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("the base checkpoint " + registry.layout().base() + " does not load: " + e.getMessage(), e);
+        }
+        long[] evalStart = {0};
+        double baselineSeconds;
+        ContinualLearner.IncrementReport report;
+        Path staged = work.resolve("staged");
+        try (model) {
+            model.setBatchSize(INFERENCE_BATCH);
+            if (championDir != null) model.loadAdapter(championDir);
+            Evaluator evaluator = Evaluator.forPairs(ClassPrompts.of(cfg.classes(), ClassPrompts.DEFAULT_TEMPLATES));
+            long[] lastProgress = {0};
+            IncrementTrainer trainer = new IncrementTrainer(Captioner.fixed(), evaluator, false).log(m -> LOG.infof("%s%s", run.id, m)).onStep(step -> {
+                metrics.progress(step.samplesPerSecond(), step.loss());
+                long now = System.nanoTime();
+                if (now - lastProgress[0] >= cfg.progressEvery().toNanos() || step.step() == step.totalSteps()) {
+                    lastProgress[0] = now;
+                    events.emit(run.event(State.PROGRESS, new TrainingRun.Progress(step.step(), step.totalSteps(),
+                            Double.isFinite(step.loss()) ? step.loss() : 0, step.samplesPerSecond(), step.etaSeconds()),
+                            null, null, null, null, null, null));
+                }
+            });
+            ReplayBuffer<String, Sample> buffer = new ReplayBuffer<>(Math.max(1, cfg.replay().perDomainPerRun()), new Random(cfg.train().seed()));
+            replay.forEach((d, s) -> buffer.restore(d, s.subList(0, Math.min(s.size(), buffer.capacityPerDomain())), s.size()));
+            EvaluationGate gate = new EvaluationGate(new GateConfig(cfg.gate().maxDropPoints(), cfg.gate().newDomainTolerancePoints(),
+                    cfg.gate().minNewDomainValue(), cfg.gate().metrics()));
+            VersionPublisher stage = (m, p) -> {
+                m.saveAdapter(staged);
+                return new VersionPublisher.Published(staged, m.directory(), staged);
+            };
+            try (ContinualLearner learner = new ContinualLearner(model, strategy(), trainConfig(ledger.runs()), trainer, evaluator, gate,
+                    cfg.baseDomain(), buffer, cfg.train().seed(), stage).reportMetrics(Evaluator.ALL)) {
+                learner.onEvaluating(() -> {
+                    evalStart[0] = System.nanoTime();
+                    events.emit(run.event(State.EVALUATING, null, null, null, null, null, null, null));
+                });
+                List<String> learned = new ArrayList<>(storedAnchors.keySet());
+                long tBaseline = System.nanoTime();
+                learner.resume(learned, anchors, championDir);
+                baselineSeconds = seconds(tBaseline);
+                report = learner.increment(train, anchors);
+            }
+        }
+        // loading the model counts as training; evaluating the champion (the baseline) as evaluation
+        double trainSeconds = (evalStart[0] - tLoad) / 1e9 - baselineSeconds;
+        double evaluate = seconds(evalStart[0]) + baselineSeconds;
+        metrics.phase("train", trainSeconds);
+        metrics.phase("evaluate", evaluate);
+        metrics.gateDecision(report.decision().blessed());
+
+        long tPub = System.nanoTime();
+        ModelVersion.Gate gateDecision = new ModelVersion.Gate(report.decision().blessed(), report.chosen(), report.decision().reasons(),
+                report.decision().checks());
+        if (!report.promoted()) {
+            sets.addAnchors(freshAnchors);
+            finish(ledger, snap, false);
+            double publish = seconds(tPub);
+            metrics.phase("publish", publish);
+            metrics.runOutcome("rejected");
+            events.emit(run.event(State.REJECTED, null, report.candidateAnchors(), report.decision().reasons(), null, snap.perDomain(),
+                    new TrainingRun.Timings(materialise, trainSeconds, evaluate, publish), null));
+            return new Outcome(run.id, State.REJECTED, null, report.decision().reasons());
+        }
+        Instant now = clock.instant();
+        VersionRecord draft = new VersionRecord(cfg.model(), 0, champion.map(ModelVersion::version).orElse(null), registry.layout().base(),
+                null, window, report.promotedAnchors(), report.baseline(), gateDecision, strategy().name(), run.id, run.device, now);
+        sets.addAnchors(freshAnchors);
+        Map<String, List<PairRef>> trained = new LinkedHashMap<>();
+        train.forEach((d, s) -> trained.put(d, freshTrain.get(d).stream().filter(r -> s.stream().anyMatch(x -> x.id().equals(r.sha256()))).toList()));
+        sets.offerToReplay(trained, cfg.replay().capacityPerDomain(), cfg.train().seed() + ledger.runs());
+        VersionRecord rec = registry.publish(staged, draft);
+        finish(ledger, snap, true);
+        announcer.announce(rec.announcement(ModelVersion.Announcement.PROMOTED, rec.version(), bucket, clock.instant()));
+        double publish = seconds(tPub);
+        metrics.phase("publish", publish);
+        metrics.runOutcome("promoted");
+        metrics.promotedAt(now);
+        metrics.champion(rec.metrics());
+        events.emit(run.event(State.PROMOTED, null, rec.metrics(), List.of(), rec.version(), snap.perDomain(),
+                new TrainingRun.Timings(materialise, trainSeconds, evaluate, publish), null));
+        LOG.infof("run %s promoted %s v%d (%s)", run.id, cfg.model(), rec.version(), report.chosen());
+        return new Outcome(run.id, State.PROMOTED, rec.version(), List.of());
+    }
+
+    /** Moves the ledger past the run's window and drops its pairs from the waiting set. */
+    private void finish(LedgerState ledger, PendingPairs.Snapshot snap, boolean promoted) {
+        ledgerStore.save(ledger.advancedTo(snap.readUpTo()).finished(clock.instant(), promoted));
+        pending.cut(snap.readUpTo());
+    }
+
+    private ModelVersion.DataWindow window(LedgerState ledger, PendingPairs.Snapshot snap) {
+        Map<Integer, ModelVersion.OffsetRange> parts = new TreeMap<>();
+        snap.readUpTo().forEach((p, to) -> parts.put(p, new ModelVersion.OffsetRange(Math.min(ledger.next(p), to), to)));
+        return new ModelVersion.DataWindow(curatedTopic, parts, snap.perDomain());
+    }
+
+    /** A seeded, domain-balanced sample of the replay reservoirs of the domains this run does not bring. */
+    private Map<String, List<PairRef>> replaySample(java.util.Set<String> newDomains, int runNumber) {
+        Map<String, List<PairRef>> out = new LinkedHashMap<>();
+        sets.reservoirs().forEach((d, r) -> {
+            if (newDomains.contains(d) || r.items().isEmpty()) return;
+            List<PairRef> items = new ArrayList<>(r.items());
+            items.sort(Comparator.comparing(PairRef::sha256));
+            Collections.shuffle(items, new Random(cfg.train().seed() + runNumber));
+            out.put(d, items.subList(0, Math.min(items.size(), cfg.replay().perDomainPerRun())));
+        });
+        return out;
+    }
+
+    private Map<String, List<Sample>> load(Map<String, List<PairRef>> refs, Run run) throws IOException {
+        Map<String, List<Sample>> out = new LinkedHashMap<>();
+        for (Map.Entry<String, List<PairRef>> e : refs.entrySet()) {
+            List<Sample> s = materialiser.load(e.getValue(), run.skipped::add);
+            if (!s.isEmpty()) out.put(e.getKey(), s);
+        }
+        return out;
+    }
+
+    private Strategy strategy() {
+        return switch (cfg.train().strategy()) {
+            case "guarded" -> Strategy.guarded();
+            case "naive" -> Strategy.naive();
+            default -> throw new IllegalArgumentException("clipstream.trainer.train.strategy must be guarded or naive");
+        };
+    }
+
+    private TrainConfig trainConfig(int runNumber) {
+        return TrainConfig.defaults().withEpochs(cfg.train().epochs()).withMaxSteps(cfg.train().maxSteps())
+                .withBatchSize(cfg.train().batchSize()).withLr(cfg.train().lr()).withSeed(cfg.train().seed() + runNumber).withPatience(0);
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a leftover staging directory is overwritten by the next run of the same id
+        }
+    }
+}

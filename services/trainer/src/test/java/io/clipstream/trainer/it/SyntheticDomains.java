@@ -1,0 +1,112 @@
+package io.clipstream.trainer.it;
+
+import io.clipstream.clip.ClipModel;
+import io.clipstream.clip.tools.TinyClipSpec;
+import io.clipstream.continual.data.Captioner;
+import io.clipstream.continual.data.ClassPrompts;
+import io.clipstream.continual.data.PixelImage;
+import io.clipstream.continual.data.Sample;
+import io.clipstream.continual.model.ClipModels;
+import io.clipstream.continual.train.Evaluator;
+import io.clipstream.continual.train.IncrementTrainer;
+import io.clipstream.continual.train.TrainConfig;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import javax.imageio.ImageIO;
+
+/**
+ * Learnable pairs of four domains as RGB PNGs: a bright bar whose row encodes one of ten classes, on faint noise.
+ * "plain" grey bars (the base domain), "inverted" dark bars on light, "tinted" coloured bars, and "shuffled": plain
+ * images whose captions were shuffled across the set (a deliberately harmful domain).
+ */
+final class SyntheticDomains {
+    static final List<String> CLASSES = List.of("circle", "square", "star", "heart", "moon", "cloud", "tree", "house", "boat", "bird");
+
+    record Pair(String caption, BufferedImage image, String domain, String label) {}
+
+    private SyntheticDomains() {}
+
+    static List<Pair> pairs(String domain, int n, long seed) {
+        Random rnd = new Random(seed);
+        List<Pair> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int label = rnd.nextInt(CLASSES.size());
+            out.add(new Pair("a photo of a " + CLASSES.get(label) + ".", image(domain, label, rnd), domain, CLASSES.get(label)));
+        }
+        if (domain.equals("shuffled")) {
+            List<String> captions = new ArrayList<>(out.stream().map(Pair::caption).toList());
+            Collections.shuffle(captions, new Random(seed + 1));
+            for (int i = 0; i < out.size(); i++) out.set(i, new Pair(captions.get(i), out.get(i).image(), domain, out.get(i).label()));
+        }
+        return out;
+    }
+
+    private static BufferedImage image(String domain, int label, Random rnd) {
+        BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 28; y++) {
+            for (int x = 0; x < 28; x++) {
+                boolean bar = y >= 2 + 2 * label && y < 4 + 2 * label && x >= 4 && x < 24;
+                float v = bar ? 1f : 0.1f * rnd.nextFloat();
+                int r;
+                int g;
+                int b;
+                switch (domain) {
+                    case "inverted" -> r = g = b = Math.round(255 * (1 - v));
+                    case "tinted" -> {
+                        r = Math.round(255 * v);
+                        g = Math.round(128 * v);
+                        b = Math.round(255 * (0.2f + 0.8f * v));
+                    }
+                    default -> r = g = b = Math.round(255 * v);
+                }
+                img.setRGB(x, y, (r << 16) | (g << 8) | b);
+            }
+        }
+        return img;
+    }
+
+    static byte[] png(BufferedImage img) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(img, "png", out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Every caption a test sends or a prompt uses, for the generated tokenizer's vocabulary. */
+    static List<String> texts() {
+        List<String> out = new ArrayList<>();
+        for (String c : CLASSES) {
+            out.add("a photo of a " + c + ".");
+            for (String t : ClassPrompts.DEFAULT_TEMPLATES) out.add(t.replace("{c}", c));
+        }
+        return out;
+    }
+
+    /** A tiny CLIP trained fully on the base domain: the base checkpoint the trainer starts from. */
+    static void trainBase(Path init, Path base) throws IOException {
+        ClipModels.generate(init, new TinyClipSpec(28, 7, 3, 64, 2, 4, 256, 64, 16, "quick_gelu", 7, texts()));
+        List<Sample> train = new ArrayList<>();
+        int i = 0;
+        for (Pair p : pairs("plain", 400, 99)) train.add(new Sample("b" + i++, PixelImage.of(p.image()), p.caption(), "plain", p.label()));
+        List<Sample> val = new ArrayList<>();
+        for (Pair p : pairs("plain", 40, 98)) val.add(new Sample("v" + i++, PixelImage.of(p.image()), p.caption(), "plain", p.label()));
+        try (ClipModel m = ClipModel.load(init)) {
+            ClipModels.fullTraining(m);
+            new IncrementTrainer(Captioner.fixed(), new Evaluator(Captioner.fixed(), ClassPrompts.none(), true), true).train(m, Map.of("plain", train), null,
+                    Map.of("plain", val), null, TrainConfig.defaults().withEpochs(12).withBatchSize(32).withLr(2e-3f).withSeed(3).withPatience(0),
+                    List.of("plain"));
+            m.save(base);
+        }
+    }
+}

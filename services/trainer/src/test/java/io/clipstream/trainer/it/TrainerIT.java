@@ -1,0 +1,210 @@
+package io.clipstream.trainer.it;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.clipstream.contracts.Json;
+import io.clipstream.contracts.ModelVersion;
+import io.clipstream.contracts.PairCurated;
+import io.clipstream.contracts.TrainingRun;
+import io.clipstream.continual.engine.VersionManifest;
+import io.clipstream.storage.ObjectStore;
+import io.clipstream.testkit.Infra;
+import io.clipstream.testkit.quarkus.ClipStreamInfraResource;
+import io.clipstream.trainer.registry.Registry;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The trainer in-process on the real broker and S3 server: a base checkpoint trained on the "plain" domain is put
+ * in storage; curated pairs of three domains arrive one after another and each batch triggers a run (by count) that
+ * is promoted, with its metrics on model.versions and in storage (MANIFEST.json with every file's sha256); the
+ * registry lists the versions over HTTP, a run by hand needs the operator token, and a rollback re-announces an
+ * earlier version as the champion.
+ */
+@QuarkusTest
+@QuarkusTestResource(ClipStreamInfraResource.class)
+class TrainerIT {
+    private static final Duration RUN_WAIT = Duration.ofMinutes(5); // the build machine is shared
+    private static final int PER_DOMAIN = 100; // = the test's trigger count
+
+    @Inject
+    ObjectStore store;
+
+    @Inject
+    Registry registry;
+
+    @ConfigProperty(name = "clipstream.topics.curated")
+    String curatedTopic;
+
+    @ConfigProperty(name = "clipstream.topics.training-runs")
+    String runsTopic;
+
+    @ConfigProperty(name = "clipstream.topics.model-versions")
+    String versionsTopic;
+
+    private static KafkaProducer<String, byte[]> producer;
+    private static KafkaConsumer<String, byte[]> consumer;
+    private static final List<TrainingRun> runs = new ArrayList<>();
+    private static final List<ModelVersion> versions = new ArrayList<>();
+
+    @BeforeAll
+    static void clients() {
+        Map<String, Object> cfg = new HashMap<>(Infra.shared().kafkaClientConfig());
+        Map<String, Object> p = new HashMap<>(cfg);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        producer = new KafkaProducer<>(p);
+        Map<String, Object> c = new HashMap<>(cfg);
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        consumer = new KafkaConsumer<>(c);
+    }
+
+    @AfterAll
+    static void close() {
+        producer.close();
+        consumer.close();
+    }
+
+    private void poll() {
+        if (consumer.assignment().isEmpty()) {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (String t : List.of(runsTopic, versionsTopic)) consumer.partitionsFor(t).forEach(i -> parts.add(new TopicPartition(t, i.partition())));
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+        }
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(300))) {
+            if (r.topic().equals(runsTopic)) runs.add(Json.read(r.value(), TrainingRun.class));
+            else versions.add(Json.read(r.value(), ModelVersion.class));
+        }
+    }
+
+    private void send(String domain, long seed) throws Exception {
+        Instant t = Instant.now();
+        int i = 0;
+        for (SyntheticDomains.Pair p : SyntheticDomains.pairs(domain, PER_DOMAIN, seed)) {
+            byte[] png = SyntheticDomains.png(p.image());
+            String sha = VersionManifest.sha256(png);
+            String key = "pairs/images/sha256/" + sha.substring(0, 2) + "/" + sha + ".png";
+            store.put(key, png, "image/png");
+            PairCurated c = new PairCurated(PairCurated.SCHEMA_VERSION, domain + "-" + seed + "-" + i++, "it", domain, sha, key,
+                    "pairs/text/sha256/" + sha.substring(0, 2) + "/" + sha + ".json", "png", "0000000000000000", 28, 28, p.caption(),
+                    Map.of(), t, t);
+            producer.send(new ProducerRecord<>(curatedTopic, sha, Json.write(c)));
+        }
+        producer.flush();
+    }
+
+    /** The terminal event of the next run that ends after {@code known} terminal events. */
+    private TrainingRun awaitRunEnd(int known) {
+        await().atMost(RUN_WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+            poll();
+            return terminal().size() > known;
+        });
+        return terminal().get(known);
+    }
+
+    private static List<TrainingRun> terminal() {
+        return runs.stream().filter(r -> r.state().terminal()).toList();
+    }
+
+    private static List<TrainingRun> eventsOf(String runId) {
+        return runs.stream().filter(r -> r.runId().equals(runId)).toList();
+    }
+
+    @Test
+    void domainsArrivingOneAfterAnotherArePromotedAndTheChampionCanBeRolledBack() throws Exception {
+        Path tmp = Files.createTempDirectory("trainer-it-base");
+        SyntheticDomains.trainBase(tmp.resolve("init"), tmp.resolve("base"));
+        registry.uploadBase(tmp.resolve("base"));
+
+        List<String> domains = List.of("plain", "inverted", "tinted");
+        for (int d = 0; d < domains.size(); d++) {
+            send(domains.get(d), 1000 + d);
+            TrainingRun end = awaitRunEnd(d);
+            List<String> states = eventsOf(end.runId()).stream().map(r -> r.state().name()).toList();
+            System.out.printf("run %s (%s): %s %s timings %s metrics %s%n", end.runId(), domains.get(d), end.state(), end.reasons(),
+                    end.timings(), end.metrics());
+            assertThat(end.state()).as(domains.get(d) + ": " + end.reasons()).isEqualTo(TrainingRun.State.PROMOTED);
+            assertThat(states).startsWith("STARTED").contains("PROGRESS", "EVALUATING").endsWith("PROMOTED");
+            assertThat(end.trigger()).isEqualTo(TrainingRun.Trigger.COUNT);
+            assertThat(end.version()).isEqualTo(d + 1);
+            assertThat(end.device()).isEqualTo("cpu");
+            assertThat(end.metrics()).containsKey(domains.get(d));
+            assertThat(end.metrics().get(domains.get(d))).containsKeys("r1_mean", "i2t_r1", "t2i_r1", "zero_shot");
+            assertThat(end.timings().trainSeconds()).isPositive();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                poll();
+                return versions.size() > versions.stream().filter(v -> v.version() <= end.version() - 1).count()
+                        && versions.get(versions.size() - 1).version() == end.version();
+            });
+            ModelVersion v = versions.get(versions.size() - 1);
+            assertThat(v.announcement()).isEqualTo(ModelVersion.Announcement.PROMOTED);
+            assertThat(v.alias()).isEqualTo(ModelVersion.CHAMPION);
+            assertThat(v.parentVersion()).isEqualTo(d == 0 ? null : d);
+            assertThat(v.dataWindow().pairsPerDomain()).containsEntry(domains.get(d), PER_DOMAIN);
+            assertThat(v.metrics()).isEqualTo(end.metrics());
+            // in storage: MANIFEST last, every listed file with its sha256
+            byte[] manifest = store.get(registry.layout().version(v.version()) + VersionManifest.FILE).orElseThrow();
+            Map<String, String> files = VersionManifest.parse(manifest);
+            assertThat(files).containsKeys("adapter_config.json", "adapter_model.safetensors", "metrics.json");
+            assertThat(files.get("adapter_model.safetensors")).isEqualTo(v.adapterSha256());
+            for (var f : files.entrySet()) {
+                assertThat(VersionManifest.sha256(store.get(registry.layout().version(v.version()) + f.getKey()).orElseThrow()))
+                        .as(f.getKey()).isEqualTo(f.getValue());
+            }
+            assertThat(registry.read(v.version()).orElseThrow().metrics()).isEqualTo(v.metrics());
+        }
+        assertThat(versions).hasSize(3);
+
+        assertThat(registry.versions()).containsExactly(1, 2, 3);
+
+        JsonNode list = Json.mapper().readTree(given().get("/v1/models/it-tiny/versions").then().statusCode(200).extract().asByteArray());
+        assertThat(list.get("champion").asInt()).isEqualTo(3);
+        assertThat(list.get("versions")).hasSize(3);
+        given().post("/v1/models/it-tiny/runs").then().statusCode(401);
+        given().header("Authorization", "Bearer it-operator-token").post("/v1/models/it-tiny/runs").then().statusCode(409);
+
+        // roll back: version 2 is re-announced as the champion; latestVersion still says 3 exist
+        given().header("Authorization", "Bearer it-operator-token").contentType("application/json").body("{\"version\": 2}")
+                .post("/v1/models/it-tiny/champion").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            poll();
+            return versions.size() == 4;
+        });
+        ModelVersion rollback = versions.get(3);
+        assertThat(rollback.announcement()).isEqualTo(ModelVersion.Announcement.ROLLBACK);
+        assertThat(rollback.version()).isEqualTo(2);
+        assertThat(rollback.latestVersion()).isEqualTo(3);
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("clipstream_trainer_runs_total{outcome=\"promoted\"} 3.0")
+                .contains("clipstream_trainer_eval{domain=\"tinted\",metric=\"r1_mean\"}");
+    }
+}
