@@ -1,7 +1,7 @@
 package io.clipstream.curator;
 
 import io.clipstream.curator.config.CuratorConfig;
-import io.clipstream.curator.config.StorageSettings;
+import io.clipstream.storage.StorageSettings;
 import io.clipstream.curator.curation.PairInspector;
 import io.clipstream.curator.faults.InPlaceRetry;
 import io.clipstream.curator.faults.StorageHealth;
@@ -10,7 +10,6 @@ import io.clipstream.curator.metrics.CuratorMetrics;
 import io.clipstream.curator.store.CuratedObjectWriter;
 import io.clipstream.curator.store.S3ImageSource;
 import io.clipstream.storage.ObjectStore;
-import io.clipstream.storage.StorageConfig;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -29,8 +28,7 @@ public class CuratorBeans {
     @Produces
     @Singleton
     ObjectStore objectStore(StorageSettings s) {
-        return ObjectStore.connect(new StorageConfig(s.endpoint(), s.accessKey(), s.secretKey(), s.region(),
-                s.bucket(), s.timeout(), s.maxAttempts(), s.conditionalPut()));
+        return ObjectStore.connect(s.toConfig());
     }
 
     void closeObjectStore(@Disposes ObjectStore store) {
@@ -42,8 +40,7 @@ public class CuratorBeans {
     @Singleton
     StorageHealth storageHealth(StorageSettings s, CuratorConfig config, CuratorMetrics metrics) {
         CuratorConfig.StorageFaults f = config.storageFaults();
-        ObjectStore probe = ObjectStore.connect(new StorageConfig(s.endpoint(), s.accessKey(), s.secretKey(), s.region(),
-                s.bucket(), f.probeTimeout(), 1, s.conditionalPut()));
+        ObjectStore probe = ObjectStore.connect(s.toConfig().withRetries(f.probeTimeout(), 1));
         StorageHealth health = new StorageHealth(probe::bucketExists, probe, f.probeInterval());
         metrics.storageHealth(health::up);
         health.start();

@@ -5,7 +5,7 @@ import io.clipstream.contracts.TopicCreator;
 import io.clipstream.contracts.TopicSpec;
 import io.clipstream.contracts.TopicSpecs;
 import io.clipstream.storage.ObjectStore;
-import io.clipstream.trainer.config.StorageSettings;
+import io.clipstream.storage.StorageSettings;
 import io.clipstream.trainer.config.TrainerConfig;
 import io.clipstream.trainer.ledger.CuratedFeed;
 import io.clipstream.trainer.ledger.LedgerStore;

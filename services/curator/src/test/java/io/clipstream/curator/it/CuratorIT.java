@@ -5,7 +5,7 @@ import io.clipstream.contracts.PairCurated;
 import io.clipstream.contracts.PairRejected;
 import io.clipstream.contracts.ReasonCode;
 import io.clipstream.curator.TestImages;
-import io.clipstream.curator.config.StorageSettings;
+import io.clipstream.storage.StorageSettings;
 import io.clipstream.curator.image.HostileImages;
 import io.clipstream.storage.ContentAddress;
 import io.clipstream.storage.ObjectStore;

@@ -1,6 +1,7 @@
 package io.clipstream.trainer.api;
 
 import io.clipstream.contracts.ModelVersion;
+import io.clipstream.storage.StorageSettings;
 import io.clipstream.trainer.config.TrainerConfig;
 import io.clipstream.trainer.ledger.PendingPairs;
 import io.clipstream.trainer.registry.Announcer;
@@ -47,7 +48,7 @@ public class ModelsResource {
     PendingPairs pending;
 
     @Inject
-    io.clipstream.trainer.config.StorageSettings storage;
+    StorageSettings storage;
 
     @Inject
     Clock clock;

@@ -2,20 +2,17 @@ package io.clipstream.trainer.ledger;
 
 import io.clipstream.contracts.Json;
 import io.clipstream.contracts.PairCurated;
+import io.clipstream.trainer.config.Readers;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,14 +42,7 @@ public final class CuratedFeed implements AutoCloseable {
 
     /** Starts reading from {@code ledger}'s position. */
     public synchronized void start(LedgerState ledger) {
-        Map<String, Object> cfg = new HashMap<>(kafka);
-        cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        cfg.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        cfg.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
-        cfg.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        consumer = new KafkaConsumer<>(cfg);
+        consumer = Readers.create(kafka);
         running = true;
         thread = new Thread(() -> run(ledger), "curated-feed");
         thread.setDaemon(true);

@@ -45,8 +45,14 @@ public final class PendingPairs {
     }
 
     public synchronized Map<String, Integer> perDomain() {
+        List<PairRef> all = new ArrayList<>();
+        byPartition.values().forEach(all::addAll);
+        return countByDomain(all);
+    }
+
+    private static Map<String, Integer> countByDomain(List<PairRef> pairs) {
         Map<String, Integer> out = new LinkedHashMap<>();
-        byPartition.values().forEach(l -> l.forEach(r -> out.merge(r.domain(), 1, Integer::sum)));
+        pairs.forEach(r -> out.merge(r.domain(), 1, Integer::sum));
         return out;
     }
 
@@ -56,9 +62,7 @@ public final class PendingPairs {
      */
     public record Snapshot(List<PairRef> pairs, Map<Integer, Long> readUpTo) {
         public Map<String, Integer> perDomain() {
-            Map<String, Integer> out = new LinkedHashMap<>();
-            pairs.forEach(r -> out.merge(r.domain(), 1, Integer::sum));
-            return out;
+            return countByDomain(pairs);
         }
     }
 }

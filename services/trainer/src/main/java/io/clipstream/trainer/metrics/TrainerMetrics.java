@@ -7,9 +7,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.DoubleAdder;
 import java.util.function.Supplier;
 
 /**
@@ -33,33 +33,25 @@ public final class TrainerMetrics {
     private final MeterRegistry registry;
     private final Clock clock;
     private final Instant started;
+    private final Supplier<Map<String, Integer>> waiting;
+    private final Set<String> waitingDomains = ConcurrentHashMap.newKeySet();
     private final AtomicReference<Instant> lastPromotion = new AtomicReference<>();
-    private final DoubleAdder samplesPerSecond = new DoubleAdder();
-    private final DoubleAdder loss = new DoubleAdder();
-    private final DoubleAdder active = new DoubleAdder();
-    private final Map<String, DoubleAdder> evals = new ConcurrentHashMap<>();
-    private final Map<String, DoubleAdder> devices = new ConcurrentHashMap<>();
+    private final Map<String, AtomicReference<Double>> gauges = new ConcurrentHashMap<>();
 
     public TrainerMetrics(MeterRegistry registry, Clock clock, Supplier<Map<String, Integer>> waiting) {
         this.registry = registry;
         this.clock = clock;
         this.started = clock.instant();
-        Gauge.builder("clipstream.trainer.train.samples.per.second", samplesPerSecond, DoubleAdder::sum).register(registry);
-        Gauge.builder("clipstream.trainer.train.loss", loss, DoubleAdder::sum).register(registry);
-        Gauge.builder("clipstream.trainer.run.active", active, DoubleAdder::sum).register(registry);
-        Gauge.builder("clipstream.trainer.seconds.since.promotion", this, m -> m.secondsSincePromotion()).register(registry);
         this.waiting = waiting;
-        this.knownDomains = ConcurrentHashMap.newKeySet();
+        Gauge.builder("clipstream.trainer.seconds.since.promotion", this, TrainerMetrics::secondsSincePromotion).register(registry);
+        active(false);
         refreshWaiting();
     }
-
-    private final Supplier<Map<String, Integer>> waiting;
-    private final java.util.Set<String> knownDomains;
 
     /** Registers a gauge per domain that has ever had pairs waiting (called on every trigger check). */
     public void refreshWaiting() {
         for (String d : waiting.get().keySet()) {
-            if (knownDomains.add(d)) {
+            if (waitingDomains.add(d)) {
                 Gauge.builder("clipstream.trainer.pairs.waiting", () -> waiting.get().getOrDefault(d, 0)).tags("domain", d).register(registry);
             }
         }
@@ -68,6 +60,15 @@ public final class TrainerMetrics {
     private double secondsSincePromotion() {
         Instant last = lastPromotion.get();
         return Duration.between(last == null ? started : last, clock.instant()).toMillis() / 1000.0;
+    }
+
+    /** Sets the gauge {@code name} with {@code tags}, registering it the first time. */
+    private void set(String name, Tags tags, double value) {
+        gauges.computeIfAbsent(name + tags, k -> {
+            AtomicReference<Double> v = new AtomicReference<>(0.0);
+            Gauge.builder(name, v, AtomicReference::get).tags(tags).register(registry);
+            return v;
+        }).set(value);
     }
 
     public void promotedAt(Instant at) {
@@ -87,33 +88,24 @@ public final class TrainerMetrics {
     }
 
     public void progress(double samplesPerSec, double currentLoss) {
-        set(samplesPerSecond, samplesPerSec);
-        if (Double.isFinite(currentLoss)) set(loss, currentLoss);
+        set("clipstream.trainer.train.samples.per.second", Tags.empty(), samplesPerSec);
+        if (Double.isFinite(currentLoss)) set("clipstream.trainer.train.loss", Tags.empty(), currentLoss);
     }
 
     public void active(boolean on) {
-        set(active, on ? 1 : 0);
+        set("clipstream.trainer.run.active", Tags.empty(), on ? 1 : 0);
     }
 
+    /** 1 for the device of the last run, 0 for the others seen before. */
     public void device(String device) {
-        devices.forEach((k, v) -> set(v, 0));
-        DoubleAdder a = devices.computeIfAbsent(device, d -> {
-            DoubleAdder x = new DoubleAdder();
-            Gauge.builder("clipstream.trainer.run.device", x, DoubleAdder::sum).tags("device", d).register(registry);
-            return x;
+        gauges.forEach((k, v) -> {
+            if (k.startsWith("clipstream.trainer.run.device")) v.set(0.0);
         });
-        set(a, 1);
+        set("clipstream.trainer.run.device", Tags.of("device", device), 1);
     }
 
     public void champion(Map<String, Map<String, Double>> metrics) {
-        metrics.forEach((domain, m) -> m.forEach((metric, v) -> {
-            DoubleAdder a = evals.computeIfAbsent(domain + "\u001f" + metric, k -> {
-                DoubleAdder x = new DoubleAdder();
-                Gauge.builder("clipstream.trainer.eval", x, DoubleAdder::sum).tags(Tags.of("domain", domain, "metric", metric)).register(registry);
-                return x;
-            });
-            set(a, v);
-        }));
+        metrics.forEach((domain, m) -> m.forEach((metric, v) -> set("clipstream.trainer.eval", Tags.of("domain", domain, "metric", metric), v)));
     }
 
     public void skipped(String reason) {
@@ -122,10 +114,5 @@ public final class TrainerMetrics {
 
     public void malformed() {
         registry.counter("clipstream.trainer.curated.malformed").increment();
-    }
-
-    private static void set(DoubleAdder a, double v) {
-        a.reset();
-        a.add(v);
     }
 }

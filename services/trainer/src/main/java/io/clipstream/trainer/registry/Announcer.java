@@ -2,33 +2,34 @@ package io.clipstream.trainer.registry;
 
 import io.clipstream.contracts.Json;
 import io.clipstream.contracts.ModelVersion;
+import io.clipstream.trainer.config.Readers;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Announces versions on the compacted model.versions topic (key = model name: the latest record per model names
- * the champion) and reads the latest announcement back, which is how a restarted trainer knows what was announced.
+ * the champion) and knows the latest announcement: read back from the topic once (how a restarted trainer learns
+ * what was announced), then kept from its own announcements — the trainer of a model is the only writer of its
+ * record (ACLs, one trainer per model).
  */
 public final class Announcer {
     private final Producer<String, byte[]> producer;
     private final Map<String, Object> kafka;
     private final String topic;
+    private final Map<String, Optional<ModelVersion>> latest = new ConcurrentHashMap<>();
 
     public Announcer(Producer<String, byte[]> producer, Map<String, Object> kafka, String topic) {
         this.producer = producer;
@@ -40,6 +41,7 @@ public final class Announcer {
     public void announce(ModelVersion v) {
         try {
             producer.send(new ProducerRecord<>(topic, v.model(), Json.write(v))).get(60, TimeUnit.SECONDS);
+            latest.put(v.model(), Optional.of(v));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted announcing " + v.model() + " v" + v.version(), e);
@@ -48,15 +50,14 @@ public final class Announcer {
         }
     }
 
-    /** The latest announcement of {@code model}: reads the topic from its start to its current end. */
+    /** The latest announcement of {@code model}. */
     public Optional<ModelVersion> latest(String model) {
-        Map<String, Object> cfg = new HashMap<>(kafka);
-        cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        cfg.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        cfg.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(cfg)) {
+        return latest.computeIfAbsent(model, this::readLatest);
+    }
+
+    /** Reads the topic from its start to its current end. */
+    private Optional<ModelVersion> readLatest(String model) {
+        try (KafkaConsumer<String, byte[]> c = Readers.create(kafka)) {
             List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(30));
             if (infos == null || infos.isEmpty()) return Optional.empty();
             List<TopicPartition> parts = new ArrayList<>();

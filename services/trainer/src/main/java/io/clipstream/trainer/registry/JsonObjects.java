@@ -1,6 +1,7 @@
 package io.clipstream.trainer.registry;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JavaType;
 import io.clipstream.contracts.Json;
 import io.clipstream.storage.ObjectStore;
 import java.io.IOException;
@@ -20,25 +21,21 @@ public final class JsonObjects {
     }
 
     public <T> Optional<T> read(String key, Class<T> type) {
-        return store.get(key).map(b -> parse(key, b, type));
+        return read(key, Json.mapper().constructType(type));
     }
 
     public <T> Optional<T> read(String key, TypeReference<T> type) {
+        return read(key, Json.mapper().constructType(type));
+    }
+
+    private <T> Optional<T> read(String key, JavaType type) {
         return store.get(key).map(b -> {
             try {
-                return Json.mapper().readValue(b, type);
+                return Json.mapper().<T>readValue(b, type);
             } catch (IOException e) {
                 throw new UncheckedIOException("unreadable " + key, e);
             }
         });
-    }
-
-    private static <T> T parse(String key, byte[] b, Class<T> type) {
-        try {
-            return Json.mapper().readValue(b, type);
-        } catch (IOException e) {
-            throw new UncheckedIOException("unreadable " + key, e);
-        }
     }
 
     public void write(String key, Object value) {

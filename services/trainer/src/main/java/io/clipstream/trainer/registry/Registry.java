@@ -100,11 +100,6 @@ public final class Registry {
         }
     }
 
-    /** True when a base checkpoint is in storage (its config.json at least). */
-    public boolean hasBase() {
-        return store.exists(layout.base() + "config.json");
-    }
-
     /** Downloads the base checkpoint into {@code dir}; files already there with the same size are kept. */
     public void downloadBase(Path dir) throws IOException {
         List<String> keys = store.list(layout.base());

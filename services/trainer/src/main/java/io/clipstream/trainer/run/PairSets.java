@@ -45,20 +45,23 @@ public final class PairSets {
         return out;
     }
 
-    public void addAnchors(Map<String, List<PairRef>> fresh) {
-        Map<String, List<PairRef>> current = anchors();
+    /** {@code stored} with the pairs of {@code fresh} that it lacks (by sha256) appended, per domain. */
+    public static Map<String, List<PairRef>> merge(Map<String, List<PairRef>> stored, Map<String, List<PairRef>> fresh) {
+        Map<String, List<PairRef>> out = new LinkedHashMap<>();
+        stored.forEach((d, l) -> out.put(d, new ArrayList<>(l)));
         fresh.forEach((domain, refs) -> {
-            List<PairRef> merged = new ArrayList<>(current.getOrDefault(domain, List.of()));
+            List<PairRef> merged = out.computeIfAbsent(domain, d -> new ArrayList<>());
             Set<String> have = new LinkedHashSet<>();
             merged.forEach(r -> have.add(r.sha256()));
-            boolean changed = false;
-            for (PairRef r : refs) {
-                if (have.add(r.sha256())) {
-                    merged.add(r);
-                    changed = true;
-                }
-            }
-            if (changed || !current.containsKey(domain)) objects.write(layout.anchors(domain), merged);
+            for (PairRef r : refs) if (have.add(r.sha256())) merged.add(r);
+        });
+        return out;
+    }
+
+    /** Stores the merged anchors ({@link #merge} of what is stored and {@code fresh}); writes only domains that changed. */
+    public void addAnchors(Map<String, List<PairRef>> stored, Map<String, List<PairRef>> fresh) {
+        merge(stored, fresh).forEach((domain, refs) -> {
+            if (!refs.equals(stored.get(domain))) objects.write(layout.anchors(domain), refs);
         });
     }
 
@@ -72,9 +75,11 @@ public final class PairSets {
         return out;
     }
 
-    /** Offers a run's training pairs to their domains' reservoirs (seeded, so a retry offers the same way). */
-    public void offerToReplay(Map<String, List<PairRef>> trained, int capacity, long seed) {
-        Map<String, Reservoir> current = reservoirs();
+    /**
+     * Offers a run's training pairs to their domains' reservoirs ({@code current}, as {@link #reservoirs} read them
+     * at the run's start) and stores the result; seeded, so a retry offers the same way.
+     */
+    public void offerToReplay(Map<String, Reservoir> current, Map<String, List<PairRef>> trained, int capacity, long seed) {
         trained.forEach((domain, refs) -> {
             Reservoir r = current.getOrDefault(domain, new Reservoir(List.of(), 0));
             List<PairRef> items = new ArrayList<>(r.items());

@@ -53,7 +53,6 @@ public final class RunScheduler implements AutoCloseable {
     });
     private volatile Instant lastRunAt;
     private volatile Retry retry;
-    private volatile TrainingRunner.Outcome lastOutcome;
     private volatile boolean started;
 
     private record Retry(String runId, int attempt, Instant at) {}
@@ -135,7 +134,6 @@ public final class RunScheduler implements AutoCloseable {
     private void execute(String runId, TrainingRun.Trigger trigger, int attempt) {
         TrainingRunner.Outcome o = runner.run(runId, trigger, attempt);
         if (o == null) return;
-        lastOutcome = o;
         lastRunAt = clock.instant();
         if (o.state() == TrainingRun.State.FAILED && attempt < cfg.trigger().maxAttempts()) {
             retry = new Retry(runId, attempt + 1, clock.instant().plus(cfg.trigger().retryBackoff()));
@@ -147,10 +145,6 @@ public final class RunScheduler implements AutoCloseable {
         if (pending.size() == 0) return false;
         manual.set(true);
         return true;
-    }
-
-    public TrainingRunner.Outcome lastOutcome() {
-        return lastOutcome;
     }
 
     public boolean ready() {

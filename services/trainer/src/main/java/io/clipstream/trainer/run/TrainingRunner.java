@@ -160,14 +160,7 @@ public final class TrainingRunner {
             (Anchors.isAnchor(r.sha256(), cfg.anchorShare()) ? freshAnchors : freshTrain).computeIfAbsent(r.domain(), d -> new ArrayList<>()).add(r);
         }
         Map<String, List<PairRef>> storedAnchors = sets.anchors();
-        Map<String, List<PairRef>> anchorRefs = new LinkedHashMap<>();
-        storedAnchors.forEach((d, l) -> anchorRefs.put(d, new ArrayList<>(l)));
-        freshAnchors.forEach((d, l) -> {
-            List<PairRef> all = anchorRefs.computeIfAbsent(d, k -> new ArrayList<>());
-            l.forEach(r -> {
-                if (all.stream().noneMatch(x -> x.sha256().equals(r.sha256()))) all.add(r);
-            });
-        });
+        Map<String, List<PairRef>> anchorRefs = PairSets.merge(storedAnchors, freshAnchors);
 
         // materialise
         Path baseDir = cfg.workDir().resolve("base");
@@ -180,14 +173,15 @@ public final class TrainingRunner {
         }
         Map<String, List<Sample>> train = load(freshTrain, run);
         Map<String, List<Sample>> anchors = load(anchorRefs, run);
-        Map<String, List<Sample>> replay = load(replaySample(freshTrain.keySet(), ledger.runs()), run);
+        Map<String, PairSets.Reservoir> reservoirs = sets.reservoirs();
+        Map<String, List<Sample>> replay = load(replaySample(reservoirs, freshTrain.keySet(), ledger.runs()), run);
         run.skipped.forEach(s -> metrics.skipped(s.reason()));
         double materialise = seconds(t0);
         metrics.phase("materialise", materialise);
 
         ModelVersion.DataWindow window = window(ledger, snap);
         if (train.isEmpty()) {
-            sets.addAnchors(freshAnchors);
+            sets.addAnchors(storedAnchors, freshAnchors);
             finish(ledger, snap, false);
             List<String> reasons = List.of("no pairs to train on: all " + snap.pairs().size() + " were held out as anchors or skipped");
             events.emit(run.event(State.REJECTED, null, null, reasons, null, snap.perDomain(),
@@ -254,7 +248,7 @@ public final class TrainingRunner {
         ModelVersion.Gate gateDecision = new ModelVersion.Gate(report.decision().blessed(), report.chosen(), report.decision().reasons(),
                 report.decision().checks());
         if (!report.promoted()) {
-            sets.addAnchors(freshAnchors);
+            sets.addAnchors(storedAnchors, freshAnchors);
             finish(ledger, snap, false);
             double publish = seconds(tPub);
             metrics.phase("publish", publish);
@@ -266,10 +260,14 @@ public final class TrainingRunner {
         Instant now = clock.instant();
         VersionRecord draft = new VersionRecord(cfg.model(), 0, champion.map(ModelVersion::version).orElse(null), registry.layout().base(),
                 null, window, report.promotedAnchors(), report.baseline(), gateDecision, strategy().name(), run.id, run.device, now);
-        sets.addAnchors(freshAnchors);
+        sets.addAnchors(storedAnchors, freshAnchors);
         Map<String, List<PairRef>> trained = new LinkedHashMap<>();
-        train.forEach((d, s) -> trained.put(d, freshTrain.get(d).stream().filter(r -> s.stream().anyMatch(x -> x.id().equals(r.sha256()))).toList()));
-        sets.offerToReplay(trained, cfg.replay().capacityPerDomain(), cfg.train().seed() + ledger.runs());
+        train.forEach((d, samples) -> {
+            java.util.Set<String> loaded = new java.util.HashSet<>();
+            samples.forEach(x -> loaded.add(x.id()));
+            trained.put(d, freshTrain.get(d).stream().filter(r -> loaded.contains(r.sha256())).toList());
+        });
+        sets.offerToReplay(reservoirs, trained, cfg.replay().capacityPerDomain(), cfg.train().seed() + ledger.runs());
         VersionRecord rec = registry.publish(staged, draft);
         finish(ledger, snap, true);
         announcer.announce(rec.announcement(ModelVersion.Announcement.PROMOTED, rec.version(), bucket, clock.instant()));
@@ -297,9 +295,9 @@ public final class TrainingRunner {
     }
 
     /** A seeded, domain-balanced sample of the replay reservoirs of the domains this run does not bring. */
-    private Map<String, List<PairRef>> replaySample(java.util.Set<String> newDomains, int runNumber) {
+    private Map<String, List<PairRef>> replaySample(Map<String, PairSets.Reservoir> reservoirs, java.util.Set<String> newDomains, int runNumber) {
         Map<String, List<PairRef>> out = new LinkedHashMap<>();
-        sets.reservoirs().forEach((d, r) -> {
+        reservoirs.forEach((d, r) -> {
             if (newDomains.contains(d) || r.items().isEmpty()) return;
             List<PairRef> items = new ArrayList<>(r.items());
             items.sort(Comparator.comparing(PairRef::sha256));

@@ -37,25 +37,46 @@ public final class ImagePreprocessor {
      * @return CHW floats [3 * size * size]
      */
     public float[] preprocess(BufferedImage image) {
-        int w = image.getWidth();
-        int h = image.getHeight();
-        if (image.getRaster().getNumBands() == 1 && image.getColorModel().getNumComponents() == 1) {
-            int bits = image.getColorModel().getComponentSize(0);
-            int[] samples = image.getRaster().getSamples(0, 0, w, h, 0, (int[]) null);
-            byte[] grey = new byte[samples.length];
-            for (int i = 0; i < samples.length; i++) {
-                grey[i] = (byte) (bits > 8 ? samples[i] >> (bits - 8) : samples[i]);
-            }
-            return preprocessGrey(grey, w, h);
+        byte[] grey = greyBytes(image);
+        return grey != null
+                ? preprocessGrey(grey, image.getWidth(), image.getHeight())
+                : fromRgb(rgb(image), image.getWidth(), image.getHeight());
+    }
+
+    /**
+     * The raw 8-bit samples of a single-band grey image, as Pillow reads them (not AWT's gamma-converted RGB;
+     * deeper samples keep their top 8 bits); null for any other image.
+     *
+     * @param image any AWT image
+     * @return row-major grey bytes, or null
+     */
+    public static byte[] greyBytes(BufferedImage image) {
+        if (image.getRaster().getNumBands() != 1 || image.getColorModel().getNumComponents() != 1) {
+            return null;
         }
-        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
-        float[] rgb = new float[w * h * 3];
+        int bits = image.getColorModel().getComponentSize(0);
+        int[] samples = image.getRaster().getSamples(0, 0, image.getWidth(), image.getHeight(), 0, (int[]) null);
+        byte[] grey = new byte[samples.length];
+        for (int i = 0; i < samples.length; i++) {
+            grey[i] = (byte) (bits > 8 ? samples[i] >> (bits - 8) : samples[i]);
+        }
+        return grey;
+    }
+
+    /**
+     * @param image any AWT image (alpha ignored)
+     * @return interleaved RGB values 0..255, [h][w][3]
+     */
+    public static float[] rgb(BufferedImage image) {
+        int w = image.getWidth();
+        int[] argb = image.getRGB(0, 0, w, image.getHeight(), null, 0, w);
+        float[] rgb = new float[argb.length * 3];
         for (int i = 0; i < argb.length; i++) {
             rgb[3 * i] = (argb[i] >> 16) & 0xff;
             rgb[3 * i + 1] = (argb[i] >> 8) & 0xff;
             rgb[3 * i + 2] = argb[i] & 0xff;
         }
-        return fromRgb(rgb, w, h);
+        return rgb;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.clipstream.continual.data;
 
+import io.clipstream.clip.preprocess.ImagePreprocessor;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 
@@ -29,27 +30,16 @@ public record PixelImage(int width, int height, int channels, float[] values) {
     }
 
     /**
-     * A decoded image: single-band grey rasters keep their raw samples (as Pillow and shared/clip's preprocessor
-     * read them), everything else becomes RGB (alpha dropped).
+     * A decoded image, read as shared/clip's preprocessor reads it ({@link ImagePreprocessor#greyBytes},
+     * {@link ImagePreprocessor#rgb}): single-band grey rasters stay grey, everything else becomes RGB (alpha dropped).
      */
     public static PixelImage of(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
-        if (image.getRaster().getNumBands() == 1 && image.getColorModel().getNumComponents() == 1) {
-            int bits = image.getColorModel().getComponentSize(0);
-            int[] s = image.getRaster().getSamples(0, 0, w, h, 0, (int[]) null);
-            float max = (1 << bits) - 1;
-            float[] p = new float[s.length];
-            for (int i = 0; i < s.length; i++) p[i] = s[i] / max;
-            return grey(w, h, p);
-        }
-        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
-        float[] rgb = new float[3 * argb.length];
-        for (int i = 0; i < argb.length; i++) {
-            rgb[3 * i] = ((argb[i] >> 16) & 0xff) / 255f;
-            rgb[3 * i + 1] = ((argb[i] >> 8) & 0xff) / 255f;
-            rgb[3 * i + 2] = (argb[i] & 0xff) / 255f;
-        }
+        byte[] grey = ImagePreprocessor.greyBytes(image);
+        if (grey != null) return ofGreyBytes(w, h, grey, 0);
+        float[] rgb = ImagePreprocessor.rgb(image);
+        for (int i = 0; i < rgb.length; i++) rgb[i] /= 255f;
         return new PixelImage(w, h, 3, rgb);
     }
 

@@ -159,7 +159,9 @@ public final class ContinualLearner implements AutoCloseable {
     public IncrementReport increment(Map<String, List<Sample>> newData, Map<String, List<Sample>> anchors) throws IOException {
         if (promotedMetrics == null) throw new IllegalStateException("registerBase or resume first");
         List<String> domains = List.copyOf(newData.keySet());
-        List<String> domainIndex = new ArrayList<>(new LinkedHashSet<>(concat(anchors.keySet(), domains)));
+        Set<String> indexed = new LinkedHashSet<>(anchors.keySet());
+        indexed.addAll(domains);
+        List<String> domainIndex = List.copyOf(indexed);
         try (NDManager inc = state.newSubManager()) {
             Map<String, NDArray> previous = model.lora().copyWeights(inc);
             TrainConfig cfg = baseConfig.withGuards(strategy.replay(), strategy.distill(), strategy.distillScope(), strategy.l2())
@@ -230,12 +232,6 @@ public final class ContinualLearner implements AutoCloseable {
                     decision.reasons().isEmpty() ? "" : " " + decision.reasons(), chosen));
             return new IncrementReport(domains, promoted, chosen, decision, baseline, cand, promotedMetrics, wiseTried, res, published);
         }
-    }
-
-    private static List<String> concat(Collection<String> a, Collection<String> b) {
-        List<String> out = new ArrayList<>(a);
-        out.addAll(b);
-        return out;
     }
 
     /** HF checkpoint of the promoted model. */

@@ -1,11 +1,14 @@
-package io.clipstream.trainer.config;
+package io.clipstream.storage;
 
-import io.clipstream.storage.StorageConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+
 import java.time.Duration;
 
-/** {@code clipstream.storage.*}: the object store (the testkit's test resource supplies these in tests). */
+/**
+ * {@code clipstream.storage.*}: the object store of a Quarkus service (the testkit's test resource supplies these
+ * in tests). This jar carries a beans.xml, so Quarkus indexes it and finds the mapping.
+ */
 @ConfigMapping(prefix = "clipstream.storage")
 public interface StorageSettings {
     String endpoint();
@@ -14,18 +17,21 @@ public interface StorageSettings {
 
     String secretKey();
 
-    @WithDefault("us-east-1")
+    @WithDefault(StorageConfig.DEFAULT_REGION)
     String region();
 
-    @WithDefault("clipstream")
+    @WithDefault(StorageConfig.DEFAULT_BUCKET)
     String bucket();
 
-    @WithDefault("30s")
+    /** Per HTTP call. */
+    @WithDefault("10s")
     Duration timeout();
 
+    /** The client's own attempts per operation. */
     @WithDefault("3")
     int maxAttempts();
 
+    /** Write-once as one conditional PUT (If-None-Match: *); false for a store without it: check, then PUT. */
     @WithDefault("true")
     boolean conditionalPut();
 
