@@ -114,7 +114,8 @@ public final class RunScheduler implements AutoCloseable {
             metrics.refreshWaiting();
             Instant now = clock.instant();
             Retry r = retry;
-            if (r != null && !now.isBefore(r.at())) {
+            // a retry waits until the feed has read the pairs again (right after a restart it has not yet)
+            if (r != null && !now.isBefore(r.at()) && pending.size() > 0) {
                 retry = null;
                 execute(r.runId(), TrainingRun.Trigger.RETRY, r.attempt());
                 return;

@@ -1,0 +1,215 @@
+package io.clipstream.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.clipstream.clip.ClipModel;
+import io.clipstream.contracts.Json;
+import io.clipstream.contracts.KafkaClientSettings;
+import io.clipstream.contracts.ModelVersion;
+import io.clipstream.contracts.PairCurated;
+import io.clipstream.contracts.TopicCreator;
+import io.clipstream.contracts.TopicSpec;
+import io.clipstream.contracts.TopicSpecs;
+import io.clipstream.contracts.TrainingRun;
+import io.clipstream.continual.model.ClipModels;
+import io.clipstream.clip.tools.TinyClipSpec;
+import io.clipstream.storage.ObjectStore;
+import io.clipstream.storage.StorageSettings;
+import io.clipstream.testkit.Infra;
+import io.clipstream.trainer.config.Readers;
+import io.clipstream.trainer.config.TrainerConfig;
+import io.clipstream.trainer.ledger.LedgerStore;
+import io.clipstream.trainer.ledger.PendingPairs;
+import io.clipstream.trainer.metrics.TrainerMetrics;
+import io.clipstream.trainer.registry.Announcer;
+import io.clipstream.trainer.registry.JsonObjects;
+import io.clipstream.trainer.registry.ModelLayout;
+import io.clipstream.trainer.registry.Registry;
+import io.clipstream.trainer.registry.RunLock;
+import io.clipstream.trainer.registry.VersionRecord;
+import io.clipstream.trainer.run.RunScheduler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a restarted trainer finds after a hard stop, on the real broker and S3 server, through the production wiring
+ * ({@link TrainerBeans}): a version whose MANIFEST.json was written but whose announcement was not is announced
+ * exactly once, however often the trainer restarts; the pairs in its data window are not read again; a lock left by
+ * a run that died with its process ends that run FAILED and is released.
+ */
+class RecoveryIT {
+    private static final String MODEL = "recovery";
+    private static final String CURATED = "recovery-it.pairs.curated";
+    private static final String RUNS = "recovery-it.training.runs";
+    private static final String VERSIONS = "recovery-it.model.versions";
+
+    @TempDir
+    Path tmp;
+
+    private final TrainerBeans beans = new TrainerBeans();
+    private final Map<String, Object> kafka = new HashMap<>(Infra.shared().kafkaClientConfig());
+    private String bucket;
+    private TrainerConfig cfg;
+    private StorageSettings storage;
+    private ObjectStore store;
+    private Producer<String, byte[]> producer;
+    private final List<RunScheduler> started = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        bucket = "recovery-" + System.nanoTime();
+        Map<String, String> props = new HashMap<>(Infra.shared().quarkusConfig());
+        props.put("clipstream.storage.bucket", bucket);
+        props.put("clipstream.trainer.model", MODEL);
+        props.put("clipstream.trainer.work-dir", tmp.resolve("work").toString());
+        props.put("clipstream.trainer.trigger.count", "1000000");
+        props.put("clipstream.trainer.trigger.interval", "24h");
+        props.put("clipstream.trainer.trigger.check-every", "200ms");
+        props.put("clipstream.trainer.trigger.retry-backoff", "200ms");
+        props.put("clipstream.trainer.trigger.max-attempts", "2");
+        // Quarkus' duration syntax ("10s") as the application reads it
+        SmallRyeConfig config = new SmallRyeConfigBuilder().withConverter(Duration.class, 200, new DurationConverter())
+                .withMapping(TrainerConfig.class).withMapping(StorageSettings.class)
+                .withSources(new PropertiesConfigSource(props, "RecoveryIT", 500)).build();
+        cfg = config.getConfigMapping(TrainerConfig.class);
+        storage = config.getConfigMapping(StorageSettings.class);
+        store = beans.objectStore(storage);
+        producer = beans.producer(kafka);
+        Map<TopicSpec, String> names = new LinkedHashMap<>();
+        names.put(TopicSpecs.PAIRS_CURATED, CURATED + "-" + bucket);
+        names.put(TopicSpecs.TRAINING_RUNS, RUNS + "-" + bucket);
+        names.put(TopicSpecs.MODEL_VERSIONS, VERSIONS + "-" + bucket);
+        TopicCreator.createMissing(KafkaClientSettings.forAdmin(kafka), names, 1, (short) 1, n -> {});
+    }
+
+    @AfterEach
+    void tearDown() {
+        started.forEach(RunScheduler::close);
+        if (producer != null) producer.close();
+        if (store != null) store.close();
+    }
+
+    /** Starts a trainer as the application wires it; {@code pending} is what its feed reads. */
+    private void start(PendingPairs pending) {
+        ModelLayout layout = beans.layout(cfg);
+        Registry registry = beans.registry(store, layout);
+        Announcer announcer = new Announcer(producer, KafkaClientSettings.forConsumer(kafka), VERSIONS + "-" + bucket);
+        TrainerMetrics metrics = new TrainerMetrics(new SimpleMeterRegistry(), Clock.systemUTC(), pending::perDomain);
+        RunScheduler s = beans.scheduler(cfg, store, layout, registry, announcer, producer, pending, metrics, Clock.systemUTC(), storage,
+                kafka, CURATED + "-" + bucket, RUNS + "-" + bucket);
+        s.start();
+        started.add(s);
+    }
+
+    private <T> List<T> readAll(String topic, Class<T> type) {
+        try (KafkaConsumer<String, byte[]> c = Readers.create(KafkaClientSettings.forConsumer(kafka))) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            long end = c.endOffsets(List.of(tp)).get(tp);
+            List<T> out = new ArrayList<>();
+            while (c.position(tp) < end) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) out.add(Json.read(r.value(), type));
+            }
+            return out;
+        }
+    }
+
+    private void sendCurated(int n, int from) throws Exception {
+        Instant t = Instant.now();
+        for (int i = from; i < from + n; i++) {
+            String sha = String.format("%064x", 1000 + i);
+            PairCurated c = new PairCurated(PairCurated.SCHEMA_VERSION, "p" + i, "it", "plain", sha,
+                    "pairs/images/sha256/" + sha.substring(0, 2) + "/" + sha + ".png",
+                    "pairs/text/sha256/" + sha.substring(0, 2) + "/" + sha + ".json", "png", "0000000000000000", 28, 28,
+                    "a photo of a circle.", Map.of(), t, t);
+            producer.send(new ProducerRecord<>(CURATED + "-" + bucket, sha, Json.write(c))).get();
+        }
+    }
+
+    @Test
+    void aVersionPublishedButNotAnnouncedIsAnnouncedOnceAndItsPairsAreNotReadAgain() throws Exception {
+        sendCurated(5, 0);
+        // the trainer stopped right after MANIFEST.json: a version in storage, nothing on model.versions
+        Path staged = tmp.resolve("staged");
+        ClipModels.generate(tmp.resolve("tiny"), new TinyClipSpec(28, 7, 3, 32, 1, 2, 64, 32, 16, "quick_gelu", 1, List.of()));
+        try (ClipModel m = ClipModel.load(tmp.resolve("tiny"))) {
+            ClipModels.adapterTraining(m, 1);
+            m.saveAdapter(staged);
+        }
+        Registry registry = beans.registry(store, beans.layout(cfg));
+        ModelVersion.DataWindow window = new ModelVersion.DataWindow(CURATED + "-" + bucket,
+                Map.of(0, new ModelVersion.OffsetRange(0, 5)), Map.of("plain", 5));
+        VersionRecord published = registry.publish(staged, new VersionRecord(MODEL, 0, null, "models/" + MODEL + "/base/", null, window,
+                Map.of("plain", Map.of("r1_mean", 0.5)), Map.of(), new ModelVersion.Gate(true, "candidate", List.of(), List.of()),
+                "guarded", MODEL + "-run-1", "cpu", Instant.now()));
+        assertThat(published.version()).isEqualTo(1);
+
+        PendingPairs pending = new PendingPairs();
+        start(pending);
+        List<ModelVersion> announced = readAll(VERSIONS + "-" + bucket, ModelVersion.class);
+        assertThat(announced).singleElement().satisfies(v -> {
+            assertThat(v.version()).isEqualTo(1);
+            assertThat(v.latestVersion()).isEqualTo(1);
+            assertThat(v.adapterSha256()).isEqualTo(published.adapterSha256());
+        });
+        LedgerStore ledger = new LedgerStore(new JsonObjects(store), beans.layout(cfg));
+        assertThat(ledger.load().next(0)).isEqualTo(5);
+        await().atMost(Duration.ofSeconds(60)).until(() -> pending.snapshot().readUpTo().getOrDefault(0, 0L) >= 5);
+        assertThat(pending.size()).as("pairs of the published version are not waiting again").isZero();
+
+        // a second restart announces nothing more; new pairs wait
+        started.remove(0).close();
+        PendingPairs again = new PendingPairs();
+        start(again);
+        assertThat(readAll(VERSIONS + "-" + bucket, ModelVersion.class)).hasSize(1);
+        sendCurated(2, 5);
+        await().atMost(Duration.ofSeconds(60)).until(() -> again.size() == 2);
+        assertThat(again.snapshot().pairs()).extracting(p -> p.offset()).containsExactly(5L, 6L);
+    }
+
+    @Test
+    void aRunThatDiedWithItsTrainerEndsFailedAndIsRetriedAndAMissingBaseFailsTheRunClearly() throws Exception {
+        sendCurated(3, 0);
+        JsonObjects objects = new JsonObjects(store);
+        RunLock lock = new RunLock(objects, beans.layout(cfg));
+        assertThat(lock.acquire(new RunLock.Holder(MODEL + "-run-7", 1, TrainingRun.Trigger.COUNT, Instant.now()))).isTrue();
+
+        start(new PendingPairs());
+        // attempt 1 is the run that died; attempt 2 retries it and fails: no base checkpoint in storage; max-attempts is 2
+        await().atMost(Duration.ofSeconds(60)).until(() -> readAll(RUNS + "-" + bucket, TrainingRun.class).stream()
+                .filter(e -> e.state() == TrainingRun.State.FAILED).count() == 2);
+        List<TrainingRun> events = readAll(RUNS + "-" + bucket, TrainingRun.class);
+        assertThat(events).extracting(TrainingRun::state, TrainingRun::attempt, TrainingRun::trigger).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(TrainingRun.State.FAILED, 1, TrainingRun.Trigger.COUNT),
+                org.assertj.core.groups.Tuple.tuple(TrainingRun.State.STARTED, 2, TrainingRun.Trigger.RETRY),
+                org.assertj.core.groups.Tuple.tuple(TrainingRun.State.FAILED, 2, TrainingRun.Trigger.RETRY));
+        assertThat(events).allMatch(e -> e.runId().equals(MODEL + "-run-7"));
+        assertThat(events.get(0).error()).contains("interrupted");
+        assertThat(events.get(2).error()).contains("no base checkpoint under models/" + MODEL + "/base/");
+        assertThat(lock.holder()).isEmpty();
+        assertThat(new LedgerStore(objects, beans.layout(cfg)).load().next(0)).as("a failed run takes no pairs").isZero();
+    }
+}
