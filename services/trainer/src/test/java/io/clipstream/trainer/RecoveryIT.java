@@ -3,7 +3,6 @@ package io.clipstream.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.clipstream.clip.ClipModel;
 import io.clipstream.contracts.Json;
 import io.clipstream.contracts.KafkaClientSettings;
 import io.clipstream.contracts.ModelVersion;
@@ -12,8 +11,6 @@ import io.clipstream.contracts.TopicCreator;
 import io.clipstream.contracts.TopicSpec;
 import io.clipstream.contracts.TopicSpecs;
 import io.clipstream.contracts.TrainingRun;
-import io.clipstream.continual.model.ClipModels;
-import io.clipstream.clip.tools.TinyClipSpec;
 import io.clipstream.storage.ObjectStore;
 import io.clipstream.storage.StorageSettings;
 import io.clipstream.testkit.Infra;
@@ -34,6 +31,7 @@ import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -153,12 +151,10 @@ class RecoveryIT {
     void aVersionPublishedButNotAnnouncedIsAnnouncedOnceAndItsPairsAreNotReadAgain() throws Exception {
         sendCurated(5, 0);
         // the trainer stopped right after MANIFEST.json: a version in storage, nothing on model.versions
-        Path staged = tmp.resolve("staged");
-        ClipModels.generate(tmp.resolve("tiny"), new TinyClipSpec(28, 7, 3, 32, 1, 2, 64, 32, 16, "quick_gelu", 1, List.of()));
-        try (ClipModel m = ClipModel.load(tmp.resolve("tiny"))) {
-            ClipModels.adapterTraining(m, 1);
-            m.saveAdapter(staged);
-        }
+        // what a staged PEFT adapter directory holds (recovery never reads the weights)
+        Path staged = Files.createDirectories(tmp.resolve("staged"));
+        Files.writeString(staged.resolve("adapter_config.json"), "{\"peft_type\": \"LORA\", \"r\": 4}");
+        Files.write(staged.resolve(Registry.ADAPTER_WEIGHTS), new byte[] {1, 2, 3, 4});
         Registry registry = beans.registry(store, beans.layout(cfg));
         ModelVersion.DataWindow window = new ModelVersion.DataWindow(CURATED + "-" + bucket,
                 Map.of(0, new ModelVersion.OffsetRange(0, 5)), Map.of("plain", 5));

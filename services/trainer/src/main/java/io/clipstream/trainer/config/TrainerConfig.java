@@ -79,7 +79,10 @@ public interface TrainerConfig {
     }
 
     interface Train {
-        /** naive (LoRA on the new pairs only) or guarded (replay, distillation, L2 pull, gate, WiSE-FT). */
+        /**
+         * naive (LoRA on the new pairs only), guarded (replay, distillation, L2 pull, gate, WiSE-FT), or guarded with
+         * guards switched off ({@code guarded-no-distill}, ...; the engine's {@code Strategy.named}).
+         */
         @WithDefault("guarded")
         String strategy();
 
@@ -120,6 +123,14 @@ public interface TrainerConfig {
         /** Value threshold on each new domain (fraction); 0 = none. */
         @WithDefault("0")
         double minNewDomainValue();
+
+        /** ... and may lose at most this share of a gated metric's value (0.25 = a quarter; 0 = no relative bound). */
+        @WithDefault("0.25")
+        double maxRelativeDrop();
+
+        /** Each domain with new data must gain at least this many points on one gated metric (0 = not required). */
+        @WithDefault("1.0")
+        double minNewDomainGainPoints();
 
         /** Gated metrics (engine names: r1_mean, i2t_r1, t2i_r1, i2t_r5, t2i_r5, zero_shot). */
         @WithDefault("r1_mean,zero_shot")

@@ -219,7 +219,7 @@ public final class TrainingRunner {
             ReplayBuffer<String, Sample> buffer = new ReplayBuffer<>(Math.max(1, cfg.replay().perDomainPerRun()), new Random(cfg.train().seed()));
             replay.forEach((d, s) -> buffer.restore(d, s.subList(0, Math.min(s.size(), buffer.capacityPerDomain())), s.size()));
             EvaluationGate gate = new EvaluationGate(new GateConfig(cfg.gate().maxDropPoints(), cfg.gate().newDomainTolerancePoints(),
-                    cfg.gate().minNewDomainValue(), cfg.gate().metrics()));
+                    cfg.gate().minNewDomainValue(), cfg.gate().metrics(), cfg.gate().maxRelativeDrop(), cfg.gate().minNewDomainGainPoints()));
             VersionPublisher stage = (m, p) -> {
                 m.saveAdapter(staged);
                 return new VersionPublisher.Published(staged, m.directory(), staged);
@@ -317,11 +317,12 @@ public final class TrainingRunner {
     }
 
     private Strategy strategy() {
-        return switch (cfg.train().strategy()) {
-            case "guarded" -> Strategy.guarded();
-            case "naive" -> Strategy.naive();
-            default -> throw new IllegalArgumentException("clipstream.trainer.train.strategy must be guarded or naive");
-        };
+        Strategy s = Strategy.named(cfg.train().strategy());
+        if (s.joint() || s.mergeFresh()) {
+            throw new IllegalArgumentException("clipstream.trainer.train.strategy " + s.name() + ": joint and merge-fresh need every"
+                    + " earlier domain's pairs or a merged base, which the trainer does not keep");
+        }
+        return s;
     }
 
     private TrainConfig trainConfig(int runNumber) {

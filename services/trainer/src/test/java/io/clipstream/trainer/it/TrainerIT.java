@@ -44,15 +44,16 @@ import org.junit.jupiter.api.Test;
 /**
  * The trainer in-process on the real broker and S3 server: a base checkpoint trained on the "plain" domain is put
  * in storage; curated pairs of three domains arrive one after another and each batch triggers a run (by count) that
- * is promoted, with its metrics on model.versions and in storage (MANIFEST.json with every file's sha256); the
- * registry lists the versions over HTTP, a run by hand needs the operator token, and a rollback re-announces an
- * earlier version as the champion.
+ * is promoted, with its metrics on model.versions and in storage (MANIFEST.json with every file's sha256); a
+ * deliberately harmful domain (captions shuffled across images) is rejected with the gate's reasons and the champion
+ * stays; the registry lists the versions over HTTP, a run by hand needs the operator token, and a rollback
+ * re-announces an earlier version as the champion.
  */
 @QuarkusTest
 @QuarkusTestResource(ClipStreamInfraResource.class)
 class TrainerIT {
     private static final Duration RUN_WAIT = Duration.ofMinutes(5); // the build machine is shared
-    private static final int PER_DOMAIN = 100; // = the test's trigger count
+    private static final int PER_DOMAIN = 300; // = the test's trigger count
 
     @Inject
     ObjectStore store;
@@ -140,12 +141,12 @@ class TrainerIT {
     }
 
     @Test
-    void domainsArrivingOneAfterAnotherArePromotedAndTheChampionCanBeRolledBack() throws Exception {
+    void domainsArrivingOneAfterAnotherArePromotedAHarmfulOneIsRejectedAndTheChampionCanBeRolledBack() throws Exception {
         Path tmp = Files.createTempDirectory("trainer-it-base");
         SyntheticDomains.trainBase(tmp.resolve("init"), tmp.resolve("base"));
         registry.uploadBase(tmp.resolve("base"));
 
-        List<String> domains = List.of("plain", "inverted", "tinted");
+        List<String> domains = List.of("plain", "dim", "tinted");
         for (int d = 0; d < domains.size(); d++) {
             send(domains.get(d), 1000 + d);
             TrainingRun end = awaitRunEnd(d);
@@ -186,6 +187,17 @@ class TrainerIT {
 
         assertThat(registry.versions()).containsExactly(1, 2, 3);
 
+        send("shuffled", 2000);
+        TrainingRun harmful = awaitRunEnd(3);
+        System.out.printf("run %s (shuffled): %s %s metrics %s%n", harmful.runId(), harmful.state(), harmful.reasons(), harmful.metrics());
+        assertThat(harmful.state()).isEqualTo(TrainingRun.State.REJECTED);
+        assertThat(harmful.version()).isNull();
+        assertThat(harmful.reasons()).anyMatch(r -> r.contains("new domain shuffled")).anyMatch(r -> r.contains("domain plain"));
+        assertThat(harmful.metrics()).containsKeys("plain", "dim", "tinted", "shuffled");
+        poll();
+        assertThat(versions).as("a rejection announces nothing: the champion stays").hasSize(3);
+        assertThat(registry.versions()).containsExactly(1, 2, 3);
+
         JsonNode list = Json.mapper().readTree(given().get("/v1/models/it-tiny/versions").then().statusCode(200).extract().asByteArray());
         assertThat(list.get("champion").asInt()).isEqualTo(3);
         assertThat(list.get("versions")).hasSize(3);
@@ -205,6 +217,7 @@ class TrainerIT {
         assertThat(rollback.latestVersion()).isEqualTo(3);
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("clipstream_trainer_runs_total{outcome=\"promoted\"} 3.0")
+                .contains("clipstream_trainer_runs_total{outcome=\"rejected\"} 1.0")
                 .contains("clipstream_trainer_eval{domain=\"tinted\",metric=\"r1_mean\"}");
     }
 }

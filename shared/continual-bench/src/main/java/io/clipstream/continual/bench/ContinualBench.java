@@ -62,20 +62,9 @@ public final class ContinualBench {
      * {@code guarded-no-replay}, each switching one guard off for an ablation.
      */
     static Strategy strategy(String name, boolean dann) {
-        String[] parts = name.split("-no-", -1);
-        Strategy s = switch (parts[0]) {
-            case "naive" -> Strategy.naive();
-            case "guarded" -> Strategy.guarded();
-            case "guarded-distill-replay" -> Strategy.guardedDistillReplay();
-            case "joint" -> Strategy.jointTraining();
-            case "merge-fresh" -> Strategy.guardedMergeFresh();
-            default -> throw new IllegalArgumentException("unknown strategy " + name);
-        };
-        boolean guarded = s.gate();
-        if (parts.length > 1 && !guarded) {
-            throw new IllegalArgumentException("strategy " + name + ": guards can only be switched off on guarded or merge-fresh");
-        }
-        for (int i = 1; i < parts.length; i++) s = s.without(Strategy.Guard.byId(parts[i]));
+        Strategy s = Strategy.named(name);
+        // DANN goes with the gated families, even with their gate switched off
+        boolean guarded = Strategy.named(name.split("-no-", -1)[0]).gate();
         return dann && guarded ? s.withDann(0.1f) : s;
     }
 

@@ -71,6 +71,28 @@ public record Strategy(String name, double replay, float distill, float l2, bool
         }
     }
 
+    /**
+     * The strategy a name selects: naive, guarded, guarded-distill-replay, joint, merge-fresh, and for the gated
+     * ones any number of {@code -no-<guard>} suffixes ({@link Guard}), e.g. {@code guarded-no-distill}, each
+     * switching one guard off.
+     */
+    public static Strategy named(String name) {
+        String[] parts = name.split("-no-", -1);
+        Strategy s = switch (parts[0]) {
+            case "naive" -> naive();
+            case "guarded" -> guarded();
+            case "guarded-distill-replay" -> guardedDistillReplay();
+            case "joint" -> jointTraining();
+            case "merge-fresh" -> guardedMergeFresh();
+            default -> throw new IllegalArgumentException("unknown strategy " + name);
+        };
+        if (parts.length > 1 && !s.gate()) {
+            throw new IllegalArgumentException("strategy " + name + ": guards can only be switched off on guarded or merge-fresh");
+        }
+        for (int i = 1; i < parts.length; i++) s = s.without(Guard.byId(parts[i]));
+        return s;
+    }
+
     /** This strategy with one guard switched off, named {@code <name>-no-<guard>}; everything else unchanged. */
     public Strategy without(Guard g) {
         String n = name + "-no-" + g.id();

@@ -66,14 +66,24 @@ public final class EvaluationGate {
             return new GateDecision(reasons.isEmpty(), reasons, checks);
         }
         for (String nd : newDomains) {
+            double bestGain = Double.NEGATIVE_INFINITY;
             for (String metric : config.metrics()) {
                 Double b = value(baseline, nd, metric);
                 Double c = value(candidate, nd, metric);
                 if (b == null || c == null) continue;
                 double delta = 100 * (c - b);
+                bestGain = Math.max(bestGain, delta);
                 boolean ok = delta >= -config.newDomainTolerancePoints() - 1e-9;
                 checks.add(String.format("new %s %s: %.1f vs baseline %.1f (%+.1f) : %s", nd, metric, 100 * c, 100 * b, delta, ok));
                 if (!ok) reasons.add(String.format("new domain %s got worse on %s: %.1f -> %.1f", nd, metric, 100 * b, 100 * c));
+            }
+            if (config.minNewDomainGainPoints() > 0 && bestGain > Double.NEGATIVE_INFINITY) {
+                boolean ok = bestGain >= config.minNewDomainGainPoints() - 1e-9;
+                checks.add(String.format("new %s best gain %+.1f >= %.1f : %s", nd, bestGain, config.minNewDomainGainPoints(), ok));
+                if (!ok) {
+                    reasons.add(String.format("new domain %s gained %+.1f points at best, %.1f required: nothing of it was learnt", nd,
+                            bestGain, config.minNewDomainGainPoints()));
+                }
             }
         }
         Set<String> guarded = new LinkedHashSet<>();
@@ -96,6 +106,16 @@ public final class EvaluationGate {
                 if (!ok) {
                     reasons.add(String.format("domain %s dropped %.1f points on %s (%.1f -> %.1f), bound %.1f", d, drop, metric,
                             100 * b, 100 * c, config.maxDropPoints()));
+                }
+                if (config.maxRelativeDrop() > 0 && b > 0) {
+                    double share = (b - c) / b;
+                    boolean relOk = share <= config.maxRelativeDrop() + 1e-9;
+                    checks.add(String.format("%s %s: lost %.0f%% of baseline (bound %.0f%%) : %s", d, metric, 100 * share,
+                            100 * config.maxRelativeDrop(), relOk));
+                    if (!relOk) {
+                        reasons.add(String.format("domain %s lost %.0f%% of its %s (%.1f -> %.1f), bound %.0f%%", d, 100 * share, metric,
+                                100 * b, 100 * c, 100 * config.maxRelativeDrop()));
+                    }
                 }
             }
         }

@@ -11,11 +11,24 @@ import java.util.List;
  * @param minNewDomainValue value threshold on each domain with new data (fraction), with or without baseline; 0 disables
  * @param metrics           the metrics checked, each on every domain that has it (e.g. {@code zero_shot},
  *                          {@code r1_mean}; names from {@link io.clipstream.continual.train.Evaluator})
+ * @param maxRelativeDrop   an earlier domain or the base domain may also lose at most this share of its baseline
+ *                          value (TFX's relative change threshold; 0.25 = a quarter); 0 disables. Catches drops that
+ *                          are small in points on a metric that is small itself (an R@1 of 0.10 falling to 0.04)
+ * @param minNewDomainGainPoints with a baseline, every domain with new data must gain at least this much on one of
+ *                          the metrics it has (an increment that learnt nothing of its own data only risks
+ *                          forgetting); 0 disables
  */
-public record GateConfig(double maxDropPoints, double newDomainTolerancePoints, double minNewDomainValue, List<String> metrics) {
+public record GateConfig(double maxDropPoints, double newDomainTolerancePoints, double minNewDomainValue, List<String> metrics,
+                         double maxRelativeDrop, double minNewDomainGainPoints) {
     public GateConfig {
         metrics = List.copyOf(metrics);
         if (metrics.isEmpty()) throw new IllegalArgumentException("the gate needs at least one metric");
+        if (maxRelativeDrop < 0 || maxRelativeDrop > 1) throw new IllegalArgumentException("maxRelativeDrop in [0,1]");
+    }
+
+    /** Absolute thresholds only (no relative drop bound, no required gain). */
+    public GateConfig(double maxDropPoints, double newDomainTolerancePoints, double minNewDomainValue, List<String> metrics) {
+        this(maxDropPoints, newDomainTolerancePoints, minNewDomainValue, metrics, 0, 0);
     }
 
     /** The benchmark's gate: zero-shot accuracy, 1 point of forgetting allowed, the new domain must not get worse. */

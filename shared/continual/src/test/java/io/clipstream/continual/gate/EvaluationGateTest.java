@@ -69,4 +69,22 @@ class EvaluationGateTest {
                 .contains("no metric for new domain new");
         assertThat(g.score(cand, List.of("orig", "web"))).isCloseTo((0.8 + 0.45 + 0.6) / 3, org.assertj.core.api.Assertions.within(1e-9));
     }
+
+    @Test
+    void aRelativeBoundCatchesASmallMetricCollapsingAndANewDomainMustGain() {
+        EvaluationGate g = new EvaluationGate(new GateConfig(10.0, 2.0, 0.0, List.of("r1_mean"), 0.25, 1.0));
+        Map<String, Map<String, Double>> base = Map.of("orig", Map.of("r1_mean", 0.10), "new", Map.of("r1_mean", 0.02));
+        // 6 points is within the absolute bound of 10, but 60 % of what the domain had
+        GateDecision collapsed = g.evaluate(Map.of("orig", Map.of("r1_mean", 0.04), "new", Map.of("r1_mean", 0.30)), base, "new",
+                List.of(), "orig");
+        assertThat(collapsed.reasons()).singleElement().asString().contains("orig lost 60% of its r1_mean");
+        GateDecision nothingLearnt = g.evaluate(Map.of("orig", Map.of("r1_mean", 0.10), "new", Map.of("r1_mean", 0.025)), base, "new",
+                List.of(), "orig");
+        assertThat(nothingLearnt.reasons()).singleElement().asString().contains("new domain new gained +0.5 points at best, 1.0 required");
+        assertThat(g.evaluate(Map.of("orig", Map.of("r1_mean", 0.09), "new", Map.of("r1_mean", 0.30)), base, "new", List.of(), "orig")
+                .blessed()).isTrue();
+        // without a baseline neither change threshold applies
+        assertThat(g.evaluate(Map.of("orig", Map.of("r1_mean", 0.0), "new", Map.of("r1_mean", 0.0)), null, "new", List.of(), "orig")
+                .blessed()).isTrue();
+    }
 }
