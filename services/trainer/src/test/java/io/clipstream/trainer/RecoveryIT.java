@@ -11,6 +11,7 @@ import io.clipstream.contracts.TopicCreator;
 import io.clipstream.contracts.TopicSpec;
 import io.clipstream.contracts.TopicSpecs;
 import io.clipstream.contracts.TrainingRun;
+import io.clipstream.storage.ContentAddress;
 import io.clipstream.storage.ObjectStore;
 import io.clipstream.storage.StorageSettings;
 import io.clipstream.testkit.Infra;
@@ -140,8 +141,7 @@ class RecoveryIT {
         for (int i = from; i < from + n; i++) {
             String sha = String.format("%064x", 1000 + i);
             PairCurated c = new PairCurated(PairCurated.SCHEMA_VERSION, "p" + i, "it", "plain", sha,
-                    "pairs/images/sha256/" + sha.substring(0, 2) + "/" + sha + ".png",
-                    "pairs/text/sha256/" + sha.substring(0, 2) + "/" + sha + ".json", "png", "0000000000000000", 28, 28,
+                    ContentAddress.imageKey(sha, "png"), ContentAddress.textKey(sha), "png", "0000000000000000", 28, 28,
                     "a photo of a circle.", Map.of(), t, t);
             producer.send(new ProducerRecord<>(CURATED + "-" + bucket, sha, Json.write(c))).get();
         }

@@ -2,6 +2,7 @@ package io.clipstream.trainer.registry;
 
 import io.clipstream.contracts.Json;
 import io.clipstream.continual.engine.VersionManifest;
+import io.clipstream.storage.ContentAddress;
 import io.clipstream.storage.ObjectStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -80,7 +81,7 @@ public final class Registry {
         VersionRecord record = draft.withVersion(n, adapterSha);
         byte[] metrics = Json.write(record);
         store.put(prefix + METRICS, metrics, "application/json");
-        files.put(METRICS, VersionManifest.sha256(metrics));
+        files.put(METRICS, ContentAddress.sha256Hex(metrics));
         store.put(prefix + VersionManifest.FILE, VersionManifest.render(files), "application/json");
         return record;
     }
@@ -94,7 +95,7 @@ public final class Registry {
             Path local = dir.resolve(f.getKey());
             if (Files.exists(local) && VersionManifest.sha256(local).equals(f.getValue())) continue;
             byte[] bytes = store.get(prefix + f.getKey()).orElseThrow(() -> new IOException("version " + n + " lacks " + f.getKey()));
-            if (!VersionManifest.sha256(bytes).equals(f.getValue())) throw new IOException("version " + n + ": " + f.getKey() + " does not match its sha256");
+            if (!ContentAddress.sha256Hex(bytes).equals(f.getValue())) throw new IOException("version " + n + ": " + f.getKey() + " does not match its sha256");
             Files.createDirectories(local.getParent());
             Files.write(local, bytes);
         }

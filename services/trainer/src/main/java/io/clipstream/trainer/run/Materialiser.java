@@ -17,6 +17,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import javax.imageio.ImageIO;
 
@@ -34,6 +38,7 @@ public final class Materialiser {
     private final Path cache;
     private final int maxSide;
     private final Map<String, List<String>> classes;
+    private static final int PARALLEL_FETCHES = 8;
 
     public Materialiser(ObjectStore store, Path cache, int maxSide, Map<String, List<String>> classes) {
         this.store = store;
@@ -43,9 +48,11 @@ public final class Materialiser {
     }
 
     public List<Sample> load(List<PairRef> refs, Consumer<TrainingRun.SkippedPair> skipped) throws IOException {
+        List<Optional<byte[]>> fetched = fetchAll(refs);
         List<Sample> out = new ArrayList<>(refs.size());
-        for (PairRef r : refs) {
-            Optional<byte[]> bytes = bytes(r);
+        for (int i = 0; i < refs.size(); i++) {
+            PairRef r = refs.get(i);
+            Optional<byte[]> bytes = fetched.get(i);
             if (bytes.isEmpty()) {
                 skipped.accept(new TrainingRun.SkippedPair(r.sha256(), r.pairId(), OBJECT_MISSING));
                 continue;
@@ -66,13 +73,31 @@ public final class Materialiser {
         return out;
     }
 
+    /** The image bytes of every pair, {@link #PARALLEL_FETCHES} requests at a time (object stores answer each slowly, many at once). */
+    private List<Optional<byte[]>> fetchAll(List<PairRef> refs) throws IOException {
+        try (ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(PARALLEL_FETCHES, refs.size())))) {
+            List<Future<Optional<byte[]>>> futures = new ArrayList<>(refs.size());
+            for (PairRef r : refs) futures.add(pool.submit(() -> bytes(r)));
+            List<Optional<byte[]>> out = new ArrayList<>(refs.size());
+            for (Future<Optional<byte[]>> f : futures) out.add(f.get());
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while materialising", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) throw io;
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IOException(e.getCause());
+        }
+    }
+
     private Optional<byte[]> bytes(PairRef r) throws IOException {
         Path local = cache.resolve(r.sha256().substring(0, 2)).resolve(r.sha256());
         if (Files.exists(local)) return Optional.of(Files.readAllBytes(local));
         Optional<byte[]> b = store.get(r.imageKey());
         if (b.isPresent()) {
             Files.createDirectories(local.getParent());
-            Path tmp = local.resolveSibling(r.sha256() + ".tmp");
+            Path tmp = local.resolveSibling(r.sha256() + "." + Thread.currentThread().threadId() + ".tmp"); // one per fetching thread
             Files.write(tmp, b.get());
             Files.move(tmp, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }

@@ -10,6 +10,7 @@ import io.clipstream.contracts.ModelVersion;
 import io.clipstream.contracts.PairCurated;
 import io.clipstream.contracts.TrainingRun;
 import io.clipstream.continual.engine.VersionManifest;
+import io.clipstream.storage.ContentAddress;
 import io.clipstream.storage.ObjectStore;
 import io.clipstream.testkit.Infra;
 import io.clipstream.testkit.quarkus.ClipStreamInfraResource;
@@ -112,11 +113,11 @@ class TrainerIT {
         int i = 0;
         for (SyntheticDomains.Pair p : SyntheticDomains.pairs(domain, PER_DOMAIN, seed)) {
             byte[] png = SyntheticDomains.png(p.image());
-            String sha = VersionManifest.sha256(png);
-            String key = "pairs/images/sha256/" + sha.substring(0, 2) + "/" + sha + ".png";
+            String sha = ContentAddress.sha256Hex(png);
+            String key = ContentAddress.imageKey(sha, "png");
             store.put(key, png, "image/png");
             PairCurated c = new PairCurated(PairCurated.SCHEMA_VERSION, domain + "-" + seed + "-" + i++, "it", domain, sha, key,
-                    "pairs/text/sha256/" + sha.substring(0, 2) + "/" + sha + ".json", "png", "0000000000000000", 28, 28, p.caption(),
+                    ContentAddress.textKey(sha), "png", "0000000000000000", 28, 28, p.caption(),
                     Map.of(), t, t);
             producer.send(new ProducerRecord<>(curatedTopic, sha, Json.write(c)));
         }
@@ -178,7 +179,7 @@ class TrainerIT {
             assertThat(files).containsKeys("adapter_config.json", "adapter_model.safetensors", "metrics.json");
             assertThat(files.get("adapter_model.safetensors")).isEqualTo(v.adapterSha256());
             for (var f : files.entrySet()) {
-                assertThat(VersionManifest.sha256(store.get(registry.layout().version(v.version()) + f.getKey()).orElseThrow()))
+                assertThat(ContentAddress.sha256Hex(store.get(registry.layout().version(v.version()) + f.getKey()).orElseThrow()))
                         .as(f.getKey()).isEqualTo(f.getValue());
             }
             assertThat(registry.read(v.version()).orElseThrow().metrics()).isEqualTo(v.metrics());

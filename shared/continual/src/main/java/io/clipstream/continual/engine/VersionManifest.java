@@ -69,10 +69,6 @@ public final class VersionManifest {
         return HexFormat.of().formatHex(md.digest());
     }
 
-    public static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(digest().digest(bytes));
-    }
-
     private static MessageDigest digest() {
         try {
             return MessageDigest.getInstance("SHA-256");
