@@ -41,9 +41,10 @@ import java.util.Map;
  * <p>Inference ({@code encode*}) runs batched under no-grad in per-batch sub-managers and returns
  * unit-norm embeddings. Training code calls {@link #forward} (or the per-tower variants) inside a
  * {@code GradientCollector}, on arrays it owns in a per-step manager. Not safe for concurrent
- * mutation (adapter changes, optimizer steps) while other threads encode.
+ * mutation (adapter changes, optimizer steps) while other threads encode: serving uses a {@link
+ * ClipEncoder}, which nothing can change.
  */
-public final class ClipModel implements AutoCloseable {
+public final class ClipModel implements ImageTextEmbedder, AutoCloseable {
 
     /** HF file names. */
     public static final String CONFIG_FILE = "config.json";
@@ -191,6 +192,7 @@ public final class ClipModel implements AutoCloseable {
      * @param texts captions / prompts
      * @return unit-norm text embeddings [N][projection_dim]
      */
+    @Override
     public float[][] encodeTexts(List<String> texts) {
         return encodeTokens(requireTokenizer().encode(texts));
     }
@@ -224,6 +226,7 @@ public final class ClipModel implements AutoCloseable {
      * @param chw preprocessed images (CHW floats from {@link #preprocessor()})
      * @return unit-norm image embeddings [N][projection_dim]
      */
+    @Override
     public float[][] encodePixels(List<float[]> chw) {
         return batched(
                 chw.size(),
@@ -502,8 +505,15 @@ public final class ClipModel implements AutoCloseable {
     }
 
     /** @return CLIP image preprocessing for this model's image size */
+    @Override
     public ImagePreprocessor preprocessor() {
         return preprocessor;
+    }
+
+    /** @return the embedding dimension (projection_dim) */
+    @Override
+    public int dimension() {
+        return config.projectionDim();
     }
 
     /** @return the text context length (max_position_embeddings) */

@@ -55,16 +55,7 @@ class LoraTest {
 
     /** Gives B random values so that the adapter changes the outputs. */
     private static void randomiseB(ClipModel m, long seed) {
-        try (NDManager tmp = m.manager().newSubManager()) {
-            Map<String, NDArray> w = m.lora().copyWeights(tmp);
-            tmp.getEngine().setRandomSeed((int) seed);
-            for (Map.Entry<String, NDArray> e : w.entrySet()) {
-                if (e.getKey().endsWith("lora_B.weight")) {
-                    e.setValue(tmp.randomNormal(0f, 0.2f, e.getValue().getShape(), e.getValue().getDataType()));
-                }
-            }
-            m.lora().setWeights(w);
-        }
+        m.lora().randomiseB(seed, 0.2f);
     }
 
     @Test

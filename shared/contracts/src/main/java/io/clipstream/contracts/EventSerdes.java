@@ -46,4 +46,8 @@ public final class EventSerdes {
     public static Serde<ModelVersion> modelVersion() {
         return json(ModelVersion.class);
     }
+
+    public static Serde<IndexEvent> indexEvent() {
+        return json(IndexEvent.class);
+    }
 }

@@ -39,8 +39,7 @@ public final class TopicSpecs {
     public static final TopicSpec MODEL_VERSIONS = new TopicSpec(Topics.MODEL_VERSIONS, "model name",
             ModelVersion.class, true, Optional.empty(), Optional.empty(), 1,
             Set.of(TRAINER), Set.of(REFRESH, TRAINER, OPERATOR));
-    /** The value type of index.events arrives with the refresh service. */
-    public static final TopicSpec INDEX_EVENTS = new TopicSpec(Topics.INDEX_EVENTS, "model name", Object.class,
+    public static final TopicSpec INDEX_EVENTS = new TopicSpec(Topics.INDEX_EVENTS, "model name", IndexEvent.class,
             false, Optional.of(Duration.ofDays(7)), Optional.empty(), 1,
             Set.of(REFRESH), Set.of(OPERATOR));
 

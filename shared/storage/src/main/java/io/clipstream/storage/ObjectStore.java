@@ -2,6 +2,7 @@ package io.clipstream.storage;
 
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
+import io.minio.GetPresignedObjectUrlArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
@@ -10,12 +11,15 @@ import io.minio.RemoveObjectArgs;
 import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
+import io.minio.http.Method;
 import io.minio.messages.Item;
 import okhttp3.OkHttpClient;
 import org.jboss.logging.Logger;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -150,6 +154,30 @@ public final class ObjectStore implements AutoCloseable {
                 throw e;
             }
         });
+    }
+
+    /** Every key's object ({@link #get}), {@code parallelism} requests at a time, in the keys' order. */
+    public List<Optional<byte[]>> getAll(List<String> keys, int parallelism) {
+        try {
+            return Parallel.map(keys, parallelism, this::get);
+        } catch (IOException e) {
+            throw new StorageUnavailableException("get of " + keys.size() + " objects interrupted", e);
+        }
+    }
+
+    /**
+     * A URL that lets whoever holds it GET the object until {@code ttl} has passed (SigV4 query signing, computed
+     * here without a request). It names the endpoint this client uses.
+     */
+    public String presignedGet(String key, Duration ttl) {
+        try {
+            return client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder().method(Method.GET)
+                    .bucket(config.bucket()).object(key).expiry((int) Math.max(1, ttl.toSeconds())).build());
+        } catch (IllegalArgumentException e) {
+            throw new StorageRefusedException("presign " + key + " refused by the client: " + e.getMessage(), e);
+        } catch (Exception e) {
+            throw new StorageUnavailableException("presign " + key + " failed: " + e, e);
+        }
     }
 
     /** The object's size in bytes (a HEAD request), empty when there is no object at the key. */

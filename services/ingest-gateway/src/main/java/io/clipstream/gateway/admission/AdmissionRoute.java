@@ -4,7 +4,7 @@ import io.clipstream.contracts.ReasonCode;
 import io.clipstream.gateway.GatewayConfig;
 import io.clipstream.gateway.GatewayMetrics;
 import io.clipstream.gateway.auth.ApiKeyFilter;
-import io.clipstream.gateway.auth.ApiKeys;
+import io.clipstream.contracts.ApiKeys;
 import io.clipstream.gateway.http.EarlyReplies;
 import io.clipstream.gateway.problem.Problems;
 import io.quarkus.vertx.http.runtime.RouteConstants;

@@ -1,5 +1,6 @@
 package io.clipstream.gateway.auth;
 
+import io.clipstream.contracts.ApiKeys;
 import io.clipstream.contracts.ReasonCode;
 import io.clipstream.gateway.problem.GatewayException;
 import io.quarkus.runtime.StartupEvent;

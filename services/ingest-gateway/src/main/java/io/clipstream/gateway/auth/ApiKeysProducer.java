@@ -1,5 +1,6 @@
 package io.clipstream.gateway.auth;
 
+import io.clipstream.contracts.ApiKeys;
 import io.clipstream.gateway.GatewayConfig;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -10,6 +11,6 @@ public class ApiKeysProducer {
     @Produces
     @Singleton
     ApiKeys apiKeys(GatewayConfig config) {
-        return new ApiKeys(config.apiKeys());
+        return new ApiKeys("clipstream.gateway.api-keys", config.apiKeys());
     }
 }

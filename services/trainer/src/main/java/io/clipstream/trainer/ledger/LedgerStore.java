@@ -1,7 +1,7 @@
 package io.clipstream.trainer.ledger;
 
 import io.clipstream.trainer.registry.JsonObjects;
-import io.clipstream.trainer.registry.ModelLayout;
+import io.clipstream.registry.ModelLayout;
 
 /** Reads and writes a model's {@link LedgerState} ({@code models/<model>/ledger.json}). */
 public final class LedgerStore {

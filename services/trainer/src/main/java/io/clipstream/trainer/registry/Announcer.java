@@ -2,7 +2,7 @@ package io.clipstream.trainer.registry;
 
 import io.clipstream.contracts.Json;
 import io.clipstream.contracts.ModelVersion;
-import io.clipstream.trainer.config.Readers;
+import io.clipstream.contracts.Readers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

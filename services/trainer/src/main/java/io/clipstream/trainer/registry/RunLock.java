@@ -1,5 +1,6 @@
 package io.clipstream.trainer.registry;
 
+import io.clipstream.registry.ModelLayout;
 import io.clipstream.contracts.TrainingRun;
 import java.time.Instant;
 import java.util.Optional;

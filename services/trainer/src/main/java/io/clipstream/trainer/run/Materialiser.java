@@ -4,6 +4,7 @@ import io.clipstream.continual.data.PixelImage;
 import io.clipstream.continual.data.Sample;
 import io.clipstream.contracts.TrainingRun;
 import io.clipstream.storage.ObjectStore;
+import io.clipstream.storage.Parallel;
 import io.clipstream.trainer.ledger.PairRef;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -17,10 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import javax.imageio.ImageIO;
 
@@ -73,22 +70,9 @@ public final class Materialiser {
         return out;
     }
 
-    /** The image bytes of every pair, {@link #PARALLEL_FETCHES} requests at a time (object stores answer each slowly, many at once). */
+    /** The image bytes of every pair, {@link #PARALLEL_FETCHES} requests at a time. */
     private List<Optional<byte[]>> fetchAll(List<PairRef> refs) throws IOException {
-        try (ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(PARALLEL_FETCHES, refs.size())))) {
-            List<Future<Optional<byte[]>>> futures = new ArrayList<>(refs.size());
-            for (PairRef r : refs) futures.add(pool.submit(() -> bytes(r)));
-            List<Optional<byte[]>> out = new ArrayList<>(refs.size());
-            for (Future<Optional<byte[]>> f : futures) out.add(f.get());
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while materialising", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) throw io;
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            throw new IOException(e.getCause());
-        }
+        return Parallel.map(refs, PARALLEL_FETCHES, this::bytes);
     }
 
     private Optional<byte[]> bytes(PairRef r) throws IOException {

@@ -1,5 +1,6 @@
 package io.clipstream.trainer.run;
 
+import io.clipstream.clip.DeviceChoice;
 import io.clipstream.clip.ClipModel;
 import io.clipstream.continual.data.Captioner;
 import io.clipstream.continual.data.ClassPrompts;
@@ -24,9 +25,9 @@ import io.clipstream.trainer.ledger.PairRef;
 import io.clipstream.trainer.ledger.PendingPairs;
 import io.clipstream.trainer.metrics.TrainerMetrics;
 import io.clipstream.trainer.registry.Announcer;
-import io.clipstream.trainer.registry.Registry;
+import io.clipstream.registry.Registry;
 import io.clipstream.trainer.registry.RunLock;
-import io.clipstream.trainer.registry.VersionRecord;
+import io.clipstream.registry.VersionRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,7 +134,7 @@ public final class TrainingRunner {
         Path work = cfg.workDir().resolve("runs").resolve(runId);
         metrics.active(true);
         try {
-            DeviceChoice.Choice device = DeviceChoice.choose(cfg.train().device());
+            DeviceChoice.Choice device = DeviceChoice.choose("clipstream.trainer.train.device", cfg.train().device());
             run.device = device.label();
             metrics.device(device.label());
             events.emit(run.event(State.STARTED, null, null, null, null, snap.perDomain(), null, null));

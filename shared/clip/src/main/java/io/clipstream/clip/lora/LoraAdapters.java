@@ -288,6 +288,27 @@ public final class LoraAdapters implements AutoCloseable {
         return total == null ? owner.zeros(new Shape()) : total;
     }
 
+    /**
+     * Draws every B from N(0, std²): an adapter that changes the outputs without training (B starts
+     * at zero), for tests and demos that need versions which differ.
+     *
+     * @param seed engine seed
+     * @param std standard deviation of B
+     */
+    public void randomiseB(long seed, float std) {
+        requireActive();
+        try (NDManager tmp = manager.newSubManager()) {
+            Map<String, NDArray> w = copyWeights(tmp);
+            tmp.getEngine().setRandomSeed((int) seed);
+            for (Map.Entry<String, NDArray> e : w.entrySet()) {
+                if (e.getKey().endsWith("lora_B.weight")) {
+                    e.setValue(tmp.randomNormal(0f, std, e.getValue().getShape(), e.getValue().getDataType()));
+                }
+            }
+            setWeights(w);
+        }
+    }
+
     /** Merges every adapter into its base weight (inference speed; keeps A/B for unmerge). */
     public void merge() {
         requireActive();

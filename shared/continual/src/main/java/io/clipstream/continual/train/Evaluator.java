@@ -1,6 +1,7 @@
 package io.clipstream.continual.train;
 
 import io.clipstream.clip.ClipModel;
+import io.clipstream.clip.ImageTextEmbedder;
 import io.clipstream.continual.data.Captioner;
 import io.clipstream.continual.data.ClassPrompts;
 import io.clipstream.continual.data.PixelImage;
@@ -70,16 +71,16 @@ public final class Evaluator {
         return prompts;
     }
 
-    public float[][] embedImages(ClipModel model, List<PixelImage> images) {
+    public float[][] embedImages(ImageTextEmbedder model, List<PixelImage> images) {
         return model.encodePixels(PixelBatch.toChw(model.preprocessor(), images));
     }
 
-    public float[][] embedTexts(ClipModel model, List<String> texts) {
+    public float[][] embedTexts(ImageTextEmbedder model, List<String> texts) {
         return model.encodeTexts(texts);
     }
 
     /** One embedding per class of {@code domain} (mean of its prompts' embeddings); empty without class names. */
-    public float[][] classEmbeddings(ClipModel model, String domain) {
+    public float[][] classEmbeddings(ImageTextEmbedder model, String domain) {
         List<String> classes = prompts.classNames(domain);
         List<String> all = new ArrayList<>();
         int[] counts = new int[classes.size()];
@@ -100,11 +101,11 @@ public final class Evaluator {
     }
 
     /** Zero-shot accuracy on the samples whose label is one of the domain's classes; NaN when there are none. */
-    public double zeroShotAccuracy(ClipModel model, String domain, List<Sample> samples) {
+    public double zeroShotAccuracy(ImageTextEmbedder model, String domain, List<Sample> samples) {
         return zeroShot(model, domain, samples, null);
     }
 
-    private double zeroShot(ClipModel model, String domain, List<Sample> samples, float[][] imageEmbeddings) {
+    private double zeroShot(ImageTextEmbedder model, String domain, List<Sample> samples, float[][] imageEmbeddings) {
         List<String> classes = prompts.classNames(domain);
         List<Integer> rows = new ArrayList<>();
         for (int i = 0; i < samples.size(); i++) {
@@ -123,11 +124,11 @@ public final class Evaluator {
     }
 
     /** Every metric of one domain's set. */
-    public DomainMetrics evaluate(ClipModel model, String domain, List<Sample> samples) {
+    public DomainMetrics evaluate(ImageTextEmbedder model, String domain, List<Sample> samples) {
         return evaluate(model, domain, samples, ALL);
     }
 
-    private DomainMetrics evaluate(ClipModel model, String domain, List<Sample> samples, Collection<String> wanted) {
+    private DomainMetrics evaluate(ImageTextEmbedder model, String domain, List<Sample> samples, Collection<String> wanted) {
         float[][] img = embedImages(model, samples.stream().map(Sample::image).toList());
         double acc = wanted.contains(ZERO_SHOT) ? zeroShot(model, domain, samples, img) : Double.NaN;
         if (wanted.stream().noneMatch(RETRIEVAL::contains)) return new DomainMetrics(acc, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
@@ -162,7 +163,7 @@ public final class Evaluator {
      * The {@code wanted} metrics of each domain's set (domain -> metric -> value); a metric a domain cannot have
      * (zero-shot without class names) is absent. Only what is wanted is computed.
      */
-    public Map<String, Map<String, Double>> metrics(ClipModel model, Map<String, List<Sample>> sets, Collection<String> wanted) {
+    public Map<String, Map<String, Double>> metrics(ImageTextEmbedder model, Map<String, List<Sample>> sets, Collection<String> wanted) {
         Map<String, Map<String, Double>> out = new LinkedHashMap<>();
         sets.forEach((d, s) -> {
             if (s.isEmpty()) return;

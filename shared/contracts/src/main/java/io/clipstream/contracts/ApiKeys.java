@@ -1,4 +1,4 @@
-package io.clipstream.gateway.auth;
+package io.clipstream.contracts;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,7 +10,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Producer name -> API key, from {@code clipstream.gateway.api-keys.<producer>=<key>}. Lookup
+ * Client name -> API key, from a map such as {@code clipstream.gateway.api-keys.<producer>=<key>} (the gateway's
+ * producers) or {@code clipstream.refresh.api-keys.<client>=<key>} (who may search). Lookup
  * compares against every key in constant time, so timing tells nothing about a key's prefix.
  */
 public final class ApiKeys {
@@ -25,30 +26,32 @@ public final class ApiKeys {
     }
 
     private final List<Entry> entries;
+    private final String property;
 
     /**
      * @throws IllegalArgumentException on a bad producer name, a short key, the shipped placeholder key
      *                                  or a key shared by two producers
      */
-    public ApiKeys(Map<String, String> keysByProducer) {
+    public ApiKeys(String property, Map<String, String> keysByProducer) {
+        this.property = property;
         List<Entry> list = new ArrayList<>();
         Map<String, String> owners = new HashMap<>();
         keysByProducer.forEach((producer, key) -> {
             if (!PRODUCER_NAME.matcher(producer).matches()) {
-                throw new IllegalArgumentException("clipstream.gateway.api-keys: producer name '" + producer
+                throw new IllegalArgumentException(property + ": producer name '" + producer
                         + "' must match " + PRODUCER_NAME.pattern());
             }
             if (key == null || key.strip().length() < MIN_KEY_LENGTH) {
-                throw new IllegalArgumentException("clipstream.gateway.api-keys." + producer + ": key must have at least "
+                throw new IllegalArgumentException(property + "." + producer + ": key must have at least "
                         + MIN_KEY_LENGTH + " characters");
             }
             if (SHIPPED_PLACEHOLDER.matcher(key).find()) {
-                throw new IllegalArgumentException("clipstream.gateway.api-keys." + producer
+                throw new IllegalArgumentException(property + "." + producer
                         + ": the key is the shipped placeholder (REPLACE_ME); set a real, secret key");
             }
             String previous = owners.putIfAbsent(key.strip(), producer);
             if (previous != null) {
-                throw new IllegalArgumentException("clipstream.gateway.api-keys: producers '" + previous + "' and '"
+                throw new IllegalArgumentException(property + ": producers '" + previous + "' and '"
                         + producer + "' share one key; each producer needs its own");
             }
             list.add(new Entry(producer, key.strip().getBytes(StandardCharsets.UTF_8)));

@@ -1,4 +1,4 @@
-package io.clipstream.trainer.config;
+package io.clipstream.contracts;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -8,7 +8,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Consumers that read topics by position, outside any group (the trainer keeps its positions itself), and only
+ * Consumers that read topics by position, outside any group (the reader keeps its positions itself: the trainer in its ledger, embedding refresh in its index), and only
  * what is committed.
  */
 public final class Readers {

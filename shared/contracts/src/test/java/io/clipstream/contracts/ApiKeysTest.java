@@ -1,4 +1,4 @@
-package io.clipstream.gateway.auth;
+package io.clipstream.contracts;
 
 import org.junit.jupiter.api.Test;
 
@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ApiKeysTest {
-    private final ApiKeys keys = new ApiKeys(Map.of("shop", "shop-key-0123456789", "museum", "museum-key-0123456789"));
+    private final ApiKeys keys = new ApiKeys("clipstream.gateway.api-keys", Map.of("shop", "shop-key-0123456789", "museum", "museum-key-0123456789"));
 
     @Test
     void findsTheProducerOfAKey() {
@@ -31,12 +31,12 @@ class ApiKeysTest {
 
     @Test
     void refusesUnsafeConfiguration() {
-        assertThatThrownBy(() -> new ApiKeys(Map.of("a", "short"))).hasMessageContaining("at least 16");
-        assertThatThrownBy(() -> new ApiKeys(Map.of("a", "same-key-0123456789", "b", "same-key-0123456789")))
+        assertThatThrownBy(() -> new ApiKeys("clipstream.gateway.api-keys", Map.of("a", "short"))).hasMessageContaining("at least 16");
+        assertThatThrownBy(() -> new ApiKeys("clipstream.gateway.api-keys", Map.of("a", "same-key-0123456789", "b", "same-key-0123456789")))
                 .hasMessageContaining("share one key");
-        assertThatThrownBy(() -> new ApiKeys(Map.of("bad name", "key-0123456789abcdef"))).hasMessageContaining("must match");
-        assertThat(new ApiKeys(Map.of()).isEmpty()).isTrue();
-        assertThatThrownBy(() -> new ApiKeys(Map.of("fashion-mnist", "REPLACE_ME-at-least-16-chars")))
+        assertThatThrownBy(() -> new ApiKeys("clipstream.gateway.api-keys", Map.of("bad name", "key-0123456789abcdef"))).hasMessageContaining("must match");
+        assertThat(new ApiKeys("clipstream.gateway.api-keys", Map.of()).isEmpty()).isTrue();
+        assertThatThrownBy(() -> new ApiKeys("clipstream.gateway.api-keys", Map.of("fashion-mnist", "REPLACE_ME-at-least-16-chars")))
                 .hasMessageContaining("shipped placeholder");
     }
 }

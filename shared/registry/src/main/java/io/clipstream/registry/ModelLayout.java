@@ -1,4 +1,4 @@
-package io.clipstream.trainer.registry;
+package io.clipstream.registry;
 
 /** Where a model's objects live in the bucket (DESIGN.md, "Object storage layout"). */
 public record ModelLayout(String model) {

@@ -1,4 +1,4 @@
-package io.clipstream.trainer.registry;
+package io.clipstream.registry;
 
 import io.clipstream.contracts.ModelVersion;
 import java.time.Instant;

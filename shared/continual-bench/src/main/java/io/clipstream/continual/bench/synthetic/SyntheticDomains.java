@@ -1,4 +1,4 @@
-package io.clipstream.trainer.it;
+package io.clipstream.continual.bench.synthetic;
 
 import io.clipstream.clip.ClipModel;
 import io.clipstream.clip.tools.TinyClipSpec;
@@ -25,19 +25,20 @@ import javax.imageio.ImageIO;
 /**
  * Learnable pairs of four domains as RGB PNGs: a bright bar whose row encodes one of ten classes, on faint noise.
  * "plain" grey bars (the base domain), "dim" low-contrast bars on grey, "tinted" coloured bars, and "shuffled": plain
- * images whose captions were shuffled across the set (a deliberately harmful domain).
+ * images whose captions were shuffled across the set (a deliberately harmful domain). The services' integration
+ * tests stream them; {@link #trainBase} makes the base checkpoint they start from.
  */
-final class SyntheticDomains {
-    static final List<String> CLASSES = List.of("circle", "square", "star", "heart", "moon", "cloud", "tree", "house", "boat", "bird");
+public final class SyntheticDomains {
+    public static final List<String> CLASSES = List.of("circle", "square", "star", "heart", "moon", "cloud", "tree", "house", "boat", "bird");
     /** Where the bar lies: the second thing a caption says, so that captions rarely repeat within a batch. */
-    static final List<String> PLACES = List.of("left", "right", "middle", "wide");
+    public static final List<String> PLACES = List.of("left", "right", "middle", "wide");
     private static final int[][] SPANS = {{2, 12}, {16, 26}, {9, 19}, {2, 26}};
 
-    record Pair(String caption, BufferedImage image, String domain, String label) {}
+    public record Pair(String caption, BufferedImage image, String domain, String label) {}
 
     private SyntheticDomains() {}
 
-    static List<Pair> pairs(String domain, int n, long seed) {
+    public static List<Pair> pairs(String domain, int n, long seed) {
         Random rnd = new Random(seed);
         List<Pair> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -53,7 +54,7 @@ final class SyntheticDomains {
         return out;
     }
 
-    static String caption(String className, String place) {
+    public static String caption(String className, String place) {
         return "a photo of a " + className + ", " + place + ".";
     }
 
@@ -81,7 +82,7 @@ final class SyntheticDomains {
         return img;
     }
 
-    static byte[] png(BufferedImage img) {
+    public static byte[] png(BufferedImage img) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ImageIO.write(img, "png", out);
@@ -92,7 +93,7 @@ final class SyntheticDomains {
     }
 
     /** Every caption a test sends or a prompt uses, for the generated tokenizer's vocabulary. */
-    static List<String> texts() {
+    public static List<String> texts() {
         List<String> out = new ArrayList<>();
         for (String c : CLASSES) {
             for (String p : PLACES) out.add(caption(c, p));
@@ -102,7 +103,7 @@ final class SyntheticDomains {
     }
 
     /** A tiny CLIP trained fully on the base domain: the base checkpoint the trainer starts from. */
-    static void trainBase(Path init, Path base) throws IOException {
+    public static void trainBase(Path init, Path base) throws IOException {
         ClipModels.generate(init, new TinyClipSpec(28, 7, 3, 64, 2, 4, 256, 64, 16, "quick_gelu", 7, texts()));
         List<Sample> train = new ArrayList<>();
         int i = 0;

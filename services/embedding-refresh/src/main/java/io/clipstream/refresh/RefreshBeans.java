@@ -1,0 +1,173 @@
+package io.clipstream.refresh;
+
+import io.clipstream.clip.DeviceChoice;
+import io.clipstream.contracts.KafkaClientSettings;
+import io.clipstream.contracts.PairCurated;
+import io.clipstream.contracts.TopicCreator;
+import io.clipstream.contracts.TopicSpec;
+import io.clipstream.contracts.TopicSpecs;
+import io.clipstream.refresh.config.RefreshConfig;
+import io.clipstream.refresh.embed.PairEmbedder;
+import io.clipstream.refresh.feed.IndexFeeder;
+import io.clipstream.refresh.index.IndexBackend;
+import io.clipstream.refresh.index.LuceneBackend;
+import io.clipstream.refresh.index.LuceneIndex;
+import io.clipstream.refresh.loop.ChampionWatch;
+import io.clipstream.refresh.loop.IndexEvents;
+import io.clipstream.refresh.loop.ModelFiles;
+import io.clipstream.refresh.loop.Refresher;
+import io.clipstream.refresh.loop.StateFile;
+import io.clipstream.refresh.metrics.RefreshMetrics;
+import io.clipstream.refresh.serve.Generation;
+import io.clipstream.refresh.serve.LiveIndex;
+import io.clipstream.refresh.serve.Searcher;
+import io.clipstream.registry.ModelLayout;
+import io.clipstream.registry.Registry;
+import io.clipstream.storage.ObjectStore;
+import io.clipstream.storage.StorageSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/** Wires the plain classes into CDI and starts the refresh loop once the application is up. */
+public class RefreshBeans {
+    private static final Logger LOG = Logger.getLogger(RefreshBeans.class);
+
+    @Produces
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Produces
+    @Singleton
+    ObjectStore objectStore(StorageSettings s) {
+        return ObjectStore.connect(s.toConfig());
+    }
+
+    void closeObjectStore(@Disposes ObjectStore store) {
+        store.close();
+    }
+
+    @Produces
+    @Singleton
+    Producer<String, byte[]> producer(@Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        Map<String, Object> cfg = new HashMap<>(KafkaClientSettings.forProducer(kafka));
+        cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        cfg.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return new KafkaProducer<>(cfg);
+    }
+
+    void closeProducer(@Disposes Producer<String, byte[]> producer) {
+        producer.close(Duration.ofSeconds(5));
+    }
+
+    @Produces
+    @Singleton
+    LiveIndex liveIndex() {
+        return new LiveIndex();
+    }
+
+    @Produces
+    @Singleton
+    Searcher searcher(LiveIndex live, RefreshConfig cfg) {
+        return new Searcher(live, cfg.search().candidates());
+    }
+
+    @Produces
+    @Singleton
+    RefreshMetrics metrics(MeterRegistry registry) {
+        return new RefreshMetrics(registry);
+    }
+
+    @Produces
+    @Singleton
+    IndexBackend backend(RefreshConfig cfg) throws IOException {
+        LuceneIndex.Format format = LuceneIndex.Format.valueOf(cfg.vectorFormat().toUpperCase(Locale.ROOT));
+        return new LuceneBackend(cfg.dataDir().resolve(cfg.model()).resolve("indexes"), format);
+    }
+
+    @Produces
+    @Singleton
+    Refresher refresher(RefreshConfig cfg, ObjectStore store, IndexBackend backend, LiveIndex live, Producer<String, byte[]> producer,
+                        RefreshMetrics metrics, Clock clock, @Identifier("default-kafka-broker") Map<String, Object> kafka,
+                        @ConfigProperty(name = "clipstream.topics.curated") String curated,
+                        @ConfigProperty(name = "clipstream.topics.model-versions") String versions,
+                        @ConfigProperty(name = "clipstream.topics.index-events") String indexEvents) {
+        DeviceChoice.Choice device = DeviceChoice.choose("clipstream.refresh.device", cfg.device());
+        LOG.infof("embedding on %s", device.label());
+        ModelFiles files = new ModelFiles(new Registry(store, new ModelLayout(cfg.model())), cfg.dataDir().resolve(cfg.model()).resolve("checkpoints"),
+                device.device(), cfg.batchSize());
+        PairEmbedder embedder = new PairEmbedder(store, cfg.fetchParallelism());
+        Map<String, Object> consumer = KafkaClientSettings.forConsumer(kafka);
+        IndexFeeder.Listener listener = new IndexFeeder.Listener() {
+            @Override
+            public void indexed(Generation g, List<PairCurated> pairs) {
+                boolean serving = live.current().orElse(null) == g;
+                metrics.indexed(serving ? "live" : "build", pairs.size());
+                if (!serving) return;
+                Instant now = clock.instant();
+                for (PairCurated p : pairs) {
+                    if (p.submittedAt() != null) metrics.freshness(Duration.between(p.submittedAt(), now));
+                }
+            }
+
+            @Override
+            public void skipped(Generation g, PairCurated pair, String reason) {
+                metrics.skipped(reason);
+                LOG.warnf("pair %s (%s) not indexed in %s: %s", pair.pairId(), pair.sha256(), g, reason);
+            }
+
+            @Override
+            public void malformed(Generation g, String detail) {
+                metrics.malformed();
+                LOG.warnf("skipped a pairs.curated record that does not parse: %s", detail);
+            }
+        };
+        Refresher.Settings settings = new Refresher.Settings(cfg.model(), cfg.gracePeriod(), cfg.progressEvery(), cfg.retryBackoff(),
+                Duration.ofSeconds(60));
+        return new Refresher(settings, backend, files, new StateFile(cfg.dataDir().resolve(cfg.model()).resolve("state.json")), live,
+                new IndexEvents(producer, indexEvents), metrics, clock, new ChampionWatch(consumer, versions, cfg.model()),
+                (g, l) -> new IndexFeeder(g, consumer, curated, embedder, cfg.batchSize(), cfg.commitEvery(), l, clock), listener);
+    }
+
+    void closeRefresher(@Disposes Refresher refresher) {
+        refresher.close();
+    }
+
+    void start(@Observes StartupEvent ev, Refresher refresher, @Identifier("default-kafka-broker") Map<String, Object> kafka,
+               @ConfigProperty(name = "clipstream.topics.create") boolean create,
+               @ConfigProperty(name = "clipstream.topics.curated") String curated,
+               @ConfigProperty(name = "clipstream.topics.model-versions") String versions,
+               @ConfigProperty(name = "clipstream.topics.index-events") String indexEvents,
+               @ConfigProperty(name = "clipstream.topics.replication-factor") short rf) {
+        if (create) {
+            Map<TopicSpec, String> names = new LinkedHashMap<>();
+            names.put(TopicSpecs.PAIRS_CURATED, curated);
+            names.put(TopicSpecs.MODEL_VERSIONS, versions);
+            names.put(TopicSpecs.INDEX_EVENTS, indexEvents);
+            TopicCreator.createMissing(KafkaClientSettings.forAdmin(kafka), names, null, rf, n -> LOG.infof("created topic %s", n));
+        }
+        refresher.start();
+    }
+}

@@ -1,0 +1,36 @@
+package io.clipstream.refresh.api;
+
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.core.Response;
+import java.util.Locale;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Refusals as RFC 9457 problem JSON. */
+public class ProblemMapper {
+    @ServerExceptionMapper
+    public Response map(ApiProblem p) {
+        String slug = p.reason().toLowerCase(Locale.ROOT).replace('_', '-');
+        Response.ResponseBuilder r = Response.status(p.status())
+                .type(Problem.MEDIA_TYPE)
+                .entity(new Problem("https://clipstream.io/problems/" + slug, title(p.status()), p.status(), p.getMessage(), p.reason()));
+        if (p.status() == 503) r.header("Retry-After", "5");
+        if (p.status() == 401) r.header("WWW-Authenticate", "Bearer");
+        return r.build();
+    }
+
+    @ServerExceptionMapper
+    public Response unsupported(NotSupportedException e) {
+        return map(new ApiProblem(415, "UNSUPPORTED_MEDIA_TYPE", "send the query image as its bytes with Content-Type image/png, image/jpeg, ..."));
+    }
+
+    private static String title(int status) {
+        return switch (status) {
+            case 400 -> "the query is not valid";
+            case 401 -> "authentication required";
+            case 413 -> "the query image is too large";
+            case 415 -> "unsupported media type";
+            case 503 -> "not serving yet";
+            default -> "request refused";
+        };
+    }
+}

@@ -1,0 +1,162 @@
+package io.clipstream.refresh.api;
+
+import io.clipstream.refresh.config.RefreshConfig;
+import io.clipstream.refresh.index.Filter;
+import io.clipstream.refresh.index.Hit;
+import io.clipstream.refresh.index.Target;
+import io.clipstream.refresh.metrics.RefreshMetrics;
+import io.clipstream.refresh.serve.Searcher;
+import io.clipstream.storage.ObjectStore;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * {@code GET /v1/search?q=} (text -> images, or captions with {@code target=text}) and {@code POST /v1/search/image}
+ * (an image body -> similar images, or captions with {@code target=text}). Every answer names the model version
+ * that embedded the query and the index, and links each image with a short-lived presigned URL.
+ */
+@Path("/v1/search")
+@Produces(MediaType.APPLICATION_JSON)
+@Blocking
+public class SearchResource {
+    private final Searcher searcher;
+    private final RefreshConfig cfg;
+    private final ObjectStore store;
+    private final RefreshMetrics metrics;
+
+    public SearchResource(Searcher searcher, RefreshConfig cfg, ObjectStore store, RefreshMetrics metrics) {
+        this.searcher = searcher;
+        this.cfg = cfg;
+        this.store = store;
+        this.metrics = metrics;
+    }
+
+    /** One result. */
+    public record Result(int rank, float score, String pairId, String sha256, String source, String domain, String caption,
+                         String imageKey, String imageUrl) {}
+
+    /** An answer: the model version and index that produced it, and the results best first. */
+    public record Answer(String model, int version, String index, String target, int k, double tookMs, List<Result> results) {}
+
+    @GET
+    public Answer byText(@QueryParam("q") String q, @QueryParam("k") Integer k, @QueryParam("target") String target,
+                         @QueryParam("domain") String domain, @QueryParam("source") String source) {
+        long t0 = System.nanoTime();
+        if (q == null || q.isBlank()) throw ApiProblem.badQuery("q is empty: say what to look for");
+        if (q.length() > cfg.search().maxQueryChars()) {
+            throw ApiProblem.badQuery("q has " + q.length() + " characters, at most " + cfg.search().maxQueryChars() + " are allowed");
+        }
+        int kk = k(k);
+        Target t = target(target, Target.IMAGE);
+        return run("text", t0, () -> answer(searcher.byText(q.strip(), t, kk, filter(domain, source)), kk, t0));
+    }
+
+    @POST
+    @Path("/image")
+    @Consumes({"image/*", MediaType.APPLICATION_OCTET_STREAM})
+    public Answer byImage(byte[] body, @QueryParam("k") Integer k, @QueryParam("target") String target,
+                          @QueryParam("domain") String domain, @QueryParam("source") String source) {
+        long t0 = System.nanoTime();
+        if (body == null || body.length == 0) throw ApiProblem.badQuery("the body is empty: send the query image's bytes");
+        if (body.length > cfg.search().maxImageBytes()) {
+            throw new ApiProblem(413, "PAYLOAD_TOO_LARGE", "the image has " + body.length + " bytes, at most " + cfg.search().maxImageBytes()
+                    + " are allowed");
+        }
+        int kk = k(k);
+        Target t = target(target, Target.IMAGE);
+        BufferedImage img = decode(body);
+        return run("image", t0, () -> answer(searcher.byImage(img, t, kk, filter(domain, source)), kk, t0));
+    }
+
+    private interface Search {
+        Answer run() throws Searcher.NotServing, IOException;
+    }
+
+    private Answer run(String kind, long t0, Search s) {
+        try {
+            Answer a = s.run();
+            metrics.query(kind, "ok", System.nanoTime() - t0);
+            return a;
+        } catch (Searcher.NotServing e) {
+            metrics.query(kind, "not_serving", System.nanoTime() - t0);
+            throw new ApiProblem(503, "UNAVAILABLE", e.getMessage());
+        } catch (IOException e) {
+            metrics.query(kind, "error", System.nanoTime() - t0);
+            throw new IllegalStateException("search failed: " + e.getMessage(), e);
+        }
+    }
+
+    private Answer answer(Searcher.Answer a, int k, long t0) {
+        List<Result> out = new ArrayList<>(a.hits().size());
+        int rank = 1;
+        for (Hit h : a.hits()) {
+            out.add(new Result(rank++, h.score(), h.pairId(), h.sha256(), h.source(), h.domain(), h.caption(), h.imageKey(),
+                    store.presignedGet(h.imageKey(), cfg.search().imageUrlTtl())));
+        }
+        return new Answer(cfg.model(), a.version(), a.index(), a.target().field(), k, (System.nanoTime() - t0) / 1e6, out);
+    }
+
+    private int k(Integer k) {
+        int kk = k == null ? cfg.search().defaultK() : k;
+        if (kk < 1 || kk > cfg.search().maxK()) throw ApiProblem.badQuery("k must be between 1 and " + cfg.search().maxK() + ", not " + kk);
+        return kk;
+    }
+
+    private static Target target(String s, Target dflt) {
+        if (s == null || s.isBlank()) return dflt;
+        try {
+            return Target.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.badQuery(e.getMessage());
+        }
+    }
+
+    private static Filter filter(String domain, String source) {
+        return new Filter(blankToNull(domain), blankToNull(source));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    /** Reads the header's dimensions first: a small file can claim a huge image (a decompression bomb). */
+    private BufferedImage decode(byte[] body) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(body))) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new ApiProblem(415, "IMAGE_UNREADABLE", "the body is not an image this service reads (PNG, JPEG, GIF, BMP, WebP)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels > cfg.search().maxImagePixels()) {
+                    throw new ApiProblem(413, "IMAGE_TOO_LARGE", "the image has " + pixels + " pixels, at most "
+                            + cfg.search().maxImagePixels() + " are allowed");
+                }
+                return reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (ApiProblem p) {
+            throw p;
+        } catch (IOException | RuntimeException e) {
+            throw new ApiProblem(415, "IMAGE_UNREADABLE", "the image does not decode: " + e.getMessage());
+        }
+    }
+}

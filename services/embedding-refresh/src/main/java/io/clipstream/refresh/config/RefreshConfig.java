@@ -1,0 +1,81 @@
+package io.clipstream.refresh.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/** {@code clipstream.refresh.*} (defaults documented in application.properties). */
+@ConfigMapping(prefix = "clipstream.refresh")
+public interface RefreshConfig {
+    /** The model whose champion the index follows: its objects live under {@code models/<model>/}. */
+    @WithDefault("tiny")
+    String model();
+
+    /** Indexes, model files and the state of which index serves. */
+    Path dataDir();
+
+    /** auto | cpu | gpu, as the trainer's setting. */
+    @WithDefault("auto")
+    String device();
+
+    /** Pairs embedded per model call. */
+    @WithDefault("32")
+    int batchSize();
+
+    /** Image requests to object storage in flight per batch (they overlap with decoding). */
+    @WithDefault("8")
+    int fetchParallelism();
+
+    /** How often an index's writes are made durable with the feed's positions (a restart replays at most this much). */
+    @WithDefault("5s")
+    Duration commitEvery();
+
+    /** How long a swapped-out index keeps answering the queries that started on it, before it is closed and dropped. */
+    @WithDefault("30s")
+    Duration gracePeriod();
+
+    @WithDefault("2s")
+    Duration progressEvery();
+
+    /** Wait before a failed build is tried again (the live index serves meanwhile). */
+    @WithDefault("30s")
+    Duration retryBackoff();
+
+    /** float32 | int8 (Lucene's scalar quantisation of the HNSW vectors). */
+    @WithDefault("float32")
+    String vectorFormat();
+
+    Search search();
+
+    /** Who may search: {@code clipstream.refresh.api-keys.<client>=<key>} (X-Api-Key or Authorization: Bearer). */
+    Map<String, String> apiKeys();
+
+    interface Search {
+        @WithDefault("10")
+        int defaultK();
+
+        @WithDefault("100")
+        int maxK();
+
+        /** HNSW explores at least this many candidates per query (Lucene's k), then keeps the best k: recall. */
+        @WithDefault("100")
+        int candidates();
+
+        @WithDefault("1000")
+        int maxQueryChars();
+
+        /** Largest query image body. */
+        @WithDefault("4194304")
+        int maxImageBytes();
+
+        /** Largest query image, width x height, checked from the header before decoding. */
+        @WithDefault("40000000")
+        long maxImagePixels();
+
+        /** Life of the presigned image URLs in results. */
+        @WithDefault("10m")
+        Duration imageUrlTtl();
+    }
+}

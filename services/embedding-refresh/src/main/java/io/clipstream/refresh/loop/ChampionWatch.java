@@ -1,0 +1,103 @@
+package io.clipstream.refresh.loop;
+
+import io.clipstream.contracts.Json;
+import io.clipstream.contracts.MalformedEventException;
+import io.clipstream.contracts.ModelVersion;
+import io.clipstream.contracts.Readers;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.jboss.logging.Logger;
+
+/**
+ * Follows the champion of one model on the compacted {@code model.versions} topic: {@link #readToEnd} gives the
+ * champion at start-up (the latest record of the model's key), then a thread tells {@code onChampion} of every new
+ * announcement, promotions and rollbacks alike.
+ */
+public final class ChampionWatch implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ChampionWatch.class);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final String topic;
+    private final String model;
+    private Thread thread;
+    private volatile boolean running = true;
+
+    public ChampionWatch(Map<String, Object> consumerSettings, String topic, String model) {
+        this.consumer = Readers.create(consumerSettings);
+        this.topic = topic;
+        this.model = model;
+    }
+
+    /** Reads the topic from its start to its current end; the model's latest announcement, if any. */
+    public Optional<ModelVersion> readToEnd(Duration timeout) {
+        List<TopicPartition> parts = consumer.partitionsFor(topic, timeout).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(parts);
+        consumer.seekToBeginning(parts);
+        Map<TopicPartition, Long> end = consumer.endOffsets(parts, timeout);
+        ModelVersion last = null;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+            if (System.nanoTime() > deadline) throw new IllegalStateException("could not read " + topic + " to its end in " + timeout);
+            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                ModelVersion v = parse(r);
+                if (v != null) last = v;
+            }
+        }
+        return Optional.ofNullable(last);
+    }
+
+    /** Starts telling {@code onChampion} of announcements after those {@link #readToEnd} read. */
+    public void follow(Consumer<ModelVersion> onChampion) {
+        thread = new Thread(() -> {
+            try {
+                while (running) {
+                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                        ModelVersion v = parse(r);
+                        if (v != null) onChampion.accept(v);
+                    }
+                }
+            } catch (WakeupException e) {
+                // closing
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "following %s stopped", topic);
+            } finally {
+                consumer.close(Duration.ofSeconds(2));
+            }
+        }, "champion-watch");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private ModelVersion parse(ConsumerRecord<String, byte[]> r) {
+        if (!model.equals(r.key()) || r.value() == null) return null;
+        try {
+            return Json.read(r.value(), ModelVersion.class);
+        } catch (MalformedEventException e) {
+            LOG.warnf("skipped a %s record that does not parse (offset %d): %s", topic, r.offset(), e.getMessage());
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (thread == null) {
+            consumer.close(Duration.ofSeconds(2));
+            return;
+        }
+        consumer.wakeup();
+        try {
+            thread.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.clipstream.refresh.loop;
+
+import ai.djl.Device;
+import io.clipstream.clip.ClipEncoder;
+import io.clipstream.registry.Registry;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Model versions as encoders: the base checkpoint and each version's adapter downloaded from the registry into a
+ * local cache (checked against the version's MANIFEST.json), then opened. Version 0 is the base without an adapter.
+ */
+public final class ModelFiles {
+    private final Registry registry;
+    private final Path cache;
+    private final Device device;
+    private final int batchSize;
+
+    public ModelFiles(Registry registry, Path cache, Device device, int batchSize) {
+        this.registry = registry;
+        this.cache = cache;
+        this.device = device;
+        this.batchSize = batchSize;
+    }
+
+    public ClipEncoder open(int version) throws IOException {
+        Path base = cache.resolve("base");
+        registry.downloadBase(base);
+        Path adapter = null;
+        if (version > 0) {
+            adapter = cache.resolve("v" + version);
+            registry.download(version, adapter);
+        }
+        return ClipEncoder.open(base, adapter, device, label(version), batchSize);
+    }
+
+    public static String label(int version) {
+        return version == 0 ? "base" : "v" + version;
+    }
+}

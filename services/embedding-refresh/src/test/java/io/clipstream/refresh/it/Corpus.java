@@ -1,0 +1,80 @@
+package io.clipstream.refresh.it;
+
+import ai.djl.Device;
+import io.clipstream.clip.ClipModel;
+import io.clipstream.clip.lora.LoraConfig;
+import io.clipstream.contracts.Json;
+import io.clipstream.contracts.ModelVersion;
+import io.clipstream.contracts.PairCurated;
+import io.clipstream.continual.bench.synthetic.SyntheticDomains;
+import io.clipstream.registry.Registry;
+import io.clipstream.registry.VersionRecord;
+import io.clipstream.storage.ContentAddress;
+import io.clipstream.storage.ObjectStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** What the refresh tests put in place: curated pairs (image in storage, record on the topic) and model versions. */
+final class Corpus {
+    private Corpus() {}
+
+    /** One pair per class and place of the synthetic "plain" domain: 40 pairs whose captions are all distinct. */
+    static List<PairCurated> distinctPairs(ObjectStore store, String domain, long seed) {
+        List<PairCurated> out = new ArrayList<>();
+        java.util.Random rnd = new java.util.Random(seed);
+        int i = 0;
+        for (String c : SyntheticDomains.CLASSES) {
+            for (String place : SyntheticDomains.PLACES) {
+                // draw pairs until one of this class and place comes up: images keep the domain's look
+                SyntheticDomains.Pair p;
+                do {
+                    p = SyntheticDomains.pairs(domain, 1, rnd.nextLong()).get(0);
+                } while (!p.caption().equals(SyntheticDomains.caption(c, place)));
+                out.add(put(store, domain, domain + "-" + seed + "-" + i++, p));
+            }
+        }
+        return out;
+    }
+
+    static PairCurated put(ObjectStore store, String domain, String pairId, SyntheticDomains.Pair p) {
+        byte[] png = SyntheticDomains.png(p.image());
+        String sha = ContentAddress.sha256Hex(png);
+        String key = ContentAddress.imageKey(sha, "png");
+        store.put(key, png, "image/png");
+        Instant now = Instant.now();
+        return new PairCurated(PairCurated.SCHEMA_VERSION, pairId, "it", domain, sha, key, ContentAddress.textKey(sha), "png",
+                "0000000000000000", 28, 28, p.caption(), Map.of(), now, now);
+    }
+
+    static void send(KafkaProducer<String, byte[]> producer, String topic, List<PairCurated> pairs) {
+        for (PairCurated c : pairs) producer.send(new ProducerRecord<>(topic, c.sha256(), Json.write(c)));
+        producer.flush();
+    }
+
+    static void announce(KafkaProducer<String, byte[]> producer, String topic, ModelVersion v) {
+        producer.send(new ProducerRecord<>(topic, v.model(), Json.write(v)));
+        producer.flush();
+    }
+
+    /** Publishes a version whose adapter has random B (so it embeds differently) and returns its announcement. */
+    static ModelVersion publishRandomVersion(Registry registry, Path base, String bucket, long seed, Integer parent) throws Exception {
+        Path staged = Files.createTempDirectory("refresh-it-version");
+        try (ClipModel m = ClipModel.load(base, Device.cpu())) {
+            m.addAdapter(LoraConfig.attention(4, 8f), seed);
+            m.lora().randomiseB(seed, 0.3f);
+            m.saveAdapter(staged);
+        }
+        String model = registry.layout().model();
+        VersionRecord draft = new VersionRecord(model, 0, parent, registry.layout().base(), null,
+                new ModelVersion.DataWindow("pairs.curated", Map.of(), Map.of()), Map.of(), Map.of(),
+                new ModelVersion.Gate(true, "candidate", List.of(), List.of()), "random-b", "it-run-" + seed, "cpu", Instant.now());
+        VersionRecord published = registry.publish(staged, draft);
+        return published.announcement(ModelVersion.Announcement.PROMOTED, published.version(), bucket, Instant.now());
+    }
+}
