@@ -22,8 +22,9 @@ import java.util.Set;
 
 /**
  * The one-command local run: starts the embedded broker and object store (or uses containers /
- * external endpoints, see {@link InfraOptions}), the curator and the ingest gateway, streams a
- * Fashion-MNIST demo set through the gateway and reports what became of every pair.
+ * external endpoints, see {@link InfraOptions}), puts a base checkpoint (the generated tiny CLIP) in the
+ * registry, starts the curator, the ingest gateway and embedding refresh, streams a Fashion-MNIST demo
+ * set through the gateway and reports what became of every pair and how soon it was searchable.
  *
  * <pre>LocalStack [--pairs 5000] [--keep-running] [--timeout-seconds 600]</pre>
  */
@@ -50,7 +51,7 @@ public final class LocalStack {
     }
 
     /** What became of a demo run's pairs. */
-    public record Outcome(int pushed, Set<String> curated, Map<String, List<ReasonCode>> rejected) {
+    public record Outcome(int pushed, Set<String> curated, Map<String, List<ReasonCode>> rejected, long searchable) {
         /** Every pushed pair reached exactly one outcome: nothing lost, nothing doubled. */
         public boolean isComplete() {
             return curated.size() + rejected.size() == pushed && java.util.Collections.disjoint(curated, rejected.keySet());
@@ -64,19 +65,27 @@ public final class LocalStack {
     public static Outcome run(Path root, List<DemoPair> pairs, boolean keepRunning, Duration timeout) throws Exception {
         Path logDir = Files.createDirectories(root.resolve(".clipstream/logs"));
         String apiKey = HexFormat.of().formatHex(SecureRandom.getInstanceStrong().generateSeed(16));
+        String searchKey = HexFormat.of().formatHex(SecureRandom.getInstanceStrong().generateSeed(16));
+        Path refreshData = Files.createTempDirectory("clipstream-refresh-data");
 
         long t0 = System.nanoTime();
         try (Infra infra = Infra.start(InfraOptions.fromEnvironment())) {
             System.out.println("infrastructure up: " + infra + " (" + secondsSince(t0) + " s)");
             StackTopics.create(infra);
+            BaseCheckpoint.put(infra, refreshData);
             ServiceLauncher launcher = new ServiceLauncher(root, logDir);
             try (var curator = launcher.start("curator", Principal.CURATOR, infra, Map.of(), Duration.ofMinutes(3));
                  var gateway = launcher.start("ingest-gateway", Principal.GATEWAY, infra,
                          Map.of("clipstream.gateway.api-keys." + DEMO_SOURCE, apiKey), Duration.ofMinutes(3));
+                 var refresh = launcher.start("embedding-refresh", Principal.REFRESH, infra,
+                         Map.of("clipstream.refresh.api-keys.demo", searchKey, "clipstream.refresh.model", BaseCheckpoint.MODEL,
+                                 "clipstream.refresh.data-dir", refreshData.resolve("data").toString(), "clipstream.refresh.device", "cpu",
+                                 "clipstream.topics.create", "false"),
+                         Duration.ofMinutes(3), "--add-modules", "jdk.incubator.vector", "-Dai.djl.offline=true");
                  var outcomes = new OutcomeCounter(infra.kafkaClientConfig(Principal.OPERATOR), Topics.PAIRS_CURATED, Topics.PAIRS_REJECTED,
                          Topics.PAIRS_DEADLETTER)) {
-                System.out.println("curator up (" + curator.uri() + "), gateway up (" + gateway.uri() + "), logs in "
-                        + logDir + " (" + secondsSince(t0) + " s)");
+                System.out.println("curator up (" + curator.uri() + "), gateway up (" + gateway.uri() + "), embedding refresh up ("
+                        + refresh.uri() + "), logs in " + logDir + " (" + secondsSince(t0) + " s)");
 
                 long pushStart = System.nanoTime();
                 int pushed = PushPairs.push(new GatewayClient(gateway.uri(), apiKey), pairs, PushPairs.DEFAULT_BATCH);
@@ -87,15 +96,26 @@ public final class LocalStack {
                     System.out.println("TIMEOUT: only " + outcomes.outcomes() + " of " + pushed
                             + " pairs reached an outcome within " + timeout.toSeconds() + " s");
                 }
-                Outcome result = new Outcome(pushed, Set.copyOf(outcomes.curatedIds()), Map.copyOf(outcomes.rejectedReasons()));
+                RefreshClient search = new RefreshClient(refresh.uri(), searchKey);
+                boolean indexed = search.awaitLivePairs(outcomes.curated(), Duration.ofMinutes(2));
+                Map<String, Double> fresh = search.freshness();
+                System.out.printf("%nsearchable: %,d of %,d curated pairs in the live index (model %s v%d)%s; freshness from the gateway's"
+                                + " 202 to searchable: p50 %.2f s, p99 %.2f s%n",
+                        search.status().path("livePairs").asLong(), outcomes.curated(), BaseCheckpoint.MODEL,
+                        search.status().path("liveVersion").asInt(), indexed ? "" : " (TIMEOUT)",
+                        fresh.getOrDefault("0.5", Double.NaN), fresh.getOrDefault("0.99", Double.NaN));
+                Outcome result = new Outcome(pushed, Set.copyOf(outcomes.curatedIds()), Map.copyOf(outcomes.rejectedReasons()),
+                        search.status().path("livePairs").asLong());
                 if (keepRunning) {
                     System.out.println("stack is running: gateway " + gateway.uri() + "/q/swagger-ui, API key "
-                            + apiKey + ", Kafka " + infra.kafkaBootstrapServers() + ", S3 " + infra.s3Endpoint()
-                            + ". Ctrl-C to stop.");
+                            + apiKey + "; search page " + refresh.uri() + "/#key=" + searchKey + "; Kafka "
+                            + infra.kafkaBootstrapServers() + ", S3 " + infra.s3Endpoint() + ". Ctrl-C to stop.");
                     Thread.currentThread().join();
                 }
                 return result;
             }
+        } finally {
+            io.clipstream.testkit.ChildJvm.deleteRecursively(refreshData);
         }
     }
 

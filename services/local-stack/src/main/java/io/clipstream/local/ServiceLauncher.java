@@ -40,7 +40,7 @@ public final class ServiceLauncher {
 
     /** Starts {@code service}, connected to Kafka as {@code principal} (its ACLs are the ones it gets in production). */
     public RunningService start(String service, Principal principal, Infra infra, Map<String, String> config,
-                                Duration timeout) {
+                                Duration timeout, String... extraJvmArgs) {
         Path jar = repoRoot.resolve("services").resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build first with ./mvnw install -DskipTests");
@@ -49,7 +49,7 @@ public final class ServiceLauncher {
         Path stateDir = createStateDir(service);
         ChildJvm.Builder b = ChildJvm.builder(service)
                 .jar(jar)
-                .jvmArgs("-Xmx512m", "-XX:+UseSerialGC")
+                .jvmArgs(jvmArgs(extraJvmArgs))
                 .logFile(logDir.resolve(service + ".log"))
                 .systemProperty("quarkus.http.port", Integer.toString(port))
                 .systemProperty("quarkus.http.host", "127.0.0.1")
@@ -71,6 +71,14 @@ public final class ServiceLauncher {
                     + ":\n" + process.logTail(40), e);
         }
         return new RunningService(service, process, uri);
+    }
+
+    private static String[] jvmArgs(String... extra) {
+        String[] out = new String[2 + extra.length];
+        out[0] = "-Xmx512m";
+        out[1] = "-XX:+UseSerialGC";
+        System.arraycopy(extra, 0, out, 2, extra.length);
+        return out;
     }
 
     private static void awaitReady(ChildJvm process, URI uri, Duration timeout) {

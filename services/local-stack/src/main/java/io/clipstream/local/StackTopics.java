@@ -7,7 +7,10 @@ import org.apache.kafka.clients.admin.NewTopic;
 
 import static io.clipstream.testkit.Topics.topic;
 
-/** The data-plane topics, created before the services start so that partition counts are ours. */
+/**
+ * Every topic, created before the services start (as production's topics job does: the services' principals may
+ * not create topics), the data plane's with our partition count, the loop's as their specs say.
+ */
 public final class StackTopics {
     static final int PARTITIONS = 2;
 
@@ -15,7 +18,8 @@ public final class StackTopics {
     }
 
     public static void create(Infra infra) {
-        infra.createTopics(TopicSpecs.DATA_PLANE.stream().map(t -> topic(t.name(), PARTITIONS, t.configs()))
+        infra.createTopics(TopicSpecs.ALL.stream()
+                .map(t -> topic(t.name(), TopicSpecs.DATA_PLANE.contains(t) ? PARTITIONS : t.partitions(), t.configs()))
                 .toArray(NewTopic[]::new));
     }
 

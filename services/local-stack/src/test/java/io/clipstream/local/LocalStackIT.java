@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole data plane end to end, as the README's demo runs it: embedded broker and S3 server, the
- * curator and gateway jars as separate JVMs, pairs pushed over HTTP, outcomes read from the topics.
+ * curator, gateway and embedding-refresh jars as separate JVMs, pairs pushed over HTTP, outcomes read from
+ * the topics, and every curated pair in the search index.
  */
 class LocalStackIT {
     @Test
@@ -40,5 +41,6 @@ class LocalStackIT {
         assertThat(outcome.rejected().get("no-caption")).contains(ReasonCode.TEXT_EMPTY);
         assertThat(outcome.rejected().get("blank")).contains(ReasonCode.IMAGE_BLURRY);
         assertThat(outcome.curated()).contains(first.pairId()).hasSizeGreaterThanOrEqualTo(115);
+        assertThat(outcome.searchable()).as("every curated pair is in the search index").isEqualTo(outcome.curated().size());
     }
 }

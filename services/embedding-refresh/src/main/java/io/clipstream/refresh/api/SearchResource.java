@@ -98,6 +98,9 @@ public class SearchResource {
         } catch (IOException e) {
             metrics.query(kind, "error", System.nanoTime() - t0);
             throw new IllegalStateException("search failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            metrics.query(kind, "error", System.nanoTime() - t0);
+            throw e;
         }
     }
 

@@ -127,15 +127,23 @@ public final class Refresher implements AutoCloseable {
 
     /** Serves what served before, learns the champion, and from then on follows it. */
     public void start() {
-        loop.execute(() -> {
-            try {
-                state = stateFile.read();
-            } catch (Exception e) {
-                LOG.warnf(e, "could not read the index state; starting without one");
-                state = StateFile.State.EMPTY;
-            }
-            if (state.live() != null) serveAgain(state.live());
-        });
+        try {
+            // before start() returns, so that a restarted service is ready (serving) as soon as it is up
+            loop.submit(() -> {
+                try {
+                    state = stateFile.read();
+                } catch (Exception e) {
+                    LOG.warnf(e, "could not read the index state; starting without one");
+                    state = StateFile.State.EMPTY;
+                }
+                if (state.live() != null) serveAgain(state.live());
+            }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while opening the index", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("could not open the index", e.getCause());
+        }
         Optional<ModelVersion> current = watch.readToEnd(settings.championTimeout());
         loop.execute(() -> {
             champion = current.map(ModelVersion::version).orElse(0);

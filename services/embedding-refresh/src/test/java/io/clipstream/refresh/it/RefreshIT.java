@@ -16,6 +16,7 @@ import io.clipstream.continual.bench.synthetic.SyntheticDomains;
 import io.clipstream.registry.ModelLayout;
 import io.clipstream.registry.Registry;
 import io.clipstream.storage.ObjectStore;
+import io.clipstream.testkit.HeadlessBrowser;
 import io.clipstream.testkit.Infra;
 import io.clipstream.testkit.quarkus.ClipStreamInfraResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -197,6 +198,8 @@ class RefreshIT {
         assertThat(image.statusCode()).isEqualTo(200);
         assertThat(io.clipstream.storage.ContentAddress.sha256Hex(image.body())).isEqualTo(corpus.get(3).sha256());
 
+        searchPageShowsResultImages(corpus.get(12).text());
+
         // a pair curated now is searchable within seconds
         long t0 = System.nanoTime();
         PairCurated late = Corpus.put(store, "plain", "late-1", new SyntheticDomains.Pair("a late heart on the far left, unique.",
@@ -285,6 +288,29 @@ class RefreshIT {
                 .contains("clipstream_refresh_reindex_total{outcome=\"swapped\"} 4.0")
                 .contains("clipstream_refresh_freshness_seconds_count")
                 .contains("clipstream_refresh_index_pairs{index=\"live\"} " + all.size() + ".0");
+    }
+
+    /** The page in a real headless Chromium: it shows the live index, and a search fills the grid with loaded images. */
+    private void searchPageShowsResultImages(String query) throws Exception {
+        try (HeadlessBrowser browser = HeadlessBrowser.start(1280, 900);
+                HeadlessBrowser.Page page = browser.open("http://localhost:" + port + "/#key=" + KEY)) {
+            page.awaitTrue("document.getElementById('live').textContent.includes('v0')", Duration.ofSeconds(30));
+            page.evaluate("document.getElementById('q').value = " + Json.mapper().writeValueAsString(query)
+                    + "; document.getElementById('search').requestSubmit(); true");
+            page.awaitTrue("(() => { const imgs = [...document.querySelectorAll('#results li.result img')];"
+                    + " return imgs.length === 12 && imgs.every(i => i.complete && i.naturalWidth === 28); })()", Duration.ofSeconds(30));
+            assertThat(page.evaluate("document.getElementById('summary').textContent").asText()).contains("v0").contains("images");
+            String firstCaption = page.evaluate("document.querySelector('#results li.result .caption').textContent").asText();
+            System.out.printf("search page: first result for \"%s\" is \"%s\"%n", query, firstCaption);
+            assertThat(page.evaluate("document.getElementById('error').hidden").asBoolean()).isTrue();
+            Path shots = Path.of("target/screenshots");
+            Files.createDirectories(shots);
+            Files.write(shots.resolve("search-page.png"), page.screenshot());
+            // a bad key shows the service's reason, not an empty grid
+            page.evaluate("document.getElementById('key').value = 'wrong-key-0123456789'; document.getElementById('search').requestSubmit(); true");
+            page.awaitTrue("!document.getElementById('error').hidden", Duration.ofSeconds(10));
+            assertThat(page.evaluate("document.getElementById('error').textContent").asText()).contains("search key");
+        }
     }
 
     @Test
