@@ -3,6 +3,7 @@ package io.clipstream.local;
 import io.clipstream.clip.tools.GenerateTinyClip;
 import io.clipstream.clip.tools.TinyClipSpec;
 import io.clipstream.registry.ModelLayout;
+import io.clipstream.registry.PutBase;
 import io.clipstream.registry.Registry;
 import io.clipstream.storage.ObjectStore;
 import io.clipstream.storage.StorageConfig;
@@ -20,8 +21,7 @@ final class BaseCheckpoint {
         Path dir = work.resolve("tiny-clip");
         GenerateTinyClip.generate(dir, TinyClipSpec.defaults());
         try (ObjectStore store = ObjectStore.connect(StorageConfig.of(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey()))) {
-            store.ensureBucket();
-            new Registry(store, new ModelLayout(MODEL)).uploadBase(dir);
+            PutBase.put(new Registry(store, new ModelLayout(MODEL)), dir);
         }
     }
 }

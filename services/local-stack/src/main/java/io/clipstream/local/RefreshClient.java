@@ -37,6 +37,15 @@ final class RefreshClient {
         return Json.mapper().readTree(get("/v1/search?k=" + k + "&q=" + URLEncoder.encode(q, StandardCharsets.UTF_8)));
     }
 
+    /** Image -> image search with {@code png} as the query. */
+    JsonNode searchImage(byte[] png, int k) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/v1/search/image?k=" + k)).header("X-Api-Key", key)
+                .header("Content-Type", "image/png").timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofByteArray(png)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) throw new IOException("/v1/search/image: " + r.statusCode() + " " + r.body());
+        return Json.mapper().readTree(r.body());
+    }
+
     /** Waits until the live index holds {@code pairs} pairs; false on timeout. */
     boolean awaitLivePairs(long pairs, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -32,7 +32,7 @@ class LocalStackIT {
         pairs.add(new DemoPair("blank", "fashion", "a photo of nothing at all", GreyImages.toPng(new byte[28 * 28], 28, 28)));
 
         Path root = Path.of("../..").toAbsolutePath().normalize();
-        LocalStack.Outcome outcome = LocalStack.run(root, pairs, false, Duration.ofMinutes(4));
+        LocalStack.Outcome outcome = LocalStack.run(root, pairs, false, Duration.ofMinutes(4), 3);
 
         assertThat(outcome.pushed()).isEqualTo(pairs.size());
         assertThat(outcome.isComplete()).as("curated + rejected = pushed, no pair in both").isTrue();
@@ -42,5 +42,6 @@ class LocalStackIT {
         assertThat(outcome.rejected().get("blank")).contains(ReasonCode.IMAGE_BLURRY);
         assertThat(outcome.curated()).contains(first.pairId()).hasSizeGreaterThanOrEqualTo(115);
         assertThat(outcome.searchable()).as("every curated pair is in the search index").isEqualTo(outcome.curated().size());
+        assertThat(outcome.freshness().missed()).as("each probe pair pushed after the stream is found by its own image").isZero();
     }
 }

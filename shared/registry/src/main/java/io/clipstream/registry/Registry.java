@@ -35,6 +35,10 @@ public final class Registry {
         return layout;
     }
 
+    public ObjectStore store() {
+        return store;
+    }
+
     /** Numbers of the versions that exist (have a MANIFEST.json), ascending. */
     public List<Integer> versions() {
         TreeSet<Integer> out = new TreeSet<>();

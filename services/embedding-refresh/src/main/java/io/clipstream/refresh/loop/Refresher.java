@@ -169,6 +169,7 @@ public final class Refresher implements AutoCloseable {
             live.swap(g);
             liveFeeder = feeders.create(g, listener);
             liveFeeder.start();
+            publishStatus();
             LOG.infof("serving %s again", g);
         } catch (Exception ex) {
             LOG.errorf(ex, "could not open the index that served before (%s); it will be rebuilt", e.index());
@@ -287,6 +288,7 @@ public final class Refresher implements AutoCloseable {
         IndexFeeder oldFeeder = liveFeeder;
         liveFeeder = b.feeder;
         metrics.reindex("swapped");
+        publishStatus(); // before the event: whoever reads SWAPPED and then asks for the status sees the new index
         events.send(progress(b, IndexEvent.State.SWAPPED, null));
         LOG.infof("%s serves now%s", b.generation, old.map(g -> "; " + g + " is dropped in " + settings.gracePeriod()).orElse(""));
         if (oldFeeder != null) oldFeeder.close();

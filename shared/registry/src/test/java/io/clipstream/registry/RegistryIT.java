@@ -1,0 +1,92 @@
+package io.clipstream.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.clipstream.clip.tools.GenerateTinyClip;
+import io.clipstream.clip.tools.TinyClipSpec;
+import io.clipstream.contracts.ModelVersion;
+import io.clipstream.storage.ContentAddress;
+import io.clipstream.storage.ObjectStore;
+import io.clipstream.storage.StorageConfig;
+import io.clipstream.testkit.Infra;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The registry on the real S3 server: a base that does not load is refused, versions exist once MANIFEST.json does. */
+class RegistryIT {
+    @TempDir
+    Path tmp;
+
+    private ObjectStore store;
+    private Registry registry;
+
+    @BeforeEach
+    void connect() {
+        Infra infra = Infra.shared();
+        store = ObjectStore.connect(new StorageConfig(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(), null,
+                "registry-" + System.nanoTime(), Duration.ofSeconds(30), 3, true));
+        store.ensureBucket();
+        registry = new Registry(store, new ModelLayout("reg-tiny"));
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void aBaseThatLoadsIsPutAndOneThatDoesNotIsRefused() throws Exception {
+        Path good = tmp.resolve("good");
+        GenerateTinyClip.generate(good, TinyClipSpec.defaults());
+        Path broken = tmp.resolve("broken");
+        GenerateTinyClip.generate(broken, TinyClipSpec.defaults());
+        byte[] weights = Files.readAllBytes(broken.resolve("model.safetensors"));
+        Files.write(broken.resolve("model.safetensors"), java.util.Arrays.copyOf(weights, weights.length / 2));
+
+        assertThatThrownBy(() -> PutBase.put(registry, broken)).hasMessageContaining("is not a CLIP checkpoint that loads");
+        assertThat(store.list(registry.layout().base())).as("nothing of a refused base is written").isEmpty();
+
+        PutBase.put(registry, good);
+        assertThat(store.list(registry.layout().base())).contains("models/reg-tiny/base/config.json", "models/reg-tiny/base/model.safetensors",
+                "models/reg-tiny/base/tokenizer.json");
+        Path back = tmp.resolve("back");
+        registry.downloadBase(back);
+        assertThat(Files.readAllBytes(back.resolve("model.safetensors"))).isEqualTo(Files.readAllBytes(good.resolve("model.safetensors")));
+    }
+
+    @Test
+    void aVersionExistsOnceItsManifestDoesAndDownloadsCheckEveryFile() throws Exception {
+        Path staged = Files.createDirectories(tmp.resolve("staged"));
+        Files.writeString(staged.resolve("adapter_config.json"), "{\"r\": 4}");
+        Files.write(staged.resolve(Registry.ADAPTER_WEIGHTS), new byte[] {1, 2, 3, 4});
+        VersionRecord draft = new VersionRecord("reg-tiny", 0, null, registry.layout().base(), null,
+                new ModelVersion.DataWindow("pairs.curated", Map.of(), Map.of()), Map.of("d", Map.of("r1_mean", 0.5)), Map.of(),
+                new ModelVersion.Gate(true, "candidate", List.of(), List.of()), "guarded", "run-1", "cpu", Instant.now());
+        VersionRecord v1 = registry.publish(staged, draft);
+        assertThat(v1.version()).isEqualTo(1);
+        assertThat(v1.adapterSha256()).isEqualTo(ContentAddress.sha256Hex(new byte[] {1, 2, 3, 4}));
+        assertThat(registry.versions()).containsExactly(1);
+        assertThat(registry.read(1).orElseThrow().metrics()).isEqualTo(draft.metrics());
+
+        // files of a version 2 without its MANIFEST.json: no version 2
+        store.put(registry.layout().version(2) + Registry.ADAPTER_WEIGHTS, new byte[] {9}, "application/octet-stream");
+        assertThat(registry.versions()).containsExactly(1);
+        assertThat(registry.read(2)).isEmpty();
+
+        Path down = tmp.resolve("v1");
+        registry.download(1, down);
+        assertThat(Files.readAllBytes(down.resolve(Registry.ADAPTER_WEIGHTS))).containsExactly(1, 2, 3, 4);
+        // an object changed behind the manifest's back is refused
+        store.put(registry.layout().version(1) + Registry.ADAPTER_WEIGHTS, new byte[] {6, 6}, "application/octet-stream");
+        assertThatThrownBy(() -> registry.download(1, tmp.resolve("v1-again"))).hasMessageContaining("does not match its sha256");
+    }
+}
