@@ -109,7 +109,17 @@ public class RefreshBeans {
 
     @Produces
     @Singleton
-    Refresher refresher(RefreshConfig cfg, ObjectStore store, IndexBackend backend, LiveIndex live, Producer<String, byte[]> producer,
+    PairEmbedder embedder(ObjectStore store, RefreshConfig cfg) {
+        return new PairEmbedder(store, cfg.fetchParallelism());
+    }
+
+    void closeEmbedder(@Disposes PairEmbedder embedder) {
+        embedder.close();
+    }
+
+    @Produces
+    @Singleton
+    Refresher refresher(RefreshConfig cfg, ObjectStore store, PairEmbedder embedder, IndexBackend backend, LiveIndex live, Producer<String, byte[]> producer,
                         RefreshMetrics metrics, Clock clock, @Identifier("default-kafka-broker") Map<String, Object> kafka,
                         @ConfigProperty(name = "clipstream.topics.curated") String curated,
                         @ConfigProperty(name = "clipstream.topics.model-versions") String versions,
@@ -118,7 +128,6 @@ public class RefreshBeans {
         LOG.infof("embedding on %s", device.label());
         ModelFiles files = new ModelFiles(new Registry(store, new ModelLayout(cfg.model())), cfg.dataDir().resolve(cfg.model()).resolve("checkpoints"),
                 device.device(), cfg.batchSize());
-        PairEmbedder embedder = new PairEmbedder(store, cfg.fetchParallelism());
         Map<String, Object> consumer = KafkaClientSettings.forConsumer(kafka);
         IndexFeeder.Listener listener = new IndexFeeder.Listener() {
             @Override

@@ -33,6 +33,13 @@ public final class Parallel {
             return out;
         }
         try (ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, items.size()))) {
+            return map(items, pool, fn);
+        }
+    }
+
+    /** As {@link #map(List, int, IoFunction)} on a pool the caller keeps (no threads started per call). */
+    public static <T, R> List<R> map(List<T> items, ExecutorService pool, IoFunction<T, R> fn) throws IOException {
+        try {
             List<Future<R>> futures = new ArrayList<>(items.size());
             for (T t : items) futures.add(pool.submit(() -> fn.apply(t)));
             List<R> out = new ArrayList<>(items.size());

@@ -4,45 +4,108 @@ import io.clipstream.clip.ImageTextEmbedder;
 import io.clipstream.contracts.PairCurated;
 import io.clipstream.refresh.index.IndexedPair;
 import io.clipstream.storage.ObjectStore;
-import io.clipstream.storage.Parallel;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import javax.imageio.ImageIO;
 
 /**
  * Curated pairs -> indexed pairs: each image read from object storage and preprocessed ({@code parallelism} at a
- * time: requests and decoding overlap), then the images and the captions embedded in batches by one model version.
+ * time), the images and the captions embedded in batches by one model version, the next batch read while the
+ * current one is embedded.
  * A pair whose image is missing or does not decode is skipped with a reason and the batch goes on; a storage outage
  * is not a skip: it is thrown, and the caller retries the batch.
  */
-public final class PairEmbedder {
+public final class PairEmbedder implements AutoCloseable {
     /** Reasons a pair is not indexed. */
     public static final String OBJECT_MISSING = "OBJECT_MISSING";
     public static final String IMAGE_UNREADABLE = "IMAGE_UNREADABLE";
 
     private final ObjectStore store;
-    private final int parallelism;
+    private final ExecutorService pool;
 
     public PairEmbedder(ObjectStore store, int parallelism) {
         this.store = store;
-        this.parallelism = parallelism;
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(parallelism, r -> {
+            Thread t = new Thread(r, "embed-fetch-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     private record Prepared(PairCurated pair, float[] chw, String skipped) {}
+
+    /** Where {@link #embedBatches} hands each batch: its embedded pairs, and the batch they came from. */
+    @FunctionalInterface
+    public interface BatchSink {
+        void accept(List<IndexedPair> embedded, List<PairCurated> batch) throws IOException;
+    }
 
     /**
      * @param skipped told of every pair left out, with its reason
      */
     public List<IndexedPair> embed(List<PairCurated> pairs, ImageTextEmbedder encoder, BiConsumer<PairCurated, String> skipped)
             throws IOException {
-        List<Prepared> prepared = Parallel.map(pairs, parallelism, p -> prepare(p, encoder));
-        List<PairCurated> kept = new ArrayList<>(pairs.size());
-        List<float[]> chw = new ArrayList<>(pairs.size());
+        List<IndexedPair> out = new ArrayList<>(pairs.size());
+        embedBatches(pairs, Math.max(1, pairs.size()), encoder, skipped, (embedded, batch) -> out.addAll(embedded));
+        return out;
+    }
+
+    /**
+     * Embeds {@code pairs} in batches of {@code batchSize}, pipelined: the next batch's images are fetched and decoded
+     * while the model embeds the current one, so storage, decoding and the model overlap.
+     */
+    public void embedBatches(List<PairCurated> pairs, int batchSize, ImageTextEmbedder encoder, BiConsumer<PairCurated, String> skipped,
+                             BatchSink sink) throws IOException {
+        List<List<PairCurated>> batches = new ArrayList<>();
+        for (int i = 0; i < pairs.size(); i += batchSize) batches.add(pairs.subList(i, Math.min(pairs.size(), i + batchSize)));
+        if (batches.isEmpty()) return;
+        List<Future<Prepared>> next = prepareAsync(batches.get(0), encoder);
+        try {
+            for (int b = 0; b < batches.size(); b++) {
+                List<Prepared> prepared = await(next);
+                next = b + 1 < batches.size() ? prepareAsync(batches.get(b + 1), encoder) : List.of();
+                sink.accept(embedPrepared(prepared, encoder, skipped), batches.get(b));
+            }
+        } finally {
+            next.forEach(f -> f.cancel(true));
+        }
+    }
+
+    private List<Future<Prepared>> prepareAsync(List<PairCurated> batch, ImageTextEmbedder encoder) {
+        List<Future<Prepared>> out = new ArrayList<>(batch.size());
+        for (PairCurated p : batch) out.add(pool.submit(() -> prepare(p, encoder)));
+        return out;
+    }
+
+    private static List<Prepared> await(List<Future<Prepared>> futures) throws IOException {
+        List<Prepared> out = new ArrayList<>(futures.size());
+        try {
+            for (Future<Prepared> f : futures) out.add(f.get());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            if (e.getCause() instanceof Error err) throw err;
+            throw new IOException(e.getCause());
+        }
+        return out;
+    }
+
+    private static List<IndexedPair> embedPrepared(List<Prepared> prepared, ImageTextEmbedder encoder, BiConsumer<PairCurated, String> skipped) {
+        List<PairCurated> kept = new ArrayList<>(prepared.size());
+        List<float[]> chw = new ArrayList<>(prepared.size());
         for (Prepared p : prepared) {
             if (p.skipped() != null) {
                 skipped.accept(p.pair(), p.skipped());
@@ -77,5 +140,10 @@ public final class PairEmbedder {
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
     }
 }

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,9 +134,7 @@ public final class IndexFeeder implements AutoCloseable {
                         PairCurated p = parse(r);
                         if (p != null) batch.add(p);
                     }
-                    for (int i = 0; i < batch.size() && running; i += batchSize) {
-                        index(latestPerKey(batch.subList(i, Math.min(batch.size(), i + batchSize))));
-                    }
+                    index(latestPerKey(batch));
                     if (!running) break;
                     positions = positionsNow(parts);
                     dirty = true;
@@ -196,19 +196,21 @@ public final class IndexFeeder implements AutoCloseable {
         return new ArrayList<>(m.values());
     }
 
-    private void index(List<PairCurated> batch) throws Exception {
+    private void index(List<PairCurated> pairs) throws Exception {
         long backoffMs = 200;
         while (running) {
             try {
-                List<IndexedPair> embedded = embedder.embed(batch, target.encoder(), (p, reason) -> listener.skipped(target, p, reason));
-                target.index().upsert(embedded);
-                target.index().refresh();
-                indexed.addAndGet(embedded.size());
-                java.util.Set<String> kept = new java.util.HashSet<>();
-                embedded.forEach(e -> kept.add(e.sha256()));
-                listener.indexed(target, batch.stream().filter(p -> kept.contains(p.sha256())).toList());
+                embedder.embedBatches(pairs, batchSize, target.encoder(), (p, reason) -> listener.skipped(target, p, reason), (embedded, batch) -> {
+                    target.index().upsert(embedded);
+                    target.index().refresh();
+                    indexed.addAndGet(embedded.size());
+                    Set<String> kept = new HashSet<>();
+                    embedded.forEach(e -> kept.add(e.sha256()));
+                    listener.indexed(target, batch.stream().filter(p -> kept.contains(p.sha256())).toList());
+                });
                 return;
             } catch (StorageUnavailableException e) {
+                // the batches upserted before the outage are upserted again: an upsert by key replaces, it does not duplicate
                 LOG.warnf("storage unavailable while feeding %s, retrying in %d ms: %s", target, backoffMs, e.getMessage());
                 Thread.sleep(backoffMs);
                 backoffMs = Math.min(backoffMs * 2, 5_000);
