@@ -1,0 +1,55 @@
+package io.clipstream.trainer.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clipstream.continual.bench.synthetic.SyntheticDomains;
+import io.clipstream.continual.data.Sample;
+import io.clipstream.contracts.TrainingRun;
+import io.clipstream.storage.ContentAddress;
+import io.clipstream.storage.ObjectStore;
+import io.clipstream.storage.StorageConfig;
+import io.clipstream.testkit.Infra;
+import io.clipstream.trainer.ledger.PairRef;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A run's data on the real S3 server: a pair whose image is missing or corrupt is skipped with its reason, the rest load. */
+class MaterialiserIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void missingAndCorruptImagesAreSkippedWithTheirReasonsAndTheRestLoad() throws Exception {
+        Infra infra = Infra.shared();
+        try (ObjectStore store = ObjectStore.connect(new StorageConfig(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(), null,
+                "materialise-" + System.nanoTime(), Duration.ofSeconds(30), 3, true))) {
+            store.ensureBucket();
+            List<PairRef> refs = new ArrayList<>();
+            int i = 0;
+            for (SyntheticDomains.Pair p : SyntheticDomains.pairs("plain", 5, 3)) {
+                byte[] png = SyntheticDomains.png(p.image());
+                String sha = ContentAddress.sha256Hex(png);
+                String key = ContentAddress.imageKey(sha, "png");
+                if (i == 1) png = Arrays.copyOf(png, 20); // a truncated PNG: the header survives, the image data does not
+                if (i != 3) store.put(key, png, "image/png"); // pair 3's object is missing
+                refs.add(new PairRef(sha, "p" + i, "plain", key, p.caption(), 0, i));
+                i++;
+            }
+            List<TrainingRun.SkippedPair> skipped = new ArrayList<>();
+            List<Sample> samples = new Materialiser(store, tmp.resolve("cache"), 0, Map.of("plain", SyntheticDomains.CLASSES))
+                    .load(refs, skipped::add);
+
+            assertThat(samples).extracting(Sample::id).containsExactly(refs.get(0).sha256(), refs.get(2).sha256(), refs.get(4).sha256());
+            assertThat(samples).allSatisfy(s -> assertThat(s.label()).isIn(SyntheticDomains.CLASSES));
+            assertThat(skipped).containsExactlyInAnyOrder(
+                    new TrainingRun.SkippedPair(refs.get(1).sha256(), "p1", Materialiser.IMAGE_UNREADABLE),
+                    new TrainingRun.SkippedPair(refs.get(3).sha256(), "p3", Materialiser.OBJECT_MISSING));
+        }
+    }
+}
