@@ -126,6 +126,12 @@ public final class LocalStack {
                     System.out.println("stack is running: gateway " + gateway.uri() + "/q/swagger-ui, API key "
                             + apiKey + "; search page " + refresh.uri() + "/#key=" + searchKey + "; Kafka "
                             + infra.kafkaBootstrapServers() + ", S3 " + infra.s3Endpoint() + ". Ctrl-C to stop.");
+                    Map<String, String> op = infra.quarkusConfig(Principal.OPERATOR);
+                    System.out.println("follow the ops topics: KAFKA_BOOTSTRAP_SERVERS=" + infra.kafkaBootstrapServers()
+                            + " KAFKA_SECURITY_PROTOCOL=" + op.getOrDefault("kafka.security.protocol", "PLAINTEXT")
+                            + " CLIPSTREAM_KAFKA_USER=" + op.getOrDefault("clipstream.kafka.user", "") + " CLIPSTREAM_KAFKA_PASSWORD="
+                            + op.getOrDefault("clipstream.kafka.password", "") + " ./mvnw -q -pl services/local-stack exec:java"
+                            + " -Dexec.mainClass=io.clipstream.local.ops.FollowOps -Dexec.args=--from-beginning");
                     Thread.currentThread().join();
                 }
                 return result;
