@@ -12,6 +12,7 @@ import io.clipstream.refresh.feed.IndexFeeder;
 import io.clipstream.refresh.index.IndexBackend;
 import io.clipstream.refresh.index.LuceneBackend;
 import io.clipstream.refresh.index.LuceneIndex;
+import io.clipstream.refresh.index.SolrBackend;
 import io.clipstream.refresh.loop.ChampionWatch;
 import io.clipstream.refresh.loop.IndexEvents;
 import io.clipstream.refresh.loop.ModelFiles;
@@ -103,8 +104,14 @@ public class RefreshBeans {
     @Produces
     @Singleton
     IndexBackend backend(RefreshConfig cfg) throws IOException {
-        LuceneIndex.Format format = LuceneIndex.Format.valueOf(cfg.vectorFormat().toUpperCase(Locale.ROOT));
-        return new LuceneBackend(cfg.dataDir().resolve(cfg.model()).resolve("indexes"), format);
+        return switch (cfg.backend().toLowerCase(Locale.ROOT)) {
+            case "lucene" -> new LuceneBackend(cfg.dataDir().resolve(cfg.model()).resolve("indexes"),
+                    LuceneIndex.Format.valueOf(cfg.vectorFormat().toUpperCase(Locale.ROOT)));
+            case "solr" -> new SolrBackend(cfg.solr().urls().orElseThrow(() -> new IllegalArgumentException(
+                    "clipstream.refresh.backend=solr needs clipstream.refresh.solr.urls")), cfg.solr().prefix() + cfg.model() + "-",
+                    cfg.solr().shards(), cfg.solr().replicas());
+            default -> throw new IllegalArgumentException("clipstream.refresh.backend must be lucene or solr, not " + cfg.backend());
+        };
     }
 
     @Produces

@@ -4,7 +4,9 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code clipstream.refresh.*} (defaults documented in application.properties). */
 @ConfigMapping(prefix = "clipstream.refresh")
@@ -43,7 +45,13 @@ public interface RefreshConfig {
     @WithDefault("30s")
     Duration retryBackoff();
 
-    /** float32 | int8 (Lucene's scalar quantisation of the HNSW vectors). */
+    /** lucene (embedded, on local disk) | solr (SolrCloud collections, see {@link #solr()}). */
+    @WithDefault("lucene")
+    String backend();
+
+    Solr solr();
+
+    /** float32 | int8 (Lucene's scalar quantisation of the HNSW vectors; the lucene backend only). */
     @WithDefault("float32")
     String vectorFormat();
 
@@ -51,6 +59,21 @@ public interface RefreshConfig {
 
     /** Who may search: {@code clipstream.refresh.api-keys.<client>=<key>} (X-Api-Key or Authorization: Bearer). */
     Map<String, String> apiKeys();
+
+    interface Solr {
+        /** Base URLs of Solr nodes, e.g. http://solr-0:8983/solr; the first that answers serves a request. */
+        Optional<List<String>> urls();
+
+        /** Collections, configsets and the alias of this service are named with this prefix. */
+        @WithDefault("clipstream-")
+        String prefix();
+
+        @WithDefault("2")
+        int shards();
+
+        @WithDefault("1")
+        int replicas();
+    }
 
     interface Search {
         @WithDefault("10")

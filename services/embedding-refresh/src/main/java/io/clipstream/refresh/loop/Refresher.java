@@ -281,6 +281,12 @@ public final class Refresher implements AutoCloseable {
     }
 
     private void swap(Build b) {
+        try {
+            backend.publish(settings.model(), b.entry.index());
+        } catch (Exception e) {
+            LOG.warnf("could not point the %s alias at %s (tried again in a moment): %s", backend.kind(), b.entry.index(), e.getMessage());
+            return;
+        }
         build = null;
         state = new StateFile.State(b.entry, null);
         writeState();

@@ -71,14 +71,14 @@ public final class OpsLines {
     }
 
     private static String metrics(Map<String, Map<String, Double>> m) {
-        return m.entrySet().stream().map(d -> d.getKey() + " " + d.getValue().entrySet().stream()
+        return new java.util.TreeMap<>(m).entrySet().stream().map(d -> d.getKey() + " " + new java.util.TreeMap<>(d.getValue()).entrySet().stream()
                         .filter(e -> e.getKey().equals("r1_mean") || e.getKey().equals("zero_shot"))
                         .map(e -> e.getKey() + "=" + String.format(Locale.ROOT, "%.3f", e.getValue())).collect(Collectors.joining(" ")))
                 .collect(Collectors.joining(", ", "[", "]"));
     }
 
     private static String pairs(Map<String, Integer> perDomain) {
-        return perDomain.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ", "pairs ", ""));
+        return new java.util.TreeMap<>(perDomain).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ", "pairs ", ""));
     }
 
     private static String device(String d) {
