@@ -10,13 +10,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 
 /**
- * The same scenario as {@link RefreshIT} with the scale-out backend: the indexes are collections of a real two-node
+ * {@link RefreshScenario} with the scale-out backend: the indexes are collections of a real two-node
  * SolrCloud (Solr 9.10.1 from Maven Central, its own JVM), and after every swap the collection alias names the index
  * that serves.
  */
 @QuarkusTest
 @QuarkusTestResource(value = SolrInfraResource.class, restrictToAnnotatedClass = true)
-class RefreshSolrIT extends RefreshIT {
+class RefreshSolrIT extends RefreshScenario {
     @Inject
     IndexBackend backend;
 

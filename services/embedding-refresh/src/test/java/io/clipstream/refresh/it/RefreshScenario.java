@@ -1,0 +1,335 @@
+package io.clipstream.refresh.it;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import io.clipstream.contracts.IndexEvent;
+import io.clipstream.contracts.Json;
+import io.clipstream.contracts.ModelVersion;
+import io.clipstream.contracts.PairCurated;
+import io.clipstream.continual.bench.synthetic.SyntheticDomains;
+import io.clipstream.registry.ModelLayout;
+import io.clipstream.registry.Registry;
+import io.clipstream.storage.ObjectStore;
+import io.clipstream.testkit.HeadlessBrowser;
+import io.clipstream.testkit.Infra;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scenario of embedding refresh in-process on the real broker and S3 server, run by {@link RefreshIT} (embedded
+ * Lucene) and {@link RefreshSolrIT} (SolrCloud). It starts before any base checkpoint exists (its
+ * first build fails and is retried); once a base trained on the synthetic "plain" domain is in the registry, the
+ * curated corpus is indexed with it and every caption finds its own pair at rank 1; a pair curated later is
+ * searchable within seconds; a new model version triggers a re-index whose answers differ, under a load of queries
+ * that sees no error and no empty answer through the swap; a rollback restores the earlier answers exactly.
+ */
+abstract class RefreshScenario {
+    private static final String KEY = "it-search-key-0123456789";
+    private static final Duration BUILD_WAIT = Duration.ofMinutes(3);
+
+    @Inject
+    ObjectStore store;
+
+    @ConfigProperty(name = "clipstream.topics.curated")
+    String curatedTopic;
+
+    @ConfigProperty(name = "clipstream.topics.model-versions")
+    String versionsTopic;
+
+    @ConfigProperty(name = "clipstream.topics.index-events")
+    String eventsTopic;
+
+    @ConfigProperty(name = "clipstream.refresh.model")
+    String model;
+
+    @ConfigProperty(name = "clipstream.storage.bucket")
+    String bucket;
+
+    @ConfigProperty(name = "quarkus.http.test-port")
+    int port;
+
+    private static KafkaProducer<String, byte[]> producer;
+    private static KafkaConsumer<String, byte[]> consumer;
+    private static final List<IndexEvent> events = new ArrayList<>();
+    private static final List<JsonNode> rawEvents = new ArrayList<>();
+
+    @BeforeAll
+    static void clients() {
+        Map<String, Object> cfg = new HashMap<>(Infra.shared().kafkaClientConfig());
+        Map<String, Object> p = new HashMap<>(cfg);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        producer = new KafkaProducer<>(p);
+        Map<String, Object> c = new HashMap<>(cfg);
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        consumer = new KafkaConsumer<>(c);
+    }
+
+    @AfterAll
+    static void close() {
+        producer.close();
+        consumer.close();
+    }
+
+    private void pollEvents() throws Exception {
+        if (consumer.assignment().isEmpty()) {
+            TopicPartition tp = new TopicPartition(eventsTopic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+        }
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+            rawEvents.add(Json.mapper().readTree(r.value()));
+            events.add(Json.read(r.value(), IndexEvent.class));
+        }
+    }
+
+    private JsonNode status() throws Exception {
+        return Json.mapper().readTree(given().get("/v1/index").then().statusCode(200).extract().asByteArray());
+    }
+
+    private void awaitLive(int version, long pairs) throws Exception {
+        await().atMost(BUILD_WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+            JsonNode s = status();
+            return s.path("liveVersion").isInt() && s.get("liveVersion").asInt() == version && !s.hasNonNull("buildVersion")
+                    && s.path("livePairs").asLong() == pairs;
+        });
+        servingIndexIs(status().get("liveIndex").asText());
+    }
+
+    protected abstract String backendKind();
+
+    /** A backend with an alias of its own checks here that the alias names the index that serves. */
+    protected void servingIndexIs(String liveIndex) throws Exception {
+    }
+
+    private static JsonNode search(String q, String target, int k) throws Exception {
+        Response r = given().header("X-Api-Key", KEY).queryParam("q", q).queryParam("target", target).queryParam("k", k).get("/v1/search");
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        return Json.mapper().readTree(r.asByteArray());
+    }
+
+    private static List<String> ranked(JsonNode answer) {
+        List<String> out = new ArrayList<>();
+        answer.get("results").forEach(n -> out.add(n.get("sha256").asText()));
+        return out;
+    }
+
+    /** The ranked answers of a fixed set of queries, text -> image. */
+    private static List<List<String>> answers(List<PairCurated> corpus) throws Exception {
+        List<List<String>> out = new ArrayList<>();
+        for (PairCurated p : corpus.subList(0, 10)) out.add(ranked(search(p.text(), "image", 10)));
+        return out;
+    }
+
+    @Test
+    void curatedPairsAreSearchableAndEveryNewChampionIsReindexedWithoutAFailedQuery() throws Exception {
+        store.ensureBucket();
+        Registry registry = new Registry(store, new ModelLayout(model));
+        List<PairCurated> corpus = Corpus.distinctPairs(store, "plain", 5);
+        Corpus.send(producer, curatedTopic, corpus);
+
+        // no base checkpoint yet: nothing serves, and the first build fails and is retried
+        given().header("X-Api-Key", KEY).queryParam("q", "a photo of a star, left.").get("/v1/search")
+                .then().statusCode(503).contentType("application/problem+json");
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            pollEvents();
+            return events.stream().anyMatch(e -> e.state() == IndexEvent.State.FAILED && e.error().contains("base checkpoint"));
+        });
+
+        Path tmp = Files.createTempDirectory("refresh-it-base");
+        SyntheticDomains.trainBase(tmp.resolve("init"), tmp.resolve("base"));
+        registry.uploadBase(tmp.resolve("base"));
+        awaitLive(0, corpus.size());
+
+        // every caption finds its own pair at rank 1 among the captions; text -> image finds the caption's class
+        int classHits = 0;
+        for (PairCurated p : corpus) {
+            JsonNode own = search(p.text(), "text", 5);
+            assertThat(own.get("version").asInt()).isZero();
+            assertThat(own.at("/results/0/sha256").asText()).as(p.text()).isEqualTo(p.sha256());
+            assertThat(own.at("/results/0/caption").asText()).isEqualTo(p.text());
+            assertThat(own.at("/results/0/score").asDouble()).isGreaterThan(0.999);
+            JsonNode img = search(p.text(), "image", 1);
+            String cls = p.text().substring("a photo of a ".length(), p.text().indexOf(','));
+            if (img.at("/results/0/caption").asText().contains(" " + cls + ",")) classHits++;
+        }
+        System.out.printf("text -> image: top result of the caption's class for %d of %d captions%n", classHits, corpus.size());
+        assertThat(classHits).as("the trained base finds the class (chance: 4 of 40)").isGreaterThanOrEqualTo(corpus.size() / 2);
+
+        // the image behind a result's URL is the pair's image
+        JsonNode first = search(corpus.get(3).text(), "text", 1);
+        HttpResponse<byte[]> image = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(first.at("/results/0/imageUrl").asText())).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(image.statusCode()).isEqualTo(200);
+        assertThat(io.clipstream.storage.ContentAddress.sha256Hex(image.body())).isEqualTo(corpus.get(3).sha256());
+
+        searchPageShowsResultImages(corpus.get(12).text());
+
+        // a pair curated now is searchable within seconds
+        long t0 = System.nanoTime();
+        PairCurated late = Corpus.put(store, "plain", "late-1", new SyntheticDomains.Pair("a late heart on the far left, unique.",
+                SyntheticDomains.pairs("plain", 1, 77).get(0).image(), "plain", "heart"));
+        Corpus.send(producer, curatedTopic, List.of(late));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> search(late.text(), "text", 1).at("/results/0/sha256").asText().equals(late.sha256()));
+        System.out.printf("curated -> searchable: %.0f ms%n", (System.nanoTime() - t0) / 1e6);
+        List<PairCurated> all = new ArrayList<>(corpus);
+        all.add(late);
+        List<List<String>> base = answers(all);
+
+        // a load of queries runs through every swap from here on
+        AtomicBoolean loading = new AtomicBoolean(true);
+        AtomicInteger queries = new AtomicInteger();
+        List<String> failures = new CopyOnWriteArrayList<>();
+        ExecutorService load = Executors.newFixedThreadPool(2);
+        for (int t = 0; t < 2; t++) {
+            load.submit(() -> {
+                HttpClient http = HttpClient.newHttpClient();
+                int i = 0;
+                while (loading.get()) {
+                    String q = corpus.get(i++ % corpus.size()).text();
+                    try {
+                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/search?k=5&q="
+                                + java.net.URLEncoder.encode(q, java.nio.charset.StandardCharsets.UTF_8))).header("X-Api-Key", KEY).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() != 200 || Json.mapper().readTree(r.body()).get("results").isEmpty()) {
+                            failures.add(r.statusCode() + " " + r.body());
+                        }
+                    } catch (Exception e) {
+                        failures.add(e.toString());
+                    }
+                    queries.incrementAndGet();
+                }
+            });
+        }
+
+        // a new champion: re-indexed beside the live index, swapped in, answers differ
+        ModelVersion v1 = Corpus.publishRandomVersion(registry, tmp.resolve("base"), bucket, 101, null);
+        Corpus.announce(producer, versionsTopic, v1);
+        awaitLive(1, all.size());
+        List<List<String>> first1 = answers(all);
+        assertThat(first1).as("another model, other answers").isNotEqualTo(base);
+        assertThat(search(corpus.get(0).text(), "text", 1).get("version").asInt()).isEqualTo(1);
+
+        ModelVersion v2 = Corpus.publishRandomVersion(registry, tmp.resolve("base"), bucket, 202, 1);
+        Corpus.announce(producer, versionsTopic, v2);
+        awaitLive(2, all.size());
+        assertThat(answers(all)).isNotEqualTo(first1);
+
+        // a rollback to v1 re-indexes with v1 and restores its answers
+        ModelVersion rollback = new ModelVersion(v1.schemaVersion(), v1.model(), v1.version(), v1.parentVersion(),
+                ModelVersion.Announcement.ROLLBACK, 2, ModelVersion.CHAMPION, v1.baseRef(), v1.adapterUri(), v1.adapterSha256(),
+                v1.dataWindow(), v1.metrics(), v1.gate(), v1.runId(), v1.device(), v1.createdAt(), java.time.Instant.now());
+        Corpus.announce(producer, versionsTopic, rollback);
+        awaitLive(1, all.size());
+        assertThat(answers(all)).as("the rollback restores v1's answers").isEqualTo(first1);
+
+        loading.set(false);
+        load.shutdown();
+        assertThat(load.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        System.out.printf("queries during three swaps: %d, failed or empty: %d%n", queries.get(), failures.size());
+        assertThat(queries.get()).isGreaterThan(20);
+        assertThat(failures).as("no query fails or comes back empty during a swap").isEmpty();
+
+        // index.events: each build started and swapped, every event valid against its schema
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            pollEvents();
+            return events.stream().filter(e -> e.state() == IndexEvent.State.SWAPPED).count() == 4;
+        });
+        assertThat(events.stream().filter(e -> e.state() == IndexEvent.State.SWAPPED).map(IndexEvent::version)).containsExactly(0, 1, 2, 1);
+        assertThat(events.stream().filter(e -> e.state() == IndexEvent.State.SWAPPED).map(IndexEvent::backend).distinct())
+                .containsExactly(backendKind());
+        assertThat(events.stream().filter(e -> e.state() == IndexEvent.State.SWAPPED).map(IndexEvent::reason))
+                .containsExactly("first index", "champion", "champion", "rollback");
+        IndexEvent swapped = events.stream().filter(e -> e.state() == IndexEvent.State.SWAPPED).toList().get(1);
+        assertThat(swapped.indexed()).isEqualTo(all.size());
+        assertThat(swapped.liveVersion()).isEqualTo(1);
+        JsonSchema schema;
+        try (InputStream in = getClass().getResourceAsStream("/schemas/IndexEvent.schema.json")) {
+            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+        }
+        for (JsonNode e : rawEvents) assertThat(schema.validate(e)).as(e.toString()).isEmpty();
+
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("clipstream_refresh_live_version 1.0")
+                .contains("clipstream_refresh_reindex_total{outcome=\"swapped\"} 4.0")
+                .contains("clipstream_refresh_freshness_seconds_count")
+                .contains("clipstream_refresh_index_pairs{index=\"live\"} " + all.size() + ".0");
+    }
+
+    /** The page in a real headless Chromium: it shows the live index, and a search fills the grid with loaded images. */
+    private void searchPageShowsResultImages(String query) throws Exception {
+        try (HeadlessBrowser browser = HeadlessBrowser.start(1280, 900);
+                HeadlessBrowser.Page page = browser.open("http://localhost:" + port + "/#key=" + KEY)) {
+            page.awaitTrue("document.getElementById('live').textContent.includes('v0')", Duration.ofSeconds(30));
+            page.evaluate("document.getElementById('q').value = " + Json.mapper().writeValueAsString(query)
+                    + "; document.getElementById('search').requestSubmit(); true");
+            page.awaitTrue("(() => { const imgs = [...document.querySelectorAll('#results li.result img')];"
+                    + " return imgs.length === 12 && imgs.every(i => i.complete && i.naturalWidth === 28); })()", Duration.ofSeconds(30));
+            assertThat(page.evaluate("document.getElementById('summary').textContent").asText()).contains("v0").contains("images");
+            String firstCaption = page.evaluate("document.querySelector('#results li.result .caption').textContent").asText();
+            System.out.printf("search page: first result for \"%s\" is \"%s\"%n", query, firstCaption);
+            assertThat(page.evaluate("document.getElementById('error').hidden").asBoolean()).isTrue();
+            Path shots = Path.of("target/screenshots");
+            Files.createDirectories(shots);
+            Files.write(shots.resolve("search-page.png"), page.screenshot());
+            // a bad key shows the service's reason, not an empty grid
+            page.evaluate("document.getElementById('key').value = 'wrong-key-0123456789'; document.getElementById('search').requestSubmit(); true");
+            page.awaitTrue("!document.getElementById('error').hidden", Duration.ofSeconds(10));
+            assertThat(page.evaluate("document.getElementById('error').textContent").asText()).contains("search key");
+        }
+    }
+
+    @Test
+    void badQueriesGetProblemJson() {
+        given().queryParam("q", "a coat").get("/v1/search").then().statusCode(401).contentType("application/problem+json");
+        given().header("X-Api-Key", "wrong-key-0123456789").queryParam("q", "a coat").get("/v1/search").then().statusCode(401);
+        for (Map<String, Object> params : List.<Map<String, Object>>of(Map.of("q", ""), Map.of("q", "a coat", "k", 0),
+                Map.of("q", "a coat", "k", 1000), Map.of("q", "x".repeat(1001)), Map.of("q", "a coat", "target", "sound"))) {
+            given().header("X-Api-Key", KEY).queryParams(params).get("/v1/search").then().statusCode(400)
+                    .contentType("application/problem+json").body("reason", org.hamcrest.Matchers.equalTo("INVALID_QUERY"));
+        }
+        given().header("X-Api-Key", KEY).contentType("image/png").body(new byte[] {1, 2, 3}).post("/v1/search/image")
+                .then().statusCode(415).body("reason", org.hamcrest.Matchers.equalTo("IMAGE_UNREADABLE"));
+        given().header("X-Api-Key", KEY).contentType("text/plain").body("hello").post("/v1/search/image")
+                .then().statusCode(415).contentType("application/problem+json");
+    }
+}
