@@ -15,6 +15,8 @@ import io.clipstream.refresh.index.LuceneIndex;
 import io.clipstream.refresh.index.SolrBackend;
 import io.clipstream.refresh.loop.ChampionWatch;
 import io.clipstream.refresh.loop.IndexEvents;
+import io.clipstream.refresh.ops.OpsJournal;
+import io.clipstream.refresh.ops.VersionCatalog;
 import io.clipstream.refresh.loop.ModelFiles;
 import io.clipstream.refresh.loop.Refresher;
 import io.clipstream.refresh.loop.StateFile;
@@ -171,19 +173,42 @@ public class RefreshBeans {
         refresher.close();
     }
 
-    void start(@Observes StartupEvent ev, Refresher refresher, @Identifier("default-kafka-broker") Map<String, Object> kafka,
+    @Produces
+    @Singleton
+    OpsJournal opsJournal(RefreshConfig cfg, @Identifier("default-kafka-broker") Map<String, Object> kafka,
+                          @ConfigProperty(name = "clipstream.topics.training-runs") String runs,
+                          @ConfigProperty(name = "clipstream.topics.model-versions") String versions,
+                          @ConfigProperty(name = "clipstream.topics.index-events") String indexEvents) {
+        return new OpsJournal(KafkaClientSettings.forConsumer(kafka), new OpsJournal.Settings(cfg.model(), runs, versions, indexEvents,
+                cfg.ops().recentRuns(), cfg.ops().recentEvents()));
+    }
+
+    void closeOpsJournal(@Disposes OpsJournal journal) {
+        journal.close();
+    }
+
+    @Produces
+    @Singleton
+    VersionCatalog versionCatalog(RefreshConfig cfg, ObjectStore store, Clock clock) {
+        return new VersionCatalog(new Registry(store, new ModelLayout(cfg.model())), clock, Duration.ofSeconds(5));
+    }
+
+    void start(@Observes StartupEvent ev, Refresher refresher, OpsJournal journal, @Identifier("default-kafka-broker") Map<String, Object> kafka,
                @ConfigProperty(name = "clipstream.topics.create") boolean create,
                @ConfigProperty(name = "clipstream.topics.curated") String curated,
                @ConfigProperty(name = "clipstream.topics.model-versions") String versions,
                @ConfigProperty(name = "clipstream.topics.index-events") String indexEvents,
+               @ConfigProperty(name = "clipstream.topics.training-runs") String runs,
                @ConfigProperty(name = "clipstream.topics.replication-factor") short rf) {
         if (create) {
             Map<TopicSpec, String> names = new LinkedHashMap<>();
             names.put(TopicSpecs.PAIRS_CURATED, curated);
             names.put(TopicSpecs.MODEL_VERSIONS, versions);
             names.put(TopicSpecs.INDEX_EVENTS, indexEvents);
+            names.put(TopicSpecs.TRAINING_RUNS, runs);
             TopicCreator.createMissing(KafkaClientSettings.forAdmin(kafka), names, null, rf, n -> LOG.infof("created topic %s", n));
         }
         refresher.start();
+        journal.start();
     }
 }

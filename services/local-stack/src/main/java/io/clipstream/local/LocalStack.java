@@ -1,13 +1,14 @@
 package io.clipstream.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.clipstream.contracts.ReasonCode;
 import io.clipstream.contracts.Principal;
 import io.clipstream.contracts.Topics;
 import io.clipstream.datasets.FashionMnist;
-import io.clipstream.local.producer.DemoPair;
+import io.clipstream.local.ops.OpsFeed;
+import io.clipstream.local.ops.PrometheusCheck;
 import io.clipstream.local.producer.GatewayClient;
 import io.clipstream.local.producer.PairSources;
-import io.clipstream.local.producer.PushPairs;
 import io.clipstream.testkit.Infra;
 import io.clipstream.testkit.InfraOptions;
 
@@ -15,72 +16,149 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The one-command local run: starts the embedded broker and object store (or uses containers /
- * external endpoints, see {@link InfraOptions}), puts a base checkpoint (the generated tiny CLIP) in the
- * registry, starts the curator, the ingest gateway and embedding refresh, streams a Fashion-MNIST demo
- * set through the gateway and reports what became of every pair and how soon it was searchable.
+ * The one-command local run of the whole loop: starts the embedded broker and object store (or uses containers /
+ * external endpoints, see {@link InfraOptions}), puts the base model in the registry (a tiny CLIP trained on original
+ * Fashion-MNIST images), starts the curator, the ingest gateway, the trainer and embedding refresh, then streams
+ * domains one after another through the gateway. Each domain's arrival triggers a training run; a promoted version
+ * is re-indexed and swapped in. It prints the ops events as they happen and ends with a table per stage, then
+ * measures freshness with probes. Where Debian's {@code prometheus} is installed, a real Prometheus then scrapes every
+ * service with the alert rules loaded, and the run checks that every metric the dashboard and the alerts use is there.
  *
- * <pre>LocalStack [--pairs 5000] [--freshness-probes 40] [--keep-running] [--timeout-seconds 600]</pre>
+ * <pre>LocalStack [--pairs-per-domain 1000] [--domains original,inverted,rotated,sketch,original-mislabelled]
+ *            [--base-images 2000] [--base-epochs 12] [--query "a picture of a sneaker."]
+ *            [--freshness-probes 40] [--keep-running] [--timeout-seconds 600] [--trainer key=value]...
+ *            [--no-prometheus-check]</pre>
+ * {@code --trainer train.epochs=4} sets {@code clipstream.trainer.train.epochs} of the trainer (any of its settings).
  */
 public final class LocalStack {
     static final String DEMO_SOURCE = "fashion-mnist";
 
+    /** What the run does. {@code trainer} = trainer settings over the demo's defaults ({@link #trainerSettings}). */
+    public record Options(BaseCheckpoint.Recipe base, String query, int probes, boolean keepRunning, Duration outcomesTimeout,
+                          Map<String, String> trainer, boolean prometheusCheck) {
+        static Options defaults() {
+            return new Options(new BaseCheckpoint.Recipe(2000, 12), "a picture of a sneaker.", 40, false, Duration.ofMinutes(10), Map.of(),
+                    true);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
-        int pairs = 5000;
+        // DJL asks CUDA for GPUs and logs each failure: a machine without one is the normal case here
+        System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+        int perDomain = 1000;
+        List<String> domains = List.of("original", "inverted", "rotated", "sketch", "original-mislabelled");
+        Options o = Options.defaults();
+        int baseImages = o.base().images();
+        int baseEpochs = o.base().epochs();
+        String query = o.query();
+        int probes = o.probes();
         boolean keepRunning = false;
-        int probes = 40;
-        Duration timeout = Duration.ofMinutes(10);
+        Duration timeout = o.outcomesTimeout();
+        Map<String, String> trainer = new LinkedHashMap<>();
+        boolean prometheus = o.prometheusCheck();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--pairs" -> pairs = Integer.parseInt(args[++i]);
+                case "--pairs-per-domain", "--pairs" -> perDomain = Integer.parseInt(args[++i]);
+                case "--domains" -> domains = List.of(args[++i].split(","));
+                case "--base-images" -> baseImages = Integer.parseInt(args[++i]);
+                case "--base-epochs" -> baseEpochs = Integer.parseInt(args[++i]);
+                case "--query" -> query = args[++i];
                 case "--keep-running" -> keepRunning = true;
                 case "--freshness-probes" -> probes = Integer.parseInt(args[++i]);
                 case "--timeout-seconds" -> timeout = Duration.ofSeconds(Long.parseLong(args[++i]));
+                case "--no-prometheus-check" -> prometheus = false;
+                case "--trainer" -> {
+                    String[] kv = args[++i].split("=", 2);
+                    trainer.put(kv[0].startsWith("clipstream.") ? kv[0] : "clipstream.trainer." + kv[0], kv.length > 1 ? kv[1] : "");
+                }
                 default -> {
-                    System.err.println("usage: LocalStack [--pairs N] [--freshness-probes N] [--keep-running] [--timeout-seconds S]");
+                    System.err.println("usage: LocalStack [--pairs-per-domain N] [--domains a,b,...] [--base-images N] [--base-epochs N]"
+                            + " [--query TEXT] [--freshness-probes N] [--keep-running] [--timeout-seconds S] [--trainer key=value]..."
+                            + " [--no-prometheus-check]");
                     System.exit(2);
                 }
             }
         }
-        List<DemoPair> demo = PairSources.fashionMnist(FashionMnist.defaultDir(), pairs, "fashion");
-        System.exit(run(Path.of("").toAbsolutePath(), demo, keepRunning, timeout, probes).isComplete() ? 0 : 1);
+        List<DomainLoop.Stage> stages = stages(domains, baseImages, perDomain);
+        trainer.putIfAbsent("clipstream.trainer.trigger.count", Integer.toString(perDomain));
+        Options options = new Options(new BaseCheckpoint.Recipe(baseImages, baseEpochs), query, probes, keepRunning, timeout, trainer,
+                prometheus);
+        System.exit(run(Path.of("").toAbsolutePath(), stages, options).isComplete() ? 0 : 1);
     }
 
-    /** What became of a demo run's pairs. */
+    /** Each domain gets its own slice of Fashion-MNIST's training images, after the ones the base was trained on. */
+    static List<DomainLoop.Stage> stages(List<String> domains, int from, int perDomain) throws java.io.IOException {
+        List<DomainLoop.Stage> out = new ArrayList<>();
+        for (int d = 0; d < domains.size(); d++) {
+            out.add(new DomainLoop.Stage(domains.get(d), PairSources.fashionDomain(FashionMnist.defaultDir(), domains.get(d),
+                    from + d * perDomain, perDomain)));
+        }
+        return out;
+    }
+
+    /** The trainer as the demo runs it: domain-incremental Fashion-MNIST, zero-shot on every domain, runs triggered by count. */
+    static Map<String, String> trainerSettings(List<DomainLoop.Stage> stages, String operatorToken, Path work) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("clipstream.trainer.model", BaseCheckpoint.MODEL);
+        s.put("clipstream.trainer.base-domain", "original");
+        s.put("clipstream.trainer.anchor-share", "0.2");
+        s.put("clipstream.trainer.trigger.count", "1000");
+        s.put("clipstream.trainer.trigger.interval", "1h");
+        s.put("clipstream.trainer.trigger.check-every", "1s");
+        s.put("clipstream.trainer.train.device", "cpu");
+        s.put("clipstream.trainer.train.epochs", "8");
+        s.put("clipstream.trainer.train.lr", "0.01");
+        s.put("clipstream.trainer.train.strategy", "guarded-no-distill-no-l2");
+        // as many replayed pairs of every earlier domain as a domain brings: less forgetting, at twice the training time
+        s.put("clipstream.trainer.replay.per-domain-per-run", "800");
+        // every demo domain declares the Fashion-MNIST classes; R@1 among captions that repeat one template per class is not
+        // a measure worth gating on
+        s.put("clipstream.trainer.gate.metrics", "zero_shot");
+        s.put("clipstream.trainer.progress-every", "3s");
+        s.put("clipstream.trainer.operator-token", operatorToken);
+        s.put("clipstream.trainer.work-dir", work.toString());
+        s.put("clipstream.topics.create", "false");
+        String classes = String.join(",", FashionMnist.CLASS_NAMES);
+        for (DomainLoop.Stage st : stages) s.put("clipstream.trainer.classes." + st.domain(), classes);
+        s.put("clipstream.trainer.classes.original", classes);
+        return s;
+    }
+
+    /** What became of a demo run's pairs, and of each stage of the loop. */
     public record Outcome(int pushed, Set<String> curated, Map<String, List<ReasonCode>> rejected, long searchable,
-                          FreshnessProbe.Result freshness) {
+                          FreshnessProbe.Result freshness, List<DomainLoop.StageResult> stages, int liveVersion,
+                          PrometheusCheck.Result prometheus) {
         /** Every pushed pair reached exactly one outcome: nothing lost, nothing doubled. */
         public boolean isComplete() {
             return curated.size() + rejected.size() == pushed && java.util.Collections.disjoint(curated, rejected.keySet());
         }
     }
 
-    /**
-     * Starts the stack, pushes the pairs through the gateway (as producer {@value #DEMO_SOURCE}) and
-     * waits until each has an outcome or the timeout passes.
-     */
-    public static Outcome run(Path root, List<DemoPair> pairs, boolean keepRunning, Duration timeout) throws Exception {
-        return run(root, pairs, keepRunning, timeout, 0);
-    }
-
-    /** As {@link #run(Path, List, boolean, Duration)}, then {@code probes} freshness probes one at a time. */
-    public static Outcome run(Path root, List<DemoPair> pairs, boolean keepRunning, Duration timeout, int probes) throws Exception {
+    /** Starts the stack, runs the stages (as producer {@value #DEMO_SOURCE}), prints the table, probes freshness. */
+    public static Outcome run(Path root, List<DomainLoop.Stage> stages, Options o) throws Exception {
         Path logDir = Files.createDirectories(root.resolve(".clipstream/logs"));
-        String apiKey = HexFormat.of().formatHex(SecureRandom.getInstanceStrong().generateSeed(16));
-        String searchKey = HexFormat.of().formatHex(SecureRandom.getInstanceStrong().generateSeed(16));
+        String apiKey = secret();
+        String searchKey = secret();
+        String operatorToken = secret();
         Path refreshData = Files.createTempDirectory("clipstream-refresh-data");
+        Path trainerWork = Files.createTempDirectory("clipstream-trainer-work");
 
         long t0 = System.nanoTime();
         try (Infra infra = Infra.start(InfraOptions.fromEnvironment())) {
             System.out.println("infrastructure up: " + infra + " (" + secondsSince(t0) + " s)");
             StackTopics.create(infra);
-            BaseCheckpoint.put(infra, refreshData);
+            BaseCheckpoint.put(infra, root.resolve(".clipstream/base"), o.base());
+            Map<String, String> trainerCfg = trainerSettings(stages, operatorToken, trainerWork);
+            trainerCfg.putAll(o.trainer());
             ServiceLauncher launcher = new ServiceLauncher(root, logDir);
             try (var curator = launcher.start("curator", Principal.CURATOR, infra, Map.of(), Duration.ofMinutes(3));
                  var gateway = launcher.start("ingest-gateway", Principal.GATEWAY, infra,
@@ -90,41 +168,63 @@ public final class LocalStack {
                                  "clipstream.refresh.data-dir", refreshData.resolve("data").toString(), "clipstream.refresh.device", "cpu",
                                  "clipstream.topics.create", "false"),
                          Duration.ofMinutes(3), "--add-modules", "jdk.incubator.vector", "-Dai.djl.offline=true");
+                 var trainer = launcher.start("trainer", Principal.TRAINER, infra, trainerCfg, Duration.ofMinutes(3),
+                         "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=2", "-Dai.djl.pytorch.num_interop_threads=1");
                  var outcomes = new OutcomeCounter(infra.kafkaClientConfig(Principal.OPERATOR), Topics.PAIRS_CURATED, Topics.PAIRS_REJECTED,
-                         Topics.PAIRS_DEADLETTER)) {
-                System.out.println("curator up (" + curator.uri() + "), gateway up (" + gateway.uri() + "), embedding refresh up ("
-                        + refresh.uri() + "), logs in " + logDir + " (" + secondsSince(t0) + " s)");
+                         Topics.PAIRS_DEADLETTER);
+                 var ops = new OpsFeed(infra.kafkaClientConfig(Principal.OPERATOR), line -> System.out.println("   " + line))) {
+                System.out.println("curator " + curator.uri() + ", gateway " + gateway.uri() + ", trainer " + trainer.uri()
+                        + ", embedding refresh " + refresh.uri() + " up; logs in " + logDir + " (" + secondsSince(t0) + " s)");
 
-                long pushStart = System.nanoTime();
-                int pushed = PushPairs.push(new GatewayClient(gateway.uri(), apiKey), pairs, PushPairs.DEFAULT_BATCH);
-                boolean complete = outcomes.awaitUntil(o -> o.outcomes() >= pushed, timeout, new ProgressPrinter(outcomes, pushed));
-                double seconds = (System.nanoTime() - pushStart) / 1e9;
-                Report.print(pushed, outcomes, seconds);
-                if (!complete) {
-                    System.out.println("TIMEOUT: only " + outcomes.outcomes() + " of " + pushed
-                            + " pairs reached an outcome within " + timeout.toSeconds() + " s");
-                }
+                GatewayClient producer = new GatewayClient(gateway.uri(), apiKey);
                 RefreshClient search = new RefreshClient(refresh.uri(), searchKey);
-                boolean indexed = search.awaitLivePairs(outcomes.curated(), Duration.ofMinutes(2));
-                Map<String, Double> fresh = search.freshness();
-                System.out.printf("%nsearchable: %,d of %,d curated pairs in the live index (model %s v%d)%s; gateway 202 -> searchable during"
-                                + " the stream (a burst: mostly waiting behind earlier pairs): p50 %.2f s, p99 %.2f s%n",
-                        search.status().path("livePairs").asLong(), outcomes.curated(), BaseCheckpoint.MODEL,
-                        search.status().path("liveVersion").asInt(), indexed ? "" : " (TIMEOUT)",
-                        fresh.getOrDefault("0.5", Double.NaN), fresh.getOrDefault("0.99", Double.NaN));
+                TrainerClient trainerApi = new TrainerClient(trainer.uri(), BaseCheckpoint.MODEL, operatorToken);
+                DomainLoop loop = new DomainLoop(producer, outcomes, ops, trainerApi, search,
+                        new DomainLoop.Timeouts(o.outcomesTimeout(), Duration.ofSeconds(20), Duration.ofMinutes(5), Duration.ofMinutes(3)), o.query());
+                long loopStart = System.nanoTime();
+                List<DomainLoop.StageResult> results = new ArrayList<>();
+                for (DomainLoop.Stage stage : stages) results.add(loop.run(stage));
+                // the base model's answer: the first stage's pairs are indexed with v0 before its run's version swaps in
+                DomainLoop.QueryView before = results.isEmpty() ? null : results.getFirst().before();
+                double loopSeconds = (System.nanoTime() - loopStart) / 1e9;
+                int pushed = results.stream().mapToInt(DomainLoop.StageResult::pushed).sum();
+                Report.print(pushed, outcomes, loopSeconds);
+                JsonNode versions = trainerApi.versions();
+                Map<String, Map<String, Double>> base = baseline(versions);
+                System.out.println("\n## The loop: " + stages.size() + " domains in " + String.format(Locale.ROOT, "%.0f", loopSeconds) + " s\n");
+                System.out.println(LoopTable.format(results, base, before, o.query()));
+                DomainLoop.QueryView last = results.isEmpty() ? null : results.getLast().query();
+                if (before != null) System.out.printf("%n\"%s\" top 10 before the first run (v%d): %s%n", o.query(), before.version(), String.join(", ", before.hits()));
+                if (last != null) System.out.printf("\"%s\" top 10 at the end (v%d): %s%n", o.query(), last.version(), String.join(", ", last.hits()));
+
                 long searchable = search.status().path("livePairs").asLong();
+                int liveVersion = search.status().path("liveVersion").asInt();
+                Map<String, Double> fresh = search.freshness();
+                System.out.printf("%nsearchable: %,d of %,d curated pairs in the live index (model %s v%d); gateway 202 -> searchable during"
+                                + " the stream (bursts: mostly waiting behind earlier pairs): p50 %.2f s, p99 %.2f s%n",
+                        searchable, outcomes.curated(), BaseCheckpoint.MODEL, liveVersion,
+                        fresh.getOrDefault("0.5", Double.NaN), fresh.getOrDefault("0.99", Double.NaN));
                 FreshnessProbe.Result probed = null;
-                if (probes > 0) {
-                    probed = FreshnessProbe.run(new GatewayClient(gateway.uri(), apiKey), search, probes, Duration.ofMillis(500),
-                            Duration.ofSeconds(30));
+                if (o.probes() > 0) {
+                    probed = FreshnessProbe.run(producer, search, o.probes(), Duration.ofMillis(500), Duration.ofSeconds(30));
                     System.out.println("freshness at a trickle (one pair every 0.5 s, gateway 202 -> found by its own image): "
                             + probed.describe());
                 }
+                PrometheusCheck.Result prometheus = null;
+                java.util.Optional<Path> prometheusBinary = PrometheusCheck.binary();
+                if (o.prometheusCheck() && prometheusBinary.isPresent()) {
+                    prometheus = PrometheusCheck.run(prometheusBinary.get(), root, Map.of("ingest-gateway", gateway.uri(), "curator", curator.uri(),
+                            "trainer", trainer.uri(), "embedding-refresh", refresh.uri()), Duration.ofSeconds(60));
+                    System.out.println("Prometheus against the running stack: " + prometheus.describe());
+                } else if (o.prometheusCheck()) {
+                    System.out.println("Prometheus check skipped: no prometheus binary (apt-get install prometheus, or set PROMETHEUS)");
+                }
                 Outcome result = new Outcome(pushed, Set.copyOf(outcomes.curatedIds()), Map.copyOf(outcomes.rejectedReasons()),
-                        searchable, probed);
-                if (keepRunning) {
+                        searchable, probed, List.copyOf(results), liveVersion, prometheus);
+                if (o.keepRunning()) {
                     System.out.println("stack is running: gateway " + gateway.uri() + "/q/swagger-ui, API key "
-                            + apiKey + "; search page " + refresh.uri() + "/#key=" + searchKey + "; Kafka "
+                            + apiKey + "; search page " + refresh.uri() + "/#key=" + searchKey + "; trainer " + trainer.uri()
+                            + "/v1/models/" + BaseCheckpoint.MODEL + "/versions, operator token " + operatorToken + "; Kafka "
                             + infra.kafkaBootstrapServers() + ", S3 " + infra.s3Endpoint() + ". Ctrl-C to stop.");
                     Map<String, String> op = infra.quarkusConfig(Principal.OPERATOR);
                     System.out.println("follow the ops topics: KAFKA_BOOTSTRAP_SERVERS=" + infra.kafkaBootstrapServers()
@@ -138,33 +238,28 @@ public final class LocalStack {
             }
         } finally {
             io.clipstream.testkit.ChildJvm.deleteRecursively(refreshData);
+            io.clipstream.testkit.ChildJvm.deleteRecursively(trainerWork);
         }
+    }
+
+    /** The first version's baseline: the base model on the anchors it was first measured on. */
+    private static Map<String, Map<String, Double>> baseline(JsonNode versions) {
+        Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+        JsonNode first = versions.path("versions").path(0).path("baseline");
+        first.properties().forEach(d -> {
+            Map<String, Double> m = new LinkedHashMap<>();
+            d.getValue().properties().forEach(e -> m.put(e.getKey(), e.getValue().asDouble()));
+            out.put(d.getKey(), m);
+        });
+        return out;
+    }
+
+    private static String secret() throws java.security.NoSuchAlgorithmException {
+        return HexFormat.of().formatHex(SecureRandom.getInstanceStrong().generateSeed(16));
     }
 
     private static String secondsSince(long t0) {
         return String.format("%.1f", (System.nanoTime() - t0) / 1e9);
-    }
-
-    /** Prints the outcome counts at most every two seconds. */
-    private static final class ProgressPrinter implements Runnable {
-        private final OutcomeCounter outcomes;
-        private final int pushed;
-        private long last;
-
-        ProgressPrinter(OutcomeCounter outcomes, int pushed) {
-            this.outcomes = outcomes;
-            this.pushed = pushed;
-        }
-
-        @Override
-        public void run() {
-            long now = System.nanoTime();
-            if (now - last > 2_000_000_000L) {
-                last = now;
-                System.out.printf("  outcomes %,d / %,d (curated %,d, rejected %,d)%n",
-                        outcomes.outcomes(), pushed, outcomes.curated(), outcomes.rejected());
-            }
-        }
     }
 
     private LocalStack() {

@@ -1,47 +1,78 @@
 package io.clipstream.local;
 
 import io.clipstream.contracts.ReasonCode;
+import io.clipstream.contracts.TrainingRun;
 import io.clipstream.datasets.FashionMnist;
 import io.clipstream.datasets.GreyImages;
 import io.clipstream.local.producer.DemoPair;
-import io.clipstream.local.producer.PairSources;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The whole data plane end to end, as the README's demo runs it: embedded broker and S3 server, the
- * curator, gateway and embedding-refresh jars as separate JVMs, pairs pushed over HTTP, outcomes read from
- * the topics, and every curated pair in the search index.
+ * The whole loop end to end, as the README's demo runs it with smaller sizes: embedded broker and S3 server; the
+ * curator, gateway, trainer and embedding-refresh jars as separate JVMs; pairs of two domains (inverted, sketch) pushed over HTTP, each
+ * domain's arrival triggering a run that is promoted and re-indexed, so that the index answers with the new version;
+ * then a harmful domain (captions shuffled across images) that the gate rejects while the index stays on the
+ * champion. Bad pairs in the first domain end rejected with their reasons, and every curated pair is searchable.
  */
 class LocalStackIT {
+    private static final int PER_DOMAIN = 500;
+
     @Test
-    void everyPushedPairEndsCuratedOrRejectedWithItsReason() throws Exception {
+    void domainsPushedThroughTheGatewayEndAsPromotedVersionsTheIndexServesAndAHarmfulDomainIsRejected() throws Exception {
         Assumptions.assumeTrue(FashionMnist.isAvailable(FashionMnist.defaultDir()), "dataset-fashion-mnist not installed");
-        List<DemoPair> pairs = new ArrayList<>(PairSources.fashionMnist(FashionMnist.defaultDir(), 120, "fashion"));
-        DemoPair first = pairs.getFirst();
-        pairs.add(new DemoPair("copy-of-first", "fashion", "another caption for the same bytes", first.image()));
-        pairs.add(new DemoPair("one-pixel", "fashion", "a photo of a tiny dot", GreyImages.toPng(new byte[]{(byte) 200}, 1, 1)));
-        pairs.add(new DemoPair("no-caption", "fashion", "  \u0007 ", pairs.get(1).image()));
-        pairs.add(new DemoPair("blank", "fashion", "a photo of nothing at all", GreyImages.toPng(new byte[28 * 28], 28, 28)));
+        BaseCheckpoint.Recipe base = LocalStack.Options.defaults().base(); // the demo's base, cached in .clipstream/base
+        List<DomainLoop.Stage> stages = new ArrayList<>(LocalStack.stages(List.of("inverted", "sketch", "inverted-mislabelled"), base.images(),
+                PER_DOMAIN));
+        List<DemoPair> first = new ArrayList<>(stages.getFirst().pairs());
+        DemoPair one = first.getFirst();
+        first.add(new DemoPair("copy-of-first", "inverted", "another caption for the same bytes", one.image()));
+        first.add(new DemoPair("one-pixel", "inverted", "a photo of a tiny dot", GreyImages.toPng(new byte[]{(byte) 200}, 1, 1)));
+        first.add(new DemoPair("no-caption", "inverted", "  \u0007 ", first.get(1).image()));
+        first.add(new DemoPair("blank", "inverted", "a photo of nothing at all", GreyImages.toPng(new byte[28 * 28], 28, 28)));
+        stages.set(0, new DomainLoop.Stage("inverted", first));
 
         Path root = Path.of("../..").toAbsolutePath().normalize();
-        LocalStack.Outcome outcome = LocalStack.run(root, pairs, false, Duration.ofMinutes(4), 3);
+        LocalStack.Options options = new LocalStack.Options(base, "a picture of a trouser.", 3, false,
+                Duration.ofMinutes(4), Map.of("clipstream.trainer.trigger.count", Integer.toString(PER_DOMAIN)), true);
+        LocalStack.Outcome outcome = LocalStack.run(root, stages, options);
 
-        assertThat(outcome.pushed()).isEqualTo(pairs.size());
         assertThat(outcome.isComplete()).as("curated + rejected = pushed, no pair in both").isTrue();
         assertThat(outcome.rejected().get("copy-of-first")).contains(ReasonCode.DUPLICATE_EXACT);
         assertThat(outcome.rejected().get("one-pixel")).contains(ReasonCode.IMAGE_TOO_SMALL);
         assertThat(outcome.rejected().get("no-caption")).contains(ReasonCode.TEXT_EMPTY);
         assertThat(outcome.rejected().get("blank")).contains(ReasonCode.IMAGE_BLURRY);
-        assertThat(outcome.curated()).contains(first.pairId()).hasSizeGreaterThanOrEqualTo(115);
+        assertThat(outcome.curated()).contains(one.pairId());
         assertThat(outcome.searchable()).as("every curated pair is in the search index").isEqualTo(outcome.curated().size());
-        assertThat(outcome.freshness().missed()).as("each probe pair pushed after the stream is found by its own image").isZero();
+        assertThat(outcome.freshness().missed()).as("each probe pair pushed after the loop is found by its own image").isZero();
+
+        List<DomainLoop.StageResult> s = outcome.stages();
+        for (int i = 0; i < 2; i++) {
+            TrainingRun run = s.get(i).run();
+            assertThat(run).as(s.get(i).domain() + " ends a run").isNotNull();
+            assertThat(run.state()).as(s.get(i).domain() + ": " + run.reasons()).isEqualTo(TrainingRun.State.PROMOTED);
+            assertThat(run.version()).isEqualTo(i + 1);
+            assertThat(run.pairsPerDomain()).containsKey(s.get(i).domain());
+            assertThat(s.get(i).swap()).as("the index of v" + run.version() + " swapped in").isNotNull();
+            assertThat(s.get(i).query().version()).as("the query is answered by the new version").isEqualTo(i + 1);
+            assertThat(s.get(i).query().hits()).hasSize(10);
+        }
+        TrainingRun harmful = s.get(2).run();
+        assertThat(harmful).isNotNull();
+        assertThat(harmful.state()).as("the harmful domain: " + harmful.metrics()).isEqualTo(TrainingRun.State.REJECTED);
+        assertThat(harmful.reasons()).isNotEmpty();
+        assertThat(s.get(2).swap()).isNull();
+        assertThat(s.get(2).query().version()).as("the index stays on the champion").isEqualTo(2);
+        assertThat(outcome.liveVersion()).isEqualTo(2);
+
+        assertThat(outcome.prometheus()).as("Debian's prometheus is installed (the README's test command installs it)").isNotNull();
+        assertThat(outcome.prometheus().ok()).as(outcome.prometheus().describe()).isTrue();
     }
 }

@@ -35,13 +35,13 @@ public final class TopicSpecs {
             Set.of(CURATOR), Set.of(OPERATOR));
     public static final TopicSpec TRAINING_RUNS = new TopicSpec(Topics.TRAINING_RUNS, "runId", TrainingRun.class,
             false, Optional.of(Duration.ofDays(30)), Optional.empty(), 1,
-            Set.of(TRAINER), Set.of(OPERATOR));
+            Set.of(TRAINER), Set.of(REFRESH, OPERATOR));
     public static final TopicSpec MODEL_VERSIONS = new TopicSpec(Topics.MODEL_VERSIONS, "model name",
             ModelVersion.class, true, Optional.empty(), Optional.empty(), 1,
             Set.of(TRAINER), Set.of(REFRESH, TRAINER, OPERATOR));
     public static final TopicSpec INDEX_EVENTS = new TopicSpec(Topics.INDEX_EVENTS, "model name", IndexEvent.class,
             false, Optional.of(Duration.ofDays(7)), Optional.empty(), 1,
-            Set.of(REFRESH), Set.of(OPERATOR));
+            Set.of(REFRESH), Set.of(REFRESH, OPERATOR));
 
     /** The topics of the data plane: what the gateway and the curator need. */
     public static final List<TopicSpec> DATA_PLANE = List.of(PAIRS_RAW, PAIRS_CURATED, PAIRS_REJECTED, PAIRS_DEADLETTER);

@@ -25,7 +25,7 @@ public class SearchAuth {
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
     public void authenticate(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
-        if (!path.startsWith("/v1/search")) return;
+        if (!path.startsWith("/v1/search") && !path.startsWith("/v1/ops")) return;
         ApiKeys.presentedKey(request.getHeaderString("X-Api-Key"), request.getHeaderString(HttpHeaders.AUTHORIZATION))
                 .flatMap(keys::producerFor)
                 .orElseThrow(() -> new ApiProblem(401, "UNAUTHORIZED",

@@ -57,6 +57,8 @@ public interface RefreshConfig {
 
     Search search();
 
+    Ops ops();
+
     /** Who may search: {@code clipstream.refresh.api-keys.<client>=<key>} (X-Api-Key or Authorization: Bearer). */
     Map<String, String> apiKeys();
 
@@ -73,6 +75,17 @@ public interface RefreshConfig {
 
         @WithDefault("1")
         int replicas();
+    }
+
+    /** The page's operations view ({@code GET /v1/ops}): how much of the loop's history it keeps. */
+    interface Ops {
+        /** The latest training runs kept, with their steps. */
+        @WithDefault("20")
+        int recentRuns();
+
+        /** The latest announcements and index events kept (each). */
+        @WithDefault("50")
+        int recentEvents();
     }
 
     interface Search {

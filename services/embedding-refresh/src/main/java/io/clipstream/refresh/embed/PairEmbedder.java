@@ -1,5 +1,6 @@
 package io.clipstream.refresh.embed;
 
+import io.clipstream.contracts.SkipReason;
 import io.clipstream.clip.ImageTextEmbedder;
 import io.clipstream.contracts.PairCurated;
 import io.clipstream.refresh.index.IndexedPair;
@@ -26,10 +27,6 @@ import javax.imageio.ImageIO;
  * is not a skip: it is thrown, and the caller retries the batch.
  */
 public final class PairEmbedder implements AutoCloseable {
-    /** Reasons a pair is not indexed. */
-    public static final String OBJECT_MISSING = "OBJECT_MISSING";
-    public static final String IMAGE_UNREADABLE = "IMAGE_UNREADABLE";
-
     private final ObjectStore store;
     private final ExecutorService pool;
 
@@ -127,9 +124,9 @@ public final class PairEmbedder implements AutoCloseable {
 
     private Prepared prepare(PairCurated p, ImageTextEmbedder encoder) {
         Optional<byte[]> bytes = store.get(p.imageKey());
-        if (bytes.isEmpty()) return new Prepared(p, null, OBJECT_MISSING);
+        if (bytes.isEmpty()) return new Prepared(p, null, SkipReason.OBJECT_MISSING);
         BufferedImage img = decode(bytes.get());
-        if (img == null) return new Prepared(p, null, IMAGE_UNREADABLE);
+        if (img == null) return new Prepared(p, null, SkipReason.IMAGE_UNREADABLE);
         return new Prepared(p, encoder.preprocessor().preprocess(img), null);
     }
 

@@ -21,6 +21,9 @@ public final class RefreshMetrics {
     public RefreshMetrics(MeterRegistry registry) {
         this.registry = registry;
         registry.gauge("clipstream_refresh_live_version", liveVersion);
+        // at zero before the first event: a dashboard shows 0, not "no data"
+        for (String reason : io.clipstream.contracts.SkipReason.ALL) Counter.builder("clipstream_refresh_pairs_skipped_total").tag("reason", reason).register(registry);
+        Counter.builder("clipstream_refresh_records_malformed_total").register(registry);
         registry.gauge("clipstream_refresh_index_pairs", java.util.List.of(io.micrometer.core.instrument.Tag.of("index", "live")), livePairs);
         registry.gauge("clipstream_refresh_index_pairs", java.util.List.of(io.micrometer.core.instrument.Tag.of("index", "build")), buildPairs);
         registry.gauge("clipstream_refresh_build_version", buildVersion);

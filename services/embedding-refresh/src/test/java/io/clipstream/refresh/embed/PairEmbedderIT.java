@@ -63,7 +63,7 @@ class PairEmbedderIT {
                 out.addAll(embedded);
             });
 
-            assertThat(skipped).containsExactly(Map.entry("p2", PairEmbedder.IMAGE_UNREADABLE), Map.entry("p7", PairEmbedder.OBJECT_MISSING));
+            assertThat(skipped).containsExactly(Map.entry("p2", io.clipstream.contracts.SkipReason.IMAGE_UNREADABLE), Map.entry("p7", io.clipstream.contracts.SkipReason.OBJECT_MISSING));
             assertThat(batches).containsExactly(List.of("p0", "p1", "p2"), List.of("p3", "p4", "p5"), List.of("p6", "p7", "p8"),
                     List.of("p9", "p10"));
             assertThat(out).extracting(IndexedPair::pairId).containsExactly("p0", "p1", "p3", "p4", "p5", "p6", "p8", "p9", "p10");

@@ -11,6 +11,7 @@ import com.networknt.schema.SpecVersion;
 import io.clipstream.contracts.IndexEvent;
 import io.clipstream.contracts.Json;
 import io.clipstream.contracts.ModelVersion;
+import io.clipstream.contracts.TrainingRun;
 import io.clipstream.contracts.PairCurated;
 import io.clipstream.continual.bench.synthetic.SyntheticDomains;
 import io.clipstream.registry.ModelLayout;
@@ -42,6 +43,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -75,6 +77,9 @@ abstract class RefreshScenario {
 
     @ConfigProperty(name = "clipstream.topics.index-events")
     String eventsTopic;
+
+    @ConfigProperty(name = "clipstream.topics.training-runs")
+    String runsTopic;
 
     @ConfigProperty(name = "clipstream.refresh.model")
     String model;
@@ -293,6 +298,57 @@ abstract class RefreshScenario {
                 .contains("clipstream_refresh_reindex_total{outcome=\"swapped\"} 4.0")
                 .contains("clipstream_refresh_freshness_seconds_count")
                 .contains("clipstream_refresh_index_pairs{index=\"live\"} " + all.size() + ".0");
+
+        operationsViewShowsRunsVersionsAndIndexEvents(v2);
+    }
+
+    /**
+     * The page's operations view in a real headless Chromium: a training run (its events written as the trainer would),
+     * both versions of the registry with their lineage and the champion marked, and the index events of the swaps.
+     */
+    private void operationsViewShowsRunsVersionsAndIndexEvents(ModelVersion v2) throws Exception {
+        java.time.Instant t = java.time.Instant.now();
+        for (TrainingRun.State state : List.of(TrainingRun.State.STARTED, TrainingRun.State.PROGRESS, TrainingRun.State.PROGRESS,
+                TrainingRun.State.EVALUATING, TrainingRun.State.PROMOTED)) {
+            boolean done = state == TrainingRun.State.PROMOTED;
+            TrainingRun e = new TrainingRun(TrainingRun.SCHEMA_VERSION, v2.runId(), model, state, TrainingRun.Trigger.COUNT, 1, "cpu",
+                    state == TrainingRun.State.PROGRESS ? new TrainingRun.Progress(5, 10, 2.5, 640, 1.5) : null,
+                    done ? Map.of("plain", Map.of("zero_shot", 0.8, "r1_mean", 0.4)) : Map.of(), List.of(), List.of(),
+                    done ? v2.version() : null, Map.of("plain", 300), done ? new TrainingRun.Timings(1, 2, 0.5, 0.2) : null, null, t);
+            producer.send(new ProducerRecord<>(runsTopic, e.runId(), Json.write(e)));
+        }
+        TrainingRun rejected = new TrainingRun(TrainingRun.SCHEMA_VERSION, "it-run-harmful", model, TrainingRun.State.REJECTED,
+                TrainingRun.Trigger.MANUAL, 1, "cpu", null, Map.of("plain", Map.of("zero_shot", 0.2)),
+                List.of("domain plain dropped 60.0 points on zero_shot (80.0 -> 20.0), bound 5.0"), List.of(), null, Map.of("shuffled", 300),
+                new TrainingRun.Timings(1, 2, 0.5, 0.1), null, t.plusSeconds(1));
+        producer.send(new ProducerRecord<>(runsTopic, rejected.runId(), Json.write(rejected)));
+        producer.flush();
+        given().get("/v1/ops").then().statusCode(401);
+        try (HeadlessBrowser browser = HeadlessBrowser.start(1280, 1000);
+                HeadlessBrowser.Page page = browser.open("http://localhost:" + port + "/#key=" + KEY + "&view=ops")) {
+            page.awaitTrue("!document.getElementById('ops-view').hidden && document.getElementById('search-view').hidden", Duration.ofSeconds(10));
+            page.awaitTrue("document.querySelectorAll('#runs tbody tr').length === 2", Duration.ofSeconds(30));
+            String runs = page.evaluate("document.getElementById('runs').innerText").asText();
+            assertThat(runs).contains(v2.runId()).contains("PROMOTED").contains("→ v2").contains("plain 300")
+                    .contains("started → ").contains("evaluating → ").contains("promoted")
+                    .contains("it-run-harmful").contains("REJECTED").contains("dropped 60.0 points");
+            assertThat(page.evaluate("document.querySelector('#runs tbody tr:nth-child(2) td:nth-child(4)').textContent"
+                    + ".split('progress').length - 1").asInt()).as("repeated PROGRESS events are one step").isEqualTo(1);
+            page.awaitTrue("document.querySelectorAll('#versions tbody tr').length === 2", Duration.ofSeconds(30));
+            String versions = page.evaluate("document.getElementById('versions').innerText").asText();
+            assertThat(versions).contains("v2").contains("parent v1").contains("from the base").contains("random-b").contains("blessed");
+            assertThat(page.evaluate("document.querySelector('#versions tbody tr:nth-child(2)').textContent").asText())
+                    .as("after the rollback, v1 is the champion").contains("v1").contains("champion");
+            String index = page.evaluate("document.getElementById('index-events').innerText").asText();
+            assertThat(index).contains("SWAPPED").contains("REINDEX_STARTED").contains("serving now");
+            assertThat(page.evaluate("document.getElementById('ops-summary').textContent").asText()).contains("champion v1");
+            assertThat(page.evaluate("document.getElementById('ops-error').hidden").asBoolean()).isTrue();
+            Files.createDirectories(Path.of("target/screenshots"));
+            Files.write(Path.of("target/screenshots/ops-page.png"), page.screenshot());
+            // the Search tab brings the search form back
+            page.evaluate("document.getElementById('tab-search').click(); true");
+            page.awaitTrue("!document.getElementById('search-view').hidden && document.getElementById('ops-view').hidden", Duration.ofSeconds(5));
+        }
     }
 
     /** The page in a real headless Chromium: it shows the live index, and a search fills the grid with loaded images. */

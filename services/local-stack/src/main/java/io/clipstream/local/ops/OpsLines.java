@@ -28,8 +28,10 @@ public final class OpsLines {
                 b.append(String.format(Locale.ROOT, " step %d/%d loss %.3f %,.0f samples/s eta %.0f s", p.step(), p.totalSteps(), p.loss(),
                         p.samplesPerSecond(), p.etaSeconds()));
             }
-            case EVALUATING -> b.append(" on the anchors of ").append(String.join(", ", r.metrics().keySet().isEmpty()
-                    ? r.pairsPerDomain().keySet() : r.metrics().keySet()));
+            case EVALUATING -> {
+                var domains = r.metrics().isEmpty() ? r.pairsPerDomain().keySet() : r.metrics().keySet();
+                if (!domains.isEmpty()) b.append(" on the anchors of ").append(String.join(", ", new java.util.TreeSet<>(domains)));
+            }
             case PROMOTED -> b.append(" -> v").append(r.version()).append(' ').append(metrics(r.metrics()));
             case REJECTED -> b.append(' ').append(metrics(r.metrics())).append(" because ").append(String.join("; ", r.reasons()));
             case FAILED -> b.append(": ").append(firstLine(r.error()));

@@ -1,5 +1,6 @@
 package io.clipstream.local.producer;
 
+import io.clipstream.continual.bench.domains.FashionStream;
 import io.clipstream.datasets.CaptionTemplates;
 import io.clipstream.datasets.FashionMnist;
 import io.clipstream.datasets.GreyImages;
@@ -35,6 +36,21 @@ public final class PairSources {
                     GreyImages.toPng(s.pixels(), FashionMnist.SIDE, FashionMnist.SIDE)));
         }
         return pairs;
+    }
+
+    /**
+     * Training images {@code [from, from + count)} of Fashion-MNIST turned into a benchmark domain (original,
+     * inverted, rotated, sketch, or one of them with {@code -mislabelled}: captions shuffled across its images), with a
+     * training caption each ({@link FashionStream}). Disjoint slices give each domain images of its own.
+     */
+    public static List<DemoPair> fashionDomain(Path dir, String domain, int from, int count) throws IOException {
+        List<FashionMnist.Sample> samples = FashionMnist.read(dir, FashionMnist.Split.TRAIN, from + count);
+        if (samples.size() < from + count) throw new IOException("Fashion-MNIST has " + samples.size() + " training images, not " + (from + count));
+        List<DemoPair> out = new ArrayList<>(count);
+        for (FashionStream.Pair p : FashionStream.pairs(samples.subList(from, from + count), domain)) {
+            out.add(new DemoPair(p.id(), p.domain(), p.caption(), p.png()));
+        }
+        return out;
     }
 
     /**

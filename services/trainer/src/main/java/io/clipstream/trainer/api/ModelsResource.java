@@ -112,13 +112,16 @@ public class ModelsResource {
         m.put("version", r.version());
         m.put("champion", champion != null && champion == r.version());
         m.put("parentVersion", r.parentVersion());
+        m.put("baseRef", r.baseRef());
         m.put("createdAt", r.createdAt());
         m.put("runId", r.runId());
         m.put("device", r.device());
         m.put("adapterSha256", r.adapterSha256());
         m.put("dataWindow", r.dataWindow());
         m.put("metrics", r.metrics());
+        m.put("baseline", r.baseline());
         m.put("gate", r.gate());
+        m.put("strategy", r.strategy());
         return m;
     }
 

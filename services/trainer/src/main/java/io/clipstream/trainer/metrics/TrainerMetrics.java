@@ -46,6 +46,11 @@ public final class TrainerMetrics {
         Gauge.builder("clipstream.trainer.seconds.since.promotion", this, TrainerMetrics::secondsSincePromotion).register(registry);
         active(false);
         refreshWaiting();
+        // at zero before the first event: a dashboard shows 0, not "no data"
+        for (String reason : io.clipstream.contracts.SkipReason.ALL) registry.counter("clipstream.trainer.pairs.skipped", "reason", reason);
+        registry.counter("clipstream.trainer.curated.malformed");
+        for (String outcome : java.util.List.of("promoted", "rejected", "failed")) registry.counter("clipstream.trainer.runs", "outcome", outcome);
+        for (String outcome : java.util.List.of("blessed", "not_blessed")) registry.counter("clipstream.trainer.gate.decisions", "outcome", outcome);
     }
 
     /** Registers a gauge per domain that has ever had pairs waiting (called on every trigger check). */

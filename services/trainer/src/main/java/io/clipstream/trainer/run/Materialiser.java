@@ -1,5 +1,6 @@
 package io.clipstream.trainer.run;
 
+import io.clipstream.contracts.SkipReason;
 import io.clipstream.continual.data.PixelImage;
 import io.clipstream.continual.data.Sample;
 import io.clipstream.contracts.TrainingRun;
@@ -27,10 +28,6 @@ import javax.imageio.ImageIO;
  * {@code maxSide}. A pair whose object is missing or does not decode is skipped with a reason, and the run goes on.
  */
 public final class Materialiser {
-    /** Reason codes of skipped pairs (on the run's events and in a metric). */
-    public static final String OBJECT_MISSING = "OBJECT_MISSING";
-    public static final String IMAGE_UNREADABLE = "IMAGE_UNREADABLE";
-
     private final ObjectStore store;
     private final Path cache;
     private final int maxSide;
@@ -51,7 +48,7 @@ public final class Materialiser {
             PairRef r = refs.get(i);
             Optional<byte[]> bytes = fetched.get(i);
             if (bytes.isEmpty()) {
-                skipped.accept(new TrainingRun.SkippedPair(r.sha256(), r.pairId(), OBJECT_MISSING));
+                skipped.accept(new TrainingRun.SkippedPair(r.sha256(), r.pairId(), SkipReason.OBJECT_MISSING));
                 continue;
             }
             BufferedImage img;
@@ -61,7 +58,7 @@ public final class Materialiser {
                 img = null;
             }
             if (img == null) {
-                skipped.accept(new TrainingRun.SkippedPair(r.sha256(), r.pairId(), IMAGE_UNREADABLE));
+                skipped.accept(new TrainingRun.SkippedPair(r.sha256(), r.pairId(), SkipReason.IMAGE_UNREADABLE));
                 continue;
             }
             out.add(new Sample(r.sha256(), PixelImage.of(scaled(img, maxSide)), r.caption(), r.domain(),

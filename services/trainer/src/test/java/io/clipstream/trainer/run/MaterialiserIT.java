@@ -48,8 +48,8 @@ class MaterialiserIT {
             assertThat(samples).extracting(Sample::id).containsExactly(refs.get(0).sha256(), refs.get(2).sha256(), refs.get(4).sha256());
             assertThat(samples).allSatisfy(s -> assertThat(s.label()).isIn(SyntheticDomains.CLASSES));
             assertThat(skipped).containsExactlyInAnyOrder(
-                    new TrainingRun.SkippedPair(refs.get(1).sha256(), "p1", Materialiser.IMAGE_UNREADABLE),
-                    new TrainingRun.SkippedPair(refs.get(3).sha256(), "p3", Materialiser.OBJECT_MISSING));
+                    new TrainingRun.SkippedPair(refs.get(1).sha256(), "p1", io.clipstream.contracts.SkipReason.IMAGE_UNREADABLE),
+                    new TrainingRun.SkippedPair(refs.get(3).sha256(), "p3", io.clipstream.contracts.SkipReason.OBJECT_MISSING));
         }
     }
 }

@@ -1,0 +1,107 @@
+package io.clipstream.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.clipstream.contracts.IndexEvent;
+import io.clipstream.contracts.TrainingRun;
+import io.clipstream.local.ops.OpsFeed;
+import io.clipstream.local.producer.DemoPair;
+import io.clipstream.local.producer.GatewayClient;
+import io.clipstream.local.producer.PushPairs;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Streams domains one after another through the gateway and follows each through the loop: its pairs curated or
+ * rejected, the run their arrival triggers (by count; by hand when rejects kept the count from being reached), the
+ * gate's decision, and for a promoted version the re-index and swap; then asks the live index one text query.
+ */
+final class DomainLoop {
+    /** One domain's pairs, pushed together. */
+    record Stage(String domain, List<DemoPair> pairs) {}
+
+    /** A text query's answer: the version that answered, each hit's domain and the class its caption names. */
+    record QueryView(int version, List<String> hits, double precision) {}
+
+    /**
+     * What became of one stage: its outcomes, its run's last event (null when no run ended), whether the demo had to
+     * start the run by hand, the swap of a promoted version (null otherwise), and the query's answer afterwards.
+     */
+    record StageResult(String domain, int pushed, int curated, int rejected, TrainingRun run, boolean byHand, IndexEvent swap,
+                       QueryView before, QueryView query) {}
+
+    /** Patience for each step of a stage. */
+    record Timeouts(Duration outcomes, Duration trigger, Duration run, Duration reindex) {}
+
+    private final GatewayClient gateway;
+    private final OutcomeCounter outcomes;
+    private final OpsFeed ops;
+    private final TrainerClient trainer;
+    private final RefreshClient search;
+    private final Timeouts timeouts;
+    private final String query;
+    private int pushedSoFar;
+
+    DomainLoop(GatewayClient gateway, OutcomeCounter outcomes, OpsFeed ops, TrainerClient trainer, RefreshClient search, Timeouts timeouts,
+               String query) {
+        this.gateway = gateway;
+        this.outcomes = outcomes;
+        this.ops = ops;
+        this.trainer = trainer;
+        this.search = search;
+        this.timeouts = timeouts;
+        this.query = query;
+    }
+
+    /** The query's answer now, from the live index. */
+    QueryView ask() throws Exception {
+        JsonNode a = search.search(query, 10);
+        List<String> hits = new ArrayList<>();
+        for (JsonNode r : a.path("results")) hits.add(LoopTable.hitLabel(r.path("domain").asText(), r.path("caption").asText()));
+        return new QueryView(a.path("version").asInt(), hits, LoopTable.precision(query, hits));
+    }
+
+    StageResult run(Stage stage) throws Exception {
+        System.out.printf("%n== domain %s: %,d pairs through the gateway%n", stage.domain(), stage.pairs().size());
+        int endedBefore = ops.endedRuns().size();
+        int curatedBefore = outcomes.curated();
+        int rejectedBefore = outcomes.rejected() + outcomes.deadLettered();
+        pushedSoFar += PushPairs.push(gateway, stage.pairs(), PushPairs.DEFAULT_BATCH);
+        boolean complete = outcomes.awaitUntil(o -> o.outcomes() >= pushedSoFar, timeouts.outcomes(), this::pollOps);
+        int curated = outcomes.curated() - curatedBefore;
+        int rejected = outcomes.rejected() + outcomes.deadLettered() - rejectedBefore;
+        System.out.printf("   %s: %,d curated, %,d rejected%s%n", stage.domain(), curated, rejected, complete ? "" : " (TIMEOUT waiting for outcomes)");
+        search.awaitLivePairs(outcomes.curated(), Duration.ofSeconds(30));
+        QueryView before = ask(); // the champion's answer over the corpus with this domain in it, before its run ends
+
+        boolean started = ops.awaitUntil(f -> f.endedRuns().size() > endedBefore || f.runInFlight(), timeouts.trigger());
+        boolean byHand = false;
+        if (!started) {
+            System.out.println("   no run started by count within " + timeouts.trigger().toSeconds() + " s (rejects kept the count"
+                    + " below the trigger): starting one by hand");
+            byHand = trainer.startRun();
+        }
+        TrainingRun end = null;
+        IndexEvent swap = null;
+        if (started || byHand) {
+            if (ops.awaitUntil(f -> f.endedRuns().size() > endedBefore, timeouts.run())) {
+                end = ops.endedRuns().get(endedBefore);
+                if (end.state() == TrainingRun.State.PROMOTED) {
+                    int v = end.version();
+                    if (ops.awaitUntil(f -> f.swapped(v).isPresent(), timeouts.reindex())) swap = ops.swapped(v).orElseThrow();
+                    else System.out.println("   TIMEOUT: the index of v" + v + " did not swap in within " + timeouts.reindex().toSeconds() + " s");
+                }
+            } else {
+                System.out.println("   TIMEOUT: the run did not end within " + timeouts.run().toSeconds() + " s");
+            }
+        }
+        search.awaitLivePairs(outcomes.curated(), Duration.ofSeconds(30));
+        QueryView q = ask();
+        System.out.printf("   \"%s\" now answered by v%d: %s%n", query, q.version(), String.join(", ", q.hits()));
+        return new StageResult(stage.domain(), stage.pairs().size(), curated, rejected, end, byHand, swap, before, q);
+    }
+
+    private void pollOps() {
+        ops.poll(Duration.ZERO);
+    }
+}

@@ -1,0 +1,42 @@
+package io.clipstream.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.clipstream.contracts.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** What the demo asks the trainer: a run by hand, the registry's versions. */
+final class TrainerClient {
+    private final URI base;
+    private final String model;
+    private final String operatorToken;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    TrainerClient(URI base, String model, String operatorToken) {
+        this.base = base;
+        this.model = model;
+        this.operatorToken = operatorToken;
+    }
+
+    /** Asks for a run now; false when nothing waits to be trained (409). */
+    boolean startRun() throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/v1/models/" + model + "/runs"))
+                .header("Authorization", "Bearer " + operatorToken).timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 409) return false;
+        if (r.statusCode() / 100 != 2) throw new IOException("POST runs: " + r.statusCode() + " " + r.body());
+        return true;
+    }
+
+    /** {@code GET /v1/models/{model}/versions}: every version with its metrics, baseline, gate and lineage. */
+    JsonNode versions() throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/v1/models/" + model + "/versions"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) throw new IOException("GET versions: " + r.statusCode() + " " + r.body());
+        return Json.mapper().readTree(r.body());
+    }
+}

@@ -1,0 +1,58 @@
+package io.clipstream.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clipstream.contracts.IndexEvent;
+import io.clipstream.contracts.TrainingRun;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LoopTableTest {
+    @Test
+    void aCaptionNamesAClassOnlyAsWholeWords() {
+        assertThat(LoopTable.className("a negative picture of a t-shirt.")).isEqualTo("t-shirt");
+        assertThat(LoopTable.className("the shirt in a sketch picture.")).isEqualTo("shirt");
+        assertThat(LoopTable.className("an ankle boot, rotated.")).isEqualTo("ankle boot");
+        assertThat(LoopTable.className("a bag next to a coat")).as("two classes: ambiguous").isNull();
+        assertThat(LoopTable.className("a photo of a cat")).isNull();
+    }
+
+    @Test
+    void precisionIsTheShareOfHitsOfTheQueriedClass() {
+        List<String> hits = List.of("original:sneaker", "sketch:sandal", "sketch:sneaker", "rotated:?");
+        assertThat(LoopTable.precision("a picture of a sneaker.", hits)).isEqualTo(0.5);
+        assertThat(LoopTable.precision("something else", hits)).isNaN();
+        assertThat(LoopTable.hitLabel("sketch", "a sketch photo of my sandal.")).isEqualTo("sketch:sandal");
+    }
+
+    @Test
+    void theTableHasARowPerStageWithMetricsGateVersionReindexAndTheRejectionsReasons() {
+        Instant t = Instant.parse("2026-12-01T12:00:00Z");
+        TrainingRun promoted = run("r1", TrainingRun.State.PROMOTED, 1, Map.of("original", Map.of("zero_shot", 0.72, "r1_mean", 0.04),
+                "inverted", Map.of("zero_shot", 0.41)), List.of(), t);
+        TrainingRun rejected = run("r2", TrainingRun.State.REJECTED, null, Map.of("original", Map.of("zero_shot", 0.30),
+                "inverted", Map.of("zero_shot", 0.40), "rotated", Map.of("zero_shot", 0.5)), List.of("domain original dropped 42.0 points"), t);
+        IndexEvent swap = new IndexEvent(IndexEvent.SCHEMA_VERSION, "tiny", "b1", IndexEvent.State.SWAPPED, 1, 1, "lucene", 2000, 2000L, 400,
+                null, 5.4, "champion", null, t);
+        List<DomainLoop.StageResult> stages = List.of(
+                new DomainLoop.StageResult("inverted", 1000, 998, 2, promoted, false, swap, null, new DomainLoop.QueryView(1, List.of("inverted:sneaker"), 1.0)),
+                new DomainLoop.StageResult("rotated", 1000, 1000, 0, rejected, true, null, null, new DomainLoop.QueryView(1, List.of("rotated:bag"), 0.0)));
+        String table = LoopTable.format(stages, Map.of("original", Map.of("zero_shot", 0.70)), new DomainLoop.QueryView(0, List.of(), 0.9),
+                "a sneaker");
+        List<String> lines = table.lines().toList();
+        assertThat(lines.get(0)).contains("| original zero-shot / R@1 | inverted zero-shot / R@1 | rotated zero-shot / R@1 |");
+        assertThat(lines.get(2)).startsWith("| base |").contains("70.0 / -").contains("| v0 |").endsWith("90.0 |");
+        assertThat(lines.get(3)).startsWith("| inverted | 1,000 -> 998 | count, 3 s |").contains("72.0 / 4.0").contains("41.0 / -")
+                .contains("| promoted | v1 | 5.4 s | 100.0 |");
+        assertThat(lines.get(4)).contains("count, 3 s").contains("30.0 / -").contains("rejected (1) | v1 (kept) |");
+        assertThat(table).contains("(1) rotated: domain original dropped 42.0 points");
+    }
+
+    private static TrainingRun run(String id, TrainingRun.State state, Integer version, Map<String, Map<String, Double>> metrics,
+                                   List<String> reasons, Instant t) {
+        return new TrainingRun(TrainingRun.SCHEMA_VERSION, id, "tiny", state, TrainingRun.Trigger.COUNT, 1, "cpu", null, metrics, reasons,
+                List.of(), version, Map.of("inverted", 900), new TrainingRun.Timings(0.5, 2, 0.3, 0.2), null, t);
+    }
+}
