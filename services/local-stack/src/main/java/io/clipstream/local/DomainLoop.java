@@ -25,10 +25,12 @@ final class DomainLoop {
 
     /**
      * What became of one stage: its outcomes, its run's last event (null when no run ended), whether the demo had to
-     * start the run by hand, the swap of a promoted version (null otherwise), and the query's answer afterwards.
+     * start the run by hand, the swap of a promoted version (null otherwise), the query's answer before the run ended
+     * and afterwards, and how long after the domain's last pair had its outcome the run ended and its version served
+     * (null when it did not).
      */
     record StageResult(String domain, int pushed, int curated, int rejected, TrainingRun run, boolean byHand, IndexEvent swap,
-                       QueryView before, QueryView query) {}
+                       QueryView before, QueryView query, Double secondsToVersion, Double secondsToServing) {}
 
     /** Patience for each step of a stage. */
     record Timeouts(Duration outcomes, Duration trigger, Duration run, Duration reindex) {}
@@ -70,6 +72,7 @@ final class DomainLoop {
         boolean complete = outcomes.awaitUntil(o -> o.outcomes() >= pushedSoFar, timeouts.outcomes(), this::pollOps);
         int curated = outcomes.curated() - curatedBefore;
         int rejected = outcomes.rejected() + outcomes.deadLettered() - rejectedBefore;
+        long lastOutcome = System.nanoTime();
         System.out.printf("   %s: %,d curated, %,d rejected%s%n", stage.domain(), curated, rejected, complete ? "" : " (TIMEOUT waiting for outcomes)");
         search.awaitLivePairs(outcomes.curated(), Duration.ofSeconds(30));
         QueryView before = ask(); // the champion's answer over the corpus with this domain in it, before its run ends
@@ -83,13 +86,18 @@ final class DomainLoop {
         }
         TrainingRun end = null;
         IndexEvent swap = null;
+        Double toVersion = null;
+        Double toServing = null;
         if (started || byHand) {
             if (ops.awaitUntil(f -> f.endedRuns().size() > endedBefore, timeouts.run())) {
                 end = ops.endedRuns().get(endedBefore);
                 if (end.state() == TrainingRun.State.PROMOTED) {
+                    toVersion = (System.nanoTime() - lastOutcome) / 1e9;
                     int v = end.version();
-                    if (ops.awaitUntil(f -> f.swapped(v).isPresent(), timeouts.reindex())) swap = ops.swapped(v).orElseThrow();
-                    else System.out.println("   TIMEOUT: the index of v" + v + " did not swap in within " + timeouts.reindex().toSeconds() + " s");
+                    if (ops.awaitUntil(f -> f.swapped(v).isPresent(), timeouts.reindex())) {
+                        swap = ops.swapped(v).orElseThrow();
+                        toServing = (System.nanoTime() - lastOutcome) / 1e9;
+                    } else System.out.println("   TIMEOUT: the index of v" + v + " did not swap in within " + timeouts.reindex().toSeconds() + " s");
                 }
             } else {
                 System.out.println("   TIMEOUT: the run did not end within " + timeouts.run().toSeconds() + " s");
@@ -98,7 +106,7 @@ final class DomainLoop {
         search.awaitLivePairs(outcomes.curated(), Duration.ofSeconds(30));
         QueryView q = ask();
         System.out.printf("   \"%s\" now answered by v%d: %s%n", query, q.version(), String.join(", ", q.hits()));
-        return new StageResult(stage.domain(), stage.pairs().size(), curated, rejected, end, byHand, swap, before, q);
+        return new StageResult(stage.domain(), stage.pairs().size(), curated, rejected, end, byHand, swap, before, q, toVersion, toServing);
     }
 
     private void pollOps() {

@@ -31,12 +31,13 @@ import java.util.Set;
  * domains one after another through the gateway. Each domain's arrival triggers a training run; a promoted version
  * is re-indexed and swapped in. It prints the ops events as they happen and ends with a table per stage, then
  * measures freshness with probes. Where Debian's {@code prometheus} is installed, a real Prometheus then scrapes every
- * service with the alert rules loaded, and the run checks that every metric the dashboard and the alerts use is there.
+ * service with the alert rules loaded, and the run checks that every metric the dashboard and the alerts use is there;
+ * where Chromium is, the page's Operations and Search tabs are saved as screenshots.
  *
  * <pre>LocalStack [--pairs-per-domain 1000] [--domains original,inverted,rotated,sketch,original-mislabelled]
  *            [--base-images 2000] [--base-epochs 12] [--query "a picture of a sneaker."]
  *            [--freshness-probes 40] [--keep-running] [--timeout-seconds 600] [--trainer key=value]...
- *            [--no-prometheus-check]</pre>
+ *            [--no-prometheus-check] [--screenshots .clipstream/screenshots | --no-screenshots]</pre>
  * {@code --trainer train.epochs=4} sets {@code clipstream.trainer.train.epochs} of the trainer (any of its settings).
  */
 public final class LocalStack {
@@ -44,10 +45,10 @@ public final class LocalStack {
 
     /** What the run does. {@code trainer} = trainer settings over the demo's defaults ({@link #trainerSettings}). */
     public record Options(BaseCheckpoint.Recipe base, String query, int probes, boolean keepRunning, Duration outcomesTimeout,
-                          Map<String, String> trainer, boolean prometheusCheck) {
+                          Map<String, String> trainer, boolean prometheusCheck, Path screenshots) {
         static Options defaults() {
             return new Options(new BaseCheckpoint.Recipe(2000, 12), "a picture of a sneaker.", 40, false, Duration.ofMinutes(10), Map.of(),
-                    true);
+                    true, Path.of(".clipstream/screenshots"));
         }
     }
 
@@ -65,6 +66,7 @@ public final class LocalStack {
         Duration timeout = o.outcomesTimeout();
         Map<String, String> trainer = new LinkedHashMap<>();
         boolean prometheus = o.prometheusCheck();
+        Path screenshots = o.screenshots();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--pairs-per-domain", "--pairs" -> perDomain = Integer.parseInt(args[++i]);
@@ -76,6 +78,8 @@ public final class LocalStack {
                 case "--freshness-probes" -> probes = Integer.parseInt(args[++i]);
                 case "--timeout-seconds" -> timeout = Duration.ofSeconds(Long.parseLong(args[++i]));
                 case "--no-prometheus-check" -> prometheus = false;
+                case "--screenshots" -> screenshots = Path.of(args[++i]);
+                case "--no-screenshots" -> screenshots = null;
                 case "--trainer" -> {
                     String[] kv = args[++i].split("=", 2);
                     trainer.put(kv[0].startsWith("clipstream.") ? kv[0] : "clipstream.trainer." + kv[0], kv.length > 1 ? kv[1] : "");
@@ -83,7 +87,7 @@ public final class LocalStack {
                 default -> {
                     System.err.println("usage: LocalStack [--pairs-per-domain N] [--domains a,b,...] [--base-images N] [--base-epochs N]"
                             + " [--query TEXT] [--freshness-probes N] [--keep-running] [--timeout-seconds S] [--trainer key=value]..."
-                            + " [--no-prometheus-check]");
+                            + " [--no-prometheus-check] [--screenshots DIR | --no-screenshots]");
                     System.exit(2);
                 }
             }
@@ -91,7 +95,7 @@ public final class LocalStack {
         List<DomainLoop.Stage> stages = stages(domains, baseImages, perDomain);
         trainer.putIfAbsent("clipstream.trainer.trigger.count", Integer.toString(perDomain));
         Options options = new Options(new BaseCheckpoint.Recipe(baseImages, baseEpochs), query, probes, keepRunning, timeout, trainer,
-                prometheus);
+                prometheus, screenshots);
         System.exit(run(Path.of("").toAbsolutePath(), stages, options).isComplete() ? 0 : 1);
     }
 
@@ -136,7 +140,7 @@ public final class LocalStack {
     /** What became of a demo run's pairs, and of each stage of the loop. */
     public record Outcome(int pushed, Set<String> curated, Map<String, List<ReasonCode>> rejected, long searchable,
                           FreshnessProbe.Result freshness, List<DomainLoop.StageResult> stages, int liveVersion,
-                          PrometheusCheck.Result prometheus) {
+                          PrometheusCheck.Result prometheus, PageShots.Seen page) {
         /** Every pushed pair reached exactly one outcome: nothing lost, nothing doubled. */
         public boolean isComplete() {
             return curated.size() + rejected.size() == pushed && java.util.Collections.disjoint(curated, rejected.keySet());
@@ -219,8 +223,16 @@ public final class LocalStack {
                 } else if (o.prometheusCheck()) {
                     System.out.println("Prometheus check skipped: no prometheus binary (apt-get install prometheus, or set PROMETHEUS)");
                 }
+                PageShots.Seen page = null;
+                if (o.screenshots() != null && chromium()) {
+                    int ran = (int) results.stream().filter(r -> r.run() != null).count();
+                    int promoted = (int) results.stream().filter(r -> r.run() != null && r.run().version() != null).count();
+                    page = PageShots.take(refresh.uri(), searchKey, o.query(), ran, promoted, root.resolve(o.screenshots()));
+                    System.out.printf("the page, in headless Chromium: Operations lists %d runs and %d versions; screenshots %s, %s%n",
+                            page.runs(), page.versions(), page.ops(), page.search());
+                }
                 Outcome result = new Outcome(pushed, Set.copyOf(outcomes.curatedIds()), Map.copyOf(outcomes.rejectedReasons()),
-                        searchable, probed, List.copyOf(results), liveVersion, prometheus);
+                        searchable, probed, List.copyOf(results), liveVersion, prometheus, page);
                 if (o.keepRunning()) {
                     System.out.println("stack is running: gateway " + gateway.uri() + "/q/swagger-ui, API key "
                             + apiKey + "; search page " + refresh.uri() + "/#key=" + searchKey + "; trainer " + trainer.uri()
@@ -252,6 +264,16 @@ public final class LocalStack {
             out.put(d.getKey(), m);
         });
         return out;
+    }
+
+    private static boolean chromium() {
+        try {
+            io.clipstream.testkit.HeadlessBrowser.executable();
+            return true;
+        } catch (IllegalStateException e) {
+            System.out.println("screenshots skipped: " + e.getMessage());
+            return false;
+        }
     }
 
     private static String secret() throws java.security.NoSuchAlgorithmException {

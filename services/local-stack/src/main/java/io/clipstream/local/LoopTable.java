@@ -28,11 +28,11 @@ final class LoopTable {
         StringBuilder b = new StringBuilder();
         b.append("| stage | pairs in -> curated | run | trained on |");
         for (String d : domains) b.append(' ').append(d).append(" zero-shot / R@1 |");
-        b.append(" gate | version | re-index | P@10 \"").append(query).append("\" |\n|---|---:|---|---|");
-        b.append("---:|".repeat(domains.size())).append("---|---|---:|---:|\n");
+        b.append(" gate | version | re-index | last pair -> version / serving | P@10 \"").append(query).append("\" |\n|---|---:|---|---|");
+        b.append("---:|".repeat(domains.size())).append("---|---|---:|---:|---:|\n");
         b.append("| base | | | |");
         for (String d : domains) b.append(' ').append(cell(base.get(d))).append(" |");
-        b.append(" | v0 | | ").append(before == null || before.version() != 0 ? "" : pct(before.precision())).append(" |\n");
+        b.append(" | v0 | | | ").append(before == null || before.version() != 0 ? "" : pct(before.precision())).append(" |\n");
         List<String> notes = new ArrayList<>();
         for (DomainLoop.StageResult s : stages) {
             TrainingRun r = s.run();
@@ -40,7 +40,7 @@ final class LoopTable {
             if (r == null) {
                 b.append("none |  |");
                 for (int i = 0; i < domains.size(); i++) b.append(" |");
-                b.append(" | | | ").append(pct(s.query().precision())).append(" |\n");
+                b.append(" | | | | ").append(pct(s.query().precision())).append(" |\n");
                 continue;
             }
             b.append(r.trigger().name().toLowerCase(Locale.ROOT))
@@ -56,6 +56,8 @@ final class LoopTable {
             if (r.state() == TrainingRun.State.FAILED) notes.add(s.domain() + " failed: " + r.error());
             b.append(' ').append(gate).append(" | v").append(s.query().version()).append(r.version() == null ? " (kept)" : "").append(" | ")
                     .append(s.swap() == null ? "" : String.format(Locale.ROOT, "%.1f s", s.swap().durationSeconds())).append(" | ")
+                    .append(s.secondsToVersion() == null ? "" : String.format(Locale.ROOT, "%.0f s / %s", s.secondsToVersion(),
+                            s.secondsToServing() == null ? "-" : String.format(Locale.ROOT, "%.0f s", s.secondsToServing()))).append(" | ")
                     .append(pct(s.query().precision())).append(" |\n");
         }
         for (String n : notes) b.append('\n').append(n);

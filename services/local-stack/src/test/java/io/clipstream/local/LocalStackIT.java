@@ -41,7 +41,8 @@ class LocalStackIT {
 
         Path root = Path.of("../..").toAbsolutePath().normalize();
         LocalStack.Options options = new LocalStack.Options(base, "a picture of a trouser.", 3, false,
-                Duration.ofMinutes(4), Map.of("clipstream.trainer.trigger.count", Integer.toString(PER_DOMAIN)), true);
+                Duration.ofMinutes(4), Map.of("clipstream.trainer.trigger.count", Integer.toString(PER_DOMAIN)), true,
+                Path.of("services/local-stack/target/screenshots"));
         LocalStack.Outcome outcome = LocalStack.run(root, stages, options);
 
         assertThat(outcome.isComplete()).as("curated + rejected = pushed, no pair in both").isTrue();
@@ -74,5 +75,11 @@ class LocalStackIT {
 
         assertThat(outcome.prometheus()).as("Debian's prometheus is installed (the README's test command installs it)").isNotNull();
         assertThat(outcome.prometheus().ok()).as(outcome.prometheus().describe()).isTrue();
+
+        assertThat(outcome.page()).as("the page in headless Chromium").isNotNull();
+        assertThat(outcome.page().runs()).as("the Operations tab lists the three runs").isEqualTo(3);
+        assertThat(outcome.page().versions()).as("and the two versions").isEqualTo(2);
+        assertThat(outcome.page().ops()).isNotEmptyFile();
+        assertThat(outcome.page().search()).isNotEmptyFile();
     }
 }

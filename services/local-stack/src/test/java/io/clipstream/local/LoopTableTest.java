@@ -37,16 +37,16 @@ class LoopTableTest {
         IndexEvent swap = new IndexEvent(IndexEvent.SCHEMA_VERSION, "tiny", "b1", IndexEvent.State.SWAPPED, 1, 1, "lucene", 2000, 2000L, 400,
                 null, 5.4, "champion", null, t);
         List<DomainLoop.StageResult> stages = List.of(
-                new DomainLoop.StageResult("inverted", 1000, 998, 2, promoted, false, swap, null, new DomainLoop.QueryView(1, List.of("inverted:sneaker"), 1.0)),
-                new DomainLoop.StageResult("rotated", 1000, 1000, 0, rejected, true, null, null, new DomainLoop.QueryView(1, List.of("rotated:bag"), 0.0)));
+                new DomainLoop.StageResult("inverted", 1000, 998, 2, promoted, false, swap, null, new DomainLoop.QueryView(1, List.of("inverted:sneaker"), 1.0), 21.4, 27.9),
+                new DomainLoop.StageResult("rotated", 1000, 1000, 0, rejected, true, null, null, new DomainLoop.QueryView(1, List.of("rotated:bag"), 0.0), null, null));
         String table = LoopTable.format(stages, Map.of("original", Map.of("zero_shot", 0.70)), new DomainLoop.QueryView(0, List.of(), 0.9),
                 "a sneaker");
         List<String> lines = table.lines().toList();
         assertThat(lines.get(0)).contains("| original zero-shot / R@1 | inverted zero-shot / R@1 | rotated zero-shot / R@1 |");
         assertThat(lines.get(2)).startsWith("| base |").contains("70.0 / -").contains("| v0 |").endsWith("90.0 |");
         assertThat(lines.get(3)).startsWith("| inverted | 1,000 -> 998 | count, 3 s |").contains("72.0 / 4.0").contains("41.0 / -")
-                .contains("| promoted | v1 | 5.4 s | 100.0 |");
-        assertThat(lines.get(4)).contains("count, 3 s").contains("30.0 / -").contains("rejected (1) | v1 (kept) |");
+                .contains("| promoted | v1 | 5.4 s | 21 s / 28 s | 100.0 |");
+        assertThat(lines.get(4)).contains("count, 3 s").contains("30.0 / -").contains("rejected (1) | v1 (kept) |  |  | 0.0 |");
         assertThat(table).contains("(1) rotated: domain original dropped 42.0 points");
     }
 

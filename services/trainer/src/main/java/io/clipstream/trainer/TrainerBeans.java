@@ -1,6 +1,8 @@
 package io.clipstream.trainer;
 
 import io.clipstream.contracts.KafkaClientSettings;
+import io.clipstream.contracts.TrainingRun;
+import io.clipstream.contracts.TrainingRun.State;
 import io.clipstream.contracts.TopicCreator;
 import io.clipstream.contracts.TopicSpec;
 import io.clipstream.contracts.TopicSpecs;
@@ -22,6 +24,7 @@ import io.clipstream.trainer.run.RunEvents;
 import io.clipstream.trainer.run.RunScheduler;
 import io.clipstream.trainer.run.TrainingRunner;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.event.Observes;
@@ -29,6 +32,8 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -136,13 +141,36 @@ public class TrainerBeans {
                @ConfigProperty(name = "clipstream.topics.create") boolean create,
                @ConfigProperty(name = "clipstream.topics.training-runs") String runs,
                @ConfigProperty(name = "clipstream.topics.model-versions") String versions,
-               @ConfigProperty(name = "clipstream.topics.replication-factor") short rf) {
+               @ConfigProperty(name = "clipstream.topics.replication-factor") short rf,
+               @ConfigProperty(name = "clipstream.trainer.mode") String mode) {
+        if (!"service".equals(mode) && !"once".equals(mode)) {
+            throw new IllegalArgumentException("clipstream.trainer.mode must be service or once, not " + mode);
+        }
         if (create) {
             Map<TopicSpec, String> names = new LinkedHashMap<>();
             names.put(TopicSpecs.TRAINING_RUNS, runs);
             names.put(TopicSpecs.MODEL_VERSIONS, versions);
             TopicCreator.createMissing(KafkaClientSettings.forAdmin(kafka), names, null, rf, n -> LOG.infof("created topic %s", n));
         }
-        scheduler.start();
+        if (!"once".equals(mode)) {
+            scheduler.start();
+            return;
+        }
+        Thread once = new Thread(() -> {
+            int code;
+            try {
+                Optional<TrainingRun.State> end = scheduler.runOnce(Duration.ofMinutes(10));
+                LOG.infof("run once: %s", end.map(State::name).orElse("nothing to train"));
+                code = end.orElse(State.PROMOTED) == State.FAILED ? 1 : 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                code = 1;
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "run once failed");
+                code = 1;
+            }
+            Quarkus.asyncExit(code);
+        }, "trainer-run-once");
+        once.start();
     }
 }

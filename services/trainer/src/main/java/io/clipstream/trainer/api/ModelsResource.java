@@ -53,6 +53,9 @@ public class ModelsResource {
     @Inject
     Clock clock;
 
+    @Inject
+    io.clipstream.trainer.metrics.TrainerMetrics metrics;
+
     /** A request body naming a version. */
     public record VersionRequest(int version) {}
 
@@ -97,6 +100,7 @@ public class ModelsResource {
         if (rec.isEmpty()) return error(Response.Status.NOT_FOUND, "UNKNOWN_VERSION", model + " has no version " + req.version());
         ModelVersion v = rec.get().announcement(ModelVersion.Announcement.ROLLBACK, registry.latest(), storage.bucket(), clock.instant());
         announcer.announce(v);
+        metrics.champion(v.version(), v.metrics());
         return Response.ok(describe(rec.get(), v.version())).build();
     }
 

@@ -44,6 +44,15 @@ public interface TrainerConfig {
     /** Bearer token of {@code POST /v1/models/{model}/runs} and rollbacks; without one those endpoints refuse. */
     Optional<String> operatorToken();
 
+    /**
+     * {@code service}: runs when a trigger fires, for as long as the process lives. {@code once} (a Kubernetes Job or
+     * CronJob): recovers as at start, reads pairs.curated up to its end, runs once on what waits (trigger MANUAL) if
+     * at least {@code trigger.min-pairs} wait, and exits: 0 when the run was promoted or rejected or nothing waited,
+     * 1 when it failed.
+     */
+    @WithDefault("service")
+    String mode();
+
     interface Trigger {
         /** A run starts when this many pairs wait (all domains together). */
         @WithDefault("200")

@@ -31,6 +31,7 @@ public final class CuratedFeed implements AutoCloseable {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean running;
     private volatile boolean assigned;
+    private volatile boolean caughtUp;
     private Thread thread;
 
     public CuratedFeed(Map<String, Object> kafka, String topic, PendingPairs pending, Consumer<String> onMalformed) {
@@ -55,6 +56,7 @@ public final class CuratedFeed implements AutoCloseable {
             if (parts == null) return;
             consumer.assign(parts);
             for (TopicPartition tp : parts) consumer.seek(tp, ledger.next(tp.partition()));
+            Map<TopicPartition, Long> endAtStart = consumer.endOffsets(parts);
             assigned = true;
             while (running) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
@@ -69,6 +71,7 @@ public final class CuratedFeed implements AutoCloseable {
                     pending.add(PairRef.of(c, r.partition(), r.offset()));
                 }
                 for (TopicPartition tp : parts) pending.readTo(tp.partition(), consumer.position(tp));
+                if (!caughtUp) caughtUp = parts.stream().allMatch(tp -> consumer.position(tp) >= endAtStart.get(tp));
             }
         } catch (WakeupException e) {
             if (running) throw e;
@@ -90,6 +93,11 @@ public final class CuratedFeed implements AutoCloseable {
             LOG.infof("waiting for topic %s", topic);
         }
         return null;
+    }
+
+    /** True once the feed has read up to where the topic ended when it started reading. */
+    public boolean caughtUp() {
+        return caughtUp;
     }
 
     /** True once the feed reads its partitions. */

@@ -26,6 +26,7 @@ import java.util.function.Supplier;
  *   <li>{@code clipstream.trainer.pairs.waiting{domain}} [..._pairs_waiting] pairs no finished run has taken</li>
  *   <li>{@code clipstream.trainer.pairs.skipped{reason}} [..._pairs_skipped_total] pairs a run could not materialise</li>
  *   <li>{@code clipstream.trainer.curated.malformed} [..._curated_malformed_total] pairs.curated records that do not parse</li>
+ *   <li>{@code clipstream.trainer.champion.version} [..._champion_version] the version announced as champion last (0: the base)</li>
  *   <li>{@code clipstream.trainer.run.active} [..._run_active] 1 while a run is in progress; {@code ...run.device{device}} which device the last run used</li>
  * </ul>
  */
@@ -45,6 +46,7 @@ public final class TrainerMetrics {
         this.waiting = waiting;
         Gauge.builder("clipstream.trainer.seconds.since.promotion", this, TrainerMetrics::secondsSincePromotion).register(registry);
         active(false);
+        set("clipstream.trainer.champion.version", Tags.empty(), 0);
         refreshWaiting();
         // at zero before the first event: a dashboard shows 0, not "no data"
         for (String reason : io.clipstream.contracts.SkipReason.ALL) registry.counter("clipstream.trainer.pairs.skipped", "reason", reason);
@@ -111,6 +113,12 @@ public final class TrainerMetrics {
 
     public void champion(Map<String, Map<String, Double>> metrics) {
         metrics.forEach((domain, m) -> m.forEach((metric, v) -> set("clipstream.trainer.eval", Tags.of("domain", domain, "metric", metric), v)));
+    }
+
+    /** The champion announced last (a promotion, a rollback, or the one found at start-up) and its metrics. */
+    public void champion(int version, Map<String, Map<String, Double>> metrics) {
+        set("clipstream.trainer.champion.version", Tags.empty(), version);
+        champion(metrics);
     }
 
     public void skipped(String reason) {

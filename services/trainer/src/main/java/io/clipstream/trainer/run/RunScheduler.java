@@ -28,7 +28,8 @@ import org.jboss.logging.Logger;
  * run that died with its process (it ends FAILED and is retried); a version whose manifest exists but whose
  * announcement does not is announced (exactly once: the last announcement says how far announcing got); the feed
  * reads pairs.curated from the ledger's position. Then, on one thread, the triggers are checked every few seconds
- * and a run executes when one fires; a failed run is retried after a back-off, up to the configured attempts.
+ * and a run executes when one fires; a failed run is retried after a back-off, up to the configured attempts. In the
+ * run-once mode ({@link #runOnce}) there is one run after the recovery, and the process ends.
  */
 public final class RunScheduler implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RunScheduler.class);
@@ -73,7 +74,44 @@ public final class RunScheduler implements AutoCloseable {
         this.triggers = new Triggers(cfg.trigger().count(), cfg.trigger().interval(), cfg.trigger().minPairs());
     }
 
+    /** The service mode: recovery, then the trigger checks every {@code trigger.check-every}. */
     public void start() {
+        recover();
+        long every = cfg.trigger().checkEvery().toMillis();
+        loop.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
+        started = true;
+    }
+
+    /**
+     * The run-once mode: recovery, the feed read up to the topic's end as it was, then one run of what waits: the
+     * retry of a run that died with its process, else a new run (trigger MANUAL) when at least {@code trigger.min-pairs}
+     * wait. Returns the run's end state; empty when nothing waited.
+     */
+    public Optional<TrainingRun.State> runOnce(java.time.Duration patience) throws InterruptedException {
+        recover();
+        started = true;
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (!feed.caughtUp()) {
+            if (System.nanoTime() > deadline) throw new IllegalStateException("pairs.curated not read to its end within " + patience);
+            Thread.sleep(100);
+        }
+        Retry r = retry;
+        if (r != null) {
+            retry = null;
+            return Optional.of(runner.run(r.runId(), TrainingRun.Trigger.RETRY, r.attempt()).state());
+        }
+        if (pending.size() < Math.max(1, cfg.trigger().minPairs())) {
+            LOG.infof("run once: %d pairs wait, fewer than trigger.min-pairs (%d): nothing to train", pending.size(), cfg.trigger().minPairs());
+            return Optional.empty();
+        }
+        LedgerState ledger = ledgerStore.load();
+        int number = ledger.runs() + 1;
+        ledgerStore.save(ledger.withRuns(number));
+        TrainingRunner.Outcome o = runner.run(cfg.model() + "-run-" + number, TrainingRun.Trigger.MANUAL, 1);
+        return Optional.ofNullable(o).map(TrainingRunner.Outcome::state);
+    }
+
+    private void recover() {
         Optional<RunLock.Holder> held = lock.holder();
         held.ifPresent(h -> {
             LOG.warnf("run %s (attempt %d) was interrupted by a stop of the trainer: it ends FAILED and is retried", h.runId(), h.attempt());
@@ -83,10 +121,8 @@ public final class RunScheduler implements AutoCloseable {
         LedgerState ledger = announceUnannounced(ledgerStore.load());
         lastRunAt = ledger.lastRunAt() != null ? ledger.lastRunAt() : clock.instant();
         if (ledger.lastPromotedAt() != null) metrics.promotedAt(ledger.lastPromotedAt());
+        announcer.latest(cfg.model()).ifPresent(v -> metrics.champion(v.version(), v.metrics()));
         feed.start(ledger);
-        long every = cfg.trigger().checkEvery().toMillis();
-        loop.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
-        started = true;
     }
 
     /**

@@ -276,7 +276,7 @@ public final class TrainingRunner {
         metrics.phase("publish", publish);
         metrics.runOutcome("promoted");
         metrics.promotedAt(now);
-        metrics.champion(rec.metrics());
+        metrics.champion(rec.version(), rec.metrics());
         events.emit(run.event(State.PROMOTED, null, rec.metrics(), List.of(), rec.version(), snap.perDomain(),
                 new TrainingRun.Timings(materialise, trainSeconds, evaluate, publish), null));
         LOG.infof("run %s promoted %s v%d (%s)", run.id, cfg.model(), rec.version(), report.chosen());

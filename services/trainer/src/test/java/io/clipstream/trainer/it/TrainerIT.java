@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clipstream.contracts.Json;
 import io.clipstream.contracts.ModelVersion;
-import io.clipstream.contracts.PairCurated;
 import io.clipstream.contracts.TrainingRun;
 import io.clipstream.continual.bench.synthetic.SyntheticDomains;
 import io.clipstream.continual.engine.VersionManifest;
@@ -22,7 +21,6 @@ import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,7 +30,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -110,19 +107,7 @@ class TrainerIT {
     }
 
     private void send(String domain, long seed) throws Exception {
-        Instant t = Instant.now();
-        int i = 0;
-        for (SyntheticDomains.Pair p : SyntheticDomains.pairs(domain, PER_DOMAIN, seed)) {
-            byte[] png = SyntheticDomains.png(p.image());
-            String sha = ContentAddress.sha256Hex(png);
-            String key = ContentAddress.imageKey(sha, "png");
-            store.put(key, png, "image/png");
-            PairCurated c = new PairCurated(PairCurated.SCHEMA_VERSION, domain + "-" + seed + "-" + i++, "it", domain, sha, key,
-                    ContentAddress.textKey(sha), "png", "0000000000000000", 28, 28, p.caption(),
-                    Map.of(), t, t);
-            producer.send(new ProducerRecord<>(curatedTopic, sha, Json.write(c)));
-        }
-        producer.flush();
+        CuratedPairs.send(store, producer, curatedTopic, domain, PER_DOMAIN, seed);
     }
 
     /** The terminal event of the next run that ends after {@code known} terminal events. */
@@ -220,6 +205,7 @@ class TrainerIT {
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("clipstream_trainer_runs_total{outcome=\"promoted\"} 3.0")
                 .contains("clipstream_trainer_runs_total{outcome=\"rejected\"} 1.0")
-                .contains("clipstream_trainer_eval{domain=\"tinted\",metric=\"r1_mean\"}");
+                .contains("clipstream_trainer_eval{domain=\"tinted\",metric=\"r1_mean\"}")
+                .contains("clipstream_trainer_champion_version 2.0"); // after the rollback
     }
 }
