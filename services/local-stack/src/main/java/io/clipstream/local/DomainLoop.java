@@ -42,10 +42,12 @@ final class DomainLoop {
     private final RefreshClient search;
     private final Timeouts timeouts;
     private final String query;
+    private final java.util.function.Function<String, String> classOfPair;
     private int pushedSoFar;
 
+    /** @param classOfPair the class a pair's image shows, by pair id (null when unknown: then its caption's class counts) */
     DomainLoop(GatewayClient gateway, OutcomeCounter outcomes, OpsFeed ops, TrainerClient trainer, RefreshClient search, Timeouts timeouts,
-               String query) {
+               String query, java.util.function.Function<String, String> classOfPair) {
         this.gateway = gateway;
         this.outcomes = outcomes;
         this.ops = ops;
@@ -53,13 +55,17 @@ final class DomainLoop {
         this.search = search;
         this.timeouts = timeouts;
         this.query = query;
+        this.classOfPair = classOfPair;
     }
 
-    /** The query's answer now, from the live index. */
+    /** The query's answer now, from the live index: each hit as "domain:class of its image". */
     QueryView ask() throws Exception {
         JsonNode a = search.search(query, 10);
         List<String> hits = new ArrayList<>();
-        for (JsonNode r : a.path("results")) hits.add(LoopTable.hitLabel(r.path("domain").asText(), r.path("caption").asText()));
+        for (JsonNode r : a.path("results")) {
+            String shown = classOfPair.apply(r.path("pairId").asText());
+            hits.add(shown != null ? r.path("domain").asText() + ":" + shown : LoopTable.hitLabel(r.path("domain").asText(), r.path("caption").asText()));
+        }
         return new QueryView(a.path("version").asInt(), hits, LoopTable.precision(query, hits));
     }
 

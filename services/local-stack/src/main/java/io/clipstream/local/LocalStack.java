@@ -184,7 +184,8 @@ public final class LocalStack {
                 RefreshClient search = new RefreshClient(refresh.uri(), searchKey);
                 TrainerClient trainerApi = new TrainerClient(trainer.uri(), BaseCheckpoint.MODEL, operatorToken);
                 DomainLoop loop = new DomainLoop(producer, outcomes, ops, trainerApi, search,
-                        new DomainLoop.Timeouts(o.outcomesTimeout(), Duration.ofSeconds(20), Duration.ofMinutes(5), Duration.ofMinutes(3)), o.query());
+                        new DomainLoop.Timeouts(o.outcomesTimeout(), Duration.ofSeconds(20), Duration.ofMinutes(5), Duration.ofMinutes(3)), o.query(),
+                        PairSources.fashionClasses(FashionMnist.defaultDir()));
                 long loopStart = System.nanoTime();
                 List<DomainLoop.StageResult> results = new ArrayList<>();
                 for (DomainLoop.Stage stage : stages) results.add(loop.run(stage));

@@ -44,7 +44,8 @@ final class LoopTable {
                 continue;
             }
             b.append(r.trigger().name().toLowerCase(Locale.ROOT))
-                    .append(r.timings() == null ? "" : String.format(Locale.ROOT, ", %.0f s", r.timings().totalSeconds())).append(" | ")
+                    .append(r.timings() == null ? "" : String.format(Locale.ROOT, ", %.0f s (%.0f %% outside training)", r.timings().totalSeconds(),
+                            100 * (1 - r.timings().trainSeconds() / Math.max(1e-9, r.timings().totalSeconds())))).append(" | ")
                     .append(pairs(r.pairsPerDomain())).append(" |");
             for (String d : domains) b.append(' ').append(cell(r.metrics().get(d))).append(" |");
             String gate = switch (r.state()) {
@@ -88,7 +89,7 @@ final class LoopTable {
         return domain + ":" + (c == null ? "?" : c);
     }
 
-    /** The share of hits whose class is the one the query names; NaN when the query names none. */
+    /** The share of hits (as "domain:class") whose class is the one the query names; NaN when the query names none. */
     static double precision(String query, List<String> hits) {
         String wanted = className(query);
         if (wanted == null || hits.isEmpty()) return Double.NaN;

@@ -44,9 +44,9 @@ class LoopTableTest {
         List<String> lines = table.lines().toList();
         assertThat(lines.get(0)).contains("| original zero-shot / R@1 | inverted zero-shot / R@1 | rotated zero-shot / R@1 |");
         assertThat(lines.get(2)).startsWith("| base |").contains("70.0 / -").contains("| v0 |").endsWith("90.0 |");
-        assertThat(lines.get(3)).startsWith("| inverted | 1,000 -> 998 | count, 3 s |").contains("72.0 / 4.0").contains("41.0 / -")
+        assertThat(lines.get(3)).startsWith("| inverted | 1,000 -> 998 | count, 3 s (33 % outside training) |").contains("72.0 / 4.0").contains("41.0 / -")
                 .contains("| promoted | v1 | 5.4 s | 21 s / 28 s | 100.0 |");
-        assertThat(lines.get(4)).contains("count, 3 s").contains("30.0 / -").contains("rejected (1) | v1 (kept) |  |  | 0.0 |");
+        assertThat(lines.get(4)).contains("count, 3 s (33 % outside training)").contains("30.0 / -").contains("rejected (1) | v1 (kept) |  |  | 0.0 |");
         assertThat(table).contains("(1) rotated: domain original dropped 42.0 points");
     }
 

@@ -37,6 +37,11 @@ public final class OpsLines {
             case FAILED -> b.append(": ").append(firstLine(r.error()));
             default -> { }
         }
+        if (r.state().terminal() && r.timings() != null) {
+            TrainingRun.Timings t = r.timings();
+            b.append(String.format(Locale.ROOT, " (%.1f s: materialise %.1f, train %.1f, evaluate %.1f, publish %.1f)", t.totalSeconds(),
+                    t.materialiseSeconds(), t.trainSeconds(), t.evaluateSeconds(), t.publishSeconds()));
+        }
         if (!r.skipped().isEmpty()) b.append(" (").append(r.skipped().size()).append(" pairs skipped)");
         return b.toString();
     }

@@ -54,6 +54,21 @@ public final class PairSources {
     }
 
     /**
+     * The class a {@link #fashionDomain} pair's image shows, by pair id ({@code <domain>-<training image index>}),
+     * whatever its caption says (a mislabelled domain's captions name other classes); null for other pair ids.
+     */
+    public static java.util.function.Function<String, String> fashionClasses(Path dir) throws IOException {
+        List<FashionMnist.Sample> all = FashionMnist.read(dir, FashionMnist.Split.TRAIN, 0);
+        java.util.regex.Pattern id = java.util.regex.Pattern.compile("[a-z]+(?:-[a-z]+)*-(\\d{1,6})");
+        return pairId -> {
+            java.util.regex.Matcher m = id.matcher(pairId);
+            if (!m.matches()) return null;
+            int i = Integer.parseInt(m.group(1));
+            return i < all.size() && all.get(i).index() == i ? all.get(i).className() : null;
+        };
+    }
+
+    /**
      * Every image in the folder whose caption sits beside it in a {@code .txt} file of the same base
      * name ({@code cat.jpg} + {@code cat.txt}, the img2dataset/WebDataset convention). Images without a
      * caption are reported, not skipped silently.

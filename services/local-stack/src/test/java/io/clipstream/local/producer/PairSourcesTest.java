@@ -34,4 +34,22 @@ class PairSourcesTest {
         assertThatThrownBy(() -> PairSources.folder(dir, "photos"))
                 .isInstanceOf(IOException.class).hasMessageContaining("lonely.png");
     }
+
+    @Test
+    void aDomainSliceHasImagesOfItsOwnAndAMislabelledOneCaptionsOfOtherClasses() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.clipstream.datasets.FashionMnist.isAvailable(io.clipstream.datasets.FashionMnist.defaultDir()),
+                "dataset-fashion-mnist not installed");
+        Path dir = io.clipstream.datasets.FashionMnist.defaultDir();
+        List<DemoPair> rotated = PairSources.fashionDomain(dir, "rotated", 100, 50);
+        List<DemoPair> mislabelled = PairSources.fashionDomain(dir, "rotated-mislabelled", 100, 50);
+        var classOf = PairSources.fashionClasses(dir);
+
+        assertThat(rotated).extracting(DemoPair::pairId).startsWith("rotated-100").endsWith("rotated-149");
+        assertThat(rotated).allSatisfy(p -> assertThat(p.text()).contains(classOf.apply(p.pairId())));
+        assertThat(mislabelled).extracting(DemoPair::image).containsExactlyElementsOf(rotated.stream().map(DemoPair::image).toList());
+        long named = mislabelled.stream().filter(p -> p.text().contains(" " + classOf.apply(p.pairId()))).count();
+        assertThat(named).as("shuffled captions rarely name the image's class").isLessThan(15);
+        assertThat(classOf.apply("freshness-probe-3-1a2b")).isNull();
+        assertThat(classOf.apply("one-pixel")).isNull();
+    }
 }
