@@ -61,6 +61,10 @@ public final class Refresher implements AutoCloseable {
 
     private StateFile.State state = StateFile.State.EMPTY;
     private IndexFeeder liveFeeder;
+    /** The live index's pair count, asked again only when its feeder has indexed more (with Solr it is an HTTP query). */
+    private Generation countedGeneration;
+    private long countedAtIndexed = -1;
+    private Long countedPairs;
     private Build build;
     private int champion;
     private String championReason = "first index";
@@ -378,10 +382,19 @@ public final class Refresher implements AutoCloseable {
         Optional<Generation> g = live.current();
         Long livePairs = null;
         if (g.isPresent() && !g.get().isClosed()) {
-            try {
-                livePairs = g.get().index().count();
-            } catch (Exception e) {
-                // closing
+            IndexFeeder f = liveFeeder;
+            long indexed = f != null && f.target() == g.get() ? f.indexed() : -1;
+            if (g.get() == countedGeneration && indexed >= 0 && indexed == countedAtIndexed) {
+                livePairs = countedPairs;
+            } else {
+                try {
+                    livePairs = g.get().index().count();
+                    countedGeneration = g.get();
+                    countedAtIndexed = indexed;
+                    countedPairs = livePairs;
+                } catch (Exception e) {
+                    // closing
+                }
             }
         }
         Build b = build;
