@@ -141,6 +141,13 @@ public interface TrainerConfig {
         @WithDefault("1.0")
         double minNewDomainGainPoints();
 
+        /**
+         * The required gain is also at least this many standard errors of the difference of two proportions on the
+         * domain's anchors (0 = off): a gain within the noise of the anchor set is not taken for learning.
+         */
+        @WithDefault("0")
+        double minGainStandardErrors();
+
         /** Gated metrics (engine names: r1_mean, i2t_r1, t2i_r1, i2t_r5, t2i_r5, zero_shot). */
         @WithDefault("r1_mean,zero_shot")
         List<String> metrics();

@@ -220,7 +220,8 @@ public final class TrainingRunner {
             ReplayBuffer<String, Sample> buffer = new ReplayBuffer<>(Math.max(1, cfg.replay().perDomainPerRun()), new Random(cfg.train().seed()));
             replay.forEach((d, s) -> buffer.restore(d, s.subList(0, Math.min(s.size(), buffer.capacityPerDomain())), s.size()));
             EvaluationGate gate = new EvaluationGate(new GateConfig(cfg.gate().maxDropPoints(), cfg.gate().newDomainTolerancePoints(),
-                    cfg.gate().minNewDomainValue(), cfg.gate().metrics(), cfg.gate().maxRelativeDrop(), cfg.gate().minNewDomainGainPoints()));
+                    cfg.gate().minNewDomainValue(), cfg.gate().metrics(), cfg.gate().maxRelativeDrop(), cfg.gate().minNewDomainGainPoints(),
+                    cfg.gate().minGainStandardErrors()));
             VersionPublisher stage = (m, p) -> {
                 m.saveAdapter(staged);
                 return new VersionPublisher.Published(staged, m.directory(), staged);

@@ -1,5 +1,6 @@
 package io.clipstream.continual.gate;
 
+import io.clipstream.continual.train.Evaluator;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -67,22 +68,32 @@ public final class EvaluationGate {
         }
         for (String nd : newDomains) {
             double bestGain = Double.NEGATIVE_INFINITY;
+            double bestMargin = Double.NEGATIVE_INFINITY; // gain minus what is required of it, the best over the metrics
+            double requiredOfBest = 0;
+            Double n = value(candidate, nd, Evaluator.SAMPLES);
             for (String metric : config.metrics()) {
                 Double b = value(baseline, nd, metric);
                 Double c = value(candidate, nd, metric);
                 if (b == null || c == null) continue;
                 double delta = 100 * (c - b);
-                bestGain = Math.max(bestGain, delta);
+                double required = required(b, c, n);
+                if (delta - required > bestMargin) {
+                    bestMargin = delta - required;
+                    bestGain = delta;
+                    requiredOfBest = required;
+                }
                 boolean ok = delta >= -config.newDomainTolerancePoints() - 1e-9;
                 checks.add(String.format("new %s %s: %.1f vs baseline %.1f (%+.1f) : %s", nd, metric, 100 * c, 100 * b, delta, ok));
                 if (!ok) reasons.add(String.format("new domain %s got worse on %s: %.1f -> %.1f", nd, metric, 100 * b, 100 * c));
             }
-            if (config.minNewDomainGainPoints() > 0 && bestGain > Double.NEGATIVE_INFINITY) {
-                boolean ok = bestGain >= config.minNewDomainGainPoints() - 1e-9;
-                checks.add(String.format("new %s best gain %+.1f >= %.1f : %s", nd, bestGain, config.minNewDomainGainPoints(), ok));
+            if ((config.minNewDomainGainPoints() > 0 || config.minGainStandardErrors() > 0) && bestGain > Double.NEGATIVE_INFINITY) {
+                boolean ok = bestMargin >= -1e-9;
+                String noise = requiredOfBest > config.minNewDomainGainPoints() + 1e-9
+                        ? String.format(" (%.1f standard errors on %.0f samples)", config.minGainStandardErrors(), n) : "";
+                checks.add(String.format("new %s best gain %+.1f >= %.1f%s : %s", nd, bestGain, requiredOfBest, noise, ok));
                 if (!ok) {
-                    reasons.add(String.format("new domain %s gained %+.1f points at best, %.1f required: nothing of it was learnt", nd,
-                            bestGain, config.minNewDomainGainPoints()));
+                    reasons.add(String.format("new domain %s gained %+.1f points at best, %.1f required%s: nothing of it was learnt", nd,
+                            bestGain, requiredOfBest, noise));
                 }
             }
         }
@@ -120,6 +131,18 @@ public final class EvaluationGate {
             }
         }
         return new GateDecision(reasons.isEmpty(), reasons, checks);
+    }
+
+    /** The gain a metric must show, in points: the configured minimum, or the noise bound on {@code n} samples if larger. */
+    private double required(double b, double c, Double n) {
+        double points = config.minNewDomainGainPoints();
+        if (config.minGainStandardErrors() <= 0 || n == null || n < 1) return points;
+        double se = Math.sqrt((clamp(b) * (1 - clamp(b)) + clamp(c) * (1 - clamp(c))) / n);
+        return Math.max(points, 100 * config.minGainStandardErrors() * se);
+    }
+
+    private static double clamp(double v) {
+        return Math.max(0, Math.min(1, v));
     }
 
     private static Double value(Map<String, Map<String, Double>> m, String domain, String metric) {

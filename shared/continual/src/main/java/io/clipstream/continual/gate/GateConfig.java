@@ -17,13 +17,24 @@ import java.util.List;
  * @param minNewDomainGainPoints with a baseline, every domain with new data must gain at least this much on one of
  *                          the metrics it has (an increment that learnt nothing of its own data only risks
  *                          forgetting); 0 disables
+ * @param minGainStandardErrors the required gain is also at least this many standard errors of the difference between
+ *                          two proportions measured on the domain's samples, sqrt((b(1-b) + c(1-c)) / n) (conservative:
+ *                          the two are measured on the same samples), so that a gain within the noise of n anchors
+ *                          is not taken for learning; needs {@code samples} beside the metrics; 0 disables
  */
 public record GateConfig(double maxDropPoints, double newDomainTolerancePoints, double minNewDomainValue, List<String> metrics,
-                         double maxRelativeDrop, double minNewDomainGainPoints) {
+                         double maxRelativeDrop, double minNewDomainGainPoints, double minGainStandardErrors) {
     public GateConfig {
         metrics = List.copyOf(metrics);
         if (metrics.isEmpty()) throw new IllegalArgumentException("the gate needs at least one metric");
         if (maxRelativeDrop < 0 || maxRelativeDrop > 1) throw new IllegalArgumentException("maxRelativeDrop in [0,1]");
+        if (minGainStandardErrors < 0) throw new IllegalArgumentException("minGainStandardErrors >= 0");
+    }
+
+    /** Without the noise bound on the gain. */
+    public GateConfig(double maxDropPoints, double newDomainTolerancePoints, double minNewDomainValue, List<String> metrics,
+                      double maxRelativeDrop, double minNewDomainGainPoints) {
+        this(maxDropPoints, newDomainTolerancePoints, minNewDomainValue, metrics, maxRelativeDrop, minNewDomainGainPoints, 0);
     }
 
     /** Absolute thresholds only (no relative drop bound, no required gain). */

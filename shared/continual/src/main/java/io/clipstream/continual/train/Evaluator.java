@@ -30,6 +30,8 @@ public final class Evaluator {
     public static final String T2I_R5 = "t2i_r5";
     /** Mean of the two R@1: one label-free number per domain. */
     public static final String R1_MEAN = "r1_mean";
+    /** Not a metric: how many samples a domain's metrics were measured on, reported beside them for the gate's noise bound. */
+    public static final String SAMPLES = "samples";
     public static final Set<String> RETRIEVAL = Set.of(I2T_R1, I2T_R5, T2I_R1, T2I_R5, R1_MEAN);
     public static final Set<String> ALL = Set.of(ZERO_SHOT, I2T_R1, I2T_R5, T2I_R1, T2I_R5, R1_MEAN);
 
@@ -160,8 +162,9 @@ public final class Evaluator {
     }
 
     /**
-     * The {@code wanted} metrics of each domain's set (domain -> metric -> value); a metric a domain cannot have
-     * (zero-shot without class names) is absent. Only what is wanted is computed.
+     * The {@code wanted} metrics of each domain's set (domain -> metric -> value), and the set's size as
+     * {@link #SAMPLES}; a metric a domain cannot have (zero-shot without class names) is absent. Only what is wanted
+     * is computed.
      */
     public Map<String, Map<String, Double>> metrics(ImageTextEmbedder model, Map<String, List<Sample>> sets, Collection<String> wanted) {
         Map<String, Map<String, Double>> out = new LinkedHashMap<>();
@@ -172,6 +175,7 @@ public final class Evaluator {
             all.forEach((k, v) -> {
                 if (wanted.contains(k) && !Double.isNaN(v)) kept.put(k, v);
             });
+            kept.put(SAMPLES, (double) s.size());
             out.put(d, kept);
         });
         return out;

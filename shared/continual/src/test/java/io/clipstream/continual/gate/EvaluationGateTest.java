@@ -87,4 +87,23 @@ class EvaluationGateTest {
         assertThat(g.evaluate(Map.of("orig", Map.of("r1_mean", 0.0), "new", Map.of("r1_mean", 0.0)), null, "new", List.of(), "orig")
                 .blessed()).isTrue();
     }
+
+    @Test
+    void aGainWithinTheNoiseOfTheAnchorsIsNotLearning() {
+        EvaluationGate g = new EvaluationGate(new GateConfig(5.0, 2.0, 0.0, List.of("zero_shot"), 0.25, 1.0, 1.64));
+        Map<String, Map<String, Double>> base = Map.of("orig", Map.of("zero_shot", 0.70), "new", Map.of("zero_shot", 0.10));
+        // +2.0 points on 250 anchors: the noise bound is 1.64 * sqrt((0.1*0.9 + 0.12*0.88) / 250) = 4.6 points
+        GateDecision noise = g.evaluate(Map.of("orig", Map.of("zero_shot", 0.70), "new", Map.of("zero_shot", 0.12, "samples", 250.0)),
+                base, "new", List.of(), "orig");
+        assertThat(noise.blessed()).isFalse();
+        assertThat(noise.reasons()).singleElement().asString().contains("gained +2.0 points at best, 4.6 required (1.6 standard errors on 250 samples)");
+        // the same +2.0 points on 5,000 anchors is beyond the noise (1.0 point), and +20 points on 250 is learning
+        assertThat(g.evaluate(Map.of("orig", Map.of("zero_shot", 0.70), "new", Map.of("zero_shot", 0.12, "samples", 5000.0)), base, "new",
+                List.of(), "orig").blessed()).isTrue();
+        assertThat(g.evaluate(Map.of("orig", Map.of("zero_shot", 0.70), "new", Map.of("zero_shot", 0.30, "samples", 250.0)), base, "new",
+                List.of(), "orig").blessed()).isTrue();
+        // without a sample count only the configured minimum applies
+        assertThat(g.evaluate(Map.of("orig", Map.of("zero_shot", 0.70), "new", Map.of("zero_shot", 0.12)), base, "new", List.of(), "orig")
+                .blessed()).isTrue();
+    }
 }
