@@ -102,6 +102,11 @@ class EvaluationGateTest {
                 List.of(), "orig").blessed()).isTrue();
         assertThat(g.evaluate(Map.of("orig", Map.of("zero_shot", 0.70), "new", Map.of("zero_shot", 0.30, "samples", 250.0)), base, "new",
                 List.of(), "orig").blessed()).isTrue();
+        // more pairs of the base domain need not gain, only not get worse
+        assertThat(g.evaluate(Map.of("orig", Map.of("zero_shot", 0.705, "samples", 250.0)), Map.of("orig", Map.of("zero_shot", 0.70)), "orig",
+                List.of(), "orig").blessed()).isTrue();
+        assertThat(g.evaluate(Map.of("orig", Map.of("zero_shot", 0.65, "samples", 250.0)), Map.of("orig", Map.of("zero_shot", 0.70)), "orig",
+                List.of(), "orig").reasons()).singleElement().asString().contains("new domain orig got worse");
         // without a sample count only the configured minimum applies
         assertThat(g.evaluate(Map.of("orig", Map.of("zero_shot", 0.70), "new", Map.of("zero_shot", 0.12)), base, "new", List.of(), "orig")
                 .blessed()).isTrue();
