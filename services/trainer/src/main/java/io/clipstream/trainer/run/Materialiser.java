@@ -42,34 +42,33 @@ public final class Materialiser {
     }
 
     public List<Sample> load(List<PairRef> refs, Consumer<TrainingRun.SkippedPair> skipped) throws IOException {
-        List<Optional<byte[]>> fetched = fetchAll(refs);
+        // fetched and decoded PARALLEL_FETCHES at a time: decoding thousands of cached images is most of a run's
+        // materialisation once the cache is warm
+        List<Loaded> loaded = Parallel.map(refs, PARALLEL_FETCHES, this::load);
         List<Sample> out = new ArrayList<>(refs.size());
         for (int i = 0; i < refs.size(); i++) {
-            PairRef r = refs.get(i);
-            Optional<byte[]> bytes = fetched.get(i);
-            if (bytes.isEmpty()) {
-                skipped.accept(new TrainingRun.SkippedPair(r.sha256(), r.pairId(), SkipReason.OBJECT_MISSING));
-                continue;
-            }
-            BufferedImage img;
-            try {
-                img = ImageIO.read(new ByteArrayInputStream(bytes.get()));
-            } catch (IOException | RuntimeException e) {
-                img = null;
-            }
-            if (img == null) {
-                skipped.accept(new TrainingRun.SkippedPair(r.sha256(), r.pairId(), SkipReason.IMAGE_UNREADABLE));
-                continue;
-            }
-            out.add(new Sample(r.sha256(), PixelImage.of(scaled(img, maxSide)), r.caption(), r.domain(),
-                    ClassLabels.find(r.caption(), classes.getOrDefault(r.domain(), List.of()))));
+            Loaded l = loaded.get(i);
+            if (l.sample() != null) out.add(l.sample());
+            else skipped.accept(new TrainingRun.SkippedPair(refs.get(i).sha256(), refs.get(i).pairId(), l.skipReason()));
         }
         return out;
     }
 
-    /** The image bytes of every pair, {@link #PARALLEL_FETCHES} requests at a time. */
-    private List<Optional<byte[]>> fetchAll(List<PairRef> refs) throws IOException {
-        return Parallel.map(refs, PARALLEL_FETCHES, this::bytes);
+    /** A pair as a sample, or why it could not be one. */
+    private record Loaded(Sample sample, String skipReason) {}
+
+    private Loaded load(PairRef r) throws IOException {
+        Optional<byte[]> bytes = bytes(r);
+        if (bytes.isEmpty()) return new Loaded(null, SkipReason.OBJECT_MISSING);
+        BufferedImage img;
+        try {
+            img = ImageIO.read(new ByteArrayInputStream(bytes.get()));
+        } catch (IOException | RuntimeException e) {
+            img = null;
+        }
+        if (img == null) return new Loaded(null, SkipReason.IMAGE_UNREADABLE);
+        return new Loaded(new Sample(r.sha256(), PixelImage.of(scaled(img, maxSide)), r.caption(), r.domain(),
+                ClassLabels.find(r.caption(), classes.getOrDefault(r.domain(), List.of()))), null);
     }
 
     private Optional<byte[]> bytes(PairRef r) throws IOException {
