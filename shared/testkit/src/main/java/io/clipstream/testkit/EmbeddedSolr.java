@@ -4,9 +4,6 @@ import io.clipstream.testkit.internal.SolrLauncher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,33 +81,14 @@ public final class EmbeddedSolr implements AutoCloseable {
     }
 
     private static void awaitLiveNodes(ChildJvm solr, String url, int nodes, Duration timeout) {
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            solr.requireAlive("waiting for Solr's nodes");
+        solr.awaitHttp(URI.create(url + "/admin/collections?action=CLUSTERSTATUS&wt=json"), r -> {
+            if (r.statusCode() != 200) return false;
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/admin/collections?action=CLUSTERSTATUS&wt=json"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                last = r.statusCode() + " " + r.body();
-                if (r.statusCode() == 200) {
-                    int live = io.clipstream.contracts.Json.mapper().readTree(r.body()).at("/cluster/live_nodes").size();
-                    if (live >= nodes) return;
-                }
+                return io.clipstream.contracts.Json.mapper().readTree(r.body()).at("/cluster/live_nodes").size() >= nodes;
             } catch (IOException e) {
-                last = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
+                return false;
             }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
-        }
-        throw new IllegalStateException("fewer than " + nodes + " live Solr nodes after " + timeout + ": " + last);
+        }, timeout);
     }
 
     /** Base URLs of the nodes, e.g. {@code http://127.0.0.1:40123/solr}. */

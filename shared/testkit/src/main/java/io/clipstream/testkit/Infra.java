@@ -3,6 +3,12 @@ package io.clipstream.testkit;
 import io.clipstream.testkit.InfraOptions.Mode;
 import io.clipstream.contracts.Principal;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,6 +139,19 @@ public final class Infra implements AutoCloseable {
     /** Bootstrap servers plus the SASL settings of one service's principal. */
     public Map<String, Object> kafkaClientConfig(Principal principal) {
         return withBootstrap(kafkaSecurity.clientConfig(principal));
+    }
+
+    /**
+     * A producer of raw values under string keys, as the super user: how tests write the services' JSON records
+     * (or records that are not JSON at all). The caller closes it.
+     */
+    public KafkaProducer<String, byte[]> bytesProducer() {
+        return new KafkaProducer<>(kafkaClientConfig(), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** A consumer of raw values under string keys, as the super user, in no group: assign partitions to it. */
+    public KafkaConsumer<String, byte[]> bytesConsumer() {
+        return new KafkaConsumer<>(kafkaClientConfig(), new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     private Map<String, Object> withBootstrap(Map<String, String> auth) {

@@ -130,10 +130,7 @@ public final class LuceneIndex implements VectorIndex {
     @Override
     public void upsert(List<IndexedPair> pairs) throws IOException {
         for (IndexedPair p : pairs) {
-            if (p.imageVector().length != dimension || p.textVector().length != dimension) {
-                throw new IllegalArgumentException(p.sha256() + ": vectors of " + p.imageVector().length + "/"
-                        + p.textVector().length + " dimensions in a " + dimension + "-d index");
-            }
+            VectorIndex.requireDimension(p, dimension);
             Document d = new Document();
             d.add(new StringField(KEY, p.sha256(), Field.Store.YES));
             d.add(new StringField("domain", nullToEmpty(p.domain()), Field.Store.YES));

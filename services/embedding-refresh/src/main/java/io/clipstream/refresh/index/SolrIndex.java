@@ -47,10 +47,7 @@ final class SolrIndex implements VectorIndex {
         if (pairs.isEmpty()) return;
         ArrayNode docs = Json.mapper().createArrayNode();
         for (IndexedPair p : pairs) {
-            if (p.imageVector().length != dimension || p.textVector().length != dimension) {
-                throw new IllegalArgumentException(p.sha256() + ": vectors of " + p.imageVector().length + "/" + p.textVector().length
-                        + " dimensions in a " + dimension + "-d index");
-            }
+            VectorIndex.requireDimension(p, dimension);
             ObjectNode d = docs.addObject();
             d.put("sha256", p.sha256()).put("kind", "pair").put("pairId", nullToEmpty(p.pairId())).put("source", nullToEmpty(p.source()))
                     .put("domain", nullToEmpty(p.domain())).put("caption", nullToEmpty(p.caption())).put("imageKey", p.imageKey());

@@ -17,6 +17,14 @@ public interface VectorIndex extends AutoCloseable {
 
     void upsert(List<IndexedPair> pairs) throws IOException;
 
+    /** Refuses a pair whose vectors do not have {@code dimension} components, before anything of it is written. */
+    static void requireDimension(IndexedPair p, int dimension) {
+        if (p.imageVector().length != dimension || p.textVector().length != dimension) {
+            throw new IllegalArgumentException(p.sha256() + ": vectors of " + p.imageVector().length + "/" + p.textVector().length
+                    + " dimensions in a " + dimension + "-d index");
+        }
+    }
+
     /** Makes the writes so far visible to searches. */
     void refresh() throws IOException;
 

@@ -4,6 +4,7 @@ import io.clipstream.contracts.Json;
 import io.clipstream.contracts.MalformedEventException;
 import io.clipstream.contracts.ModelVersion;
 import io.clipstream.contracts.Readers;
+import io.clipstream.contracts.RecordFollower;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,6 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
 /**
@@ -26,13 +26,13 @@ public final class ChampionWatch implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final String topic;
     private final String model;
-    private Thread thread;
-    private volatile boolean running = true;
+    private final RecordFollower follower;
 
     public ChampionWatch(Map<String, Object> consumerSettings, String topic, String model) {
         this.consumer = Readers.create(consumerSettings);
         this.topic = topic;
         this.model = model;
+        this.follower = new RecordFollower(consumer, "champion-watch");
     }
 
     /** Reads the topic from its start to its current end; the model's latest announcement, if any. */
@@ -56,24 +56,10 @@ public final class ChampionWatch implements AutoCloseable {
 
     /** Starts telling {@code onChampion} of announcements after those {@link #readToEnd} read. */
     public void follow(Consumer<ModelVersion> onChampion) {
-        thread = new Thread(() -> {
-            try {
-                while (running) {
-                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                        ModelVersion v = parse(r);
-                        if (v != null) onChampion.accept(v);
-                    }
-                }
-            } catch (WakeupException e) {
-                // closing
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "following %s stopped", topic);
-            } finally {
-                consumer.close(Duration.ofSeconds(2));
-            }
-        }, "champion-watch");
-        thread.setDaemon(true);
-        thread.start();
+        follower.start(() -> {}, r -> {
+            ModelVersion v = parse(r);
+            if (v != null) onChampion.accept(v);
+        });
     }
 
     private ModelVersion parse(ConsumerRecord<String, byte[]> r) {
@@ -88,16 +74,6 @@ public final class ChampionWatch implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        if (thread == null) {
-            consumer.close(Duration.ofSeconds(2));
-            return;
-        }
-        consumer.wakeup();
-        try {
-            thread.join(Duration.ofSeconds(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        follower.close();
     }
 }

@@ -5,6 +5,7 @@ import io.clipstream.contracts.Json;
 import io.clipstream.contracts.MalformedEventException;
 import io.clipstream.contracts.ModelVersion;
 import io.clipstream.contracts.Readers;
+import io.clipstream.contracts.RecordFollower;
 import io.clipstream.contracts.TrainingRun;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +18,6 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
 /**
@@ -43,41 +43,27 @@ public final class OpsJournal implements AutoCloseable {
 
     private final Settings settings;
     private final KafkaConsumer<String, byte[]> consumer;
+    private final RecordFollower follower;
     private final LinkedHashMap<String, RunView> runs = new LinkedHashMap<>();
     private final Deque<ModelVersion> announcements = new ArrayDeque<>();
     private final Deque<IndexEvent> index = new ArrayDeque<>();
-    private volatile boolean running = true;
-    private Thread thread;
-
     public OpsJournal(Map<String, Object> consumerSettings, Settings settings) {
         this.settings = settings;
         this.consumer = Readers.create(consumerSettings);
+        this.follower = new RecordFollower(consumer, "ops-journal");
     }
 
     public void start() {
-        thread = new Thread(this::follow, "ops-journal");
-        thread.setDaemon(true);
-        thread.start();
+        follower.start(this::fromTheStart, this::accept);
     }
 
-    private void follow() {
-        try {
-            List<TopicPartition> parts = new ArrayList<>();
-            for (String t : List.of(settings.runsTopic(), settings.versionsTopic(), settings.indexTopic())) {
-                consumer.partitionsFor(t, Duration.ofSeconds(30)).forEach(p -> parts.add(new TopicPartition(t, p.partition())));
-            }
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            while (running) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) accept(r);
-            }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "the operations journal stopped following its topics");
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
+    private void fromTheStart() {
+        List<TopicPartition> parts = new ArrayList<>();
+        for (String t : List.of(settings.runsTopic(), settings.versionsTopic(), settings.indexTopic())) {
+            consumer.partitionsFor(t, Duration.ofSeconds(30)).forEach(p -> parts.add(new TopicPartition(t, p.partition())));
         }
+        consumer.assign(parts);
+        consumer.seekToBeginning(parts);
     }
 
     private void accept(ConsumerRecord<String, byte[]> r) {
@@ -124,16 +110,6 @@ public final class OpsJournal implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        if (thread == null) {
-            consumer.close(Duration.ofSeconds(2));
-            return;
-        }
-        consumer.wakeup();
-        try {
-            thread.join(Duration.ofSeconds(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        follower.close();
     }
 }

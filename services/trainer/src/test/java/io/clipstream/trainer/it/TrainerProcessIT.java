@@ -30,10 +30,7 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,11 +118,8 @@ class TrainerProcessIT {
         Map<String, String> q = Infra.shared().quarkusConfig();
         StorageConfig sc = new StorageConfig(q.get("clipstream.storage.endpoint"), q.get("clipstream.storage.access-key"),
                 q.get("clipstream.storage.secret-key"), q.get("clipstream.storage.region"), bucket, Duration.ofSeconds(30), 3, true);
-        Map<String, Object> p = new HashMap<>(kafka);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         try (ObjectStore store = ObjectStore.connect(sc);
-                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p);
+                KafkaProducer<String, byte[]> producer = Infra.shared().bytesProducer();
                 KafkaConsumer<String, byte[]> consumer = Readers.create(KafkaClientSettings.forConsumer(kafka))) {
             store.ensureBucket();
             Registry registry = new Registry(store, new ModelLayout(MODEL));
