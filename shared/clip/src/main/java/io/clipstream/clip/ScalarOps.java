@@ -1,7 +1,7 @@
 package io.clipstream.clip;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
+import io.clipstream.clip.internal.Constants;
 
 /**
  * Tensor-by-scalar arithmetic that is safe under autograd. Use these instead of {@code NDArray.mul(Number)} /
@@ -13,34 +13,34 @@ import ai.djl.ndarray.types.Shape;
  * {@code other}), but once the Java side has let go of the buffer the garbage collector may free it before
  * {@code backward()} reads it: the gradient is then computed with whatever that memory holds (0, garbage, NaN),
  * depending on GC timing. Here the scalar is made by {@code torch::full}, so torch owns and reference-counts its
- * memory and closing the Java handle is harmless.
+ * memory and closing the Java handle is harmless. The scalars are {@link Constants}: made once per value, dtype and
+ * device, not in every layer of every step.
  */
 public final class ScalarOps {
     private ScalarOps() {}
 
-    /** A 0-d tensor of {@code value} in memory torch owns, on x's manager, device and dtype. */
-    public static NDArray scalar(NDArray x, float value) {
-        return x.getManager().full(new Shape(), value, x.getDataType(), x.getDevice());
+    /** {@code x op s} with s a 0-d tensor in memory torch owns, of x's device and dtype. */
+    private static NDArray apply(NDArray x, float s, java.util.function.BinaryOperator<NDArray> op) {
+        NDArray c = Constants.scalar(x, s);
+        try {
+            return op.apply(x, c);
+        } finally {
+            Constants.release(c);
+        }
     }
 
     /** {@code x * s}. */
     public static NDArray mul(NDArray x, float s) {
-        try (NDArray c = scalar(x, s)) {
-            return x.mul(c);
-        }
+        return apply(x, s, NDArray::mul);
     }
 
     /** {@code x / s}. */
     public static NDArray div(NDArray x, float s) {
-        try (NDArray c = scalar(x, s)) {
-            return x.div(c);
-        }
+        return apply(x, s, NDArray::div);
     }
 
     /** {@code x ^ e}. */
     public static NDArray pow(NDArray x, float e) {
-        try (NDArray c = scalar(x, e)) {
-            return x.pow(c);
-        }
+        return apply(x, e, NDArray::pow);
     }
 }

@@ -148,6 +148,14 @@ public interface TrainerConfig {
         @WithDefault("0")
         double minGainStandardErrors();
 
+        /**
+         * McNemar's test on the zero-shot hits of the same anchors (champion vs candidate; 0 = off, 1.64 = one-sided
+         * 5 %): a new domain's zero-shot gain counts only if significant, and a guarded domain's drop beyond
+         * max-drop-points rejects only if significant. Replaces the standard-error bound on zero-shot accuracy.
+         */
+        @WithDefault("0")
+        double pairedZ();
+
         /** Gated metrics (engine names: r1_mean, i2t_r1, t2i_r1, i2t_r5, t2i_r5, zero_shot). */
         @WithDefault("r1_mean,zero_shot")
         List<String> metrics();

@@ -221,7 +221,7 @@ public final class TrainingRunner {
             replay.forEach((d, s) -> buffer.restore(d, s.subList(0, Math.min(s.size(), buffer.capacityPerDomain())), s.size()));
             EvaluationGate gate = new EvaluationGate(new GateConfig(cfg.gate().maxDropPoints(), cfg.gate().newDomainTolerancePoints(),
                     cfg.gate().minNewDomainValue(), cfg.gate().metrics(), cfg.gate().maxRelativeDrop(), cfg.gate().minNewDomainGainPoints(),
-                    cfg.gate().minGainStandardErrors()));
+                    cfg.gate().minGainStandardErrors(), cfg.gate().pairedZ(), 0));
             VersionPublisher stage = (m, p) -> {
                 m.saveAdapter(staged);
                 return new VersionPublisher.Published(staged, m.directory(), staged);
@@ -234,9 +234,13 @@ public final class TrainingRunner {
                 });
                 List<String> learned = new ArrayList<>(storedAnchors.keySet());
                 long tBaseline = System.nanoTime();
-                learner.resume(learned, anchors, championDir);
+                // a domain whose every pair was held out as an anchor this run has arrived but is not trained on: its
+                // anchors wait for the run that learns it (no decision reads a domain that is not learned or learnt now)
+                Map<String, List<Sample>> decisionAnchors = new LinkedHashMap<>(anchors);
+                decisionAnchors.keySet().removeIf(d -> !learned.contains(d) && !train.containsKey(d) && !d.equals(cfg.baseDomain()));
+                learner.resume(learned, decisionAnchors, championDir);
                 baselineSeconds = seconds(tBaseline);
-                report = learner.increment(train, anchors);
+                report = learner.increment(train, decisionAnchors);
             }
         }
         // loading the model counts as training; evaluating the champion (the baseline) as evaluation

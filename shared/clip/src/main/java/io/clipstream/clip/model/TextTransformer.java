@@ -1,10 +1,9 @@
 package io.clipstream.clip.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import io.clipstream.clip.ClipConfig;
+import io.clipstream.clip.internal.Constants;
 
 /**
  * The text tower (HF {@code CLIPTextTransformer}): embeddings, causal pre-LN encoder, final layer
@@ -13,7 +12,7 @@ import io.clipstream.clip.ClipConfig;
 public final class TextTransformer extends ClipModule {
 
     /** Additive mask value for blocked positions; exp underflows to exactly 0 like finfo.min. */
-    static final float MASKED = -1e9f;
+    static final float MASKED = Constants.MASKED;
 
     private final ClipConfig.TextConfig config;
     private final TextEmbeddings embeddings;
@@ -89,26 +88,19 @@ public final class TextTransformer extends ClipModule {
     }
 
     private static NDArray buildMask(NDArray ids, NDArray attentionMask) {
-        NDManager m = ids.getManager();
         int t = (int) ids.getShape().get(1);
-        float[] causal = new float[t * t];
-        for (int i = 0; i < t; i++) {
-            for (int j = i + 1; j < t; j++) {
-                causal[i * t + j] = MASKED;
-            }
-        }
-        NDArray mask = m.create(causal, new Shape(1, 1, t, t)).toDevice(ids.getDevice(), false);
-        if (attentionMask != null) {
-            long b = ids.getShape().get(0);
-            NDArray pad =
-                    attentionMask
-                            .toType(DataType.FLOAT32, false)
-                            .neg()
-                            .add(1f)
-                            .mul(MASKED)
-                            .reshape(b, 1, 1, t);
-            mask = mask.add(pad).maximum(MASKED);
-        }
+        NDArray causal = Constants.causalMask(ids.getManager(), t, ids.getDevice());
+        if (attentionMask == null) return causal;
+        long b = ids.getShape().get(0);
+        NDArray pad =
+                attentionMask
+                        .toType(DataType.FLOAT32, false)
+                        .neg()
+                        .add(1f)
+                        .mul(MASKED)
+                        .reshape(b, 1, 1, t);
+        NDArray mask = causal.add(pad).maximum(MASKED);
+        Constants.release(causal);
         return mask;
     }
 

@@ -58,8 +58,8 @@ public final class RunMemory {
             try (ClipModel m = ClipModel.load(base)) {
                 if (previous != null) m.loadAdapter(previous);
                 try (ContinualLearner l = learner(m, trainer, evaluator, work.resolve("fresh"), i)) {
-                    l.resume(List.of(Domain.D0_ORIGINAL.id()), anchors, previous);
-                    ContinualLearner.IncrementReport r = l.increment(domain(i), train(splits, i), anchors);
+                    l.resume(List.of(Domain.D0_ORIGINAL.id()), arrived(anchors, i), previous);
+                    ContinualLearner.IncrementReport r = l.increment(domain(i), train(splits, i), arrived(anchors, i));
                     if (r.promoted()) previous = r.versionDir();
                 }
             }
@@ -68,9 +68,9 @@ public final class RunMemory {
         long[][] kept = new long[runs][];
         try (ClipModel m = ClipModel.load(base);
              ContinualLearner l = learner(m, trainer, evaluator, work.resolve("kept"), 0)) {
-            l.resume(List.of(Domain.D0_ORIGINAL.id()), anchors, null);
+            l.resume(List.of(Domain.D0_ORIGINAL.id()), arrived(anchors, 0), null);
             for (int i = 0; i < runs; i++) {
-                l.increment(domain(i), train(splits, i), anchors);
+                l.increment(domain(i), train(splits, i), arrived(anchors, i));
                 kept[i] = sample();
             }
         }
@@ -88,6 +88,11 @@ public final class RunMemory {
         return new ContinualLearner(m, Strategy.guarded(), cfg, trainer, evaluator,
                 new EvaluationGate(new GateConfig(100, 100, 0, List.of("zero_shot"))), Domain.D0_ORIGINAL.id(),
                 new ReplayBuffer<>(64, new Random(run)), 11, new LocalVersions(versions.resolve(String.valueOf(run)), false, 11));
+    }
+
+    /** The anchors of the base domain and of run's domain: what has arrived by then. */
+    private static Map<String, List<Sample>> arrived(Map<String, List<Sample>> anchors, int run) {
+        return Map.of(Domain.D0_ORIGINAL.id(), anchors.get(Domain.D0_ORIGINAL.id()), domain(run), anchors.get(domain(run)));
     }
 
     private static String domain(int run) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipstream.datasets.FashionMnist;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -22,8 +23,11 @@ class ContinualBenchQuickTest {
         JsonNode json = new ObjectMapper().readTree(o.jsonOut.toFile());
         assertThat(json.get("domains")).hasSize(4);
         JsonNode strategies = json.get("strategies");
-        assertThat(strategies.fieldNames()).toIterable().contains("naive", "guarded", "joint");
+        assertThat(strategies.fieldNames()).toIterable().contains("no-update", "naive", "guarded", "joint");
         for (JsonNode s : strategies) {
+            assertThat(s.get("forgetting").asDouble()).isBetween(-1.0, 1.0);
+            assertThat(s.get("per_seed")).hasSize(1);
+            assertThat(s.get("intervals").get("acc").get("mean").asDouble()).isEqualTo(s.get("acc").asDouble());
             JsonNode m = s.get("matrix");
             assertThat(m).hasSize(4);
             for (JsonNode row : m) {
@@ -32,8 +36,14 @@ class ContinualBenchQuickTest {
             }
             assertThat(s.get("acc").asDouble()).isBetween(0.0, 1.0);
             assertThat(s.get("bwt").asDouble()).isBetween(-1.0, 1.0);
-            assertThat(s.get("increments")).hasSize(3);
         }
+        // the floor: the base model never trained further, every row its row, nothing forgotten and nothing gained
+        JsonNode none = strategies.get("no-update");
+        assertThat(none.get("increments")).isEmpty();
+        for (JsonNode row : none.get("matrix")) assertThat(row).isEqualTo(none.get("matrix").get(0));
+        assertThat(none.get("bwt").asDouble()).isZero();
+        assertThat(none.get("forgetting").asDouble()).isZero();
+        for (String trained : List.of("naive", "guarded", "joint")) assertThat(strategies.get(trained).get("increments")).hasSize(3);
         for (JsonNode inc : strategies.get("guarded").get("increments")) {
             assertThat(inc.get("gate").get("blessed").isBoolean()).isTrue();
             assertThat(inc.get("gate").get("checks").size()).isPositive();

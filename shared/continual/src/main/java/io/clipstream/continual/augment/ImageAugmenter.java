@@ -19,6 +19,11 @@ public record ImageAugmenter(double minScale, double maxScale, double minRatio, 
         return new ImageAugmenter(1, 1, 1, 1, 0, 0, 0);
     }
 
+    /** The same without the horizontal flip: for a domain that a mirror image would leave (a rotated one). */
+    public ImageAugmenter withoutFlip() {
+        return new ImageAugmenter(minScale, maxScale, minRatio, maxRatio, 0, brightness, contrast);
+    }
+
     public PixelImage apply(PixelImage img, Random rnd) {
         PixelImage out = randomResizedCrop(img, rnd, minScale, maxScale, minRatio, maxRatio);
         if (rnd.nextDouble() < flipProbability) out = hflip(out);

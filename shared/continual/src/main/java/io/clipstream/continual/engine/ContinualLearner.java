@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import io.clipstream.clip.ClipModel;
 import io.clipstream.clip.lora.LoraAdapters;
 import io.clipstream.continual.data.Sample;
+import io.clipstream.continual.gate.Discordance;
 import io.clipstream.continual.gate.EvaluationGate;
 import io.clipstream.continual.gate.GateDecision;
 import io.clipstream.continual.model.ClipModels;
@@ -30,6 +31,11 @@ import java.util.function.Consumer;
  * increment is rebuilt from the files of the promoted version ({@link ClipModels#loadFrozen}), i.e. from what was
  * actually published.
  *
+ * <p>No decision reads data it could not have in a real stream: every anchor set handed to it (the gate, WiSE-FT's
+ * choice, early stopping) must belong to a domain that has arrived, i.e. was learned before or is being learned now,
+ * and no sample may be one of the held-out test samples {@link #sealTestSet sealed} with it. Either is refused with
+ * an {@link IllegalArgumentException}.
+ *
  * <p>Two ways to start: {@link #registerBase} (the benchmark: the base domain's training data seeds the replay
  * buffer, the base model is the baseline) or {@link #resume} (the trainer: the model already carries the champion's
  * adapter; the baseline is evaluated now, on the anchors of this run).
@@ -48,7 +54,13 @@ public final class ContinualLearner implements AutoCloseable {
     private final Map<String, NDArray> initialAdapter;
     private final Set<String> learned = new LinkedHashSet<>();
     private final Map<String, List<Sample>> seenTrain = new LinkedHashMap<>();
+    private final Set<String> sealed = new java.util.HashSet<>();
     private Map<String, Map<String, Double>> promotedMetrics;
+    /** The promoted model's zero-shot hits on the anchors, for the gate's paired test. */
+    private final Map<String, boolean[]> promotedHits = new LinkedHashMap<>();
+    /** Per domain, the best value any promoted version had (the gate's reference), and that version's hits. */
+    private final Map<String, Map<String, Double>> reference = new LinkedHashMap<>();
+    private final Map<String, boolean[]> referenceHits = new LinkedHashMap<>();
     /** HF checkpoint of the promoted model (the base, or the latest merged checkpoint under merge-fresh). */
     private Path promotedModelDir;
     /** PEFT adapter of the promoted model on top of {@link #promotedModelDir}; null = none (B = 0). */
@@ -126,12 +138,23 @@ public final class ContinualLearner implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Test samples (by id) that no decision may see: an increment given one of them, as training data or as an
+     * anchor, is refused. The benchmark seals its test sets, on which it reports.
+     */
+    public ContinualLearner sealTestSet(Collection<Sample> test) {
+        for (Sample s : test) sealed.add(s.id());
+        return this;
+    }
+
     /** Registers the base domain as already learned (its data goes into the replay buffer). */
     public void registerBase(List<Sample> baseTrain, Map<String, List<Sample>> anchors) {
         learned.add(baseDomain);
+        requireArrived(anchors, List.of());
+        requireUnsealed("training data of " + baseDomain, baseTrain);
         replay.offerAll(baseDomain, baseTrain);
         seenTrain.put(baseDomain, baseTrain);
-        promotedMetrics = evaluator.metrics(model, anchors, measured());
+        promote(evaluator.measure(model, anchors, measured()), anchors.keySet());
     }
 
     /**
@@ -143,7 +166,8 @@ public final class ContinualLearner implements AutoCloseable {
         learned.add(baseDomain);
         learned.addAll(learnedDomains);
         promotedAdapterDir = adapterDir;
-        promotedMetrics = evaluator.metrics(model, anchors, measured());
+        // the champion is the reference too: the values earlier versions had are not known here
+        promote(evaluator.measure(model, anchors, measured()), anchors.keySet());
         return promotedMetrics;
     }
 
@@ -159,9 +183,19 @@ public final class ContinualLearner implements AutoCloseable {
     public IncrementReport increment(Map<String, List<Sample>> newData, Map<String, List<Sample>> anchors) throws IOException {
         if (promotedMetrics == null) throw new IllegalStateException("registerBase or resume first");
         List<String> domains = List.copyOf(newData.keySet());
+        requireArrived(anchors, domains);
+        newData.forEach((d, train) -> requireUnsealed("training data of " + d, train));
         Set<String> indexed = new LinkedHashSet<>(anchors.keySet());
         indexed.addAll(domains);
         List<String> domainIndex = List.copyOf(indexed);
+        // the baseline on a domain that arrives now: the promoted model, measured on its anchors before training
+        Map<String, List<Sample>> unmeasured = new LinkedHashMap<>(anchors);
+        unmeasured.keySet().removeAll(promotedMetrics.keySet());
+        if (!unmeasured.isEmpty()) {
+            Evaluator.Measured m = evaluator.measure(model, unmeasured, measured());
+            promotedMetrics.putAll(m.metrics());
+            promotedHits.putAll(m.zeroShotHits());
+        }
         try (NDManager inc = state.newSubManager()) {
             Map<String, NDArray> previous = model.lora().copyWeights(inc);
             TrainConfig cfg = baseConfig.withGuards(strategy.replay(), strategy.distill(), strategy.distillScope(), strategy.l2())
@@ -173,8 +207,9 @@ public final class ContinualLearner implements AutoCloseable {
                 trainData.putAll(seenTrain);
             }
             trainData.putAll(newData);
+            // early stopping on the domains trained on: the new ones, and for joint training every domain seen so far
             Map<String, List<Sample>> val = new LinkedHashMap<>();
-            for (String d : domains) if (anchors.containsKey(d) && !anchors.get(d).isEmpty()) val.put(d, anchors.get(d));
+            for (String d : trainData.keySet()) if (anchors.containsKey(d) && !anchors.get(d).isEmpty()) val.put(d, anchors.get(d));
             IncrementTrainer.Result res;
             try (ClipModel teacher = strategy.distill() > 0 ? ClipModels.loadFrozen(promotedModelDir, promotedAdapterDir) : null) {
                 res = trainer.train(model, trainData, replay, val, teacher, cfg, domainIndex);
@@ -182,10 +217,13 @@ public final class ContinualLearner implements AutoCloseable {
 
             onEvaluating.run();
             List<String> metrics = measured();
-            Map<String, Map<String, Double>> cand = evaluator.metrics(model, anchors, metrics);
+            Evaluator.Measured candMeasured = evaluator.measure(model, anchors, metrics);
+            Map<String, Map<String, Double>> cand = candMeasured.metrics();
             List<String> earlier = List.copyOf(learned);
             Map<String, Map<String, Double>> baseline = promotedMetrics;
-            GateDecision decision = gate.evaluate(cand, strategy.gate() ? baseline : null, domains, earlier, baseDomain);
+            GateDecision decision = gate.evaluate(cand, strategy.gate() ? baseline : null, domains, earlier, baseDomain,
+                    evidence(candMeasured));
+            Evaluator.Measured finalMeasured = candMeasured;
             String chosen = "candidate";
             List<String> wiseTried = new ArrayList<>();
             Map<String, Map<String, Double>> finalMetrics = cand;
@@ -196,8 +234,9 @@ public final class ContinualLearner implements AutoCloseable {
                 for (float alpha : strategy.wiseAlphas()) {
                     Map<String, NDArray> mix = LoraAdapters.interpolate(previous, candidate, alpha, inc);
                     model.lora().setWeights(mix);
-                    Map<String, Map<String, Double>> m = evaluator.metrics(model, anchors, metrics);
-                    GateDecision d = gate.evaluate(m, baseline, domains, earlier, baseDomain);
+                    Evaluator.Measured mm = evaluator.measure(model, anchors, metrics);
+                    Map<String, Map<String, Double>> m = mm.metrics();
+                    GateDecision d = gate.evaluate(m, baseline, domains, earlier, baseDomain, evidence(mm));
                     double score = gate.score(m, anchors.keySet());
                     wiseTried.add(String.format("alpha=%.2f %s mean=%.3f", alpha, d.verdict(), score));
                     if (d.blessed() && score > bestScore) {
@@ -205,6 +244,7 @@ public final class ContinualLearner implements AutoCloseable {
                         bestScore = score;
                         decision = d;
                         finalMetrics = m;
+                        finalMeasured = mm;
                         chosen = String.format("wise-ft alpha=%.2f", alpha);
                     }
                 }
@@ -213,7 +253,7 @@ public final class ContinualLearner implements AutoCloseable {
             boolean promoted = !strategy.gate() || decision.blessed();
             VersionPublisher.Published published = null;
             if (promoted) {
-                promotedMetrics = finalMetrics;
+                promote(finalMeasured, anchors.keySet());
                 version++;
                 published = publisher.publish(model, new VersionPublisher.Promotion(version, domains, strategy.name(), decision, chosen,
                         finalMetrics, promotedModelDir, promotedAdapterDir));
@@ -231,6 +271,60 @@ public final class ContinualLearner implements AutoCloseable {
             log.accept(String.format("  [%s] %s: gate %s%s -> %s", strategy.name(), String.join("+", domains), decision.verdict(),
                     decision.reasons().isEmpty() ? "" : " " + decision.reasons(), chosen));
             return new IncrementReport(domains, promoted, chosen, decision, baseline, cand, promotedMetrics, wiseTried, res, published);
+        }
+    }
+
+    /** The promoted model's metrics and hits become the baseline; where they beat a domain's reference, its reference. */
+    private void promote(Evaluator.Measured m, Collection<String> domains) {
+        promotedMetrics = new LinkedHashMap<>(m.metrics());
+        promotedHits.clear();
+        promotedHits.putAll(m.zeroShotHits());
+        for (String d : domains) {
+            Map<String, Double> values = m.metrics().get(d);
+            if (values == null) continue;
+            Map<String, Double> ref = reference.computeIfAbsent(d, k -> new LinkedHashMap<>());
+            values.forEach((metric, v) -> {
+                if (Evaluator.SAMPLES.equals(metric)) return;
+                Double best = ref.get(metric);
+                if (best == null || v > best) {
+                    ref.put(metric, v);
+                    if (Evaluator.ZERO_SHOT.equals(metric) && m.zeroShotHits().containsKey(d)) referenceHits.put(d, m.zeroShotHits().get(d));
+                }
+            });
+        }
+    }
+
+    /** The paired evidence of a measured model against the promoted one and against each domain's reference. */
+    private EvaluationGate.Evidence evidence(Evaluator.Measured m) {
+        return new EvaluationGate.Evidence(discordance(promotedHits, m.zeroShotHits()), reference, discordance(referenceHits, m.zeroShotHits()));
+    }
+
+    private static Map<String, Discordance> discordance(Map<String, boolean[]> before, Map<String, boolean[]> after) {
+        Map<String, Discordance> out = new LinkedHashMap<>();
+        before.forEach((d, b) -> {
+            boolean[] a = after.get(d);
+            if (a != null && a.length == b.length) out.put(d, Discordance.of(b, a));
+        });
+        return out;
+    }
+
+    /** Refuses anchors of a domain that has not arrived (neither learned nor in {@code arriving}), and sealed samples. */
+    private void requireArrived(Map<String, List<Sample>> anchors, Collection<String> arriving) {
+        for (Map.Entry<String, List<Sample>> e : anchors.entrySet()) {
+            if (!learned.contains(e.getKey()) && !arriving.contains(e.getKey())) {
+                throw new IllegalArgumentException("anchors of domain " + e.getKey() + ", which has not arrived yet (learned: " + learned
+                        + ", arriving: " + arriving + "): no decision may read data of a future domain");
+            }
+            requireUnsealed("anchors of " + e.getKey(), e.getValue());
+        }
+    }
+
+    private void requireUnsealed(String what, List<Sample> samples) {
+        if (sealed.isEmpty()) return;
+        for (Sample s : samples) {
+            if (sealed.contains(s.id())) {
+                throw new IllegalArgumentException(what + " hold test sample " + s.id() + ": no decision may read test data");
+            }
         }
     }
 

@@ -32,6 +32,16 @@ public final class EvaluationGate {
         return config;
     }
 
+    /**
+     * What a paired gate knows besides the metrics: the discordant zero-shot pairs of the candidate against the
+     * baseline on the same anchors, each guarded domain's reference value (the best a promoted version had), and the
+     * discordant pairs against the version that had it. Any part may be empty.
+     */
+    public record Evidence(Map<String, Discordance> vsBaseline, Map<String, Map<String, Double>> reference,
+                           Map<String, Discordance> vsReference) {
+        public static final Evidence NONE = new Evidence(Map.of(), Map.of(), Map.of());
+    }
+
     /** One new domain; see {@link #evaluate(Map, Map, Collection, Collection, String)}. */
     public GateDecision evaluate(Map<String, Map<String, Double>> candidate, Map<String, Map<String, Double>> baseline,
                                  String newDomain, Collection<String> earlier, String baseDomain) {
@@ -47,6 +57,12 @@ public final class EvaluationGate {
      */
     public GateDecision evaluate(Map<String, Map<String, Double>> candidate, Map<String, Map<String, Double>> baseline,
                                  Collection<String> newDomains, Collection<String> earlier, String baseDomain) {
+        return evaluate(candidate, baseline, newDomains, earlier, baseDomain, Evidence.NONE);
+    }
+
+    /** With a paired test and the bound against each domain's reference, where {@code evidence} has them. */
+    public GateDecision evaluate(Map<String, Map<String, Double>> candidate, Map<String, Map<String, Double>> baseline,
+                                 Collection<String> newDomains, Collection<String> earlier, String baseDomain, Evidence evidence) {
         List<String> reasons = new ArrayList<>();
         List<String> checks = new ArrayList<>();
         for (String nd : newDomains) {
@@ -68,36 +84,48 @@ public final class EvaluationGate {
             return new GateDecision(reasons.isEmpty(), reasons, checks);
         }
         for (String nd : newDomains) {
+            // the metric that shows the gain best: one that passes, else the largest gain
+            boolean gained = false;
             double bestGain = Double.NEGATIVE_INFINITY;
-            double bestMargin = Double.NEGATIVE_INFINITY; // gain minus what is required of it, the best over the metrics
-            double requiredOfBest = 0;
+            String bestCheck = null;
             Double n = value(candidate, nd, Evaluator.SAMPLES);
+            boolean pairedAny = false;
             for (String metric : config.metrics()) {
                 Double b = value(baseline, nd, metric);
                 Double c = value(candidate, nd, metric);
                 if (b == null || c == null) continue;
                 double delta = 100 * (c - b);
-                double required = required(b, c, n);
-                if (delta - required > bestMargin) {
-                    bestMargin = delta - required;
-                    bestGain = delta;
-                    requiredOfBest = required;
-                }
                 boolean ok = delta >= -config.newDomainTolerancePoints() - 1e-9;
                 checks.add(String.format("new %s %s: %.1f vs baseline %.1f (%+.1f) : %s", nd, metric, 100 * c, 100 * b, delta, ok));
                 if (!ok) reasons.add(String.format("new domain %s got worse on %s: %.1f -> %.1f", nd, metric, 100 * b, 100 * c));
+                Discordance dc = paired(metric, nd, evidence.vsBaseline());
+                boolean pass;
+                String check;
+                if (dc != null) {
+                    pairedAny = true;
+                    double required = config.minNewDomainGainPoints();
+                    pass = delta > 0 && delta >= required - 1e-9 && dc.z() >= config.pairedZ() - 1e-9;
+                    check = String.format("%+.1f points at best on %s, McNemar z %.2f, %.2f required (%d anchors right only now, %d only before)",
+                            delta, metric, dc.z(), config.pairedZ(), dc.candidateOnly(), dc.baselineOnly());
+                } else {
+                    double required = required(b, c, n);
+                    pass = delta - required >= -1e-9;
+                    String noise = required > config.minNewDomainGainPoints() + 1e-9
+                            ? String.format(" (%.1f standard errors on %.0f samples)", config.minGainStandardErrors(), n) : "";
+                    check = String.format("%+.1f points at best, %.1f required%s", delta, required, noise);
+                }
+                if (pass && !gained || !gained && delta > bestGain) {
+                    gained = pass;
+                    bestGain = delta;
+                    bestCheck = check;
+                }
             }
             // the base domain is never new: more of it refreshes what the model knew and must not get worse, but it need not gain
-            boolean mustGain = !nd.equals(baseDomain) && (config.minNewDomainGainPoints() > 0 || config.minGainStandardErrors() > 0);
-            if (mustGain && bestGain > Double.NEGATIVE_INFINITY) {
-                boolean ok = bestMargin >= -1e-9;
-                String noise = requiredOfBest > config.minNewDomainGainPoints() + 1e-9
-                        ? String.format(" (%.1f standard errors on %.0f samples)", config.minGainStandardErrors(), n) : "";
-                checks.add(String.format("new %s best gain %+.1f >= %.1f%s : %s", nd, bestGain, requiredOfBest, noise, ok));
-                if (!ok) {
-                    reasons.add(String.format("new domain %s gained %+.1f points at best, %.1f required%s: nothing of it was learnt", nd,
-                            bestGain, requiredOfBest, noise));
-                }
+            boolean mustGain = !nd.equals(baseDomain)
+                    && (config.minNewDomainGainPoints() > 0 || config.minGainStandardErrors() > 0 || pairedAny);
+            if (mustGain && bestCheck != null) {
+                checks.add(String.format("new %s gained %s : %s", nd, bestCheck, gained));
+                if (!gained) reasons.add(String.format("new domain %s gained %s: nothing of it was learnt", nd, bestCheck));
             }
         }
         Set<String> guarded = new LinkedHashSet<>();
@@ -114,12 +142,27 @@ public final class EvaluationGate {
                     continue;
                 }
                 double drop = 100 * (b - c);
-                boolean ok = drop <= config.maxDropPoints() + 1e-9;
-                checks.add(String.format("%s %s: %.1f vs baseline %.1f (%+.1f, bound -%.1f) : %s", d, metric, 100 * c, 100 * b, -drop,
-                        config.maxDropPoints(), ok));
+                Discordance dc = paired(metric, d, evidence.vsBaseline());
+                boolean beyond = drop > config.maxDropPoints() + 1e-9;
+                boolean ok = !beyond || dc != null && dc.z() > -config.pairedZ();
+                String z = dc == null ? "" : String.format(", McNemar z %.2f", dc.z());
+                checks.add(String.format("%s %s: %.1f vs baseline %.1f (%+.1f, bound -%.1f%s) : %s", d, metric, 100 * c, 100 * b, -drop,
+                        config.maxDropPoints(), z, ok));
                 if (!ok) {
-                    reasons.add(String.format("domain %s dropped %.1f points on %s (%.1f -> %.1f), bound %.1f", d, drop, metric,
-                            100 * b, 100 * c, config.maxDropPoints()));
+                    reasons.add(String.format("domain %s dropped %.1f points on %s (%.1f -> %.1f), bound %.1f%s", d, drop, metric,
+                            100 * b, 100 * c, config.maxDropPoints(), dc == null ? "" : String.format(" (significant: z %.2f)", dc.z())));
+                }
+                Double ref = value(evidence.reference(), d, metric);
+                if (config.maxTotalDropPoints() > 0 && ref != null) {
+                    double total = 100 * (ref - c);
+                    Discordance dr = paired(metric, d, evidence.vsReference());
+                    boolean refOk = total <= config.maxTotalDropPoints() + 1e-9 || dr != null && dr.z() > -config.pairedZ();
+                    checks.add(String.format("%s %s: %.1f vs reference %.1f (%+.1f, bound -%.1f%s) : %s", d, metric, 100 * c, 100 * ref,
+                            -total, config.maxTotalDropPoints(), dr == null ? "" : String.format(", McNemar z %.2f", dr.z()), refOk));
+                    if (!refOk) {
+                        reasons.add(String.format("domain %s is %.1f points below its best (%.1f -> %.1f on %s), bound %.1f", d, total,
+                                100 * ref, 100 * c, metric, config.maxTotalDropPoints()));
+                    }
                 }
                 if (config.maxRelativeDrop() > 0 && b > 0) {
                     double share = (b - c) / b;
@@ -146,6 +189,12 @@ public final class EvaluationGate {
 
     private static double clamp(double v) {
         return Math.max(0, Math.min(1, v));
+    }
+
+    /** The discordance of a domain where the paired test applies to the metric (zero-shot accuracy), else null. */
+    private Discordance paired(String metric, String domain, Map<String, Discordance> discordance) {
+        if (config.pairedZ() <= 0 || !Evaluator.ZERO_SHOT.equals(metric)) return null;
+        return discordance.get(domain);
     }
 
     private static Double value(Map<String, Map<String, Double>> m, String domain, String metric) {

@@ -10,7 +10,11 @@ import java.util.List;
  * <ul>
  * <li>ACC = mean over all domains of the final row, a[T][j];</li>
  * <li>BWT = mean over earlier domains j &lt; T of a[T][j] - a[j][j] (negative = forgetting);</li>
- * <li>gain(i) = a[i][i] - a[i-1][i] (what increment i added on its own domain).</li>
+ * <li>gain(i) = a[i][i] - a[i-1][i] (what increment i added on its own domain);</li>
+ * <li>forgetting (Chaudhry et al. 2018, as GEM's successors and Avalanche's {@code StreamForgetting} report it) = mean
+ * over earlier domains j &lt; T of the best accuracy the domain ever had before the end minus its final one,
+ * max<sub>j&le;l&lt;T</sub> a[l][j] - a[T][j] (positive = forgotten; unlike BWT, a domain that was learned, lost and
+ * partly regained counts what it lost from its best).</li>
  * </ul>
  */
 public final class AccuracyMatrix {
@@ -78,6 +82,19 @@ public final class AccuracyMatrix {
         if (t == 0) return 0;
         double s = 0;
         for (int j = 0; j < t; j++) s += a[t][j] - a[j][j];
+        return s / t;
+    }
+
+    /** Forgetting as defined above; 0 when there is no earlier domain. */
+    public double forgetting() {
+        int t = last();
+        if (t == 0) return 0;
+        double s = 0;
+        for (int j = 0; j < t; j++) {
+            double best = Double.NEGATIVE_INFINITY;
+            for (int l = j; l < t; l++) best = Math.max(best, a[l][j]);
+            s += best - a[t][j];
+        }
         return s / t;
     }
 

@@ -39,12 +39,18 @@ public final class ZeroShot {
     }
 
     public static double accuracy(float[][] imageEmbeddings, float[][] classEmbeddings, int[] labels) {
-        int[] p = predict(imageEmbeddings, classEmbeddings);
+        boolean[] hits = hits(imageEmbeddings, classEmbeddings, labels);
         int ok = 0;
-        for (int i = 0; i < p.length; i++) {
-            if (p[i] == labels[i]) ok++;
-        }
-        return p.length == 0 ? 0 : (double) ok / p.length;
+        for (boolean h : hits) if (h) ok++;
+        return hits.length == 0 ? 0 : (double) ok / hits.length;
+    }
+
+    /** Whether each image is classified right, in the images' order: what a paired test compares between two models. */
+    public static boolean[] hits(float[][] imageEmbeddings, float[][] classEmbeddings, int[] labels) {
+        int[] p = predict(imageEmbeddings, classEmbeddings);
+        boolean[] out = new boolean[p.length];
+        for (int i = 0; i < p.length; i++) out[i] = p[i] == labels[i];
+        return out;
     }
 
     public static float[] normalize(float[] v) {

@@ -108,13 +108,22 @@ public final class Evaluator {
     }
 
     private double zeroShot(ImageTextEmbedder model, String domain, List<Sample> samples, float[][] imageEmbeddings) {
+        boolean[] hits = zeroShotHits(model, domain, samples, imageEmbeddings);
+        if (hits == null) return Double.NaN;
+        int ok = 0;
+        for (boolean h : hits) if (h) ok++;
+        return (double) ok / hits.length;
+    }
+
+    /** Zero-shot hit of each sample with a known class, in the samples' order; null when none has one. */
+    private boolean[] zeroShotHits(ImageTextEmbedder model, String domain, List<Sample> samples, float[][] imageEmbeddings) {
         List<String> classes = prompts.classNames(domain);
         List<Integer> rows = new ArrayList<>();
         for (int i = 0; i < samples.size(); i++) {
             String label = samples.get(i).label();
             if (label != null && classes.contains(label)) rows.add(i);
         }
-        if (rows.isEmpty()) return Double.NaN;
+        if (rows.isEmpty()) return null;
         float[][] img;
         if (imageEmbeddings != null) {
             img = rows.stream().map(i -> imageEmbeddings[i]).toArray(float[][]::new);
@@ -122,7 +131,7 @@ public final class Evaluator {
             img = embedImages(model, rows.stream().map(i -> samples.get(i).image()).toList());
         }
         int[] labels = rows.stream().mapToInt(i -> classes.indexOf(samples.get(i).label())).toArray();
-        return ZeroShot.accuracy(img, classEmbeddings(model, domain), labels);
+        return ZeroShot.hits(img, classEmbeddings(model, domain), labels);
     }
 
     /** Every metric of one domain's set. */
@@ -131,8 +140,23 @@ public final class Evaluator {
     }
 
     private DomainMetrics evaluate(ImageTextEmbedder model, String domain, List<Sample> samples, Collection<String> wanted) {
+        return evaluateWithHits(model, domain, samples, wanted, null);
+    }
+
+    /** As {@link #evaluate}, and puts the zero-shot hits (where the domain has classes) into {@code hitsOut}. */
+    private DomainMetrics evaluateWithHits(ImageTextEmbedder model, String domain, List<Sample> samples, Collection<String> wanted,
+                                           Map<String, boolean[]> hitsOut) {
         float[][] img = embedImages(model, samples.stream().map(Sample::image).toList());
-        double acc = wanted.contains(ZERO_SHOT) ? zeroShot(model, domain, samples, img) : Double.NaN;
+        double acc = Double.NaN;
+        if (wanted.contains(ZERO_SHOT)) {
+            boolean[] hits = zeroShotHits(model, domain, samples, img);
+            if (hits != null) {
+                int ok = 0;
+                for (boolean h : hits) if (h) ok++;
+                acc = (double) ok / hits.length;
+                if (hitsOut != null) hitsOut.put(domain, hits);
+            }
+        }
         if (wanted.stream().noneMatch(RETRIEVAL::contains)) return new DomainMetrics(acc, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         Random rnd = new Random(CAPTION_SEED);
         List<String> caps = samples.stream().map(s -> captioner.caption(s, rnd)).toList();
@@ -167,10 +191,22 @@ public final class Evaluator {
      * is computed.
      */
     public Map<String, Map<String, Double>> metrics(ImageTextEmbedder model, Map<String, List<Sample>> sets, Collection<String> wanted) {
+        return measure(model, sets, wanted).metrics();
+    }
+
+    /**
+     * What {@link #metrics} measures, and per domain with classes which of its samples zero-shot classification gets
+     * right (for a paired test between two models on the same samples).
+     */
+    public record Measured(Map<String, Map<String, Double>> metrics, Map<String, boolean[]> zeroShotHits) {}
+
+    /** {@link #metrics} with the zero-shot hits beside them, from the same embeddings. */
+    public Measured measure(ImageTextEmbedder model, Map<String, List<Sample>> sets, Collection<String> wanted) {
         Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+        Map<String, boolean[]> hits = new LinkedHashMap<>();
         sets.forEach((d, s) -> {
             if (s.isEmpty()) return;
-            Map<String, Double> all = evaluate(model, d, s, wanted).asMap();
+            Map<String, Double> all = evaluateWithHits(model, d, s, wanted, hits).asMap();
             Map<String, Double> kept = new LinkedHashMap<>();
             all.forEach((k, v) -> {
                 if (wanted.contains(k) && !Double.isNaN(v)) kept.put(k, v);
@@ -178,6 +214,6 @@ public final class Evaluator {
             kept.put(SAMPLES, (double) s.size());
             out.put(d, kept);
         });
-        return out;
+        return new Measured(out, hits);
     }
 }

@@ -13,7 +13,6 @@ import io.clipstream.clip.ScalarOps;
 import io.clipstream.clip.tokenize.TokenBatch;
 import io.clipstream.continual.augment.ImageAugmenter;
 import io.clipstream.continual.data.Captioner;
-import io.clipstream.continual.data.PixelImage;
 import io.clipstream.continual.data.Sample;
 import io.clipstream.continual.sampling.ReplayBuffer;
 import io.clipstream.continual.sampling.ReplayMixer;
@@ -23,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -38,6 +38,25 @@ public final class IncrementTrainer {
     private final boolean classAwarePositives;
     private Consumer<String> log = s -> {};
     private Consumer<Step> onStep = s -> {};
+    private StepOptions options = StepOptions.DEFAULT;
+    private Function<String, ImageAugmenter> augmentations = d -> ImageAugmenter.defaults();
+
+    /** Distinct captions whose tokens a run keeps (~1 KiB each at CLIP's 77 tokens). */
+    static final int TOKEN_CACHE_ENTRIES = 100_000;
+
+    /**
+     * How the host side of a step runs; the batches, and so the trained weights, are the same every way.
+     *
+     * @param prefetch    prepare batches (sampling, augmentation, captions, tokens, pixels) on a thread of their own,
+     *                    a few steps ahead
+     * @param cacheTokens tokenise each distinct caption once per run
+     * @param deviceNorm  reduce the gradient norm on the device with one read-back, not one per tensor
+     */
+    public record StepOptions(boolean prefetch, boolean cacheTokens, boolean deviceNorm) {
+        public static final StepOptions DEFAULT = new StepOptions(true, true, true);
+        /** The step as it ran before these options existed: the benchmark's baseline. */
+        public static final StepOptions BASELINE = new StepOptions(false, false, false);
+    }
 
     /** After every optimizer step: where the run is, for progress reports. */
     public record Step(int step, int totalSteps, double loss, long samples, double trainSeconds) {
@@ -74,6 +93,21 @@ public final class IncrementTrainer {
         return this;
     }
 
+    /**
+     * The augmentation of each domain's pairs when the run augments ({@link TrainConfig#augment()}); default
+     * {@link ImageAugmenter#defaults()} for every domain. An augmentation must not make a view of another domain
+     * (a mirrored image of a rotated domain is rotated the other way).
+     */
+    public IncrementTrainer augmentations(Function<String, ImageAugmenter> byDomain) {
+        this.augmentations = byDomain;
+        return this;
+    }
+
+    public IncrementTrainer stepOptions(StepOptions options) {
+        this.options = options;
+        return this;
+    }
+
     /** Called after every step (on the training thread: keep it cheap). */
     public IncrementTrainer onStep(Consumer<Step> listener) {
         this.onStep = listener;
@@ -91,7 +125,7 @@ public final class IncrementTrainer {
     public Result train(ClipModel model, Map<String, List<Sample>> newData, ReplayBuffer<String, Sample> replay,
                         Map<String, List<Sample>> val, ClipModel teacher, TrainConfig cfg, List<String> domainIndex) {
         Random rnd = new Random(cfg.seed());
-        ImageAugmenter aug = cfg.augment() ? ImageAugmenter.defaults() : ImageAugmenter.none();
+        Function<String, ImageAugmenter> aug = cfg.augment() ? augmentations : d -> ImageAugmenter.none();
         ReplayMixer<String, Sample> mixer = new ReplayMixer<>(newData, cfg.replayFraction() > 0 ? replay : null, cfg.replayFraction(), rnd);
         int newPerStep = Math.max(1, cfg.batchSize() - mixer.replayCount(cfg.batchSize()));
         int newTotal = newData.values().stream().mapToInt(List::size).sum();
@@ -107,7 +141,11 @@ public final class IncrementTrainer {
         Map<String, NDArray> params = new LinkedHashMap<>();
         model.trainableParameters().forEach((k, p) -> params.put(k, p.getArray()));
         if (params.isEmpty()) throw new IllegalStateException("nothing to train: no trainable parameter");
-        try (NDManager runManager = model.manager().newSubManager()) {
+        boolean distillReplayOnly = cfg.distillScope() != DistillScope.BATCH;
+        try (NDManager runManager = model.manager().newSubManager();
+             TrainingBatches batches = new TrainingBatches(mixer, x -> !newData.containsKey(x.domain()), aug, captioner, model,
+                     options.cacheTokens() ? new TokenCache(model, TOKEN_CACHE_ENTRIES) : null, rnd, cfg.batchSize(),
+                     distillReplayOnly, domainIndex, totalSteps, options.prefetch())) {
             // L2 pull toward the adapter the increment starts from (the previous promoted one)
             Map<String, NDArray> anchor = cfg.l2Weight() > 0 && model.lora().isActive() ? model.lora().copyWeights(runManager) : null;
             DomainClassifier dann = cfg.dannWeight() > 0
@@ -130,25 +168,14 @@ public final class IncrementTrainer {
                 double lossSum = 0;
                 int lossN = 0;
                 long t0 = System.nanoTime();
-                Map<String, Integer> labelIds = new LinkedHashMap<>();
                 for (int s = 0; s < stepsPerEpoch && step < totalSteps; s++, step++) {
-                    List<Sample> batch = mixer.nextBatch(cfg.batchSize());
-                    int distillRows = cfg.distillScope() == DistillScope.BATCH
-                            ? batch.size() : replayFirst(batch, x -> !newData.containsKey(x.domain()));
-                    List<PixelImage> imgs = new ArrayList<>(batch.size());
-                    List<String> caps = new ArrayList<>(batch.size());
-                    int[] groups = new int[batch.size()];
-                    int[] doms = new int[batch.size()];
-                    for (int i = 0; i < batch.size(); i++) {
-                        Sample x = batch.get(i);
-                        imgs.add(aug.apply(x.image(), rnd));
-                        caps.add(captioner.caption(x, rnd));
-                        groups[i] = group(x, i, labelIds);
-                        doms[i] = Math.max(0, domainIndex.indexOf(x.domain()));
-                    }
+                    TrainingBatches.Prepared batch = batches.next();
+                    int distillRows = batch.distillRows();
+                    int[] groups = batch.groups();
+                    int[] doms = batch.domains();
                     try (NDManager m = model.manager().newSubManager()) {
-                        NDArray px = PixelBatch.create(m, model.preprocessor(), imgs);
-                        TokenBatch tok = model.tokenize(caps);
+                        NDArray px = model.preprocessor().toBatch(m, batch.pixels());
+                        TokenBatch tok = batch.tokens();
                         NDArray ids = tok.idsArray(m);
                         NDArray mask = tok.maskArray(m);
                         NDArray teacherLogits = null;
@@ -186,7 +213,7 @@ public final class IncrementTrainer {
                             g.attach(m);
                             grads.put(e.getKey(), g);
                         }
-                        double norm = GradClip.globalNorm(grads.values());
+                        double norm = options.deviceNorm() ? GradClip.globalNorm(grads.values()) : GradClip.globalNormPerTensor(grads.values());
                         if (!Float.isFinite(lossValue) || !Double.isFinite(norm)) {
                             // a non-finite loss or gradient would poison the weights and AdamW's moments: skip the step
                             params.values().forEach(IncrementTrainer::zeroGradient);
@@ -272,11 +299,6 @@ public final class IncrementTrainer {
 
     private static double lossValueOf(double sum, int n) {
         return n == 0 ? Double.NaN : sum / n;
-    }
-
-    /** Same label = same group (class-aware positives); unlabelled pairs are each their own group. */
-    private static int group(Sample x, int row, Map<String, Integer> labelIds) {
-        return x.label() == null ? -1 - row : labelIds.computeIfAbsent(x.label(), k -> labelIds.size());
     }
 
     private double validationR1(ClipModel model, Map<String, List<Sample>> val) {

@@ -106,7 +106,7 @@ class ContinualLearnerTest {
         try (ClipModel m = ClipModel.load(baseDir);
              ContinualLearner l = learner(m, s, 2, permissive, versions)) {
             assertThat(m.trainableParameters()).containsKey("logit_scale").hasSize(1 + 2 * 4 * 2 * 2);
-            l.registerBase(samples("plain", 64, 1), anchors);
+            l.registerBase(samples("plain", 64, 1), Map.of("plain", anchors.get("plain")));
             ContinualLearner.IncrementReport r = l.increment("inverted", samples("inverted", 96, 4), anchors);
             assertThat(r.promoted()).isTrue();
             Path v = r.versionDir();
@@ -127,6 +127,40 @@ class ContinualLearnerTest {
         }
     }
 
+    /** The protocol: no decision (gate, WiSE-FT's choice, early stopping) may read a future domain or test data. */
+    @Test
+    void decisionsRefuseAnchorsOfAFutureDomainAndSealedTestSamples() throws Exception {
+        Map<String, List<Sample>> base = Map.of("plain", samples("plain", 30, 5));
+        List<Sample> test = samples("inverted", 20, 21);
+        EvaluationGate permissive = new EvaluationGate(new GateConfig(100, 100, 0, List.of("zero_shot")));
+        try (ClipModel m = ClipModel.load(baseDir);
+             ContinualLearner l = learner(m, Strategy.guarded(), 1, permissive, tmp.resolve("protocol"))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> l.registerBase(samples("plain", 64, 1),
+                            Map.of("plain", base.get("plain"), "inverted", samples("inverted", 30, 6))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("inverted").hasMessageContaining("future domain");
+            l.sealTestSet(test);
+            l.registerBase(samples("plain", 64, 1), base);
+            // tinted arrives after inverted: its anchors may not rank inverted's candidates
+            Map<String, List<Sample>> withFuture = new java.util.LinkedHashMap<>(base);
+            withFuture.put("inverted", samples("inverted", 30, 6));
+            withFuture.put("tinted", samples("tinted", 30, 7));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> l.increment("inverted", samples("inverted", 64, 4), withFuture))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tinted");
+            Map<String, List<Sample>> withTest = new java.util.LinkedHashMap<>(base);
+            withTest.put("inverted", test);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> l.increment("inverted", samples("inverted", 64, 4), withTest))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("test sample " + test.get(0).id());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> l.increment("inverted", test, base))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("training data of inverted");
+            // what has arrived is accepted; the new domain's baseline is measured when it arrives
+            Map<String, List<Sample>> arrived = new java.util.LinkedHashMap<>(base);
+            arrived.put("inverted", samples("inverted", 30, 6));
+            ContinualLearner.IncrementReport r = l.increment("inverted", samples("inverted", 64, 4), arrived);
+            assertThat(r.baseline()).containsKeys("plain", "inverted").doesNotContainKey("tinted");
+            assertThat(r.candidateAnchors()).containsOnlyKeys("plain", "inverted");
+        }
+    }
+
     @Test
     void mergeFreshPublishesAMergedCheckpointAndStartsAFreshAdapter() throws Exception {
         Strategy s = new Strategy("mf", 0.5, 1f, 0.01f, true, List.of(0.5f), true, false, 0);
@@ -135,7 +169,7 @@ class ContinualLearnerTest {
         EvaluationGate permissive = new EvaluationGate(new GateConfig(100, 100, 0, List.of("zero_shot", "r1_mean")));
         try (ClipModel m = ClipModel.load(baseDir);
              ContinualLearner l = learner(m, s, 1, permissive, tmp.resolve("mf"))) {
-            l.registerBase(samples("plain", 64, 1), anchors);
+            l.registerBase(samples("plain", 64, 1), Map.of("plain", anchors.get("plain")));
             ContinualLearner.IncrementReport r = l.increment("tinted", samples("tinted", 64, 4), anchors);
             assertThat(r.promoted()).isTrue();
             assertThat(l.promotedModelDir()).isEqualTo(r.versionDir().resolve("merged"));

@@ -111,4 +111,54 @@ class EvaluationGateTest {
         assertThat(g.evaluate(Map.of("orig", Map.of("zero_shot", 0.70), "new", Map.of("zero_shot", 0.12)), base, "new", List.of(), "orig")
                 .blessed()).isTrue();
     }
+
+    @Test
+    void discordanceCountsOnlyTheSamplesTheTwoModelsDisagreeOn() {
+        boolean[] before = {true, true, false, false, true, false};
+        boolean[] after = {true, false, true, true, true, true};
+        Discordance d = Discordance.of(before, after);
+        assertThat(d.baselineOnly()).isEqualTo(1);
+        assertThat(d.candidateOnly()).isEqualTo(3);
+        assertThat(d.z()).isCloseTo(2 / Math.sqrt(4), org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(new Discordance(0, 0).z()).isZero();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Discordance.of(before, new boolean[2]))
+                .hasMessageContaining("same samples");
+    }
+
+    @Test
+    void thePairedTestForgivesADropWithinTheNoiseOfTheSameAnchorsAndCatchesOneBeyondIt() {
+        EvaluationGate g = new EvaluationGate(GateConfig.paired());
+        Map<String, Map<String, Double>> base = Map.of("orig", Map.of("zero_shot", 0.70), "new", Map.of("zero_shot", 0.10));
+        Map<String, Map<String, Double>> cand = Map.of("orig", Map.of("zero_shot", 0.68), "new", Map.of("zero_shot", 0.20));
+        // orig: 2 points down on 1,000 anchors, but 30 right only before and 10 right only now is z = -3.2: significant
+        Map<String, Discordance> significant = Map.of("orig", new Discordance(30, 10), "new", new Discordance(5, 105));
+        GateDecision d = g.evaluate(cand, base, List.of("new"), List.of(), "orig",
+                new EvaluationGate.Evidence(significant, Map.of(), Map.of()));
+        assertThat(d.reasons()).singleElement().asString().contains("orig dropped 2.0 points").contains("significant: z -3.16");
+        // the same 2 points from 110 against 90 discordant anchors is z = -1.41: noise, not forgetting
+        Map<String, Discordance> noise = Map.of("orig", new Discordance(110, 90), "new", new Discordance(5, 105));
+        assertThat(g.evaluate(cand, base, List.of("new"), List.of(), "orig", new EvaluationGate.Evidence(noise, Map.of(), Map.of()))
+                .blessed()).isTrue();
+        // a gain counts only if it is significant: +10 points from 60 against 40 discordant is z = 2.0 (passes),
+        // +2 points from 21 against 19 is z = 0.32 (does not)
+        Map<String, Map<String, Double>> small = Map.of("orig", Map.of("zero_shot", 0.70), "new", Map.of("zero_shot", 0.12));
+        GateDecision tiny = g.evaluate(small, base, List.of("new"), List.of(), "orig",
+                new EvaluationGate.Evidence(Map.of("orig", new Discordance(0, 0), "new", new Discordance(19, 21)), Map.of(), Map.of()));
+        assertThat(tiny.reasons()).singleElement().asString().contains("new domain new gained +2.0 points at best on zero_shot, McNemar z 0.32");
+        // without hits the paired test does not apply, and the gate falls back on its unpaired rules
+        assertThat(g.evaluate(small, base, List.of("new"), List.of(), "orig").blessed()).isTrue();
+    }
+
+    @Test
+    void dropsWithinTheBoundCannotAddUpBelowADomainsReference() {
+        EvaluationGate g = new EvaluationGate(new GateConfig(1.0, 0.0, 0.0, List.of("zero_shot"), 0, 0, 0, 0, 2.0));
+        // orig was 0.75 at its best; the champion has 0.735, the candidate 0.725: 1.0 point below the champion
+        // (allowed) but 2.5 below its best
+        Map<String, Map<String, Double>> champion = Map.of("orig", Map.of("zero_shot", 0.735), "new", Map.of("zero_shot", 0.1));
+        Map<String, Map<String, Double>> cand = Map.of("orig", Map.of("zero_shot", 0.725), "new", Map.of("zero_shot", 0.3));
+        EvaluationGate.Evidence ref = new EvaluationGate.Evidence(Map.of(), Map.of("orig", Map.of("zero_shot", 0.75)), Map.of());
+        assertThat(g.evaluate(cand, champion, List.of("new"), List.of(), "orig", ref).reasons()).singleElement().asString()
+                .contains("orig is 2.5 points below its best (75.0 -> 72.5 on zero_shot), bound 2.0");
+        assertThat(g.evaluate(cand, champion, List.of("new"), List.of(), "orig").blessed()).isTrue();
+    }
 }

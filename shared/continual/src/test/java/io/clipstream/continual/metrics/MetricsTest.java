@@ -24,6 +24,33 @@ class MetricsTest {
     }
 
     @Test
+    void forgettingCountsWhatADomainLostFromItsBestWhereBwtNetsItOut() {
+        AccuracyMatrix m = new AccuracyMatrix(List.of("d0", "d1", "d2"));
+        m.setRow(0, new double[] {0.90, 0.10, 0.10});
+        m.setRow(1, new double[] {0.50, 0.80, 0.10}); // d0 lost 0.40
+        m.setRow(2, new double[] {0.95, 0.60, 0.70}); // d0 regained beyond its first value, d1 lost 0.20
+        // BWT = ((0.95-0.90) + (0.60-0.80)) / 2 = -0.075; forgetting = (max(0.90,0.50)-0.95 + 0.80-0.60) / 2 = 0.075
+        assertThat(m.bwt()).isCloseTo(-0.075, within(1e-12));
+        assertThat(m.forgetting()).isCloseTo(0.075, within(1e-12));
+        m.setRow(2, new double[] {0.40, 0.60, 0.70});
+        // d0's best before the end is 0.90 (row 0), not its 0.50 after d1: (0.50 + 0.20) / 2
+        assertThat(m.forgetting()).isCloseTo(0.35, within(1e-12));
+    }
+
+    @Test
+    void meanAndStudentTIntervalOfSeeds() {
+        // three seeds 1, 2, 3: mean 2, sample sd 1, t(0.975, 2 df) = 4.3027, half-width 4.3027 / sqrt(3) = 2.4841
+        SeedInterval i = SeedInterval.of(new double[] {1, 2, 3});
+        assertThat(i.mean()).isCloseTo(2, within(1e-12));
+        assertThat(i.halfWidth()).isCloseTo(2.4841, within(1e-4));
+        assertThat(i.n()).isEqualTo(3);
+        // five seeds: t(0.975, 4) = 2.7764; sd of 2,4,4,4,6 = sqrt(2)
+        assertThat(SeedInterval.of(new double[] {2, 4, 4, 4, 6}).halfWidth()).isCloseTo(2.7764 * Math.sqrt(2) / Math.sqrt(5), within(1e-4));
+        assertThat(SeedInterval.of(new double[] {0.5}).halfWidth()).isNaN();
+        assertThat(SeedInterval.of(new double[] {0.25, 0.5}).format(100)).isEqualTo("37.5 ± 158.8");
+    }
+
+    @Test
     void bwtIsZeroWithOneRow() {
         AccuracyMatrix m = new AccuracyMatrix(List.of("d0", "d1"));
         m.setRow(0, new double[] {0.5, 0.1});

@@ -9,6 +9,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.clipstream.clip.ClipOutput;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LossTest {
@@ -50,6 +51,18 @@ class LossTest {
         assertThat(s.getNewValue(110)).isEqualTo(0.1f);
         assertThat(GradClip.scale(10, 1)).isCloseTo(0.1f, within(1e-4f));
         assertThat(GradClip.scale(0.5, 1)).isEqualTo(1f);
+    }
+
+    @Test
+    void globalNormReducedOnTheDeviceIsTheNormOfAllGradientsTogether() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // 3-4-12-84: the norm of (3, 4) is 5, of (5, 12) is 13, of (13, 84) is 85
+            List<NDArray> grads = List.of(m.create(new float[] {3, 4}), m.create(new float[][] {{12}}), m.create(new float[] {84}));
+            assertThat(GradClip.globalNorm(grads)).isCloseTo(85.0, within(1e-4));
+            assertThat(GradClip.globalNormPerTensor(grads)).isCloseTo(85.0, within(1e-4));
+            assertThat(GradClip.globalNorm(List.of(m.create(new float[] {1, Float.NaN})))).isNaN();
+            assertThat(GradClip.globalNorm(List.of())).isZero();
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.clipstream.clip.ClipModel;
 import io.clipstream.continual.data.Sample;
 import io.clipstream.continual.data.SyntheticSamples;
 import io.clipstream.continual.model.ClipModels;
+import io.clipstream.clip.internal.Constants;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,6 +33,10 @@ class TrainingDeterminismTest {
     }
 
     static Map<String, float[]> train(Path init, boolean gcPressure) throws Exception {
+        return train(init, gcPressure, IncrementTrainer.StepOptions.DEFAULT);
+    }
+
+    static Map<String, float[]> train(Path init, boolean gcPressure, IncrementTrainer.StepOptions options) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         Thread gc = new Thread(() -> {
             while (!stop.get()) {
@@ -46,7 +51,8 @@ class TrainingDeterminismTest {
         try (ClipModel m = ClipModel.load(init)) {
             ClipModels.fullTraining(m);
             if (gcPressure) gc.start();
-            new IncrementTrainer(SyntheticSamples.templates(), new Evaluator(SyntheticSamples.templates(), SyntheticSamples.prompts(), true), true).train(m,
+            new IncrementTrainer(SyntheticSamples.templates(), new Evaluator(SyntheticSamples.templates(), SyntheticSamples.prompts(), true), true)
+                    .stepOptions(options).train(m,
                     Map.of("plain", samples("plain", 320, 1)), null,
                     Map.of("plain", samples("plain", 40, 2)), null,
                     TrainConfig.defaults().withEpochs(3).withBatchSize(32).withLr(2e-3f).withSeed(3).withPatience(0),
@@ -72,5 +78,30 @@ class TrainingDeterminismTest {
             if (!java.util.Arrays.equals(v, b.get(k))) differ.add(k);
         });
         assertThat(differ).as("parameters that differ between two identical trainings").isEmpty();
+    }
+
+    /**
+     * Batches prepared ahead on their own thread, cached caption tokens and cached constant tensors (scalars, the
+     * causal mask) are only faster: the weights are the same bits as with each batch built on the training thread,
+     * every caption tokenised anew and every constant built anew.
+     */
+    @Test
+    void prefetchTokenCacheAndConstantCacheChangeNoWeight() throws Exception {
+        Path init = tmp.resolve("init-options");
+        ClipModels.generate(init, SyntheticSamples.spec(11));
+        Map<String, float[]> fast = train(init, false, IncrementTrainer.StepOptions.DEFAULT);
+        Map<String, float[]> plain;
+        Constants.setCaching(false);
+        try {
+            plain = train(init, false, new IncrementTrainer.StepOptions(false, false, true));
+        } finally {
+            Constants.setCaching(true);
+        }
+        List<String> differ = new ArrayList<>();
+        fast.forEach((k, v) -> {
+            if (!java.util.Arrays.equals(v, plain.get(k))) differ.add(k);
+        });
+        assertThat(differ).as("parameters that differ").isEmpty();
+        assertThat(fast.values().stream().mapToDouble(v -> v[0]).sum()).isFinite();
     }
 }

@@ -23,11 +23,12 @@ public final class Captions {
             "the {c} in a {d} picture.",
             "an image of a {c}.");
 
-    /** Zero-shot prompt templates (prompt ensembling: class embedding = mean over these). */
-    public static final List<String> EVAL_TEMPLATES = List.of(
-            "a photo of a {c}.",
-            "a {d} picture of a {c}.",
-            "an image of a {c}.");
+    /**
+     * Zero-shot prompt templates (prompt ensembling: class embedding = mean over these). They do not name the
+     * domain: a prompt that did ("a negative picture of ...") would tell the model at test time which domain an
+     * image comes from, which a real query does not.
+     */
+    public static final List<String> EVAL_TEMPLATES = ClassPrompts.DEFAULT_TEMPLATES;
 
     private Captions() {}
 
@@ -47,7 +48,7 @@ public final class Captions {
         return (s, rnd) -> random(rnd, s.label(), Domain.byId(s.domain()));
     }
 
-    /** Every benchmark domain declares the same classes; prompts carry the domain's first word. */
+    /** Every benchmark domain declares the same classes and the same, domain-free prompts. */
     public static ClassPrompts classPrompts(List<String> classNames) {
         List<String> classes = List.copyOf(classNames);
         return new ClassPrompts() {
@@ -63,10 +64,10 @@ public final class Captions {
         };
     }
 
-    /** Zero-shot prompts of one class in one domain (first domain word). */
+    /** Zero-shot prompts of one class; the same in every domain (see {@link #EVAL_TEMPLATES}). */
     public static List<String> prompts(String className, Domain domain) {
         List<String> out = new ArrayList<>();
-        for (String t : EVAL_TEMPLATES) out.add(fill(t, className, domain.words().get(0)));
+        for (String t : EVAL_TEMPLATES) out.add(fill(t, className, ""));
         return out;
     }
 

@@ -1,5 +1,6 @@
 package io.clipstream.continual.bench.domains;
 
+import io.clipstream.continual.augment.ImageAugmenter;
 import io.clipstream.continual.data.PixelImage;
 
 import java.util.List;
@@ -39,6 +40,17 @@ public enum Domain {
             case D2_ROTATED -> DomainTransforms.rotate90(img);
             case D3_SKETCH -> DomainTransforms.sketch(img, DomainTransforms.SKETCH_THRESHOLD);
         };
+    }
+
+    /** Whether a mirror image stays in this domain: not for the rotated one (mirrored, it is rotated the other way). */
+    public boolean mirrorSafe() {
+        return this != D2_ROTATED;
+    }
+
+    /** The training augmentation of this domain's pairs: no view of another domain. */
+    public static ImageAugmenter augmentation(String domainId) {
+        ImageAugmenter a = ImageAugmenter.defaults();
+        return byId(domainId).mirrorSafe() ? a : a.withoutFlip();
     }
 
     public static Domain byId(String id) {

@@ -18,7 +18,13 @@ public record DomainSplits(Map<Domain, List<Sample>> train, Map<Domain, List<Sam
 
     public static DomainSplits build(List<FashionMnist.Sample> trainSet, List<FashionMnist.Sample> testSet, List<Domain> domains,
                                      int trainPerDomain, int valPerDomain, int testPerDomain, long seed) {
-        int need = domains.size() * (trainPerDomain + valPerDomain);
+        return build(trainSet, testSet, domains, trainPerDomain, trainPerDomain, valPerDomain, testPerDomain, seed);
+    }
+
+    /** As above, with {@code baseTrain} training pairs for the first domain (the base model's). */
+    public static DomainSplits build(List<FashionMnist.Sample> trainSet, List<FashionMnist.Sample> testSet, List<Domain> domains,
+                                     int baseTrain, int trainPerDomain, int valPerDomain, int testPerDomain, long seed) {
+        int need = domains.size() * (trainPerDomain + valPerDomain) + Math.max(0, baseTrain - trainPerDomain);
         if (need > trainSet.size()) throw new IllegalArgumentException("train file too small: need " + need);
         if (domains.size() * testPerDomain > testSet.size()) throw new IllegalArgumentException("test file too small");
         int[] trainPerm = permutation(trainSet.size(), new Random(seed));
@@ -29,22 +35,24 @@ public record DomainSplits(Map<Domain, List<Sample>> train, Map<Domain, List<Sam
         int tp = 0;
         int sp = 0;
         for (Domain d : domains) {
-            tr.put(d, slice(trainSet, trainPerm, tp, trainPerDomain, d));
-            tp += trainPerDomain;
-            va.put(d, slice(trainSet, trainPerm, tp, valPerDomain, d));
+            int n = d == domains.get(0) ? baseTrain : trainPerDomain;
+            tr.put(d, slice(trainSet, trainPerm, tp, n, d, "train"));
+            tp += n;
+            va.put(d, slice(trainSet, trainPerm, tp, valPerDomain, d, "val"));
             tp += valPerDomain;
-            te.put(d, slice(testSet, testPerm, sp, testPerDomain, d));
+            te.put(d, slice(testSet, testPerm, sp, testPerDomain, d, "test"));
             sp += testPerDomain;
         }
         return new DomainSplits(tr, va, te);
     }
 
-    private static List<Sample> slice(List<FashionMnist.Sample> src, int[] perm, int from, int n, Domain d) {
+    /** Ids name the domain, the split and the image's index in its file: unique across the splits. */
+    private static List<Sample> slice(List<FashionMnist.Sample> src, int[] perm, int from, int n, Domain d, String split) {
         List<Sample> out = new ArrayList<>(n);
         for (int i = from; i < from + n; i++) {
             FashionMnist.Sample s = src.get(perm[i]);
             String className = FashionMnist.CLASS_NAMES.get(s.label());
-            out.add(new Sample(d.id() + "-" + perm[i], d.apply(PixelImage.ofGreyBytes(FashionMnist.SIDE, FashionMnist.SIDE, s.pixels(), 0)),
+            out.add(new Sample(d.id() + "-" + split + "-" + perm[i], d.apply(PixelImage.ofGreyBytes(FashionMnist.SIDE, FashionMnist.SIDE, s.pixels(), 0)),
                     Captions.prompts(className, d).get(0), d.id(), className));
         }
         return List.copyOf(out);

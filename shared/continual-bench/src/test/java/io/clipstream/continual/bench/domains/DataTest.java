@@ -64,7 +64,12 @@ class DataTest {
             seen.add(c);
         }
         assertThat(seen.size()).isGreaterThan(5);
-        assertThat(Captions.prompts("bag", Domain.D1_INVERTED)).contains("a negative picture of a bag.");
+        // zero-shot prompts do not give the domain away
+        assertThat(Captions.prompts("bag", Domain.D1_INVERTED)).contains("a picture of a bag.")
+                .isEqualTo(Captions.prompts("bag", Domain.D0_ORIGINAL)).noneMatch(p -> p.contains("negative"));
+        // no augmentation makes a view of another domain: a mirrored rotated image is rotated the other way
+        assertThat(Domain.augmentation("rotated").flipProbability()).isZero();
+        assertThat(Domain.augmentation("original").flipProbability()).isPositive();
         assertThat(Captions.words("A t-shirt, plain.")).containsExactly("a", "t", "-", "shirt", ",", "plain", ".");
         Set<String> vocab = Captions.vocabulary(FashionMnist.CLASS_NAMES);
         assertThat(vocab).contains("ankle", "boot", "sketch", "negative", "sideways", ".", ",");
