@@ -95,10 +95,15 @@ public final class EvaluationGate {
                 Double c = value(candidate, nd, metric);
                 if (b == null || c == null) continue;
                 double delta = 100 * (c - b);
-                boolean ok = delta >= -config.newDomainTolerancePoints() - 1e-9;
-                checks.add(String.format("new %s %s: %.1f vs baseline %.1f (%+.1f) : %s", nd, metric, 100 * c, 100 * b, delta, ok));
-                if (!ok) reasons.add(String.format("new domain %s got worse on %s: %.1f -> %.1f", nd, metric, 100 * b, 100 * c));
                 Discordance dc = paired(metric, nd, evidence.vsBaseline());
+                // with the paired test, getting worse beyond the tolerance rejects only if it is significant
+                boolean ok = delta >= -config.newDomainTolerancePoints() - 1e-9 || dc != null && dc.z() > -config.pairedZ();
+                checks.add(String.format("new %s %s: %.1f vs baseline %.1f (%+.1f%s) : %s", nd, metric, 100 * c, 100 * b, delta,
+                        dc == null ? "" : String.format(", McNemar z %.2f", dc.z()), ok));
+                if (!ok) {
+                    reasons.add(String.format("new domain %s got worse on %s: %.1f -> %.1f%s", nd, metric, 100 * b, 100 * c,
+                            dc == null ? "" : String.format(" (significant: z %.2f)", dc.z())));
+                }
                 boolean pass;
                 String check;
                 if (dc != null) {

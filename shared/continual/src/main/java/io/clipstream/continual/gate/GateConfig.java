@@ -23,8 +23,9 @@ import java.util.List;
  *                          is not taken for learning; needs {@code samples} beside the metrics; 0 disables
  * @param pairedZ           McNemar's test on the zero-shot hits of the same anchors, where both models' hits are known
  *                          ({@link Discordance}): a new domain's gain counts only if its z is at least this, and a
- *                          guarded domain's drop beyond {@code maxDropPoints} rejects only if its z is at most minus
- *                          this (a drop within the paired noise of the anchors is not taken for forgetting); replaces
+ *                          guarded domain's drop beyond {@code maxDropPoints} (a new domain's beyond
+ *                          {@code newDomainTolerancePoints}) rejects only if its z is at most minus this (a drop
+ *                          within the paired noise of the anchors is not taken for forgetting); replaces
  *                          {@code minGainStandardErrors} where it applies; 0 disables (1.64: one-sided 5 %)
  * @param maxTotalDropPoints a guarded domain may drop by at most this much below its reference, the best value any
  *                          promoted version had on it (the base model's for the base domain), so that drops within

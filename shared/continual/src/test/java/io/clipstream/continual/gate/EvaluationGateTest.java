@@ -145,6 +145,16 @@ class EvaluationGateTest {
         GateDecision tiny = g.evaluate(small, base, List.of("new"), List.of(), "orig",
                 new EvaluationGate.Evidence(Map.of("orig", new Discordance(0, 0), "new", new Discordance(19, 21)), Map.of(), Map.of()));
         assertThat(tiny.reasons()).singleElement().asString().contains("new domain new gained +2.0 points at best on zero_shot, McNemar z 0.32");
+        // a new domain 7.6 points worse on 92 anchors, 15 against 8 discordant (z -1.46), is noise, not harm;
+        // the same from 30 against 5 (z -4.23) rejects
+        EvaluationGate tolerant = new EvaluationGate(new GateConfig(5.0, 2.0, 0.0, List.of("zero_shot", "r1_mean"), 0, 1.0, 0, 1.64, 0));
+        Map<String, Map<String, Double>> before = Map.of("orig", Map.of("zero_shot", 0.5), "new", Map.of("zero_shot", 0.609, "r1_mean", 0.10));
+        Map<String, Map<String, Double>> after = Map.of("orig", Map.of("zero_shot", 0.5), "new", Map.of("zero_shot", 0.533, "r1_mean", 0.12));
+        assertThat(tolerant.evaluate(after, before, List.of("new"), List.of(), "orig",
+                new EvaluationGate.Evidence(Map.of("new", new Discordance(15, 8)), Map.of(), Map.of())).blessed()).isTrue();
+        assertThat(tolerant.evaluate(after, before, List.of("new"), List.of(), "orig",
+                new EvaluationGate.Evidence(Map.of("new", new Discordance(30, 5)), Map.of(), Map.of())).reasons())
+                .singleElement().asString().contains("new domain new got worse on zero_shot: 60.9 -> 53.3 (significant: z -4.23)");
         // without hits the paired test does not apply, and the gate falls back on its unpaired rules
         assertThat(g.evaluate(small, base, List.of("new"), List.of(), "orig").blessed()).isTrue();
     }
