@@ -149,7 +149,7 @@ public final class ContinualBench {
             iv.put("bwt", interval(perSeed, AccuracyMatrix::bwt));
             iv.put("forgetting", interval(perSeed, AccuracyMatrix::forgetting));
             iv.put("base_domain_final", interval(perSeed, m -> m.get(m.rows() - 1, 0)));
-            iv.put("val_acc", SeedInterval.of(perSeed.stream().mapToDouble(r -> java.util.Arrays.stream(r.valAccuracy()).average().orElse(0)).toArray()));
+            iv.put("val_acc", SeedInterval.of(perSeed.stream().mapToDouble(r -> java.util.Arrays.stream(r.valAccuracy()).average().orElseThrow()).toArray()));
             for (int i = 1; i < ids.size(); i++) {
                 int inc = i;
                 iv.put("gain_" + ids.get(i), interval(perSeed, m -> m.gain(inc)));
@@ -160,7 +160,7 @@ public final class ContinualBench {
                 int row = i;
                 mean.setRow(i, meanRow(perSeed.stream().map(r -> r.matrix().values()[row]).toArray(double[][]::new)));
             }
-            double secs = perSeed.stream().mapToDouble(StrategyRun::seconds).average().orElse(0);
+            double secs = perSeed.stream().mapToDouble(StrategyRun::seconds).average().orElseThrow();
             Map<String, Object> js = new LinkedHashMap<>();
             js.put("matrix", mean.values());
             js.put("acc", mean.acc());

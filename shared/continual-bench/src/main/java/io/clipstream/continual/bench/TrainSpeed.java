@@ -2,6 +2,7 @@ package io.clipstream.continual.bench;
 
 import io.clipstream.clip.ClipModel;
 import io.clipstream.clip.internal.Constants;
+import io.clipstream.continual.bench.domains.BenchDomains;
 import io.clipstream.continual.bench.domains.Captions;
 import io.clipstream.continual.bench.domains.Domain;
 import io.clipstream.continual.bench.domains.DomainSplits;
@@ -52,7 +53,7 @@ public final class TrainSpeed {
         Map<String, List<Sample>> val = Map.of(Domain.D1_INVERTED.id(), splits.val().get(Domain.D1_INVERTED));
         TrainConfig cfg = TrainConfig.defaults().withEpochs(3).withBatchSize(64).withSeed(7).withPatience(0)
                 .withGuards(0.5, 1f, io.clipstream.continual.train.DistillScope.BATCH, 0.01f);
-        List<String> domainIndex = Arrays.stream(Domain.values()).map(Domain::id).toList();
+        List<String> domainIndex = BenchDomains.FASHION;
 
         System.out.printf("guarded LoRA increment: %d new + replayed pairs, batch %d (half replayed), distillation + L2, %d epochs, %d intra-op thread(s)%n%n",
                 fresh.values().iterator().next().size(), cfg.batchSize(), cfg.epochs(), threads);

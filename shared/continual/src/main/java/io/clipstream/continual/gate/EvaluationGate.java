@@ -97,7 +97,7 @@ public final class EvaluationGate {
                 double delta = 100 * (c - b);
                 Discordance dc = paired(metric, nd, evidence.vsBaseline());
                 // with the paired test, getting worse beyond the tolerance rejects only if it is significant
-                boolean ok = delta >= -config.newDomainTolerancePoints() - 1e-9 || dc != null && dc.z() > -config.pairedZ();
+                boolean ok = withinBound(-delta, config.newDomainTolerancePoints(), dc);
                 checks.add(String.format("new %s %s: %.1f vs baseline %.1f (%+.1f%s) : %s", nd, metric, 100 * c, 100 * b, delta,
                         dc == null ? "" : String.format(", McNemar z %.2f", dc.z()), ok));
                 if (!ok) {
@@ -148,8 +148,7 @@ public final class EvaluationGate {
                 }
                 double drop = 100 * (b - c);
                 Discordance dc = paired(metric, d, evidence.vsBaseline());
-                boolean beyond = drop > config.maxDropPoints() + 1e-9;
-                boolean ok = !beyond || dc != null && dc.z() > -config.pairedZ();
+                boolean ok = withinBound(drop, config.maxDropPoints(), dc);
                 String z = dc == null ? "" : String.format(", McNemar z %.2f", dc.z());
                 checks.add(String.format("%s %s: %.1f vs baseline %.1f (%+.1f, bound -%.1f%s) : %s", d, metric, 100 * c, 100 * b, -drop,
                         config.maxDropPoints(), z, ok));
@@ -161,7 +160,7 @@ public final class EvaluationGate {
                 if (config.maxTotalDropPoints() > 0 && ref != null) {
                     double total = 100 * (ref - c);
                     Discordance dr = paired(metric, d, evidence.vsReference());
-                    boolean refOk = total <= config.maxTotalDropPoints() + 1e-9 || dr != null && dr.z() > -config.pairedZ();
+                    boolean refOk = withinBound(total, config.maxTotalDropPoints(), dr);
                     checks.add(String.format("%s %s: %.1f vs reference %.1f (%+.1f, bound -%.1f%s) : %s", d, metric, 100 * c, 100 * ref,
                             -total, config.maxTotalDropPoints(), dr == null ? "" : String.format(", McNemar z %.2f", dr.z()), refOk));
                     if (!refOk) {
@@ -194,6 +193,11 @@ public final class EvaluationGate {
 
     private static double clamp(double v) {
         return Math.max(0, Math.min(1, v));
+    }
+
+    /** A drop within the bound, or beyond it but not significant on the paired anchors (where they are known). */
+    private boolean withinBound(double dropPoints, double boundPoints, Discordance paired) {
+        return dropPoints <= boundPoints + 1e-9 || paired != null && paired.z() > -config.pairedZ();
     }
 
     /** The discordance of a domain where the paired test applies to the metric (zero-shot accuracy), else null. */

@@ -39,7 +39,11 @@ public final class ZeroShot {
     }
 
     public static double accuracy(float[][] imageEmbeddings, float[][] classEmbeddings, int[] labels) {
-        boolean[] hits = hits(imageEmbeddings, classEmbeddings, labels);
+        return accuracy(hits(imageEmbeddings, classEmbeddings, labels));
+    }
+
+    /** The share of hits; 0 without samples. */
+    public static double accuracy(boolean[] hits) {
         int ok = 0;
         for (boolean h : hits) if (h) ok++;
         return hits.length == 0 ? 0 : (double) ok / hits.length;

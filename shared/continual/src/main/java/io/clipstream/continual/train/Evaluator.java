@@ -109,10 +109,7 @@ public final class Evaluator {
 
     private double zeroShot(ImageTextEmbedder model, String domain, List<Sample> samples, float[][] imageEmbeddings) {
         boolean[] hits = zeroShotHits(model, domain, samples, imageEmbeddings);
-        if (hits == null) return Double.NaN;
-        int ok = 0;
-        for (boolean h : hits) if (h) ok++;
-        return (double) ok / hits.length;
+        return hits == null ? Double.NaN : ZeroShot.accuracy(hits);
     }
 
     /** Zero-shot hit of each sample with a known class, in the samples' order; null when none has one. */
@@ -151,9 +148,7 @@ public final class Evaluator {
         if (wanted.contains(ZERO_SHOT)) {
             boolean[] hits = zeroShotHits(model, domain, samples, img);
             if (hits != null) {
-                int ok = 0;
-                for (boolean h : hits) if (h) ok++;
-                acc = (double) ok / hits.length;
+                acc = ZeroShot.accuracy(hits);
                 if (hitsOut != null) hitsOut.put(domain, hits);
             }
         }

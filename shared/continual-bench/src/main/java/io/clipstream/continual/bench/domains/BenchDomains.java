@@ -115,7 +115,9 @@ public record BenchDomains(List<String> ids, Map<String, List<String>> classes, 
 
     /** Built-in domains' own augmentation ({@link Domain#augmentation}); the default one for folders. */
     public Function<String, ImageAugmenter> augmentations() {
-        return id -> builtIn.contains(id) ? Domain.augmentation(id) : ImageAugmenter.defaults();
+        Map<String, ImageAugmenter> byDomain = new LinkedHashMap<>();
+        for (String id : ids) byDomain.put(id, builtIn.contains(id) ? Domain.augmentation(id) : ImageAugmenter.defaults());
+        return id -> byDomain.getOrDefault(id, ImageAugmenter.defaults());
     }
 
     /** Every word of every caption and prompt, for the generated model's tokenizer. */
