@@ -10,11 +10,22 @@ import io.clipstream.curator.metrics.CuratorMetrics;
 import io.clipstream.curator.store.CuratedObjectWriter;
 import io.clipstream.curator.store.S3ImageSource;
 import io.clipstream.storage.ObjectStore;
+import io.clipstream.contracts.KafkaClientSettings;
+import io.clipstream.curator.config.TopicsConfig;
+import io.clipstream.curator.store.InstanceId;
+import io.clipstream.curator.store.StoreStage;
+import io.clipstream.curator.store.StoreStep;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
 
 /** Wires the plain classes into CDI. */
 public class CuratorBeans {
@@ -67,7 +78,27 @@ public class CuratorBeans {
 
     @Produces
     @Singleton
-    CuratedObjectWriter curatedObjectWriter(ObjectStore store, CuratorMetrics metrics) {
-        return new CuratedObjectWriter(store, metrics);
+    StoreStep storeStep(ObjectStore store, CuratorMetrics metrics, InPlaceRetry retry, Clock clock) {
+        return new StoreStep(new CuratedObjectWriter(store, metrics), retry, clock);
+    }
+
+    /** Started by {@code streams.CuratorLifecycle} once its topic exists. */
+    @Produces
+    @Singleton
+    StoreStage storeStage(@Identifier("default-kafka-broker") Map<String, Object> kafka, TopicsConfig topics,
+                          CuratorConfig config, StoreStep step, CuratorMetrics metrics, Clock clock,
+                          @ConfigProperty(name = "quarkus.kafka-streams.application-id") String applicationId,
+                          @ConfigProperty(name = "kafka-streams.state.dir") Path stateDir,
+                          @ConfigProperty(name = "kafka-streams.consumer.max.poll.interval.ms") long maxPollIntervalMs) {
+        String instance = InstanceId.load(stateDir.resolve(applicationId + "-store-stage.id"));
+        return new StoreStage(KafkaClientSettings.forConsumer(kafka), KafkaClientSettings.forProducer(kafka),
+                applicationId + "-store", applicationId + "-store-" + instance, Duration.ofMillis(maxPollIntervalMs),
+                config.store().maxBatch(), config.store().writesInFlight(),
+                new StoreStage.Topics(topics.accepted(), topics.curated(), topics.deadletter()),
+                step, metrics, clock, config.failureBackoff());
+    }
+
+    void closeStoreStage(@Disposes StoreStage stage) {
+        stage.close();
     }
 }

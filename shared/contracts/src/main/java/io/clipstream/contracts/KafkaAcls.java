@@ -43,7 +43,8 @@ public final class KafkaAcls {
                 acls.add(allow(p, ResourceType.TRANSACTIONAL_ID, p.user(), PatternType.PREFIXED, AclOperation.DESCRIBE));
             }
         }
-        // Kafka Streams: the curator creates and uses its repartition and changelog topics, and
+        // Kafka Streams: the curator creates and uses its repartition and changelog topics (and its
+        // store stage's accepted topic, under the same prefix), and
         // creates the data-plane topics it writes when they are missing (clipstream.topics.create).
         acls.add(allow(Principal.CURATOR, ResourceType.TOPIC, Principal.CURATOR.user() + "-", PatternType.PREFIXED,
                 AclOperation.ALL));

@@ -13,6 +13,8 @@ import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.http.Method;
 import io.minio.messages.Item;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 import org.jboss.logging.Logger;
 
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The one bucket of ClipStream, through the MinIO Java SDK. Every operation is retried with
@@ -37,6 +40,12 @@ public final class ObjectStore implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ObjectStore.class);
     private static final Set<String> NOT_FOUND = Set.of("NoSuchKey", "NoSuchObject", "NoSuchBucket");
     private static final Map<String, String> IF_NONE_MATCH_ANY = Map.of("If-None-Match", "*");
+    /**
+     * Requests in flight to the store at once, and connections kept open for them. The MinIO client
+     * sends every call through OkHttp's dispatcher, whose default of 5 per host would queue the
+     * writes of a batch (the curator's store stage) or the reads of a re-embedding behind each other.
+     */
+    static final int MAX_REQUESTS_IN_FLIGHT = 64;
 
     private final MinioClient client;
     private final OkHttpClient http;
@@ -44,7 +53,12 @@ public final class ObjectStore implements AutoCloseable {
 
     private ObjectStore(StorageConfig config) {
         this.config = config;
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(MAX_REQUESTS_IN_FLIGHT);
+        dispatcher.setMaxRequestsPerHost(MAX_REQUESTS_IN_FLIGHT);
         this.http = new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(MAX_REQUESTS_IN_FLIGHT, 5, TimeUnit.MINUTES))
                 .connectTimeout(config.timeout())
                 .readTimeout(config.timeout())
                 .writeTimeout(config.timeout())

@@ -37,6 +37,19 @@ public interface CuratorConfig {
 
     StorageFaults storageFaults();
 
+    Store store();
+
+    /** The store stage ({@code store.StoreStage}): how many pairs it reads at once, how many it writes at once. */
+    interface Store {
+        /** Most accepted pairs read in one poll and committed in one transaction. */
+        @WithDefault("256")
+        int maxBatch();
+
+        /** Pairs whose objects are being written at the same time (two requests each). */
+        @WithDefault("32")
+        int writesInFlight();
+    }
+
     /** Bounds on decoding one image; see {@code image.DecodeLimits}. */
     interface Decode {
         @WithDefault("5s")

@@ -18,6 +18,14 @@ public interface TopicsConfig {
     @WithDefault("pairs.deadletter")
     String deadletter();
 
+    /**
+     * The curator's own topic between its topology and its store stage (pairs that passed every
+     * check, with their image bytes); always created by the curator, like Kafka Streams' internal
+     * topics, under the application id's prefix. application.properties sets
+     * {@code <application-id>-accepted}.
+     */
+    String accepted();
+
     /** Create the four topics at startup when missing (pairs.curated compacted). */
     @WithDefault("true")
     boolean create();

@@ -55,6 +55,7 @@ public class CuratorMetrics {
     private final MeterRegistry registry;
     private final Counter pauses;
     private final Counter threadReplacements;
+    private final Counter storeStageRestarts;
     private final Counter restoredRecords;
     private final AtomicInteger paused = new AtomicInteger();
 
@@ -81,6 +82,8 @@ public class CuratorMetrics {
                 .description("1 while consumption is paused for a storage outage").register(registry);
         threadReplacements = Counter.builder("clipstream.curator.stream.thread.replacements")
                 .description("stream threads that failed and were replaced").register(registry);
+        storeStageRestarts = Counter.builder("clipstream.curator.store.stage.restarts")
+                .description("store-stage failures (its batch is stored again)").register(registry);
         restoredRecords = Counter.builder("clipstream.curator.state.restored.records")
                 .description("changelog records read to rebuild state stores").register(registry);
         for (String stage : List.of(DeadLetters.INSPECT, DeadLetters.STORE)) {
@@ -112,6 +115,10 @@ public class CuratorMetrics {
 
     public void threadReplaced() {
         threadReplacements.increment();
+    }
+
+    public void storeStageRestarted() {
+        storeStageRestarts.increment();
     }
 
     public void restored(long records) {

@@ -1,6 +1,9 @@
 package io.clipstream.curator.streams;
 
 import io.clipstream.contracts.KafkaClientSettings;
+import io.clipstream.contracts.Principal;
+import io.clipstream.curator.curation.Candidate;
+import io.clipstream.curator.store.StoreStage;
 import io.clipstream.contracts.TopicSpec;
 import io.clipstream.contracts.TopicCreator;
 import io.clipstream.contracts.TopicSpecs;
@@ -25,12 +28,15 @@ import org.jboss.logging.Logger;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Startup and failure handling around the Kafka Streams client Quarkus runs:
  * <ul>
  *   <li>before the streams start: the timeouts fit together, the bucket and the four topics exist
- *       (pairs.curated compacted, pairs.deadletter kept 30 days);</li>
+ *       (pairs.curated compacted, pairs.deadletter kept 30 days), and the accepted topic; then the
+ *       store stage starts;</li>
  *   <li>records never fail the stream thread (the processors contain them; storage outages pause
  *       consumption, see {@code faults}); what still escapes (a broken state store) replaces the
  *       thread: the open transaction aborts and the records are processed again;</li>
@@ -43,7 +49,7 @@ public class CuratorLifecycle {
     private static final Logger LOG = Logger.getLogger(CuratorLifecycle.class);
 
     void onStart(@Observes @Priority(100) StartupEvent event, TopicsConfig topics, ObjectStore store,
-                 CuratorConfig config, StorageSettings storage,
+                 CuratorConfig config, StorageSettings storage, StoreStage stage,
                  @ConfigProperty(name = "kafka-streams.producer.transaction.timeout.ms") long transactionTimeoutMs,
                  @ConfigProperty(name = "kafka-streams.consumer.max.poll.interval.ms") long maxPollIntervalMs,
                  @Identifier("default-kafka-broker") Map<String, Object> kafka) {
@@ -52,6 +58,19 @@ public class CuratorLifecycle {
         if (topics.create()) {
             createTopics(topics, KafkaClientSettings.forAdmin(kafka));
         }
+        TopicCreator.createMissing(KafkaClientSettings.forAdmin(kafka), Map.of(acceptedSpec(topics.accepted()),
+                topics.accepted()), topics.partitions(), topics.replicationFactor(), n -> LOG.infof("created topic %s", n));
+        stage.start();
+    }
+
+    /**
+     * The topic from the topology to the store stage: the curator's own, like Kafka Streams'
+     * internal topics, so not in the one list of shared/contracts; kept as long as pairs.raw.
+     */
+    static TopicSpec acceptedSpec(String name) {
+        return new TopicSpec(name, "sha256 of the image bytes", Candidate.class, false, TopicSpecs.PAIRS_RAW.retention(),
+                Optional.of(TopicSpecs.DEADLETTER_MAX_MESSAGE_BYTES), TopicSpecs.DATA_PARTITIONS,
+                Set.of(Principal.CURATOR), Set.of(Principal.CURATOR));
     }
 
     /**

@@ -16,7 +16,6 @@ import io.clipstream.curator.dedup.PairIdentities;
 import io.clipstream.curator.dedup.PerceptualHashes;
 import io.clipstream.curator.faults.InPlaceRetry;
 import io.clipstream.curator.metrics.CuratorMetrics;
-import io.clipstream.curator.store.CuratedObjectWriter;
 import io.clipstream.storage.ContentAddress;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -42,10 +41,12 @@ import java.time.Clock;
  * pairs.raw (bytes) -> inspect image + caption, (source, pairId) [pair-identity] -> pairs.rejected
  *   -> key by sha256 -> repartition -> exact de-dup [seen-sha256] ------------> pairs.rejected
  *   -> key by caption -> repartition -> near de-dup [phash-by-caption] -------> pairs.rejected
- *   -> write image + text to object storage -> key by sha256 -> pairs.curated
+ *   -> key by sha256 -> &lt;application-id&gt;-accepted
+ *      -> (store.StoreStage) write image + text to object storage -> pairs.curated
  * </pre>
  * A step that cannot finish a pair for a reason that is not the pair's (storage unavailable past
- * the curator's patience, an unexpected error) sends it to pairs.deadletter instead.
+ * the curator's patience, an unexpected error) sends it to pairs.deadletter instead. The objects are
+ * written outside the topology, by {@link io.clipstream.curator.store.StoreStage}, many at a time.
  */
 @ApplicationScoped
 public class TopologyProducer {
@@ -57,27 +58,23 @@ public class TopologyProducer {
     private final PairInspector inspector;
     private final QualityProfiles profiles;
     private final int hashesPerCaption;
-    private final CuratedObjectWriter writer;
     private final InPlaceRetry retry;
     private final CuratorMetrics metrics;
     private final Clock clock;
 
     @Inject
     public TopologyProducer(TopicsConfig topics, CuratorConfig config, PairInspector inspector,
-                            CuratedObjectWriter writer, InPlaceRetry retry, CuratorMetrics metrics, Clock clock) {
-        this(new TopicNames(topics.raw(), topics.curated(), topics.rejected(), topics.deadletter()),
-                inspector, config.qualityProfiles(), config.nearDuplicateHashesPerCaption(),
-                writer, retry, metrics, clock);
+                            InPlaceRetry retry, CuratorMetrics metrics, Clock clock) {
+        this(TopicNames.of(topics), inspector, config.qualityProfiles(), config.nearDuplicateHashesPerCaption(),
+                retry, metrics, clock);
     }
 
     public TopologyProducer(TopicNames topics, PairInspector inspector, QualityProfiles profiles,
-                            int hashesPerCaption, CuratedObjectWriter writer, InPlaceRetry retry,
-                            CuratorMetrics metrics, Clock clock) {
+                            int hashesPerCaption, InPlaceRetry retry, CuratorMetrics metrics, Clock clock) {
         this.topics = topics;
         this.inspector = inspector;
         this.profiles = profiles;
         this.hashesPerCaption = hashesPerCaption;
-        this.writer = writer;
         this.retry = retry;
         this.metrics = metrics;
         this.clock = clock;
@@ -118,14 +115,9 @@ public class TopologyProducer {
                         Named.as("near-dedup"), NearDuplicateFilter.STORE);
         KStream<String, Candidate> novel = passOrReject(nearChecked, "near-dedup");
 
-        // 4. Image and text into object storage first, then the catalogue entry keyed by sha256.
-        KStream<String, Verdict> stored = novel
-                .processValues(() -> new StoreProcessor(writer, retry, metrics, clock), Named.as("store-objects"));
-        deadLetter(stored, "store-objects");
-        stored.filter((k, v) -> v instanceof Verdict.Curated, Named.as("store-objects-curated"))
-                .map((captionHash, v) -> KeyValue.pair(v.curatedPair().sha256(), v.curatedPair()),
-                        Named.as("key-curated-by-sha256"))
-                .to(topics.curated(), Produced.with(Serdes.String(), EventSerdes.pairCurated()).withName("pairs-curated"));
+        // 4. To the store stage, keyed by sha256: it writes image and text, then the catalogue entry.
+        novel.selectKey((captionHash, c) -> c.sha256(), Named.as("key-accepted-by-sha256"))
+                .to(topics.accepted(), Produced.with(Serdes.String(), CANDIDATE).withName("to-accepted"));
 
         return builder.build();
     }
@@ -140,7 +132,7 @@ public class TopologyProducer {
                 .mapValues(Verdict::candidate, Named.as(step + "-candidate"));
     }
 
-    /** Sends the dead letters of a step (only inspect and store make them) to pairs.deadletter, key pairId. */
+    /** Sends the dead letters of a step to pairs.deadletter, key pairId. */
     private void deadLetter(KStream<String, Verdict> verdicts, String step) {
         verdicts.filter((k, v) -> v.deadLettered(), Named.as(step + "-dead-lettered"))
                 .map((k, v) -> KeyValue.pair(v.deadLetter().pairId(), v.deadLetter()),

@@ -14,7 +14,11 @@ import io.clipstream.curator.faults.StorageHealth;
 import io.clipstream.curator.image.DecodeLimits;
 import io.clipstream.curator.it.TestPairs;
 import io.clipstream.curator.metrics.CuratorMetrics;
+import io.clipstream.curator.curation.Candidate;
+import io.clipstream.curator.curation.CandidateSerde;
+import io.clipstream.curator.curation.Verdict;
 import io.clipstream.curator.store.CuratedObjectWriter;
+import io.clipstream.curator.store.StoreStep;
 import io.clipstream.storage.ContentAddress;
 import io.clipstream.storage.ObjectStore;
 import io.clipstream.storage.StorageConfig;
@@ -39,6 +43,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
@@ -46,15 +51,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The topology in a TopologyTestDriver (no broker; records flow synchronously through both
- * repartitions), writing to the real S3 server of the testkit.
+ * repartitions), its accepted pairs then through the store step, writing to the real S3 server of
+ * the testkit. The store stage's Kafka side is tested on the real broker (CuratorIT, CrashRecoveryIT).
  */
 class CuratorTopologyIT {
-    private static final TopicNames TOPICS = new TopicNames("raw", "curated", "rejected", "deadletter");
+    private static final TopicNames TOPICS = new TopicNames("raw", "curated", "rejected", "deadletter", "accepted");
     private static ObjectStore store;
 
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> raw;
-    private TestOutputTopic<String, PairCurated> curated;
+    private Curated curated;
     private TestOutputTopic<String, PairRejected> rejected;
     private StorageHealth health;
     private Path stateDir;
@@ -81,7 +87,7 @@ class CuratorTopologyIT {
         InPlaceRetry retry = new InPlaceRetry(health, 2, Duration.ofMillis(10), Duration.ofSeconds(5));
         TopologyProducer producer = new TopologyProducer(TOPICS,
                 new PairInspector(profiles, ImageSource.NONE, DecodeLimits.DEFAULTS, 256, clock),
-                profiles, 256, new CuratedObjectWriter(store, metrics), retry, metrics, clock);
+                profiles, 256, retry, metrics, clock);
         stateDir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "driver-state");
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "curator-driver");
@@ -89,7 +95,8 @@ class CuratorTopologyIT {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(producer.buildTopology(), props);
         raw = driver.createInputTopic("raw", new org.apache.kafka.common.serialization.StringSerializer(), new ByteArraySerializer());
-        curated = driver.createOutputTopic("curated", new StringDeserializer(), EventSerdes.pairCurated().deserializer());
+        curated = new Curated(driver.createOutputTopic("accepted", new StringDeserializer(), new CandidateSerde().deserializer()),
+                new StoreStep(new CuratedObjectWriter(store, metrics), retry, clock));
         rejected = driver.createOutputTopic("rejected", new StringDeserializer(), EventSerdes.pairRejected().deserializer());
     }
 
@@ -216,34 +223,57 @@ class CuratorTopologyIT {
             InPlaceRetry retry = new InPlaceRetry(up, 2, Duration.ofMillis(10), Duration.ofSeconds(5));
             TopologyProducer producer = new TopologyProducer(TOPICS,
                     new PairInspector(profiles, ImageSource.NONE, DecodeLimits.DEFAULTS, 256, clock),
-                    profiles, 256, new CuratedObjectWriter(dead, metrics), retry, metrics, clock);
+                    profiles, 256, retry, metrics, clock);
+            StoreStep step = new StoreStep(new CuratedObjectWriter(dead, metrics), retry, clock);
             Properties props = new Properties();
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, "curator-driver-dead");
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
             props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
             try (TopologyTestDriver d = new TopologyTestDriver(producer.buildTopology(), props)) {
                 var in = d.createInputTopic("raw", new org.apache.kafka.common.serialization.StringSerializer(), new ByteArraySerializer());
-                var letters = d.createOutputTopic("deadletter", new StringDeserializer(),
-                        EventSerdes.pairDeadLettered().deserializer());
-                var out = d.createOutputTopic("curated", new StringDeserializer(), EventSerdes.pairCurated().deserializer());
+                var accepted = d.createOutputTopic("accepted", new StringDeserializer(), new CandidateSerde().deserializer());
                 byte[] image = png(21);
                 in.pipeInput("dl-1", TestPairs.event("dl-1", "it", "a pair storage refuses", image));
 
-                var letter = letters.readRecord();
-                assertThat(letter.key()).isEqualTo("dl-1");
-                assertThat(letter.value().stage()).isEqualTo("store");
-                assertThat(letter.value().attempts()).isEqualTo(2);
-                assertThat(letter.value().errorClass()).isEqualTo(io.clipstream.storage.StorageUnavailableException.class.getName());
-                var replay = io.clipstream.contracts.Json.read(java.util.Base64.getDecoder().decode(letter.value().rawValueBase64()),
+                Verdict verdict = step.store(accepted.readValue());
+                assertThat(verdict).isInstanceOf(Verdict.DeadLetter.class);
+                var letter = verdict.deadLetter();
+                assertThat(letter.pairId()).isEqualTo("dl-1");
+                assertThat(letter.stage()).isEqualTo("store");
+                assertThat(letter.attempts()).isEqualTo(2);
+                assertThat(letter.errorClass()).isEqualTo(io.clipstream.storage.StorageUnavailableException.class.getName());
+                var replay = io.clipstream.contracts.Json.read(java.util.Base64.getDecoder().decode(letter.rawValueBase64()),
                         io.clipstream.contracts.PairSubmitted.class);
                 assertThat(replay.pairId()).isEqualTo("dl-1");
                 assertThat(java.util.Base64.getDecoder().decode(replay.imageBase64())).isEqualTo(image);
-                assertValid("PairDeadLettered", letter.value());
-                assertThat(out.isEmpty()).isTrue();
+                assertValid("PairDeadLettered", letter);
+                assertThat(accepted.isEmpty()).isTrue();
                 assertThat(up.up()).as("held down: consumption pauses for a while").isFalse();
             }
         } finally {
             io.clipstream.testkit.ChildJvm.deleteRecursively(dir);
+        }
+    }
+
+    /** The accepted topic's records through the store step: what the store stage would publish on pairs.curated. */
+    private record Curated(TestOutputTopic<String, Candidate> accepted, StoreStep step) {
+        TestRecord<String, PairCurated> readRecord() {
+            TestRecord<String, Candidate> r = accepted.readRecord();
+            Verdict v = step.store(r.value());
+            assertThat(v).as("stored").isInstanceOf(Verdict.Curated.class);
+            return new TestRecord<>(r.key(), v.curatedPair());
+        }
+
+        PairCurated readValue() {
+            return readRecord().value();
+        }
+
+        List<PairCurated> readValuesToList() {
+            List<PairCurated> out = new ArrayList<>();
+            while (!accepted.isEmpty()) {
+                out.add(readValue());
+            }
+            return out;
         }
     }
 }
