@@ -174,6 +174,7 @@ public final class LocalStack {
                          Map.of("clipstream.refresh.api-keys.demo", searchKey, "clipstream.refresh.model", BaseCheckpoint.MODEL,
                                  "clipstream.refresh.data-dir", refreshData.resolve("data").toString(), "clipstream.refresh.device", "cpu",
                                  "clipstream.topics.create", "false"),
+                         Map.of("OMP_WAIT_POLICY", "PASSIVE"), // as docker-compose.yml and deploy/k8s run it
                          Duration.ofMinutes(3), "--add-modules", "jdk.incubator.vector", "-Dai.djl.offline=true");
                  var trainer = launcher.start("trainer", Principal.TRAINER, infra, trainerCfg, Duration.ofMinutes(3),
                          "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=2", "-Dai.djl.pytorch.num_interop_threads=1");

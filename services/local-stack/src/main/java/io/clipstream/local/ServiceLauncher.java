@@ -38,6 +38,12 @@ public final class ServiceLauncher {
     /** Starts {@code service}, connected to Kafka as {@code principal} (its ACLs are the ones it gets in production). */
     public RunningService start(String service, Principal principal, Infra infra, Map<String, String> config,
                                 Duration timeout, String... extraJvmArgs) {
+        return start(service, principal, infra, config, Map.of(), timeout, extraJvmArgs);
+    }
+
+    /** The same, with environment variables of its own (as its deploy files set them). */
+    public RunningService start(String service, Principal principal, Infra infra, Map<String, String> config,
+                                Map<String, String> env, Duration timeout, String... extraJvmArgs) {
         Path jar = repoRoot.resolve("services").resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build first with ./mvnw install -DskipTests");
@@ -56,6 +62,7 @@ public final class ServiceLauncher {
                 .deleteOnStop(stateDir);
         // as docker-compose.yml and deploy/k8s configure them: environment variables
         infra.quarkusConfig(principal).forEach((k, v) -> b.env(InfraOptions.envName(k), v));
+        env.forEach(b::env);
         config.forEach(b::systemProperty);
         ChildJvm process = b.start();
         URI uri = URI.create("http://127.0.0.1:" + port);
