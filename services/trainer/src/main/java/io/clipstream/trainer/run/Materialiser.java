@@ -54,6 +54,22 @@ public final class Materialiser {
         return out;
     }
 
+    /**
+     * Downloads into the local cache the images of up to {@code max} of {@code refs} that it does not hold yet,
+     * without decoding them: what waits for a run is fetched while it waits, and the run reads local files. A pair
+     * whose object is missing is left for the run to skip with its reason.
+     *
+     * @return how many images were downloaded
+     */
+    public int prefetch(List<PairRef> refs, int max) throws IOException {
+        List<PairRef> missing = refs.stream().filter(r -> !Files.exists(cached(r))).limit(max).toList();
+        return Parallel.map(missing, PARALLEL_FETCHES, r -> bytes(r).isPresent() ? 1 : 0).stream().mapToInt(Integer::intValue).sum();
+    }
+
+    private Path cached(PairRef r) {
+        return cache.resolve(r.sha256().substring(0, 2)).resolve(r.sha256());
+    }
+
     /** A pair as a sample, or why it could not be one. */
     private record Loaded(Sample sample, String skipReason) {}
 
@@ -72,7 +88,7 @@ public final class Materialiser {
     }
 
     private Optional<byte[]> bytes(PairRef r) throws IOException {
-        Path local = cache.resolve(r.sha256().substring(0, 2)).resolve(r.sha256());
+        Path local = cached(r);
         if (Files.exists(local)) return Optional.of(Files.readAllBytes(local));
         Optional<byte[]> b = store.get(r.imageKey());
         if (b.isPresent()) {

@@ -33,6 +33,8 @@ import org.jboss.logging.Logger;
  */
 public final class RunScheduler implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RunScheduler.class);
+    /** Images of waiting pairs fetched per trigger check at most, so that a check never holds up the next one long. */
+    private static final int PREFETCH_PER_CHECK = 512;
 
     private final TrainerConfig cfg;
     private final TrainingRunner runner;
@@ -157,7 +159,10 @@ public final class RunScheduler implements AutoCloseable {
                 return;
             }
             Optional<TrainingRun.Trigger> t = triggers.decide(pending.size(), lastRunAt, now, manual.get());
-            if (t.isEmpty()) return;
+            if (t.isEmpty()) {
+                runner.warm(PREFETCH_PER_CHECK);
+                return;
+            }
             manual.set(false);
             LedgerState ledger = ledgerStore.load();
             int number = ledger.runs() + 1;

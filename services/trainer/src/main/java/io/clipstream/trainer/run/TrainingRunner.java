@@ -70,6 +70,8 @@ public final class TrainingRunner {
     private final Clock clock;
     private final String bucket;
     private final String curatedTopic;
+    private volatile boolean baseWarm;
+    private final ChampionBaselines baselines = new ChampionBaselines();
 
     public TrainingRunner(TrainerConfig cfg, Registry registry, Announcer announcer, RunEvents events, RunLock lock,
                           LedgerStore ledgerStore, PairSets sets, PendingPairs pending, Materialiser materialiser,
@@ -110,6 +112,24 @@ public final class TrainingRunner {
                           Integer version, Map<String, Integer> perDomain, TrainingRun.Timings timings, String error) {
             return new TrainingRun(TrainingRun.SCHEMA_VERSION, id, cfg.model(), state, trigger, attempt, device, progress, m, reasons,
                     skipped, version, perDomain, timings, error, clock.instant());
+        }
+    }
+
+    /**
+     * Between runs: the base checkpoint (until it is local once; each run checks it again) and the images of the
+     * pairs that wait, {@code max} at a time, into the local caches, so that the run they trigger reads local files.
+     * Best effort: whatever fails here is done (or reported) by the run itself.
+     */
+    public void warm(int max) {
+        try {
+            if (!baseWarm) {
+                registry.downloadBase(cfg.workDir().resolve("base"));
+                baseWarm = true;
+            }
+            int fetched = materialiser.prefetch(pending.snapshot().pairs(), max);
+            if (fetched > 0) LOG.debugf("prefetched %d images of waiting pairs", fetched);
+        } catch (IOException | RuntimeException e) {
+            LOG.debugf("warming the caches failed (the next run fetches what it needs): %s", e.getMessage());
         }
     }
 
@@ -200,6 +220,8 @@ public final class TrainingRunner {
         }
         long[] evalStart = {0};
         double baselineSeconds;
+        Evaluator.Measured promotedMeasured;
+        Map<String, List<Sample>> decisionAnchors = new LinkedHashMap<>(anchors);
         ContinualLearner.IncrementReport report;
         Path staged = work.resolve("staged");
         try (model) {
@@ -236,11 +258,12 @@ public final class TrainingRunner {
                 long tBaseline = System.nanoTime();
                 // a domain whose every pair was held out as an anchor this run has arrived but is not trained on: its
                 // anchors wait for the run that learns it (no decision reads a domain that is not learned or learnt now)
-                Map<String, List<Sample>> decisionAnchors = new LinkedHashMap<>(anchors);
                 decisionAnchors.keySet().removeIf(d -> !learned.contains(d) && !train.containsKey(d) && !d.equals(cfg.baseDomain()));
-                learner.resume(learned, decisionAnchors, championDir);
+                int championVersion = champion.map(ModelVersion::version).orElse(0);
+                learner.resume(learned, decisionAnchors, championDir, baselines.reusable(championVersion, decisionAnchors));
                 baselineSeconds = seconds(tBaseline);
                 report = learner.increment(train, decisionAnchors);
+                promotedMeasured = learner.promotedMeasured();
             }
         }
         // loading the model counts as training; evaluating the champion (the baseline) as evaluation
@@ -254,6 +277,7 @@ public final class TrainingRunner {
         ModelVersion.Gate gateDecision = new ModelVersion.Gate(report.decision().blessed(), report.chosen(), report.decision().reasons(),
                 report.decision().checks());
         if (!report.promoted()) {
+            baselines.remember(champion.map(ModelVersion::version).orElse(0), decisionAnchors, promotedMeasured);
             sets.addAnchors(storedAnchors, freshAnchors);
             finish(ledger, snap, false);
             double publish = seconds(tPub);
@@ -275,6 +299,7 @@ public final class TrainingRunner {
         });
         sets.offerToReplay(reservoirs, trained, cfg.replay().capacityPerDomain(), cfg.train().seed() + ledger.runs());
         VersionRecord rec = registry.publish(staged, draft);
+        baselines.remember(rec.version(), decisionAnchors, promotedMeasured);
         finish(ledger, snap, true);
         announcer.announce(rec.announcement(ModelVersion.Announcement.PROMOTED, rec.version(), bucket, clock.instant()));
         double publish = seconds(tPub);

@@ -52,4 +52,32 @@ class MaterialiserIT {
                     new TrainingRun.SkippedPair(refs.get(3).sha256(), "p3", io.clipstream.contracts.SkipReason.OBJECT_MISSING));
         }
     }
+
+    @Test
+    void prefetchedImagesAreReadFromTheCacheByTheRun() throws Exception {
+        Infra infra = Infra.shared();
+        try (ObjectStore store = ObjectStore.connect(new StorageConfig(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(), null,
+                "prefetch-" + System.nanoTime(), Duration.ofSeconds(30), 3, true))) {
+            store.ensureBucket();
+            List<PairRef> refs = new ArrayList<>();
+            int i = 0;
+            for (SyntheticDomains.Pair p : SyntheticDomains.pairs("plain", 6, 5)) {
+                byte[] png = SyntheticDomains.png(p.image());
+                String sha = ContentAddress.sha256Hex(png);
+                String key = ContentAddress.imageKey(sha, "png");
+                if (i != 5) store.put(key, png, "image/png"); // pair 5's object is missing: left for the run to skip
+                refs.add(new PairRef(sha, "q" + i, "plain", key, p.caption(), 0, i));
+                i++;
+            }
+            Materialiser m = new Materialiser(store, tmp.resolve("cache"), 0, Map.of("plain", SyntheticDomains.CLASSES));
+
+            assertThat(m.prefetch(refs, 3)).as("at most max per call").isEqualTo(3);
+            assertThat(m.prefetch(refs, 100)).as("the rest, but not the missing one").isEqualTo(2);
+            assertThat(m.prefetch(refs, 100)).as("nothing twice").isZero();
+            for (PairRef r : refs) store.delete(r.imageKey()); // the run must not need the store any more
+            List<TrainingRun.SkippedPair> skipped = new ArrayList<>();
+            assertThat(m.load(refs, skipped::add)).hasSize(5);
+            assertThat(skipped).extracting(TrainingRun.SkippedPair::pairId).containsExactly("q5");
+        }
+    }
 }

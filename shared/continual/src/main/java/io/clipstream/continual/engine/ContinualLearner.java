@@ -163,12 +163,40 @@ public final class ContinualLearner implements AutoCloseable {
      * and they are evaluated on {@code anchors} now, as the baseline of the next increment.
      */
     public Map<String, Map<String, Double>> resume(Collection<String> learnedDomains, Map<String, List<Sample>> anchors, Path adapterDir) {
+        return resume(learnedDomains, anchors, adapterDir, new Evaluator.Measured(Map.of(), Map.of()));
+    }
+
+    /**
+     * The same, with the promoted model's measurements of some domains already known ({@code known}: measured on
+     * exactly these anchors by exactly these weights, e.g. when they were promoted): only the other domains are
+     * measured now.
+     */
+    public Map<String, Map<String, Double>> resume(Collection<String> learnedDomains, Map<String, List<Sample>> anchors, Path adapterDir,
+                                                   Evaluator.Measured known) {
         learned.add(baseDomain);
         learned.addAll(learnedDomains);
         promotedAdapterDir = adapterDir;
+        Map<String, List<Sample>> unknown = new LinkedHashMap<>(anchors);
+        unknown.keySet().removeAll(known.metrics().keySet());
+        Evaluator.Measured now = evaluator.measure(model, unknown, measured());
+        Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
+        Map<String, boolean[]> hits = new LinkedHashMap<>();
+        for (String d : anchors.keySet()) {
+            Evaluator.Measured from = known.metrics().containsKey(d) ? known : now;
+            if (from.metrics().containsKey(d)) metrics.put(d, from.metrics().get(d));
+            if (from.zeroShotHits().containsKey(d)) hits.put(d, from.zeroShotHits().get(d));
+        }
         // the champion is the reference too: the values earlier versions had are not known here
-        promote(evaluator.measure(model, anchors, measured()), anchors.keySet());
+        promote(new Evaluator.Measured(metrics, hits), anchors.keySet());
         return promotedMetrics;
+    }
+
+    /**
+     * The promoted model's measurements on the anchors of the last call (after an increment: the new version's if it
+     * was promoted, else the previous one's, with the domains that arrived in it): what {@link #resume} may reuse.
+     */
+    public Evaluator.Measured promotedMeasured() {
+        return new Evaluator.Measured(Map.copyOf(promotedMetrics), Map.copyOf(promotedHits));
     }
 
     /** One domain's increment. */

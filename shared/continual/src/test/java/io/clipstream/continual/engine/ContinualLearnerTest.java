@@ -162,6 +162,31 @@ class ContinualLearnerTest {
     }
 
     @Test
+    void resumeMeasuresOnlyTheDomainsWhoseBaselineIsNotKnownAndMatchesAFullMeasurement() throws Exception {
+        Map<String, List<Sample>> anchors = new java.util.LinkedHashMap<>();
+        anchors.put("plain", samples("plain", 30, 5));
+        anchors.put("inverted", samples("inverted", 30, 6));
+        EvaluationGate permissive = new EvaluationGate(new GateConfig(100, 100, 0, List.of("zero_shot")));
+        Evaluator.Measured full;
+        try (ClipModel m = ClipModel.load(baseDir);
+             ContinualLearner l = learner(m, Strategy.guarded(), 1, permissive, tmp.resolve("resume-full"))) {
+            l.resume(List.of("inverted"), anchors, null);
+            full = l.promotedMeasured();
+        }
+        // a value no measurement gives: it can only come from what the caller knew
+        Map<String, Double> known = new java.util.LinkedHashMap<>(full.metrics().get("plain"));
+        known.put("zero_shot", 0.123);
+        try (ClipModel m = ClipModel.load(baseDir);
+             ContinualLearner l = learner(m, Strategy.guarded(), 1, permissive, tmp.resolve("resume-known"))) {
+            Map<String, Map<String, Double>> baseline = l.resume(List.of("inverted"), anchors, null,
+                    new Evaluator.Measured(Map.of("plain", known), Map.of("plain", full.zeroShotHits().get("plain"))));
+            assertThat(baseline.get("plain")).containsEntry("zero_shot", 0.123);
+            assertThat(baseline.get("inverted")).isEqualTo(full.metrics().get("inverted"));
+            assertThat(l.promotedMeasured().zeroShotHits().get("inverted")).isEqualTo(full.zeroShotHits().get("inverted"));
+        }
+    }
+
+    @Test
     void mergeFreshPublishesAMergedCheckpointAndStartsAFreshAdapter() throws Exception {
         Strategy s = new Strategy("mf", 0.5, 1f, 0.01f, true, List.of(0.5f), true, false, 0);
         Map<String, List<Sample>> anchors = Map.of("plain", samples("plain", 30, 5),
