@@ -123,7 +123,8 @@ public class TrainerBeans {
         JsonObjects objects = new JsonObjects(store);
         RunLock lock = new RunLock(objects, layout);
         LedgerStore ledger = new LedgerStore(objects, layout);
-        Materialiser materialiser = new Materialiser(store, cfg.workDir().resolve("cache"), cfg.train().maxImageSide(), cfg.classes());
+        Materialiser materialiser = new Materialiser(store, cfg.workDir().resolve("cache"), cfg.train().maxImageSide(), cfg.classes(),
+                cfg.decodedCacheMb() * 1024L * 1024L);
         TrainingRunner runner = new TrainingRunner(cfg, registry, announcer, new RunEvents(producer, runs), lock, ledger,
                 new PairSets(objects, layout), pending, materialiser, metrics, clock, storage.bucket(), curated);
         CuratedFeed feed = new CuratedFeed(KafkaClientSettings.forConsumer(kafka), curated, pending, m -> {

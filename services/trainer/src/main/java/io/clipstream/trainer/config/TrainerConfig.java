@@ -37,6 +37,13 @@ public interface TrainerConfig {
     /** Local cache of materialised pairs, base checkpoints and staged versions. */
     Path workDir();
 
+    /**
+     * Decoded images kept in memory between runs (MiB): anchors and replay samples come back every run and are not
+     * decoded again while they fit; least recently used first out. 0 = none.
+     */
+    @WithDefault("256")
+    int decodedCacheMb();
+
     /** How often a running training reports PROGRESS. */
     @WithDefault("4s")
     Duration progressEvery();

@@ -32,13 +32,20 @@ public final class Materialiser {
     private final Path cache;
     private final int maxSide;
     private final Map<String, List<String>> classes;
+    private final DecodedImages decoded;
     private static final int PARALLEL_FETCHES = 8;
 
     public Materialiser(ObjectStore store, Path cache, int maxSide, Map<String, List<String>> classes) {
+        this(store, cache, maxSide, classes, 0);
+    }
+
+    /** @param decodedBudgetBytes decoded images kept in memory between runs, at most (0: none) */
+    public Materialiser(ObjectStore store, Path cache, int maxSide, Map<String, List<String>> classes, long decodedBudgetBytes) {
         this.store = store;
         this.cache = cache;
         this.maxSide = maxSide;
         this.classes = classes;
+        this.decoded = new DecodedImages(decodedBudgetBytes);
     }
 
     public List<Sample> load(List<PairRef> refs, Consumer<TrainingRun.SkippedPair> skipped) throws IOException {
@@ -63,7 +70,12 @@ public final class Materialiser {
      */
     public int prefetch(List<PairRef> refs, int max) throws IOException {
         List<PairRef> missing = refs.stream().filter(r -> !Files.exists(cached(r))).limit(max).toList();
-        return Parallel.map(missing, PARALLEL_FETCHES, r -> bytes(r).isPresent() ? 1 : 0).stream().mapToInt(Integer::intValue).sum();
+        int fetched = Parallel.map(missing, PARALLEL_FETCHES, r -> bytes(r).isPresent() ? 1 : 0).stream().mapToInt(Integer::intValue).sum();
+        // and decoded too, while the decoded images fit in their budget
+        List<PairRef> undecoded = refs.stream().filter(r -> decoded.get(r.sha256()) == null && Files.exists(cached(r)))
+                .limit(decoded.hasRoom() ? max : 0).toList();
+        Parallel.map(undecoded, PARALLEL_FETCHES, this::load);
+        return fetched;
     }
 
     private Path cached(PairRef r) {
@@ -74,6 +86,8 @@ public final class Materialiser {
     private record Loaded(Sample sample, String skipReason) {}
 
     private Loaded load(PairRef r) throws IOException {
+        PixelImage known = decoded.get(r.sha256());
+        if (known != null) return new Loaded(sample(r, known), null);
         Optional<byte[]> bytes = bytes(r);
         if (bytes.isEmpty()) return new Loaded(null, SkipReason.OBJECT_MISSING);
         BufferedImage img;
@@ -83,8 +97,50 @@ public final class Materialiser {
             img = null;
         }
         if (img == null) return new Loaded(null, SkipReason.IMAGE_UNREADABLE);
-        return new Loaded(new Sample(r.sha256(), PixelImage.of(scaled(img, maxSide)), r.caption(), r.domain(),
-                ClassLabels.find(r.caption(), classes.getOrDefault(r.domain(), List.of()))), null);
+        PixelImage pixels = PixelImage.of(scaled(img, maxSide));
+        decoded.put(r.sha256(), pixels);
+        return new Loaded(sample(r, pixels), null);
+    }
+
+    private Sample sample(PairRef r, PixelImage pixels) {
+        return new Sample(r.sha256(), pixels, r.caption(), r.domain(),
+                ClassLabels.find(r.caption(), classes.getOrDefault(r.domain(), List.of())));
+    }
+
+    /** Decoded images by sha256, least recently used first out, within a byte budget; safe from many threads. */
+    static final class DecodedImages {
+        private final long budget;
+        private long used;
+        private final java.util.LinkedHashMap<String, PixelImage> images = new java.util.LinkedHashMap<>(16, 0.75f, true);
+
+        DecodedImages(long budget) {
+            this.budget = budget;
+        }
+
+        synchronized PixelImage get(String sha256) {
+            return images.get(sha256);
+        }
+
+        synchronized boolean hasRoom() {
+            return used < budget;
+        }
+
+        synchronized void put(String sha256, PixelImage image) {
+            long size = bytes(image);
+            if (size > budget) return;
+            PixelImage old = images.put(sha256, image);
+            if (old != null) used -= bytes(old);
+            used += size;
+            var eldest = images.entrySet().iterator();
+            while (used > budget && eldest.hasNext()) {
+                used -= bytes(eldest.next().getValue());
+                eldest.remove();
+            }
+        }
+
+        private static long bytes(PixelImage p) {
+            return 4L * p.values().length + 64;
+        }
     }
 
     private Optional<byte[]> bytes(PairRef r) throws IOException {

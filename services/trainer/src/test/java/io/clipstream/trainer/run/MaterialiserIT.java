@@ -29,18 +29,8 @@ class MaterialiserIT {
         Infra infra = Infra.shared();
         try (ObjectStore store = ObjectStore.connect(new StorageConfig(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(), null,
                 "materialise-" + System.nanoTime(), Duration.ofSeconds(30), 3, true))) {
-            store.ensureBucket();
-            List<PairRef> refs = new ArrayList<>();
-            int i = 0;
-            for (SyntheticDomains.Pair p : SyntheticDomains.pairs("plain", 5, 3)) {
-                byte[] png = SyntheticDomains.png(p.image());
-                String sha = ContentAddress.sha256Hex(png);
-                String key = ContentAddress.imageKey(sha, "png");
-                if (i == 1) png = Arrays.copyOf(png, 20); // a truncated PNG: the header survives, the image data does not
-                if (i != 3) store.put(key, png, "image/png"); // pair 3's object is missing
-                refs.add(new PairRef(sha, "p" + i, "plain", key, p.caption(), 0, i));
-                i++;
-            }
+            // pair 1 a truncated PNG (the header survives, the image data does not), pair 3's object missing
+            List<PairRef> refs = putPairs(store, 5, 3, "p", (i, png) -> i == 1 ? Arrays.copyOf(png, 20) : i == 3 ? null : png);
             List<TrainingRun.SkippedPair> skipped = new ArrayList<>();
             List<Sample> samples = new Materialiser(store, tmp.resolve("cache"), 0, Map.of("plain", SyntheticDomains.CLASSES))
                     .load(refs, skipped::add);
@@ -58,26 +48,37 @@ class MaterialiserIT {
         Infra infra = Infra.shared();
         try (ObjectStore store = ObjectStore.connect(new StorageConfig(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(), null,
                 "prefetch-" + System.nanoTime(), Duration.ofSeconds(30), 3, true))) {
-            store.ensureBucket();
-            List<PairRef> refs = new ArrayList<>();
-            int i = 0;
-            for (SyntheticDomains.Pair p : SyntheticDomains.pairs("plain", 6, 5)) {
-                byte[] png = SyntheticDomains.png(p.image());
-                String sha = ContentAddress.sha256Hex(png);
-                String key = ContentAddress.imageKey(sha, "png");
-                if (i != 5) store.put(key, png, "image/png"); // pair 5's object is missing: left for the run to skip
-                refs.add(new PairRef(sha, "q" + i, "plain", key, p.caption(), 0, i));
-                i++;
-            }
-            Materialiser m = new Materialiser(store, tmp.resolve("cache"), 0, Map.of("plain", SyntheticDomains.CLASSES));
+            // pair 5's object is missing: left for the run to skip
+            List<PairRef> refs = putPairs(store, 6, 5, "q", (i, png) -> i == 5 ? null : png);
+            Materialiser m = new Materialiser(store, tmp.resolve("cache"), 0, Map.of("plain", SyntheticDomains.CLASSES), 1 << 20);
 
             assertThat(m.prefetch(refs, 3)).as("at most max per call").isEqualTo(3);
             assertThat(m.prefetch(refs, 100)).as("the rest, but not the missing one").isEqualTo(2);
             assertThat(m.prefetch(refs, 100)).as("nothing twice").isZero();
-            for (PairRef r : refs) store.delete(r.imageKey()); // the run must not need the store any more
+            // the run needs neither the store nor the files any more: the images were decoded ahead
+            for (PairRef r : refs) store.delete(r.imageKey());
+            io.clipstream.testkit.ChildJvm.deleteRecursively(tmp.resolve("cache"));
             List<TrainingRun.SkippedPair> skipped = new ArrayList<>();
             assertThat(m.load(refs, skipped::add)).hasSize(5);
             assertThat(skipped).extracting(TrainingRun.SkippedPair::pairId).containsExactly("q5");
         }
+    }
+
+    /** {@code n} synthetic pairs; {@code object} gives what is stored for pair i (null: nothing). */
+    private static List<PairRef> putPairs(ObjectStore store, int n, long seed, String idPrefix,
+                                          java.util.function.BiFunction<Integer, byte[], byte[]> object) {
+        store.ensureBucket();
+        List<PairRef> refs = new ArrayList<>();
+        int i = 0;
+        for (SyntheticDomains.Pair p : SyntheticDomains.pairs("plain", n, seed)) {
+            byte[] png = SyntheticDomains.png(p.image());
+            String sha = ContentAddress.sha256Hex(png);
+            String key = ContentAddress.imageKey(sha, "png");
+            byte[] stored = object.apply(i, png);
+            if (stored != null) store.put(key, stored, "image/png");
+            refs.add(new PairRef(sha, idPrefix + i, "plain", key, p.caption(), 0, i));
+            i++;
+        }
+        return refs;
     }
 }
