@@ -46,6 +46,12 @@ public final class ObjectStore implements AutoCloseable {
      * writes of a batch (the curator's store stage) or the reads of a re-embedding behind each other.
      */
     static final int MAX_REQUESTS_IN_FLIGHT = 64;
+    /**
+     * How long an idle connection is kept for reuse: shorter than the servers' own idle timeouts (Jetty's 30 s in
+     * S3Proxy), or a call picks a connection the server has closed ("unexpected end of stream"), and with many idle
+     * connections every retry of the call can pick another one.
+     */
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
     private final MinioClient client;
     private final OkHttpClient http;
@@ -58,7 +64,7 @@ public final class ObjectStore implements AutoCloseable {
         dispatcher.setMaxRequestsPerHost(MAX_REQUESTS_IN_FLIGHT);
         this.http = new OkHttpClient.Builder()
                 .dispatcher(dispatcher)
-                .connectionPool(new ConnectionPool(MAX_REQUESTS_IN_FLIGHT, 5, TimeUnit.MINUTES))
+                .connectionPool(new ConnectionPool(MAX_REQUESTS_IN_FLIGHT, KEEP_ALIVE.toSeconds(), TimeUnit.SECONDS))
                 .connectTimeout(config.timeout())
                 .readTimeout(config.timeout())
                 .writeTimeout(config.timeout())

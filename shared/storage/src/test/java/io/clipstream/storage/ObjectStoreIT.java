@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The object store against a real S3 server (S3Proxy by default, MinIO in containers mode). */
 class ObjectStoreIT {
     private static ObjectStore store;
+    private static final Duration IDLE_PAUSE = Duration.ofSeconds(Long.getLong("idle.pause.seconds", 35));
 
     @BeforeAll
     static void connect() {
@@ -86,6 +87,25 @@ class ObjectStoreIT {
         assertThatThrownBy(() -> store.get("a/../b")).isInstanceOf(StorageRefusedException.class)
                 .hasMessageContaining("refused by the client");
         assertThatThrownBy(() -> store.put("a/../b", new byte[1], "image/png")).isInstanceOf(StorageRefusedException.class);
+    }
+
+    /**
+     * Many connections opened at once, then idle for longer than the server keeps them: the next calls must not
+     * pick connections the server closed (each attempt another stale one: "unexpected end of stream").
+     */
+    @Test
+    void callsAfterAnIdlePauseDoNotFailOnConnectionsTheServerClosed() throws Exception {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            String key = "idle/" + UUID.randomUUID();
+            store.put(key, new byte[] {(byte) i}, "application/octet-stream");
+            keys.add(key);
+        }
+        assertThat(store.getAll(keys, 32)).allSatisfy(b -> assertThat(b).isPresent());
+        Thread.sleep(IDLE_PAUSE.toMillis());
+        for (int i = 0; i < 8; i++) {
+            assertThat(store.list("idle/")).hasSize(32);
+        }
     }
 
     @Test
