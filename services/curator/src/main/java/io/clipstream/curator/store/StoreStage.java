@@ -133,8 +133,9 @@ public final class StoreStage implements Runnable, AutoCloseable {
         thread.start();
     }
 
-    public boolean running() {
-        return thread.isAlive();
+    /** Started, not closed, and its thread gone: only an {@link Error} ends it that way (everything else restarts it). */
+    public boolean died() {
+        return thread.getState() == Thread.State.TERMINATED && !closing;
     }
 
     @Override

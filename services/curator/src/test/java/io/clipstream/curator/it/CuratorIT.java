@@ -315,6 +315,7 @@ class CuratorIT {
     void healthAndMetricsAreServed() {
         await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
                 .body(containsString("object-store")));
+        given().get("/q/health/live").then().statusCode(200).body(containsString("store-stage"));
         raw.send("m-1", TestPairs.event("m-1", "it", "a picture for the metrics", photo(9001)));
         awaitCurated("m-1");
         given().get("/q/metrics").then().statusCode(200)
