@@ -108,7 +108,7 @@ public class RefreshBeans {
     IndexBackend backend(RefreshConfig cfg) throws IOException {
         return switch (cfg.backend().toLowerCase(Locale.ROOT)) {
             case "lucene" -> new LuceneBackend(cfg.dataDir().resolve(cfg.model()).resolve("indexes"),
-                    LuceneIndex.Format.valueOf(cfg.vectorFormat().toUpperCase(Locale.ROOT)));
+                    LuceneIndex.Format.valueOf(cfg.vectorFormat().toUpperCase(Locale.ROOT)), cfg.search().threads());
             case "solr" -> new SolrBackend(cfg.solr().urls().orElseThrow(() -> new IllegalArgumentException(
                     "clipstream.refresh.backend=solr needs clipstream.refresh.solr.urls")), cfg.solr().prefix() + cfg.model() + "-",
                     cfg.solr().shards(), cfg.solr().replicas());

@@ -99,6 +99,13 @@ public interface RefreshConfig {
         @WithDefault("100")
         int candidates();
 
+        /**
+         * Threads that search the segments of one query side by side (Lucene backend; 1 = one segment after another on
+         * the request's thread). An index built in one go holds several segments until merges catch up.
+         */
+        @WithDefault("1")
+        int threads();
+
         @WithDefault("1000")
         int maxQueryChars();
 

@@ -6,16 +6,36 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /** Embedded Lucene indexes, one directory each under {@code root}, on local disk. */
 public final class LuceneBackend implements IndexBackend {
     private final Path root;
     private final LuceneIndex.Format format;
+    private final Executor searchExecutor;
 
     public LuceneBackend(Path root, LuceneIndex.Format format) throws IOException {
+        this(root, format, 1);
+    }
+
+    /**
+     * @param searchThreads threads that search the segments of one query side by side (one pool for every index of
+     *                      this backend, daemon threads that live as long as the process); 1: one segment after
+     *                      another on the caller's thread
+     */
+    public LuceneBackend(Path root, LuceneIndex.Format format, int searchThreads) throws IOException {
+        if (searchThreads < 1) throw new IllegalArgumentException("search threads must be at least 1, not " + searchThreads);
         this.root = Files.createDirectories(root);
         this.format = format;
+        AtomicInteger n = new AtomicInteger();
+        this.searchExecutor = searchThreads == 1 ? null : Executors.newFixedThreadPool(searchThreads, r -> {
+            Thread t = new Thread(r, "lucene-search-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Override
@@ -25,7 +45,7 @@ public final class LuceneBackend implements IndexBackend {
 
     @Override
     public VectorIndex open(String name, int dimension) throws IOException {
-        return LuceneIndex.open(dir(name), name, dimension, format);
+        return LuceneIndex.open(dir(name), name, dimension, format, searchExecutor);
     }
 
     @Override

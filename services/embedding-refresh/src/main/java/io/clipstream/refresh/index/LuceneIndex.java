@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.FilterCodec;
 import org.apache.lucene.codecs.KnnVectorsFormat;
@@ -19,6 +20,7 @@ import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.SegmentInfos;
@@ -31,6 +33,7 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
@@ -60,15 +63,24 @@ public final class LuceneIndex implements VectorIndex {
     private final IndexWriter writer;
     private final SearcherManager searchers;
 
-    private LuceneIndex(String name, int dimension, Directory directory, IndexWriter writer) throws IOException {
+    private LuceneIndex(String name, int dimension, Directory directory, IndexWriter writer, Executor searchExecutor) throws IOException {
         this.name = name;
         this.dimension = dimension;
         this.directory = directory;
         this.writer = writer;
-        this.searchers = new SearcherManager(writer, null);
+        this.searchers = new SearcherManager(writer, searchExecutor == null ? null : new SearcherFactory() {
+            @Override
+            public IndexSearcher newSearcher(IndexReader reader, IndexReader previousReader) {
+                return new IndexSearcher(reader, searchExecutor);
+            }
+        });
     }
 
-    static LuceneIndex open(Path dir, String name, int dimension, Format format) throws IOException {
+    /**
+     * @param searchExecutor where the segments of one query are searched side by side (Lucene's slices), or null to
+     *                       search them one after another on the caller's thread
+     */
+    static LuceneIndex open(Path dir, String name, int dimension, Format format, Executor searchExecutor) throws IOException {
         Directory directory = FSDirectory.open(dir);
         try {
             IndexWriterConfig cfg = new IndexWriterConfig()
@@ -81,7 +93,7 @@ public final class LuceneIndex implements VectorIndex {
                 writer.rollback();
                 throw new IOException("index " + name + " holds " + stored + "-d vectors, not " + dimension);
             }
-            return new LuceneIndex(name, dimension, directory, writer);
+            return new LuceneIndex(name, dimension, directory, writer, searchExecutor);
         } catch (IOException | RuntimeException e) {
             directory.close();
             throw e;

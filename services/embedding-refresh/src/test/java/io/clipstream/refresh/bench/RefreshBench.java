@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -38,6 +39,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.VectorUtil;
 
 /**
@@ -52,7 +55,8 @@ import org.apache.lucene.util.VectorUtil;
  * Arguments: {@code --pairs N} (re-embedding with the tiny CLIP, default 2000), {@code --large-pairs N} (with a
  * ViT-B/32-shaped CLIP of random weights, default 0), {@code --vectors N[,N...]} (index sizes, default 100000),
  * {@code --queries N} (default 500), {@code --one-thread-up-to N} (the one-thread build baseline runs at index sizes up
- * to N only, default 100000: at 1M it would add most of an hour and say nothing new), {@code --work DIR}.
+ * to N only, default 100000: at 1M it would add most of an hour and say nothing new), {@code --formats float32,int8}
+ * (the default), {@code --work DIR}.
  */
 public final class RefreshBench {
     private static final int DIM = 512;
@@ -64,6 +68,7 @@ public final class RefreshBench {
         List<Integer> sizes = List.of(100_000);
         int queries = 500;
         int oneThreadUpTo = 100_000;
+        List<LuceneIndex.Format> formats = List.of(LuceneIndex.Format.values());
         Path work = Path.of("target/refresh-bench");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -72,6 +77,7 @@ public final class RefreshBench {
                 case "--vectors" -> sizes = Arrays.stream(args[++i].split(",")).map(String::trim).map(Integer::parseInt).toList();
                 case "--queries" -> queries = Integer.parseInt(args[++i]);
                 case "--one-thread-up-to" -> oneThreadUpTo = Integer.parseInt(args[++i]);
+                case "--formats" -> formats = Arrays.stream(args[++i].split(",")).map(f -> LuceneIndex.Format.valueOf(f.trim().toUpperCase(Locale.ROOT))).toList();
                 case "--work" -> work = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
@@ -86,7 +92,7 @@ public final class RefreshBench {
             reembed(work, "ViT-B/32-shaped CLIP", new TinyClipSpec(224, 32, 3, 768, 12, 12, 3072, 512, 77, "quick_gelu", 1L, List.of()),
                     largePairs);
         }
-        for (int n : sizes) if (n > 0) index(work, n, queries, n <= oneThreadUpTo);
+        for (int n : sizes) if (n > 0) index(work, n, queries, n <= oneThreadUpTo, formats);
         System.exit(0);
     }
 
@@ -183,7 +189,7 @@ public final class RefreshBench {
         for (int i = 0; i < v.length; i++) v[i] *= inv;
     }
 
-    private static void index(Path work, int n, int queries, boolean oneThreadBaseline) throws Exception {
+    private static void index(Path work, int n, int queries, boolean oneThreadBaseline, List<LuceneIndex.Format> formats) throws Exception {
         float[][] vectors = clustered(n, 11, 1.0f);
         float[][] texts = clustered(n, 12, 1.0f);
         float[][] qs = clustered(queries, 13, 1.0f);
@@ -192,19 +198,25 @@ public final class RefreshBench {
         System.out.printf("%nexact top-%d of %d queries by brute force: %.1f s%n", K, queries, (System.nanoTime() - te) / 1e9);
         System.out.printf("%nindex of %,d pairs (two %d-d HNSW vectors each, M 16, beam 100), %d queries, k %d:%n", n, DIM, queries, K);
         int cores = Runtime.getRuntime().availableProcessors();
-        for (LuceneIndex.Format format : LuceneIndex.Format.values()) {
+        for (LuceneIndex.Format format : formats) {
             for (int threads : format == LuceneIndex.Format.FLOAT32 && oneThreadBaseline ? new int[] {1, cores} : new int[] {cores}) {
                 Path dir = work.resolve("index-" + format + "-" + threads + "-" + n);
-                LuceneBackend backend = new LuceneBackend(dir, format);
-                try (VectorIndex idx = backend.open("bench", DIM)) {
+                try (VectorIndex idx = new LuceneBackend(dir, format).open("bench", DIM)) {
                     long t0 = System.nanoTime();
                     build(idx, vectors, texts, threads);
                     idx.commit(Map.of(0, (long) n));
                     idx.refresh();
                     double secs = (System.nanoTime() - t0) / 1e9;
-                    System.out.printf("  %-7s build, %d thread%s: %8.0f pairs/s (%,.0f vectors/s), %.1f s, %,d MiB on disk%n", format, threads,
-                            threads == 1 ? " " : "s", n / secs, 2 * n / secs, secs, sizeOnDisk(dir) >> 20);
-                    if (threads == cores) searchFigures(idx, qs, exact, format);
+                    System.out.printf("  %-7s build, %d thread%s: %8.0f pairs/s (%,.0f vectors/s), %.1f s, %,d MiB on disk, %d segments%n", format,
+                            threads, threads == 1 ? " " : "s", n / secs, 2 * n / secs, secs, sizeOnDisk(dir) >> 20, segments(dir.resolve("bench")));
+                }
+                if (threads == cores) {
+                    // the index as committed, searched one segment after another, then its segments side by side
+                    for (int searchThreads : new int[] {1, cores}) {
+                        try (VectorIndex idx = new LuceneBackend(dir, format, searchThreads).open("bench", DIM)) {
+                            searchFigures(idx, qs, exact, format, searchThreads);
+                        }
+                    }
                 }
                 ChildJvm.deleteRecursively(dir);
             }
@@ -259,8 +271,15 @@ public final class RefreshBench {
         }).toArray(int[][]::new);
     }
 
-    private static void searchFigures(VectorIndex idx, float[][] qs, int[][] exact, LuceneIndex.Format format) throws Exception {
-        for (int candidates : new int[] {K, 100}) {
+    private static int segments(Path indexDir) throws IOException {
+        try (FSDirectory d = FSDirectory.open(indexDir)) {
+            return SegmentInfos.readLatestCommit(d).size();
+        }
+    }
+
+    private static void searchFigures(VectorIndex idx, float[][] qs, int[][] exact, LuceneIndex.Format format, int searchThreads)
+            throws Exception {
+        for (int candidates : new int[] {K, 30, 50, 100}) {
             for (int i = 0; i < Math.min(50, qs.length); i++) idx.search(Target.IMAGE, qs[i], candidates, Filter.NONE); // warm-up
             long[] nanos = new long[qs.length];
             double recall = 0;
@@ -273,8 +292,8 @@ public final class RefreshBench {
                 recall += hits.stream().limit(K).filter(h -> truth.contains(h.sha256())).count() / (double) K;
             }
             Arrays.sort(nanos);
-            System.out.printf("  %-7s search, %3d candidates: recall@10 %.3f, p50 %.2f ms, p99 %.2f ms (one query at a time)%n", format,
-                    candidates, recall / qs.length, nanos[nanos.length / 2] / 1e6, nanos[(int) (nanos.length * 0.99)] / 1e6);
+            System.out.printf("  %-7s search, %3d candidates, %d search thread%s: recall@10 %.3f, p50 %.2f ms, p99 %.2f ms (one query at a time)%n",
+                    format, candidates, searchThreads, searchThreads == 1 ? " " : "s", recall / qs.length, nanos[nanos.length / 2] / 1e6, nanos[(int) (nanos.length * 0.99)] / 1e6);
         }
     }
 }

@@ -262,11 +262,14 @@ public final class ContinualLearner implements AutoCloseable {
                 for (float alpha : strategy.wiseAlphas()) {
                     Map<String, NDArray> mix = LoraAdapters.interpolate(previous, candidate, alpha, inc);
                     model.lora().setWeights(mix);
-                    Evaluator.Measured mm = evaluator.measure(model, anchors, metrics);
+                    MixMeasure mixed = measureUntilRejected(anchors, metrics, baseline, domains, earlier);
+                    Evaluator.Measured mm = mixed.measured();
                     Map<String, Map<String, Double>> m = mm.metrics();
-                    GateDecision d = gate.evaluate(m, baseline, domains, earlier, baseDomain, evidence(mm));
+                    GateDecision d = mixed.decision();
                     double score = gate.score(m, anchors.keySet());
-                    wiseTried.add(String.format("alpha=%.2f %s mean=%.3f", alpha, d.verdict(), score));
+                    wiseTried.add(mixed.complete() ? String.format("alpha=%.2f %s mean=%.3f", alpha, d.verdict(), score)
+                            : String.format("alpha=%.2f %s on %s (%d of %d domains measured)", alpha, d.verdict(),
+                                    String.join("+", m.keySet()), m.size(), anchors.size()));
                     if (d.blessed() && score > bestScore) {
                         best = mix;
                         bestScore = score;
@@ -323,6 +326,45 @@ public final class ContinualLearner implements AutoCloseable {
     }
 
     /** The paired evidence of a measured model against the promoted one and against each domain's reference. */
+    /** A WiSE-FT mix's measurements and the gate's decision on them; incomplete when a domain rejected it early. */
+    private record MixMeasure(Evaluator.Measured measured, GateDecision decision, boolean complete) {}
+
+    /**
+     * Measures the model domain by domain, the new domains first (a mix that moves back toward the previous adapter
+     * most often fails there), and stops at the first domain the gate rejects: the gate judges each domain on its own
+     * metrics, so a reason found on some domains is a reason on all of them, and the rest need not be embedded. A mix
+     * that passes is measured on every domain and judged on all of them, exactly as without this shortcut.
+     */
+    private MixMeasure measureUntilRejected(Map<String, List<Sample>> anchors, List<String> metrics,
+                                           Map<String, Map<String, Double>> baseline, List<String> domains, List<String> earlier) {
+        List<String> order = new ArrayList<>();
+        anchors.keySet().stream().filter(domains::contains).forEach(order::add);
+        anchors.keySet().stream().filter(d -> !domains.contains(d)).forEach(order::add);
+        Map<String, Map<String, Double>> partial = new LinkedHashMap<>();
+        Map<String, boolean[]> partialHits = new LinkedHashMap<>();
+        for (int i = 0; i < order.size(); i++) {
+            String d = order.get(i);
+            Evaluator.Measured one = evaluator.measure(model, Map.of(d, anchors.get(d)), metrics);
+            partial.putAll(one.metrics());
+            partialHits.putAll(one.zeroShotHits());
+            if (i == order.size() - 1) break;
+            Evaluator.Measured sofar = new Evaluator.Measured(partial, partialHits);
+            GateDecision early = gate.evaluate(partial, baseline, domains.stream().filter(partial::containsKey).toList(),
+                    earlier.stream().filter(partial::containsKey).toList(), partial.containsKey(baseDomain) ? baseDomain : null,
+                    evidence(sofar));
+            if (!early.blessed()) return new MixMeasure(sofar, early, false);
+        }
+        // in the anchors' order, as a measurement of all of them at once reports them
+        Map<String, Map<String, Double>> all = new LinkedHashMap<>();
+        Map<String, boolean[]> allHits = new LinkedHashMap<>();
+        for (String d : anchors.keySet()) {
+            if (partial.containsKey(d)) all.put(d, partial.get(d));
+            if (partialHits.containsKey(d)) allHits.put(d, partialHits.get(d));
+        }
+        Evaluator.Measured full = new Evaluator.Measured(all, allHits);
+        return new MixMeasure(full, gate.evaluate(all, baseline, domains, earlier, baseDomain, evidence(full)), true);
+    }
+
     private EvaluationGate.Evidence evidence(Evaluator.Measured m) {
         return new EvaluationGate.Evidence(discordance(promotedHits, m.zeroShotHits()), reference, discordance(referenceHits, m.zeroShotHits()));
     }

@@ -161,6 +161,26 @@ class ContinualLearnerTest {
         }
     }
 
+    /** A WiSE-FT mix that its new domain rejects is not embedded on the other domains' anchors. */
+    @Test
+    void aMixTheNewDomainRejectsIsNotMeasuredOnTheOtherDomains() throws Exception {
+        Map<String, List<Sample>> anchors = new java.util.LinkedHashMap<>();
+        anchors.put("plain", samples("plain", 30, 5));
+        anchors.put("inverted", samples("inverted", 30, 6));
+        // no increment can gain 100 points: the candidate and every mix fail on the new domain
+        EvaluationGate unreachable = new EvaluationGate(new GateConfig(100, 100, 0, List.of("zero_shot"), 0, 100));
+        try (ClipModel m = ClipModel.load(baseDir);
+             ContinualLearner l = learner(m, Strategy.guarded(), 1, unreachable, tmp.resolve("wise-early"))) {
+            l.registerBase(samples("plain", 64, 1), Map.of("plain", anchors.get("plain")));
+            ContinualLearner.IncrementReport r = l.increment("inverted", samples("inverted", 64, 4), anchors);
+            assertThat(r.promoted()).isFalse();
+            assertThat(r.decision().reasons()).anyMatch(x -> x.contains("new domain inverted gained"));
+            assertThat(r.candidateAnchors()).containsOnlyKeys("plain", "inverted");
+            assertThat(r.wiseTried()).hasSize(Strategy.guarded().wiseAlphas().size())
+                    .allMatch(t -> t.contains("REJECTED on inverted (1 of 2 domains measured)"), "measured on inverted only");
+        }
+    }
+
     @Test
     void resumeMeasuresOnlyTheDomainsWhoseBaselineIsNotKnownAndMatchesAFullMeasurement() throws Exception {
         Map<String, List<Sample>> anchors = new java.util.LinkedHashMap<>();

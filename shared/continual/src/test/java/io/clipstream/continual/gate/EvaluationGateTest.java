@@ -171,4 +171,33 @@ class EvaluationGateTest {
                 .contains("orig is 2.5 points below its best (75.0 -> 72.5 on zero_shot), bound 2.0");
         assertThat(g.evaluate(cand, champion, List.of("new"), List.of(), "orig").blessed()).isTrue();
     }
+
+    /**
+     * What the engine's early stop for WiSE-FT mixes relies on: the gate judges each domain on its own metrics, so every
+     * reason it gives on some of the domains it also gives on all of them, and a subset that fails means the whole fails.
+     */
+    @Test
+    void everyReasonOnASubsetOfTheDomainsIsAReasonOnAllOfThem() {
+        EvaluationGate g = new EvaluationGate(new GateConfig(5.0, 2.0, 0.3, List.of("zero_shot", "r1_mean"), 0.25, 1.0, 1.64));
+        List<String> all = List.of("orig", "inv", "rot", "new1", "new2");
+        java.util.Random rnd = new java.util.Random(5);
+        for (int trial = 0; trial < 500; trial++) {
+            Map<String, Map<String, Double>> base = new java.util.LinkedHashMap<>();
+            Map<String, Map<String, Double>> cand = new java.util.LinkedHashMap<>();
+            for (String d : all) {
+                base.put(d, Map.of("zero_shot", rnd.nextDouble(), "r1_mean", rnd.nextDouble(), "samples", 200.0));
+                cand.put(d, Map.of("zero_shot", rnd.nextDouble(), "r1_mean", rnd.nextDouble(), "samples", 200.0));
+            }
+            List<String> fresh = List.of("new1", "new2");
+            List<String> earlier = List.of("orig", "inv", "rot");
+            GateDecision whole = g.evaluate(cand, base, fresh, earlier, "orig");
+            List<String> subset = all.stream().filter(d -> rnd.nextBoolean()).toList();
+            Map<String, Map<String, Double>> part = new java.util.LinkedHashMap<>(cand);
+            part.keySet().retainAll(subset);
+            GateDecision some = g.evaluate(part, base, fresh.stream().filter(subset::contains).toList(),
+                    earlier.stream().filter(subset::contains).toList(), subset.contains("orig") ? "orig" : null);
+            assertThat(whole.reasons()).containsAll(some.reasons());
+            if (!some.blessed()) assertThat(whole.blessed()).isFalse();
+        }
+    }
 }
