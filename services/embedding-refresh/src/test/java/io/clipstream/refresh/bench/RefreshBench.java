@@ -77,7 +77,8 @@ public final class RefreshBench {
                 case "--vectors" -> sizes = Arrays.stream(args[++i].split(",")).map(String::trim).map(Integer::parseInt).toList();
                 case "--queries" -> queries = Integer.parseInt(args[++i]);
                 case "--one-thread-up-to" -> oneThreadUpTo = Integer.parseInt(args[++i]);
-                case "--formats" -> formats = Arrays.stream(args[++i].split(",")).map(f -> LuceneIndex.Format.valueOf(f.trim().toUpperCase(Locale.ROOT))).toList();
+                case "--formats" -> formats = Arrays.stream(args[++i].split(","))
+                        .map(f -> LuceneIndex.Format.valueOf(f.trim().toUpperCase(Locale.ROOT))).toList();
                 case "--work" -> work = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
@@ -207,8 +208,9 @@ public final class RefreshBench {
                     idx.commit(Map.of(0, (long) n));
                     idx.refresh();
                     double secs = (System.nanoTime() - t0) / 1e9;
-                    System.out.printf("  %-7s build, %d thread%s: %8.0f pairs/s (%,.0f vectors/s), %.1f s, %,d MiB on disk, %d segments%n", format,
-                            threads, threads == 1 ? " " : "s", n / secs, 2 * n / secs, secs, sizeOnDisk(dir) >> 20, segments(dir.resolve("bench")));
+                    System.out.printf("  %-7s build, %d thread%s: %8.0f pairs/s (%,.0f vectors/s), %.1f s, %,d MiB on disk,"
+                                    + " %d segments%n", format, threads, threads == 1 ? " " : "s", n / secs, 2 * n / secs, secs,
+                            sizeOnDisk(dir) >> 20, segments(dir.resolve("bench")));
                 }
                 if (threads == cores) {
                     // the index as committed, searched one segment after another, then its segments side by side
@@ -292,8 +294,9 @@ public final class RefreshBench {
                 recall += hits.stream().limit(K).filter(h -> truth.contains(h.sha256())).count() / (double) K;
             }
             Arrays.sort(nanos);
-            System.out.printf("  %-7s search, %3d candidates, %d search thread%s: recall@10 %.3f, p50 %.2f ms, p99 %.2f ms (one query at a time)%n",
-                    format, candidates, searchThreads, searchThreads == 1 ? " " : "s", recall / qs.length, nanos[nanos.length / 2] / 1e6, nanos[(int) (nanos.length * 0.99)] / 1e6);
+            System.out.printf("  %-7s search, %3d candidates, %d search thread%s: recall@10 %.3f, p50 %.2f ms, p99 %.2f ms"
+                            + " (one query at a time)%n", format, candidates, searchThreads, searchThreads == 1 ? " " : "s",
+                    recall / qs.length, nanos[nanos.length / 2] / 1e6, nanos[(int) (nanos.length * 0.99)] / 1e6);
         }
     }
 }

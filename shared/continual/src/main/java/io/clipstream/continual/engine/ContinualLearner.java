@@ -325,7 +325,6 @@ public final class ContinualLearner implements AutoCloseable {
         }
     }
 
-    /** The paired evidence of a measured model against the promoted one and against each domain's reference. */
     /** A WiSE-FT mix's measurements and the gate's decision on them; incomplete when a domain rejected it early. */
     private record MixMeasure(Evaluator.Measured measured, GateDecision decision, boolean complete) {}
 
@@ -365,6 +364,7 @@ public final class ContinualLearner implements AutoCloseable {
         return new MixMeasure(full, gate.evaluate(all, baseline, domains, earlier, baseDomain, evidence(full)), true);
     }
 
+    /** The paired evidence of a measured model against the promoted one and against each domain's reference. */
     private EvaluationGate.Evidence evidence(Evaluator.Measured m) {
         return new EvaluationGate.Evidence(discordance(promotedHits, m.zeroShotHits()), reference, discordance(referenceHits, m.zeroShotHits()));
     }
