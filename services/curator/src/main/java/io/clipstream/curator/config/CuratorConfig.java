@@ -18,9 +18,12 @@ public interface CuratorConfig {
     /** Named profiles, {@code clipstream.curator.profiles.<name>.*}; unset keys inherit the defaults. */
     Map<String, ProfileConfig> profiles();
 
-    /** Most perceptual hashes kept per caption for near-duplicate checks (oldest dropped). */
+    /**
+     * Most perceptual hashes kept per near-duplicate bucket (pairs of one caption that share a band
+     * of pHash bits; oldest dropped): a bound for captions that very many near-alike images share.
+     */
     @WithDefault("256")
-    int nearDuplicateHashesPerCaption();
+    int nearDuplicateHashesPerBucket();
 
     /** Pause before a stream thread that failed unexpectedly (a bug, a broken state store) is replaced. */
     @WithDefault("2s")

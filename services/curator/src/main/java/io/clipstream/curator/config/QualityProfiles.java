@@ -63,6 +63,11 @@ public final class QualityProfiles {
         return defaults;
     }
 
+    /** The largest near-duplicate distance of any profile (0 when every profile has the check off). */
+    public int maxNearDuplicateDistance() {
+        return byName.values().stream().mapToInt(QualityProfile::nearDuplicateMaxDistance).max().orElse(0);
+    }
+
     public Map<String, QualityProfile> all() {
         return Map.copyOf(byName);
     }

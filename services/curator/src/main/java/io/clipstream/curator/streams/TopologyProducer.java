@@ -40,7 +40,7 @@ import java.time.Clock;
  * <pre>
  * pairs.raw (bytes) -> inspect image + caption, (source, pairId) [pair-identity] -> pairs.rejected
  *   -> key by sha256 -> repartition -> exact de-dup [seen-sha256] ------------> pairs.rejected
- *   -> key by caption -> repartition -> near de-dup [phash-by-caption] -------> pairs.rejected
+ *   -> key by caption -> repartition -> near de-dup [phash-bands] ------------> pairs.rejected
  *   -> key by sha256 -> &lt;application-id&gt;-accepted
  *      -> (store.StoreStage) write image + text to object storage -> pairs.curated
  * </pre>
@@ -57,7 +57,7 @@ public class TopologyProducer {
     private final TopicNames topics;
     private final PairInspector inspector;
     private final QualityProfiles profiles;
-    private final int hashesPerCaption;
+    private final int hashesPerBucket;
     private final InPlaceRetry retry;
     private final CuratorMetrics metrics;
     private final Clock clock;
@@ -65,16 +65,16 @@ public class TopologyProducer {
     @Inject
     public TopologyProducer(TopicsConfig topics, CuratorConfig config, PairInspector inspector,
                             InPlaceRetry retry, CuratorMetrics metrics, Clock clock) {
-        this(TopicNames.of(topics), inspector, config.qualityProfiles(), config.nearDuplicateHashesPerCaption(),
+        this(TopicNames.of(topics), inspector, config.qualityProfiles(), config.nearDuplicateHashesPerBucket(),
                 retry, metrics, clock);
     }
 
     public TopologyProducer(TopicNames topics, PairInspector inspector, QualityProfiles profiles,
-                            int hashesPerCaption, InPlaceRetry retry, CuratorMetrics metrics, Clock clock) {
+                            int hashesPerBucket, InPlaceRetry retry, CuratorMetrics metrics, Clock clock) {
         this.topics = topics;
         this.inspector = inspector;
         this.profiles = profiles;
-        this.hashesPerCaption = hashesPerCaption;
+        this.hashesPerBucket = hashesPerBucket;
         this.retry = retry;
         this.metrics = metrics;
         this.clock = clock;
@@ -111,7 +111,7 @@ public class TopologyProducer {
         KStream<String, Verdict> nearChecked = unique
                 .selectKey((sha256, c) -> captionHash(c), Named.as("key-by-caption"))
                 .repartition(Repartitioned.with(Serdes.String(), CANDIDATE).withName("by-caption"))
-                .processValues(() -> new NearDuplicateFilter(profiles, hashesPerCaption, clock),
+                .processValues(() -> new NearDuplicateFilter(profiles, hashesPerBucket, clock),
                         Named.as("near-dedup"), NearDuplicateFilter.STORE);
         KStream<String, Candidate> novel = passOrReject(nearChecked, "near-dedup");
 
