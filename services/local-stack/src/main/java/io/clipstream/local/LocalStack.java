@@ -117,7 +117,7 @@ public final class LocalStack {
         s.put("clipstream.trainer.anchor-share", "0.25");
         s.put("clipstream.trainer.trigger.count", "1000");
         s.put("clipstream.trainer.trigger.interval", "1h");
-        s.put("clipstream.trainer.trigger.check-every", "1s");
+        s.put("clipstream.trainer.trigger.check-every", "500ms");
         s.put("clipstream.trainer.train.device", "cpu");
         s.put("clipstream.trainer.train.epochs", "8");
         s.put("clipstream.trainer.train.lr", "0.01");

@@ -202,5 +202,6 @@ public final class RunScheduler implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         feed.close();
+        runner.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.clipstream.trainer.run;
 
+import ai.djl.Device;
 import io.clipstream.clip.DeviceChoice;
 import io.clipstream.clip.ClipModel;
 import io.clipstream.continual.data.Captioner;
@@ -53,7 +54,7 @@ import org.jboss.logging.Logger;
  * reject. Every step is reported on training.runs; whatever happens, the lock is released and the ledger only moves
  * past pairs a finished run took.
  */
-public final class TrainingRunner {
+public final class TrainingRunner implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TrainingRunner.class);
     private static final int INFERENCE_BATCH = 64;
 
@@ -72,6 +73,10 @@ public final class TrainingRunner {
     private final String curatedTopic;
     private volatile boolean baseWarm;
     private final ChampionBaselines baselines = new ChampionBaselines();
+    private final ChampionEmbeddings ahead = new ChampionEmbeddings();
+    /** The stored anchors as the last run left them (null: read them again), for embedding ahead. */
+    private Map<String, List<PairRef>> anchorsAsStored;
+    private final Evaluator evaluator;
 
     public TrainingRunner(TrainerConfig cfg, Registry registry, Announcer announcer, RunEvents events, RunLock lock,
                           LedgerStore ledgerStore, PairSets sets, PendingPairs pending, Materialiser materialiser,
@@ -89,6 +94,7 @@ public final class TrainingRunner {
         this.clock = clock;
         this.bucket = bucket;
         this.curatedTopic = curatedTopic;
+        this.evaluator = Evaluator.forPairs(ClassPrompts.of(cfg.classes(), ClassPrompts.DEFAULT_TEMPLATES));
     }
 
     /** How a run ended. */
@@ -117,8 +123,9 @@ public final class TrainingRunner {
 
     /**
      * Between runs: the base checkpoint (until it is local once; each run checks it again) and the images of the
-     * pairs that wait, {@code max} at a time, into the local caches, so that the run they trigger reads local files.
-     * Best effort: whatever fails here is done (or reported) by the run itself.
+     * pairs that wait, {@code max} at a time, into the local caches, so that the run they trigger reads local files;
+     * then the champion's embeddings of the waiting anchors, {@code max} at a time, so that the run finds its
+     * baseline nearly measured. Best effort: whatever fails here is done (or reported) by the run itself.
      */
     public void warm(int max) {
         try {
@@ -126,11 +133,57 @@ public final class TrainingRunner {
                 registry.downloadBase(cfg.workDir().resolve("base"));
                 baseWarm = true;
             }
-            int fetched = materialiser.prefetch(pending.snapshot().pairs(), max);
+            PendingPairs.Snapshot snap = pending.snapshot();
+            int fetched = materialiser.prefetch(snap.pairs(), max);
             if (fetched > 0) LOG.debugf("prefetched %d images of waiting pairs", fetched);
+            int embedded = embedAhead(snap, max);
+            if (embedded > 0) LOG.debugf("embedded %d waiting anchors with the champion", embedded);
         } catch (IOException | RuntimeException e) {
             LOG.debugf("warming the caches failed (the next run fetches what it needs): %s", e.getMessage());
         }
+    }
+
+    /**
+     * The champion's embeddings of the anchors a run of the waiting pairs would measure it on: the domains with
+     * waiting anchors, their stored anchors and the waiting ones, those not embedded yet, at most {@code max}.
+     */
+    private int embedAhead(PendingPairs.Snapshot snap, int max) throws IOException {
+        int champion = announcer.latest(cfg.model()).map(ModelVersion::version).orElse(0);
+        Map<String, List<PairRef>> waiting = new LinkedHashMap<>();
+        for (PairRef r : snap.pairs()) {
+            if (Anchors.isAnchor(r.sha256(), cfg.anchorShare()) && !ahead.has(champion, r.sha256())) {
+                waiting.computeIfAbsent(r.domain(), d -> new ArrayList<>()).add(r);
+            }
+        }
+        if (waiting.isEmpty()) return 0;
+        if (!ahead.holds(champion)) {
+            Path championDir = null;
+            if (champion > 0) {
+                championDir = cfg.workDir().resolve("versions").resolve(String.valueOf(champion));
+                registry.download(champion, championDir);
+            }
+            Device device = DeviceChoice.choose("clipstream.trainer.train.device", cfg.train().device()).device();
+            ahead.hold(champion, cfg.workDir().resolve("base"), championDir, device);
+        }
+        if (anchorsAsStored == null) anchorsAsStored = sets.anchors();
+        Map<String, List<PairRef>> stored = new LinkedHashMap<>(anchorsAsStored);
+        stored.keySet().retainAll(waiting.keySet());
+        Map<String, List<Sample>> todo = new LinkedHashMap<>();
+        int left = max;
+        for (Map.Entry<String, List<PairRef>> e : PairSets.merge(stored, waiting).entrySet()) {
+            List<PairRef> refs = e.getValue().stream().filter(r -> !ahead.has(champion, r.sha256())).limit(left).toList();
+            List<Sample> samples = materialiser.load(refs, skipped -> { });
+            if (!samples.isEmpty()) todo.put(e.getKey(), samples);
+            left -= refs.size();
+            if (left <= 0) break;
+        }
+        ahead.embed(todo, evaluator);
+        return max - Math.max(left, 0);
+    }
+
+    @Override
+    public void close() {
+        ahead.close();
     }
 
     /** Emits FAILED for a run that died with its process (found in the lock at startup). */
@@ -174,6 +227,7 @@ public final class TrainingRunner {
 
     private Outcome execute(Run run, PendingPairs.Snapshot snap, DeviceChoice.Choice device, Path work) throws IOException {
         long t0 = System.nanoTime();
+        anchorsAsStored = null; // whatever this run ends with, the next warm-up reads them again
         LedgerState ledger = ledgerStore.load();
         Map<String, List<PairRef>> freshTrain = new LinkedHashMap<>();
         Map<String, List<PairRef>> freshAnchors = new LinkedHashMap<>();
@@ -227,7 +281,6 @@ public final class TrainingRunner {
         try (model) {
             model.setBatchSize(INFERENCE_BATCH);
             if (championDir != null) model.loadAdapter(championDir);
-            Evaluator evaluator = Evaluator.forPairs(ClassPrompts.of(cfg.classes(), ClassPrompts.DEFAULT_TEMPLATES));
             long[] lastProgress = {0};
             IncrementTrainer trainer = new IncrementTrainer(Captioner.fixed(), evaluator, false).log(m -> LOG.infof("%s%s", run.id, m)).onStep(step -> {
                 metrics.progress(step.samplesPerSecond(), step.loss());
@@ -260,7 +313,9 @@ public final class TrainingRunner {
                 // anchors wait for the run that learns it (no decision reads a domain that is not learned or learnt now)
                 decisionAnchors.keySet().removeIf(d -> !learned.contains(d) && !train.containsKey(d) && !d.equals(cfg.baseDomain()));
                 int championVersion = champion.map(ModelVersion::version).orElse(0);
-                learner.resume(learned, decisionAnchors, championDir, baselines.reusable(championVersion, decisionAnchors));
+                Evaluator.Measured known = ahead.complete(championVersion, decisionAnchors,
+                        baselines.reusable(championVersion, decisionAnchors), evaluator);
+                learner.resume(learned, decisionAnchors, championDir, known);
                 baselineSeconds = seconds(tBaseline);
                 report = learner.increment(train, decisionAnchors);
                 promotedMeasured = learner.promotedMeasured();
@@ -300,6 +355,7 @@ public final class TrainingRunner {
         sets.offerToReplay(reservoirs, trained, cfg.replay().capacityPerDomain(), cfg.train().seed() + ledger.runs());
         VersionRecord rec = registry.publish(staged, draft);
         baselines.remember(rec.version(), decisionAnchors, promotedMeasured);
+        ahead.close(); // its weights are no longer the champion's
         finish(ledger, snap, true);
         announcer.announce(rec.announcement(ModelVersion.Announcement.PROMOTED, rec.version(), bucket, clock.instant()));
         double publish = seconds(tPub);

@@ -10,6 +10,7 @@ import io.clipstream.continual.gate.EvaluationGate;
 import io.clipstream.continual.gate.GateDecision;
 import io.clipstream.continual.model.ClipModels;
 import io.clipstream.continual.sampling.ReplayBuffer;
+import io.clipstream.continual.train.EmbeddingMemo;
 import io.clipstream.continual.train.Evaluator;
 import io.clipstream.continual.train.IncrementTrainer;
 import io.clipstream.continual.train.TrainConfig;
@@ -341,9 +342,10 @@ public final class ContinualLearner implements AutoCloseable {
         anchors.keySet().stream().filter(d -> !domains.contains(d)).forEach(order::add);
         Map<String, Map<String, Double>> partial = new LinkedHashMap<>();
         Map<String, boolean[]> partialHits = new LinkedHashMap<>();
+        EmbeddingMemo texts = EmbeddingMemo.texts(); // one mix's weights: prompts shared by domains embedded once
         for (int i = 0; i < order.size(); i++) {
             String d = order.get(i);
-            Evaluator.Measured one = evaluator.measure(model, Map.of(d, anchors.get(d)), metrics);
+            Evaluator.Measured one = evaluator.measure(model, Map.of(d, anchors.get(d)), metrics, texts);
             partial.putAll(one.metrics());
             partialHits.putAll(one.zeroShotHits());
             if (i == order.size() - 1) break;

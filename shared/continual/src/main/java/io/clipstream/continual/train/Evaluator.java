@@ -74,6 +74,10 @@ public final class Evaluator {
     }
 
     public float[][] embedImages(ImageTextEmbedder model, List<PixelImage> images) {
+        return embedPixels(model, images);
+    }
+
+    static float[][] embedPixels(ImageTextEmbedder model, List<PixelImage> images) {
         return model.encodePixels(PixelBatch.toChw(model.preprocessor(), images));
     }
 
@@ -83,6 +87,10 @@ public final class Evaluator {
 
     /** One embedding per class of {@code domain} (mean of its prompts' embeddings); empty without class names. */
     public float[][] classEmbeddings(ImageTextEmbedder model, String domain) {
+        return classEmbeddings(model, domain, EmbeddingMemo.texts());
+    }
+
+    private float[][] classEmbeddings(ImageTextEmbedder model, String domain, EmbeddingMemo memo) {
         List<String> classes = prompts.classNames(domain);
         List<String> all = new ArrayList<>();
         int[] counts = new int[classes.size()];
@@ -92,7 +100,7 @@ public final class Evaluator {
             all.addAll(p);
         }
         if (all.isEmpty()) return new float[0][];
-        float[][] flat = embedTexts(model, all);
+        float[][] flat = memo.texts(model, all);
         float[][][] grouped = new float[classes.size()][][];
         int at = 0;
         for (int c = 0; c < classes.size(); c++) {
@@ -104,16 +112,13 @@ public final class Evaluator {
 
     /** Zero-shot accuracy on the samples whose label is one of the domain's classes; NaN when there are none. */
     public double zeroShotAccuracy(ImageTextEmbedder model, String domain, List<Sample> samples) {
-        return zeroShot(model, domain, samples, null);
-    }
-
-    private double zeroShot(ImageTextEmbedder model, String domain, List<Sample> samples, float[][] imageEmbeddings) {
-        boolean[] hits = zeroShotHits(model, domain, samples, imageEmbeddings);
+        boolean[] hits = zeroShotHits(model, domain, samples, null, EmbeddingMemo.texts());
         return hits == null ? Double.NaN : ZeroShot.accuracy(hits);
     }
 
     /** Zero-shot hit of each sample with a known class, in the samples' order; null when none has one. */
-    private boolean[] zeroShotHits(ImageTextEmbedder model, String domain, List<Sample> samples, float[][] imageEmbeddings) {
+    private boolean[] zeroShotHits(ImageTextEmbedder model, String domain, List<Sample> samples, float[][] imageEmbeddings,
+                                   EmbeddingMemo memo) {
         List<String> classes = prompts.classNames(domain);
         List<Integer> rows = new ArrayList<>();
         for (int i = 0; i < samples.size(); i++) {
@@ -125,10 +130,10 @@ public final class Evaluator {
         if (imageEmbeddings != null) {
             img = rows.stream().map(i -> imageEmbeddings[i]).toArray(float[][]::new);
         } else {
-            img = embedImages(model, rows.stream().map(i -> samples.get(i).image()).toList());
+            img = memo.images(model, rows.stream().map(samples::get).toList());
         }
         int[] labels = rows.stream().mapToInt(i -> classes.indexOf(samples.get(i).label())).toArray();
-        return ZeroShot.hits(img, classEmbeddings(model, domain), labels);
+        return ZeroShot.hits(img, classEmbeddings(model, domain, memo), labels);
     }
 
     /** Every metric of one domain's set. */
@@ -137,16 +142,16 @@ public final class Evaluator {
     }
 
     private DomainMetrics evaluate(ImageTextEmbedder model, String domain, List<Sample> samples, Collection<String> wanted) {
-        return evaluateWithHits(model, domain, samples, wanted, null);
+        return evaluateWithHits(model, domain, samples, wanted, null, EmbeddingMemo.texts());
     }
 
     /** As {@link #evaluate}, and puts the zero-shot hits (where the domain has classes) into {@code hitsOut}. */
     private DomainMetrics evaluateWithHits(ImageTextEmbedder model, String domain, List<Sample> samples, Collection<String> wanted,
-                                           Map<String, boolean[]> hitsOut) {
-        float[][] img = embedImages(model, samples.stream().map(Sample::image).toList());
+                                           Map<String, boolean[]> hitsOut, EmbeddingMemo memo) {
+        float[][] img = memo.images(model, samples);
         double acc = Double.NaN;
         if (wanted.contains(ZERO_SHOT)) {
-            boolean[] hits = zeroShotHits(model, domain, samples, img);
+            boolean[] hits = zeroShotHits(model, domain, samples, img, memo);
             if (hits != null) {
                 acc = ZeroShot.accuracy(hits);
                 if (hitsOut != null) hitsOut.put(domain, hits);
@@ -155,7 +160,7 @@ public final class Evaluator {
         if (wanted.stream().noneMatch(RETRIEVAL::contains)) return new DomainMetrics(acc, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         Random rnd = new Random(CAPTION_SEED);
         List<String> caps = samples.stream().map(s -> captioner.caption(s, rnd)).toList();
-        float[][] txt = embedTexts(model, caps);
+        float[][] txt = memo.texts(model, caps);
         float[][] sims = new float[img.length][img.length];
         for (int i = 0; i < img.length; i++) {
             for (int j = 0; j < img.length; j++) {
@@ -195,13 +200,21 @@ public final class Evaluator {
      */
     public record Measured(Map<String, Map<String, Double>> metrics, Map<String, boolean[]> zeroShotHits) {}
 
-    /** {@link #metrics} with the zero-shot hits beside them, from the same embeddings. */
+    /** {@link #metrics} with the zero-shot hits beside them, from the same embeddings; each distinct text embedded once. */
     public Measured measure(ImageTextEmbedder model, Map<String, List<Sample>> sets, Collection<String> wanted) {
+        return measure(model, sets, wanted, EmbeddingMemo.texts());
+    }
+
+    /**
+     * The same, taking what {@code memo} already holds of {@code model}'s current weights, and leaving there what it
+     * embeds (e.g. a champion's anchors embedded ahead of the run that needs them).
+     */
+    public Measured measure(ImageTextEmbedder model, Map<String, List<Sample>> sets, Collection<String> wanted, EmbeddingMemo memo) {
         Map<String, Map<String, Double>> out = new LinkedHashMap<>();
         Map<String, boolean[]> hits = new LinkedHashMap<>();
         sets.forEach((d, s) -> {
             if (s.isEmpty()) return;
-            Map<String, Double> all = evaluateWithHits(model, d, s, wanted, hits).asMap();
+            Map<String, Double> all = evaluateWithHits(model, d, s, wanted, hits, memo).asMap();
             Map<String, Double> kept = new LinkedHashMap<>();
             all.forEach((k, v) -> {
                 if (wanted.contains(k) && !Double.isNaN(v)) kept.put(k, v);
