@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import javax.imageio.ImageIO;
 
@@ -33,6 +34,9 @@ public final class Materialiser {
     private final int maxSide;
     private final Map<String, List<String>> classes;
     private final DecodedImages decoded;
+    private final LongAdder fromMemory = new LongAdder();
+    private final LongAdder fromDisk = new LongAdder();
+    private final LongAdder fromStorage = new LongAdder();
     private static final int PARALLEL_FETCHES = 8;
 
     public Materialiser(ObjectStore store, Path cache, int maxSide, Map<String, List<String>> classes) {
@@ -46,6 +50,22 @@ public final class Materialiser {
         this.maxSide = maxSide;
         this.classes = classes;
         this.decoded = new DecodedImages(decodedBudgetBytes);
+    }
+
+    /** Where the images that {@link #load} and {@link #prefetch} read came from, counted since this materialiser began. */
+    public record Sources(long memory, long disk, long storage) {
+        public Sources since(Sources earlier) {
+            return new Sources(memory - earlier.memory, disk - earlier.disk, storage - earlier.storage);
+        }
+
+        @Override
+        public String toString() {
+            return memory + " decoded in memory, " + disk + " read from the local cache, " + storage + " fetched from storage";
+        }
+    }
+
+    public Sources sources() {
+        return new Sources(fromMemory.sum(), fromDisk.sum(), fromStorage.sum());
     }
 
     public List<Sample> load(List<PairRef> refs, Consumer<TrainingRun.SkippedPair> skipped) throws IOException {
@@ -87,7 +107,10 @@ public final class Materialiser {
 
     private Loaded load(PairRef r) throws IOException {
         PixelImage known = decoded.get(r.sha256());
-        if (known != null) return new Loaded(sample(r, known), null);
+        if (known != null) {
+            fromMemory.increment();
+            return new Loaded(sample(r, known), null);
+        }
         Optional<byte[]> bytes = bytes(r);
         if (bytes.isEmpty()) return new Loaded(null, SkipReason.OBJECT_MISSING);
         BufferedImage img;
@@ -145,7 +168,11 @@ public final class Materialiser {
 
     private Optional<byte[]> bytes(PairRef r) throws IOException {
         Path local = cached(r);
-        if (Files.exists(local)) return Optional.of(Files.readAllBytes(local));
+        if (Files.exists(local)) {
+            fromDisk.increment();
+            return Optional.of(Files.readAllBytes(local));
+        }
+        fromStorage.increment();
         Optional<byte[]> b = store.get(r.imageKey());
         if (b.isPresent()) {
             Files.createDirectories(local.getParent());

@@ -246,6 +246,7 @@ public final class TrainingRunner implements AutoCloseable {
             championDir = cfg.workDir().resolve("versions").resolve(String.valueOf(champion.get().version()));
             registry.download(champion.get().version(), championDir);
         }
+        Materialiser.Sources before = materialiser.sources();
         Map<String, List<Sample>> train = load(freshTrain, run);
         Map<String, List<Sample>> anchors = load(anchorRefs, run);
         Map<String, PairSets.Reservoir> reservoirs = sets.reservoirs();
@@ -253,6 +254,7 @@ public final class TrainingRunner implements AutoCloseable {
         run.skipped.forEach(s -> metrics.skipped(s.reason()));
         double materialise = seconds(t0);
         metrics.phase("materialise", materialise);
+        LOG.infof("%s materialised in %.2f s: images %s", run.id, materialise, materialiser.sources().since(before));
 
         ModelVersion.DataWindow window = window(ledger, snap);
         if (train.isEmpty()) {

@@ -59,8 +59,11 @@ class MaterialiserIT {
             for (PairRef r : refs) store.delete(r.imageKey());
             io.clipstream.testkit.ChildJvm.deleteRecursively(tmp.resolve("cache"));
             List<TrainingRun.SkippedPair> skipped = new ArrayList<>();
+            Materialiser.Sources before = m.sources();
             assertThat(m.load(refs, skipped::add)).hasSize(5);
             assertThat(skipped).extracting(TrainingRun.SkippedPair::pairId).containsExactly("q5");
+            assertThat(m.sources().since(before)).as("5 decoded ahead, the missing one asked of the store again")
+                    .isEqualTo(new Materialiser.Sources(5, 0, 1));
         }
     }
 
