@@ -44,6 +44,13 @@ public interface TrainerConfig {
     @WithDefault("256")
     int decodedCacheMb();
 
+    /**
+     * Between trigger checks, embed the waiting anchors with the champion, so that a run's baseline is nearly done
+     * when it starts. Costs a second copy of the model in memory (on the training device) while the trainer waits.
+     */
+    @WithDefault("true")
+    boolean embedAhead();
+
     /** How often a running training reports PROGRESS. */
     @WithDefault("4s")
     Duration progressEvery();

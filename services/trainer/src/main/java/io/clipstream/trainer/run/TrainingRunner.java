@@ -136,7 +136,7 @@ public final class TrainingRunner implements AutoCloseable {
             PendingPairs.Snapshot snap = pending.snapshot();
             int fetched = materialiser.prefetch(snap.pairs(), max);
             if (fetched > 0) LOG.debugf("prefetched %d images of waiting pairs", fetched);
-            int embedded = embedAhead(snap, max);
+            int embedded = cfg.embedAhead() ? embedAhead(snap, max) : 0;
             if (embedded > 0) LOG.debugf("embedded %d waiting anchors with the champion", embedded);
         } catch (IOException | RuntimeException e) {
             LOG.debugf("warming the caches failed (the next run fetches what it needs): %s", e.getMessage());
