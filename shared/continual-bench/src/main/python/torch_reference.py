@@ -5,7 +5,7 @@ Re-implements the benchmark's CLIP exactly as Hugging Face's CLIPModel computes 
 implements and checks against a PyTorch reference to 2e-7): ViT with conv patch embedding, class token, pre/post
 layer norm; causal text transformer with padding mask, pooled at the first end-of-text token; quick-GELU MLPs;
 linear projections; learnable logit scale. PEFT-style LoRA (dropout 0, scale alpha/r, A ~ U(-1/sqrt(in), 1/sqrt(in)),
-B = 0) on q/k/v/out_proj of both towers. Times
+B = 0) on the --targets layers of both towers. Times
   * LoRA training steps: forward, symmetric InfoNCE, backward, AdamW on the adapter + logit scale,
   * image embedding (inference, no grad),
 on random pixels and the same token ids as the Java side (--tokens JSON: {"ids": [[...]], "mask": [[...]]}).
@@ -27,6 +27,8 @@ def main():
     ap.add_argument("--tokens", required=True)
     ap.add_argument("--rank", type=int, default=4)
     ap.add_argument("--alpha", type=float, default=8.0)
+    ap.add_argument("--targets", default="q_proj,k_proj,v_proj,out_proj",
+                    help="LoRA target layers: any of q_proj,k_proj,v_proj,out_proj,fc1,fc2")
     ap.add_argument("--steps", type=int, default=30)
     ap.add_argument("--embed-batch", type=int, default=256)
     ap.add_argument("--threads", type=int, default=1)
@@ -50,15 +52,21 @@ def main():
         P[name + ".weight"] = torch.ones(d)
         P[name + ".bias"] = torch.zeros(d)
 
+    targets = set(a.targets.split(","))
+
+    def adapted(name, t, i, o):
+        lin(name, i, o)
+        if t in targets:
+            L[name + ".lora_A.weight"] = (torch.rand(a.rank, i) * 2 - 1) / math.sqrt(i)
+            L[name + ".lora_B.weight"] = torch.zeros(o, a.rank)
+
     def block(prefix, d, inter):
         for t in ("q_proj", "k_proj", "v_proj", "out_proj"):
-            lin(prefix + ".self_attn." + t, d, d)
-            L[prefix + ".self_attn." + t + ".lora_A.weight"] = (torch.rand(a.rank, d) * 2 - 1) / math.sqrt(d)
-            L[prefix + ".self_attn." + t + ".lora_B.weight"] = torch.zeros(d, a.rank)
+            adapted(prefix + ".self_attn." + t, t, d, d)
         lnp(prefix + ".layer_norm1", d)
         lnp(prefix + ".layer_norm2", d)
-        lin(prefix + ".mlp.fc1", d, inter)
-        lin(prefix + ".mlp.fc2", inter, d)
+        adapted(prefix + ".mlp.fc1", "fc1", d, inter)
+        adapted(prefix + ".mlp.fc2", "fc2", inter, d)
 
     vw, p, s = vc["hidden_size"], vc["patch_size"], vc["image_size"]
     g = s // p

@@ -110,6 +110,33 @@ class LoraTest {
     }
 
     @Test
+    void mlpTargetsAdaptFc1AndFc2AndRoundTrip(@TempDir Path dir) throws Exception {
+        float[][][] base = outputs(model);
+        int wrapped = model.addAdapter(LoraConfig.attentionAndMlp(4, 8f), 7);
+        assertEquals(2 * 2 * 6, wrapped, "q/k/v/out and fc1/fc2 of 2 layers in 2 towers");
+        assertEquals(0.0, diff(base, outputs(model)));
+        randomiseB(model, 5);
+        float[][][] adapted = outputs(model);
+        assertTrue(diff(base, adapted) > 1e-3, "adapter must change outputs");
+        model.saveAdapter(dir);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu());
+                InputStream is = Files.newInputStream(dir.resolve(LoraAdapters.WEIGHTS_FILE))) {
+            NDList list = NDList.decode(m, is);
+            String fc1 = "base_model.model.vision_model.encoder.layers.1.mlp.fc1.lora_";
+            String fc2 = "base_model.model.vision_model.encoder.layers.1.mlp.fc2.lora_";
+            long inter = list.get(fc1 + "B.weight").getShape().get(0);
+            assertTrue(inter > 64, "fc1 widens the 64-wide stream: " + inter);
+            assertEquals(new ai.djl.ndarray.types.Shape(4, 64), list.get(fc1 + "A.weight").getShape());
+            assertEquals(new ai.djl.ndarray.types.Shape(4, inter), list.get(fc2 + "A.weight").getShape());
+            assertEquals(new ai.djl.ndarray.types.Shape(64, 4), list.get(fc2 + "B.weight").getShape());
+        }
+        try (ClipModel other = ClipModel.load(TinyModels.dir(), Device.cpu())) {
+            other.loadAdapter(dir);
+            assertEquals(0.0, diff(adapted, outputs(other)));
+        }
+    }
+
+    @Test
     void mergeMatchesUnmergedAndUnmergeRestores() {
         float[][][] base = outputs(model);
         model.addAdapter(LoraConfig.attention(4, 8f), 7);

@@ -39,6 +39,10 @@ public record LoraConfig(
     public static final List<String> ATTENTION_TARGETS =
             List.of("q_proj", "k_proj", "v_proj", "out_proj");
 
+    /** Every linear layer of both towers' blocks: the attention projections and the MLP's fc1/fc2. */
+    public static final List<String> ATTENTION_AND_MLP_TARGETS =
+            List.of("q_proj", "k_proj", "v_proj", "out_proj", "fc1", "fc2");
+
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -65,6 +69,17 @@ public record LoraConfig(
      */
     public static LoraConfig attention(int r, float alpha) {
         return new LoraConfig(r, alpha, 0f, ATTENTION_TARGETS, null, false, null);
+    }
+
+    /**
+     * Attention q/k/v/out and MLP fc1/fc2 of both towers.
+     *
+     * @param r rank
+     * @param alpha lora_alpha
+     * @return the config (no dropout)
+     */
+    public static LoraConfig attentionAndMlp(int r, float alpha) {
+        return new LoraConfig(r, alpha, 0f, ATTENTION_AND_MLP_TARGETS, null, false, null);
     }
 
     /**

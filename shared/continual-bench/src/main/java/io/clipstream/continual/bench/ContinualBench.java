@@ -21,6 +21,7 @@ import io.clipstream.continual.sampling.ReplayBuffer;
 import io.clipstream.continual.train.Evaluator;
 import io.clipstream.continual.train.IncrementTrainer;
 import io.clipstream.continual.train.TrainConfig;
+import io.clipstream.clip.lora.LoraConfig;
 import io.clipstream.datasets.FashionMnist;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -206,7 +207,7 @@ public final class ContinualBench {
         long params = first.params();
         Path baseDir = first.baseDir();
         try (ClipModel model = load(baseDir)) {
-            ClipModels.adapterTraining(model, o.seed);
+            ClipModels.adapterTraining(model, o.seed, o.lora);
             lora = ClipModels.adapterParameterCount(model);
             Random rnd = new Random(o.seed);
             List<String> classes = FashionMnist.CLASS_NAMES;
@@ -228,7 +229,7 @@ public final class ContinualBench {
         String torchLine = "| PyTorch (reference) | not run | not run | |";
         if (o.torchReference) {
             try {
-                JsonNode t = TorchReference.run(o.python, o.workDir, baseDir, ClipModels.LORA_RANK, ClipModels.LORA_ALPHA, tokens,
+                JsonNode t = TorchReference.run(o.python, o.workDir, baseDir, o.lora, tokens,
                         o.throughputSteps, EVAL_BATCH, o.threads, o.torchBlas);
                 double tt = t.get("train_samples_per_s").asDouble();
                 double te = t.get("embed_images_per_s").asDouble();
@@ -267,8 +268,9 @@ public final class ContinualBench {
         System.out.println(matrices);
         System.out.println("Final models — class-aware R@1 on each domain's test set (%), image->text / text->image\n");
         System.out.println(retrieval);
-        System.out.printf("**Throughput** (model %d params, LoRA r=%d alpha=%.0f on q/k/v/out of both towers: %d params + logit scale; batch %d; %d intra-op thread(s))%n%n",
-                params, ClipModels.LORA_RANK, ClipModels.LORA_ALPHA, lora, o.batchSize, o.threads);
+        LoraConfig lc = o.lora;
+        System.out.printf("**Throughput** (model %d params, LoRA r=%d alpha=%.0f on %s of both towers: %d params + logit scale; batch %d; %d intra-op thread(s))%n%n",
+                params, lc.r(), lc.alpha(), String.join("/", lc.targetModules()), lora, o.batchSize, o.threads);
         System.out.println("| engine | LoRA train samples/s | embed images/s (batch " + EVAL_BATCH + ") | |\n|---|---:|---:|---|");
         System.out.printf("| DJL %s + PyTorch %s | %.0f | %.0f | %d threads |%n", ai.djl.engine.Engine.getDjlVersion(),
                 ai.djl.engine.Engine.getInstance().getVersion(), djl.trainSamplesPerSec(), djl.embedImagesPerSec(), o.threads);
@@ -296,7 +298,7 @@ public final class ContinualBench {
         try (ClipModel init = load(initDir)) {
             ClipModels.fullTraining(init);
             TrainConfig baseCfg = TrainConfig.defaults().withEpochs(o.baseEpochs).withBatchSize(o.batchSize).withLr(o.baseLr)
-                    .withSeed(seed).withPatience(0);
+                    .withSeed(seed).withPatience(0).withAugment(o.baseAugment);
             baseRes = trainer.train(init, Map.of(base0, dom.train().get(base0)), null, Map.of(base0, dom.val().get(base0)), null,
                     baseCfg, ids);
             init.save(baseDir);
@@ -328,13 +330,14 @@ public final class ContinualBench {
             }
             Strategy strategy = strategy(sname, o.dann);
             System.out.println("\n## Seed " + seed + ", strategy " + strategy.name());
-            TrainConfig incCfg = TrainConfig.defaults().withEpochs(o.incrementEpochs).withBatchSize(o.batchSize).withLr(o.lr).withSeed(seed);
+            TrainConfig incCfg = TrainConfig.defaults().withEpochs(o.incrementEpochs).withBatchSize(o.batchSize).withLr(o.lr).withSeed(seed)
+                    .withAugment(o.augment);
             if (strategy.joint()) incCfg = incCfg.withMaxSteps(guardedSteps(o, dom.train().get(ids.get(1)).size()));
             try (ClipModel model = load(baseDir);
                  ContinualLearner learner = new ContinualLearner(model, strategy, incCfg, trainer, evaluator,
                          new EvaluationGate(GateConfig.paired()), base0,
                          new ReplayBuffer<>(o.replayPerDomain, new Random(seed)), seed,
-                         new LocalVersions(work.resolve(sname).resolve("versions"), strategy.mergeFresh(), seed))
+                         new LocalVersions(work.resolve(sname).resolve("versions"), strategy.mergeFresh(), seed), o.lora)
                          .log(System.out::println)) {
                 learner.sealTestSet(sealed);
                 Map<String, List<Sample>> arrived = new LinkedHashMap<>();

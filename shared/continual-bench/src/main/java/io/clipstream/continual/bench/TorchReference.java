@@ -22,9 +22,10 @@ public final class TorchReference {
 
     /**
      * @param blasDir directory with an optimised libblas.so.3 to load instead of the system's (null = system's)
+     * @param lora the adapter's rank, alpha and target layers (the reference supports the attention and MLP ones)
      * @param tokens token ids and attention mask of the training batch (the same the DJL measurement used)
      */
-    public static JsonNode run(String python, Path workDir, Path modelDir, int rank, float alpha, TokenBatch tokens, int steps,
+    public static JsonNode run(String python, Path workDir, Path modelDir, io.clipstream.clip.lora.LoraConfig lora, TokenBatch tokens, int steps,
                                int embedBatch, int threads, Path blasDir) throws IOException, InterruptedException {
         Path script = workDir.resolve("torch_reference.py");
         try (InputStream in = TorchReference.class.getResourceAsStream("/python/torch_reference.py")) {
@@ -34,7 +35,8 @@ public final class TorchReference {
         Path tok = workDir.resolve("throughput_tokens.json");
         new ObjectMapper().writeValue(tok.toFile(), Map.of("ids", tokens.ids(), "mask", tokens.attentionMask()));
         List<String> cmd = List.of(python, script.toString(), "--config", modelDir.resolve("config.json").toString(),
-                "--tokens", tok.toString(), "--rank", String.valueOf(rank), "--alpha", String.valueOf(alpha),
+                "--tokens", tok.toString(), "--rank", String.valueOf(lora.r()), "--alpha", String.valueOf(lora.alpha()),
+                "--targets", String.join(",", lora.targetModules()),
                 "--steps", String.valueOf(steps), "--embed-batch", String.valueOf(embedBatch), "--threads", String.valueOf(threads));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         if (blasDir != null) {

@@ -3,6 +3,7 @@ package io.clipstream.continual.engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.clipstream.clip.ClipModel;
+import io.clipstream.clip.lora.LoraConfig;
 import io.clipstream.clip.lora.LoraAdapters;
 import io.clipstream.continual.data.Sample;
 import io.clipstream.continual.gate.Discordance;
@@ -98,6 +99,13 @@ public final class ContinualLearner implements AutoCloseable {
     public ContinualLearner(ClipModel model, Strategy strategy, TrainConfig baseConfig, IncrementTrainer trainer,
                             Evaluator evaluator, EvaluationGate gate, String baseDomain, ReplayBuffer<String, Sample> replay,
                             long seed, VersionPublisher publisher) {
+        this(model, strategy, baseConfig, trainer, evaluator, gate, baseDomain, replay, seed, publisher, ClipModels.loraConfig());
+    }
+
+    /** @param lora the adapter a model without one gets ({@link ClipModels#loraConfig()} by default) */
+    public ContinualLearner(ClipModel model, Strategy strategy, TrainConfig baseConfig, IncrementTrainer trainer,
+                            Evaluator evaluator, EvaluationGate gate, String baseDomain, ReplayBuffer<String, Sample> replay,
+                            long seed, VersionPublisher publisher, LoraConfig lora) {
         this.model = model;
         this.strategy = strategy;
         this.baseConfig = baseConfig;
@@ -108,7 +116,7 @@ public final class ContinualLearner implements AutoCloseable {
         this.replay = replay;
         this.publisher = publisher;
         this.promotedModelDir = model.directory();
-        ClipModels.adapterTraining(model, seed);
+        ClipModels.adapterTraining(model, seed, lora);
         this.state = model.manager().newSubManager();
         this.initialAdapter = model.lora().copyWeights(state);
     }

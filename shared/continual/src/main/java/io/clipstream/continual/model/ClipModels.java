@@ -13,7 +13,10 @@ import java.nio.file.Path;
  * which parameters train in each phase and how a frozen teacher is rebuilt from disk.
  */
 public final class ClipModels {
-    /** Default LoRA rank / alpha: q/k/v/out of both towers. */
+    /**
+     * Default LoRA rank / alpha: q/k/v/out of both towers, what the trainer service runs. continual-bench passes its
+     * own adapter ({@link #adapterTraining(ClipModel, long, LoraConfig)}: r=8 on attention and MLP, measured there).
+     */
     public static final int LORA_RANK = 4;
 
     public static final float LORA_ALPHA = 8f;
@@ -39,7 +42,12 @@ public final class ClipModels {
      * trains with the adapter and is saved in it.
      */
     public static void adapterTraining(ClipModel model, long seed) {
-        if (!model.lora().isActive()) model.addAdapter(loraConfig(), seed);
+        adapterTraining(model, seed, loraConfig());
+    }
+
+    /** {@link #adapterTraining(ClipModel, long)} with the adapter to attach when none is (one loaded keeps its own). */
+    public static void adapterTraining(ClipModel model, long seed, LoraConfig lora) {
+        if (!model.lora().isActive()) model.addAdapter(lora, seed);
         else model.setBaseTrainable(false);
         model.setLogitScaleTrainable(true);
     }

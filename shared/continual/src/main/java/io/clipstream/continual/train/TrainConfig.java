@@ -59,6 +59,10 @@ public record TrainConfig(int epochs, int maxSteps, int batchSize, float lr, flo
         return new TrainConfig(epochs, maxSteps, batchSize, lr, warmupFraction, minLrFactor, weightDecay, clipNorm, patience, replayFraction, distillWeight, distillTemperature, distillScope, l2Weight, weight, lambda, augment, seed);
     }
 
+    public TrainConfig withAugment(boolean a) {
+        return new TrainConfig(epochs, maxSteps, batchSize, lr, warmupFraction, minLrFactor, weightDecay, clipNorm, patience, replayFraction, distillWeight, distillTemperature, distillScope, l2Weight, dannWeight, dannLambda, a, seed);
+    }
+
     public TrainConfig withPatience(int p) {
         return new TrainConfig(epochs, maxSteps, batchSize, lr, warmupFraction, minLrFactor, weightDecay, clipNorm, p, replayFraction, distillWeight, distillTemperature, distillScope, l2Weight, dannWeight, dannLambda, augment, seed);
     }
