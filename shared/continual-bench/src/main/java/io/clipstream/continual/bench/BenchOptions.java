@@ -80,7 +80,7 @@ public final class BenchOptions {
                                       of any size and format and a manifest.csv (columns file, class[, caption]),
                                       e.g. --domains original,/data/my-shop,/data/my-shop-night
               --train N --val N --test N   pairs per domain (a folder gives at most a tenth to val, a fifth to test)
-              --base-train N          training pairs of the base domain (default 12000)
+              --base-train N          training pairs of the base domain (default 24000)
               --base-epochs N --epochs N   base (full) training / per-increment LoRA epochs
               --base-augment on|off --augment on|off   image augmentation of the base training / of the increments
                                       (default off / off)

@@ -21,7 +21,6 @@ import io.clipstream.continual.sampling.ReplayBuffer;
 import io.clipstream.continual.train.Evaluator;
 import io.clipstream.continual.train.IncrementTrainer;
 import io.clipstream.continual.train.TrainConfig;
-import io.clipstream.clip.lora.LoraConfig;
 import io.clipstream.datasets.FashionMnist;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -268,9 +267,8 @@ public final class ContinualBench {
         System.out.println(matrices);
         System.out.println("Final models — class-aware R@1 on each domain's test set (%), image->text / text->image\n");
         System.out.println(retrieval);
-        LoraConfig lc = o.lora;
         System.out.printf("**Throughput** (model %d params, LoRA r=%d alpha=%.0f on %s of both towers: %d params + logit scale; batch %d; %d intra-op thread(s))%n%n",
-                params, lc.r(), lc.alpha(), String.join("/", lc.targetModules()), lora, o.batchSize, o.threads);
+                params, o.lora.r(), o.lora.alpha(), String.join("/", o.lora.targetModules()), lora, o.batchSize, o.threads);
         System.out.println("| engine | LoRA train samples/s | embed images/s (batch " + EVAL_BATCH + ") | |\n|---|---:|---:|---|");
         System.out.printf("| DJL %s + PyTorch %s | %.0f | %.0f | %d threads |%n", ai.djl.engine.Engine.getDjlVersion(),
                 ai.djl.engine.Engine.getInstance().getVersion(), djl.trainSamplesPerSec(), djl.embedImagesPerSec(), o.threads);

@@ -2,6 +2,7 @@ package io.clipstream.continual.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clipstream.clip.lora.LoraConfig;
 import io.clipstream.clip.tokenize.TokenBatch;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +26,7 @@ public final class TorchReference {
      * @param lora the adapter's rank, alpha and target layers (the reference supports the attention and MLP ones)
      * @param tokens token ids and attention mask of the training batch (the same the DJL measurement used)
      */
-    public static JsonNode run(String python, Path workDir, Path modelDir, io.clipstream.clip.lora.LoraConfig lora, TokenBatch tokens, int steps,
+    public static JsonNode run(String python, Path workDir, Path modelDir, LoraConfig lora, TokenBatch tokens, int steps,
                                int embedBatch, int threads, Path blasDir) throws IOException, InterruptedException {
         Path script = workDir.resolve("torch_reference.py");
         try (InputStream in = TorchReference.class.getResourceAsStream("/python/torch_reference.py")) {
