@@ -1,6 +1,8 @@
 package io.clipstream.continual.bench;
 
 import io.clipstream.clip.lora.LoraConfig;
+import io.clipstream.continual.engine.Strategy;
+import io.clipstream.continual.gate.GateConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +46,14 @@ public final class BenchOptions {
     public float baseLr = 1e-3f;
     public float lr = 1e-3f;
     public int replayPerDomain = 1000;
-    public List<String> strategies = new ArrayList<>(List.of(ContinualBench.NO_UPDATE, "naive", "guarded", "joint"));
+    /** The gated strategies' replay share of a batch, distillation weight and WiSE-FT alphas; null = the strategy's. */
+    public Double replayShare;
+    public Float distillWeight;
+    public List<Float> wiseAlphas;
+    /** The gate's bounds in points: against the champion, and against each domain's reference. */
+    public double gateDrop = GateConfig.paired().maxDropPoints();
+    public double gateTotalDrop = GateConfig.paired().maxTotalDropPoints();
+    public List<String> strategies = new ArrayList<>(List.of(ContinualBench.NO_UPDATE, "naive", "guarded", "joint", "routed"));
     /** The domains in arrival order, the first the base domain: built-in ids or folders (see {@code --domains}). */
     public List<String> domains = new ArrayList<>(io.clipstream.continual.bench.domains.BenchDomains.FASHION);
     /** Runs with seeds seed, seed+1, ...: each its own splits, base model and increments; tables show mean ± 95 % interval. */
@@ -88,7 +97,11 @@ public final class BenchOptions {
                                       attention+mlp; alpha = 2 x rank)
               --batch N --lr X --base-lr X
               --replay N              replay reservoir per domain
-              --strategies a,b|none   of no-update,naive,guarded,guarded-distill-replay,joint,merge-fresh (none: base +
+              --replay-share X --distill X --wise a,b,...   the gated strategies' replay share of a batch (default
+                                      0.5), distillation weight (1.0) and WiSE-FT alphas (0.75,0.5,0.25; none = off)
+              --gate-drop X --gate-total-drop X   the gate's bound in points against the champion (default 1.0) and
+                                      against each domain's reference (2.0)
+              --strategies a,b|none   of no-update,naive,guarded,guarded-distill-replay,joint,merge-fresh,routed (none: base +
                                       throughput only); guarded-distill-replay distils on the replayed pairs only; the
                                       guarded ones take -no-<guard> suffixes for an ablation, guard one of replay,
                                       distill,l2,gate,wise (gate off implies wise off), e.g. guarded-no-replay
@@ -138,6 +151,14 @@ public final class BenchOptions {
                 case "--lr" -> o.lr = Float.parseFloat(args[++i]);
                 case "--base-lr" -> o.baseLr = Float.parseFloat(args[++i]);
                 case "--replay" -> o.replayPerDomain = Integer.parseInt(args[++i]);
+                case "--replay-share" -> o.replayShare = Double.parseDouble(args[++i]);
+                case "--distill" -> o.distillWeight = Float.parseFloat(args[++i]);
+                case "--wise" -> {
+                    String v = args[++i];
+                    o.wiseAlphas = v.equals("none") ? List.of() : java.util.Arrays.stream(v.split(",")).map(Float::valueOf).toList();
+                }
+                case "--gate-drop" -> o.gateDrop = Double.parseDouble(args[++i]);
+                case "--gate-total-drop" -> o.gateTotalDrop = Double.parseDouble(args[++i]);
                 case "--strategies" -> {
                     String v = args[++i];
                     o.strategies = v.equals("none") ? new ArrayList<>() : new ArrayList<>(List.of(v.split(",")));
@@ -168,6 +189,20 @@ public final class BenchOptions {
         }
         if (o.jsonOut == null) o.jsonOut = o.workDir.resolve("result.json");
         return o;
+    }
+
+    /** A gated strategy with the guards given on the command line; other strategies as they are. */
+    Strategy tune(Strategy s) {
+        if (!s.gate()) return s;
+        return s.withGuards(replayShare == null ? s.replay() : replayShare, distillWeight == null ? s.distill() : distillWeight,
+                wiseAlphas == null ? s.wiseAlphas() : wiseAlphas);
+    }
+
+    /** The benchmark's gate ({@link GateConfig#paired()}) with the bounds given on the command line. */
+    GateConfig gate() {
+        GateConfig p = GateConfig.paired();
+        return new GateConfig(gateDrop, p.newDomainTolerancePoints(), p.minNewDomainValue(), p.metrics(), p.maxRelativeDrop(),
+                p.minNewDomainGainPoints(), p.minGainStandardErrors(), p.pairedZ(), gateTotalDrop);
     }
 
     private static boolean onOff(String option, String v) {

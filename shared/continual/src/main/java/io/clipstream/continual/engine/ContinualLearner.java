@@ -3,6 +3,7 @@ package io.clipstream.continual.engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.clipstream.clip.ClipModel;
+import io.clipstream.clip.ImageTextEmbedder;
 import io.clipstream.clip.lora.LoraConfig;
 import io.clipstream.clip.lora.LoraAdapters;
 import io.clipstream.continual.data.Sample;
@@ -10,10 +11,13 @@ import io.clipstream.continual.gate.Discordance;
 import io.clipstream.continual.gate.EvaluationGate;
 import io.clipstream.continual.gate.GateDecision;
 import io.clipstream.continual.model.ClipModels;
+import io.clipstream.continual.routing.DomainRouter;
+import io.clipstream.continual.routing.RoutedEmbedder;
 import io.clipstream.continual.sampling.ReplayBuffer;
 import io.clipstream.continual.train.EmbeddingMemo;
 import io.clipstream.continual.train.Evaluator;
 import io.clipstream.continual.train.IncrementTrainer;
+import io.clipstream.continual.train.PixelBatch;
 import io.clipstream.continual.train.TrainConfig;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -41,6 +45,11 @@ import java.util.function.Consumer;
  * <p>Two ways to start: {@link #registerBase} (the benchmark: the base domain's training data seeds the replay
  * buffer, the base model is the baseline) or {@link #resume} (the trainer: the model already carries the champion's
  * adapter; the baseline is evaluated now, on the anchors of this run).
+ *
+ * <p>A {@link Strategy#routed() routed} strategy keeps an adapter per domain instead of one: the base domain's is the
+ * initial adapter (the base model), each increment trains a fresh one on its new data, and a {@link DomainRouter}
+ * built from each domain's replay reservoir picks an image's adapter; every measurement and gate decision is made on
+ * the {@link RoutedEmbedder}, i.e. on what would be served.
  */
 public final class ContinualLearner implements AutoCloseable {
     private final ClipModel model;
@@ -54,6 +63,10 @@ public final class ContinualLearner implements AutoCloseable {
     private final VersionPublisher publisher;
     private final NDManager state;
     private final Map<String, NDArray> initialAdapter;
+    /** Routed strategies: the promoted router, each routed domain's adapter, and the version that published it. */
+    private DomainRouter router;
+    private final Map<String, Map<String, NDArray>> experts = new LinkedHashMap<>();
+    private final Map<String, String> expertVersions = new LinkedHashMap<>();
     private final Set<String> learned = new LinkedHashSet<>();
     private final Map<String, List<Sample>> seenTrain = new LinkedHashMap<>();
     private final Set<String> sealed = new java.util.HashSet<>();
@@ -163,7 +176,37 @@ public final class ContinualLearner implements AutoCloseable {
         requireUnsealed("training data of " + baseDomain, baseTrain);
         replay.offerAll(baseDomain, baseTrain);
         seenTrain.put(baseDomain, baseTrain);
-        promote(evaluator.measure(model, anchors, measured()), anchors.keySet());
+        if (strategy.routed()) {
+            experts.put(baseDomain, initialAdapter);
+            expertVersions.put(baseDomain, null);
+            router = fitRouter(experts);
+        }
+        promote(evaluator.measure(embedder(), anchors, measured()), anchors.keySet());
+    }
+
+    /**
+     * What the promoted model embeds with: the model itself, or for a routed strategy the router and the experts
+     * (each call sets the model's adapter to the expert it needs).
+     */
+    public ImageTextEmbedder embedder() {
+        return strategy.routed() ? new RoutedEmbedder(model, router, experts) : model;
+    }
+
+    /** Routed strategies: the router of the promoted version (the base domain alone before any promotion); else null. */
+    public DomainRouter router() {
+        return router;
+    }
+
+    /** A router over the domains of {@code byDomain}, fitted on their replay reservoirs' routing features. */
+    private DomainRouter fitRouter(Map<String, Map<String, NDArray>> byDomain) {
+        List<Map<String, NDArray>> adapters = List.copyOf(byDomain.values());
+        Map<String, float[][]> examples = new LinkedHashMap<>();
+        for (String d : byDomain.keySet()) {
+            List<Sample> kept = replay.contents().getOrDefault(d, List.of());
+            examples.put(d, RoutedEmbedder.routingFeatures(model, adapters,
+                    PixelBatch.toChw(model.preprocessor(), kept.stream().map(Sample::image).toList())));
+        }
+        return DomainRouter.fit(examples);
     }
 
     /**
@@ -182,6 +225,7 @@ public final class ContinualLearner implements AutoCloseable {
      */
     public Map<String, Map<String, Double>> resume(Collection<String> learnedDomains, Map<String, List<Sample>> anchors, Path adapterDir,
                                                    Evaluator.Measured known) {
+        if (strategy.routed()) throw new UnsupportedOperationException("a routed strategy cannot resume from one adapter yet");
         learned.add(baseDomain);
         learned.addAll(learnedDomains);
         promotedAdapterDir = adapterDir;
@@ -229,10 +273,11 @@ public final class ContinualLearner implements AutoCloseable {
         Map<String, List<Sample>> unmeasured = new LinkedHashMap<>(anchors);
         unmeasured.keySet().removeAll(promotedMetrics.keySet());
         if (!unmeasured.isEmpty()) {
-            Evaluator.Measured m = evaluator.measure(model, unmeasured, measured());
+            Evaluator.Measured m = evaluator.measure(embedder(), unmeasured, measured());
             promotedMetrics.putAll(m.metrics());
             promotedHits.putAll(m.zeroShotHits());
         }
+        if (strategy.routed()) return routedIncrement(newData, anchors, domains, domainIndex);
         try (NDManager inc = state.newSubManager()) {
             Map<String, NDArray> previous = model.lora().copyWeights(inc);
             TrainConfig cfg = baseConfig.withGuards(strategy.replay(), strategy.distill(), strategy.distillScope(), strategy.l2())
@@ -312,6 +357,81 @@ public final class ContinualLearner implements AutoCloseable {
                     decision.reasons().isEmpty() ? "" : " " + decision.reasons(), chosen));
             return new IncrementReport(domains, promoted, chosen, decision, baseline, cand, promotedMetrics, wiseTried, res, published);
         }
+    }
+
+    /**
+     * A routed increment: a fresh adapter learns the new data alone, the router learns the new domains from their
+     * training data (offered to the replay reservoir first, as the base domain's was), and the gate judges the routed
+     * model with the new expert against the promoted one. Rejected, the expert and the router's new domains are dropped.
+     */
+    private IncrementReport routedIncrement(Map<String, List<Sample>> newData, Map<String, List<Sample>> anchors, List<String> domains,
+                                            List<String> domainIndex) throws IOException {
+        model.lora().setWeights(initialAdapter);
+        TrainConfig cfg = baseConfig.withGuards(strategy.replay(), 0, strategy.distillScope(), 0).withDann(0, baseConfig.dannLambda())
+                .withSeed(baseConfig.seed() + 1000L * (learned.size()));
+        Map<String, List<Sample>> val = new LinkedHashMap<>();
+        for (String d : domains) if (anchors.containsKey(d) && !anchors.get(d).isEmpty()) val.put(d, anchors.get(d));
+        IncrementTrainer.Result res = trainer.train(model, newData, replay, val, null, cfg, domainIndex);
+        Map<String, NDArray> expert = model.lora().copyWeights(state);
+
+        onEvaluating.run();
+        newData.forEach(replay::offerAll);
+        Map<String, Map<String, NDArray>> candidateExperts = new LinkedHashMap<>(experts);
+        for (String d : domains) candidateExperts.put(d, expert);
+        DomainRouter candidateRouter = fitRouter(candidateExperts);
+        RoutedEmbedder candidate = new RoutedEmbedder(model, candidateRouter, candidateExperts);
+        log.accept("  [" + strategy.name() + "] anchors routed to their own domain's adapter: " + routedToOwn(candidate, anchors));
+        Evaluator.Measured cand = evaluator.measure(candidate, anchors, measured());
+        Map<String, Map<String, Double>> baseline = promotedMetrics;
+        GateDecision decision = gate.evaluate(cand.metrics(), strategy.gate() ? baseline : null, domains, List.copyOf(learned), baseDomain,
+                evidence(cand));
+        boolean promoted = !strategy.gate() || decision.blessed();
+        VersionPublisher.Published published = null;
+        String chosen = "candidate";
+        if (promoted) {
+            router = candidateRouter;
+            experts.putAll(candidateExperts);
+            promote(cand, anchors.keySet());
+            version++;
+            model.lora().setWeights(expert);
+            published = publisher.publish(model, new VersionPublisher.Promotion(version, domains, strategy.name(), decision, chosen,
+                    cand.metrics(), promotedModelDir, promotedAdapterDir, routing(domains)));
+            for (String d : domains) expertVersions.put(d, published.versionDir().getFileName().toString());
+            promotedAdapterDir = published.adapterDir();
+        } else {
+            expert.values().forEach(NDArray::close);
+            chosen = "previous (rejected)";
+        }
+        learned.addAll(domains);
+        newData.forEach(seenTrain::put);
+        log.accept(String.format("  [%s] %s: gate %s%s -> %s", strategy.name(), String.join("+", domains), decision.verdict(),
+                decision.reasons().isEmpty() ? "" : " " + decision.reasons(), chosen));
+        return new IncrementReport(domains, promoted, chosen, decision, baseline, cand.metrics(), promotedMetrics, List.of(), res, published);
+    }
+
+    /** Per domain, the share of its samples that {@code routed} sends to that domain's adapter. */
+    private String routedToOwn(RoutedEmbedder routed, Map<String, List<Sample>> sets) {
+        StringBuilder sb = new StringBuilder();
+        sets.forEach((d, samples) -> {
+            List<String> routes = routed.routes(PixelBatch.toChw(model.preprocessor(), samples.stream().map(Sample::image).toList()));
+            long own = routes.stream().filter(d::equals).count();
+            sb.append(String.format("%s%s %.1f %%", sb.isEmpty() ? "" : ", ", d, 100.0 * own / Math.max(1, routes.size())));
+        });
+        return sb.toString();
+    }
+
+    /**
+     * What a routed version needs besides its adapter: the router and which version's adapter serves each domain
+     * (null: the base model; the domains of this version: this version's adapter).
+     */
+    private Map<String, Object> routing(List<String> newDomains) {
+        Map<String, Object> expertsOf = new LinkedHashMap<>();
+        router.domains().forEach(d -> expertsOf.put(d, newDomains.contains(d) ? "." : expertVersions.get(d)));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("router", router.describe());
+        out.put("adapter_of_domain", expertsOf);
+        out.put("embedding", "one block of the model's dimension per domain, in the order of adapter_of_domain");
+        return out;
     }
 
     /** The promoted model's metrics and hits become the baseline; where they beat a domain's reference, its reference. */

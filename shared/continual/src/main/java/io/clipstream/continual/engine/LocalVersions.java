@@ -10,12 +10,15 @@ import java.util.Map;
 
 /**
  * Publishes versions as local directories {@code <root>/<n>-<domains>/}: the PEFT adapter (adapter_config.json,
- * adapter_model.safetensors), metrics.json, and MANIFEST.json written last. With {@code mergeFresh} the adapter is
- * then merged into the weights, the merged checkpoint is written to {@code <version>/merged/} (HF layout) and a
- * fresh adapter starts.
+ * adapter_model.safetensors), metrics.json, a routed version's routing.json, and MANIFEST.json written last. With
+ * {@code mergeFresh} the adapter is then merged into the weights, the merged checkpoint is written to
+ * {@code <version>/merged/} (HF layout) and a fresh adapter starts.
  */
 public final class LocalVersions implements VersionPublisher {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** A routed version's router and the adapter of each domain. */
+    public static final String ROUTING_FILE = "routing.json";
 
     private final Path root;
     private final boolean mergeFresh;
@@ -41,6 +44,7 @@ public final class LocalVersions implements VersionPublisher {
         metrics.put("gate", Map.of("blessed", p.decision().blessed(), "reasons", p.decision().reasons(), "checks", p.decision().checks()));
         metrics.put("anchor_metrics", p.metrics());
         JSON.writeValue(dir.resolve("metrics.json").toFile(), metrics);
+        if (p.routing() != null) JSON.writeValue(dir.resolve(ROUTING_FILE).toFile(), p.routing());
         Published out;
         if (mergeFresh) {
             model.lora().mergeAndReset(seed + p.number());

@@ -16,9 +16,16 @@ import java.util.List;
  * @param joint        joint training: every increment trains on all domains seen so far, from the base adapter
  * @param dann         domain-adversarial loss weight (0 = off)
  * @param distillScope which pairs of a batch the distillation is computed on
+ * @param routed       an adapter per domain (an expert, trained from a fresh adapter on its domain's data only) and a
+ *                     router that picks an image's expert from the image ({@link io.clipstream.continual.routing})
  */
 public record Strategy(String name, double replay, float distill, float l2, boolean gate, List<Float> wiseAlphas,
-                       boolean mergeFresh, boolean joint, float dann, DistillScope distillScope) {
+                       boolean mergeFresh, boolean joint, float dann, DistillScope distillScope, boolean routed) {
+
+    public Strategy(String name, double replay, float distill, float l2, boolean gate, List<Float> wiseAlphas,
+                    boolean mergeFresh, boolean joint, float dann, DistillScope distillScope) {
+        this(name, replay, distill, l2, gate, wiseAlphas, mergeFresh, joint, dann, distillScope, false);
+    }
 
     /** A strategy that distils on the whole batch (the default scope). */
     public Strategy(String name, double replay, float distill, float l2, boolean gate, List<Float> wiseAlphas,
@@ -41,6 +48,16 @@ public record Strategy(String name, double replay, float distill, float l2, bool
     /** {@link #guarded()} distilling on the replayed pairs only ({@link DistillScope#REPLAY}). */
     public static Strategy guardedDistillReplay() {
         return guarded().withDistillScope("guarded-distill-replay", DistillScope.REPLAY);
+    }
+
+    /**
+     * An expert per domain behind the gate: each increment trains a fresh adapter on the new domain, half of every
+     * batch replayed from earlier domains (so that an image the router sends to it by mistake is still understood), no
+     * distillation or pull (nothing it does can change another domain's expert), and the gate judges the routed
+     * model, so an earlier domain can only lose what the router sends to the new expert by mistake.
+     */
+    public static Strategy routedExperts() {
+        return new Strategy("routed", 0.5, 0, 0, true, List.of(), false, false, 0, DistillScope.BATCH, true);
     }
 
     public static Strategy jointTraining() {
@@ -84,7 +101,9 @@ public record Strategy(String name, double replay, float distill, float l2, bool
             case "guarded-distill-replay" -> guardedDistillReplay();
             case "joint" -> jointTraining();
             case "merge-fresh" -> guardedMergeFresh();
-            default -> throw new IllegalArgumentException("unknown strategy " + name);
+            case "routed" -> routedExperts();
+            default -> throw new IllegalArgumentException("unknown strategy " + name
+                    + " (one of naive, guarded, guarded-distill-replay, joint, merge-fresh, routed)");
         };
         if (parts.length > 1 && !s.gate()) {
             throw new IllegalArgumentException("strategy " + name + ": guards can only be switched off on guarded or merge-fresh");
@@ -97,19 +116,24 @@ public record Strategy(String name, double replay, float distill, float l2, bool
     public Strategy without(Guard g) {
         String n = name + "-no-" + g.id();
         return switch (g) {
-            case REPLAY -> new Strategy(n, 0, distill, l2, gate, wiseAlphas, mergeFresh, joint, dann, distillScope);
-            case DISTILL -> new Strategy(n, replay, 0, l2, gate, wiseAlphas, mergeFresh, joint, dann, distillScope);
-            case L2 -> new Strategy(n, replay, distill, 0, gate, wiseAlphas, mergeFresh, joint, dann, distillScope);
-            case GATE -> new Strategy(n, replay, distill, l2, false, List.of(), mergeFresh, joint, dann, distillScope);
-            case WISE -> new Strategy(n, replay, distill, l2, gate, List.of(), mergeFresh, joint, dann, distillScope);
+            case REPLAY -> new Strategy(n, 0, distill, l2, gate, wiseAlphas, mergeFresh, joint, dann, distillScope, routed);
+            case DISTILL -> new Strategy(n, replay, 0, l2, gate, wiseAlphas, mergeFresh, joint, dann, distillScope, routed);
+            case L2 -> new Strategy(n, replay, distill, 0, gate, wiseAlphas, mergeFresh, joint, dann, distillScope, routed);
+            case GATE -> new Strategy(n, replay, distill, l2, false, List.of(), mergeFresh, joint, dann, distillScope, routed);
+            case WISE -> new Strategy(n, replay, distill, l2, gate, List.of(), mergeFresh, joint, dann, distillScope, routed);
         };
     }
 
+    /** The same strategy with another replay share, distillation weight and WiSE-FT alphas (same name). */
+    public Strategy withGuards(double replayShare, float distillWeight, List<Float> alphas) {
+        return new Strategy(name, replayShare, distillWeight, l2, gate, List.copyOf(alphas), mergeFresh, joint, dann, distillScope, routed);
+    }
+
     public Strategy withDann(float w) {
-        return new Strategy(name + "+dann", replay, distill, l2, gate, wiseAlphas, mergeFresh, joint, w, distillScope);
+        return new Strategy(name + "+dann", replay, distill, l2, gate, wiseAlphas, mergeFresh, joint, w, distillScope, routed);
     }
 
     public Strategy withDistillScope(String newName, DistillScope scope) {
-        return new Strategy(newName, replay, distill, l2, gate, wiseAlphas, mergeFresh, joint, dann, scope);
+        return new Strategy(newName, replay, distill, l2, gate, wiseAlphas, mergeFresh, joint, dann, scope, routed);
     }
 }

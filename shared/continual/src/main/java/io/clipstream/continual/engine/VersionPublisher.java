@@ -20,9 +20,16 @@ public interface VersionPublisher {
      * @param metrics      the promoted weights' metrics on the anchor sets (domain -> metric -> value)
      * @param parentModel  HF checkpoint the adapter applies to
      * @param parentAdapter the adapter promoted before, null if none
+     * @param routing      a routed strategy's router and the adapter of each domain (written as routing.json); null
+     *                     for one adapter
      */
     record Promotion(int number, List<String> domains, String strategy, GateDecision decision, String chosen,
-                     Map<String, Map<String, Double>> metrics, Path parentModel, Path parentAdapter) {}
+                     Map<String, Map<String, Double>> metrics, Path parentModel, Path parentAdapter, Map<String, Object> routing) {
+        public Promotion(int number, List<String> domains, String strategy, GateDecision decision, String chosen,
+                         Map<String, Map<String, Double>> metrics, Path parentModel, Path parentAdapter) {
+            this(number, domains, strategy, decision, chosen, metrics, parentModel, parentAdapter, null);
+        }
+    }
 
     /** Where the published version can be read back from: the teacher of the next increment is rebuilt from it. */
     record Published(Path versionDir, Path modelDir, Path adapterDir) {}

@@ -228,6 +228,50 @@ class ContinualLearnerTest {
         }
     }
 
+    /**
+     * Routed: the new domain gets an adapter of its own and the router learns it; the base domain's images are embedded
+     * by the base model exactly (its adapter is never trained), and the version carries its router.
+     */
+    @Test
+    void routedIncrementAddsAnAdapterForTheNewDomainAndLeavesTheBaseDomainsUntouched() throws Exception {
+        Map<String, List<Sample>> anchors = Map.of("plain", samples("plain", 30, 5), "inverted", samples("inverted", 30, 6));
+        EvaluationGate permissive = new EvaluationGate(new GateConfig(100, 100, 0, List.of("zero_shot", "r1_mean")));
+        List<PixelImage> plain = samples("plain", 20, 8).stream().map(Sample::image).toList();
+        List<PixelImage> inverted = samples("inverted", 20, 9).stream().map(Sample::image).toList();
+        Evaluator ev = evaluator();
+        float[][] before;
+        try (ClipModel base = ClipModel.load(baseDir)) {
+            before = ev.embedImages(base, plain);
+        }
+        try (ClipModel m = ClipModel.load(baseDir);
+             ContinualLearner l = learner(m, Strategy.routedExperts(), 2, permissive, tmp.resolve("routed"))) {
+            l.registerBase(samples("plain", 64, 1), Map.of("plain", anchors.get("plain")));
+            assertThat(l.embedder().dimension()).isEqualTo(m.dimension());
+            ContinualLearner.IncrementReport r = l.increment("inverted", samples("inverted", 96, 4), anchors);
+            assertThat(r.promoted()).isTrue();
+            assertThat(r.versionDir().resolve(LocalVersions.ROUTING_FILE)).exists();
+            assertThat(Files.readString(r.versionDir().resolve("MANIFEST.json"))).contains(LocalVersions.ROUTING_FILE);
+            assertThat(l.router().domains()).containsExactly("plain", "inverted");
+            io.clipstream.continual.routing.RoutedEmbedder routed = (io.clipstream.continual.routing.RoutedEmbedder) l.embedder();
+            assertThat(routed.dimension()).isEqualTo(2 * m.dimension());
+            assertThat(routed.routes(io.clipstream.continual.train.PixelBatch.toChw(m.preprocessor(), plain))).containsOnly("plain");
+            assertThat(routed.routes(io.clipstream.continual.train.PixelBatch.toChw(m.preprocessor(), inverted))).containsOnly("inverted");
+            float[][] after = ev.embedImages(routed, plain);
+            for (int i = 0; i < plain.size(); i++) {
+                float[] block = java.util.Arrays.copyOfRange(after[i], 0, m.dimension());
+                for (int j = 0; j < block.length; j++) assertThat(Math.abs(block[j] - before[i][j])).isLessThan(1e-5f);
+                for (int j = m.dimension(); j < after[i].length; j++) assertThat(after[i][j]).isZero();
+            }
+            // a text is every adapter's embedding, each scaled by 1/sqrt(2): unit norm, and an image's dot product with
+            // it is its own adapter's cosine similarity / sqrt(2)
+            float[] text = ev.embedTexts(routed, List.of("a photo of a moon."))[0];
+            double norm = 0;
+            for (float x : text) norm += x * x;
+            assertThat(norm).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+            assertThat(text.length).isEqualTo(2 * m.dimension());
+        }
+    }
+
     /** The live adapter with every lora_B zeroed (distance to it = sum ||B||^2). */
     private static Map<String, ai.djl.ndarray.NDArray> zeroB(ClipModel m) {
         Map<String, ai.djl.ndarray.NDArray> ref = new java.util.LinkedHashMap<>(m.lora().copyWeights(m.manager()));

@@ -1,0 +1,135 @@
+package io.clipstream.continual.routing;
+
+import ai.djl.ndarray.NDArray;
+import io.clipstream.clip.ClipModel;
+import io.clipstream.clip.ImageTextEmbedder;
+import io.clipstream.clip.preprocess.ImagePreprocessor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One CLIP model with an adapter per domain (an expert) and a {@link DomainRouter} that picks an image's expert from
+ * the image itself, seen as one embedder. Embeddings are K blocks of the model's dimension, one per domain: an image is
+ * embedded by its expert into that expert's block (zeros elsewhere); a text by every expert, each unit vector in its
+ * block, scaled by 1/sqrt(K). Both are unit-norm, and an image's dot product with a text is its expert's cosine
+ * similarity divided by sqrt(K): zero-shot classification and retrieval rank exactly as the image's expert ranks, and
+ * an index of these vectors serves them as it serves any CLIP embeddings.
+ *
+ * <p>Routing embeds every image with every expert first ({@link #routingFeatures}). The model's adapter
+ * is left holding whichever expert ran last. One thread at a time, as the model.
+ */
+public final class RoutedEmbedder implements ImageTextEmbedder {
+    private final ClipModel model;
+    private final DomainRouter router;
+    private final Map<String, Map<String, NDArray>> experts;
+    private final List<String> domains;
+
+    /** @param experts the adapter weights of every domain the router knows (domains may share one) */
+    public RoutedEmbedder(ClipModel model, DomainRouter router, Map<String, Map<String, NDArray>> experts) {
+        this.model = model;
+        this.router = router;
+        this.experts = Map.copyOf(experts);
+        this.domains = router.domains();
+        if (domains.isEmpty()) throw new IllegalArgumentException("the router knows no domain");
+        for (String d : domains) {
+            if (!experts.containsKey(d)) throw new IllegalArgumentException("no expert for routed domain " + d);
+        }
+    }
+
+    public List<String> domains() {
+        return domains;
+    }
+
+    /** The domain each image is routed to, in order. */
+    public List<String> routes(List<float[]> chw) {
+        float[][] f = routingFeatures(model, domains.stream().map(experts::get).toList(), chw);
+        List<String> out = new ArrayList<>(f.length);
+        for (float[] v : f) out.add(router.route(v));
+        return out;
+    }
+
+    /**
+     * What the router reads of each image: its embedding by each adapter, side by side. An expert answers its own
+     * domain's images differently from the others' (the base model alone hardly tells an upright image from a rotated
+     * one), and this needs nothing but the adapters.
+     */
+    public static float[][] routingFeatures(ClipModel model, List<Map<String, NDArray>> adapters, List<float[]> chw) {
+        int dim = model.dimension();
+        int size = model.preprocessor().size();
+        int thumb = THUMB * THUMB * (chw.isEmpty() ? 0 : chw.get(0).length / (size * size));
+        float[][] out = new float[chw.size()][adapters.size() * dim + thumb];
+        for (int k = 0; k < adapters.size(); k++) {
+            model.lora().setWeights(adapters.get(k));
+            float[][] e = model.encodePixels(chw);
+            for (int i = 0; i < e.length; i++) System.arraycopy(e[i], 0, out[i], k * dim, dim);
+        }
+        for (int i = 0; i < chw.size(); i++) thumbnail(chw.get(i), size, out[i], adapters.size() * dim);
+        return out;
+    }
+
+    /** Side of the thumbnail the router also reads: the layout and tone of an image, which embeddings abstract away. */
+    static final int THUMB = 8;
+
+    /** The mean of each channel over a THUMB x THUMB grid of cells of a square CHW image, written at {@code at}. */
+    static void thumbnail(float[] chw, int size, float[] out, int at) {
+        int channels = chw.length / (size * size);
+        int[] count = new int[THUMB * THUMB];
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                int cell = (y * THUMB / size) * THUMB + x * THUMB / size;
+                count[cell]++;
+            }
+        }
+        for (int c = 0; c < channels; c++) {
+            for (int y = 0; y < size; y++) {
+                for (int x = 0; x < size; x++) {
+                    int cell = (y * THUMB / size) * THUMB + x * THUMB / size;
+                    out[at + c * THUMB * THUMB + cell] += chw[c * size * size + y * size + x];
+                }
+            }
+            for (int cell = 0; cell < THUMB * THUMB; cell++) out[at + c * THUMB * THUMB + cell] /= count[cell];
+        }
+    }
+
+    @Override
+    public float[][] encodePixels(List<float[]> chw) {
+        List<String> routes = routes(chw);
+        int dim = model.dimension();
+        float[][] out = new float[chw.size()][domains.size() * dim];
+        for (int k = 0; k < domains.size(); k++) {
+            List<Integer> rows = new ArrayList<>();
+            for (int i = 0; i < routes.size(); i++) if (routes.get(i).equals(domains.get(k))) rows.add(i);
+            if (rows.isEmpty()) continue;
+            model.lora().setWeights(experts.get(domains.get(k)));
+            float[][] e = model.encodePixels(rows.stream().map(chw::get).toList());
+            for (int r = 0; r < rows.size(); r++) System.arraycopy(e[r], 0, out[rows.get(r)], k * dim, dim);
+        }
+        return out;
+    }
+
+    @Override
+    public float[][] encodeTexts(List<String> texts) {
+        int dim = model.dimension();
+        float scale = (float) (1 / Math.sqrt(domains.size()));
+        float[][] out = new float[texts.size()][domains.size() * dim];
+        for (int k = 0; k < domains.size(); k++) {
+            model.lora().setWeights(experts.get(domains.get(k)));
+            float[][] e = model.encodeTexts(texts);
+            for (int i = 0; i < e.length; i++) {
+                for (int j = 0; j < dim; j++) out[i][k * dim + j] = e[i][j] * scale;
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public ImagePreprocessor preprocessor() {
+        return model.preprocessor();
+    }
+
+    @Override
+    public int dimension() {
+        return domains.size() * model.dimension();
+    }
+}
