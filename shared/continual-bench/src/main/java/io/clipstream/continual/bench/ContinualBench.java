@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.clipstream.clip.ClipModel;
 import io.clipstream.clip.ImageTextEmbedder;
 import io.clipstream.continual.routing.RoutedEmbedder;
-import io.clipstream.continual.train.PixelBatch;
 import io.clipstream.clip.tokenize.TokenBatch;
 import io.clipstream.continual.bench.domains.BenchDomains;
 import io.clipstream.continual.bench.domains.Captions;
@@ -381,14 +380,8 @@ public final class ContinualBench {
     /** How many of each domain's test images the final router sends to that domain's adapter. */
     private static void routingAccuracy(ContinualLearner learner, BenchDomains dom) {
         if (!(learner.embedder() instanceof RoutedEmbedder routed)) return;
-        StringBuilder line = new StringBuilder("  routed to their own domain's adapter (test images):");
-        for (String d : dom.ids()) {
-            List<Sample> test = dom.test().get(d);
-            List<String> routes = routed.routes(PixelBatch.toChw(routed.preprocessor(), test.stream().map(Sample::image).toList()));
-            long own = routes.stream().filter(d::equals).count();
-            line.append(String.format(" %s %.1f %%", d, 100.0 * own / Math.max(1, routes.size())));
-        }
-        System.out.println(line);
+        System.out.println("  routed to their own domain's adapter (test images): "
+                + RoutedEmbedder.percentages(routed.shareRoutedToOwnAdapter(dom.test())));
     }
 
     /** The final model's retrieval on every test set, and the run's record. */

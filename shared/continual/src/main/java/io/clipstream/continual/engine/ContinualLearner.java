@@ -360,7 +360,7 @@ public final class ContinualLearner implements AutoCloseable {
     }
 
     /**
-     * A routed increment: a fresh adapter learns the new data alone, the router learns the new domains from their
+     * A routed increment: a fresh adapter learns the new data (with the strategy's replay share), the router learns the new domains from their
      * training data (offered to the replay reservoir first, as the base domain's was), and the gate judges the routed
      * model with the new expert against the promoted one. Rejected, the expert and the router's new domains are dropped.
      */
@@ -380,7 +380,7 @@ public final class ContinualLearner implements AutoCloseable {
         for (String d : domains) candidateExperts.put(d, expert);
         DomainRouter candidateRouter = fitRouter(candidateExperts);
         RoutedEmbedder candidate = new RoutedEmbedder(model, candidateRouter, candidateExperts);
-        log.accept("  [" + strategy.name() + "] anchors routed to their own domain's adapter: " + routedToOwn(candidate, anchors));
+        log.accept("  [" + strategy.name() + "] anchors routed to their own domain's adapter: " + RoutedEmbedder.percentages(candidate.shareRoutedToOwnAdapter(anchors)));
         Evaluator.Measured cand = evaluator.measure(candidate, anchors, measured());
         Map<String, Map<String, Double>> baseline = promotedMetrics;
         GateDecision decision = gate.evaluate(cand.metrics(), strategy.gate() ? baseline : null, domains, List.copyOf(learned), baseDomain,
@@ -407,17 +407,6 @@ public final class ContinualLearner implements AutoCloseable {
         log.accept(String.format("  [%s] %s: gate %s%s -> %s", strategy.name(), String.join("+", domains), decision.verdict(),
                 decision.reasons().isEmpty() ? "" : " " + decision.reasons(), chosen));
         return new IncrementReport(domains, promoted, chosen, decision, baseline, cand.metrics(), promotedMetrics, List.of(), res, published);
-    }
-
-    /** Per domain, the share of its samples that {@code routed} sends to that domain's adapter. */
-    private String routedToOwn(RoutedEmbedder routed, Map<String, List<Sample>> sets) {
-        StringBuilder sb = new StringBuilder();
-        sets.forEach((d, samples) -> {
-            List<String> routes = routed.routes(PixelBatch.toChw(model.preprocessor(), samples.stream().map(Sample::image).toList()));
-            long own = routes.stream().filter(d::equals).count();
-            sb.append(String.format("%s%s %.1f %%", sb.isEmpty() ? "" : ", ", d, 100.0 * own / Math.max(1, routes.size())));
-        });
-        return sb.toString();
     }
 
     /**

@@ -4,7 +4,10 @@ import ai.djl.ndarray.NDArray;
 import io.clipstream.clip.ClipModel;
 import io.clipstream.clip.ImageTextEmbedder;
 import io.clipstream.clip.preprocess.ImagePreprocessor;
+import io.clipstream.continual.data.Sample;
+import io.clipstream.continual.train.PixelBatch;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,10 +46,30 @@ public final class RoutedEmbedder implements ImageTextEmbedder {
 
     /** The domain each image is routed to, in order. */
     public List<String> routes(List<float[]> chw) {
-        float[][] f = routingFeatures(model, domains.stream().map(experts::get).toList(), chw);
-        List<String> out = new ArrayList<>(f.length);
-        for (float[] v : f) out.add(router.route(v));
+        return routes(routingFeatures(model, domains.stream().map(experts::get).toList(), chw));
+    }
+
+    private List<String> routes(float[][] features) {
+        List<String> out = new ArrayList<>(features.length);
+        for (float[] v : features) out.add(router.route(v));
         return out;
+    }
+
+    /** Per domain, the share of its samples that are routed to that domain's adapter. */
+    public Map<String, Double> shareRoutedToOwnAdapter(Map<String, List<Sample>> sets) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        sets.forEach((d, samples) -> {
+            List<String> r = routes(PixelBatch.toChw(preprocessor(), samples.stream().map(Sample::image).toList()));
+            out.put(d, r.stream().filter(d::equals).count() / (double) Math.max(1, r.size()));
+        });
+        return out;
+    }
+
+    /** The shares of {@link #shareRoutedToOwnAdapter} as "domain 99.1 %, ..." for a log line. */
+    public static String percentages(Map<String, Double> shares) {
+        StringBuilder sb = new StringBuilder();
+        shares.forEach((d, v) -> sb.append(String.format("%s%s %.1f %%", sb.isEmpty() ? "" : ", ", d, 100 * v)));
+        return sb.toString();
     }
 
     /**
@@ -92,18 +115,16 @@ public final class RoutedEmbedder implements ImageTextEmbedder {
         }
     }
 
+    /** Each image's block is its expert's embedding, which routing has computed already. */
     @Override
     public float[][] encodePixels(List<float[]> chw) {
-        List<String> routes = routes(chw);
+        float[][] features = routingFeatures(model, domains.stream().map(experts::get).toList(), chw);
+        List<String> routes = routes(features);
         int dim = model.dimension();
         float[][] out = new float[chw.size()][domains.size() * dim];
-        for (int k = 0; k < domains.size(); k++) {
-            List<Integer> rows = new ArrayList<>();
-            for (int i = 0; i < routes.size(); i++) if (routes.get(i).equals(domains.get(k))) rows.add(i);
-            if (rows.isEmpty()) continue;
-            model.lora().setWeights(experts.get(domains.get(k)));
-            float[][] e = model.encodePixels(rows.stream().map(chw::get).toList());
-            for (int r = 0; r < rows.size(); r++) System.arraycopy(e[r], 0, out[rows.get(r)], k * dim, dim);
+        for (int i = 0; i < out.length; i++) {
+            int k = domains.indexOf(routes.get(i));
+            System.arraycopy(features[i], k * dim, out[i], k * dim, dim);
         }
         return out;
     }
