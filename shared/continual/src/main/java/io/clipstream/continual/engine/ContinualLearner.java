@@ -197,7 +197,16 @@ public final class ContinualLearner implements AutoCloseable {
         return router;
     }
 
-    /** A router over the domains of {@code byDomain}, fitted on their replay reservoirs' routing features. */
+    /**
+     * At most this share of an earlier domain's images may go to the newest domains' experts (measured on held-out
+     * reservoir images): the router's prior toward the domains learned earlier ({@link DomainRouter#fit(Map, double)}).
+     */
+    static final double ROUTER_MAX_TAKEN = 0.01;
+
+    /**
+     * A router over the domains of {@code byDomain} (in the order they were learned), fitted on their replay
+     * reservoirs' routing features, with a prior toward the domains learned earlier.
+     */
     private DomainRouter fitRouter(Map<String, Map<String, NDArray>> byDomain) {
         List<Map<String, NDArray>> adapters = List.copyOf(byDomain.values());
         Map<String, float[][]> examples = new LinkedHashMap<>();
@@ -206,7 +215,7 @@ public final class ContinualLearner implements AutoCloseable {
             examples.put(d, RoutedEmbedder.routingFeatures(model, adapters,
                     PixelBatch.toChw(model.preprocessor(), kept.stream().map(Sample::image).toList())));
         }
-        return DomainRouter.fit(examples);
+        return DomainRouter.fit(examples, ROUTER_MAX_TAKEN);
     }
 
     /**
@@ -379,6 +388,7 @@ public final class ContinualLearner implements AutoCloseable {
         Map<String, Map<String, NDArray>> candidateExperts = new LinkedHashMap<>(experts);
         for (String d : domains) candidateExperts.put(d, expert);
         DomainRouter candidateRouter = fitRouter(candidateExperts);
+        log.accept("  [" + strategy.name() + "] router: logits lowered in favour of earlier domains by " + candidateRouter.priorShifts());
         RoutedEmbedder candidate = new RoutedEmbedder(model, candidateRouter, candidateExperts);
         log.accept("  [" + strategy.name() + "] anchors routed to their own domain's adapter: " + RoutedEmbedder.percentages(candidate.shareRoutedToOwnAdapter(anchors)));
         Evaluator.Measured cand = evaluator.measure(candidate, anchors, measured());

@@ -13,11 +13,15 @@ import java.util.Map;
 
 /**
  * One CLIP model with an adapter per domain (an expert) and a {@link DomainRouter} that picks an image's expert from
- * the image itself, seen as one embedder. Embeddings are K blocks of the model's dimension, one per domain: an image is
- * embedded by its expert into that expert's block (zeros elsewhere); a text by every expert, each unit vector in its
- * block, scaled by 1/sqrt(K). Both are unit-norm, and an image's dot product with a text is its expert's cosine
- * similarity divided by sqrt(K): zero-shot classification and retrieval rank exactly as the image's expert ranks, and
- * an index of these vectors serves them as it serves any CLIP embeddings.
+ * the image itself, seen as one embedder. Embeddings are K blocks of the model's dimension, one per domain. A text is
+ * embedded by every expert, each unit vector in its block, scaled by 1/sqrt(K). An image is embedded by the experts
+ * the router gives at least {@link #MIN_SHARE} of its probability, each into its own block weighted by that
+ * probability (zeros elsewhere), the whole scaled to unit norm ({@link #blockWeights}). An image the router is sure of
+ * is its expert's embedding: its dot product with a text is that expert's cosine similarity divided by sqrt(K), so
+ * zero-shot classification and retrieval rank exactly as the image's expert ranks. An image it is unsure of (an
+ * upright bag looks much like a rotated one) is scored by the probability-weighted average of its experts'
+ * similarities, instead of by the one expert that a coin-flip picked. An index of these vectors serves them as it
+ * serves any CLIP embeddings.
  *
  * <p>Routing embeds every image with every expert first ({@link #routingFeatures}). The model's adapter
  * is left holding whichever expert ran last. One thread at a time, as the model.
@@ -115,16 +119,40 @@ public final class RoutedEmbedder implements ImageTextEmbedder {
         }
     }
 
-    /** Each image's block is its expert's embedding, which routing has computed already. */
+    /** Below this probability an expert takes no part in an image's embedding. */
+    static final double MIN_SHARE = 0.1;
+
+    /**
+     * The weight of each expert's block in an image's embedding, given the router's probabilities: the probability
+     * where it is at least {@link #MIN_SHARE} (the most probable expert always counts), else 0, scaled so that the
+     * squares sum to 1 (the blocks are unit vectors: the embedding is unit-norm).
+     */
+    static double[] blockWeights(double[] probabilities) {
+        int best = 0;
+        for (int k = 1; k < probabilities.length; k++) if (probabilities[k] > probabilities[best]) best = k;
+        double[] w = new double[probabilities.length];
+        double sq = 0;
+        for (int k = 0; k < w.length; k++) {
+            w[k] = k == best || probabilities[k] >= MIN_SHARE ? probabilities[k] : 0;
+            sq += w[k] * w[k];
+        }
+        double norm = Math.sqrt(sq);
+        for (int k = 0; k < w.length; k++) w[k] /= norm;
+        return w;
+    }
+
+    /** Each image's blocks are its experts' embeddings, which routing has computed already, weighted by {@link #blockWeights}. */
     @Override
     public float[][] encodePixels(List<float[]> chw) {
         float[][] features = routingFeatures(model, domains.stream().map(experts::get).toList(), chw);
-        List<String> routes = routes(features);
         int dim = model.dimension();
         float[][] out = new float[chw.size()][domains.size() * dim];
         for (int i = 0; i < out.length; i++) {
-            int k = domains.indexOf(routes.get(i));
-            System.arraycopy(features[i], k * dim, out[i], k * dim, dim);
+            double[] w = blockWeights(router.probabilities(features[i]));
+            for (int k = 0; k < w.length; k++) {
+                if (w[k] == 0) continue;
+                for (int j = k * dim; j < (k + 1) * dim; j++) out[i][j] = (float) (w[k] * features[i][j]);
+            }
         }
         return out;
     }

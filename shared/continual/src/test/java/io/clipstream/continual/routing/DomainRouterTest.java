@@ -11,13 +11,17 @@ import org.junit.jupiter.api.Test;
 class DomainRouterTest {
     /** Unit vectors around a domain's direction, each also pulled toward one of a few "classes" that all domains share. */
     private static float[][] domain(int axis, int n, long seed) {
+        return domain(axis, n, seed, 1.0f);
+    }
+
+    private static float[][] domain(int axis, int n, long seed, float shift) {
         Random rnd = new Random(seed);
         float[][] out = new float[n][16];
         for (int i = 0; i < n; i++) {
             float[] v = out[i];
             for (int j = 0; j < v.length; j++) v[j] = (float) (0.3 * rnd.nextGaussian());
             v[8 + rnd.nextInt(8)] += 1.5f; // the class: the same directions in every domain
-            v[axis] += 1.0f;                // the domain: a smaller shift than the class
+            v[axis] += shift;               // the domain: a smaller shift than the class
             double norm = 0;
             for (float x : v) norm += x * x;
             for (int j = 0; j < v.length; j++) v[j] /= (float) Math.sqrt(norm);
@@ -44,6 +48,36 @@ class DomainRouterTest {
         assertThat(routedTo(r, domain(0, 300, 11), "a")).isGreaterThan(0.9);
         assertThat(routedTo(r, domain(1, 300, 12), "b")).isGreaterThan(0.9);
         assertThat(routedTo(r, domain(2, 300, 13), "c")).isGreaterThan(0.9);
+        for (float[] v : domain(1, 50, 14)) {
+            double[] p = r.probabilities(v);
+            assertThat(p).hasSize(3);
+            assertThat(p[0] + p[1] + p[2]).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+            int best = p[0] >= p[1] && p[0] >= p[2] ? 0 : p[1] >= p[2] ? 1 : 2;
+            assertThat(r.route(v)).isEqualTo(r.domains().get(best));
+        }
+    }
+
+    @Test
+    void aPriorTowardEarlierDomainsKeepsTheirImagesAtTheNewDomainsExpense() {
+        // overlapping domains: the plain router sends a good share of the earlier domains' images to the new one
+        Map<String, float[][]> m = new LinkedHashMap<>();
+        m.put("a", domain(0, 600, 1, 0.25f));
+        m.put("b", domain(1, 600, 2, 0.25f));
+        m.put("new", domain(2, 600, 3, 0.25f));
+        float[][] heldA = domain(0, 1000, 21, 0.25f);
+        float[][] heldNew = domain(2, 1000, 23, 0.25f);
+        DomainRouter plain = DomainRouter.fit(m);
+        DomainRouter prior = DomainRouter.fit(m, 0.01);
+        assertThat(plain.priorShifts()).containsValues(0.0, 0.0, 0.0);
+        assertThat(prior.priorShifts().get("a")).isZero();
+        assertThat(prior.priorShifts().get("new")).isPositive().isGreaterThanOrEqualTo(prior.priorShifts().get("b"));
+        assertThat(prior.describe()).containsKey("prior_shift");
+        double takenPlain = routedTo(plain, heldA, "new");
+        double takenPrior = routedTo(prior, heldA, "new");
+        assertThat(takenPlain).isGreaterThan(0.05);
+        assertThat(takenPrior).isLessThan(0.04).isLessThan(takenPlain / 2);
+        assertThat(routedTo(prior, heldNew, "new")).isLessThan(routedTo(plain, heldNew, "new"));
+        assertThat(DomainRouter.fit(m, 1).priorShifts()).containsValues(0.0, 0.0, 0.0);
     }
 
     @Test
