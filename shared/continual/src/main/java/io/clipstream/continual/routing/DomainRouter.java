@@ -107,7 +107,6 @@ public final class DomainRouter {
      */
     private static double[] heldOutShifts(Map<String, float[][]> examples, double maxTaken) {
         Map<String, float[][]> fitPart = new LinkedHashMap<>();
-        List<double[][]> heldLogits = new ArrayList<>();
         List<float[]> held = new ArrayList<>();
         List<Integer> heldDomain = new ArrayList<>();
         int d = 0;
@@ -166,10 +165,14 @@ public final class DomainRouter {
 
     /** The most probable domain of an image with these features. */
     public String route(float[] features) {
-        double[] p = probabilities(features);
+        return domains.get(argmax(probabilities(features)));
+    }
+
+    /** The index of the largest value (the first of equal ones). */
+    static int argmax(double[] values) {
         int best = 0;
-        for (int k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
-        return domains.get(best);
+        for (int k = 1; k < values.length; k++) if (values[k] > values[best]) best = k;
+        return best;
     }
 
     /** The probability of each domain, in the order of {@link #domains()}, for an image with these features. */

@@ -128,8 +128,7 @@ public final class RoutedEmbedder implements ImageTextEmbedder {
      * squares sum to 1 (the blocks are unit vectors: the embedding is unit-norm).
      */
     static double[] blockWeights(double[] probabilities) {
-        int best = 0;
-        for (int k = 1; k < probabilities.length; k++) if (probabilities[k] > probabilities[best]) best = k;
+        int best = DomainRouter.argmax(probabilities);
         double[] w = new double[probabilities.length];
         double sq = 0;
         for (int k = 0; k < w.length; k++) {
