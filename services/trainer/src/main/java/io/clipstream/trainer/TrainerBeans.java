@@ -130,7 +130,7 @@ public class TrainerBeans {
         CuratedFeed feed = new CuratedFeed(KafkaClientSettings.forConsumer(kafka), curated, pending, m -> {
             metrics.malformed();
             LOG.warnf("skipped a pairs.curated record that does not parse: %s", m);
-        });
+        }, cfg.fetchOnArrival() ? runner::arrived : read -> { });
         return new RunScheduler(cfg, runner, lock, ledger, registry, announcer, feed, pending, metrics, clock, storage.bucket());
     }
 

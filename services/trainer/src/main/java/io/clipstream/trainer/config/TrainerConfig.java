@@ -51,6 +51,13 @@ public interface TrainerConfig {
     @WithDefault("true")
     boolean embedAhead();
 
+    /**
+     * Fetch and decode the images of curated pairs as the feed reads them, on a thread of their own, instead of only
+     * between trigger checks: the run that a burst triggers finds its images local.
+     */
+    @WithDefault("true")
+    boolean fetchOnArrival();
+
     /** How often a running training reports PROGRESS. */
     @WithDefault("4s")
     Duration progressEvery();

@@ -19,7 +19,8 @@ import org.jboss.logging.Logger;
  * Reads pairs.curated from the ledger's position into {@link PendingPairs}, on a thread of its own. The consumer is
  * assigned every partition (no group: the position is the ledger's, in object storage, not committed offsets),
  * so a restart starts exactly where the last finished run ended. A record that does not parse is counted and
- * skipped: it cannot be trained on, and it must not stop the feed.
+ * skipped: it cannot be trained on, and it must not stop the feed. The pairs of each poll are also handed to
+ * {@code onRead} (the trainer fetches their images as they arrive).
  */
 public final class CuratedFeed implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CuratedFeed.class);
@@ -28,17 +29,20 @@ public final class CuratedFeed implements AutoCloseable {
     private final String topic;
     private final PendingPairs pending;
     private final Consumer<String> onMalformed;
+    private final Consumer<List<PairRef>> onRead;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean running;
     private volatile boolean assigned;
     private volatile boolean caughtUp;
     private Thread thread;
 
-    public CuratedFeed(Map<String, Object> kafka, String topic, PendingPairs pending, Consumer<String> onMalformed) {
+    public CuratedFeed(Map<String, Object> kafka, String topic, PendingPairs pending, Consumer<String> onMalformed,
+                       Consumer<List<PairRef>> onRead) {
         this.kafka = kafka;
         this.topic = topic;
         this.pending = pending;
         this.onMalformed = onMalformed;
+        this.onRead = onRead;
     }
 
     /** Starts reading from {@code ledger}'s position. */
@@ -59,6 +63,7 @@ public final class CuratedFeed implements AutoCloseable {
             Map<TopicPartition, Long> endAtStart = consumer.endOffsets(parts);
             assigned = true;
             while (running) {
+                List<PairRef> read = new ArrayList<>();
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     PairCurated c;
                     try {
@@ -68,8 +73,11 @@ public final class CuratedFeed implements AutoCloseable {
                         pending.readTo(r.partition(), r.offset() + 1);
                         continue;
                     }
-                    pending.add(PairRef.of(c, r.partition(), r.offset()));
+                    PairRef ref = PairRef.of(c, r.partition(), r.offset());
+                    pending.add(ref);
+                    read.add(ref);
                 }
+                if (!read.isEmpty()) onRead.accept(read);
                 for (TopicPartition tp : parts) pending.readTo(tp.partition(), consumer.position(tp));
                 if (!caughtUp) caughtUp = parts.stream().allMatch(tp -> consumer.position(tp) >= endAtStart.get(tp));
             }

@@ -52,7 +52,7 @@ public final class Materialiser {
         this.decoded = new DecodedImages(decodedBudgetBytes);
     }
 
-    /** Where the images that {@link #load} and {@link #prefetch} read came from, counted since this materialiser began. */
+    /** Where the images that {@link #load} read came from, counted since this materialiser began ({@link #prefetch} is not counted). */
     public record Sources(long memory, long disk, long storage) {
         public Sources since(Sources earlier) {
             return new Sources(memory - earlier.memory, disk - earlier.disk, storage - earlier.storage);
@@ -71,7 +71,7 @@ public final class Materialiser {
     public List<Sample> load(List<PairRef> refs, Consumer<TrainingRun.SkippedPair> skipped) throws IOException {
         // fetched and decoded PARALLEL_FETCHES at a time: decoding thousands of cached images is most of a run's
         // materialisation once the cache is warm
-        List<Loaded> loaded = Parallel.map(refs, PARALLEL_FETCHES, this::load);
+        List<Loaded> loaded = Parallel.map(refs, PARALLEL_FETCHES, r -> load(r, true));
         List<Sample> out = new ArrayList<>(refs.size());
         for (int i = 0; i < refs.size(); i++) {
             Loaded l = loaded.get(i);
@@ -90,11 +90,11 @@ public final class Materialiser {
      */
     public int prefetch(List<PairRef> refs, int max) throws IOException {
         List<PairRef> missing = refs.stream().filter(r -> !Files.exists(cached(r))).limit(max).toList();
-        int fetched = Parallel.map(missing, PARALLEL_FETCHES, r -> bytes(r).isPresent() ? 1 : 0).stream().mapToInt(Integer::intValue).sum();
+        int fetched = Parallel.map(missing, PARALLEL_FETCHES, r -> bytes(r, false).isPresent() ? 1 : 0).stream().mapToInt(Integer::intValue).sum();
         // and decoded too, while the decoded images fit in their budget
         List<PairRef> undecoded = refs.stream().filter(r -> decoded.get(r.sha256()) == null && Files.exists(cached(r)))
                 .limit(decoded.hasRoom() ? max : 0).toList();
-        Parallel.map(undecoded, PARALLEL_FETCHES, this::load);
+        Parallel.map(undecoded, PARALLEL_FETCHES, r -> load(r, false));
         return fetched;
     }
 
@@ -105,13 +105,14 @@ public final class Materialiser {
     /** A pair as a sample, or why it could not be one. */
     private record Loaded(Sample sample, String skipReason) {}
 
-    private Loaded load(PairRef r) throws IOException {
+    /** @param counted whether {@link #sources} counts where the image came from (a run's loads, not a prefetch) */
+    private Loaded load(PairRef r, boolean counted) throws IOException {
         PixelImage known = decoded.get(r.sha256());
         if (known != null) {
-            fromMemory.increment();
+            if (counted) fromMemory.increment();
             return new Loaded(sample(r, known), null);
         }
-        Optional<byte[]> bytes = bytes(r);
+        Optional<byte[]> bytes = bytes(r, counted);
         if (bytes.isEmpty()) return new Loaded(null, SkipReason.OBJECT_MISSING);
         BufferedImage img;
         try {
@@ -166,13 +167,13 @@ public final class Materialiser {
         }
     }
 
-    private Optional<byte[]> bytes(PairRef r) throws IOException {
+    private Optional<byte[]> bytes(PairRef r, boolean counted) throws IOException {
         Path local = cached(r);
         if (Files.exists(local)) {
-            fromDisk.increment();
+            if (counted) fromDisk.increment();
             return Optional.of(Files.readAllBytes(local));
         }
-        fromStorage.increment();
+        if (counted) fromStorage.increment();
         Optional<byte[]> b = store.get(r.imageKey());
         if (b.isPresent()) {
             Files.createDirectories(local.getParent());

@@ -67,6 +67,7 @@ public final class TrainingRunner implements AutoCloseable {
     private final PairSets sets;
     private final PendingPairs pending;
     private final Materialiser materialiser;
+    private final ArrivalPrefetcher arrivals;
     private final TrainerMetrics metrics;
     private final Clock clock;
     private final String bucket;
@@ -90,6 +91,7 @@ public final class TrainingRunner implements AutoCloseable {
         this.sets = sets;
         this.pending = pending;
         this.materialiser = materialiser;
+        this.arrivals = new ArrivalPrefetcher(materialiser);
         this.metrics = metrics;
         this.clock = clock;
         this.bucket = bucket;
@@ -119,6 +121,11 @@ public final class TrainingRunner implements AutoCloseable {
             return new TrainingRun(TrainingRun.SCHEMA_VERSION, id, cfg.model(), state, trigger, attempt, device, progress, m, reasons,
                     skipped, version, perDomain, timings, error, clock.instant());
         }
+    }
+
+    /** Pairs the feed has just read: their images are fetched now, on a thread of their own (see {@link ArrivalPrefetcher}). */
+    public void arrived(List<PairRef> refs) {
+        arrivals.accept(refs);
     }
 
     /**
@@ -183,6 +190,7 @@ public final class TrainingRunner implements AutoCloseable {
 
     @Override
     public void close() {
+        arrivals.close();
         ahead.close();
     }
 

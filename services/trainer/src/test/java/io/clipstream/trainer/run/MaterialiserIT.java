@@ -1,6 +1,7 @@
 package io.clipstream.trainer.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.clipstream.continual.bench.synthetic.SyntheticDomains;
 import io.clipstream.continual.data.Sample;
@@ -60,10 +61,31 @@ class MaterialiserIT {
             io.clipstream.testkit.ChildJvm.deleteRecursively(tmp.resolve("cache"));
             List<TrainingRun.SkippedPair> skipped = new ArrayList<>();
             Materialiser.Sources before = m.sources();
+            assertThat(before).as("prefetching is not a run's load").isEqualTo(new Materialiser.Sources(0, 0, 0));
             assertThat(m.load(refs, skipped::add)).hasSize(5);
             assertThat(skipped).extracting(TrainingRun.SkippedPair::pairId).containsExactly("q5");
             assertThat(m.sources().since(before)).as("5 decoded ahead, the missing one asked of the store again")
                     .isEqualTo(new Materialiser.Sources(5, 0, 1));
+        }
+    }
+
+    @Test
+    void imagesArriveDecodedBeforeTheRunAsksForThem() throws Exception {
+        Infra infra = Infra.shared();
+        try (ObjectStore store = ObjectStore.connect(new StorageConfig(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(), null,
+                "arrival-" + System.nanoTime(), Duration.ofSeconds(30), 3, true))) {
+            List<PairRef> refs = putPairs(store, 40, 7, "a", (i, png) -> png);
+            Materialiser m = new Materialiser(store, tmp.resolve("cache"), 0, Map.of("plain", SyntheticDomains.CLASSES), 1 << 20);
+            try (ArrivalPrefetcher prefetcher = new ArrivalPrefetcher(m)) {
+                // as the feed hands over its polls
+                prefetcher.accept(refs.subList(0, 25));
+                prefetcher.accept(refs.subList(25, 40));
+                await().atMost(Duration.ofSeconds(30)).until(prefetcher::idle);
+            }
+            List<TrainingRun.SkippedPair> skipped = new ArrayList<>();
+            assertThat(m.load(refs, skipped::add)).hasSize(40);
+            assertThat(skipped).isEmpty();
+            assertThat(m.sources()).as("every image decoded on arrival").isEqualTo(new Materialiser.Sources(40, 0, 0));
         }
     }
 
