@@ -205,7 +205,9 @@ public final class ContinualLearner implements AutoCloseable {
 
     /**
      * A router over the domains of {@code byDomain} (in the order they were learned), fitted on their replay
-     * reservoirs' routing features, with a prior toward the domains learned earlier.
+     * reservoirs' routing features, with a prior toward the domains learned earlier: the promoted router with a stage
+     * for the new domains, its own stages kept as they are. When a domain it routes comes back with a new expert, the
+     * features its stages read change, and the router is fitted again from its first stage.
      */
     private DomainRouter fitRouter(Map<String, Map<String, NDArray>> byDomain) {
         List<Map<String, NDArray>> adapters = List.copyOf(byDomain.values());
@@ -215,7 +217,11 @@ public final class ContinualLearner implements AutoCloseable {
             examples.put(d, RoutedEmbedder.routingFeatures(model, adapters,
                     PixelBatch.toChw(model.preprocessor(), kept.stream().map(Sample::image).toList())));
         }
-        return DomainRouter.fit(examples, ROUTER_MAX_TAKEN);
+        List<String> order = List.copyOf(byDomain.keySet());
+        boolean extendable = router != null && order.size() > router.domains().size()
+                && order.subList(0, router.domains().size()).equals(router.domains())
+                && router.domains().stream().allMatch(d -> byDomain.get(d) == experts.get(d));
+        return extendable ? router.extend(examples, ROUTER_MAX_TAKEN) : DomainRouter.fit(examples, ROUTER_MAX_TAKEN);
     }
 
     /**

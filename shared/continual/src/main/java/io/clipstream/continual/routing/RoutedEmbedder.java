@@ -77,22 +77,27 @@ public final class RoutedEmbedder implements ImageTextEmbedder {
     }
 
     /**
-     * What the router reads of each image: its embedding by each adapter, side by side. An expert answers its own
-     * domain's images differently from the others' (the base model alone hardly tells an upright image from a rotated
-     * one), and this needs nothing but the adapters.
+     * What the router reads of each image: a thumbnail of it, then its embedding by each adapter, side by side. An
+     * expert answers its own domain's images differently from the others' (the base model alone hardly tells an
+     * upright image from a rotated one), and this needs nothing but the adapters. The features of the first k adapters
+     * are a prefix of those of more: a router's earlier stages read the prefix they were fitted on.
      */
     public static float[][] routingFeatures(ClipModel model, List<Map<String, NDArray>> adapters, List<float[]> chw) {
         int dim = model.dimension();
         int size = model.preprocessor().size();
-        int thumb = THUMB * THUMB * (chw.isEmpty() ? 0 : chw.get(0).length / (size * size));
-        float[][] out = new float[chw.size()][adapters.size() * dim + thumb];
+        int thumb = thumbnailLength(chw, size);
+        float[][] out = new float[chw.size()][thumb + adapters.size() * dim];
+        for (int i = 0; i < chw.size(); i++) thumbnail(chw.get(i), size, out[i], 0);
         for (int k = 0; k < adapters.size(); k++) {
             model.lora().setWeights(adapters.get(k));
             float[][] e = model.encodePixels(chw);
-            for (int i = 0; i < e.length; i++) System.arraycopy(e[i], 0, out[i], k * dim, dim);
+            for (int i = 0; i < e.length; i++) System.arraycopy(e[i], 0, out[i], thumb + k * dim, dim);
         }
-        for (int i = 0; i < chw.size(); i++) thumbnail(chw.get(i), size, out[i], adapters.size() * dim);
         return out;
+    }
+
+    private static int thumbnailLength(List<float[]> chw, int size) {
+        return THUMB * THUMB * (chw.isEmpty() ? 0 : chw.get(0).length / (size * size));
     }
 
     /** Side of the thumbnail the router also reads: the layout and tone of an image, which embeddings abstract away. */
@@ -123,16 +128,15 @@ public final class RoutedEmbedder implements ImageTextEmbedder {
     static final double MIN_SHARE = 0.1;
 
     /**
-     * The weight of each expert's block in an image's embedding, given the router's probabilities: the probability
-     * where it is at least {@link #MIN_SHARE} (the most probable expert always counts), else 0, scaled so that the
-     * squares sum to 1 (the blocks are unit vectors: the embedding is unit-norm).
+     * The weight of each expert's block in an image's embedding, given the router's probabilities and the expert it
+     * routes the image to: the probability where it is at least {@link #MIN_SHARE} (the routed expert always counts),
+     * else 0, scaled so that the squares sum to 1 (the blocks are unit vectors: the embedding is unit-norm).
      */
-    static double[] blockWeights(double[] probabilities) {
-        int best = DomainRouter.argmax(probabilities);
+    static double[] blockWeights(double[] probabilities, int routed) {
         double[] w = new double[probabilities.length];
         double sq = 0;
         for (int k = 0; k < w.length; k++) {
-            w[k] = k == best || probabilities[k] >= MIN_SHARE ? probabilities[k] : 0;
+            w[k] = k == routed || probabilities[k] >= MIN_SHARE ? probabilities[k] : 0;
             sq += w[k] * w[k];
         }
         double norm = Math.sqrt(sq);
@@ -145,12 +149,13 @@ public final class RoutedEmbedder implements ImageTextEmbedder {
     public float[][] encodePixels(List<float[]> chw) {
         float[][] features = routingFeatures(model, domains.stream().map(experts::get).toList(), chw);
         int dim = model.dimension();
+        int thumb = thumbnailLength(chw, model.preprocessor().size());
         float[][] out = new float[chw.size()][domains.size() * dim];
         for (int i = 0; i < out.length; i++) {
-            double[] w = blockWeights(router.probabilities(features[i]));
+            double[] w = blockWeights(router.probabilities(features[i]), domains.indexOf(router.route(features[i])));
             for (int k = 0; k < w.length; k++) {
                 if (w[k] == 0) continue;
-                for (int j = k * dim; j < (k + 1) * dim; j++) out[i][j] = (float) (w[k] * features[i][j]);
+                for (int j = 0; j < dim; j++) out[i][k * dim + j] = (float) (w[k] * features[i][thumb + k * dim + j]);
             }
         }
         return out;
