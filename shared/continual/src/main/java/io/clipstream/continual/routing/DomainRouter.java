@@ -1,7 +1,6 @@
 package io.clipstream.continual.routing;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -176,12 +175,7 @@ public final class DomainRouter {
 
     /** The domain of an image with these features: the newest stage that claims it, else the first domain. */
     public String route(float[] features) {
-        requireLength(features);
-        for (DomainRouter s = this; ; s = s.earlier) {
-            if (s.net == null) return s.own.get(0);
-            int c = argmax(s.net.probabilities(features));
-            if (c > 0) return s.own.get(c - 1);
-        }
+        return domains.get(decide(features).domain());
     }
 
     /** The index of the largest value (the first of equal ones). */
@@ -196,18 +190,36 @@ public final class DomainRouter {
      * stage's probability of its own domains, and what it leaves to the earlier domains shared out by the stage before.
      */
     public double[] probabilities(float[] features) {
-        requireLength(features);
-        return chained(features);
+        return decide(features).probabilities();
     }
 
-    private double[] chained(float[] features) {
-        if (net == null) return new double[] {1.0};
-        double[] q = net.probabilities(features);
-        double[] before = earlier.chained(features);
-        double[] out = Arrays.copyOf(before, domains.size());
-        for (int k = 0; k < before.length; k++) out[k] = before[k] * q[0];
-        for (int c = 1; c < q.length; c++) out[before.length + c - 1] = q[c];
-        return out;
+    /** Where an image goes: its domain's index in {@link #domains()} (see {@link #route}), and {@link #probabilities}. */
+    public record Decision(int domain, double[] probabilities) {}
+
+    /** {@link #route} and {@link #probabilities} at once, each stage's network evaluated once. */
+    public Decision decide(float[] features) {
+        requireLength(features);
+        List<DomainRouter> stages = new ArrayList<>();
+        for (DomainRouter s = this; s.net != null; s = s.earlier) stages.add(0, s);
+        double[][] q = new double[stages.size()][];
+        for (int i = 0; i < q.length; i++) q[i] = stages.get(i).net.probabilities(features);
+        int routed = 0;
+        for (int i = q.length - 1; i >= 0; i--) {
+            int c = argmax(q[i]);
+            if (c > 0) {
+                routed = stages.get(i).domains.size() - stages.get(i).own.size() + c - 1;
+                break;
+            }
+        }
+        double[] p = new double[domains.size()];
+        p[0] = 1.0;
+        int known = 1;
+        for (double[] qs : q) {
+            for (int k = 0; k < known; k++) p[k] *= qs[0];
+            for (int c = 1; c < qs.length; c++) p[known + c - 1] = qs[c];
+            known += qs.length - 1;
+        }
+        return new Decision(routed, p);
     }
 
     private void requireLength(float[] features) {

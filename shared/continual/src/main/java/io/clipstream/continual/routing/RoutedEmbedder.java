@@ -152,7 +152,8 @@ public final class RoutedEmbedder implements ImageTextEmbedder {
         int thumb = thumbnailLength(chw, model.preprocessor().size());
         float[][] out = new float[chw.size()][domains.size() * dim];
         for (int i = 0; i < out.length; i++) {
-            double[] w = blockWeights(router.probabilities(features[i]), domains.indexOf(router.route(features[i])));
+            DomainRouter.Decision d = router.decide(features[i]);
+            double[] w = blockWeights(d.probabilities(), d.domain());
             for (int k = 0; k < w.length; k++) {
                 if (w[k] == 0) continue;
                 for (int j = 0; j < dim; j++) out[i][k * dim + j] = (float) (w[k] * features[i][thumb + k * dim + j]);
