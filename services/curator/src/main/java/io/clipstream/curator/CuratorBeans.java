@@ -78,8 +78,8 @@ public class CuratorBeans {
 
     @Produces
     @Singleton
-    StoreStep storeStep(ObjectStore store, CuratorMetrics metrics, InPlaceRetry retry, Clock clock) {
-        return new StoreStep(new CuratedObjectWriter(store, metrics), retry, clock);
+    StoreStep storeStep(ObjectStore store, CuratorMetrics metrics, InPlaceRetry retry, Clock clock, CuratorConfig config) {
+        return new StoreStep(new CuratedObjectWriter(store, metrics, config.store().textObjects()), retry, clock);
     }
 
     /** Started by {@code streams.CuratorLifecycle} once its topic exists. */

@@ -4,9 +4,12 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * A pair that passed curation and whose image and text are in object storage
- * ({@code pairs.curated}, key = sha256 of the image bytes; compacted, so the topic is the catalogue).
+ * A pair that passed curation and whose image is in object storage ({@code pairs.curated}, key =
+ * sha256 of the image bytes; compacted, so the topic is the catalogue of the corpus: the record is
+ * where a pair's text and metadata live).
  *
+ * @param textKey        the pair's text document in object storage, a copy of this record's text and
+ *                       metadata; null unless the curator writes them ({@code clipstream.curator.store.text-objects})
  * @param perceptualHash 64-bit perceptual hash of the image as 16 lower-case hex digits
  * @param quality        named quality scores, e.g. {@code sharpness} (variance of the Laplacian)
  */

@@ -9,6 +9,7 @@ import com.networknt.schema.ValidationMessage;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,6 +67,16 @@ class EventSchemaTest {
     @Test
     void pairCuratedValidates() throws Exception {
         assertThat(validate("PairCurated", curated())).isEmpty();
+    }
+
+    @Test
+    void pairCuratedNeedsNoTextObject() throws Exception {
+        PairCurated c = curated();
+        PairCurated imageOnly = new PairCurated(c.schemaVersion(), c.pairId(), c.source(), c.domain(), c.sha256(),
+                c.imageKey(), null, c.imageFormat(), c.perceptualHash(), c.width(), c.height(), c.text(),
+                c.quality(), c.submittedAt(), c.curatedAt());
+        assertThat(validate("PairCurated", imageOnly)).isEmpty();
+        assertThat(new String(Json.write(imageOnly), StandardCharsets.UTF_8)).doesNotContain("textKey");
     }
 
     @Test

@@ -48,9 +48,16 @@ public interface CuratorConfig {
         @WithDefault("256")
         int maxBatch();
 
-        /** Pairs whose objects are being written at the same time (two requests each). */
+        /** Pairs whose objects are being written at the same time. */
         @WithDefault("32")
         int writesInFlight();
+
+        /**
+         * Whether each curated pair also gets a text document in object storage
+         * ({@code pairs/text/sha256/ab/<sha256>.json}, a copy of its catalogue record's text and metadata).
+         */
+        @WithDefault("false")
+        boolean textObjects();
     }
 
     /** Bounds on decoding one image; see {@code image.DecodeLimits}. */

@@ -76,7 +76,8 @@ class StoreStageIT {
             for (ConsumerRecord<String, PairCurated> r : out.curated()) {
                 assertThat(r.key()).isEqualTo(r.value().sha256());
                 assertThat(store.exists(r.value().imageKey())).isTrue();
-                assertThat(store.exists(r.value().textKey())).isTrue();
+                assertThat(store.exists(ContentAddress.textKey(r.value().sha256()))).isTrue();
+                assertThat(r.value().textKey()).isEqualTo(ContentAddress.textKey(r.value().sha256()));
             }
             assertThat(out.deadLettered()).singleElement().satisfies(r -> {
                 assertThat(r.value().stage()).isEqualTo("store");
@@ -102,7 +103,7 @@ class StoreStageIT {
     private static StoreStage stage(Infra infra, ObjectStore store, StorageHealth health) {
         CuratorMetrics metrics = new CuratorMetrics(new SimpleMeterRegistry());
         Clock clock = Clock.systemUTC();
-        StoreStep step = new StoreStep(new CuratedObjectWriter(store, metrics),
+        StoreStep step = new StoreStep(new CuratedObjectWriter(store, metrics, true),
                 new InPlaceRetry(health, 2, Duration.ofMillis(10), Duration.ofSeconds(5)), clock);
         Map<String, Object> kafka = infra.kafkaClientConfig();
         return new StoreStage(KafkaClientSettings.forConsumer(kafka), KafkaClientSettings.forProducer(kafka),

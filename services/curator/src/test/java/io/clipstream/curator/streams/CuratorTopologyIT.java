@@ -96,7 +96,7 @@ class CuratorTopologyIT {
         driver = new TopologyTestDriver(producer.buildTopology(), props);
         raw = driver.createInputTopic("raw", new org.apache.kafka.common.serialization.StringSerializer(), new ByteArraySerializer());
         curated = new Curated(driver.createOutputTopic("accepted", new StringDeserializer(), new CandidateSerde().deserializer()),
-                new StoreStep(new CuratedObjectWriter(store, metrics), retry, clock));
+                new StoreStep(new CuratedObjectWriter(store, metrics, false), retry, clock));
         rejected = driver.createOutputTopic("rejected", new StringDeserializer(), EventSerdes.pairRejected().deserializer());
     }
 
@@ -132,7 +132,8 @@ class CuratorTopologyIT {
         assertThat(out.value().pairId()).isEqualTo("t-1");
         assertThat(out.value().imageKey()).isEqualTo(ContentAddress.imageKey(sha, "png"));
         assertThat(store.get(out.value().imageKey())).hasValueSatisfying(b -> assertThat(b).isEqualTo(image));
-        assertThat(store.exists(out.value().textKey())).isTrue();
+        assertThat(out.value().textKey()).as("no text object by default").isNull();
+        assertThat(store.exists(ContentAddress.textKey(sha))).isFalse();
         assertThat(rejected.isEmpty()).isTrue();
         assertValid("PairCurated", out.value());
     }
@@ -224,7 +225,7 @@ class CuratorTopologyIT {
             TopologyProducer producer = new TopologyProducer(TOPICS,
                     new PairInspector(profiles, ImageSource.NONE, DecodeLimits.DEFAULTS, 256, clock),
                     profiles, 256, retry, metrics, clock);
-            StoreStep step = new StoreStep(new CuratedObjectWriter(dead, metrics), retry, clock);
+            StoreStep step = new StoreStep(new CuratedObjectWriter(dead, metrics, false), retry, clock);
             Properties props = new Properties();
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, "curator-driver-dead");
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

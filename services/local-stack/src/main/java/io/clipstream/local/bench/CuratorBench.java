@@ -45,9 +45,10 @@ import java.util.Map;
  * draining a backlog), then a paced run at half the burst throughput (latency of a stream the
  * curator keeps up with).
  *
- * <pre>CuratorBench [--pairs 5000] [--warmup 500] [--latency-pairs 1000] [--partitions 2] [--curator-threads 1]</pre>
+ * <pre>CuratorBench [--pairs 5000] [--warmup 500] [--latency-pairs 1000] [--partitions 2] [--curator-threads 1] [--text-objects]</pre>
  *
- * {@code --curator-threads} sets the curator's Kafka Streams {@code num.stream.threads} (its default otherwise).
+ * {@code --curator-threads} sets the curator's Kafka Streams {@code num.stream.threads} (its default otherwise);
+ * {@code --text-objects} has the curator write a text document beside each image, and the object store's baseline too.
  */
 public final class CuratorBench {
     public static void main(String[] args) throws Exception {
@@ -56,6 +57,7 @@ public final class CuratorBench {
         int partitions = 2;
         int latencyCount = 1000;
         Integer curatorThreads = null;
+        boolean textObjects = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--pairs" -> n = Integer.parseInt(args[++i]);
@@ -63,8 +65,9 @@ public final class CuratorBench {
                 case "--partitions" -> partitions = Integer.parseInt(args[++i]);
                 case "--latency-pairs" -> latencyCount = Integer.parseInt(args[++i]);
                 case "--curator-threads" -> curatorThreads = Integer.parseInt(args[++i]);
+                case "--text-objects" -> textObjects = true;
                 default -> {
-                    System.err.println("usage: CuratorBench [--pairs N] [--warmup N] [--latency-pairs N] [--partitions P] [--curator-threads T]");
+                    System.err.println("usage: CuratorBench [--pairs N] [--warmup N] [--latency-pairs N] [--partitions P] [--curator-threads T] [--text-objects]");
                     System.exit(2);
                 }
             }
@@ -87,13 +90,16 @@ public final class CuratorBench {
 
             List<Map.Entry<byte[], byte[]>> records = encode(measured, "bench");
             BrokerBaseline.Result baseline = BrokerBaseline.measure(infra.kafkaClientConfig(), "bench.baseline", records);
-            ObjectStoreBaseline.Result s3 = ObjectStoreBaseline.measure(infra, measured, true);
-            ObjectStoreBaseline.Result s3Checked = ObjectStoreBaseline.measure(infra, measured, false);
-            ObjectStoreBaseline.Result s3Parallel = ObjectStoreBaseline.measureParallel(infra, measured, 8);
+            ObjectStoreBaseline.Result s3 = ObjectStoreBaseline.measure(infra, measured, textObjects, true);
+            ObjectStoreBaseline.Result s3Checked = ObjectStoreBaseline.measure(infra, measured, textObjects, false);
+            ObjectStoreBaseline.Result s3Parallel = ObjectStoreBaseline.measureParallel(infra, measured, textObjects, 8);
 
             ServiceLauncher launcher = new ServiceLauncher(root, logDir);
-            Map<String, String> curatorConfig = curatorThreads == null ? Map.of()
-                    : Map.of("kafka-streams.num.stream.threads", curatorThreads.toString());
+            Map<String, String> curatorConfig = new HashMap<>();
+            curatorConfig.put("clipstream.curator.store.text-objects", Boolean.toString(textObjects));
+            if (curatorThreads != null) {
+                curatorConfig.put("kafka-streams.num.stream.threads", curatorThreads.toString());
+            }
             try (var curator = launcher.start("curator", Principal.CURATOR, infra, curatorConfig, Duration.ofMinutes(2));
                  var producer = new KafkaProducer<>(BrokerBaseline.producerConfig(infra.kafkaClientConfig(Principal.GATEWAY)),
                          new ByteArraySerializer(), new ByteArraySerializer());
@@ -116,9 +122,10 @@ public final class CuratorBench {
                 Percentiles p = burst.latencies();
 
                 System.out.println();
-                System.out.printf("data-plane benchmark: %,d pairs (%,d bytes on pairs.raw, %.0f B/pair), %d partitions, %s curator stream thread(s), %d cores%n",
+                System.out.printf("data-plane benchmark: %,d pairs (%,d bytes on pairs.raw, %.0f B/pair), %d partitions, %s curator stream thread(s), text objects %s, %d cores%n",
                         n, baseline.bytes(), baseline.bytes() / (double) n, partitions,
-                        curatorThreads == null ? "default" : curatorThreads, Runtime.getRuntime().availableProcessors());
+                        curatorThreads == null ? "default" : curatorThreads, textObjects ? "on" : "off",
+                        Runtime.getRuntime().availableProcessors());
                 System.out.println("| measure | value |");
                 System.out.println("|---|---:|");
                 System.out.printf("| curator: pairs reaching an outcome | %,d of %,d (curated %,d, rejected %,d) |%n",
@@ -135,12 +142,13 @@ public final class CuratorBench {
                 System.out.printf("| broker raw produce, same bytes (acks=all, idempotent) | %,.0f rec/s, %.1f MB/s |%n",
                         baseline.produceRecordsPerSecond(), baseline.produceMegabytesPerSecond());
                 System.out.printf("| broker raw consume, same bytes | %,.0f rec/s |%n", baseline.consumeRecordsPerSecond());
-                System.out.printf("| object store raw, same objects, one thread: conditional PUT of image and text | %,.0f pairs/s, %,.0f requests/s |%n",
-                        s3.pairsPerSecond(), s3.requestsPerSecond());
+                String objects = textObjects ? "image and text" : "image";
+                System.out.printf("| object store raw, same objects, one thread: conditional PUT of %s | %,.0f pairs/s, %,.0f requests/s |%n",
+                        objects, s3.pairsPerSecond(), s3.requestsPerSecond());
                 System.out.printf("| object store raw, same objects, one thread: existence check + PUT of each | %,.0f pairs/s, %,.0f requests/s |%n",
                         s3Checked.pairsPerSecond(), s3Checked.requestsPerSecond());
-                System.out.printf("| object store raw, same objects, 8 threads: conditional PUT of image and text | %,.0f pairs/s, %,.0f requests/s |%n",
-                        s3Parallel.pairsPerSecond(), s3Parallel.requestsPerSecond());
+                System.out.printf("| object store raw, same objects, 8 threads: conditional PUT of %s | %,.0f pairs/s, %,.0f requests/s |%n",
+                        objects, s3Parallel.pairsPerSecond(), s3Parallel.requestsPerSecond());
                 System.out.printf("| curator / raw produce | %.3f |%n", (done / seconds) / baseline.produceRecordsPerSecond());
                 System.out.printf("| curator / object store raw | %.3f |%n", (curated / seconds) / s3.pairsPerSecond());
             }
