@@ -52,12 +52,11 @@ public class CuratedObjectWriter {
     public Keys write(Candidate c) {
         String imageKey = ContentAddress.imageKey(c.sha256(), c.imageFormat());
         if (!textObjects) {
-            metrics.timeImagePut(() -> store.putIfAbsent(imageKey, c.image(), c.contentType()));
+            putImage(imageKey, c);
             return new Keys(imageKey, null);
         }
         String textKey = ContentAddress.textKey(c.sha256());
-        CompletableFuture<Boolean> image = CompletableFuture.supplyAsync(
-                () -> metrics.timeImagePut(() -> store.putIfAbsent(imageKey, c.image(), c.contentType())), writers);
+        CompletableFuture<Boolean> image = CompletableFuture.supplyAsync(() -> putImage(imageKey, c), writers);
         TextDocument doc = new TextDocument(TextDocument.SCHEMA_VERSION, c.pairId(), c.source(), c.domain(), c.text(),
                 c.sha256(), imageKey, c.imageFormat(), c.width(), c.height(), c.perceptualHash(), c.sharpness(),
                 c.submittedAt());
@@ -76,5 +75,9 @@ public class CuratedObjectWriter {
             throw textFailure;
         }
         return new Keys(imageKey, textKey);
+    }
+
+    private boolean putImage(String imageKey, Candidate c) {
+        return metrics.timeImagePut(() -> store.putIfAbsent(imageKey, c.image(), c.contentType()));
     }
 }

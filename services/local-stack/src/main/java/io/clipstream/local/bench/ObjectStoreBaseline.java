@@ -47,7 +47,7 @@ final class ObjectStoreBaseline {
             for (var w : writes) {
                 w.get(); // a failed write fails the baseline instead of flattering it
             }
-            return new Result(pairs.size(), (System.nanoTime() - t0) / 1e9, textObjects ? 2 : 1);
+            return new Result(pairs.size(), (System.nanoTime() - t0) / 1e9, objectsPerPair(textObjects));
         }
     }
 
@@ -57,6 +57,10 @@ final class ObjectStoreBaseline {
         if (textObjects) {
             store.putIfAbsent(ContentAddress.textKey(sha), textDocument(p, sha), "application/json");
         }
+    }
+
+    private static int objectsPerPair(boolean textObjects) {
+        return textObjects ? 2 : 1;
     }
 
     private static byte[] textDocument(DemoPair p, String sha) {
@@ -75,7 +79,7 @@ final class ObjectStoreBaseline {
             for (DemoPair p : pairs) {
                 write(store, p, textObjects);
             }
-            int objects = textObjects ? 2 : 1;
+            int objects = objectsPerPair(textObjects);
             return new Result(pairs.size(), (System.nanoTime() - t0) / 1e9, conditionalPut ? objects : 2 * objects);
         }
     }
