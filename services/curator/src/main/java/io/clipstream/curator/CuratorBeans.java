@@ -1,5 +1,6 @@
 package io.clipstream.curator;
 
+import io.clipstream.contracts.DomainsSettings;
 import io.clipstream.curator.config.CuratorConfig;
 import io.clipstream.storage.StorageSettings;
 import io.clipstream.curator.curation.PairInspector;
@@ -71,8 +72,8 @@ public class CuratorBeans {
 
     @Produces
     @Singleton
-    PairInspector pairInspector(CuratorConfig config, ObjectStore store, Clock clock) {
-        return new PairInspector(config.qualityProfiles(), new S3ImageSource(store),
+    PairInspector pairInspector(CuratorConfig config, DomainsSettings domains, ObjectStore store, Clock clock) {
+        return new PairInspector(config.qualityProfiles(), domains.toCatalogue(), new S3ImageSource(store),
                 new DecodeLimits(config.decode().timeBudget(), config.decode().maxJpegScans()), config.maxIdChars(), clock);
     }
 

@@ -73,9 +73,6 @@ public interface GatewayConfig {
         @WithDefault("128")
         int pairIdLength();
 
-        @WithDefault("128")
-        int domainLength();
-
         @WithDefault("16384")
         int textLength();
 

@@ -111,8 +111,8 @@ class IngestGatewayIT {
                 .when().post("/v1/pairs").then();
     }
 
-    static void assertProblem(ValidatableResponse response, int status, String reason) {
-        response.statusCode(status)
+    static ValidatableResponse assertProblem(ValidatableResponse response, int status, String reason) {
+        return response.statusCode(status)
                 .contentType(startsWith(PROBLEM_JSON))
                 .body("status", equalTo(status))
                 .body("reason", equalTo(reason))
@@ -178,6 +178,26 @@ class IngestGatewayIT {
         assertThat(event.text()).isEmpty();
         assertThat(event.imageUri()).isEqualTo("s3://clipstream/inbox/other-producer/images/1.png");
         assertThat(event.imageBase64()).isNull();
+    }
+
+    @Test
+    void aPairWithoutDomainGetsTheProducersDefaultAndForeignDomainsAreRefused() {
+        String id = "nodomain-" + UUID.randomUUID();
+        postJson("{\"pairId\":\"%s\",\"text\":\"a kite\",\"imageBase64\":\"%s\"}".formatted(id, IMAGE_B64))
+                .statusCode(202);
+        assertThat(awaitRecord(id).value().domain()).isEqualTo("misc");
+
+        long before = endOffsetSum();
+        for (String foreign : List.of("fashion", "base")) {
+            assertProblem(given().header("X-Api-Key", OTHER_KEY).contentType(ContentType.JSON)
+                    .body("{\"domain\":\"" + foreign + "\",\"text\":\"a kite\",\"imageBase64\":\"" + IMAGE_B64 + "\"}")
+                    .when().post("/v1/pairs").then(), 400, "DOMAIN_NOT_ALLOWED")
+                    .body("errors[0].pointer", equalTo("/domain"));
+        }
+        assertProblem(postJson("{\"domain\":\"x/../y\",\"text\":\"a kite\",\"imageBase64\":\"" + IMAGE_B64 + "\"}"),
+                400, "DOMAIN_INVALID").body("errors[0].pointer", equalTo("/domain"));
+        assertThat(endOffsetSum()).isEqualTo(before);
+        stillServes();
     }
 
     @Test

@@ -58,6 +58,11 @@ final class DomainLoop {
         this.classOfPair = classOfPair;
     }
 
+    /** Counts pairs that entered pairs.raw outside the stages, so that a stage waits for the outcomes of its own. */
+    void countPushedElsewhere(int pairs) {
+        pushedSoFar += pairs;
+    }
+
     /** The query's answer now, from the live index: each hit as "domain:class of its image". */
     QueryView ask() throws Exception {
         JsonNode a = search.search(query, 10);

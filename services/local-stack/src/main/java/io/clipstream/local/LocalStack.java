@@ -42,6 +42,9 @@ import java.util.Set;
  */
 public final class LocalStack {
     static final String DEMO_SOURCE = "fashion-mnist";
+    static final String BASE_DOMAIN = "original";
+    /** Training images from here on are the domain checks' (the stages take theirs from the start of the set). */
+    static final int DOMAIN_CHECK_IMAGES_FROM = 59_990;
 
     /** What the run does. {@code trainer} = trainer settings over the demo's defaults ({@link #trainerSettings}). */
     public record Options(BaseCheckpoint.Recipe base, String query, int probes, boolean keepRunning, Duration outcomesTimeout,
@@ -96,7 +99,8 @@ public final class LocalStack {
         trainer.putIfAbsent("clipstream.trainer.trigger.count", Integer.toString(perDomain));
         Options options = new Options(new BaseCheckpoint.Recipe(baseImages, baseEpochs), query, probes, keepRunning, timeout, trainer,
                 prometheus, screenshots);
-        System.exit(run(Path.of("").toAbsolutePath(), stages, options).isComplete() ? 0 : 1);
+        Outcome outcome = run(Path.of("").toAbsolutePath(), stages, options);
+        System.exit(outcome.isComplete() && outcome.domains().ok() ? 0 : 1);
     }
 
     /** Each domain gets its own slice of Fashion-MNIST's training images, after the ones the base was trained on. */
@@ -109,11 +113,23 @@ public final class LocalStack {
         return out;
     }
 
+    /**
+     * The domain catalogue the gateway and the curator share in the demo: its producer writes every domain, the base
+     * ({@value #BASE_DOMAIN}, the Fashion-MNIST photos the base checkpoint knows) included, and a pair without a
+     * domain lands in the base. A second producer ({@value DomainChecks#GUEST}) writes only its own domains.
+     */
+    public static Map<String, String> domainSettings() {
+        return Map.of("clipstream.domains.base", BASE_DOMAIN,
+                "clipstream.domains.producers." + DEMO_SOURCE + ".writes", "*," + BASE_DOMAIN,
+                "clipstream.domains.producers." + DEMO_SOURCE + ".default-domain", BASE_DOMAIN,
+                "clipstream.domains.producers." + DomainChecks.GUEST + ".writes", DomainChecks.GUEST + ".*");
+    }
+
     /** The trainer as the demo runs it: domain-incremental Fashion-MNIST, zero-shot on every domain, runs triggered by count. */
     static Map<String, String> trainerSettings(List<DomainLoop.Stage> stages, String operatorToken, Path work) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("clipstream.trainer.model", BaseCheckpoint.MODEL);
-        s.put("clipstream.trainer.base-domain", "original");
+        s.put("clipstream.domains.base", BASE_DOMAIN);
         s.put("clipstream.trainer.anchor-share", "0.25");
         s.put("clipstream.trainer.trigger.count", "1000");
         s.put("clipstream.trainer.trigger.interval", "1h");
@@ -136,12 +152,12 @@ public final class LocalStack {
         s.put("clipstream.topics.create", "false");
         String classes = String.join(",", FashionMnist.CLASS_NAMES);
         for (DomainLoop.Stage st : stages) s.put("clipstream.trainer.classes." + st.domain(), classes);
-        s.put("clipstream.trainer.classes.original", classes);
+        s.put("clipstream.trainer.classes." + BASE_DOMAIN, classes);
         return s;
     }
 
     /** What became of a demo run's pairs, and of each stage of the loop. */
-    public record Outcome(int pushed, Set<String> curated, Map<String, List<ReasonCode>> rejected, long searchable,
+    public record Outcome(int pushed, DomainChecks.Result domains, Set<String> curated, Map<String, List<ReasonCode>> rejected, long searchable,
                           FreshnessProbe.Result freshness, List<DomainLoop.StageResult> stages, int liveVersion,
                           PrometheusCheck.Result prometheus, PageShots.Seen page) {
         /** Every pushed pair reached exactly one outcome: nothing lost, nothing doubled. */
@@ -154,6 +170,7 @@ public final class LocalStack {
     public static Outcome run(Path root, List<DomainLoop.Stage> stages, Options o) throws Exception {
         Path logDir = Files.createDirectories(root.resolve(".clipstream/logs"));
         String apiKey = secret();
+        String guestKey = secret();
         String searchKey = secret();
         String operatorToken = secret();
         Path refreshData = Files.createTempDirectory("clipstream-refresh-data");
@@ -167,9 +184,11 @@ public final class LocalStack {
             Map<String, String> trainerCfg = trainerSettings(stages, operatorToken, trainerWork);
             trainerCfg.putAll(o.trainer());
             ServiceLauncher launcher = new ServiceLauncher(root, logDir);
-            try (var curator = launcher.start("curator", Principal.CURATOR, infra, Map.of(), Duration.ofMinutes(3));
-                 var gateway = launcher.start("ingest-gateway", Principal.GATEWAY, infra,
-                         Map.of("clipstream.gateway.api-keys." + DEMO_SOURCE, apiKey), Duration.ofMinutes(3));
+            Map<String, String> gatewayCfg = new LinkedHashMap<>(domainSettings());
+            gatewayCfg.put("clipstream.gateway.api-keys." + DEMO_SOURCE, apiKey);
+            gatewayCfg.put("clipstream.gateway.api-keys." + DomainChecks.GUEST, guestKey);
+            try (var curator = launcher.start("curator", Principal.CURATOR, infra, domainSettings(), Duration.ofMinutes(3));
+                 var gateway = launcher.start("ingest-gateway", Principal.GATEWAY, infra, gatewayCfg, Duration.ofMinutes(3));
                  var refresh = launcher.start("embedding-refresh", Principal.REFRESH, infra,
                          Map.of("clipstream.refresh.api-keys.demo", searchKey, "clipstream.refresh.model", BaseCheckpoint.MODEL,
                                  "clipstream.refresh.data-dir", refreshData.resolve("data").toString(), "clipstream.refresh.device", "cpu",
@@ -190,13 +209,21 @@ public final class LocalStack {
                 DomainLoop loop = new DomainLoop(producer, outcomes, ops, trainerApi, search,
                         new DomainLoop.Timeouts(o.outcomesTimeout(), Duration.ofSeconds(20), Duration.ofMinutes(5), Duration.ofMinutes(3)), o.query(),
                         PairSources.fashionClasses(FashionMnist.defaultDir()));
+                DomainChecks.Result domainChecks;
+                try (var raw = DomainChecks.rawProducer(infra.kafkaClientConfig(Principal.GATEWAY))) {
+                    domainChecks = DomainChecks.run(producer, new GatewayClient(gateway.uri(), guestKey), raw, outcomes,
+                            PairSources.fashionDomain(FashionMnist.defaultDir(), BASE_DOMAIN, DOMAIN_CHECK_IMAGES_FROM, 2), "inverted",
+                            o.outcomesTimeout());
+                }
+                System.out.println("\n== domains: " + domainChecks.describe());
+                loop.countPushedElsewhere(domainChecks.enteredKafka());
                 long loopStart = System.nanoTime();
                 List<DomainLoop.StageResult> results = new ArrayList<>();
                 for (DomainLoop.Stage stage : stages) results.add(loop.run(stage));
                 // the base model's answer: the first stage's pairs are indexed with v0 before its run's version swaps in
                 DomainLoop.QueryView before = results.isEmpty() ? null : results.getFirst().before();
                 double loopSeconds = (System.nanoTime() - loopStart) / 1e9;
-                int pushed = results.stream().mapToInt(DomainLoop.StageResult::pushed).sum();
+                int pushed = results.stream().mapToInt(DomainLoop.StageResult::pushed).sum() + domainChecks.enteredKafka();
                 Report.print(pushed, outcomes, loopSeconds);
                 JsonNode versions = trainerApi.versions();
                 Map<String, Map<String, Double>> base = baseline(versions);
@@ -236,7 +263,7 @@ public final class LocalStack {
                     System.out.printf("the page, in headless Chromium: Operations lists %d runs and %d versions; screenshots %s, %s%n",
                             page.runs(), page.versions(), page.ops(), page.search());
                 }
-                Outcome result = new Outcome(pushed, Set.copyOf(outcomes.curatedIds()), Map.copyOf(outcomes.rejectedReasons()),
+                Outcome result = new Outcome(pushed, domainChecks, Set.copyOf(outcomes.curatedIds()), Map.copyOf(outcomes.rejectedReasons()),
                         searchable, probed, List.copyOf(results), liveVersion, prometheus, page);
                 if (o.keepRunning()) {
                     System.out.println("stack is running: gateway " + gateway.uri() + "/q/swagger-ui, API key "

@@ -30,6 +30,7 @@ public final class OutcomeCounter implements AutoCloseable {
     private final String curatedTopic;
     private final String deadLetterTopic;
     private final Set<String> curated = new HashSet<>();
+    private final Map<String, String> curatedDomains = new java.util.HashMap<>();
     private final Set<String> deadLettered = new HashSet<>();
     private final Map<String, List<ReasonCode>> rejected = new java.util.HashMap<>();
     private final Map<ReasonCode, Integer> byReason = new EnumMap<>(ReasonCode.class);
@@ -63,6 +64,7 @@ public final class OutcomeCounter implements AutoCloseable {
                 PairCurated c = EventSerdes.pairCurated().deserializer().deserialize(r.topic(), r.value());
                 curatedRecords++;
                 curated.add(c.pairId());
+                curatedDomains.put(c.pairId(), c.domain());
             } else if (r.topic().equals(deadLetterTopic)) {
                 deadLettered.add(EventSerdes.pairDeadLettered().deserializer().deserialize(r.topic(), r.value()).pairId());
             } else {
@@ -113,6 +115,11 @@ public final class OutcomeCounter implements AutoCloseable {
 
     public int outcomes() {
         return curated.size() + rejected.size() + deadLettered.size();
+    }
+
+    /** The domain a curated pair was curated into; null when it is not curated (yet). */
+    public String curatedDomain(String pairId) {
+        return curatedDomains.get(pairId);
     }
 
     public Set<String> curatedIds() {

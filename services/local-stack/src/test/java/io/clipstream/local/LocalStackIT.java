@@ -21,6 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * domain's arrival triggering a run that is promoted and re-indexed, so that the index answers with the new version;
  * then a harmful domain (captions shuffled across images) that the gate rejects while the index stays on the
  * champion. Bad pairs in the first domain end rejected with their reasons, and every curated pair is searchable.
+ * Before the stages, pairs with hostile or foreign domains (through the gateway and straight to pairs.raw) end
+ * refused, rejected or in their producer's default domain, and training goes on after them.
  */
 class LocalStackIT {
     private static final int PER_DOMAIN = 500;
@@ -46,6 +48,10 @@ class LocalStackIT {
         LocalStack.Outcome outcome = LocalStack.run(root, stages, options);
 
         assertThat(outcome.isComplete()).as("curated + rejected = pushed, no pair in both").isTrue();
+        // hostile domains through the gateway and straight to pairs.raw, before the stages: each refused with its
+        // reason or curated into its producer's default domain (and the stages after them run on their merits, below)
+        assertThat(outcome.domains().ok()).as(outcome.domains().describe()).isTrue();
+        assertThat(outcome.domains().cases()).hasSizeGreaterThanOrEqualTo(16);
         assertThat(outcome.rejected().get("copy-of-first")).contains(ReasonCode.DUPLICATE_EXACT);
         assertThat(outcome.rejected().get("one-pixel")).contains(ReasonCode.IMAGE_TOO_SMALL);
         assertThat(outcome.rejected().get("no-caption")).contains(ReasonCode.TEXT_EMPTY);

@@ -12,6 +12,8 @@ import io.clipstream.trainer.config.TrainerConfig;
 import io.clipstream.trainer.ledger.CuratedFeed;
 import io.clipstream.trainer.ledger.LedgerStore;
 import io.clipstream.trainer.ledger.PendingPairs;
+import io.clipstream.trainer.ledger.RefusedRecords;
+import io.clipstream.contracts.Backoff;
 import io.clipstream.trainer.metrics.TrainerMetrics;
 import io.clipstream.trainer.registry.Announcer;
 import io.clipstream.trainer.registry.JsonObjects;
@@ -102,6 +104,12 @@ public class TrainerBeans {
 
     @Produces
     @Singleton
+    RefusedRecords refusedRecords() {
+        return new RefusedRecords();
+    }
+
+    @Produces
+    @Singleton
     TrainerMetrics metrics(MeterRegistry registry, Clock clock, PendingPairs pending) {
         return new TrainerMetrics(registry, clock, pending::perDomain);
     }
@@ -116,21 +124,22 @@ public class TrainerBeans {
     @Produces
     @Singleton
     RunScheduler scheduler(TrainerConfig cfg, ObjectStore store, ModelLayout layout, Registry registry, Announcer announcer,
-                           Producer<String, byte[]> producer, PendingPairs pending, TrainerMetrics metrics, Clock clock,
+                           Producer<String, byte[]> producer, PendingPairs pending, RefusedRecords refused, TrainerMetrics metrics, Clock clock,
                            StorageSettings storage, @Identifier("default-kafka-broker") Map<String, Object> kafka,
                            @ConfigProperty(name = "clipstream.topics.curated") String curated,
                            @ConfigProperty(name = "clipstream.topics.training-runs") String runs) {
         JsonObjects objects = new JsonObjects(store);
-        RunLock lock = new RunLock(objects, layout);
+        RunLock lock = new RunLock(objects, layout, TrainerIdentity.create(), cfg.lock().ttl(), clock);
         LedgerStore ledger = new LedgerStore(objects, layout);
         Materialiser materialiser = new Materialiser(store, cfg.workDir().resolve("cache"), cfg.train().maxImageSide(), cfg.classes(),
                 cfg.decodedCacheMb() * 1024L * 1024L);
         TrainingRunner runner = new TrainingRunner(cfg, registry, announcer, new RunEvents(producer, runs), lock, ledger,
                 new PairSets(objects, layout), pending, materialiser, metrics, clock, storage.bucket(), curated);
-        CuratedFeed feed = new CuratedFeed(KafkaClientSettings.forConsumer(kafka), curated, pending, m -> {
-            metrics.malformed();
-            LOG.warnf("skipped a pairs.curated record that does not parse: %s", m);
-        }, cfg.fetchOnArrival() ? runner::arrived : read -> { });
+        CuratedFeed feed = new CuratedFeed(KafkaClientSettings.forConsumer(kafka), curated, pending,
+                new Backoff(cfg.feed().restartBackoff(), cfg.feed().maxRestartBackoff()), clock, r -> {
+                    refused.add(r);
+                    metrics.refused(r.reason());
+                }, cfg.fetchOnArrival() ? runner::arrived : read -> { }, metrics::feedRestarted);
         return new RunScheduler(cfg, runner, lock, ledger, registry, announcer, feed, pending, metrics, clock, storage.bucket());
     }
 

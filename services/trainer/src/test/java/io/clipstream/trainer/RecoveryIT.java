@@ -19,6 +19,7 @@ import io.clipstream.contracts.Readers;
 import io.clipstream.trainer.config.TrainerConfig;
 import io.clipstream.trainer.ledger.LedgerStore;
 import io.clipstream.trainer.ledger.PendingPairs;
+import io.clipstream.trainer.ledger.RefusedRecords;
 import io.clipstream.trainer.metrics.TrainerMetrics;
 import io.clipstream.trainer.registry.Announcer;
 import io.clipstream.trainer.registry.JsonObjects;
@@ -75,6 +76,7 @@ class RecoveryIT {
     private ObjectStore store;
     private Producer<String, byte[]> producer;
     private final List<RunScheduler> started = new ArrayList<>();
+    private SimpleMeterRegistry meters;
 
     @BeforeEach
     void setUp() {
@@ -115,9 +117,10 @@ class RecoveryIT {
         ModelLayout layout = beans.layout(cfg);
         Registry registry = beans.registry(store, layout);
         Announcer announcer = new Announcer(producer, KafkaClientSettings.forConsumer(kafka), VERSIONS + "-" + bucket);
-        TrainerMetrics metrics = new TrainerMetrics(new SimpleMeterRegistry(), Clock.systemUTC(), pending::perDomain);
-        RunScheduler s = beans.scheduler(cfg, store, layout, registry, announcer, producer, pending, metrics, Clock.systemUTC(), storage,
-                kafka, CURATED + "-" + bucket, RUNS + "-" + bucket);
+        meters = new SimpleMeterRegistry();
+        TrainerMetrics metrics = new TrainerMetrics(meters, Clock.systemUTC(), pending::perDomain);
+        RunScheduler s = beans.scheduler(cfg, store, layout, registry, announcer, producer, pending, new RefusedRecords(), metrics,
+                Clock.systemUTC(), storage, kafka, CURATED + "-" + bucket, RUNS + "-" + bucket);
         s.start();
         started.add(s);
     }
@@ -147,20 +150,25 @@ class RecoveryIT {
         }
     }
 
-    @Test
-    void aVersionPublishedButNotAnnouncedIsAnnouncedOnceAndItsPairsAreNotReadAgain() throws Exception {
-        sendCurated(5, 0);
-        // the trainer stopped right after MANIFEST.json: a version in storage, nothing on model.versions
+    /** A version in storage whose announcement never happened: MANIFEST.json written, nothing on model.versions. */
+    private VersionRecord publishWithoutAnnouncing(long to) throws Exception {
         // what a staged PEFT adapter directory holds (recovery never reads the weights)
         Path staged = Files.createDirectories(tmp.resolve("staged"));
         Files.writeString(staged.resolve("adapter_config.json"), "{\"peft_type\": \"LORA\", \"r\": 4}");
         Files.write(staged.resolve(Registry.ADAPTER_WEIGHTS), new byte[] {1, 2, 3, 4});
         Registry registry = beans.registry(store, beans.layout(cfg));
         ModelVersion.DataWindow window = new ModelVersion.DataWindow(CURATED + "-" + bucket,
-                Map.of(0, new ModelVersion.OffsetRange(0, 5)), Map.of("plain", 5));
-        VersionRecord published = registry.publish(staged, new VersionRecord(MODEL, 0, null, "models/" + MODEL + "/base/", null, window,
+                Map.of(0, new ModelVersion.OffsetRange(0, to)), Map.of("plain", (int) to));
+        return registry.publish(staged, new VersionRecord(MODEL, 0, null, "models/" + MODEL + "/base/", null, window,
                 Map.of("plain", Map.of("r1_mean", 0.5)), Map.of(), new ModelVersion.Gate(true, "candidate", List.of(), List.of()),
                 "guarded", MODEL + "-run-1", "cpu", Instant.now()));
+    }
+
+    @Test
+    void aVersionPublishedButNotAnnouncedIsAnnouncedOnceAndItsPairsAreNotReadAgain() throws Exception {
+        sendCurated(5, 0);
+        // the trainer stopped right after MANIFEST.json
+        VersionRecord published = publishWithoutAnnouncing(5);
         assertThat(published.version()).isEqualTo(1);
 
         PendingPairs pending = new PendingPairs();
@@ -190,8 +198,10 @@ class RecoveryIT {
     void aRunThatDiedWithItsTrainerEndsFailedAndIsRetriedAndAMissingBaseFailsTheRunClearly() throws Exception {
         sendCurated(3, 0);
         JsonObjects objects = new JsonObjects(store);
-        RunLock lock = new RunLock(objects, beans.layout(cfg));
-        assertThat(lock.acquire(new RunLock.Holder(MODEL + "-run-7", 1, TrainingRun.Trigger.COUNT, Instant.now()))).isTrue();
+        RunLock lock = new RunLock(objects, beans.layout(cfg), "test", Duration.ofSeconds(60), Clock.systemUTC());
+        // the lease of a trainer that died a minute ago
+        assertThat(objects.create(beans.layout(cfg).lock(), new RunLock.Holder(MODEL + "-run-7", 1, TrainingRun.Trigger.COUNT,
+                Instant.now().minusSeconds(120), "dead-trainer", Instant.now().minusSeconds(60)))).isTrue();
 
         start(new PendingPairs());
         // attempt 1 is the run that died; attempt 2 retries it and fails: no base checkpoint in storage; max-attempts is 2
@@ -207,5 +217,49 @@ class RecoveryIT {
         assertThat(events.get(2).error()).contains("no base checkpoint under models/" + MODEL + "/base/");
         assertThat(lock.holder()).isEmpty();
         assertThat(new LedgerStore(objects, beans.layout(cfg)).load().next(0)).as("a failed run takes no pairs").isZero();
+    }
+
+    @Test
+    void aVersionLeftUnannouncedWhileTheTrainerRunsIsAnnouncedBeforeTheNextRunStarts() throws Exception {
+        sendCurated(5, 0);
+        PendingPairs pending = new PendingPairs();
+        start(pending);
+        await().atMost(Duration.ofSeconds(60)).until(() -> pending.size() == 5);
+        // a run of this trainer published v1 over offsets 0-2, and the broker failed before its announcement
+        VersionRecord published = publishWithoutAnnouncing(3);
+        assertThat(started.getFirst().requestRun()).isTrue();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> readAll(RUNS + "-" + bucket, TrainingRun.class).stream()
+                .anyMatch(e -> e.state() == TrainingRun.State.STARTED));
+        assertThat(readAll(VERSIONS + "-" + bucket, ModelVersion.class)).singleElement().satisfies(v -> {
+            assertThat(v.version()).isEqualTo(published.version());
+            assertThat(v.latestVersion()).isEqualTo(1);
+        });
+        TrainingRun startedRun = readAll(RUNS + "-" + bucket, TrainingRun.class).stream()
+                .filter(e -> e.state() == TrainingRun.State.STARTED).findFirst().orElseThrow();
+        assertThat(startedRun.pairsPerDomain()).as("the run takes only the pairs after v1's window").containsExactly(Map.entry("plain", 2));
+        assertThat(new LedgerStore(new JsonObjects(store), beans.layout(cfg)).load().next(0)).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void aRunWaitsWhileAnotherTrainersLeaseIsValidAndStartsOnceItIsReleased() throws Exception {
+        sendCurated(3, 0);
+        // the Job beside this Deployment holds the lock and renews it
+        RunLock job = new RunLock(new JsonObjects(store), beans.layout(cfg), "job-pod", Duration.ofSeconds(60), Clock.systemUTC());
+        assertThat(job.acquire(MODEL + "-job-run", 1, TrainingRun.Trigger.MANUAL)).isInstanceOf(RunLock.Taken.class);
+        PendingPairs pending = new PendingPairs();
+        start(pending);
+        await().atMost(Duration.ofSeconds(60)).until(() -> pending.size() == 3);
+        assertThat(started.getFirst().requestRun()).isTrue();
+        await().atMost(Duration.ofSeconds(30)).until(() -> meters.counter("clipstream.trainer.run.lock-held").count() >= 3);
+        assertThat(readAll(RUNS + "-" + bucket, TrainingRun.class)).as("no run starts beside the job's").isEmpty();
+        assertThat(job.holder()).get().extracting(RunLock.Holder::owner).isEqualTo("job-pod");
+
+        assertThat(job.release()).isTrue();
+        await().atMost(Duration.ofSeconds(60)).until(() -> readAll(RUNS + "-" + bucket, TrainingRun.class).stream()
+                .anyMatch(e -> e.state() == TrainingRun.State.STARTED));
+        List<TrainingRun> events = readAll(RUNS + "-" + bucket, TrainingRun.class);
+        assertThat(events.getFirst().runId()).as("the waiting cost no run number").isEqualTo(MODEL + "-run-1");
+        assertThat(events).noneMatch(e -> e.runId().equals(MODEL + "-job-run"));
     }
 }

@@ -155,6 +155,7 @@ public final class ClipModel implements ImageTextEmbedder, AutoCloseable {
         network.collectParameters(params);
         Map<String, Shape> shapes = new LinkedHashMap<>();
         network.collectShapes(shapes);
+        SafetensorsCheck.check(file, SafetensorsCheck.DEFAULT_MAX_HEADER_BYTES);
         try (NDManager tmp = manager.newSubManager(Device.cpu());
                 InputStream is = Files.newInputStream(file)) {
             NDList list = NDList.decode(tmp, is);

@@ -33,6 +33,10 @@ public enum ReasonCode {
     MALFORMED_EVENT(Stage.CURATOR, "record is not a valid PairSubmitted event"),
     /** An identifier field (pairId, source, domain) is longer than the curator accepts. */
     FIELD_TOO_LONG(Stage.CURATOR, "an identifier field exceeds its length limit"),
+    /** The domain is not a domain name (lower-case letters, digits, '.', '_', '-'; at most 63 characters). */
+    DOMAIN_INVALID(Stage.CURATOR, "domain is not a valid domain name"),
+    /** The producer may not write this domain (unknown to it, or the base domain), or names none and has no default. */
+    DOMAIN_NOT_ALLOWED(Stage.CURATOR, "producer may not write this domain"),
     /** The same (source, pairId) was submitted before with a different image or caption. */
     PAIR_ID_CONFLICT(Stage.CURATOR, "pair id already used by this source for other content"),
     /** The imageUri is not a reference into the producer's own inbox (s3://bucket/inbox/source/...). */

@@ -1,6 +1,8 @@
 package io.clipstream.registry;
 
-/** Where a model's objects live in the bucket (DESIGN.md, "Object storage layout"). */
+import io.clipstream.contracts.DomainName;
+
+/** Where a model's objects live in the bucket. */
 public record ModelLayout(String model) {
     public ModelLayout {
         if (!model.matches("[a-z0-9][a-z0-9._-]{0,63}")) throw new IllegalArgumentException("bad model name " + model);
@@ -31,16 +33,18 @@ public record ModelLayout(String model) {
         return root() + "ledger.json";
     }
 
+    /** @throws IllegalArgumentException when {@code domain} is not a domain name (it becomes part of the key) */
     public String anchors(String domain) {
-        return root() + "anchors/" + domain + ".json";
+        return root() + "anchors/" + DomainName.require(domain, "domain") + ".json";
     }
 
     public String anchorsPrefix() {
         return root() + "anchors/";
     }
 
+    /** @throws IllegalArgumentException when {@code domain} is not a domain name (it becomes part of the key) */
     public String replay(String domain) {
-        return root() + "replay/" + domain + ".json";
+        return root() + "replay/" + DomainName.require(domain, "domain") + ".json";
     }
 
     public String replayPrefix() {

@@ -18,10 +18,18 @@ import java.util.stream.Stream;
  * The model registry in object storage: {@code models/<model>/versions/<n>/} holds the PEFT adapter files,
  * metrics.json (the lineage) and MANIFEST.json (every file's sha256), written last: a version without MANIFEST.json
  * does not exist, whatever else its directory holds.
+ *
+ * <p>A publisher first claims its number: {@value #CLAIM} in the version's folder, created with a conditional PUT
+ * ({@code If-None-Match: *}), so no two writers ever write into one version folder, whatever their locks say. A
+ * claim whose publisher died before MANIFEST.json leaves a gap in the numbers, never a mixed folder.
  */
 public final class Registry {
     public static final String ADAPTER_WEIGHTS = "adapter_model.safetensors";
     public static final String METRICS = "metrics.json";
+    /** The claim of a version number; never part of a version's files. */
+    public static final String CLAIM = "CLAIM.json";
+    /** Numbers a publisher tries past the latest version before it gives up (each taken one is a claim that died). */
+    static final int MAX_CLAIM_TRIES = 100;
 
     private final ObjectStore store;
     private final ModelLayout layout;
@@ -68,15 +76,16 @@ public final class Registry {
     }
 
     /**
-     * Publishes the staged adapter directory as the next version: its files, then metrics.json with the lineage,
-     * then MANIFEST.json. A crash before the manifest leaves no version (the next publish writes over the same
-     * number).
+     * Publishes the staged adapter directory as the next version: claims the first free number above the latest
+     * version, then writes its files, metrics.json with the lineage, and MANIFEST.json. A crash before the manifest
+     * leaves no version (only a claim: the next publish takes the number after it).
      */
     public VersionRecord publish(Path staged, VersionRecord draft) throws IOException {
-        int n = latest() + 1;
-        String prefix = layout.version(n);
         Map<String, String> files = VersionManifest.hashes(staged);
         files.remove(METRICS);
+        files.remove(CLAIM);
+        int n = claim(draft);
+        String prefix = layout.version(n);
         String adapterSha = files.get(ADAPTER_WEIGHTS);
         if (adapterSha == null) throw new IOException("no " + ADAPTER_WEIGHTS + " in " + staged);
         for (String rel : files.keySet()) {
@@ -86,8 +95,21 @@ public final class Registry {
         byte[] metrics = Json.write(record);
         store.put(prefix + METRICS, metrics, "application/json");
         files.put(METRICS, ContentAddress.sha256Hex(metrics));
-        store.put(prefix + VersionManifest.FILE, VersionManifest.render(files), "application/json");
+        if (!store.putIfAbsent(prefix + VersionManifest.FILE, VersionManifest.render(files), "application/json")) {
+            throw new IOException("version " + n + " of " + layout.model() + " got a MANIFEST.json from another writer despite its claim");
+        }
         return record;
+    }
+
+    /** The first number above the latest version whose claim this call created. */
+    private int claim(VersionRecord draft) throws IOException {
+        int first = latest() + 1;
+        byte[] claim = Json.write(Map.of("run", String.valueOf(draft.runId()), "claimedAt", java.time.Instant.now().toString()));
+        for (int n = first; n < first + MAX_CLAIM_TRIES; n++) {
+            if (store.putIfAbsent(layout.version(n) + CLAIM, claim, "application/json")) return n;
+        }
+        throw new IOException("no free version number for " + layout.model() + " in " + first + ".." + (first + MAX_CLAIM_TRIES - 1)
+                + ": each is claimed (publishers that died, or many at once)");
     }
 
     /** Downloads version {@code n} into {@code dir}, checking every file against its manifest. */

@@ -89,4 +89,63 @@ class RegistryIT {
         store.put(registry.layout().version(1) + Registry.ADAPTER_WEIGHTS, new byte[] {6, 6}, "application/octet-stream");
         assertThatThrownBy(() -> registry.download(1, tmp.resolve("v1-again"))).hasMessageContaining("does not match its sha256");
     }
+
+    @Test
+    void publishersRacingForOneNumberEachGetTheirOwnVersionAndNoFolderIsMixed() throws Exception {
+        int writers = 4;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<VersionRecord>> published = new java.util.ArrayList<>();
+        try {
+            for (int w = 0; w < writers; w++) {
+                byte[] weights = {(byte) w, 1, 2, 3};
+                Path staged = Files.createDirectories(tmp.resolve("staged-" + w));
+                Files.writeString(staged.resolve("adapter_config.json"), "{\"r\": 4}");
+                Files.write(staged.resolve(Registry.ADAPTER_WEIGHTS), weights);
+                VersionRecord draft = draft("run-" + w);
+                published.add(pool.submit(() -> {
+                    go.await();
+                    return registry.publish(staged, draft);
+                }));
+            }
+            go.countDown();
+            java.util.Set<Integer> numbers = new java.util.TreeSet<>();
+            for (var f : published) {
+                VersionRecord v = f.get();
+                numbers.add(v.version());
+                Path down = tmp.resolve("down-" + v.version());
+                registry.download(v.version(), down);
+                assertThat(ContentAddress.sha256Hex(Files.readAllBytes(down.resolve(Registry.ADAPTER_WEIGHTS))))
+                        .as("v" + v.version() + " holds the files of " + v.runId()).isEqualTo(v.adapterSha256());
+                assertThat(registry.read(v.version()).orElseThrow().runId()).isEqualTo(v.runId());
+            }
+            assertThat(numbers).containsExactly(1, 2, 3, 4);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aClaimWhosePublisherDiedLeavesAGapNotAMixedFolder() throws Exception {
+        Path staged = Files.createDirectories(tmp.resolve("staged"));
+        Files.writeString(staged.resolve("adapter_config.json"), "{\"r\": 4}");
+        Files.write(staged.resolve(Registry.ADAPTER_WEIGHTS), new byte[] {1, 2, 3, 4});
+        assertThat(registry.publish(staged, draft("run-1")).version()).isEqualTo(1);
+        // a publisher claimed 2 and died before its MANIFEST.json, after one of its files
+        store.put(registry.layout().version(2) + Registry.CLAIM, "{}".getBytes(), "application/json");
+        store.put(registry.layout().version(2) + Registry.ADAPTER_WEIGHTS, new byte[] {9}, "application/octet-stream");
+        VersionRecord next = registry.publish(staged, draft("run-3"));
+        assertThat(next.version()).isEqualTo(3);
+        assertThat(registry.versions()).containsExactly(1, 3);
+        assertThat(store.get(registry.layout().version(2) + Registry.ADAPTER_WEIGHTS)).get().isEqualTo(new byte[] {9});
+        registry.download(3, tmp.resolve("v3"));
+        assertThat(Files.list(tmp.resolve("v3")).map(p -> p.getFileName().toString()))
+                .as("the claim is not part of a version's files").doesNotContain(Registry.CLAIM);
+    }
+
+    private VersionRecord draft(String runId) {
+        return new VersionRecord("reg-tiny", 0, null, registry.layout().base(), null,
+                new ModelVersion.DataWindow("pairs.curated", Map.of(), Map.of()), Map.of("d", Map.of("r1_mean", 0.5)), Map.of(),
+                new ModelVersion.Gate(true, "candidate", List.of(), List.of()), "guarded", runId, "cpu", Instant.now());
+    }
 }

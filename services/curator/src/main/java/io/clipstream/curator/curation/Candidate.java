@@ -51,6 +51,14 @@ public record Candidate(
         return identity.replace('\u001F', '/');
     }
 
+    /**
+     * The pair {@code otherIdentity} as this pair's producer may read it: named when it is the producer's own, and
+     * otherwise only as another producer's (a rejection must not tell one producer what another sent).
+     */
+    public String describeOther(String otherIdentity) {
+        return otherIdentity.startsWith(source + '\u001F') ? "pair " + display(otherIdentity) : "a pair of another producer";
+    }
+
     /** A rejection of this pair, pointing back at its raw record. */
     public PairRejected reject(ReasonCode reason, String detail, Instant at) {
         return new PairRejected(PairRejected.SCHEMA_VERSION, pairId, source, domain, List.of(reason), detail,

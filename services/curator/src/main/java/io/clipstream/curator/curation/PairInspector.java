@@ -1,5 +1,6 @@
 package io.clipstream.curator.curation;
 
+import io.clipstream.contracts.DomainCatalogue;
 import io.clipstream.contracts.ImageRef;
 import io.clipstream.contracts.Json;
 import io.clipstream.contracts.MalformedEventException;
@@ -26,7 +27,9 @@ import java.util.List;
 
 /**
  * The per-record, stateless half of curation: parses a raw record and checks its image and its
- * caption under the pair's profile. Image and text are both checked, so a rejection lists every
+ * caption under the pair's profile. The pair's domain is settled first, by the same catalogue the gateway applies
+ * (records can reach pairs.raw without the gateway): none -> the producer's default, a bad name DOMAIN_INVALID, a
+ * domain the producer may not write DOMAIN_NOT_ALLOWED; a curated pair always has a domain its producer owns. Image and text are both checked, so a rejection lists every
  * reason found (at most one text reason; image reasons stop at the first that makes the image
  * unreadable). De-duplication needs state and happens later, in the topology.
  *
@@ -37,14 +40,16 @@ import java.util.List;
  */
 public final class PairInspector {
     private final QualityProfiles profiles;
+    private final DomainCatalogue domains;
     private final ImageSource imageSource;
     private final DecodeLimits decodeLimits;
     private final int maxIdChars;
     private final Clock clock;
 
-    public PairInspector(QualityProfiles profiles, ImageSource imageSource, DecodeLimits decodeLimits,
-                         int maxIdChars, Clock clock) {
+    public PairInspector(QualityProfiles profiles, DomainCatalogue domains, ImageSource imageSource,
+                         DecodeLimits decodeLimits, int maxIdChars, Clock clock) {
         this.profiles = profiles;
+        this.domains = domains;
         this.imageSource = imageSource;
         this.decodeLimits = decodeLimits;
         this.maxIdChars = maxIdChars;
@@ -79,7 +84,14 @@ public final class PairInspector {
             // pairs.raw is partitioned by pairId, and the identity check relies on it
             return malformed(key, raw, "the record key must be the pairId");
         }
-        QualityProfile profile = profiles.select(pair.source(), pair.domain());
+        DomainCatalogue.Decision settled = domains.decide(pair.source(), pair.domain());
+        if (!settled.accepted()) {
+            return Verdict.reject(new PairRejected(PairRejected.SCHEMA_VERSION, pair.pairId(), pair.source(),
+                    truncate(pair.domain(), maxIdChars), List.of(settled.refusal()), settled.detail(),
+                    raw.topic(), raw.partition(), raw.offset(), clock.instant()));
+        }
+        String domain = settled.domain();
+        QualityProfile profile = profiles.select(pair.source(), domain);
 
         List<ReasonCode> reasons = new ArrayList<>();
         List<String> details = new ArrayList<>();
@@ -95,11 +107,11 @@ public final class PairInspector {
 
         if (!reasons.isEmpty()) {
             return Verdict.reject(new PairRejected(PairRejected.SCHEMA_VERSION, pair.pairId(), pair.source(),
-                    pair.domain(), reasons, String.join("; ", details) + profileNote(profile),
+                    domain, reasons, String.join("; ", details) + profileNote(profile),
                     raw.topic(), raw.partition(), raw.offset(), clock.instant()));
         }
         ImageFacts f = image.facts();
-        return Verdict.pass(new Candidate(pair.pairId(), pair.source(), pair.domain(), profile.name(),
+        return Verdict.pass(new Candidate(pair.pairId(), pair.source(), domain, profile.name(),
                 caption.cleaned(), CaptionCleaner.captionKey(caption.cleaned()),
                 ContentAddress.sha256Hex(bytes.bytes()), PerceptualHash.toHex(f.perceptualHash()),
                 f.format(), f.contentType(), f.width(), f.height(), f.sharpness(), bytes.bytes(),
@@ -160,10 +172,7 @@ public final class PairInspector {
         if (pair.source().length() > maxIdChars) {
             return "source";
         }
-        if (pair.domain() != null && pair.domain().length() > maxIdChars) {
-            return "domain";
-        }
-        return null;
+        return null; // a domain's length is the domain grammar's (DOMAIN_INVALID)
     }
 
     private static boolean hasControlCharacters(String s) {

@@ -47,7 +47,7 @@ public final class ExactDuplicateFilter implements FixedKeyProcessor<String, Can
             context.forward(record.withValue(Verdict.pass(c)));
         } else {
             context.forward(record.withValue(Verdict.reject(c.reject(ReasonCode.DUPLICATE_EXACT,
-                    "identical image bytes (sha256 " + c.sha256() + ") already seen in pair " + Candidate.display(first),
+                    "identical image bytes (sha256 " + c.sha256() + ") already seen in " + c.describeOther(first),
                     clock.instant()))));
         }
     }

@@ -78,8 +78,8 @@ public final class NearDuplicateFilter implements FixedKeyProcessor<String, Cand
         }
         if (nearest != null) {
             context.forward(record.withValue(Verdict.reject(c.reject(ReasonCode.DUPLICATE_NEAR,
-                    "perceptual hash " + c.perceptualHash() + " is " + distance(hash, nearest) + " bits from pair "
-                            + Candidate.display(nearest.identity()) + " with the same caption (limit "
+                    "perceptual hash " + c.perceptualHash() + " is " + distance(hash, nearest) + " bits from "
+                            + c.describeOther(nearest.identity()) + " with the same caption (limit "
                             + maxDistance + ")", clock.instant()))));
             return;
         }

@@ -1,5 +1,6 @@
 package io.clipstream.curator.curation;
 
+import io.clipstream.contracts.DomainCatalogue;
 import io.clipstream.contracts.Json;
 import io.clipstream.contracts.PairSubmitted;
 import io.clipstream.contracts.ReasonCode;
@@ -18,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,11 +30,18 @@ class PairInspectorTest {
     private static final QualityProfiles PROFILES = new QualityProfiles(D, List.of(new QualityProfiles.Named(
             new QualityProfile("fashion-mnist", D.maxImageBytes(), D.maxPixels(), 28, D.maxAspectRatio(), 100,
                     D.minTextChars(), D.maxTextChars(), D.minLetterRatio(), 0), List.of("fashion-mnist"), List.of())));
-    private final PairInspector inspector = new PairInspector(PROFILES, ImageSource.NONE, DecodeLimits.DEFAULTS, 256,
+    private static final DomainCatalogue DOMAINS = new DomainCatalogue("original", Map.of(
+            "web", new DomainCatalogue.Producer(Optional.of("photos"), List.of("photos", "web.*")),
+            "fashion-mnist", new DomainCatalogue.Producer(Optional.of("original"), List.of("original", "*"))));
+    private final PairInspector inspector = new PairInspector(PROFILES, DOMAINS, ImageSource.NONE, DecodeLimits.DEFAULTS, 256,
             Clock.fixed(NOW, ZoneOffset.UTC));
 
     private static byte[] event(String pairId, String source, String text, byte[] image) {
-        return Json.write(PairSubmitted.of(pairId, source, "photos", text,
+        return event(pairId, source, "photos", text, image);
+    }
+
+    private static byte[] event(String pairId, String source, String domain, String text, byte[] image) {
+        return Json.write(PairSubmitted.of(pairId, source, domain, text,
                 image == null ? null : Base64.getEncoder().encodeToString(image), null, Map.of(), NOW.minusSeconds(5)));
     }
 
@@ -152,5 +161,30 @@ class PairInspectorTest {
         byte[] tiny = TestImages.png(TestImages.photo(10, 10, 33));
         assertThat(inspect(event("p8", "fashion-mnist", "a t-shirt", tiny)).rejection().detail())
                 .contains("profile fashion-mnist");
+    }
+
+    @Test
+    void aPairWithoutDomainIsCuratedIntoItsProducersDefault() {
+        byte[] png = TestImages.png(TestImages.photo(300, 240, 34));
+        assertThat(inspect(event("p9", "web", null, "a red kite", png)).candidate().domain()).isEqualTo("photos");
+        assertThat(inspect(event("p10", "web", "web.kites", "a red kite", png)).candidate().domain()).isEqualTo("web.kites");
+    }
+
+    @Test
+    void badForeignAndBaseDomainsAreRejectedBeforeTheImageIsLookedAt() {
+        byte[] png = TestImages.png(TestImages.photo(300, 240, 35));
+        for (String bad : List.of("x/../y", "Photos", "d".repeat(300))) {
+            Verdict v = inspect(event("p-bad", "web", bad, "a red kite", png));
+            assertThat(v.rejection().reasons()).as(bad).containsExactly(ReasonCode.DOMAIN_INVALID);
+            assertThat(v.rejection().domain()).as(bad).hasSizeLessThan(300);
+        }
+        for (String foreign : List.of("original", "sketch")) {
+            Verdict v = inspect(event("p-foreign", "web", foreign, "a red kite", null));
+            assertThat(v.rejection().reasons()).as(foreign).containsExactly(ReasonCode.DOMAIN_NOT_ALLOWED);
+            assertThat(v.rejection().detail()).as(foreign).doesNotContain("fashion-mnist");
+        }
+        assertThat(inspect(event("p-stranger", "stranger", null, "a red kite", png)).rejection().reasons())
+                .containsExactly(ReasonCode.DOMAIN_NOT_ALLOWED);
+        assertThat(inspect(event("p-owner", "fashion-mnist", "original", "a t-shirt", png)).rejected()).isFalse();
     }
 }

@@ -130,6 +130,14 @@ class CuratorIT {
         events.put("r-text-not", TestPairs.event("r-text-not", "it", "1234567 !!! ### 0x00", photo(5008)));
         expected.put("r-text-not", ReasonCode.TEXT_NOT_TEXT);
 
+        events.put("r-domain-bad", TestPairs.eventIn("r-domain-bad", "it", "x/../y", caption, photo(5010)));
+        expected.put("r-domain-bad", ReasonCode.DOMAIN_INVALID);
+        events.put("r-domain-base", TestPairs.eventIn("r-domain-base", "it", "base", caption, photo(5011)));
+        expected.put("r-domain-base", ReasonCode.DOMAIN_NOT_ALLOWED);
+        events.put("r-domain-stranger", TestPairs.event("r-domain-stranger", "stranger", caption, photo(5012)));
+        expected.put("r-domain-stranger", ReasonCode.DOMAIN_NOT_ALLOWED);
+        events.put("r-domain-none", TestPairs.eventIn("r-domain-none", "it", null, caption, photo(5013)));
+
         events.forEach(raw::send);
         // ...and the service still curates a good pair afterwards
         raw.send("r-good-after", TestPairs.event("r-good-after", "it", caption, photo(5009)));
@@ -142,6 +150,7 @@ class CuratorIT {
             assertThat(r.rawOffset()).isGreaterThanOrEqualTo(0);
         }
         assertThat(awaitRejected("r-text-long").detail()).contains("limit 1000");
+        assertThat(awaitCurated("r-domain-none").domain()).isEqualTo("it");
         PairCurated good = awaitCurated("r-good-after");
         assertThat(store.exists(good.imageKey())).isTrue();
 

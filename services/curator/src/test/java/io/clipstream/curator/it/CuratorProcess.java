@@ -26,6 +26,8 @@ public final class CuratorProcess {
         p.put("clipstream.topics.rejected", topicPrefix + ".pairs.rejected");
         p.put("clipstream.topics.deadletter", topicPrefix + ".pairs.deadletter");
         p.put("clipstream.storage.bucket", bucket);
+        p.put("clipstream.domains.producers.it.writes", "*");
+        p.put("clipstream.domains.producers.it.default-domain", "it");
         p.put("kafka-streams.state.dir", stateDir.toString());
         p.put("kafka-streams.commit.interval.ms", "100");
         p.put("kafka-streams.consumer.session.timeout.ms", "6000");

@@ -13,7 +13,12 @@ public final class TestPairs {
     }
 
     public static byte[] event(String pairId, String source, String text, byte[] image) {
-        return Json.write(PairSubmitted.of(pairId, source, "it", text,
+        return eventIn(pairId, source, "it", text, image);
+    }
+
+    /** As {@link #event}, in {@code domain} (null: none, so the producer's default). */
+    public static byte[] eventIn(String pairId, String source, String domain, String text, byte[] image) {
+        return Json.write(PairSubmitted.of(pairId, source, domain, text,
                 image == null ? null : Base64.getEncoder().encodeToString(image), null, Map.of(), Instant.now()));
     }
 

@@ -1,5 +1,6 @@
 package io.clipstream.curator.streams;
 
+import io.clipstream.contracts.DomainCatalogue;
 import io.clipstream.contracts.EventSerdes;
 import io.clipstream.contracts.PairCurated;
 import io.clipstream.contracts.PairRejected;
@@ -45,6 +46,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,6 +57,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the testkit. The store stage's Kafka side is tested on the real broker (CuratorIT, CrashRecoveryIT).
  */
 class CuratorTopologyIT {
+    private static final DomainCatalogue DOMAINS = DomainCatalogue.open("base", Map.of("it", "it", "acme", "it", "globex", "it"));
     private static final TopicNames TOPICS = new TopicNames("raw", "curated", "rejected", "deadletter", "accepted");
     private static ObjectStore store;
 
@@ -86,7 +89,7 @@ class CuratorTopologyIT {
         health = new StorageHealth(() -> true, () -> { }, Duration.ofSeconds(1));
         InPlaceRetry retry = new InPlaceRetry(health, 2, Duration.ofMillis(10), Duration.ofSeconds(5));
         TopologyProducer producer = new TopologyProducer(TOPICS,
-                new PairInspector(profiles, ImageSource.NONE, DecodeLimits.DEFAULTS, 256, clock),
+                new PairInspector(profiles, DOMAINS, ImageSource.NONE, DecodeLimits.DEFAULTS, 256, clock),
                 profiles, 256, retry, metrics, clock);
         stateDir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "driver-state");
         Properties props = new Properties();
@@ -208,7 +211,9 @@ class CuratorTopologyIT {
         raw.pipeInput("same", TestPairs.event("same", "acme", "a grey heron", image));
         raw.pipeInput("same", TestPairs.event("same", "globex", "a grey heron", image));
         assertThat(curated.readValuesToList()).extracting(PairCurated::source).containsExactly("acme");
-        assertThat(rejected.readValue().reasons()).containsExactly(ReasonCode.DUPLICATE_EXACT);
+        PairRejected r = rejected.readValue();
+        assertThat(r.reasons()).containsExactly(ReasonCode.DUPLICATE_EXACT);
+        assertThat(r.detail()).as("nothing of acme's pair reaches globex").contains("another producer").doesNotContain("acme");
     }
 
     @Test
@@ -223,7 +228,7 @@ class CuratorTopologyIT {
              StorageHealth up = new StorageHealth(() -> true, () -> { }, Duration.ofSeconds(1))) {
             InPlaceRetry retry = new InPlaceRetry(up, 2, Duration.ofMillis(10), Duration.ofSeconds(5));
             TopologyProducer producer = new TopologyProducer(TOPICS,
-                    new PairInspector(profiles, ImageSource.NONE, DecodeLimits.DEFAULTS, 256, clock),
+                    new PairInspector(profiles, DOMAINS, ImageSource.NONE, DecodeLimits.DEFAULTS, 256, clock),
                     profiles, 256, retry, metrics, clock);
             StoreStep step = new StoreStep(new CuratedObjectWriter(dead, metrics, false), retry, clock);
             Properties props = new Properties();

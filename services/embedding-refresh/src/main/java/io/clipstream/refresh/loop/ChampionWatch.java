@@ -72,6 +72,11 @@ public final class ChampionWatch implements AutoCloseable {
         }
     }
 
+    /** How its follower goes (it retries with back-off when a poll or the handler fails). */
+    public RecordFollower.Health health() {
+        return follower.health();
+    }
+
     @Override
     public void close() {
         follower.close();

@@ -163,6 +163,11 @@ public final class Refresher implements AutoCloseable {
         loop.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
     }
 
+    /** How the follower of model.versions goes. */
+    public io.clipstream.contracts.RecordFollower.Health championWatchHealth() {
+        return watch.health();
+    }
+
     public Status status() {
         return status;
     }

@@ -53,6 +53,11 @@ public final class OpsJournal implements AutoCloseable {
         this.follower = new RecordFollower(consumer, "ops-journal");
     }
 
+    /** How its follower goes (it retries with back-off when a poll fails). */
+    public RecordFollower.Health health() {
+        return follower.health();
+    }
+
     public void start() {
         follower.start(this::fromTheStart, this::accept);
     }

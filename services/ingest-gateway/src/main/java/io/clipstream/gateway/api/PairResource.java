@@ -5,6 +5,7 @@ import io.clipstream.gateway.auth.ApiKeyFilter;
 import io.clipstream.gateway.kafka.PairPublisher;
 import io.clipstream.gateway.kafka.PairPublisher.Published;
 import io.clipstream.gateway.problem.Problem;
+import io.clipstream.gateway.validation.DomainAssignment;
 import io.clipstream.gateway.validation.PairSubmission;
 import io.clipstream.gateway.validation.PairValidator;
 import jakarta.inject.Inject;
@@ -70,6 +71,9 @@ public class PairResource {
     PairValidator validator;
 
     @Inject
+    DomainAssignment domains;
+
+    @Inject
     PairPublisher publisher;
 
     @Inject
@@ -86,7 +90,7 @@ public class PairResource {
             @Content(mediaType = MediaType.MULTIPART_FORM_DATA, schema = @Schema(implementation = PairForm.class))})
     @APIResponse(responseCode = "202", description = "on pairs.raw; header X-Pair-Id",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PairAccepted.class)))
-    @APIResponse(responseCode = "400", description = "INVALID_JSON, INVALID_FIELD or INVALID_IMAGE_ENCODING",
+    @APIResponse(responseCode = "400", description = "INVALID_JSON, INVALID_FIELD, INVALID_IMAGE_ENCODING, DOMAIN_INVALID or DOMAIN_NOT_ALLOWED",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response submit(byte[] body, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
                            @Context ContainerRequestContext request) {
@@ -118,12 +122,13 @@ public class PairResource {
             schema = @Schema(implementation = BatchRequest.class)))
     @APIResponse(responseCode = "202", description = "every pair is on pairs.raw",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BatchAccepted.class)))
-    @APIResponse(responseCode = "400", description = "INVALID_JSON, INVALID_FIELD or INVALID_IMAGE_ENCODING (errors lists each pair's problems)",
+    @APIResponse(responseCode = "400", description = "INVALID_JSON, INVALID_FIELD, INVALID_IMAGE_ENCODING, DOMAIN_INVALID or DOMAIN_NOT_ALLOWED (errors lists each pair's problems)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response submitBatch(byte[] body, @Context ContainerRequestContext request) {
         String producer = producer(request);
         List<PairSubmission> pairs = validator.parseBatch(body);
         validator.checkImageRefs(pairs, producer, true);
+        pairs = domains.assign(pairs, producer, true);
         List<PairAccepted> accepted = publisher.publish(producer, pairs).stream().map(PairResource::toDto).toList();
         metrics.accepted(producer);
         return Response.accepted(new BatchAccepted(accepted.size(),
@@ -133,7 +138,8 @@ public class PairResource {
     private Response accepted(ContainerRequestContext request, PairSubmission pair) {
         String producer = producer(request);
         validator.checkImageRefs(List.of(pair), producer, false);
-        PairAccepted accepted = toDto(publisher.publish(producer, List.of(pair)).getFirst());
+        List<PairSubmission> settled = domains.assign(List.of(pair), producer, false);
+        PairAccepted accepted = toDto(publisher.publish(producer, settled).getFirst());
         metrics.accepted(producer);
         return Response.accepted(accepted).header(PAIR_ID_HEADER, accepted.pairId()).build();
     }

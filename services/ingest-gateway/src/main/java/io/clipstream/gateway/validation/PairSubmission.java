@@ -13,7 +13,8 @@ public record PairSubmission(
         @Schema(description = "Producer-chosen id (1-128 chars, no whitespace); a UUID is generated when absent",
                 examples = "3f1c7a2e-9b7d-4c55-8f0e-2d8f6f1a9c10")
         String pairId,
-        @Schema(description = "Domain of the pair, e.g. fashion (max 128 chars)", examples = "fashion")
+        @Schema(description = "Domain of the pair: [a-z0-9][a-z0-9._-]{0,62}, one the producer may write; "
+                + "absent: the producer's default domain", examples = "fashion", pattern = "^[a-z0-9][a-z0-9._-]{0,62}$")
         String domain,
         @Schema(required = true, description = "Raw caption; may be empty (the curator rejects empty captions)",
                 examples = "a red cotton t-shirt")

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.clipstream.contracts.DomainName;
 import io.clipstream.contracts.ImageRef;
 import io.clipstream.contracts.ReasonCode;
 
@@ -254,15 +255,11 @@ public final class PairValidator {
         }
     }
 
-    private void checkDomain(String domain, String at, List<FieldError> errors) {
+    private static void checkDomain(String domain, String at, List<FieldError> errors) {
         if (domain == null) {
-            return;
+            return; // the producer's default domain, assigned once the producer is known
         }
-        if (domain.isBlank() || domain.length() > rules.domainLength()) {
-            errors.add(new FieldError(at, ReasonCode.INVALID_FIELD, "must be 1 to " + rules.domainLength() + " characters, not blank"));
-        } else if (domain.codePoints().anyMatch(Character::isISOControl)) {
-            errors.add(new FieldError(at, ReasonCode.INVALID_FIELD, "must not hold control characters"));
-        }
+        DomainName.problem(domain).ifPresent(p -> errors.add(new FieldError(at, ReasonCode.DOMAIN_INVALID, p)));
     }
 
     private void checkText(String text, String at, List<FieldError> errors) {

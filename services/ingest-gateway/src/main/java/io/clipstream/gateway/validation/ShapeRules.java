@@ -3,7 +3,6 @@ package io.clipstream.gateway.validation;
 /** The bounds {@link PairValidator} checks; built from {@code clipstream.gateway.*}. */
 public record ShapeRules(
         int pairIdLength,
-        int domainLength,
         int textLength,
         int imageUriLength,
         String imageBucket,
@@ -14,6 +13,6 @@ public record ShapeRules(
 
     /** The documented defaults (same as application.properties). */
     public static ShapeRules defaults() {
-        return new ShapeRules(128, 128, 16384, 4096, "clipstream", 64, 128, 2048, 500);
+        return new ShapeRules(128, 16384, 4096, "clipstream", 64, 128, 2048, 500);
     }
 }

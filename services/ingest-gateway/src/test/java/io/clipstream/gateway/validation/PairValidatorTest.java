@@ -106,8 +106,16 @@ class PairValidatorTest {
                 .extracting(FieldError::pointer).containsExactly("/pairId");
         assertThat(refused("{\"pairId\":\"a b\",\"text\":\"\",\"imageUri\":\"s3://b/k\"}").errors())
                 .extracting(FieldError::pointer).containsExactly("/pairId");
-        assertThat(refused("{\"domain\":\" \",\"text\":\"\",\"imageUri\":\"s3://b/k\"}").errors())
-                .extracting(FieldError::pointer).containsExactly("/domain");
+        for (String domain : List.of(" ", "Fashion", "x/../y", "a".repeat(64), "mode\\u00e9")) {
+            ValidationException e = refused("{\"domain\":\"%s\",\"text\":\"\",\"imageUri\":\"s3://b/k\"}".formatted(domain));
+            assertThat(e.errors()).as(domain).extracting(FieldError::pointer).containsExactly("/domain");
+            assertThat(e.reason()).as(domain).isEqualTo(ReasonCode.DOMAIN_INVALID);
+        }
+        assertThatThrownBy(() -> validator.validateForm(null, "../etc", "t", new byte[]{1}))
+                .isInstanceOfSatisfying(ValidationException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(ReasonCode.DOMAIN_INVALID);
+                    assertThat(e.errors()).extracting(FieldError::pointer).containsExactly("#domain");
+                });
         assertThat(refused("{\"text\":\"\",\"imageUri\":\"ftp://h/k\"}").errors().getFirst().detail()).contains("scheme 'ftp' is not s3");
         assertThat(refused("{\"text\":\"\",\"imageUri\":\"relative/path.png\"}").errors())
                 .extracting(FieldError::pointer).containsExactly("/imageUri");
@@ -149,7 +157,7 @@ class PairValidatorTest {
         assertThat(assertRefusedBatch("[]").reason()).isEqualTo(ReasonCode.INVALID_JSON);
         assertThat(assertRefusedBatch("{\"pairs\":[]}").errors()).extracting(FieldError::pointer).containsExactly("/pairs");
         assertThat(assertRefusedBatch("{\"pair\":[]}").errors()).extracting(FieldError::pointer).containsExactly("/pair", "/pairs");
-        PairValidator small = new PairValidator(new ShapeRules(128, 128, 100, 100, "clipstream", 4, 8, 8, 2));
+        PairValidator small = new PairValidator(new ShapeRules(128, 100, 100, "clipstream", 4, 8, 8, 2));
         String three = "{\"pairs\":[" + String.join(",", List.of("{}", "{}", "{}")) + "]}";
         ValidationException e = org.junit.jupiter.api.Assertions.assertThrows(ValidationException.class, () -> small.parseBatch(json(three)));
         assertThat(e.reason()).isEqualTo(ReasonCode.BATCH_TOO_LARGE);

@@ -9,6 +9,7 @@ import io.clipstream.contracts.Principal;
 import io.clipstream.contracts.TopicSpecs;
 import io.clipstream.contracts.Topics;
 import io.clipstream.datasets.FashionMnist;
+import io.clipstream.local.LocalStack;
 import io.clipstream.local.OutcomeCounter;
 import io.clipstream.local.ServiceLauncher;
 import io.clipstream.local.StackTopics;
@@ -95,7 +96,7 @@ public final class CuratorBench {
             ObjectStoreBaseline.Result s3Parallel = ObjectStoreBaseline.measureParallel(infra, measured, textObjects, 8);
 
             ServiceLauncher launcher = new ServiceLauncher(root, logDir);
-            Map<String, String> curatorConfig = new HashMap<>();
+            Map<String, String> curatorConfig = new HashMap<>(LocalStack.domainSettings());
             curatorConfig.put("clipstream.curator.store.text-objects", Boolean.toString(textObjects));
             if (curatorThreads != null) {
                 curatorConfig.put("kafka-streams.num.stream.threads", curatorThreads.toString());

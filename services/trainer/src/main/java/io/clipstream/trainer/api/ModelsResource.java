@@ -4,6 +4,7 @@ import io.clipstream.contracts.ModelVersion;
 import io.clipstream.storage.StorageSettings;
 import io.clipstream.trainer.config.TrainerConfig;
 import io.clipstream.trainer.ledger.PendingPairs;
+import io.clipstream.trainer.ledger.RefusedRecords;
 import io.clipstream.trainer.registry.Announcer;
 import io.clipstream.registry.Registry;
 import io.clipstream.registry.VersionRecord;
@@ -46,6 +47,9 @@ public class ModelsResource {
 
     @Inject
     PendingPairs pending;
+
+    @Inject
+    RefusedRecords refusedRecords;
 
     @Inject
     StorageSettings storage;
@@ -109,6 +113,14 @@ public class ModelsResource {
     public Response waiting(@PathParam("model") String model) {
         if (!cfg.model().equals(model)) return unknown(model);
         return Response.ok(Map.of("model", model, "waiting", pending.perDomain())).build();
+    }
+
+    /** The last pairs.curated records the feed refused, oldest first, each with its reason. */
+    @GET
+    @Path("/refused")
+    public Response refused(@PathParam("model") String model) {
+        if (!cfg.model().equals(model)) return unknown(model);
+        return Response.ok(Map.of("model", model, "refused", refusedRecords.recent())).build();
     }
 
     private static Map<String, Object> describe(VersionRecord r, Integer champion) {

@@ -25,6 +25,11 @@ public interface TrainerConfig {
 
     Trigger trigger();
 
+    Feed feed();
+
+
+    Lock lock();
+
     Replay replay();
 
     Train train();
@@ -96,6 +101,33 @@ public interface TrainerConfig {
 
         @WithDefault("10s")
         Duration retryBackoff();
+
+        /** The liveness reports DOWN once this many trigger checks in a row have failed (each is retried). */
+        @WithDefault("20")
+        int maxFailedChecks();
+    }
+
+    interface Lock {
+        /**
+         * The run lock's lease: renewed every third of it while a run lives; a lease not renewed for this long
+         * belongs to a run that died with its trainer, and the next trainer takes it over.
+         */
+        @WithDefault("60s")
+        Duration ttl();
+    }
+
+    interface Feed {
+        /** After the feed fails it reads on with a new consumer after this long, doubled per failure in a row ... */
+        @WithDefault("1s")
+        Duration restartBackoff();
+
+        /** ... up to this. */
+        @WithDefault("30s")
+        Duration maxRestartBackoff();
+
+        /** The liveness reports DOWN when the feed has not read for this long since it failed. */
+        @WithDefault("5m")
+        Duration maxDown();
     }
 
     interface Replay {

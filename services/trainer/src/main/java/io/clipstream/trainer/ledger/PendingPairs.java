@@ -25,6 +25,11 @@ public final class PendingPairs {
         readUpTo.merge(partition, offset, Math::max);
     }
 
+    /** Where the feed reads next on {@code partition}: the offset after the last record it read there (0 before any). */
+    public synchronized long readUpTo(int partition) {
+        return readUpTo.getOrDefault(partition, 0L);
+    }
+
     /** What a run would take now. */
     public synchronized Snapshot snapshot() {
         List<PairRef> all = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.clipstream.trainer.metrics;
 
+import io.clipstream.trainer.ledger.CuratedRecordCheck.Reason;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -25,7 +26,9 @@ import java.util.function.Supplier;
  *   <li>{@code clipstream.trainer.seconds.since.promotion} [..._seconds_since_promotion] (since start when none yet)</li>
  *   <li>{@code clipstream.trainer.pairs.waiting{domain}} [..._pairs_waiting] pairs no finished run has taken</li>
  *   <li>{@code clipstream.trainer.pairs.skipped{reason}} [..._pairs_skipped_total] pairs a run could not materialise</li>
- *   <li>{@code clipstream.trainer.curated.malformed} [..._curated_malformed_total] pairs.curated records that do not parse</li>
+ *   <li>{@code clipstream.trainer.curated.refused{reason}} [..._curated_refused_total] pairs.curated records the feed
+ *       skipped ({@link Reason}: MALFORMED, FIELD_MISSING, DOMAIN_INVALID, SHA256_INVALID)</li>
+ *   <li>{@code clipstream.trainer.feed.restarts} [..._feed_restarts_total] times the feed failed and read on with a new consumer</li>
  *   <li>{@code clipstream.trainer.champion.version} [..._champion_version] the version announced as champion last (0: the base)</li>
  *   <li>{@code clipstream.trainer.run.active} [..._run_active] 1 while a run is in progress; {@code ...run.device{device}} which device the last run used</li>
  * </ul>
@@ -50,7 +53,9 @@ public final class TrainerMetrics {
         refreshWaiting();
         // at zero before the first event: a dashboard shows 0, not "no data"
         for (String reason : io.clipstream.contracts.SkipReason.ALL) registry.counter("clipstream.trainer.pairs.skipped", "reason", reason);
-        registry.counter("clipstream.trainer.curated.malformed");
+        for (Reason reason : Reason.values()) registry.counter("clipstream.trainer.curated.refused", "reason", reason.name());
+        registry.counter("clipstream.trainer.feed.restarts");
+        registry.counter("clipstream.trainer.run.lock-held");
         for (String outcome : java.util.List.of("promoted", "rejected", "failed")) registry.counter("clipstream.trainer.runs", "outcome", outcome);
         for (String outcome : java.util.List.of("blessed", "not_blessed")) registry.counter("clipstream.trainer.gate.decisions", "outcome", outcome);
     }
@@ -125,7 +130,16 @@ public final class TrainerMetrics {
         registry.counter("clipstream.trainer.pairs.skipped", "reason", reason).increment();
     }
 
-    public void malformed() {
-        registry.counter("clipstream.trainer.curated.malformed").increment();
+    public void refused(Reason reason) {
+        registry.counter("clipstream.trainer.curated.refused", "reason", reason.name()).increment();
+    }
+
+    /** A run did not start: another run's lease on the run lock was valid. */
+    public void lockHeld() {
+        registry.counter("clipstream.trainer.run.lock-held").increment();
+    }
+
+    public void feedRestarted() {
+        registry.counter("clipstream.trainer.feed.restarts").increment();
     }
 }

@@ -49,6 +49,7 @@ public final class RunScheduler implements AutoCloseable {
     private final String bucket;
     private final Triggers triggers;
     private final AtomicBoolean manual = new AtomicBoolean();
+    private final FailedChecks failedChecks;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "trainer-runs");
         t.setDaemon(true);
@@ -56,6 +57,8 @@ public final class RunScheduler implements AutoCloseable {
     });
     private volatile Instant lastRunAt;
     private volatile Retry retry;
+    /** A lease found in the lock at start-up that was still valid: followed until released or expired. */
+    private volatile RunLock.Holder awaitedLease;
     private volatile boolean started;
 
     private record Retry(String runId, int attempt, Instant at) {}
@@ -74,6 +77,7 @@ public final class RunScheduler implements AutoCloseable {
         this.clock = clock;
         this.bucket = bucket;
         this.triggers = new Triggers(cfg.trigger().count(), cfg.trigger().interval(), cfg.trigger().minPairs());
+        this.failedChecks = new FailedChecks(cfg.trigger().maxFailedChecks());
     }
 
     /** The service mode: recovery, then the trigger checks every {@code trigger.check-every}. */
@@ -97,28 +101,62 @@ public final class RunScheduler implements AutoCloseable {
             if (System.nanoTime() > deadline) throw new IllegalStateException("pairs.curated not read to its end within " + patience);
             Thread.sleep(100);
         }
-        Retry r = retry;
-        if (r != null) {
-            retry = null;
-            return Optional.of(runner.run(r.runId(), TrainingRun.Trigger.RETRY, r.attempt()).state());
+        // beside a live run of another trainer (the Job beside the Deployment) this one waits for the lock, as long as
+        // its patience lasts, then refuses and names the holder
+        String manualRunId = null;
+        while (true) {
+            followAwaitedLease();
+            Retry r = retry;
+            String runId;
+            TrainingRun.Trigger trigger;
+            int attempt;
+            if (r != null) {
+                runId = r.runId();
+                trigger = TrainingRun.Trigger.RETRY;
+                attempt = r.attempt();
+            } else {
+                if (pending.size() < Math.max(1, cfg.trigger().minPairs())) {
+                    LOG.infof("run once: %d pairs wait, fewer than trigger.min-pairs (%d): nothing to train", pending.size(), cfg.trigger().minPairs());
+                    return Optional.empty();
+                }
+                runId = null;
+                trigger = TrainingRun.Trigger.MANUAL;
+                attempt = 1;
+            }
+            Optional<RunLock.Holder> holder = lock.holder().filter(h -> !h.expired(clock.instant()));
+            if (holder.isEmpty()) {
+                announceUnannounced(ledgerStore.load());
+                if (runId == null) {
+                    if (manualRunId == null) {
+                        LedgerState ledger = ledgerStore.load();
+                        int number = ledger.runs() + 1;
+                        ledgerStore.save(ledger.withRuns(number));
+                        manualRunId = cfg.model() + "-run-" + number;
+                    }
+                    runId = manualRunId;
+                }
+                retry = null;
+                TrainingRunner.Outcome o = runner.run(runId, trigger, attempt);
+                if (o != null || pending.size() == 0) return Optional.ofNullable(o).map(TrainingRunner.Outcome::state);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("run once: the run lock stayed held for " + patience + " by "
+                        + holder.map(Object::toString).orElse("another run"));
+            }
+            Thread.sleep(1000);
         }
-        if (pending.size() < Math.max(1, cfg.trigger().minPairs())) {
-            LOG.infof("run once: %d pairs wait, fewer than trigger.min-pairs (%d): nothing to train", pending.size(), cfg.trigger().minPairs());
-            return Optional.empty();
-        }
-        LedgerState ledger = ledgerStore.load();
-        int number = ledger.runs() + 1;
-        ledgerStore.save(ledger.withRuns(number));
-        TrainingRunner.Outcome o = runner.run(cfg.model() + "-run-" + number, TrainingRun.Trigger.MANUAL, 1);
-        return Optional.ofNullable(o).map(TrainingRunner.Outcome::state);
     }
 
     private void recover() {
-        Optional<RunLock.Holder> held = lock.holder();
-        held.ifPresent(h -> {
-            LOG.warnf("run %s (attempt %d) was interrupted by a stop of the trainer: it ends FAILED and is retried", h.runId(), h.attempt());
-            runner.failInterrupted(h);
-            retry = new Retry(h.runId(), h.attempt() + 1, clock.instant());
+        lock.holder().ifPresent(h -> {
+            if (h.expired(clock.instant())) {
+                takeOverDeadRun(h);
+            } else {
+                // a live run of another trainer (a Job beside the Deployment), or this trainer's predecessor whose lease
+                // has not run out yet: which one shows when the lease is released or expires
+                LOG.infof("the run lock is held: %s; runs start once it is released or its lease expires", h);
+                awaitedLease = h;
+            }
         });
         LedgerState ledger = announceUnannounced(ledgerStore.load());
         lastRunAt = ledger.lastRunAt() != null ? ledger.lastRunAt() : clock.instant();
@@ -127,9 +165,39 @@ public final class RunScheduler implements AutoCloseable {
         feed.start(ledger);
     }
 
+    /** True (and said) when a valid lease of another run is in the lock; an expired one does not count. */
+    private boolean lockHeldElsewhere(String wanted) {
+        Optional<RunLock.Holder> h = lock.holder().filter(x -> !x.expired(clock.instant()));
+        h.ifPresent(x -> runner.noteLockHeld(wanted == null ? "the next run" : wanted, x));
+        return h.isPresent();
+    }
+
+    /** A run whose lease expired died with its trainer: it ends FAILED, its lease is removed, and it is retried. */
+    private void takeOverDeadRun(RunLock.Holder h) {
+        LOG.warnf("%s was interrupted by a stop of its trainer (its lease expired): it ends FAILED and is retried", h);
+        runner.failInterrupted(h);
+        lock.breakExpired(h);
+        retry = new Retry(h.runId(), h.attempt() + 1, clock.instant());
+    }
+
+    /** The lease found at start-up: released by a live owner (nothing to do), or expired (its run died). */
+    private void followAwaitedLease() {
+        RunLock.Holder h = awaitedLease;
+        if (h == null) return;
+        Optional<RunLock.Holder> now = lock.holder();
+        if (now.isEmpty() || !now.get().runId().equals(h.runId()) || !java.util.Objects.equals(now.get().owner(), h.owner())) {
+            awaitedLease = null;
+        } else if (now.get().expired(clock.instant())) {
+            awaitedLease = null;
+            takeOverDeadRun(now.get());
+        }
+    }
+
     /**
      * Versions above the last announcement's {@code latestVersion} have a manifest but no announcement: the trainer
-     * stopped between the two. Announce them in order, and move the ledger past their data windows.
+     * stopped between the two, or the broker failed after MANIFEST.json. Announce them in order, and move the ledger
+     * and the waiting pairs past their data windows. Runs at start-up and before every run, so that no run starts
+     * from a champion older than the latest version.
      */
     private LedgerState announceUnannounced(LedgerState ledger) {
         int announced = announcer.latest(cfg.model()).map(ModelVersion::latestVersion).orElse(0);
@@ -141,39 +209,58 @@ public final class RunScheduler implements AutoCloseable {
             rec.dataWindow().partitions().forEach((p, r) -> ends.put(p, r.to()));
             out = out.advancedTo(ends).finished(rec.createdAt(), true);
             ledgerStore.save(out);
+            pending.cut(ends);
             announcer.announce(rec.announcement(ModelVersion.Announcement.PROMOTED, n, bucket, clock.instant()));
-            LOG.infof("announced %s v%d, published before the trainer stopped", cfg.model(), n);
+            LOG.infof("announced %s v%d, published but not announced before", cfg.model(), n);
         }
         return out;
     }
 
+    /** One trigger check; whatever it throws is counted ({@link FailedChecks}, the liveness reads it) and the next check tries again. */
     private void tick() {
         try {
-            metrics.refreshWaiting();
-            Instant now = clock.instant();
-            Retry r = retry;
-            // a retry waits until the feed has read the pairs again (right after a restart it has not yet)
-            if (r != null && !now.isBefore(r.at()) && pending.size() > 0) {
-                retry = null;
-                execute(r.runId(), TrainingRun.Trigger.RETRY, r.attempt());
-                return;
-            }
-            Optional<TrainingRun.Trigger> t = triggers.decide(pending.size(), lastRunAt, now, manual.get());
-            if (t.isEmpty()) {
-                runner.warm(PREFETCH_PER_CHECK);
-                return;
-            }
-            manual.set(false);
-            LedgerState ledger = ledgerStore.load();
-            int number = ledger.runs() + 1;
-            ledgerStore.save(ledger.withRuns(number));
-            execute(cfg.model() + "-run-" + number, t.get(), 1);
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "trigger check failed; the next check tries again");
+            check();
+            int failedBefore = failedChecks.passed();
+            if (failedBefore > 0) LOG.infof("trigger check passed after %d failed in a row", failedBefore);
+        } catch (Throwable e) {
+            int n = failedChecks.failed(e);
+            int max = cfg.trigger().maxFailedChecks();
+            // a check runs every few seconds: the first failure of a streak is logged with its stack, the one that
+            // turns the liveness DOWN once more, the others only at DEBUG
+            if (n == 1) LOG.errorf(e, "trigger check failed; the next check tries again");
+            else if (n == max) LOG.errorf("%d trigger checks failed in a row: the liveness reports DOWN; the last: %s", n, e);
+            else LOG.debugf("trigger check failed (%d in a row): %s", n, e);
         }
     }
 
+    private void check() {
+        followAwaitedLease();
+        metrics.refreshWaiting();
+        Instant now = clock.instant();
+        Retry r = retry;
+        // a retry waits until the feed has read the pairs again (right after a restart it has not yet)
+        if (r != null && !now.isBefore(r.at()) && pending.size() > 0) {
+            if (lockHeldElsewhere(r.runId())) return;
+            retry = null;
+            execute(r.runId(), TrainingRun.Trigger.RETRY, r.attempt());
+            return;
+        }
+        Optional<TrainingRun.Trigger> t = triggers.decide(pending.size(), lastRunAt, now, manual.get());
+        if (t.isEmpty()) {
+            runner.warm(PREFETCH_PER_CHECK);
+            return;
+        }
+        // a run waits while another one's lease is valid: the trigger still holds at the next check
+        if (lockHeldElsewhere(null)) return;
+        manual.set(false);
+        LedgerState ledger = ledgerStore.load();
+        int number = ledger.runs() + 1;
+        ledgerStore.save(ledger.withRuns(number));
+        execute(cfg.model() + "-run-" + number, t.get(), 1);
+    }
+
     private void execute(String runId, TrainingRun.Trigger trigger, int attempt) {
+        announceUnannounced(ledgerStore.load());
         TrainingRunner.Outcome o = runner.run(runId, trigger, attempt);
         if (o == null) return;
         lastRunAt = clock.instant();
@@ -191,6 +278,14 @@ public final class RunScheduler implements AutoCloseable {
 
     public boolean ready() {
         return started && feed.assigned();
+    }
+
+    public FailedChecks.Snapshot failedChecks() {
+        return failedChecks.snapshot();
+    }
+
+    public CuratedFeed.Health feedHealth() {
+        return feed.health();
     }
 
     @Override

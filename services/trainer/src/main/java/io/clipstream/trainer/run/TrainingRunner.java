@@ -27,6 +27,7 @@ import io.clipstream.trainer.ledger.PendingPairs;
 import io.clipstream.trainer.metrics.TrainerMetrics;
 import io.clipstream.trainer.registry.Announcer;
 import io.clipstream.registry.Registry;
+import io.clipstream.trainer.registry.LeaseRenewal;
 import io.clipstream.trainer.registry.RunLock;
 import io.clipstream.registry.VersionRecord;
 import java.io.IOException;
@@ -78,6 +79,8 @@ public final class TrainingRunner implements AutoCloseable {
     /** The stored anchors as the last run left them (null: read them again), for embedding ahead. */
     private Map<String, List<PairRef>> anchorsAsStored;
     private final Evaluator evaluator;
+    /** The last holder a run found in the lock, so that waiting for it is said once. */
+    private volatile String lastHolderSeen;
 
     public TrainingRunner(TrainerConfig cfg, Registry registry, Announcer announcer, RunEvents events, RunLock lock,
                           LedgerStore ledgerStore, PairSets sets, PendingPairs pending, Materialiser materialiser,
@@ -196,38 +199,46 @@ public final class TrainingRunner implements AutoCloseable {
         ahead.close();
     }
 
-    /** Emits FAILED for a run that died with its process (found in the lock at startup). */
+    /** Emits FAILED for a run that died with its process (its lease expired in the lock); the lock is not touched. */
     public void failInterrupted(RunLock.Holder h) {
         Run r = new Run(h.runId(), h.trigger(), h.attempt());
         events.emit(r.event(State.FAILED, null, null, List.of("the trainer stopped during the run"), null, null, null,
-                "run " + h.runId() + " (attempt " + h.attempt() + ") was interrupted: its trainer stopped before it finished"));
+                "run " + h.runId() + " (attempt " + h.attempt() + ") was interrupted: its trainer (" + h.owner()
+                        + ") stopped before it finished"));
         metrics.runOutcome("failed");
-        lock.release();
     }
 
-    /** Runs once; null when no pair waits or another run holds the lock. */
+    /** Runs once; null when no pair waits or another run's lease on the lock is valid. */
     public Outcome run(String runId, TrainingRun.Trigger trigger, int attempt) {
         PendingPairs.Snapshot snap = pending.snapshot();
         if (snap.pairs().isEmpty()) return null;
-        if (!lock.acquire(new RunLock.Holder(runId, attempt, trigger, clock.instant()))) {
-            LOG.warnf("run %s not started: another run of %s holds the lock", runId, cfg.model());
+        RunLock.Acquired got = lock.acquire(runId, attempt, trigger);
+        if (got instanceof RunLock.HeldBy held) {
+            noteLockHeld("run " + runId, held.holder());
             return null;
         }
+        ((RunLock.Taken) got).previous().ifPresent(dead -> {
+            LOG.warnf("took over the run lock from %s: its lease expired, the run died with its trainer", dead);
+            failInterrupted(dead);
+        });
+        lastHolderSeen = null;
         Run run = new Run(runId, trigger, attempt);
         Path work = cfg.workDir().resolve("runs").resolve(runId);
         metrics.active(true);
-        try {
-            DeviceChoice.Choice device = DeviceChoice.choose("clipstream.trainer.train.device", cfg.train().device());
-            run.device = device.label();
-            metrics.device(device.label());
-            events.emit(run.event(State.STARTED, null, null, null, null, snap.perDomain(), null, null));
-            return execute(run, snap, device, work);
-        } catch (Exception | Error e) {
-            LOG.errorf(e, "run %s failed", runId);
-            String msg = e.getClass().getSimpleName() + ": " + e.getMessage();
-            events.emit(run.event(State.FAILED, null, null, List.of(msg), null, snap.perDomain(), null, msg));
-            metrics.runOutcome("failed");
-            return new Outcome(runId, State.FAILED, null, List.of(msg));
+        try (LeaseRenewal lease = LeaseRenewal.start(lock, runId)) {
+            try {
+                DeviceChoice.Choice device = DeviceChoice.choose("clipstream.trainer.train.device", cfg.train().device());
+                run.device = device.label();
+                metrics.device(device.label());
+                events.emit(run.event(State.STARTED, null, null, null, null, snap.perDomain(), null, null));
+                return execute(run, snap, device, work, lease);
+            } catch (Exception | Error e) {
+                LOG.errorf(e, "run %s failed", runId);
+                String msg = e.getClass().getSimpleName() + ": " + e.getMessage();
+                events.emit(run.event(State.FAILED, null, null, List.of(msg), null, snap.perDomain(), null, msg));
+                metrics.runOutcome("failed");
+                return new Outcome(runId, State.FAILED, null, List.of(msg));
+            }
         } finally {
             lock.release();
             metrics.active(false);
@@ -235,7 +246,17 @@ public final class TrainingRunner implements AutoCloseable {
         }
     }
 
-    private Outcome execute(Run run, PendingPairs.Snapshot snap, DeviceChoice.Choice device, Path work) throws IOException {
+    /** Says once per holder that a run waits for another one's lock (and counts every time). */
+    public void noteLockHeld(String wanted, RunLock.Holder holder) {
+        metrics.lockHeld();
+        String who = holder == null ? "a run that just took it" : holder.toString();
+        if (who.equals(lastHolderSeen)) return;
+        lastHolderSeen = who;
+        LOG.warnf("%s of %s does not start: the run lock is held by %s; it starts once that run ends or its lease expires",
+                wanted, cfg.model(), who);
+    }
+
+    private Outcome execute(Run run, PendingPairs.Snapshot snap, DeviceChoice.Choice device, Path work, LeaseRenewal lease) throws IOException {
         long t0 = System.nanoTime();
         anchorsAsStored = null; // whatever this run ends with, the next warm-up reads them again
         LedgerState ledger = ledgerStore.load();
@@ -365,6 +386,7 @@ public final class TrainingRunner implements AutoCloseable {
             trained.put(d, freshTrain.get(d).stream().filter(r -> loaded.contains(r.sha256())).toList());
         });
         sets.offerToReplay(reservoirs, trained, cfg.replay().capacityPerDomain(), cfg.train().seed() + ledger.runs());
+        lease.ensureHeld();
         VersionRecord rec = registry.publish(staged, draft);
         baselines.remember(rec.version(), decisionAnchors, promotedMeasured);
         ahead.close(); // its weights are no longer the champion's

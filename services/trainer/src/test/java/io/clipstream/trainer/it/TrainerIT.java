@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * is promoted, with its metrics on model.versions and in storage (MANIFEST.json with every file's sha256); a
  * deliberately harmful domain (captions shuffled across images) is rejected with the gate's reasons and the champion
  * stays; the registry lists the versions over HTTP, a run by hand needs the operator token, and a rollback
- * re-announces an earlier version as the champion.
+ * re-announces an earlier version as the champion. Records no run can take (no domain, a domain outside the grammar,
+ * not JSON) among the first domain's pairs are refused with their reasons and stop nothing.
  */
 @QuarkusTest
 @QuarkusTestResource(ClipStreamInfraResource.class)
@@ -96,6 +97,27 @@ class TrainerIT {
         CuratedPairs.send(store, producer, curatedTopic, domain, PER_DOMAIN, seed);
     }
 
+    /** The records of {@link CuratedPairs#unacceptable} were refused with their reasons, and the trainer is live. */
+    private static void assertRefusedAndLive() throws Exception {
+        JsonNode refused = Json.mapper().readTree(given().get("/v1/models/it-tiny/refused").then().statusCode(200).extract().asByteArray());
+        List<String> seen = new ArrayList<>();
+        refused.get("refused").forEach(r -> seen.add((r.hasNonNull("pairId") ? r.get("pairId").asText() : "-") + " " + r.get("reason").asText()));
+        assertThat(seen).containsExactlyInAnyOrder("no-domain FIELD_MISSING", "climbing-domain DOMAIN_INVALID", "upper-domain DOMAIN_INVALID",
+                "- MALFORMED");
+        refused.get("refused").forEach(r -> assertThat(r.get("detail").asText()).isNotBlank());
+        given().get("/v1/models/it-tiny/waiting").then().statusCode(200);
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("clipstream_trainer_curated_refused_total{reason=\"DOMAIN_INVALID\"} 2.0")
+                .contains("clipstream_trainer_curated_refused_total{reason=\"FIELD_MISSING\"} 1.0")
+                .contains("clipstream_trainer_curated_refused_total{reason=\"MALFORMED\"} 1.0");
+        JsonNode live = Json.mapper().readTree(given().get("/q/health/live").then().statusCode(200).extract().asByteArray());
+        assertThat(live.get("status").asText()).isEqualTo("UP");
+        JsonNode trainer = null;
+        for (JsonNode c : live.get("checks")) if (c.get("name").asText().equals("trainer")) trainer = c;
+        assertThat(trainer).as("the trainer's liveness check").isNotNull();
+        assertThat(trainer.get("data").get("consecutiveFailedChecks").asInt()).isZero();
+    }
+
     /** The terminal event of the next run that ends after {@code known} terminal events. */
     private TrainingRun awaitRunEnd(int known) {
         await().atMost(RUN_WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
@@ -121,7 +143,9 @@ class TrainerIT {
 
         List<String> domains = List.of("plain", "dim", "tinted");
         for (int d = 0; d < domains.size(); d++) {
-            send(domains.get(d), 1000 + d);
+            // the first domain's pairs have records no run can take among them: they are refused, the run goes on
+            CuratedPairs.send(store, producer, curatedTopic, domains.get(d), PER_DOMAIN, 1000 + d,
+                    d == 0 ? CuratedPairs.unacceptable(curatedTopic) : List.of());
             TrainingRun end = awaitRunEnd(d);
             List<String> states = eventsOf(end.runId()).stream().map(r -> r.state().name()).toList();
             System.out.printf("run %s (%s): %s %s timings %s metrics %s%n", end.runId(), domains.get(d), end.state(), end.reasons(),
@@ -157,6 +181,7 @@ class TrainerIT {
             assertThat(registry.read(v.version()).orElseThrow().metrics()).isEqualTo(v.metrics());
         }
         assertThat(versions).hasSize(3);
+        assertRefusedAndLive();
 
         assertThat(registry.versions()).containsExactly(1, 2, 3);
 

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The trainer as it runs in production, a JVM of its own from the built jar. Killed with SIGKILL in the middle of
- * a run, it reports that run FAILED after the restart, retries it and publishes exactly one version for it; then, in
+ * a run, it reports that run FAILED after the restart (once the dead run's lease on the lock has run out), retries it
+ * and publishes exactly one version for it; then, in
  * the run-once mode of a Kubernetes Job, it trains what waits once and exits 0 by itself, and exits 0 again without
  * a run when nothing waits.
  */
@@ -84,6 +85,8 @@ class TrainerProcessIT {
                 .systemProperty("clipstream.trainer.trigger.interval", "1h")
                 .systemProperty("clipstream.trainer.trigger.check-every", "300ms")
                 .systemProperty("clipstream.trainer.trigger.retry-backoff", "1s")
+                // the killed trainer's lease must run out before the restarted one retries its run
+                .systemProperty("clipstream.trainer.lock.ttl", "6s")
                 .systemProperty("clipstream.trainer.train.epochs", "8")
                 .systemProperty("clipstream.trainer.train.lr", "0.01")
                 .systemProperty("clipstream.trainer.train.strategy", "guarded-no-distill-no-l2")

@@ -395,6 +395,7 @@ public final class LoraAdapters implements AutoCloseable {
             }
             remove();
         }
+        io.clipstream.clip.SafetensorsCheck.check(dir.resolve(WEIGHTS_FILE), io.clipstream.clip.SafetensorsCheck.DEFAULT_MAX_HEADER_BYTES);
         try (NDManager tmp = manager.newSubManager(ai.djl.Device.cpu());
                 InputStream is = Files.newInputStream(dir.resolve(WEIGHTS_FILE))) {
             NDList list = NDList.decode(tmp, is);
