@@ -68,7 +68,9 @@
 
   async function poll() {
     try {
-      const s = await (await fetch('/v1/index')).json();
+      const r = await fetch('/v1/index', { headers: { 'X-Api-Key': $('key').value } });
+      if (!r.ok) return; // no key (yet), or a wrong one: the search says so when it is used
+      const s = await r.json();
       $('champion').textContent = `champion: v${s.champion}`;
       $('live').textContent = s.liveVersion == null ? 'live index: none yet'
         : `live index: v${s.liveVersion}, ${s.livePairs} pairs (${s.backend})`;

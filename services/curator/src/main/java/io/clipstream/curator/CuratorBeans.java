@@ -6,7 +6,7 @@ import io.clipstream.storage.StorageSettings;
 import io.clipstream.curator.curation.PairInspector;
 import io.clipstream.curator.faults.InPlaceRetry;
 import io.clipstream.curator.faults.StorageHealth;
-import io.clipstream.curator.image.DecodeLimits;
+import io.clipstream.imaging.DecodeLimits;
 import io.clipstream.curator.metrics.CuratorMetrics;
 import io.clipstream.curator.store.CuratedObjectWriter;
 import io.clipstream.curator.store.S3ImageSource;

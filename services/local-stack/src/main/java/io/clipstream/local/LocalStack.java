@@ -192,7 +192,10 @@ public final class LocalStack {
                  var refresh = launcher.start("embedding-refresh", Principal.REFRESH, infra,
                          Map.of("clipstream.refresh.api-keys.demo", searchKey, "clipstream.refresh.model", BaseCheckpoint.MODEL,
                                  "clipstream.refresh.data-dir", refreshData.resolve("data").toString(), "clipstream.refresh.device", "cpu",
-                                 "clipstream.topics.create", "false"),
+                                 "clipstream.topics.create", "false",
+                                 // the freshness probe asks by image every 10 ms until its pair is found: the demo's
+                                 // one client is the measuring instrument, not a crowd to hold back
+                                 "clipstream.refresh.search.image-rate-per-second", "200", "clipstream.refresh.search.image-burst", "400"),
                          Map.of("OMP_WAIT_POLICY", "PASSIVE"), // as docker-compose.yml and deploy/k8s run it
                          Duration.ofMinutes(3), "--add-modules", "jdk.incubator.vector", "-Dai.djl.offline=true");
                  var trainer = launcher.start("trainer", Principal.TRAINER, infra, trainerCfg, Duration.ofMinutes(3),

@@ -37,13 +37,19 @@ final class RefreshClient {
         return Json.mapper().readTree(get("/v1/search?k=" + k + "&q=" + URLEncoder.encode(q, StandardCharsets.UTF_8)));
     }
 
-    /** Image -> image search with {@code png} as the query. */
+    /** Image -> image search with {@code png} as the query; a 429 is waited out as its Retry-After says (a few times). */
     JsonNode searchImage(byte[] png, int k) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/v1/search/image?k=" + k)).header("X-Api-Key", key)
-                .header("Content-Type", "image/png").timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofByteArray(png)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) throw new IOException("/v1/search/image: " + r.statusCode() + " " + r.body());
-        return Json.mapper().readTree(r.body());
+        for (int attempt = 1; ; attempt++) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/v1/search/image?k=" + k)).header("X-Api-Key", key)
+                    .header("Content-Type", "image/png").timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofByteArray(png)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 429 && attempt < 5) {
+                Thread.sleep(1000L * r.headers().firstValueAsLong("Retry-After").orElse(1));
+                continue;
+            }
+            if (r.statusCode() != 200) throw new IOException("/v1/search/image: " + r.statusCode() + " " + r.body());
+            return Json.mapper().readTree(r.body());
+        }
     }
 
     /** Waits until the live index holds {@code pairs} pairs; false on timeout. */

@@ -35,7 +35,7 @@ final class TrainerClient {
     /** {@code GET /v1/models/{model}/versions}: every version with its metrics, baseline, gate and lineage. */
     JsonNode versions() throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/v1/models/" + model + "/versions"))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + operatorToken).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) throw new IOException("GET versions: " + r.statusCode() + " " + r.body());
         return Json.mapper().readTree(r.body());
     }

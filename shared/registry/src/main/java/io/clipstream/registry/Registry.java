@@ -28,6 +28,10 @@ public final class Registry {
     public static final String METRICS = "metrics.json";
     /** The claim of a version number; never part of a version's files. */
     public static final String CLAIM = "CLAIM.json";
+    /** Largest MANIFEST.json read. */
+    static final long MAX_MANIFEST_BYTES = 1L << 20;
+    /** Largest file of a version or of the base read (a ViT-L/14 checkpoint is 1.7 GB). */
+    static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 16L;
     /** Numbers a publisher tries past the latest version before it gives up (each taken one is a claim that died). */
     static final int MAX_CLAIM_TRIES = 100;
 
@@ -112,15 +116,27 @@ public final class Registry {
                 + ": each is claimed (publishers that died, or many at once)");
     }
 
-    /** Downloads version {@code n} into {@code dir}, checking every file against its manifest. */
-    public void download(int n, Path dir) throws IOException {
+    /**
+     * Downloads version {@code n} into {@code dir}, checking every file against its manifest, and the manifest's
+     * adapter against {@code announcedAdapterSha256}: the hash the version was announced with on model.versions (a
+     * topic only the trainer writes), so that files and manifest rewritten together in storage are refused too. Null
+     * only for a version that was never announced. Every object is read up to a bound, and lands under {@code dir}.
+     */
+    public void download(int n, String announcedAdapterSha256, Path dir) throws IOException {
         String prefix = layout.version(n);
-        byte[] manifest = store.get(prefix + VersionManifest.FILE).orElseThrow(() -> new IOException("no version " + n));
-        Files.createDirectories(dir);
-        for (Map.Entry<String, String> f : VersionManifest.parse(manifest).entrySet()) {
-            Path local = dir.resolve(f.getKey());
+        byte[] manifest = store.get(prefix + VersionManifest.FILE, MAX_MANIFEST_BYTES).orElseThrow(() -> new IOException("no version " + n));
+        Map<String, String> files = VersionManifest.parse(manifest);
+        if (announcedAdapterSha256 != null && !announcedAdapterSha256.equals(files.get(ADAPTER_WEIGHTS))) {
+            throw new IOException("version " + n + " of " + layout.model() + " is not the one announced: its manifest gives "
+                    + ADAPTER_WEIGHTS + " sha256 " + files.get(ADAPTER_WEIGHTS) + ", the announcement " + announcedAdapterSha256);
+        }
+        Path root = dir.toAbsolutePath().normalize();
+        Files.createDirectories(root);
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            Path local = root.resolve(f.getKey()).normalize();
+            if (!local.startsWith(root)) throw new IOException("version " + n + ": " + f.getKey() + " lies outside " + root);
             if (Files.exists(local) && VersionManifest.sha256(local).equals(f.getValue())) continue;
-            byte[] bytes = store.get(prefix + f.getKey()).orElseThrow(() -> new IOException("version " + n + " lacks " + f.getKey()));
+            byte[] bytes = store.get(prefix + f.getKey(), MAX_FILE_BYTES).orElseThrow(() -> new IOException("version " + n + " lacks " + f.getKey()));
             if (!ContentAddress.sha256Hex(bytes).equals(f.getValue())) throw new IOException("version " + n + ": " + f.getKey() + " does not match its sha256");
             Files.createDirectories(local.getParent());
             Files.write(local, bytes);
@@ -132,12 +148,14 @@ public final class Registry {
         List<String> keys = store.list(layout.base());
         if (keys.isEmpty()) throw new IOException("no base checkpoint under " + layout.base() + ": put one there first (see the trainer README)");
         Files.createDirectories(dir);
+        Path root = dir.toAbsolutePath().normalize();
         for (String key : keys) {
-            Path local = dir.resolve(key.substring(layout.base().length()));
+            Path local = root.resolve(key.substring(layout.base().length())).normalize();
+            if (!local.startsWith(root)) throw new IOException("base object " + key + " lies outside " + root);
             Optional<Long> size = store.size(key);
             if (Files.exists(local) && size.isPresent() && Files.size(local) == size.get()) continue;
             Files.createDirectories(local.getParent());
-            Files.write(local, store.get(key).orElseThrow(() -> new IOException("vanished: " + key)));
+            Files.write(local, store.get(key, MAX_FILE_BYTES).orElseThrow(() -> new IOException("vanished: " + key)));
         }
     }
 

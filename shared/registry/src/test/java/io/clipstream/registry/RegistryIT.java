@@ -83,11 +83,11 @@ class RegistryIT {
         assertThat(registry.read(2)).isEmpty();
 
         Path down = tmp.resolve("v1");
-        registry.download(1, down);
+        registry.download(1, v1.adapterSha256(), down);
         assertThat(Files.readAllBytes(down.resolve(Registry.ADAPTER_WEIGHTS))).containsExactly(1, 2, 3, 4);
         // an object changed behind the manifest's back is refused
         store.put(registry.layout().version(1) + Registry.ADAPTER_WEIGHTS, new byte[] {6, 6}, "application/octet-stream");
-        assertThatThrownBy(() -> registry.download(1, tmp.resolve("v1-again"))).hasMessageContaining("does not match its sha256");
+        assertThatThrownBy(() -> registry.download(1, v1.adapterSha256(), tmp.resolve("v1-again"))).hasMessageContaining("does not match its sha256");
     }
 
     @Test
@@ -114,7 +114,7 @@ class RegistryIT {
                 VersionRecord v = f.get();
                 numbers.add(v.version());
                 Path down = tmp.resolve("down-" + v.version());
-                registry.download(v.version(), down);
+                registry.download(v.version(), v.adapterSha256(), down);
                 assertThat(ContentAddress.sha256Hex(Files.readAllBytes(down.resolve(Registry.ADAPTER_WEIGHTS))))
                         .as("v" + v.version() + " holds the files of " + v.runId()).isEqualTo(v.adapterSha256());
                 assertThat(registry.read(v.version()).orElseThrow().runId()).isEqualTo(v.runId());
@@ -138,7 +138,7 @@ class RegistryIT {
         assertThat(next.version()).isEqualTo(3);
         assertThat(registry.versions()).containsExactly(1, 3);
         assertThat(store.get(registry.layout().version(2) + Registry.ADAPTER_WEIGHTS)).get().isEqualTo(new byte[] {9});
-        registry.download(3, tmp.resolve("v3"));
+        registry.download(3, next.adapterSha256(), tmp.resolve("v3"));
         assertThat(Files.list(tmp.resolve("v3")).map(p -> p.getFileName().toString()))
                 .as("the claim is not part of a version's files").doesNotContain(Registry.CLAIM);
     }
@@ -147,5 +147,44 @@ class RegistryIT {
         return new VersionRecord("reg-tiny", 0, null, registry.layout().base(), null,
                 new ModelVersion.DataWindow("pairs.curated", Map.of(), Map.of()), Map.of("d", Map.of("r1_mean", 0.5)), Map.of(),
                 new ModelVersion.Gate(true, "candidate", List.of(), List.of()), "guarded", runId, "cpu", Instant.now());
+    }
+
+    @Test
+    void aVersionRewrittenInStorageIsRefusedAgainstItsAnnouncement() throws Exception {
+        Path staged = Files.createDirectories(tmp.resolve("staged"));
+        Files.writeString(staged.resolve("adapter_config.json"), "{\"r\": 4}");
+        Files.write(staged.resolve(Registry.ADAPTER_WEIGHTS), new byte[] {1, 2, 3, 4});
+        VersionRecord v1 = registry.publish(staged, draft("run-1"));
+        String prefix = registry.layout().version(1);
+
+        // one byte flipped: the file no longer matches its manifest
+        store.put(prefix + Registry.ADAPTER_WEIGHTS, new byte[] {1, 2, 3, 5}, "application/octet-stream");
+        assertThatThrownBy(() -> registry.download(1, v1.adapterSha256(), tmp.resolve("flipped")))
+                .hasMessageContaining("does not match its sha256");
+
+        // adapter and manifest rewritten together: consistent with each other, not with the announcement
+        byte[] forged = {6, 6, 6, 6};
+        store.put(prefix + Registry.ADAPTER_WEIGHTS, forged, "application/octet-stream");
+        Map<String, String> files = new java.util.TreeMap<>(io.clipstream.continual.engine.VersionManifest.parse(
+                store.get(prefix + io.clipstream.continual.engine.VersionManifest.FILE).orElseThrow()));
+        files.put(Registry.ADAPTER_WEIGHTS, ContentAddress.sha256Hex(forged));
+        store.put(prefix + io.clipstream.continual.engine.VersionManifest.FILE, io.clipstream.continual.engine.VersionManifest.render(files),
+                "application/json");
+        assertThatThrownBy(() -> registry.download(1, v1.adapterSha256(), tmp.resolve("forged")))
+                .hasMessageContaining("is not the one announced");
+        assertThat(tmp.resolve("forged").resolve(Registry.ADAPTER_WEIGHTS)).doesNotExist();
+    }
+
+    @Test
+    void aManifestThatNamesFilesOutsideItsVersionIsRefused() throws Exception {
+        String prefix = registry.layout().version(7);
+        String sha = ContentAddress.sha256Hex(new byte[] {1});
+        for (String path : List.of("../../../etc/cron.d/x", "/etc/passwd", "a/../../b", ".hidden", "a\\b")) {
+            store.put(prefix + io.clipstream.continual.engine.VersionManifest.FILE,
+                    io.clipstream.continual.engine.VersionManifest.render(Map.of(path, sha)), "application/json");
+            assertThatThrownBy(() -> registry.download(7, null, tmp.resolve("escape")))
+                    .as(path).hasMessageContaining("outside its version");
+        }
+        assertThat(tmp.resolve("etc")).doesNotExist();
     }
 }

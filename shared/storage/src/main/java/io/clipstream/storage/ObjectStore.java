@@ -176,6 +176,28 @@ public final class ObjectStore implements AutoCloseable {
         });
     }
 
+    /**
+     * The object, read only up to {@code maxBytes}: a larger one is refused (StorageRefusedException) without being
+     * held in memory, whatever its headers or a manifest said of it.
+     */
+    public Optional<byte[]> get(String key, long maxBytes) {
+        int cap = (int) Math.min(Integer.MAX_VALUE - 16L, maxBytes);
+        Optional<byte[]> got = withRetries("get " + key, () -> {
+            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(config.bucket()).object(key).build())) {
+                return Optional.of(in.readNBytes(cap + 1));
+            } catch (ErrorResponseException e) {
+                if (NOT_FOUND.contains(e.errorResponse().code())) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        });
+        if (got.isPresent() && got.get().length > cap) {
+            throw new StorageRefusedException(key + " is larger than the " + cap + " bytes allowed for it", null);
+        }
+        return got;
+    }
+
     /** Every key's object ({@link #get}), {@code parallelism} requests at a time, in the keys' order. */
     public List<Optional<byte[]>> getAll(List<String> keys, int parallelism) {
         try {

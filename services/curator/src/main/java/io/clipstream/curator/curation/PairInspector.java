@@ -15,7 +15,7 @@ import io.clipstream.curator.image.ImageInspector;
 import io.clipstream.curator.image.PerceptualHash;
 import io.clipstream.curator.text.CaptionCheck;
 import io.clipstream.curator.text.CaptionCleaner;
-import io.clipstream.curator.image.DecodeLimits;
+import io.clipstream.imaging.DecodeLimits;
 import io.clipstream.storage.ContentAddress;
 import io.clipstream.storage.StorageRefusedException;
 

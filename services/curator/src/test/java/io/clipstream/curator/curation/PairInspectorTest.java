@@ -7,7 +7,7 @@ import io.clipstream.contracts.ReasonCode;
 import io.clipstream.curator.TestImages;
 import io.clipstream.curator.config.QualityProfile;
 import io.clipstream.curator.config.QualityProfiles;
-import io.clipstream.curator.image.DecodeLimits;
+import io.clipstream.imaging.DecodeLimits;
 import io.clipstream.storage.ContentAddress;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,8 @@
 package io.clipstream.curator.image;
 
+import io.clipstream.imaging.FormatGuards;
+import io.clipstream.imaging.DecodeLimits;
+
 import io.clipstream.curator.TestImages;
 
 import javax.imageio.ImageReadParam;

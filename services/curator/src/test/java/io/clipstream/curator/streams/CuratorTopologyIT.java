@@ -12,7 +12,7 @@ import io.clipstream.curator.curation.ImageSource;
 import io.clipstream.curator.curation.PairInspector;
 import io.clipstream.curator.faults.InPlaceRetry;
 import io.clipstream.curator.faults.StorageHealth;
-import io.clipstream.curator.image.DecodeLimits;
+import io.clipstream.imaging.DecodeLimits;
 import io.clipstream.curator.it.TestPairs;
 import io.clipstream.curator.metrics.CuratorMetrics;
 import io.clipstream.curator.curation.Candidate;

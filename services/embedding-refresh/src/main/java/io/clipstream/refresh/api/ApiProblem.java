@@ -4,11 +4,22 @@ package io.clipstream.refresh.api;
 public final class ApiProblem extends RuntimeException {
     private final int status;
     private final String reason;
+    private final long retryAfterSeconds;
 
     public ApiProblem(int status, String reason, String detail) {
+        this(status, reason, detail, 0);
+    }
+
+    /** @param retryAfterSeconds sent as Retry-After when positive */
+    public ApiProblem(int status, String reason, String detail, long retryAfterSeconds) {
         super(detail);
         this.status = status;
         this.reason = reason;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public static ApiProblem badQuery(String detail) {

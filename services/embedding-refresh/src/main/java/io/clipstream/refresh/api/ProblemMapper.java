@@ -13,7 +13,8 @@ public class ProblemMapper {
         Response.ResponseBuilder r = Response.status(p.status())
                 .type(Problem.MEDIA_TYPE)
                 .entity(new Problem("https://clipstream.io/problems/" + slug, title(p.status()), p.status(), p.getMessage(), p.reason()));
-        if (p.status() == 503) r.header("Retry-After", "5");
+        if (p.retryAfterSeconds() > 0) r.header("Retry-After", Long.toString(p.retryAfterSeconds()));
+        else if (p.status() == 503) r.header("Retry-After", "5");
         if (p.status() == 401) r.header("WWW-Authenticate", "Bearer");
         return r.build();
     }
@@ -29,6 +30,7 @@ public class ProblemMapper {
             case 401 -> "authentication required";
             case 413 -> "the query image is too large";
             case 415 -> "unsupported media type";
+            case 429 -> "too many requests";
             case 503 -> "not serving yet";
             default -> "request refused";
         };

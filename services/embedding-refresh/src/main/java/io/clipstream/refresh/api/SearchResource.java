@@ -16,14 +16,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
+import io.clipstream.imaging.DecodeLimits;
+import io.clipstream.imaging.GuardedDecoder;
 
 /**
  * {@code GET /v1/search?q=} (text -> images, or captions with {@code target=text}) and {@code POST /v1/search/image}
@@ -34,6 +31,10 @@ import javax.imageio.stream.ImageInputStream;
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
 public class SearchResource {
+    /** A query image is embedded at 224-336 px: decoding it beyond 1024 px buys nothing. */
+    private static final int QUERY_MAX_SIDE = 1024;
+    private static final DecodeLimits QUERY_DECODE = new DecodeLimits(java.time.Duration.ofSeconds(2), 100);
+
     private final Searcher searcher;
     private final RefreshConfig cfg;
     private final ObjectStore store;
@@ -137,29 +138,22 @@ public class SearchResource {
         return s == null || s.isBlank() ? null : s.strip();
     }
 
-    /** Reads the header's dimensions first: a small file can claim a huge image (a decompression bomb). */
+    /**
+     * The query image through the curator's guards ({@link GuardedDecoder}): format guards, the pixel budget from the
+     * header before any pixel, a subsampled decode under a time budget.
+     */
     private BufferedImage decode(byte[] body) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(body))) {
-            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-            if (readers == null || !readers.hasNext()) {
-                throw new ApiProblem(415, "IMAGE_UNREADABLE", "the body is not an image this service reads (PNG, JPEG, GIF, BMP, WebP)");
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-                if (pixels > cfg.search().maxImagePixels()) {
-                    throw new ApiProblem(413, "IMAGE_TOO_LARGE", "the image has " + pixels + " pixels, at most "
-                            + cfg.search().maxImagePixels() + " are allowed");
-                }
-                return reader.read(0);
-            } finally {
-                reader.dispose();
-            }
-        } catch (ApiProblem p) {
-            throw p;
-        } catch (IOException | RuntimeException e) {
-            throw new ApiProblem(415, "IMAGE_UNREADABLE", "the image does not decode: " + e.getMessage());
-        }
+        return switch (GuardedDecoder.decode(body, cfg.search().maxImageBytes(), cfg.search().maxImagePixels(), QUERY_DECODE, QUERY_MAX_SIDE)) {
+            case GuardedDecoder.Image img -> img.image();
+            case GuardedDecoder.Refused r -> throw refusal(r);
+        };
+    }
+
+    private static ApiProblem refusal(GuardedDecoder.Refused r) {
+        return switch (r.reason()) {
+            case TOO_MANY_BYTES -> new ApiProblem(413, "PAYLOAD_TOO_LARGE", r.detail());
+            case DECOMPRESSION_BOMB -> new ApiProblem(413, "IMAGE_TOO_LARGE", r.detail());
+            default -> new ApiProblem(415, "IMAGE_UNREADABLE", "the body is not an image this service reads: " + r.detail());
+        };
     }
 }

@@ -117,6 +117,19 @@ public interface RefreshConfig {
         @WithDefault("40000000")
         long maxImagePixels();
 
+        /**
+         * Image queries per client key (each decodes an image and runs the image encoder): sustained per second, the
+         * burst above it, and at once; over either, 429 with Retry-After.
+         */
+        @WithDefault("5")
+        double imageRatePerSecond();
+
+        @WithDefault("10")
+        int imageBurst();
+
+        @WithDefault("2")
+        int imageMaxInFlight();
+
         /** Life of the presigned image URLs in results. */
         @WithDefault("10m")
         Duration imageUrlTtl();

@@ -8,7 +8,8 @@ import java.nio.file.Path;
 
 /**
  * Model versions as encoders: the base checkpoint and each version's adapter downloaded from the registry into a
- * local cache (checked against the version's MANIFEST.json), then opened. Version 0 is the base without an adapter.
+ * local cache (checked against the version's MANIFEST.json and the adapter hash it was announced with), then opened.
+ * Version 0 is the base without an adapter.
  */
 public final class ModelFiles {
     private final Registry registry;
@@ -23,13 +24,14 @@ public final class ModelFiles {
         this.batchSize = batchSize;
     }
 
-    public ClipEncoder open(int version) throws IOException {
+    /** @param announcedAdapterSha256 the adapter's sha256 on model.versions (null: an index state from before it was kept) */
+    public ClipEncoder open(int version, String announcedAdapterSha256) throws IOException {
         Path base = cache.resolve("base");
         registry.downloadBase(base);
         Path adapter = null;
         if (version > 0) {
             adapter = cache.resolve("v" + version);
-            registry.download(version, adapter);
+            registry.download(version, announcedAdapterSha256, adapter);
         }
         return ClipEncoder.open(base, adapter, device, label(version), batchSize);
     }

@@ -67,6 +67,8 @@ public final class Refresher implements AutoCloseable {
     private Long countedPairs;
     private Build build;
     private int champion;
+    /** The champion's adapter hash as announced: what its files must hash to before it serves. */
+    private String championSha;
     private String championReason = "first index";
     private volatile Status status = Status.NONE;
 
@@ -151,12 +153,14 @@ public final class Refresher implements AutoCloseable {
         Optional<ModelVersion> current = watch.readToEnd(settings.championTimeout());
         loop.execute(() -> {
             champion = current.map(ModelVersion::version).orElse(0);
+            championSha = current.map(ModelVersion::adapterSha256).orElse(null);
             championReason = state.live() == null ? "first index" : "champion";
             dropOrphans();
             ensureBuild(true);
         });
         watch.follow(v -> loop.execute(() -> {
             champion = v.version();
+            championSha = v.adapterSha256();
             championReason = v.announcement() == ModelVersion.Announcement.ROLLBACK ? "rollback" : "champion";
             ensureBuild(false);
         }));
@@ -188,7 +192,7 @@ public final class Refresher implements AutoCloseable {
     }
 
     private Generation open(StateFile.Entry e) throws Exception {
-        ClipEncoder encoder = files.open(e.version());
+        ClipEncoder encoder = files.open(e.version(), e.adapterSha256());
         try {
             VectorIndex index = backend.open(e.index(), encoder.dimension());
             return new Generation(e.version(), encoder, index);
@@ -216,12 +220,12 @@ public final class Refresher implements AutoCloseable {
         StateFile.Entry entry;
         if (startingUp && state.build() != null && state.build().version() == target) {
             StateFile.Entry b = state.build();
-            entry = new StateFile.Entry(b.index(), b.version(), b.buildId(), "resumed", b.startedAt());
+            entry = new StateFile.Entry(b.index(), b.version(), b.buildId(), "resumed", b.startedAt(), championSha);
         } else {
             if (state.build() != null) dropQuietly(state.build().index());
             Instant now = clock.instant();
             String name = settings.model() + "-v" + target + "-" + STAMP.format(now);
-            entry = new StateFile.Entry(name, target, name, championReason, now);
+            entry = new StateFile.Entry(name, target, name, championReason, now, championSha);
         }
         startBuild(entry);
     }

@@ -13,7 +13,8 @@ import java.time.Instant;
  */
 public final class StateFile {
     /** One index: its name in the backend and the model version it is embedded with. */
-    public record Entry(String index, int version, String buildId, String reason, Instant startedAt) {}
+    /** @param adapterSha256 the version's adapter hash as announced (null for v0, and in a state written before it was kept) */
+    public record Entry(String index, int version, String buildId, String reason, Instant startedAt, String adapterSha256) {}
 
     /** {@code live} answers queries; {@code build} is being built beside it. Either may be null. */
     public record State(Entry live, Entry build) {

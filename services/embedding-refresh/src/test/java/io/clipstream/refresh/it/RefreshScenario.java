@@ -113,7 +113,7 @@ abstract class RefreshScenario {
     }
 
     private JsonNode status() throws Exception {
-        return Json.mapper().readTree(given().get("/v1/index").then().statusCode(200).extract().asByteArray());
+        return Json.mapper().readTree(given().header("X-Api-Key", KEY).get("/v1/index").then().statusCode(200).extract().asByteArray());
     }
 
     private void awaitLive(int version, long pairs) throws Exception {
@@ -286,6 +286,36 @@ abstract class RefreshScenario {
                 .contains("clipstream_refresh_index_pairs{index=\"live\"} " + all.size() + ".0");
 
         operationsViewShowsRunsVersionsAndIndexEvents(v2);
+        aVersionRewrittenInStorageIsRefusedAndTheChampionKeepsServing(registry, tmp.resolve("base"), all, first1);
+    }
+
+    /**
+     * v3 is published, then its adapter and MANIFEST.json are rewritten together in storage (consistent with each
+     * other), then it is announced: the service refuses to load it, says why on index.events, and v1 keeps serving.
+     */
+    private void aVersionRewrittenInStorageIsRefusedAndTheChampionKeepsServing(Registry registry, Path base, List<PairCurated> all,
+                                                                             List<List<String>> v1Answers) throws Exception {
+        ModelVersion v3 = Corpus.publishRandomVersion(registry, base, bucket, 303, 1);
+        String prefix = registry.layout().version(3);
+        byte[] forged = registry.store().get(prefix + Registry.ADAPTER_WEIGHTS).orElseThrow().clone();
+        forged[forged.length - 1] ^= 0x01;
+        registry.store().put(prefix + Registry.ADAPTER_WEIGHTS, forged, "application/octet-stream");
+        java.util.Map<String, String> files = new java.util.TreeMap<>(io.clipstream.continual.engine.VersionManifest.parse(
+                registry.store().get(prefix + io.clipstream.continual.engine.VersionManifest.FILE).orElseThrow()));
+        files.put(Registry.ADAPTER_WEIGHTS, io.clipstream.storage.ContentAddress.sha256Hex(forged));
+        registry.store().put(prefix + io.clipstream.continual.engine.VersionManifest.FILE,
+                io.clipstream.continual.engine.VersionManifest.render(files), "application/json");
+        Corpus.announce(producer, versionsTopic, v3);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            pollEvents();
+            return events.stream().anyMatch(e -> e.version() == 3 && e.state() == IndexEvent.State.FAILED);
+        });
+        IndexEvent refused = events.stream().filter(e -> e.version() == 3 && e.state() == IndexEvent.State.FAILED).findFirst().orElseThrow();
+        assertThat(refused.error()).contains("is not the one announced");
+        assertThat(status().get("liveVersion").asInt()).as("v1 keeps serving").isEqualTo(1);
+        assertThat(answers(all)).isEqualTo(v1Answers);
+        assertThat(events).noneMatch(e -> e.version() == 3 && e.state() == IndexEvent.State.SWAPPED);
     }
 
     /**
@@ -363,15 +393,48 @@ abstract class RefreshScenario {
     @Test
     void badQueriesGetProblemJson() {
         given().queryParam("q", "a coat").get("/v1/search").then().statusCode(401).contentType("application/problem+json");
+        // deny by default: the index's status and the operations view need the key too; health stays open
+        given().get("/v1/index").then().statusCode(401).contentType("application/problem+json");
+        given().get("/q/health/live").then().statusCode(200);
         given().header("X-Api-Key", "wrong-key-0123456789").queryParam("q", "a coat").get("/v1/search").then().statusCode(401);
         for (Map<String, Object> params : List.<Map<String, Object>>of(Map.of("q", ""), Map.of("q", "a coat", "k", 0),
                 Map.of("q", "a coat", "k", 1000), Map.of("q", "x".repeat(1001)), Map.of("q", "a coat", "target", "sound"))) {
             given().header("X-Api-Key", KEY).queryParams(params).get("/v1/search").then().statusCode(400)
                     .contentType("application/problem+json").body("reason", org.hamcrest.Matchers.equalTo("INVALID_QUERY"));
         }
+        given().contentType("image/png").body(new byte[] {1, 2, 3}).post("/v1/search/image")
+                .then().statusCode(401).contentType("application/problem+json");
+        given().header("X-Api-Key", "wrong-key-0123456789").contentType("image/png").body(new byte[] {1, 2, 3}).post("/v1/search/image")
+                .then().statusCode(401);
         given().header("X-Api-Key", KEY).contentType("image/png").body(new byte[] {1, 2, 3}).post("/v1/search/image")
                 .then().statusCode(415).body("reason", org.hamcrest.Matchers.equalTo("IMAGE_UNREADABLE"));
         given().header("X-Api-Key", KEY).contentType("text/plain").body("hello").post("/v1/search/image")
                 .then().statusCode(415).contentType("application/problem+json");
+
+        // the query image goes through the curator's guards: a BMP embedding PNG data is refused undecoded
+        byte[] bmp = new byte[70];
+        bmp[0] = 'B';
+        bmp[1] = 'M';
+        bmp[14] = 40;
+        bmp[30] = 5;
+        given().header("X-Api-Key", KEY).contentType("image/bmp").body(bmp).post("/v1/search/image")
+                .then().statusCode(415).body("detail", org.hamcrest.Matchers.containsString("BMP with embedded"));
+
+        // per-key admission of image queries: one client over its burst gets 429 with Retry-After, the others do not
+        List<Response> burst = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            burst.add(given().header("X-Api-Key", "it-burst-key-0123456789").contentType("image/png").body(new byte[] {1, 2, 3})
+                    .post("/v1/search/image"));
+        }
+        Response refused = burst.stream().filter(r -> r.statusCode() == 429).findFirst().orElseThrow(
+                () -> new AssertionError("no 429 among " + burst.stream().map(Response::statusCode).toList()));
+        assertThat(refused.header("Retry-After")).isNotBlank();
+        assertThat(refused.jsonPath().getString("reason")).isEqualTo("TOO_MANY_REQUESTS");
+        // the burst (10) is admitted one after another, each released when answered: what runs out is the rate
+        assertThat(burst.subList(0, 10)).extracting(Response::statusCode).containsOnly(415);
+        assertThat(refused.jsonPath().getString("detail")).contains("requests per second");
+        assertThat(burst).extracting(Response::statusCode).containsOnly(415, 429);
+        given().header("X-Api-Key", KEY).contentType("image/png").body(new byte[] {1, 2, 3}).post("/v1/search/image")
+                .then().statusCode(415);
     }
 }

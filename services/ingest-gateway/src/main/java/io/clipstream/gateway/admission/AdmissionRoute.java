@@ -1,5 +1,6 @@
 package io.clipstream.gateway.admission;
 
+import io.clipstream.contracts.ClientLimits;
 import io.clipstream.contracts.ReasonCode;
 import io.clipstream.gateway.GatewayConfig;
 import io.clipstream.gateway.GatewayMetrics;
@@ -38,11 +39,11 @@ public class AdmissionRoute {
     @Inject
     GatewayConfig config;
 
-    private ProducerLimits limits;
+    private ClientLimits limits;
 
     void install(@Observes Router router) {
         GatewayConfig.Admission a = config.admission();
-        limits = new ProducerLimits(a.ratePerSecond(), a.burst(), a.maxInFlight(), System::nanoTime);
+        limits = new ClientLimits(a.ratePerSecond(), a.burst(), a.maxInFlight(), System::nanoTime);
         router.route("/v1/*").order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 2).handler(this::admit);
     }
 
@@ -57,7 +58,7 @@ public class AdmissionRoute {
                     smallBody(ctx), Map.of("WWW-Authenticate", "Bearer realm=\"clipstream\""));
             return;
         }
-        ProducerLimits.Decision decision = limits.tryAdmit(producer);
+        ClientLimits.Decision decision = limits.tryAdmit(producer);
         if (!decision.admitted()) {
             metrics.refused(ReasonCode.TOO_MANY_REQUESTS.name(), producer);
             EarlyReplies.refuse(ctx, Problems.of(ReasonCode.TOO_MANY_REQUESTS, "producer " + producer + " is "

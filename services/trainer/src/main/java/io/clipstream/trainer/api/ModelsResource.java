@@ -11,15 +11,12 @@ import io.clipstream.registry.VersionRecord;
 import io.clipstream.trainer.run.RunScheduler;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +24,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The registry and the run trigger over HTTP. Reads are open; a run by hand and a rollback need the operator's
- * bearer token ({@code clipstream.trainer.operator-token}; without one configured they are refused).
+ * The registry and the run trigger over HTTP. Every request needs the operator's bearer token ({@link OperatorAuth},
+ * reads included).
  */
 @Path("/v1/models/{model}")
 @Produces(MediaType.APPLICATION_JSON)
@@ -65,9 +62,8 @@ public class ModelsResource {
 
     @POST
     @Path("/runs")
-    public Response run(@PathParam("model") String model, @HeaderParam("Authorization") String auth) {
-        Optional<Response> refused = check(model, auth);
-        if (refused.isPresent()) return refused.get();
+    public Response run(@PathParam("model") String model) {
+        if (!cfg.model().equals(model)) return unknown(model);
         if (!scheduler.requestRun()) {
             return error(Response.Status.CONFLICT, "NOTHING_TO_TRAIN", "no curated pair waits for model " + model);
         }
@@ -96,9 +92,8 @@ public class ModelsResource {
     /** Rolls back: re-announces an earlier version as the champion. */
     @POST
     @Path("/champion")
-    public Response rollback(@PathParam("model") String model, @HeaderParam("Authorization") String auth, VersionRequest req) {
-        Optional<Response> refused = check(model, auth);
-        if (refused.isPresent()) return refused.get();
+    public Response rollback(@PathParam("model") String model, VersionRequest req) {
+        if (!cfg.model().equals(model)) return unknown(model);
         if (req == null) return error(Response.Status.BAD_REQUEST, "MALFORMED_REQUEST", "body {\"version\": n} expected");
         Optional<VersionRecord> rec = registry.read(req.version());
         if (rec.isEmpty()) return error(Response.Status.NOT_FOUND, "UNKNOWN_VERSION", model + " has no version " + req.version());
@@ -139,19 +134,6 @@ public class ModelsResource {
         m.put("gate", r.gate());
         m.put("strategy", r.strategy());
         return m;
-    }
-
-    private Optional<Response> check(String model, String auth) {
-        Optional<String> token = cfg.operatorToken().filter(t -> !t.isBlank());
-        if (token.isEmpty()) {
-            return Optional.of(error(Response.Status.FORBIDDEN, "OPERATOR_TOKEN_UNSET", "set clipstream.trainer.operator-token to allow this"));
-        }
-        String given = auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : "";
-        if (!MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.get().getBytes(StandardCharsets.UTF_8))) {
-            return Optional.of(error(Response.Status.UNAUTHORIZED, "UNAUTHENTICATED", "a valid operator bearer token is required"));
-        }
-        if (!cfg.model().equals(model)) return Optional.of(unknown(model));
-        return Optional.empty();
     }
 
     private Response unknown(String model) {

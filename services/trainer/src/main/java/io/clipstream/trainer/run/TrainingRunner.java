@@ -158,7 +158,8 @@ public final class TrainingRunner implements AutoCloseable {
      * waiting anchors, their stored anchors and the waiting ones, those not embedded yet, at most {@code max}.
      */
     private int embedAhead(PendingPairs.Snapshot snap, int max) throws IOException {
-        int champion = announcer.latest(cfg.model()).map(ModelVersion::version).orElse(0);
+        Optional<ModelVersion> announced = announcer.latest(cfg.model());
+        int champion = announced.map(ModelVersion::version).orElse(0);
         Map<String, List<PairRef>> waiting = new LinkedHashMap<>();
         for (PairRef r : snap.pairs()) {
             if (Anchors.isAnchor(r.sha256(), cfg.anchorShare()) && !ahead.has(champion, r.sha256())) {
@@ -171,7 +172,7 @@ public final class TrainingRunner implements AutoCloseable {
             Path championDir = null;
             if (champion > 0) {
                 championDir = cfg.workDir().resolve("versions").resolve(String.valueOf(champion));
-                registry.download(champion, championDir);
+                registry.download(champion, announced.get().adapterSha256(), championDir);
             }
             Device device = DeviceChoice.choose("clipstream.trainer.train.device", cfg.train().device()).device();
             ahead.hold(champion, cfg.workDir().resolve("base"), championDir, device);
@@ -275,7 +276,7 @@ public final class TrainingRunner implements AutoCloseable {
         Path championDir = null;
         if (champion.isPresent()) {
             championDir = cfg.workDir().resolve("versions").resolve(String.valueOf(champion.get().version()));
-            registry.download(champion.get().version(), championDir);
+            registry.download(champion.get().version(), champion.get().adapterSha256(), championDir);
         }
         Materialiser.Sources before = materialiser.sources();
         Map<String, List<Sample>> train = load(freshTrain, run);

@@ -80,6 +80,11 @@ class TrainerIT {
         consumer.close();
     }
 
+    /** A request with the operator's token: every /v1 request needs it, reads included. */
+    private static io.restassured.specification.RequestSpecification operator() {
+        return given().header("Authorization", "Bearer it-operator-token");
+    }
+
     private void poll() {
         if (consumer.assignment().isEmpty()) {
             List<TopicPartition> parts = new ArrayList<>();
@@ -99,13 +104,13 @@ class TrainerIT {
 
     /** The records of {@link CuratedPairs#unacceptable} were refused with their reasons, and the trainer is live. */
     private static void assertRefusedAndLive() throws Exception {
-        JsonNode refused = Json.mapper().readTree(given().get("/v1/models/it-tiny/refused").then().statusCode(200).extract().asByteArray());
+        JsonNode refused = Json.mapper().readTree(operator().get("/v1/models/it-tiny/refused").then().statusCode(200).extract().asByteArray());
         List<String> seen = new ArrayList<>();
         refused.get("refused").forEach(r -> seen.add((r.hasNonNull("pairId") ? r.get("pairId").asText() : "-") + " " + r.get("reason").asText()));
         assertThat(seen).containsExactlyInAnyOrder("no-domain FIELD_MISSING", "climbing-domain DOMAIN_INVALID", "upper-domain DOMAIN_INVALID",
                 "- MALFORMED");
         refused.get("refused").forEach(r -> assertThat(r.get("detail").asText()).isNotBlank());
-        given().get("/v1/models/it-tiny/waiting").then().statusCode(200);
+        operator().get("/v1/models/it-tiny/waiting").then().statusCode(200);
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("clipstream_trainer_curated_refused_total{reason=\"DOMAIN_INVALID\"} 2.0")
                 .contains("clipstream_trainer_curated_refused_total{reason=\"FIELD_MISSING\"} 1.0")
@@ -196,11 +201,22 @@ class TrainerIT {
         assertThat(versions).as("a rejection announces nothing: the champion stays").hasSize(3);
         assertThat(registry.versions()).containsExactly(1, 2, 3);
 
-        JsonNode list = Json.mapper().readTree(given().get("/v1/models/it-tiny/versions").then().statusCode(200).extract().asByteArray());
+        JsonNode list = Json.mapper().readTree(operator().get("/v1/models/it-tiny/versions").then().statusCode(200).extract().asByteArray());
         assertThat(list.get("champion").asInt()).isEqualTo(3);
         assertThat(list.get("versions")).hasSize(3);
         given().post("/v1/models/it-tiny/runs").then().statusCode(401);
+        // deny by default: reads need the token too; health and metrics are left to the network policy
+        given().get("/v1/models/it-tiny/versions").then().statusCode(401).header("WWW-Authenticate", "Bearer");
+        given().header("Authorization", "Bearer wrong").get("/v1/models/it-tiny/refused").then().statusCode(401);
+        given().get("/q/health/ready").then().statusCode(200);
         given().header("Authorization", "Bearer it-operator-token").post("/v1/models/it-tiny/runs").then().statusCode(409);
+
+        // a rollback needs the operator token: none, or a wrong one, changes nothing
+        given().contentType("application/json").body("{\"version\": 2}").post("/v1/models/it-tiny/champion").then().statusCode(401);
+        given().header("Authorization", "Bearer not-the-operator-token").contentType("application/json").body("{\"version\": 2}")
+                .post("/v1/models/it-tiny/champion").then().statusCode(401);
+        poll();
+        assertThat(versions).as("a refused rollback announces nothing").hasSize(3);
 
         // roll back: version 2 is re-announced as the champion; latestVersion still says 3 exist
         given().header("Authorization", "Bearer it-operator-token").contentType("application/json").body("{\"version\": 2}")

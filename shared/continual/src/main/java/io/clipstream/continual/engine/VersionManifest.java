@@ -43,13 +43,34 @@ public final class VersionManifest {
         return JSON.writeValueAsBytes(Map.of("files", new TreeMap<>(files)));
     }
 
-    /** Reads a manifest document back: relative path -> sha256. */
-    @SuppressWarnings("unchecked")
+    /** Most files one manifest may list. */
+    static final int MAX_FILES = 10_000;
+    /** A relative path of plain segments: no '..', '.', empty, absolute or backslashed part. */
+    private static final java.util.regex.Pattern PATH =
+            java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}(/[A-Za-z0-9_][A-Za-z0-9._-]{0,127}){0,7}");
+    private static final java.util.regex.Pattern SHA256 = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+
+    /**
+     * Reads a manifest document back: relative path -> sha256. Every path must be relative and plain (segments of
+     * letters, digits, '.', '_', '-', none starting with a dot), every hash 64 lower-case hex digits: a manifest is
+     * read from storage, and its paths become local files.
+     */
     public static Map<String, String> parse(byte[] manifest) throws IOException {
-        Map<String, Object> m = JSON.readValue(manifest, Map.class);
+        Map<?, ?> m = JSON.readValue(manifest, Map.class);
         Object files = m.get("files");
-        if (!(files instanceof Map<?, ?>)) throw new IOException("MANIFEST.json has no files object");
-        return new TreeMap<>((Map<String, String>) files);
+        if (!(files instanceof Map<?, ?> listed)) throw new IOException("MANIFEST.json has no files object");
+        if (listed.size() > MAX_FILES) throw new IOException("MANIFEST.json lists " + listed.size() + " files, at most " + MAX_FILES);
+        Map<String, String> out = new TreeMap<>();
+        for (Map.Entry<?, ?> e : listed.entrySet()) {
+            if (!(e.getKey() instanceof String path) || !PATH.matcher(path).matches() || path.contains("..")) {
+                throw new IOException("MANIFEST.json names a file outside its version: '" + e.getKey() + "'");
+            }
+            if (!(e.getValue() instanceof String sha) || !SHA256.matcher(sha).matches()) {
+                throw new IOException("MANIFEST.json gives " + path + " a sha256 that is not 64 lower-case hex digits");
+            }
+            out.put(path, sha);
+        }
+        return out;
     }
 
     /** Hashes {@code dir} and writes its MANIFEST.json atomically (temp file, then rename). */

@@ -1,14 +1,15 @@
-package io.clipstream.gateway.admission;
+package io.clipstream.contracts;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Per-producer admission: a token bucket ({@code ratePerSecond} sustained, {@code burst} at once)
- * and a cap on requests in flight. One producer over its limits never slows the others.
+ * Per-client admission: a token bucket ({@code ratePerSecond} sustained, {@code burst} at once)
+ * and a cap on requests in flight, per client (a producer at the gateway, a search key at the
+ * refresh). One client over its limits never slows the others.
  */
-public final class ProducerLimits {
+public final class ClientLimits {
 
     /** The answer to one request: admitted (and holding an in-flight slot) or refused, with when to retry. */
     public record Decision(boolean admitted, long retryAfterSeconds, String reason) {
@@ -21,7 +22,7 @@ public final class ProducerLimits {
     private final LongSupplier nanoTime;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
-    public ProducerLimits(double ratePerSecond, int burst, int maxInFlight, LongSupplier nanoTime) {
+    public ClientLimits(double ratePerSecond, int burst, int maxInFlight, LongSupplier nanoTime) {
         if (ratePerSecond <= 0 || burst < 1 || maxInFlight < 1) {
             throw new IllegalArgumentException("rate-per-second, burst and max-in-flight must be positive");
         }
@@ -32,20 +33,20 @@ public final class ProducerLimits {
     }
 
     /** Takes a token and an in-flight slot, or neither. An admitted request must be {@link #release released}. */
-    public Decision tryAdmit(String producer) {
-        return buckets.computeIfAbsent(producer, p -> new Bucket(burst, nanoTime.getAsLong())).tryAdmit();
+    public Decision tryAdmit(String client) {
+        return buckets.computeIfAbsent(client, p -> new Bucket(burst, nanoTime.getAsLong())).tryAdmit();
     }
 
-    /** The request admitted for {@code producer} has been answered. */
-    public void release(String producer) {
-        Bucket b = buckets.get(producer);
+    /** The request admitted for {@code client} has been answered. */
+    public void release(String client) {
+        Bucket b = buckets.get(client);
         if (b != null) {
             b.release();
         }
     }
 
-    public int inFlight(String producer) {
-        Bucket b = buckets.get(producer);
+    public int inFlight(String client) {
+        Bucket b = buckets.get(client);
         return b == null ? 0 : b.inFlight();
     }
 

@@ -1,4 +1,4 @@
-package io.clipstream.curator.image;
+package io.clipstream.imaging;
 
 import javax.imageio.ImageReader;
 import java.time.Duration;
@@ -22,15 +22,22 @@ final class DecodeWatchdog {
     private DecodeWatchdog() {
     }
 
+    /**
+     * Aborts the reader once the budget is spent, and again every {@value #REPEAT_MILLIS} ms until the watch is
+     * closed: {@code ImageReader.read} clears the abort flag when it begins, so an abort that lands before the decode
+     * proper starts (a slow header, a cold JVM) would otherwise be lost and the decode run to its end.
+     */
     static Watch watch(ImageReader reader, Duration budget) {
         long startNanos = System.nanoTime();
         Watch watch = new Watch(startNanos, budget);
-        watch.timer = TIMER.schedule(() -> {
+        watch.timer = TIMER.scheduleAtFixedRate(() -> {
             watch.aborted = true;
             reader.abort();
-        }, budget.toNanos(), TimeUnit.NANOSECONDS);
+        }, budget.toNanos(), TimeUnit.MILLISECONDS.toNanos(REPEAT_MILLIS), TimeUnit.NANOSECONDS);
         return watch;
     }
+
+    static final long REPEAT_MILLIS = 5;
 
     static final class Watch implements AutoCloseable {
         private final long startNanos;

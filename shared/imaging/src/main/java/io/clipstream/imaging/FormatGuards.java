@@ -1,4 +1,4 @@
-package io.clipstream.curator.image;
+package io.clipstream.imaging;
 
 /**
  * Structural checks on the encoded bytes, made before any decoder sees them, for inputs that make
@@ -6,7 +6,7 @@ package io.clipstream.curator.image;
  * allocates the header's {@code biSizeImage} bytes, up to 2 GiB, before reading anything) and a
  * JPEG with more scans than any encoder writes.
  */
-final class FormatGuards {
+public final class FormatGuards {
     private static final int BI_JPEG = 4;
     private static final int BI_PNG = 5;
 
@@ -14,7 +14,7 @@ final class FormatGuards {
     }
 
     /** True for a BMP whose compression field says the pixels are an embedded JPEG or PNG. */
-    static boolean isBmpWithEmbeddedCompression(byte[] b) {
+    public static boolean isBmpWithEmbeddedCompression(byte[] b) {
         if (b.length < 34 || b[0] != 'B' || b[1] != 'M') {
             return false;
         }
@@ -31,7 +31,7 @@ final class FormatGuards {
      * scan's entropy-coded data; stops counting once {@code stopAfter} is exceeded. Returns 0 for
      * anything that does not start like a JPEG.
      */
-    static int jpegScanCount(byte[] b, int stopAfter) {
+    public static int jpegScanCount(byte[] b, int stopAfter) {
         if (b.length < 4 || (b[0] & 0xFF) != 0xFF || (b[1] & 0xFF) != 0xD8) {
             return 0;
         }

@@ -1,4 +1,4 @@
-package io.clipstream.curator.image;
+package io.clipstream.imaging;
 
 import java.time.Duration;
 
@@ -8,6 +8,6 @@ import java.time.Duration;
  * the decoder revisit every coefficient, so thousands of tiny scans cost minutes of CPU).
  */
 public record DecodeLimits(Duration timeBudget, int maxJpegScans) {
-    /** The defaults of {@code clipstream.curator.decode.*}. */
+    /** The defaults (the curator's {@code clipstream.curator.decode.*}). */
     public static final DecodeLimits DEFAULTS = new DecodeLimits(Duration.ofSeconds(5), 100);
 }

@@ -1,4 +1,4 @@
-package io.clipstream.gateway.admission;
+package io.clipstream.contracts;
 
 import org.junit.jupiter.api.Test;
 
@@ -6,17 +6,17 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class ProducerLimitsTest {
+class ClientLimitsTest {
     private final AtomicLong now = new AtomicLong();
 
     @Test
     void aBurstIsAdmittedThenTheRateHolds() {
-        ProducerLimits limits = new ProducerLimits(2, 3, 100, now::get);
+        ClientLimits limits = new ClientLimits(2, 3, 100, now::get);
         for (int i = 0; i < 3; i++) {
             assertThat(limits.tryAdmit("shop").admitted()).isTrue();
             limits.release("shop");
         }
-        ProducerLimits.Decision refused = limits.tryAdmit("shop");
+        ClientLimits.Decision refused = limits.tryAdmit("shop");
         assertThat(refused.admitted()).isFalse();
         assertThat(refused.retryAfterSeconds()).isEqualTo(1);
         assertThat(refused.reason()).contains("requests per second");
@@ -27,7 +27,7 @@ class ProducerLimitsTest {
 
     @Test
     void oneProducerOverItsLimitDoesNotSlowAnother() {
-        ProducerLimits limits = new ProducerLimits(1, 1, 100, now::get);
+        ClientLimits limits = new ClientLimits(1, 1, 100, now::get);
         assertThat(limits.tryAdmit("shop").admitted()).isTrue();
         assertThat(limits.tryAdmit("shop").admitted()).isFalse();
         assertThat(limits.tryAdmit("museum").admitted()).isTrue();
@@ -35,10 +35,10 @@ class ProducerLimitsTest {
 
     @Test
     void inFlightRequestsAreCappedAndReleased() {
-        ProducerLimits limits = new ProducerLimits(1000, 1000, 2, now::get);
+        ClientLimits limits = new ClientLimits(1000, 1000, 2, now::get);
         assertThat(limits.tryAdmit("shop").admitted()).isTrue();
         assertThat(limits.tryAdmit("shop").admitted()).isTrue();
-        ProducerLimits.Decision third = limits.tryAdmit("shop");
+        ClientLimits.Decision third = limits.tryAdmit("shop");
         assertThat(third.admitted()).isFalse();
         assertThat(third.reason()).contains("in flight");
         assertThat(limits.inFlight("shop")).isEqualTo(2);
@@ -48,7 +48,7 @@ class ProducerLimitsTest {
 
     @Test
     void aRefusalSpendsNoToken() {
-        ProducerLimits limits = new ProducerLimits(1, 2, 1, now::get);
+        ClientLimits limits = new ClientLimits(1, 2, 1, now::get);
         assertThat(limits.tryAdmit("shop").admitted()).isTrue();
         assertThat(limits.tryAdmit("shop").admitted()).as("in-flight cap").isFalse();
         limits.release("shop");
