@@ -262,4 +262,40 @@ class RecoveryIT {
         assertThat(events.getFirst().runId()).as("the waiting cost no run number").isEqualTo(MODEL + "-run-1");
         assertThat(events).noneMatch(e -> e.runId().equals(MODEL + "-job-run"));
     }
+
+    /**
+     * The champion's files rewritten in storage, adapter and manifest together (consistent with each other): the
+     * trainer refuses to load it, the run fails saying why, and nothing is published or announced over it.
+     */
+    @Test
+    void aChampionRewrittenInStorageIsRefusedAndNothingReplacesIt() throws Exception {
+        sendCurated(3, 0);
+        Registry registry = beans.registry(store, beans.layout(cfg));
+        io.clipstream.clip.tools.GenerateTinyClip.generate(tmp.resolve("base"), io.clipstream.clip.tools.TinyClipSpec.defaults());
+        registry.uploadBase(tmp.resolve("base"));
+        VersionRecord v1 = publishWithoutAnnouncing(0);
+        new Announcer(producer, KafkaClientSettings.forConsumer(kafka), VERSIONS + "-" + bucket)
+                .announce(v1.announcement(ModelVersion.Announcement.PROMOTED, 1, bucket, Instant.now()));
+        String prefix = registry.layout().version(1);
+        byte[] forged = {6, 6, 6, 6};
+        store.put(prefix + Registry.ADAPTER_WEIGHTS, forged, "application/octet-stream");
+        Map<String, String> files = new java.util.TreeMap<>(io.clipstream.continual.engine.VersionManifest.parse(
+                store.get(prefix + io.clipstream.continual.engine.VersionManifest.FILE).orElseThrow()));
+        files.put(Registry.ADAPTER_WEIGHTS, ContentAddress.sha256Hex(forged));
+        store.put(prefix + io.clipstream.continual.engine.VersionManifest.FILE, io.clipstream.continual.engine.VersionManifest.render(files),
+                "application/json");
+
+        PendingPairs pending = new PendingPairs();
+        start(pending);
+        await().atMost(Duration.ofSeconds(60)).until(() -> pending.size() == 3);
+        assertThat(started.getFirst().requestRun()).isTrue();
+        await().atMost(Duration.ofSeconds(120)).until(() -> readAll(RUNS + "-" + bucket, TrainingRun.class).stream()
+                .anyMatch(e -> e.state() == TrainingRun.State.FAILED));
+        TrainingRun failed = readAll(RUNS + "-" + bucket, TrainingRun.class).stream()
+                .filter(e -> e.state() == TrainingRun.State.FAILED).findFirst().orElseThrow();
+        assertThat(failed.error()).contains("is not the one announced");
+        assertThat(registry.versions()).as("nothing published over the champion").containsExactly(1);
+        assertThat(readAll(VERSIONS + "-" + bucket, ModelVersion.class)).singleElement()
+                .satisfies(v -> assertThat(v.adapterSha256()).isEqualTo(v1.adapterSha256()));
+    }
 }
