@@ -152,6 +152,10 @@ class RecoveryIT {
 
     /** A version in storage whose announcement never happened: MANIFEST.json written, nothing on model.versions. */
     private VersionRecord publishWithoutAnnouncing(long to) throws Exception {
+        return publishWithoutAnnouncing(to, null);
+    }
+
+    private VersionRecord publishWithoutAnnouncing(long to, ModelVersion.BasePin base) throws Exception {
         // what a staged PEFT adapter directory holds (recovery never reads the weights)
         Path staged = Files.createDirectories(tmp.resolve("staged"));
         Files.writeString(staged.resolve("adapter_config.json"), "{\"peft_type\": \"LORA\", \"r\": 4}");
@@ -159,7 +163,7 @@ class RecoveryIT {
         Registry registry = beans.registry(store, beans.layout(cfg));
         ModelVersion.DataWindow window = new ModelVersion.DataWindow(CURATED + "-" + bucket,
                 Map.of(0, new ModelVersion.OffsetRange(0, to)), Map.of("plain", (int) to));
-        return registry.publish(staged, new VersionRecord(MODEL, 0, null, "models/" + MODEL + "/base/", null, window,
+        return registry.publish(staged, new VersionRecord(MODEL, 0, null, "models/" + MODEL + "/base/", base, null, window,
                 Map.of("plain", Map.of("r1_mean", 0.5)), Map.of(), new ModelVersion.Gate(true, "candidate", List.of(), List.of()),
                 "guarded", MODEL + "-run-1", "cpu", Instant.now()));
     }
@@ -261,6 +265,35 @@ class RecoveryIT {
         List<TrainingRun> events = readAll(RUNS + "-" + bucket, TrainingRun.class);
         assertThat(events.getFirst().runId()).as("the waiting cost no run number").isEqualTo(MODEL + "-run-1");
         assertThat(events).noneMatch(e -> e.runId().equals(MODEL + "-job-run"));
+    }
+
+    /** The base replaced in storage after the champion was trained on it: the run fails naming both, nothing is published. */
+    @Test
+    void aChampionIsNotLoadedOnABaseOtherThanTheOneItWasTrainedOn() throws Exception {
+        sendCurated(3, 0);
+        Registry registry = beans.registry(store, beans.layout(cfg));
+        Path base = tmp.resolve("base");
+        io.clipstream.clip.tools.GenerateTinyClip.generate(base, io.clipstream.clip.tools.TinyClipSpec.defaults());
+        registry.uploadBase(base);
+        VersionRecord v1 = publishWithoutAnnouncing(0, Registry.pinOf(base));
+        new Announcer(producer, KafkaClientSettings.forConsumer(kafka), VERSIONS + "-" + bucket)
+                .announce(v1.announcement(ModelVersion.Announcement.PROMOTED, 1, bucket, Instant.now()));
+        // another tokenizer put in its place, with a manifest of its own
+        Files.writeString(base.resolve("tokenizer.json"), Files.readString(base.resolve("tokenizer.json")).replaceFirst("\\{", "{ "));
+        registry.uploadBase(base);
+
+        PendingPairs pending = new PendingPairs();
+        start(pending);
+        await().atMost(Duration.ofSeconds(60)).until(() -> pending.size() == 3);
+        assertThat(started.getFirst().requestRun()).isTrue();
+        await().atMost(Duration.ofSeconds(120)).until(() -> readAll(RUNS + "-" + bucket, TrainingRun.class).stream()
+                .anyMatch(e -> e.state() == TrainingRun.State.FAILED));
+        TrainingRun failed = readAll(RUNS + "-" + bucket, TrainingRun.class).stream()
+                .filter(e -> e.state() == TrainingRun.State.FAILED).findFirst().orElseThrow();
+        assertThat(failed.error()).contains("is not the one v1 was trained on").contains(v1.basePin().describe());
+        assertThat(registry.versions()).as("nothing published over the champion").containsExactly(1);
+        assertThat(readAll(VERSIONS + "-" + bucket, ModelVersion.class)).singleElement()
+                .satisfies(v -> assertThat(v.basePin()).isEqualTo(v1.basePin()));
     }
 
     /**

@@ -23,6 +23,8 @@ import java.util.Map;
  * @param alias          the registry alias the version holds after this announcement ({@link #CHAMPION}),
  *                       null when it holds none
  * @param baseRef        the object-store prefix of the base checkpoint, e.g. {@code models/tiny/base/}
+ * @param basePin        the base checkpoint and tokenizer the version was trained on, by hash; a loader refuses the
+ *                       version on any other base. Null only for versions announced before bases were pinned
  * @param adapterUri     where the version lies, e.g. {@code s3://clipstream/models/tiny/versions/3/}
  * @param adapterSha256  sha256 of the adapter weights as 64 lower-case hex digits (as in the MANIFEST)
  * @param dataWindow     the curated pairs the version was trained on
@@ -42,6 +44,7 @@ public record ModelVersion(
         int latestVersion,
         String alias,
         String baseRef,
+        BasePin basePin,
         String adapterUri,
         String adapterSha256,
         DataWindow dataWindow,
@@ -62,6 +65,25 @@ public record ModelVersion(
                     + " is below the version itself");
         }
         metrics = Copies.metrics(metrics);
+    }
+
+    /**
+     * A base checkpoint by content: {@code checkpointSha256} is the sha256 of the base's MANIFEST.json rendering (every
+     * file of the checkpoint by its sha256, sorted), {@code tokenizerSha256} that of its {@code tokenizer.json}.
+     */
+    public record BasePin(String checkpointSha256, String tokenizerSha256) {
+        private static final java.util.regex.Pattern SHA256 = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+
+        public BasePin {
+            for (String s : new String[] {checkpointSha256, tokenizerSha256}) {
+                if (s == null || !SHA256.matcher(s).matches()) throw new IllegalArgumentException("base pin '" + s + "' is not 64 lower-case hex digits");
+            }
+        }
+
+        /** One line for an operator: both hashes, shortened. */
+        public String describe() {
+            return "checkpoint " + checkpointSha256.substring(0, 12) + "…, tokenizer " + tokenizerSha256.substring(0, 12) + "…";
+        }
     }
 
     /** What the record announces. */

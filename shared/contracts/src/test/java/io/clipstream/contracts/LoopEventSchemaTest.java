@@ -31,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The training loop's events (training.runs, model.versions) against their JSON Schemas. */
 class LoopEventSchemaTest {
     private static final String SHA = "ab" + "0".repeat(62);
+    private static final ModelVersion.BasePin PIN = new ModelVersion.BasePin("cd" + "1".repeat(62), "ef" + "2".repeat(62));
     private static final Instant T = Instant.parse("2026-12-02T09:00:00Z");
     private static final Map<String, Map<String, Double>> METRICS = Map.of(
             "fashion", Map.of("i2t_r1", 0.4, "t2i_r1", 0.38, "zero_shot", 0.7),
@@ -76,7 +77,7 @@ class LoopEventSchemaTest {
 
     static ModelVersion promoted() {
         return new ModelVersion(ModelVersion.SCHEMA_VERSION, "tiny", 3, 2, Announcement.PROMOTED, 3,
-                ModelVersion.CHAMPION, "models/tiny/base/", "s3://clipstream/models/tiny/versions/3/", SHA,
+                ModelVersion.CHAMPION, "models/tiny/base/", PIN, "s3://clipstream/models/tiny/versions/3/", SHA,
                 new DataWindow(Topics.PAIRS_CURATED, Map.of(0, new OffsetRange(0, 812), 1, new OffsetRange(0, 790),
                         2, new OffsetRange(17, 17)), PAIRS),
                 METRICS, new Gate(true, "candidate", List.of(),
@@ -88,7 +89,7 @@ class LoopEventSchemaTest {
     static ModelVersion withAdapter(String uri, String sha256) {
         ModelVersion v = promoted();
         return new ModelVersion(v.schemaVersion(), v.model(), v.version(), v.parentVersion(), v.announcement(),
-                v.latestVersion(), v.alias(), v.baseRef(), uri, sha256, v.dataWindow(), v.metrics(), v.gate(),
+                v.latestVersion(), v.alias(), v.baseRef(), v.basePin(), uri, sha256, v.dataWindow(), v.metrics(), v.gate(),
                 v.runId(), v.device(), v.createdAt(), v.announcedAt());
     }
 
@@ -197,9 +198,9 @@ class LoopEventSchemaTest {
     void aFirstVersionAndARollbackValidate() throws Exception {
         ModelVersion v = promoted();
         ModelVersion first = new ModelVersion(1, "tiny", 1, null, Announcement.PROMOTED, 1, ModelVersion.CHAMPION,
-                v.baseRef(), "s3://clipstream/models/tiny/versions/1/", SHA, v.dataWindow(), v.metrics(),
+                v.baseRef(), null, "s3://clipstream/models/tiny/versions/1/", SHA, v.dataWindow(), v.metrics(),
                 new Gate(true, "candidate", null, null), v.runId(), null, T, T);
-        ModelVersion rollback = new ModelVersion(1, "tiny", 2, 1, Announcement.ROLLBACK, 3, null, v.baseRef(),
+        ModelVersion rollback = new ModelVersion(1, "tiny", 2, 1, Announcement.ROLLBACK, 3, null, v.baseRef(), v.basePin(),
                 "s3://clipstream/models/tiny/versions/2/", SHA, v.dataWindow(), v.metrics(), v.gate(), null, null,
                 T, T.plusSeconds(3600));
         for (ModelVersion ok : List.of(first, rollback)) {
@@ -222,6 +223,17 @@ class LoopEventSchemaTest {
                 "s3://clipstream/inbox/acme/models/tiny/versions/3/")) {
             assertThat(validate("ModelVersion", withAdapter(outside, SHA))).as(outside).isNotEmpty();
         }
+    }
+
+    @Test
+    void aBasePinIsTwoHashes() throws Exception {
+        assertThatThrownBy(() -> new ModelVersion.BasePin(SHA, null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ModelVersion.BasePin(SHA.toUpperCase(), SHA)).hasMessageContaining("64 lower-case hex");
+        ObjectNode node = (ObjectNode) Json.mapper().readTree(Json.write(promoted()));
+        ((ObjectNode) node.get("basePin")).put("tokenizerSha256", "not-a-hash");
+        assertThat(schema("ModelVersion").validate(node)).isNotEmpty();
+        ((ObjectNode) node.get("basePin")).remove("tokenizerSha256");
+        assertThat(schema("ModelVersion").validate(node)).isNotEmpty();
     }
 
     @Test
@@ -251,7 +263,7 @@ class LoopEventSchemaTest {
     @Test
     void latestVersionIsNeverBelowTheVersion() {
         ModelVersion v = promoted();
-        assertThatThrownBy(() -> new ModelVersion(1, "tiny", 3, 2, Announcement.PROMOTED, 2, null, v.baseRef(),
+        assertThatThrownBy(() -> new ModelVersion(1, "tiny", 3, 2, Announcement.PROMOTED, 2, null, v.baseRef(), v.basePin(),
                 v.adapterUri(), SHA, v.dataWindow(), v.metrics(), v.gate(), v.runId(), null, T, T))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("latestVersion");
     }

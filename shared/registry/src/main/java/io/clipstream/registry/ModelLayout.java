@@ -33,6 +33,11 @@ public record ModelLayout(String model) {
         return root() + "ledger.json";
     }
 
+    /** The claim of run number {@code n}, created with a conditional PUT by the trainer that numbers the run. */
+    public String runClaim(int n) {
+        return root() + "runs/" + n + ".json";
+    }
+
     /** @throws IllegalArgumentException when {@code domain} is not a domain name (it becomes part of the key) */
     public String anchors(String domain) {
         return root() + "anchors/" + DomainName.require(domain, "domain") + ".json";

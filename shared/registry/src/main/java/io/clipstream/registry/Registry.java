@@ -1,6 +1,8 @@
 package io.clipstream.registry;
 
+import io.clipstream.clip.ClipModel;
 import io.clipstream.contracts.Json;
+import io.clipstream.contracts.ModelVersion;
 import io.clipstream.continual.engine.VersionManifest;
 import io.clipstream.storage.ContentAddress;
 import io.clipstream.storage.ObjectStore;
@@ -12,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * The model registry in object storage: {@code models/<model>/versions/<n>/} holds the PEFT adapter files,
@@ -133,8 +134,7 @@ public final class Registry {
         Path root = dir.toAbsolutePath().normalize();
         Files.createDirectories(root);
         for (Map.Entry<String, String> f : files.entrySet()) {
-            Path local = root.resolve(f.getKey()).normalize();
-            if (!local.startsWith(root)) throw new IOException("version " + n + ": " + f.getKey() + " lies outside " + root);
+            Path local = inside(root, f.getKey(), "version " + n + ": file");
             if (Files.exists(local) && VersionManifest.sha256(local).equals(f.getValue())) continue;
             byte[] bytes = store.get(prefix + f.getKey(), MAX_FILE_BYTES).orElseThrow(() -> new IOException("version " + n + " lacks " + f.getKey()));
             if (!ContentAddress.sha256Hex(bytes).equals(f.getValue())) throw new IOException("version " + n + ": " + f.getKey() + " does not match its sha256");
@@ -143,36 +143,88 @@ public final class Registry {
         }
     }
 
-    /** Downloads the base checkpoint into {@code dir}; files already there with the same size are kept. */
-    public void downloadBase(Path dir) throws IOException {
+    /**
+     * Downloads the base checkpoint into {@code dir} and returns its pin. A base put with its MANIFEST.json (every base
+     * {@link #uploadBase} writes) is checked file by file against it, and local files that match are kept; a base put
+     * before bases had manifests is taken as it lies, its pin computed from the files downloaded.
+     */
+    public ModelVersion.BasePin downloadBase(Path dir) throws IOException {
         List<String> keys = store.list(layout.base());
         if (keys.isEmpty()) throw new IOException("no base checkpoint under " + layout.base() + ": put one there first (see the trainer README)");
         Files.createDirectories(dir);
         Path root = dir.toAbsolutePath().normalize();
-        for (String key : keys) {
-            Path local = root.resolve(key.substring(layout.base().length())).normalize();
-            if (!local.startsWith(root)) throw new IOException("base object " + key + " lies outside " + root);
-            Optional<Long> size = store.size(key);
-            if (Files.exists(local) && size.isPresent() && Files.size(local) == size.get()) continue;
-            Files.createDirectories(local.getParent());
-            Files.write(local, store.get(key, MAX_FILE_BYTES).orElseThrow(() -> new IOException("vanished: " + key)));
+        String manifestKey = layout.base() + VersionManifest.FILE;
+        if (keys.contains(manifestKey)) {
+            byte[] manifest = store.get(manifestKey, MAX_MANIFEST_BYTES).orElseThrow(() -> new IOException("vanished: " + manifestKey));
+            Map<String, String> files = VersionManifest.parse(manifest);
+            for (Map.Entry<String, String> f : files.entrySet()) {
+                Path local = inside(root, f.getKey(), "base object");
+                if (Files.exists(local) && VersionManifest.sha256(local).equals(f.getValue())) continue;
+                byte[] bytes = store.get(layout.base() + f.getKey(), MAX_FILE_BYTES)
+                        .orElseThrow(() -> new IOException("the base checkpoint lacks " + f.getKey() + " that its manifest lists"));
+                if (!ContentAddress.sha256Hex(bytes).equals(f.getValue())) {
+                    throw new IOException("base checkpoint file " + f.getKey() + " does not match the sha256 of the base's manifest");
+                }
+                Files.createDirectories(local.getParent());
+                Files.write(local, bytes);
+            }
+            return pin(files);
         }
+        Map<String, String> files = new java.util.TreeMap<>();
+        for (String key : keys) {
+            String rel = key.substring(layout.base().length());
+            Path local = inside(root, rel, "base object");
+            Optional<Long> size = store.size(key);
+            if (!(Files.exists(local) && size.isPresent() && Files.size(local) == size.get())) {
+                Files.createDirectories(local.getParent());
+                Files.write(local, store.get(key, MAX_FILE_BYTES).orElseThrow(() -> new IOException("vanished: " + key)));
+            }
+            files.put(rel, VersionManifest.sha256(local));
+        }
+        return pin(files);
     }
 
-    /** Uploads a Hugging Face checkpoint directory as the base (config.json last: its presence marks a base). */
+    /**
+     * {@link #downloadBase(Path)}, refusing a base other than the one {@code pinned} names: an adapter trained on one
+     * base means nothing on another. {@code pinned} null (a version from before bases were pinned) accepts any base.
+     */
+    public ModelVersion.BasePin downloadBase(Path dir, ModelVersion.BasePin pinned, String pinnedBy) throws IOException {
+        ModelVersion.BasePin actual = downloadBase(dir);
+        if (pinned != null && !pinned.equals(actual)) {
+            throw new IOException("the base checkpoint under " + layout.base() + " (" + actual.describe() + ") is not the one "
+                    + pinnedBy + " was trained on (" + pinned.describe() + "): refusing to load " + pinnedBy + " on it");
+        }
+        return actual;
+    }
+
+    /** The pin of a checkpoint directory as it lies on disk (what {@link #downloadBase} returns once it is uploaded). */
+    public static ModelVersion.BasePin pinOf(Path checkpointDir) throws IOException {
+        return pin(VersionManifest.hashes(checkpointDir));
+    }
+
+    private static ModelVersion.BasePin pin(Map<String, String> files) throws IOException {
+        String tokenizer = files.get(ClipModel.TOKENIZER_FILE);
+        if (tokenizer == null) throw new IOException("the base checkpoint has no " + ClipModel.TOKENIZER_FILE + ": captions could not be tokenised");
+        return new ModelVersion.BasePin(ContentAddress.sha256Hex(VersionManifest.render(files)), tokenizer);
+    }
+
+    private static Path inside(Path root, String rel, String what) throws IOException {
+        Path local = root.resolve(rel).normalize();
+        if (!local.startsWith(root) || local.equals(root)) throw new IOException(what + " " + rel + " lies outside " + root);
+        return local;
+    }
+
+    /**
+     * Uploads a Hugging Face checkpoint directory as the base, then its MANIFEST.json (every file's sha256), last: the
+     * manifest is what downloads are checked against, and what a version's base pin hashes. Hidden files and folders
+     * (a download tool's {@code .cache/}) are left out.
+     */
     public void uploadBase(Path dir) throws IOException {
-        List<Path> files;
-        try (Stream<Path> s = Files.walk(dir)) {
-            files = s.filter(Files::isRegularFile).sorted().toList();
-        }
-        if (files.stream().noneMatch(p -> p.getFileName().toString().equals("config.json"))) {
-            throw new IOException(dir + " is not a Hugging Face checkpoint: no config.json");
-        }
-        for (Path p : files) {
-            String rel = dir.relativize(p).toString().replace('\\', '/');
-            if (!rel.equals("config.json")) store.put(layout.base() + rel, Files.readAllBytes(p), contentType(rel));
-        }
-        store.put(layout.base() + "config.json", Files.readAllBytes(dir.resolve("config.json")), "application/json");
+        if (!Files.isRegularFile(dir.resolve("config.json"))) throw new IOException(dir + " is not a Hugging Face checkpoint: no config.json");
+        Map<String, String> files = VersionManifest.hashes(dir);
+        files.keySet().removeIf(rel -> rel.startsWith(".") || rel.contains("/."));
+        for (String rel : files.keySet()) store.put(layout.base() + rel, Files.readAllBytes(dir.resolve(rel)), contentType(rel));
+        store.put(layout.base() + VersionManifest.FILE, VersionManifest.render(files), "application/json");
     }
 
     private static String contentType(String name) {

@@ -64,11 +64,48 @@ class RegistryIT {
     }
 
     @Test
+    void aBaseIsPinnedByItsFilesAndAnotherBaseIsRefusedForAVersionPinnedToIt() throws Exception {
+        Path dir = tmp.resolve("base");
+        GenerateTinyClip.generate(dir, TinyClipSpec.defaults());
+        Files.createDirectories(dir.resolve(".cache"));
+        Files.writeString(dir.resolve(".cache/download.lock"), "a download tool's leftovers");
+        PutBase.put(registry, dir);
+        String prefix = registry.layout().base();
+        assertThat(store.list(prefix)).as("the manifest is written, hidden files are not").contains(prefix + "MANIFEST.json")
+                .noneMatch(k -> k.contains(".cache"));
+        Files.delete(dir.resolve(".cache/download.lock"));
+        Files.delete(dir.resolve(".cache"));
+
+        ModelVersion.BasePin pin = registry.downloadBase(tmp.resolve("down"));
+        assertThat(pin).isEqualTo(Registry.pinOf(dir));
+        assertThat(pin.tokenizerSha256()).isEqualTo(ContentAddress.sha256Hex(Files.readAllBytes(dir.resolve("tokenizer.json"))));
+        assertThat(registry.downloadBase(tmp.resolve("down"), pin, "v1")).as("a local copy that matches is kept and pinned alike").isEqualTo(pin);
+
+        // one tokenizer entry changed in storage, manifest and all: the files still match a manifest, but not the pin
+        byte[] tokenizer = Files.readAllBytes(dir.resolve("tokenizer.json"));
+        byte[] other = new String(tokenizer, java.nio.charset.StandardCharsets.UTF_8).replaceFirst("\\{", "{ ").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Files.write(dir.resolve("tokenizer.json"), other);
+        registry.uploadBase(dir);
+        assertThatThrownBy(() -> registry.downloadBase(tmp.resolve("down"), pin, "v1"))
+                .hasMessageContaining("is not the one v1 was trained on").hasMessageContaining(pin.describe());
+        assertThat(registry.downloadBase(tmp.resolve("down"), null, "v0")).as("nothing pinned: any base loads").isNotEqualTo(pin);
+
+        // a file changed behind the manifest's back is refused whatever the pin
+        store.put(prefix + "model.safetensors", new byte[] {1, 2, 3}, "application/octet-stream");
+        assertThatThrownBy(() -> registry.downloadBase(tmp.resolve("down-2"))).hasMessageContaining("does not match the sha256 of the base's manifest");
+
+        // a base put before bases had manifests is pinned by the files it holds
+        store.delete(prefix + "MANIFEST.json");
+        store.put(prefix + "model.safetensors", Files.readAllBytes(dir.resolve("model.safetensors")), "application/octet-stream");
+        assertThat(registry.downloadBase(tmp.resolve("down-3"))).isEqualTo(Registry.pinOf(dir));
+    }
+
+    @Test
     void aVersionExistsOnceItsManifestDoesAndDownloadsCheckEveryFile() throws Exception {
         Path staged = Files.createDirectories(tmp.resolve("staged"));
         Files.writeString(staged.resolve("adapter_config.json"), "{\"r\": 4}");
         Files.write(staged.resolve(Registry.ADAPTER_WEIGHTS), new byte[] {1, 2, 3, 4});
-        VersionRecord draft = new VersionRecord("reg-tiny", 0, null, registry.layout().base(), null,
+        VersionRecord draft = new VersionRecord("reg-tiny", 0, null, registry.layout().base(), null, null,
                 new ModelVersion.DataWindow("pairs.curated", Map.of(), Map.of()), Map.of("d", Map.of("r1_mean", 0.5)), Map.of(),
                 new ModelVersion.Gate(true, "candidate", List.of(), List.of()), "guarded", "run-1", "cpu", Instant.now());
         VersionRecord v1 = registry.publish(staged, draft);
@@ -144,7 +181,7 @@ class RegistryIT {
     }
 
     private VersionRecord draft(String runId) {
-        return new VersionRecord("reg-tiny", 0, null, registry.layout().base(), null,
+        return new VersionRecord("reg-tiny", 0, null, registry.layout().base(), null, null,
                 new ModelVersion.DataWindow("pairs.curated", Map.of(), Map.of()), Map.of("d", Map.of("r1_mean", 0.5)), Map.of(),
                 new ModelVersion.Gate(true, "candidate", List.of(), List.of()), "guarded", runId, "cpu", Instant.now());
     }

@@ -2,13 +2,15 @@ package io.clipstream.refresh.loop;
 
 import ai.djl.Device;
 import io.clipstream.clip.ClipEncoder;
+import io.clipstream.contracts.ModelVersion;
 import io.clipstream.registry.Registry;
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
  * Model versions as encoders: the base checkpoint and each version's adapter downloaded from the registry into a
- * local cache (checked against the version's MANIFEST.json and the adapter hash it was announced with), then opened.
+ * local cache (checked against the version's MANIFEST.json, the adapter hash and the base pin it was announced with),
+ * then opened.
  * Version 0 is the base without an adapter.
  */
 public final class ModelFiles {
@@ -24,10 +26,14 @@ public final class ModelFiles {
         this.batchSize = batchSize;
     }
 
-    /** @param announcedAdapterSha256 the adapter's sha256 on model.versions (null: an index state from before it was kept) */
-    public ClipEncoder open(int version, String announcedAdapterSha256) throws IOException {
+    /**
+     * @param announcedAdapterSha256 the adapter's sha256 on model.versions (null: an index state from before it was kept)
+     * @param basePin                the base the version was announced with; any other base is refused (null: accept the
+     *                               base as it is, for v0 and versions from before bases were pinned)
+     */
+    public ClipEncoder open(int version, String announcedAdapterSha256, ModelVersion.BasePin basePin) throws IOException {
         Path base = cache.resolve("base");
-        registry.downloadBase(base);
+        registry.downloadBase(base, basePin, label(version));
         Path adapter = null;
         if (version > 0) {
             adapter = cache.resolve("v" + version);

@@ -69,6 +69,7 @@ public final class Refresher implements AutoCloseable {
     private int champion;
     /** The champion's adapter hash as announced: what its files must hash to before it serves. */
     private String championSha;
+    private ModelVersion.BasePin championBase;
     private String championReason = "first index";
     private volatile Status status = Status.NONE;
 
@@ -154,6 +155,7 @@ public final class Refresher implements AutoCloseable {
         loop.execute(() -> {
             champion = current.map(ModelVersion::version).orElse(0);
             championSha = current.map(ModelVersion::adapterSha256).orElse(null);
+            championBase = current.map(ModelVersion::basePin).orElse(null);
             championReason = state.live() == null ? "first index" : "champion";
             dropOrphans();
             ensureBuild(true);
@@ -161,6 +163,7 @@ public final class Refresher implements AutoCloseable {
         watch.follow(v -> loop.execute(() -> {
             champion = v.version();
             championSha = v.adapterSha256();
+            championBase = v.basePin();
             championReason = v.announcement() == ModelVersion.Announcement.ROLLBACK ? "rollback" : "champion";
             ensureBuild(false);
         }));
@@ -192,7 +195,7 @@ public final class Refresher implements AutoCloseable {
     }
 
     private Generation open(StateFile.Entry e) throws Exception {
-        ClipEncoder encoder = files.open(e.version(), e.adapterSha256());
+        ClipEncoder encoder = files.open(e.version(), e.adapterSha256(), e.basePin());
         try {
             VectorIndex index = backend.open(e.index(), encoder.dimension());
             return new Generation(e.version(), encoder, index);
@@ -220,12 +223,12 @@ public final class Refresher implements AutoCloseable {
         StateFile.Entry entry;
         if (startingUp && state.build() != null && state.build().version() == target) {
             StateFile.Entry b = state.build();
-            entry = new StateFile.Entry(b.index(), b.version(), b.buildId(), "resumed", b.startedAt(), championSha);
+            entry = new StateFile.Entry(b.index(), b.version(), b.buildId(), "resumed", b.startedAt(), championSha, championBase);
         } else {
             if (state.build() != null) dropQuietly(state.build().index());
             Instant now = clock.instant();
             String name = settings.model() + "-v" + target + "-" + STAMP.format(now);
-            entry = new StateFile.Entry(name, target, name, championReason, now, championSha);
+            entry = new StateFile.Entry(name, target, name, championReason, now, championSha, championBase);
         }
         startBuild(entry);
     }

@@ -71,7 +71,7 @@ final class Corpus {
             m.saveAdapter(staged);
         }
         String model = registry.layout().model();
-        VersionRecord draft = new VersionRecord(model, 0, parent, registry.layout().base(), null,
+        VersionRecord draft = new VersionRecord(model, 0, parent, registry.layout().base(), Registry.pinOf(base), null,
                 new ModelVersion.DataWindow("pairs.curated", Map.of(), Map.of()), Map.of(), Map.of(),
                 new ModelVersion.Gate(true, "candidate", List.of(), List.of()), "random-b", "it-run-" + seed, "cpu", Instant.now());
         VersionRecord published = registry.publish(staged, draft);

@@ -247,7 +247,7 @@ abstract class RefreshScenario {
 
         // a rollback to v1 re-indexes with v1 and restores its answers
         ModelVersion rollback = new ModelVersion(v1.schemaVersion(), v1.model(), v1.version(), v1.parentVersion(),
-                ModelVersion.Announcement.ROLLBACK, 2, ModelVersion.CHAMPION, v1.baseRef(), v1.adapterUri(), v1.adapterSha256(),
+                ModelVersion.Announcement.ROLLBACK, 2, ModelVersion.CHAMPION, v1.baseRef(), v1.basePin(), v1.adapterUri(), v1.adapterSha256(),
                 v1.dataWindow(), v1.metrics(), v1.gate(), v1.runId(), v1.device(), v1.createdAt(), java.time.Instant.now());
         Corpus.announce(producer, versionsTopic, rollback);
         awaitLive(1, all.size());

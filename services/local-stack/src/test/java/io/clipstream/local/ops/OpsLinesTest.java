@@ -40,7 +40,7 @@ class OpsLinesTest {
     @Test
     void versionsIndexEventsAndRejectionsReadAsWhatHappened() {
         ModelVersion rollback = new ModelVersion(1, "tiny", 2, 1, ModelVersion.Announcement.ROLLBACK, 3, ModelVersion.CHAMPION,
-                "models/tiny/base/", "s3://clipstream/models/tiny/versions/2/", "a".repeat(64),
+                "models/tiny/base/", null, "s3://clipstream/models/tiny/versions/2/", "a".repeat(64),
                 new ModelVersion.DataWindow(Topics.PAIRS_CURATED, Map.of(), Map.of("fashion", 300)), METRICS,
                 new ModelVersion.Gate(true, "wise-0.5", List.of(), List.of()), "run-1", "cpu", T, T);
         assertThat(OpsLines.version(rollback)).contains("tiny v2 ROLLBACK -> champion (parent v1) pairs fashion=300")

@@ -124,6 +124,7 @@ public class ModelsResource {
         m.put("champion", champion != null && champion == r.version());
         m.put("parentVersion", r.parentVersion());
         m.put("baseRef", r.baseRef());
+        m.put("basePin", r.basePin());
         m.put("createdAt", r.createdAt());
         m.put("runId", r.runId());
         m.put("device", r.device());

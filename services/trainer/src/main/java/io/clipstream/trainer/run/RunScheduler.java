@@ -125,18 +125,12 @@ public final class RunScheduler implements AutoCloseable {
             }
             Optional<RunLock.Holder> holder = lock.holder().filter(h -> !h.expired(clock.instant()));
             if (holder.isEmpty()) {
-                announceUnannounced(ledgerStore.load());
                 if (runId == null) {
-                    if (manualRunId == null) {
-                        LedgerState ledger = ledgerStore.load();
-                        int number = ledger.runs() + 1;
-                        ledgerStore.save(ledger.withRuns(number));
-                        manualRunId = cfg.model() + "-run-" + number;
-                    }
+                    if (manualRunId == null) manualRunId = cfg.model() + "-run-" + ledgerStore.claimRunNumber(lock.owner(), clock.instant());
                     runId = manualRunId;
                 }
                 retry = null;
-                TrainingRunner.Outcome o = runner.run(runId, trigger, attempt);
+                TrainingRunner.Outcome o = runner.run(runId, trigger, attempt, () -> announceUnannounced(ledgerStore.load()));
                 if (o != null || pending.size() == 0) return Optional.ofNullable(o).map(TrainingRunner.Outcome::state);
             }
             if (System.nanoTime() > deadline) {
@@ -253,15 +247,11 @@ public final class RunScheduler implements AutoCloseable {
         // a run waits while another one's lease is valid: the trigger still holds at the next check
         if (lockHeldElsewhere(null)) return;
         manual.set(false);
-        LedgerState ledger = ledgerStore.load();
-        int number = ledger.runs() + 1;
-        ledgerStore.save(ledger.withRuns(number));
-        execute(cfg.model() + "-run-" + number, t.get(), 1);
+        execute(cfg.model() + "-run-" + ledgerStore.claimRunNumber(lock.owner(), clock.instant()), t.get(), 1);
     }
 
     private void execute(String runId, TrainingRun.Trigger trigger, int attempt) {
-        announceUnannounced(ledgerStore.load());
-        TrainingRunner.Outcome o = runner.run(runId, trigger, attempt);
+        TrainingRunner.Outcome o = runner.run(runId, trigger, attempt, () -> announceUnannounced(ledgerStore.load()));
         if (o == null) return;
         lastRunAt = clock.instant();
         if (o.state() == TrainingRun.State.FAILED && attempt < cfg.trigger().maxAttempts()) {

@@ -73,7 +73,8 @@ public final class TrainingRunner implements AutoCloseable {
     private final Clock clock;
     private final String bucket;
     private final String curatedTopic;
-    private volatile boolean baseWarm;
+    /** The base as the last warm-up downloaded it; null until one did. */
+    private volatile ModelVersion.BasePin warmBase;
     private final ChampionBaselines baselines = new ChampionBaselines();
     private final ChampionEmbeddings ahead = new ChampionEmbeddings();
     /** The stored anchors as the last run left them (null: read them again), for embedding ahead. */
@@ -139,10 +140,7 @@ public final class TrainingRunner implements AutoCloseable {
      */
     public void warm(int max) {
         try {
-            if (!baseWarm) {
-                registry.downloadBase(cfg.workDir().resolve("base"));
-                baseWarm = true;
-            }
+            if (warmBase == null) warmBase = registry.downloadBase(cfg.workDir().resolve("base"));
             PendingPairs.Snapshot snap = pending.snapshot();
             int fetched = materialiser.prefetch(snap.pairs(), max);
             if (fetched > 0) LOG.debugf("prefetched %d images of waiting pairs", fetched);
@@ -169,6 +167,8 @@ public final class TrainingRunner implements AutoCloseable {
         // loaded before anchors wait: loading it when a burst arrives took the time the burst's run then spent
         // measuring the champion itself
         if (!ahead.holds(champion)) {
+            ModelVersion.BasePin pinned = announced.map(ModelVersion::basePin).orElse(null);
+            if (pinned != null && !pinned.equals(warmBase)) return 0; // the run itself says why it cannot load the champion
             Path championDir = null;
             if (champion > 0) {
                 championDir = cfg.workDir().resolve("versions").resolve(String.valueOf(champion));
@@ -209,10 +209,14 @@ public final class TrainingRunner implements AutoCloseable {
         metrics.runOutcome("failed");
     }
 
-    /** Runs once; null when no pair waits or another run's lease on the lock is valid. */
-    public Outcome run(String runId, TrainingRun.Trigger trigger, int attempt) {
-        PendingPairs.Snapshot snap = pending.snapshot();
-        if (snap.pairs().isEmpty()) return null;
+    /**
+     * Runs once; null when no pair waits, another run's lease on the lock is valid, or another trainer's run took the
+     * pairs that waited. {@code underLock} runs first once the lock is held (the scheduler announces what was published
+     * but not announced); then the ledger, as another trainer may have moved it, cuts the waiting pairs, and the run
+     * takes what is left.
+     */
+    public Outcome run(String runId, TrainingRun.Trigger trigger, int attempt, Runnable underLock) {
+        if (pending.size() == 0) return null;
         RunLock.Acquired got = lock.acquire(runId, attempt, trigger);
         if (got instanceof RunLock.HeldBy held) {
             noteLockHeld("run " + runId, held.holder());
@@ -227,6 +231,15 @@ public final class TrainingRunner implements AutoCloseable {
         Path work = cfg.workDir().resolve("runs").resolve(runId);
         metrics.active(true);
         try (LeaseRenewal lease = LeaseRenewal.start(lock, runId)) {
+            underLock.run();
+            LedgerState ledger = ledgerStore.load();
+            pending.cut(ledger.next());
+            if (ledger.runs() < LedgerStore.runNumber(runId)) ledgerStore.save(ledger.withRuns(LedgerStore.runNumber(runId)));
+            PendingPairs.Snapshot snap = pending.snapshot();
+            if (snap.pairs().isEmpty()) {
+                LOG.infof("%s does not start: the pairs that waited were taken by a run of another trainer", runId);
+                return null;
+            }
             try {
                 DeviceChoice.Choice device = DeviceChoice.choose("clipstream.trainer.train.device", cfg.train().device());
                 run.device = device.label();
@@ -271,8 +284,11 @@ public final class TrainingRunner implements AutoCloseable {
 
         // materialise
         Path baseDir = cfg.workDir().resolve("base");
-        registry.downloadBase(baseDir);
         Optional<ModelVersion> champion = announcer.latest(cfg.model());
+        warmBase = null; // the local base changes now: nothing is embedded ahead on it until it is checked
+        ModelVersion.BasePin base = registry.downloadBase(baseDir, champion.map(ModelVersion::basePin).orElse(null),
+                champion.map(v -> "v" + v.version()).orElse(null));
+        warmBase = base;
         Path championDir = null;
         if (champion.isPresent()) {
             championDir = cfg.workDir().resolve("versions").resolve(String.valueOf(champion.get().version()));
@@ -378,7 +394,7 @@ public final class TrainingRunner implements AutoCloseable {
         }
         Instant now = clock.instant();
         VersionRecord draft = new VersionRecord(cfg.model(), 0, champion.map(ModelVersion::version).orElse(null), registry.layout().base(),
-                null, window, report.promotedAnchors(), report.baseline(), gateDecision, strategy().name(), run.id, run.device, now);
+                base, null, window, report.promotedAnchors(), report.baseline(), gateDecision, strategy().name(), run.id, run.device, now);
         sets.addAnchors(storedAnchors, freshAnchors);
         Map<String, List<PairRef>> trained = new LinkedHashMap<>();
         train.forEach((d, samples) -> {
