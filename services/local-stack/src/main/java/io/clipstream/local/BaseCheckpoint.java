@@ -3,7 +3,7 @@ package io.clipstream.local;
 import io.clipstream.continual.bench.domains.FashionStream;
 import io.clipstream.datasets.FashionMnist;
 import io.clipstream.registry.ModelLayout;
-import io.clipstream.registry.PutBase;
+import io.clipstream.continual.tools.PutBase;
 import io.clipstream.registry.Registry;
 import io.clipstream.storage.ObjectStore;
 import io.clipstream.storage.StorageConfig;

@@ -312,10 +312,10 @@ class RecoveryIT {
         String prefix = registry.layout().version(1);
         byte[] forged = {6, 6, 6, 6};
         store.put(prefix + Registry.ADAPTER_WEIGHTS, forged, "application/octet-stream");
-        Map<String, String> files = new java.util.TreeMap<>(io.clipstream.continual.engine.VersionManifest.parse(
-                store.get(prefix + io.clipstream.continual.engine.VersionManifest.FILE).orElseThrow()));
+        Map<String, String> files = new java.util.TreeMap<>(io.clipstream.registry.VersionManifest.parse(
+                store.get(prefix + io.clipstream.registry.VersionManifest.FILE).orElseThrow()));
         files.put(Registry.ADAPTER_WEIGHTS, ContentAddress.sha256Hex(forged));
-        store.put(prefix + io.clipstream.continual.engine.VersionManifest.FILE, io.clipstream.continual.engine.VersionManifest.render(files),
+        store.put(prefix + io.clipstream.registry.VersionManifest.FILE, io.clipstream.registry.VersionManifest.render(files),
                 "application/json");
 
         PendingPairs pending = new PendingPairs();

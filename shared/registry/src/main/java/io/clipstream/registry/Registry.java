@@ -1,9 +1,7 @@
 package io.clipstream.registry;
 
-import io.clipstream.clip.ClipModel;
 import io.clipstream.contracts.Json;
 import io.clipstream.contracts.ModelVersion;
-import io.clipstream.continual.engine.VersionManifest;
 import io.clipstream.storage.ContentAddress;
 import io.clipstream.storage.ObjectStore;
 import java.io.IOException;
@@ -27,6 +25,8 @@ import java.util.TreeSet;
 public final class Registry {
     public static final String ADAPTER_WEIGHTS = "adapter_model.safetensors";
     public static final String METRICS = "metrics.json";
+    /** A Hugging Face checkpoint's tokenizer, pinned on its own beside the whole base. */
+    public static final String BASE_TOKENIZER = "tokenizer.json";
     /** The claim of a version number; never part of a version's files. */
     public static final String CLAIM = "CLAIM.json";
     /** Largest MANIFEST.json read. */
@@ -203,8 +203,8 @@ public final class Registry {
     }
 
     private static ModelVersion.BasePin pin(Map<String, String> files) throws IOException {
-        String tokenizer = files.get(ClipModel.TOKENIZER_FILE);
-        if (tokenizer == null) throw new IOException("the base checkpoint has no " + ClipModel.TOKENIZER_FILE + ": captions could not be tokenised");
+        String tokenizer = files.get(BASE_TOKENIZER);
+        if (tokenizer == null) throw new IOException("the base checkpoint has no " + BASE_TOKENIZER + ": captions could not be tokenised");
         return new ModelVersion.BasePin(ContentAddress.sha256Hex(VersionManifest.render(files)), tokenizer);
     }
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The registry on the real S3 server: a base that does not load is refused, versions exist once MANIFEST.json does. */
+/** The registry on the real S3 server: a base is pinned by its files, versions exist once MANIFEST.json does. */
 class RegistryIT {
     @TempDir
     Path tmp;
@@ -44,32 +44,12 @@ class RegistryIT {
     }
 
     @Test
-    void aBaseThatLoadsIsPutAndOneThatDoesNotIsRefused() throws Exception {
-        Path good = tmp.resolve("good");
-        GenerateTinyClip.generate(good, TinyClipSpec.defaults());
-        Path broken = tmp.resolve("broken");
-        GenerateTinyClip.generate(broken, TinyClipSpec.defaults());
-        byte[] weights = Files.readAllBytes(broken.resolve("model.safetensors"));
-        Files.write(broken.resolve("model.safetensors"), java.util.Arrays.copyOf(weights, weights.length / 2));
-
-        assertThatThrownBy(() -> PutBase.put(registry, broken)).hasMessageContaining("is not a CLIP checkpoint that loads");
-        assertThat(store.list(registry.layout().base())).as("nothing of a refused base is written").isEmpty();
-
-        PutBase.put(registry, good);
-        assertThat(store.list(registry.layout().base())).contains("models/reg-tiny/base/config.json", "models/reg-tiny/base/model.safetensors",
-                "models/reg-tiny/base/tokenizer.json");
-        Path back = tmp.resolve("back");
-        registry.downloadBase(back);
-        assertThat(Files.readAllBytes(back.resolve("model.safetensors"))).isEqualTo(Files.readAllBytes(good.resolve("model.safetensors")));
-    }
-
-    @Test
     void aBaseIsPinnedByItsFilesAndAnotherBaseIsRefusedForAVersionPinnedToIt() throws Exception {
         Path dir = tmp.resolve("base");
         GenerateTinyClip.generate(dir, TinyClipSpec.defaults());
         Files.createDirectories(dir.resolve(".cache"));
         Files.writeString(dir.resolve(".cache/download.lock"), "a download tool's leftovers");
-        PutBase.put(registry, dir);
+        registry.uploadBase(dir);
         String prefix = registry.layout().base();
         assertThat(store.list(prefix)).as("the manifest is written, hidden files are not").contains(prefix + "MANIFEST.json")
                 .noneMatch(k -> k.contains(".cache"));
@@ -202,10 +182,10 @@ class RegistryIT {
         // adapter and manifest rewritten together: consistent with each other, not with the announcement
         byte[] forged = {6, 6, 6, 6};
         store.put(prefix + Registry.ADAPTER_WEIGHTS, forged, "application/octet-stream");
-        Map<String, String> files = new java.util.TreeMap<>(io.clipstream.continual.engine.VersionManifest.parse(
-                store.get(prefix + io.clipstream.continual.engine.VersionManifest.FILE).orElseThrow()));
+        Map<String, String> files = new java.util.TreeMap<>(io.clipstream.registry.VersionManifest.parse(
+                store.get(prefix + io.clipstream.registry.VersionManifest.FILE).orElseThrow()));
         files.put(Registry.ADAPTER_WEIGHTS, ContentAddress.sha256Hex(forged));
-        store.put(prefix + io.clipstream.continual.engine.VersionManifest.FILE, io.clipstream.continual.engine.VersionManifest.render(files),
+        store.put(prefix + io.clipstream.registry.VersionManifest.FILE, io.clipstream.registry.VersionManifest.render(files),
                 "application/json");
         assertThatThrownBy(() -> registry.download(1, v1.adapterSha256(), tmp.resolve("forged")))
                 .hasMessageContaining("is not the one announced");
@@ -217,8 +197,8 @@ class RegistryIT {
         String prefix = registry.layout().version(7);
         String sha = ContentAddress.sha256Hex(new byte[] {1});
         for (String path : List.of("../../../etc/cron.d/x", "/etc/passwd", "a/../../b", ".hidden", "a\\b")) {
-            store.put(prefix + io.clipstream.continual.engine.VersionManifest.FILE,
-                    io.clipstream.continual.engine.VersionManifest.render(Map.of(path, sha)), "application/json");
+            store.put(prefix + io.clipstream.registry.VersionManifest.FILE,
+                    io.clipstream.registry.VersionManifest.render(Map.of(path, sha)), "application/json");
             assertThatThrownBy(() -> registry.download(7, null, tmp.resolve("escape")))
                     .as(path).hasMessageContaining("outside its version");
         }

@@ -300,11 +300,11 @@ abstract class RefreshScenario {
         byte[] forged = registry.store().get(prefix + Registry.ADAPTER_WEIGHTS).orElseThrow().clone();
         forged[forged.length - 1] ^= 0x01;
         registry.store().put(prefix + Registry.ADAPTER_WEIGHTS, forged, "application/octet-stream");
-        java.util.Map<String, String> files = new java.util.TreeMap<>(io.clipstream.continual.engine.VersionManifest.parse(
-                registry.store().get(prefix + io.clipstream.continual.engine.VersionManifest.FILE).orElseThrow()));
+        java.util.Map<String, String> files = new java.util.TreeMap<>(io.clipstream.registry.VersionManifest.parse(
+                registry.store().get(prefix + io.clipstream.registry.VersionManifest.FILE).orElseThrow()));
         files.put(Registry.ADAPTER_WEIGHTS, io.clipstream.storage.ContentAddress.sha256Hex(forged));
-        registry.store().put(prefix + io.clipstream.continual.engine.VersionManifest.FILE,
-                io.clipstream.continual.engine.VersionManifest.render(files), "application/json");
+        registry.store().put(prefix + io.clipstream.registry.VersionManifest.FILE,
+                io.clipstream.registry.VersionManifest.render(files), "application/json");
         Corpus.announce(producer, versionsTopic, v3);
 
         await().atMost(Duration.ofSeconds(60)).until(() -> {

@@ -9,7 +9,7 @@ import io.clipstream.contracts.Json;
 import io.clipstream.contracts.ModelVersion;
 import io.clipstream.contracts.TrainingRun;
 import io.clipstream.continual.bench.synthetic.SyntheticDomains;
-import io.clipstream.continual.engine.VersionManifest;
+import io.clipstream.registry.VersionManifest;
 import io.clipstream.storage.ContentAddress;
 import io.clipstream.storage.ObjectStore;
 import io.clipstream.testkit.Infra;

@@ -3,6 +3,7 @@ package io.clipstream.continual.engine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.clipstream.clip.ClipModel;
+import io.clipstream.registry.VersionManifest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,9 +1,11 @@
-package io.clipstream.registry;
+package io.clipstream.continual.tools;
 
 import ai.djl.Device;
 import io.clipstream.clip.ClipModel;
 import io.clipstream.clip.tools.GenerateTinyClip;
 import io.clipstream.clip.tools.TinyClipSpec;
+import io.clipstream.registry.ModelLayout;
+import io.clipstream.registry.Registry;
 import io.clipstream.storage.ObjectStore;
 import io.clipstream.storage.StorageConfig;
 import java.io.IOException;

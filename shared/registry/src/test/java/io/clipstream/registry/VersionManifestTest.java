@@ -1,4 +1,4 @@
-package io.clipstream.continual.engine;
+package io.clipstream.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

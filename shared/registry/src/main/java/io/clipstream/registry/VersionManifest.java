@@ -1,4 +1,4 @@
-package io.clipstream.continual.engine;
+package io.clipstream.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
