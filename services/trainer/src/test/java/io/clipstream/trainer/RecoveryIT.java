@@ -144,9 +144,9 @@ class RecoveryIT {
         for (int i = from; i < from + n; i++) {
             String sha = String.format("%064x", 1000 + i);
             PairCurated c = new PairCurated(PairCurated.SCHEMA_VERSION, "p" + i, "it", "plain", sha,
-                    ContentAddress.imageKey(sha, "png"), ContentAddress.textKey(sha), "png", "0000000000000000", 28, 28,
+                    ContentAddress.imageKey(sha, "png"), ContentAddress.textKey("it", sha), "png", "0000000000000000", 28, 28,
                     "a photo of a circle.", Map.of(), t, t);
-            producer.send(new ProducerRecord<>(CURATED + "-" + bucket, sha, Json.write(c))).get();
+            producer.send(new ProducerRecord<>(CURATED + "-" + bucket, c.catalogueKey(), Json.write(c))).get();
         }
     }
 

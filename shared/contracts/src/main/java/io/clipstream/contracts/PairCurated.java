@@ -5,8 +5,10 @@ import java.util.Map;
 
 /**
  * A pair that passed curation and whose image is in object storage ({@code pairs.curated}, key =
- * sha256 of the image bytes; compacted, so the topic is the catalogue of the corpus: the record is
- * where a pair's text and metadata live).
+ * {@link #catalogueKey()}: the producer and the sha256 of the image bytes; compacted, so the topic is the
+ * catalogue of the corpus: the record is where a pair's text and metadata live). De-duplication is scoped
+ * by producer: two producers who send the same image each have their own entry, and neither can replace
+ * or block the other's.
  *
  * @param textKey        the pair's text document in object storage, a copy of this record's text and
  *                       metadata; null unless the curator writes them ({@code clipstream.curator.store.text-objects})
@@ -34,5 +36,15 @@ public record PairCurated(
 
     public PairCurated {
         quality = quality == null ? Map.of() : Map.copyOf(quality);
+    }
+
+    /** This pair's key on pairs.curated and in the search index. */
+    public String catalogueKey() {
+        return catalogueKey(source, sha256);
+    }
+
+    /** {@code <source>/<sha256>}: a producer name holds no '/', so the key reads back unambiguously. */
+    public static String catalogueKey(String source, String sha256) {
+        return source + "/" + sha256;
     }
 }

@@ -20,7 +20,7 @@ public final class TopicSpecs {
     public static final TopicSpec PAIRS_RAW = new TopicSpec(Topics.PAIRS_RAW, "pairId", PairSubmitted.class,
             false, Optional.of(Duration.ofDays(7)), Optional.of(RAW_MAX_MESSAGE_BYTES), DATA_PARTITIONS,
             Set.of(GATEWAY), Set.of(CURATOR, OPERATOR));
-    public static final TopicSpec PAIRS_CURATED = new TopicSpec(Topics.PAIRS_CURATED, "sha256 of the image bytes",
+    public static final TopicSpec PAIRS_CURATED = new TopicSpec(Topics.PAIRS_CURATED, "<source>/<sha256 of the image bytes>",
             PairCurated.class, true, Optional.empty(), Optional.empty(), DATA_PARTITIONS,
             Set.of(CURATOR), Set.of(TRAINER, REFRESH, OPERATOR));
     public static final TopicSpec PAIRS_REJECTED = new TopicSpec(Topics.PAIRS_REJECTED, "pairId", PairRejected.class,

@@ -7,7 +7,7 @@ package io.clipstream.contracts;
 public final class Topics {
     /** Key pairId, value {@link PairSubmitted}; time-based retention. */
     public static final String PAIRS_RAW = "pairs.raw";
-    /** Key sha256 of the image bytes, value {@link PairCurated}; compacted: the corpus catalogue. */
+    /** Key {@code <source>/<sha256 of the image bytes>}, value {@link PairCurated}; compacted: the corpus catalogue. */
     public static final String PAIRS_CURATED = "pairs.curated";
     /** Key pairId, value {@link PairRejected}; time-based retention (dead letters). */
     public static final String PAIRS_REJECTED = "pairs.rejected";

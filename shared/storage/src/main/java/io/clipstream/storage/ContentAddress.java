@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
 public final class ContentAddress {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern EXTENSION = Pattern.compile("[a-z0-9]{1,8}");
+    /** A producer name, as API keys name producers: one plain path segment. */
+    private static final Pattern SOURCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private ContentAddress() {
     }
@@ -33,10 +35,14 @@ public final class ContentAddress {
         return "pairs/images/sha256/" + sha256.substring(0, 2) + "/" + sha256 + "." + extension;
     }
 
-    /** {@code pairs/text/sha256/<2 hex>/<sha256>.json} */
-    public static String textKey(String sha256) {
+    /**
+     * {@code pairs/text/by-source/<source>/<2 hex>/<sha256>.json}: a pair's text belongs to its producer, so two
+     * producers who send the same image each have their own.
+     */
+    public static String textKey(String source, String sha256) {
         requireSha(sha256);
-        return "pairs/text/sha256/" + sha256.substring(0, 2) + "/" + sha256 + ".json";
+        if (source == null || !SOURCE.matcher(source).matches()) throw new IllegalArgumentException("not a producer name: " + source);
+        return "pairs/text/by-source/" + source + "/" + sha256.substring(0, 2) + "/" + sha256 + ".json";
     }
 
     private static void requireSha(String sha256) {

@@ -19,13 +19,17 @@ class ContentAddressTest {
         String sha = ContentAddress.sha256Hex(new byte[]{1, 2, 3});
         assertThat(ContentAddress.imageKey(sha, "png"))
                 .isEqualTo("pairs/images/sha256/" + sha.substring(0, 2) + "/" + sha + ".png");
-        assertThat(ContentAddress.textKey(sha))
-                .isEqualTo("pairs/text/sha256/" + sha.substring(0, 2) + "/" + sha + ".json");
+        assertThat(ContentAddress.textKey("acme", sha))
+                .isEqualTo("pairs/text/by-source/acme/" + sha.substring(0, 2) + "/" + sha + ".json");
     }
 
     @Test
     void refusesWhatIsNotAHashOrAnExtension() {
-        assertThatThrownBy(() -> ContentAddress.textKey("../../etc/passwd")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ContentAddress.textKey("acme", "../../etc/passwd")).isInstanceOf(IllegalArgumentException.class);
+        String any = ContentAddress.sha256Hex(new byte[] {9});
+        for (String source : new String[] {"..", "a/b", "", "../x", null}) {
+            assertThatThrownBy(() -> ContentAddress.textKey(source, any)).as(String.valueOf(source)).isInstanceOf(IllegalArgumentException.class);
+        }
         assertThatThrownBy(() -> ContentAddress.imageKey("A".repeat(64), "png")).isInstanceOf(IllegalArgumentException.class);
         String sha = ContentAddress.sha256Hex(new byte[0]);
         assertThatThrownBy(() -> ContentAddress.imageKey(sha, "p/ng")).isInstanceOf(IllegalArgumentException.class);

@@ -1,8 +1,10 @@
 package io.clipstream.curator.curation;
 
+import io.clipstream.contracts.PairCurated;
 import io.clipstream.contracts.PairRejected;
 import io.clipstream.contracts.ReasonCode;
 
+import io.clipstream.storage.ContentAddress;
 import java.time.Instant;
 import java.util.List;
 
@@ -46,6 +48,19 @@ public record Candidate(
         return source + '\u001F' + pairId;
     }
 
+    /** Where exact de-duplication looks: the same bytes from the same producer ({@link PairCurated#catalogueKey}). */
+    public String catalogueKey() {
+        return PairCurated.catalogueKey(source, sha256);
+    }
+
+    /**
+     * Where near de-duplication looks: the hash of the producer and the normalised caption. Scoped by producer, as
+     * exact de-duplication: a producer who sends a public image first does not make another's copy a duplicate.
+     */
+    public String captionScope() {
+        return ContentAddress.sha256Hex((source + '\u001F' + captionKey).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** An identity as people read it: {@code source/pairId}. */
     public static String display(String identity) {
         return identity.replace('\u001F', '/');
@@ -53,7 +68,8 @@ public record Candidate(
 
     /**
      * The pair {@code otherIdentity} as this pair's producer may read it: named when it is the producer's own, and
-     * otherwise only as another producer's (a rejection must not tell one producer what another sent).
+     * otherwise only as another producer's. De-duplication is scoped by producer, so the other is the producer's own;
+     * a rejection must not tell one producer what another sent, whatever state a store was left in.
      */
     public String describeOther(String otherIdentity) {
         return otherIdentity.startsWith(source + '\u001F') ? "pair " + display(otherIdentity) : "a pair of another producer";

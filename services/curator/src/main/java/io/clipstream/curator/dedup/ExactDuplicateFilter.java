@@ -11,11 +11,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import java.time.Clock;
 
 /**
- * Exact de-duplication. Runs on a stream keyed (and partitioned) by the sha256 of the image bytes;
- * the store maps each sha256 to the identity (source, pairId) that claimed it first. A pair whose
- * bytes were claimed by another identity is DUPLICATE_EXACT. The same identity again (a producer
- * retry, or a replay) passes:
- * everything downstream is idempotent (content-addressed objects, pairs.curated keyed by sha256).
+ * Exact de-duplication, scoped by producer. Runs on a stream keyed (and partitioned) by the catalogue
+ * key (source, sha256 of the image bytes); the store maps each to the identity (source, pairId) that
+ * claimed it first. A pair whose bytes its own producer already sent under another pairId is
+ * DUPLICATE_EXACT; the same bytes from another producer are that producer's own pair. The same identity
+ * again (a producer retry, or a replay) passes: everything downstream is idempotent (content-addressed
+ * objects, pairs.curated keyed by the catalogue key).
  * Under exactly_once_v2 the store update commits in the same transaction as the input offset, so a
  * replay after a crash reads the pre-crash committed store and never sees its own aborted claim.
  */
@@ -39,9 +40,9 @@ public final class ExactDuplicateFilter implements FixedKeyProcessor<String, Can
     @Override
     public void process(FixedKeyRecord<String, Candidate> record) {
         Candidate c = record.value();
-        String first = firstPairBySha.get(c.sha256());
+        String first = firstPairBySha.get(c.catalogueKey());
         if (first == null) {
-            firstPairBySha.put(c.sha256(), c.identity());
+            firstPairBySha.put(c.catalogueKey(), c.identity());
             context.forward(record.withValue(Verdict.pass(c)));
         } else if (first.equals(c.identity())) {
             context.forward(record.withValue(Verdict.pass(c)));

@@ -14,9 +14,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import java.time.Clock;
 
 /**
- * Near-duplicate de-duplication. Runs on a stream keyed (and partitioned) by the hash of the
- * normalised caption. A pair whose pHash lies within its profile's Hamming distance of another
- * pair's, for the same caption, is DUPLICATE_NEAR. The store is a multi-index hash ({@link HashBands},
+ * Near-duplicate de-duplication, scoped by producer. Runs on a stream keyed (and partitioned) by
+ * {@link Candidate#captionScope()}, the hash of producer and normalised caption. A pair whose pHash lies
+ * within its profile's Hamming distance of another pair's of the same producer, for the same caption,
+ * is DUPLICATE_NEAR. The store is a multi-index hash ({@link HashBands},
  * as many bands as the largest distance of any profile needs): each accepted pair's (pHash, identity)
  * is kept in one small bucket per band, keyed by caption and band value, each bucket keeping its
  * newest {@code bucketCapacity}. A pair reads and extends a handful of small buckets, so a caption
@@ -61,7 +62,7 @@ public final class NearDuplicateFilter implements FixedKeyProcessor<String, Cand
         }
         int maxDistance = Math.min(profile.nearDuplicateMaxDistance(), bands.maxDistance());
         long hash = PerceptualHash.fromHex(c.perceptualHash());
-        String group = record.key().substring(0, Math.min(GROUP_CHARS, record.key().length()));
+        String group = c.captionScope().substring(0, GROUP_CHARS);
         String[] keys = new String[bands.count()];
         PerceptualHashes[] known = new PerceptualHashes[bands.count()];
         PerceptualHashes.Entry nearest = null;

@@ -55,7 +55,7 @@ public class CuratedObjectWriter {
             putImage(imageKey, c);
             return new Keys(imageKey, null);
         }
-        String textKey = ContentAddress.textKey(c.sha256());
+        String textKey = ContentAddress.textKey(c.source(), c.sha256());
         CompletableFuture<Boolean> image = CompletableFuture.supplyAsync(() -> putImage(imageKey, c), writers);
         TextDocument doc = new TextDocument(TextDocument.SCHEMA_VERSION, c.pairId(), c.source(), c.domain(), c.text(),
                 c.sha256(), imageKey, c.imageFormat(), c.width(), c.height(), c.perceptualHash(), c.sharpness(),

@@ -43,7 +43,7 @@ import java.util.concurrent.Semaphore;
 
 /**
  * The curator's last step, outside Kafka Streams so that many pairs' objects are written at once:
- * it reads the pairs every check accepted (the topology writes them, keyed by sha256, to a topic of
+ * it reads the pairs every check accepted (the topology writes them, keyed by source/sha256, to a topic of
  * its own), writes the objects of a whole poll at once ({@code writes-in-flight} pairs at a time),
  * then, in one Kafka transaction, publishes each pair's PairCurated (or its dead letter) and commits
  * the offsets it read (consume-transform-produce, KIP-447: the consumer's group metadata fences a
@@ -188,7 +188,7 @@ public final class StoreStage implements Runnable, AutoCloseable {
             ConsumerRecord<String, byte[]> r = batch.get(i);
             Verdict v = done.get(i);
             if (v instanceof Verdict.Curated cur) {
-                producer.send(new ProducerRecord<>(curatedTopic, cur.curated().sha256(),
+                producer.send(new ProducerRecord<>(curatedTopic, cur.curated().catalogueKey(),
                         curatedSerializer.serialize(curatedTopic, cur.curated())));
             } else {
                 PairDeadLettered dl = v.deadLetter();

@@ -16,7 +16,6 @@ import io.clipstream.curator.dedup.PairIdentities;
 import io.clipstream.curator.dedup.PerceptualHashes;
 import io.clipstream.curator.faults.InPlaceRetry;
 import io.clipstream.curator.metrics.CuratorMetrics;
-import io.clipstream.storage.ContentAddress;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
@@ -32,18 +31,20 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 
 /**
  * The curator, top to bottom:
  * <pre>
  * pairs.raw (bytes) -> inspect image + caption, (source, pairId) [pair-identity] -> pairs.rejected
- *   -> key by sha256 -> repartition -> exact de-dup [seen-sha256] ------------> pairs.rejected
- *   -> key by caption -> repartition -> near de-dup [phash-bands] ------------> pairs.rejected
- *   -> key by sha256 -> &lt;application-id&gt;-accepted
+ *   -> key by source/sha256 -> repartition -> exact de-dup [seen-sha256] -----> pairs.rejected
+ *   -> key by source+caption -> repartition -> near de-dup [phash-bands] -----> pairs.rejected
+ *   -> key by source/sha256 -> &lt;application-id&gt;-accepted
  *      -> (store.StoreStage) write image + text to object storage -> pairs.curated
  * </pre>
+ * De-duplication is scoped by producer: the same image from two producers is two pairs, each its own
+ * producer's. (The processor and repartition names still say sha256 and caption: renaming them would
+ * orphan the internal topics and stores of a running curator.)
  * A step that cannot finish a pair for a reason that is not the pair's (storage unavailable past
  * the curator's patience, an unexpected error) sends it to pairs.deadletter instead. The objects are
  * written outside the topology, by {@link io.clipstream.curator.store.StoreStage}, many at a time.
@@ -99,24 +100,24 @@ public class TopologyProducer {
         deadLetter(inspected, "inspect");
         KStream<String, Candidate> valid = passOrReject(inspected, "inspect");
 
-        // 2. Exact duplicates: partition by the sha256 of the image bytes.
+        // 2. Exact duplicates of one producer: partition by the catalogue key (source, sha256 of the image bytes).
         KStream<String, Verdict> exactChecked = valid
-                .selectKey((pairId, c) -> c.sha256(), Named.as("key-by-sha256"))
+                .selectKey((pairId, c) -> c.catalogueKey(), Named.as("key-by-sha256"))
                 .repartition(Repartitioned.with(Serdes.String(), CANDIDATE).withName("by-sha256"))
                 .processValues(() -> new ExactDuplicateFilter(clock), Named.as("exact-dedup"),
                         ExactDuplicateFilter.STORE);
         KStream<String, Candidate> unique = passOrReject(exactChecked, "exact-dedup");
 
-        // 3. Near duplicates: partition by the normalised caption.
+        // 3. Near duplicates of one producer: partition by producer and normalised caption.
         KStream<String, Verdict> nearChecked = unique
-                .selectKey((sha256, c) -> captionHash(c), Named.as("key-by-caption"))
+                .selectKey((key, c) -> c.captionScope(), Named.as("key-by-caption"))
                 .repartition(Repartitioned.with(Serdes.String(), CANDIDATE).withName("by-caption"))
                 .processValues(() -> new NearDuplicateFilter(profiles, hashesPerBucket, clock),
                         Named.as("near-dedup"), NearDuplicateFilter.STORE);
         KStream<String, Candidate> novel = passOrReject(nearChecked, "near-dedup");
 
-        // 4. To the store stage, keyed by sha256: it writes image and text, then the catalogue entry.
-        novel.selectKey((captionHash, c) -> c.sha256(), Named.as("key-accepted-by-sha256"))
+        // 4. To the store stage, keyed by the catalogue key: it writes image and text, then the catalogue entry.
+        novel.selectKey((scope, c) -> c.catalogueKey(), Named.as("key-accepted-by-sha256"))
                 .to(topics.accepted(), Produced.with(Serdes.String(), CANDIDATE).withName("to-accepted"));
 
         return builder.build();
@@ -139,9 +140,5 @@ public class TopologyProducer {
                         Named.as(step + "-dead-letter-by-pair-id"))
                 .peek((pairId, dl) -> metrics.deadLettered(dl), Named.as(step + "-count-dead-lettered"))
                 .to(topics.deadletter(), Produced.with(Serdes.String(), DEAD_LETTERED).withName(step + "-to-deadletter"));
-    }
-
-    static String captionHash(Candidate c) {
-        return ContentAddress.sha256Hex(c.captionKey().getBytes(StandardCharsets.UTF_8));
     }
 }

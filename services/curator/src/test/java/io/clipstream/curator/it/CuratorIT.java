@@ -274,7 +274,7 @@ class CuratorIT {
         String sha = ContentAddress.sha256Hex(image);
         assertThat(c.sha256()).isEqualTo(sha);
         assertThat(c.imageKey()).isEqualTo(ContentAddress.imageKey(sha, "png"));
-        assertThat(c.textKey()).isEqualTo(ContentAddress.textKey(sha));
+        assertThat(c.textKey()).isEqualTo(ContentAddress.textKey("it", sha));
         assertThat(c.text()).isEqualTo("A bright kite & a beach");
         assertThat(c.width()).isEqualTo(240);
         assertThat(c.height()).isEqualTo(220);

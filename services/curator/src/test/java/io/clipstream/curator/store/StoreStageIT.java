@@ -76,8 +76,8 @@ class StoreStageIT {
             for (ConsumerRecord<String, PairCurated> r : out.curated()) {
                 assertThat(r.key()).isEqualTo(r.value().sha256());
                 assertThat(store.exists(r.value().imageKey())).isTrue();
-                assertThat(store.exists(ContentAddress.textKey(r.value().sha256()))).isTrue();
-                assertThat(r.value().textKey()).isEqualTo(ContentAddress.textKey(r.value().sha256()));
+                assertThat(store.exists(ContentAddress.textKey(r.value().source(), r.value().sha256()))).isTrue();
+                assertThat(r.value().textKey()).isEqualTo(ContentAddress.textKey(r.value().source(), r.value().sha256()));
             }
             assertThat(out.deadLettered()).singleElement().satisfies(r -> {
                 assertThat(r.value().stage()).isEqualTo("store");

@@ -131,12 +131,12 @@ class CuratorTopologyIT {
 
         TestRecord<String, PairCurated> out = curated.readRecord();
         String sha = ContentAddress.sha256Hex(image);
-        assertThat(out.key()).isEqualTo(sha);
+        assertThat(out.key()).isEqualTo("it/" + sha);
         assertThat(out.value().pairId()).isEqualTo("t-1");
         assertThat(out.value().imageKey()).isEqualTo(ContentAddress.imageKey(sha, "png"));
         assertThat(store.get(out.value().imageKey())).hasValueSatisfying(b -> assertThat(b).isEqualTo(image));
         assertThat(out.value().textKey()).as("no text object by default").isNull();
-        assertThat(store.exists(ContentAddress.textKey(sha))).isFalse();
+        assertThat(store.exists(ContentAddress.textKey("it", sha))).isFalse();
         assertThat(rejected.isEmpty()).isTrue();
         assertValid("PairCurated", out.value());
     }
@@ -205,15 +205,37 @@ class CuratorTopologyIT {
         assertValid("PairRejected", r);
     }
 
+    /**
+     * De-duplication is scoped by producer: a producer who sent a public image first neither blocks another's copy
+     * (exact or near) nor shares its catalogue entry; within one producer, duplicates are still refused.
+     */
     @Test
-    void anotherProducerSendingTheSameBytesIsAnExactDuplicateNotTheSamePair() {
+    void anotherProducersCopyOfAnImageIsItsOwnPairAndDuplicatesAreJudgedWithinOneProducer() {
         byte[] image = png(11);
-        raw.pipeInput("same", TestPairs.event("same", "acme", "a grey heron", image));
-        raw.pipeInput("same", TestPairs.event("same", "globex", "a grey heron", image));
-        assertThat(curated.readValuesToList()).extracting(PairCurated::source).containsExactly("acme");
-        PairRejected r = rejected.readValue();
-        assertThat(r.reasons()).containsExactly(ReasonCode.DUPLICATE_EXACT);
-        assertThat(r.detail()).as("nothing of acme's pair reaches globex").contains("another producer").doesNotContain("acme");
+        raw.pipeInput("heron-1", TestPairs.event("heron-1", "acme", "a grey heron", image));
+        raw.pipeInput("heron-a", TestPairs.event("heron-a", "globex", "a grey heron", image));           // the same bytes, another producer
+        BufferedImage photo = TestImages.photo(230, 230, 12);
+        raw.pipeInput("pot-1", TestPairs.event("pot-1", "acme", "a green teapot", TestImages.png(photo)));
+        byte[] touched = TestImages.jpg(TestImages.copyWithPixel(photo, 10, 10, 0xffffff));
+        raw.pipeInput("pot-a", TestPairs.event("pot-a", "globex", "a green teapot", touched));           // near, another producer
+        raw.pipeInput("heron-2", TestPairs.event("heron-2", "acme", "a grey heron again", image));       // acme's own bytes again
+        raw.pipeInput("heron-b", TestPairs.event("heron-b", "globex", "a grey heron", png(13)));
+        raw.pipeInput("pot-b", TestPairs.event("pot-b", "globex", "a GREEN teapot", TestImages.jpg(TestImages.copyWithPixel(photo, 30, 30, 0))));
+
+        List<TestRecord<String, PairCurated>> out = curated.readRecordsToList();
+        assertThat(out).extracting(r -> r.value().source() + "/" + r.value().pairId())
+                .containsExactly("acme/heron-1", "globex/heron-a", "acme/pot-1", "globex/pot-a", "globex/heron-b");
+        String sha = ContentAddress.sha256Hex(image);
+        assertThat(out.get(0).key()).isEqualTo("acme/" + sha);
+        assertThat(out.get(1).key()).as("each producer's copy has its own catalogue entry").isEqualTo("globex/" + sha);
+        assertThat(out.get(1).value().imageKey()).as("the bytes are stored once").isEqualTo(out.get(0).value().imageKey());
+
+        List<PairRejected> refused = rejected.readValuesToList();
+        assertThat(refused).extracting(PairRejected::pairId, r -> r.reasons().getFirst()).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("heron-2", ReasonCode.DUPLICATE_EXACT),
+                org.assertj.core.groups.Tuple.tuple("pot-b", ReasonCode.DUPLICATE_NEAR));
+        assertThat(refused.get(0).detail()).contains("acme/heron-1");
+        assertThat(refused.get(1).detail()).as("judged against globex's own copy, not acme's").contains("globex/pot-a").doesNotContain("acme");
     }
 
     @Test
@@ -272,6 +294,14 @@ class CuratorTopologyIT {
 
         PairCurated readValue() {
             return readRecord().value();
+        }
+
+        List<TestRecord<String, PairCurated>> readRecordsToList() {
+            List<TestRecord<String, PairCurated>> out = new ArrayList<>();
+            while (!accepted.isEmpty()) {
+                out.add(readRecord());
+            }
+            return out;
         }
 
         List<PairCurated> readValuesToList() {

@@ -190,8 +190,8 @@ public final class IndexFeeder implements AutoCloseable {
     private static List<PairCurated> latestPerKey(List<PairCurated> batch) {
         Map<String, PairCurated> m = new LinkedHashMap<>();
         for (PairCurated p : batch) {
-            m.remove(p.sha256());
-            m.put(p.sha256(), p);
+            m.remove(p.catalogueKey());
+            m.put(p.catalogueKey(), p);
         }
         return new ArrayList<>(m.values());
     }
@@ -205,8 +205,8 @@ public final class IndexFeeder implements AutoCloseable {
                     target.index().refresh();
                     indexed.addAndGet(embedded.size());
                     Set<String> kept = new HashSet<>();
-                    embedded.forEach(e -> kept.add(e.sha256()));
-                    listener.indexed(target, batch.stream().filter(p -> kept.contains(p.sha256())).toList());
+                    embedded.forEach(e -> kept.add(e.key()));
+                    listener.indexed(target, batch.stream().filter(p -> kept.contains(p.catalogueKey())).toList());
                 });
                 return;
             } catch (StorageUnavailableException e) {

@@ -50,7 +50,11 @@ public final class LuceneIndex implements VectorIndex {
     /** How vectors are stored: float32, or Lucene's int8 scalar quantisation (4x smaller, rescored). */
     public enum Format { FLOAT32, INT8 }
 
-    static final String KEY = "sha256";
+    /** The document key: {@link IndexedPair#key()}. */
+    static final String KEY = "key";
+    /** Commit user data saying how documents are keyed; an index without it was keyed by sha256 alone, and is rebuilt. */
+    private static final String KEYED_BY = "keyed-by";
+    private static final String KEYED_BY_VALUE = "source/sha256";
     private static final String POSITION_PREFIX = "position.";
     private static final String DIMENSION = "dimension";
     /** HNSW defaults of Lucene: 16 neighbours per node, beam width 100 while building. */
@@ -88,10 +92,16 @@ public final class LuceneIndex implements VectorIndex {
                     .setRAMBufferSizeMB(64)
                     .setCodec(codec(format));
             IndexWriter writer = new IndexWriter(directory, cfg);
-            String stored = writer.getLiveCommitData() == null ? null : userData(writer).get(DIMENSION);
+            Map<String, String> data = userData(writer);
+            String stored = data.get(DIMENSION);
             if (stored != null && Integer.parseInt(stored) != dimension) {
                 writer.rollback();
                 throw new IOException("index " + name + " holds " + stored + "-d vectors, not " + dimension);
+            }
+            if (stored != null && !KEYED_BY_VALUE.equals(data.get(KEYED_BY))) {
+                writer.rollback();
+                throw new IOException("index " + name + " keys its documents by image sha256 alone (built before de-duplication was "
+                        + "scoped by producer): it is rebuilt");
             }
             return new LuceneIndex(name, dimension, directory, writer, searchExecutor);
         } catch (IOException | RuntimeException e) {
@@ -144,7 +154,8 @@ public final class LuceneIndex implements VectorIndex {
         for (IndexedPair p : pairs) {
             VectorIndex.requireDimension(p, dimension);
             Document d = new Document();
-            d.add(new StringField(KEY, p.sha256(), Field.Store.YES));
+            d.add(new StringField(KEY, p.key(), Field.Store.NO));
+            d.add(new StoredField("sha256", p.sha256()));
             d.add(new StringField("domain", nullToEmpty(p.domain()), Field.Store.YES));
             d.add(new StringField("source", nullToEmpty(p.source()), Field.Store.YES));
             d.add(new StoredField("pairId", nullToEmpty(p.pairId())));
@@ -152,7 +163,7 @@ public final class LuceneIndex implements VectorIndex {
             d.add(new StoredField("imageKey", p.imageKey()));
             d.add(new KnnFloatVectorField(Target.IMAGE.field(), p.imageVector(), VectorSimilarityFunction.DOT_PRODUCT));
             d.add(new KnnFloatVectorField(Target.TEXT.field(), p.textVector(), VectorSimilarityFunction.DOT_PRODUCT));
-            writer.updateDocument(new Term(KEY, p.sha256()), d);
+            writer.updateDocument(new Term(KEY, p.key()), d);
         }
     }
 
@@ -169,6 +180,7 @@ public final class LuceneIndex implements VectorIndex {
     public void commit(Map<Integer, Long> positions) throws IOException {
         Map<String, String> data = new HashMap<>();
         data.put(DIMENSION, Integer.toString(dimension));
+        data.put(KEYED_BY, KEYED_BY_VALUE);
         positions.forEach((p, o) -> data.put(POSITION_PREFIX + p, Long.toString(o)));
         writer.setLiveCommitData(data.entrySet());
         writer.commit();
@@ -195,7 +207,7 @@ public final class LuceneIndex implements VectorIndex {
             for (ScoreDoc sd : top.scoreDocs) {
                 Document d = stored.document(sd.doc);
                 // Lucene scores a dot product as (1 + dot) / 2
-                hits.add(new Hit(d.get(KEY), emptyToNull(d.get("pairId")), emptyToNull(d.get("source")), emptyToNull(d.get("domain")),
+                hits.add(new Hit(d.get("sha256"), emptyToNull(d.get("pairId")), emptyToNull(d.get("source")), emptyToNull(d.get("domain")),
                         d.get("caption"), d.get("imageKey"), 2 * sd.score - 1));
             }
             return hits;

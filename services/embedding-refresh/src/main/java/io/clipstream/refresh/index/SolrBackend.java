@@ -44,7 +44,8 @@ public final class SolrBackend implements IndexBackend {
 
     @Override
     public VectorIndex open(String name, int dimension) throws IOException {
-        String configset = prefix + "d" + dimension;
+        // "k2": documents keyed by source/sha256; a collection of the older configset (keyed by sha256) is refused and rebuilt
+        String configset = prefix + "k2-d" + dimension;
         JsonNode sets = get("/admin/configs?action=LIST&wt=json");
         boolean present = false;
         for (JsonNode n : sets.path("configSets")) present |= n.asText().equals(configset);
@@ -137,12 +138,13 @@ public final class SolrBackend implements IndexBackend {
             String schema = """
                     <?xml version="1.0" encoding="UTF-8"?>
                     <schema name="clipstream-refresh" version="1.6">
-                      <uniqueKey>sha256</uniqueKey>
+                      <uniqueKey>id</uniqueKey>
                       <fieldType name="string" class="solr.StrField" sortMissingLast="true" docValues="true"/>
                       <fieldType name="plong" class="solr.LongPointField" docValues="true"/>
                       <fieldType name="vector" class="solr.DenseVectorField" vectorDimension="%d" similarityFunction="dot_product"
                                  knnAlgorithm="hnsw" hnswMaxConnections="16" hnswBeamWidth="100"/>
-                      <field name="sha256" type="string" indexed="true" stored="true" required="true"/>
+                      <field name="id" type="string" indexed="true" stored="true" required="true"/>
+                      <field name="sha256" type="string" indexed="true" stored="true"/>
                       <field name="_version_" type="plong" indexed="false" stored="false"/>
                       <field name="kind" type="string" indexed="true" stored="true"/>
                       <field name="pairId" type="string" indexed="false" stored="true"/>

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * One index as a SolrCloud collection. Upserts by sha256 (Solr's unique key: a replay replaces), visibility by a soft
+ * One index as a SolrCloud collection. Upserts by {@link IndexedPair#key()} (Solr's unique key {@code id}: a replay replaces), visibility by a soft
  * commit that waits for the new searcher, durability by a hard commit; the feed's positions are one document of their
  * own ({@code __positions__}), written and hard-committed only after the pairs they cover were, so they never run ahead
  * of the contents. Queries are POSTed (a 512-d vector does not belong in a URL).
@@ -49,7 +49,7 @@ final class SolrIndex implements VectorIndex {
         for (IndexedPair p : pairs) {
             VectorIndex.requireDimension(p, dimension);
             ObjectNode d = docs.addObject();
-            d.put("sha256", p.sha256()).put("kind", "pair").put("pairId", nullToEmpty(p.pairId())).put("source", nullToEmpty(p.source()))
+            d.put("id", p.key()).put("sha256", p.sha256()).put("kind", "pair").put("pairId", nullToEmpty(p.pairId())).put("source", nullToEmpty(p.source()))
                     .put("domain", nullToEmpty(p.domain())).put("caption", nullToEmpty(p.caption())).put("imageKey", p.imageKey());
             ArrayNode img = d.putArray(Target.IMAGE.field());
             for (float v : p.imageVector()) img.add(v);
@@ -68,7 +68,7 @@ final class SolrIndex implements VectorIndex {
     public void commit(Map<Integer, Long> positions) throws IOException {
         backend.post("/" + collection + "/update?commit=true&waitSearcher=true&wt=json", "application/json", "[]".getBytes(StandardCharsets.UTF_8));
         ArrayNode docs = Json.mapper().createArrayNode();
-        docs.addObject().put("sha256", POSITIONS_ID).put("kind", "positions").put("positions", Json.mapper().writeValueAsString(new TreeMap<>(positions)));
+        docs.addObject().put("id", POSITIONS_ID).put("kind", "positions").put("positions", Json.mapper().writeValueAsString(new TreeMap<>(positions)));
         backend.post("/" + collection + "/update?commit=true&waitSearcher=true&wt=json", "application/json", Json.mapper().writeValueAsBytes(docs));
     }
 

@@ -121,7 +121,7 @@ public final class RefreshBench {
                 String key = ContentAddress.imageKey(sha, "png");
                 store.put(key, png.toByteArray(), "image/png");
                 Instant now = Instant.now();
-                curated.add(new PairCurated(1, "b" + i, "bench", "bench", sha, key, ContentAddress.textKey(sha), "png", "0", 64, 64,
+                curated.add(new PairCurated(1, "b" + i, "bench", "bench", sha, key, ContentAddress.textKey("bench", sha), "png", "0", 64, 64,
                         "a photo number " + i + " of the benchmark", Map.of(), now, now));
             }
             List<String> captions = curated.stream().map(PairCurated::text).toList();

@@ -51,7 +51,7 @@ class PairEmbedderIT {
                 if (i == 2) png = Arrays.copyOf(png, 24);
                 if (i != 7) store.put(key, png, "image/png");
                 Instant now = Instant.now();
-                pairs.add(new PairCurated(1, "p" + i, "it", "plain", sha, key, ContentAddress.textKey(sha), "png", "0", 28, 28, p.caption(),
+                pairs.add(new PairCurated(1, "p" + i, "it", "plain", sha, key, ContentAddress.textKey("it", sha), "png", "0", 28, 28, p.caption(),
                         Map.of(), now, now));
                 i++;
             }

@@ -48,12 +48,12 @@ final class Corpus {
         String key = ContentAddress.imageKey(sha, "png");
         store.put(key, png, "image/png");
         Instant now = Instant.now();
-        return new PairCurated(PairCurated.SCHEMA_VERSION, pairId, "it", domain, sha, key, ContentAddress.textKey(sha), "png",
+        return new PairCurated(PairCurated.SCHEMA_VERSION, pairId, "it", domain, sha, key, ContentAddress.textKey("it", sha), "png",
                 "0000000000000000", 28, 28, p.caption(), Map.of(), now, now);
     }
 
     static void send(KafkaProducer<String, byte[]> producer, String topic, List<PairCurated> pairs) {
-        for (PairCurated c : pairs) producer.send(new ProducerRecord<>(topic, c.sha256(), Json.write(c)));
+        for (PairCurated c : pairs) producer.send(new ProducerRecord<>(topic, c.catalogueKey(), Json.write(c)));
         producer.flush();
     }
 

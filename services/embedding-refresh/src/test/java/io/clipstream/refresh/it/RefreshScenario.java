@@ -202,8 +202,21 @@ abstract class RefreshScenario {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
                 .until(() -> search(late.text(), "text", 1).at("/results/0/sha256").asText().equals(late.sha256()));
         System.out.printf("curated -> searchable: %.0f ms%n", (System.nanoTime() - t0) / 1e6);
+        // another producer's pair of the same image is its own document: it neither replaces nor hides the first
+        PairCurated guestCopy = new PairCurated(PairCurated.SCHEMA_VERSION, "late-1", "guest", "plain", late.sha256(), late.imageKey(),
+                null, "png", late.perceptualHash(), 28, 28, "the guest's own words for that far-left heart.", java.util.Map.of(),
+                late.submittedAt(), late.curatedAt());
+        Corpus.send(producer, curatedTopic, List.of(guestCopy));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> search(guestCopy.text(), "text", 1).at("/results/0/source").asText().equals("guest"));
+        for (PairCurated p : List.of(late, guestCopy)) {
+            JsonNode own = search(p.text(), "text", 1);
+            assertThat(own.at("/results/0/source").asText()).as("one image, each producer's pair found by its caption").isEqualTo(p.source());
+            assertThat(own.at("/results/0/sha256").asText()).isEqualTo(late.sha256());
+        }
         List<PairCurated> all = new ArrayList<>(corpus);
         all.add(late);
+        all.add(guestCopy);
         List<List<String>> base = answers(all);
 
         // a load of queries runs through every swap from here on

@@ -55,7 +55,7 @@ final class ObjectStoreBaseline {
         String sha = ContentAddress.sha256Hex(p.image());
         store.putIfAbsent(ContentAddress.imageKey(sha, "png"), p.image(), "image/png");
         if (textObjects) {
-            store.putIfAbsent(ContentAddress.textKey(sha), textDocument(p, sha), "application/json");
+            store.putIfAbsent(ContentAddress.textKey("bench", sha), textDocument(p, sha), "application/json");
         }
     }
 

@@ -35,8 +35,8 @@ final class CuratedPairs {
             String key = ContentAddress.imageKey(sha, "png");
             store.put(key, png, "image/png");
             PairCurated c = new PairCurated(PairCurated.SCHEMA_VERSION, domain + "-" + seed + "-" + i++, "it", domain, sha, key,
-                    ContentAddress.textKey(sha), "png", "0000000000000000", 28, 28, p.caption(), Map.of(), t, t);
-            producer.send(new ProducerRecord<>(topic, sha, Json.write(c)));
+                    ContentAddress.textKey("it", sha), "png", "0000000000000000", 28, 28, p.caption(), Map.of(), t, t);
+            producer.send(new ProducerRecord<>(topic, c.catalogueKey(), Json.write(c)));
         }
         producer.flush();
     }
