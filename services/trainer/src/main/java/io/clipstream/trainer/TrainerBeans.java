@@ -12,6 +12,7 @@ import io.clipstream.trainer.config.TrainerConfig;
 import io.clipstream.trainer.ledger.CuratedFeed;
 import io.clipstream.trainer.ledger.LedgerStore;
 import io.clipstream.trainer.ledger.PendingPairs;
+import io.clipstream.trainer.ledger.Quarantine;
 import io.clipstream.trainer.ledger.RefusedRecords;
 import io.clipstream.contracts.Backoff;
 import io.clipstream.trainer.metrics.TrainerMetrics;
@@ -104,6 +105,12 @@ public class TrainerBeans {
 
     @Produces
     @Singleton
+    Quarantine quarantine(ObjectStore store, ModelLayout layout) {
+        return new Quarantine(new JsonObjects(store), layout);
+    }
+
+    @Produces
+    @Singleton
     RefusedRecords refusedRecords() {
         return new RefusedRecords();
     }
@@ -124,7 +131,8 @@ public class TrainerBeans {
     @Produces
     @Singleton
     RunScheduler scheduler(TrainerConfig cfg, ObjectStore store, ModelLayout layout, Registry registry, Announcer announcer,
-                           Producer<String, byte[]> producer, PendingPairs pending, RefusedRecords refused, TrainerMetrics metrics, Clock clock,
+                           Producer<String, byte[]> producer, PendingPairs pending, Quarantine quarantine, RefusedRecords refused,
+                           TrainerMetrics metrics, Clock clock,
                            StorageSettings storage, @Identifier("default-kafka-broker") Map<String, Object> kafka,
                            @ConfigProperty(name = "clipstream.topics.curated") String curated,
                            @ConfigProperty(name = "clipstream.topics.training-runs") String runs) {
@@ -134,7 +142,7 @@ public class TrainerBeans {
         Materialiser materialiser = new Materialiser(store, cfg.workDir().resolve("cache"), cfg.train().maxImageSide(), cfg.classes(),
                 cfg.decodedCacheMb() * 1024L * 1024L);
         TrainingRunner runner = new TrainingRunner(cfg, registry, announcer, new RunEvents(producer, runs), lock, ledger,
-                new PairSets(objects, layout), pending, materialiser, metrics, clock, storage.bucket(), curated);
+                new PairSets(objects, layout), quarantine, pending, materialiser, metrics, clock, storage.bucket(), curated);
         CuratedFeed feed = new CuratedFeed(KafkaClientSettings.forConsumer(kafka), curated, pending,
                 new Backoff(cfg.feed().restartBackoff(), cfg.feed().maxRestartBackoff()), clock, r -> {
                     refused.add(r);

@@ -119,7 +119,8 @@ class RecoveryIT {
         Announcer announcer = new Announcer(producer, KafkaClientSettings.forConsumer(kafka), VERSIONS + "-" + bucket);
         meters = new SimpleMeterRegistry();
         TrainerMetrics metrics = new TrainerMetrics(meters, Clock.systemUTC(), pending::perDomain);
-        RunScheduler s = beans.scheduler(cfg, store, layout, registry, announcer, producer, pending, new RefusedRecords(), metrics,
+        RunScheduler s = beans.scheduler(cfg, store, layout, registry, announcer, producer, pending,
+                new io.clipstream.trainer.ledger.Quarantine(new JsonObjects(store), layout), new RefusedRecords(), metrics,
                 Clock.systemUTC(), storage, kafka, CURATED + "-" + bucket, RUNS + "-" + bucket);
         s.start();
         started.add(s);

@@ -55,4 +55,13 @@ public record ModelLayout(String model) {
     public String replayPrefix() {
         return root() + "replay/";
     }
+
+    /** @throws IllegalArgumentException when {@code domain} is not a domain name (it becomes part of the key) */
+    public String quarantine(String domain) {
+        return quarantinePrefix() + DomainName.require(domain, "domain") + ".json";
+    }
+
+    public String quarantinePrefix() {
+        return root() + "quarantine/";
+    }
 }

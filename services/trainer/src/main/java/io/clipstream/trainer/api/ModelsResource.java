@@ -4,12 +4,14 @@ import io.clipstream.contracts.ModelVersion;
 import io.clipstream.storage.StorageSettings;
 import io.clipstream.trainer.config.TrainerConfig;
 import io.clipstream.trainer.ledger.PendingPairs;
+import io.clipstream.trainer.ledger.Quarantine;
 import io.clipstream.trainer.ledger.RefusedRecords;
 import io.clipstream.trainer.registry.Announcer;
 import io.clipstream.registry.Registry;
 import io.clipstream.registry.VersionRecord;
 import io.clipstream.trainer.run.RunScheduler;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -18,6 +20,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +50,9 @@ public class ModelsResource {
 
     @Inject
     RefusedRecords refusedRecords;
+
+    @Inject
+    Quarantine quarantine;
 
     @Inject
     StorageSettings storage;
@@ -116,6 +122,52 @@ public class ModelsResource {
     public Response refused(@PathParam("model") String model) {
         if (!cfg.model().equals(model)) return unknown(model);
         return Response.ok(Map.of("model", model, "refused", refusedRecords.recent())).build();
+    }
+
+    /** The quarantined pairs of rejected runs, by domain: count, the run and reasons that put them there, a few pair ids. */
+    @GET
+    @Path("/quarantine")
+    public Response quarantined(@PathParam("model") String model) {
+        if (!cfg.model().equals(model)) return unknown(model);
+        List<Map<String, Object>> out = new ArrayList<>();
+        quarantine.all().forEach((d, e) -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("domain", d);
+            m.put("pairs", e.pairs().size());
+            m.put("runId", e.runId());
+            m.put("reasons", e.reasons());
+            m.put("at", e.at());
+            m.put("rejections", e.rejections());
+            m.put("retryRequested", e.retryRequested());
+            m.put("pairIds", e.pairs().stream().limit(20).map(io.clipstream.trainer.ledger.PairRef::pairId).toList());
+            out.add(m);
+        });
+        return Response.ok(Map.of("model", model, "quarantine", out)).build();
+    }
+
+    /** The domain's quarantined pairs join the next run (started now when pairs wait). */
+    @POST
+    @Path("/quarantine/{domain}/retry")
+    public Response retryQuarantined(@PathParam("model") String model, @PathParam("domain") String domain) {
+        if (!cfg.model().equals(model)) return unknown(model);
+        if (!io.clipstream.contracts.DomainName.isValid(domain) || !quarantine.requestRetry(domain)) return notQuarantined(domain);
+        boolean now = scheduler.requestRun();
+        return Response.accepted(Map.of("model", model, "domain", domain, "runRequested", now,
+                "when", now ? "the next trigger check starts a run" : "they join the next run that starts")).build();
+    }
+
+    /** Drops the domain's quarantined pairs for good: the operator's decision, never the trainer's. */
+    @DELETE
+    @Path("/quarantine/{domain}")
+    public Response dropQuarantined(@PathParam("model") String model, @PathParam("domain") String domain) {
+        if (!cfg.model().equals(model)) return unknown(model);
+        if (!io.clipstream.contracts.DomainName.isValid(domain) || !quarantine.drop(domain)) return notQuarantined(domain);
+        metrics.quarantined(domain, 0);
+        return Response.noContent().build();
+    }
+
+    private Response notQuarantined(String domain) {
+        return error(Response.Status.NOT_FOUND, "NOT_QUARANTINED", "no pairs of domain '" + domain + "' are quarantined");
     }
 
     private static Map<String, Object> describe(VersionRecord r, Integer champion) {

@@ -135,6 +135,11 @@ public final class TrainerMetrics {
     }
 
     /** A run did not start: another run's lease on the run lock was valid. */
+    /** Pairs of {@code domain} in the quarantine (0 once they leave it). */
+    public void quarantined(String domain, int pairs) {
+        set("clipstream.trainer.quarantined.pairs", Tags.of("domain", domain), pairs);
+    }
+
     public void lockHeld() {
         registry.counter("clipstream.trainer.run.lock-held").increment();
     }

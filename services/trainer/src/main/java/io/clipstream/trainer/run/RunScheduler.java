@@ -156,6 +156,7 @@ public final class RunScheduler implements AutoCloseable {
         lastRunAt = ledger.lastRunAt() != null ? ledger.lastRunAt() : clock.instant();
         if (ledger.lastPromotedAt() != null) metrics.promotedAt(ledger.lastPromotedAt());
         announcer.latest(cfg.model()).ifPresent(v -> metrics.champion(v.version(), v.metrics()));
+        runner.reportQuarantine();
         feed.start(ledger);
     }
 

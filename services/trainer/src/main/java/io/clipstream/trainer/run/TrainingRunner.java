@@ -24,6 +24,7 @@ import io.clipstream.trainer.ledger.LedgerState;
 import io.clipstream.trainer.ledger.LedgerStore;
 import io.clipstream.trainer.ledger.PairRef;
 import io.clipstream.trainer.ledger.PendingPairs;
+import io.clipstream.trainer.ledger.Quarantine;
 import io.clipstream.trainer.metrics.TrainerMetrics;
 import io.clipstream.trainer.registry.Announcer;
 import io.clipstream.registry.Registry;
@@ -43,6 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
@@ -65,6 +67,7 @@ public final class TrainingRunner implements AutoCloseable {
     private final RunEvents events;
     private final RunLock lock;
     private final LedgerStore ledgerStore;
+    private final Quarantine quarantine;
     private final PairSets sets;
     private final PendingPairs pending;
     private final Materialiser materialiser;
@@ -84,7 +87,7 @@ public final class TrainingRunner implements AutoCloseable {
     private volatile String lastHolderSeen;
 
     public TrainingRunner(TrainerConfig cfg, Registry registry, Announcer announcer, RunEvents events, RunLock lock,
-                          LedgerStore ledgerStore, PairSets sets, PendingPairs pending, Materialiser materialiser,
+                          LedgerStore ledgerStore, PairSets sets, Quarantine quarantine, PendingPairs pending, Materialiser materialiser,
                           TrainerMetrics metrics, Clock clock, String bucket, String curatedTopic) {
         this.cfg = cfg;
         this.registry = registry;
@@ -93,6 +96,7 @@ public final class TrainingRunner implements AutoCloseable {
         this.lock = lock;
         this.ledgerStore = ledgerStore;
         this.sets = sets;
+        this.quarantine = quarantine;
         this.pending = pending;
         this.materialiser = materialiser;
         this.arrivals = new ArrivalPrefetcher(materialiser);
@@ -279,6 +283,7 @@ public final class TrainingRunner implements AutoCloseable {
         for (PairRef r : snap.pairs()) {
             (Anchors.isAnchor(r.sha256(), cfg.anchorShare()) ? freshAnchors : freshTrain).computeIfAbsent(r.domain(), d -> new ArrayList<>()).add(r);
         }
+        Set<String> released = takeBackQuarantined(freshTrain, freshAnchors.keySet());
         Map<String, List<PairRef>> storedAnchors = sets.anchors();
         Map<String, List<PairRef>> anchorRefs = PairSets.merge(storedAnchors, freshAnchors);
 
@@ -384,6 +389,8 @@ public final class TrainingRunner implements AutoCloseable {
         if (!report.promoted()) {
             baselines.remember(champion.map(ModelVersion::version).orElse(0), decisionAnchors, promotedMeasured);
             sets.addAnchors(storedAnchors, freshAnchors);
+            // one adapter: the gate decides for the run, so every domain's training pairs wait in the quarantine
+            freshTrain.forEach((d, refs) -> metrics.quarantined(d, quarantine.hold(d, refs, run.id, report.decision().reasons(), clock.instant()).pairs().size()));
             finish(ledger, snap, false);
             double publish = seconds(tPub);
             metrics.phase("publish", publish);
@@ -407,6 +414,10 @@ public final class TrainingRunner implements AutoCloseable {
         VersionRecord rec = registry.publish(staged, draft);
         baselines.remember(rec.version(), decisionAnchors, promotedMeasured);
         ahead.close(); // its weights are no longer the champion's
+        released.forEach(d -> {
+            quarantine.drop(d);
+            metrics.quarantined(d, 0);
+        });
         finish(ledger, snap, true);
         announcer.announce(rec.announcement(ModelVersion.Announcement.PROMOTED, rec.version(), bucket, clock.instant()));
         double publish = seconds(tPub);
@@ -418,6 +429,32 @@ public final class TrainingRunner implements AutoCloseable {
                 new TrainingRun.Timings(materialise, trainSeconds, evaluate, publish), null));
         LOG.infof("run %s promoted %s v%d (%s)", run.id, cfg.model(), rec.version(), report.chosen());
         return new Outcome(run.id, State.PROMOTED, rec.version(), List.of());
+    }
+
+    /**
+     * Adds to {@code freshTrain} the quarantined pairs of the domains this run brings new pairs of, and of those an
+     * operator asked to retry; returns those domains.
+     */
+    private Set<String> takeBackQuarantined(Map<String, List<PairRef>> freshTrain, Set<String> freshAnchorDomains) {
+        Map<String, Quarantine.Entry> held = quarantine.all();
+        if (held.isEmpty()) return Set.of();
+        Set<String> arriving = new java.util.HashSet<>(freshTrain.keySet());
+        arriving.addAll(freshAnchorDomains);
+        Set<String> released = Quarantine.releasable(held, arriving);
+        for (String d : released) {
+            List<PairRef> refs = new ArrayList<>(freshTrain.getOrDefault(d, List.of()));
+            Set<String> have = new java.util.HashSet<>();
+            refs.forEach(r -> have.add(r.partition() + "@" + r.offset()));
+            for (PairRef r : held.get(d).pairs()) if (have.add(r.partition() + "@" + r.offset())) refs.add(r);
+            freshTrain.put(d, refs);
+            LOG.infof("takes back %d quarantined pairs of %s (rejected by %s)", held.get(d).pairs().size(), d, held.get(d).runId());
+        }
+        return released;
+    }
+
+    /** Quarantined pairs per domain, as metrics (at start-up). */
+    public void reportQuarantine() {
+        quarantine.all().forEach((d, e) -> metrics.quarantined(d, e.pairs().size()));
     }
 
     /** Moves the ledger past the run's window and drops its pairs from the waiting set. */

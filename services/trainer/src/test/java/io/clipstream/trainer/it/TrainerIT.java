@@ -201,6 +201,38 @@ class TrainerIT {
         assertThat(versions).as("a rejection announces nothing: the champion stays").hasSize(3);
         assertThat(registry.versions()).containsExactly(1, 2, 3);
 
+        // the rejected run's training pairs are quarantined, not lost: listed with the gate's reasons, counted, and
+        // dropped only by an operator
+        JsonNode held = Json.mapper().readTree(operator().get("/v1/models/it-tiny/quarantine").then().statusCode(200).extract().asByteArray());
+        assertThat(held.get("quarantine")).hasSize(1);
+        JsonNode shuffled = held.get("quarantine").get(0);
+        assertThat(shuffled.get("domain").asText()).isEqualTo("shuffled");
+        assertThat(shuffled.get("runId").asText()).isEqualTo(harmful.runId());
+        int quarantined = shuffled.get("pairs").asInt();
+        assertThat(quarantined).as("its training pairs (its anchors are kept as anchors)").isBetween(1, PER_DOMAIN - 1);
+        List<String> heldReasons = new ArrayList<>();
+        shuffled.get("reasons").forEach(r -> heldReasons.add(r.asText()));
+        assertThat(heldReasons).isEqualTo(harmful.reasons());
+        assertThat(given().get("/q/metrics").then().extract().asString())
+                .contains("clipstream_trainer_quarantined_pairs{domain=\"shuffled\"} " + quarantined + ".0");
+        // more pairs of the domain: the next run takes the quarantined ones back, and (as harmful) holds them all again
+        send("shuffled", 2001);
+        TrainingRun again = awaitRunEnd(4);
+        assertThat(again.state()).isEqualTo(TrainingRun.State.REJECTED);
+        JsonNode heldAgain = Json.mapper().readTree(operator().get("/v1/models/it-tiny/quarantine").then().extract().asByteArray());
+        assertThat(heldAgain.at("/quarantine/0/runId").asText()).isEqualTo(again.runId());
+        assertThat(heldAgain.at("/quarantine/0/rejections").asInt()).isEqualTo(2);
+        assertThat(heldAgain.at("/quarantine/0/pairs").asInt()).as("the first run's pairs and the second's").isGreaterThan(quarantined);
+        given().get("/v1/models/it-tiny/quarantine").then().statusCode(401);
+        operator().post("/v1/models/it-tiny/quarantine/shuffled/retry").then().statusCode(202).body("runRequested", org.hamcrest.Matchers.is(false));
+        operator().post("/v1/models/it-tiny/quarantine/sketch/retry").then().statusCode(404).body("error", org.hamcrest.Matchers.is("NOT_QUARANTINED"));
+        JsonNode flagged = Json.mapper().readTree(operator().get("/v1/models/it-tiny/quarantine").then().extract().asByteArray());
+        assertThat(flagged.at("/quarantine/0/retryRequested").asBoolean()).isTrue();
+        operator().delete("/v1/models/it-tiny/quarantine/shuffled").then().statusCode(204);
+        operator().delete("/v1/models/it-tiny/quarantine/shuffled").then().statusCode(404);
+        assertThat(Json.mapper().readTree(operator().get("/v1/models/it-tiny/quarantine").then().extract().asByteArray()).get("quarantine")).isEmpty();
+        assertThat(given().get("/q/metrics").then().extract().asString()).contains("clipstream_trainer_quarantined_pairs{domain=\"shuffled\"} 0.0");
+
         JsonNode list = Json.mapper().readTree(operator().get("/v1/models/it-tiny/versions").then().statusCode(200).extract().asByteArray());
         assertThat(list.get("champion").asInt()).isEqualTo(3);
         assertThat(list.get("versions")).hasSize(3);
@@ -231,7 +263,7 @@ class TrainerIT {
         assertThat(rollback.latestVersion()).isEqualTo(3);
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("clipstream_trainer_runs_total{outcome=\"promoted\"} 3.0")
-                .contains("clipstream_trainer_runs_total{outcome=\"rejected\"} 1.0")
+                .contains("clipstream_trainer_runs_total{outcome=\"rejected\"} 2.0")
                 .contains("clipstream_trainer_eval{domain=\"tinted\",metric=\"r1_mean\"}")
                 .contains("clipstream_trainer_champion_version 2.0"); // after the rollback
     }
