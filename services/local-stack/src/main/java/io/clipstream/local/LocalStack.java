@@ -159,7 +159,7 @@ public final class LocalStack {
     /** What became of a demo run's pairs, and of each stage of the loop. */
     public record Outcome(int pushed, DomainChecks.Result domains, Set<String> curated, Map<String, List<ReasonCode>> rejected, long searchable,
                           FreshnessProbe.Result freshness, List<DomainLoop.StageResult> stages, int liveVersion,
-                          PrometheusCheck.Result prometheus, PageShots.Seen page) {
+                          Map<String, Integer> quarantined, PrometheusCheck.Result prometheus, PageShots.Seen page) {
         /** Every pushed pair reached exactly one outcome: nothing lost, nothing doubled. */
         public boolean isComplete() {
             return curated.size() + rejected.size() == pushed && java.util.Collections.disjoint(curated, rejected.keySet());
@@ -235,6 +235,12 @@ public final class LocalStack {
                 DomainLoop.QueryView last = results.isEmpty() ? null : results.getLast().query();
                 if (before != null) System.out.printf("%n\"%s\" top 10 before the first run (v%d): %s%n", o.query(), before.version(), String.join(", ", before.hits()));
                 if (last != null) System.out.printf("\"%s\" top 10 at the end (v%d): %s%n", o.query(), last.version(), String.join(", ", last.hits()));
+                Map<String, Integer> quarantined = new java.util.TreeMap<>();
+                trainerApi.quarantine().path("quarantine").forEach(q -> {
+                    quarantined.put(q.get("domain").asText(), q.get("pairs").asInt());
+                    System.out.printf("quarantined: %,d training pairs of %s, rejected by %s (they join the next run that brings more of"
+                            + " the domain, or one an operator asks for)%n", q.get("pairs").asInt(), q.get("domain").asText(), q.get("runId").asText());
+                });
 
                 long searchable = search.status().path("livePairs").asLong();
                 int liveVersion = search.status().path("liveVersion").asInt();
@@ -267,7 +273,7 @@ public final class LocalStack {
                             page.runs(), page.versions(), page.ops(), page.search());
                 }
                 Outcome result = new Outcome(pushed, domainChecks, Set.copyOf(outcomes.curatedIds()), Map.copyOf(outcomes.rejectedReasons()),
-                        searchable, probed, List.copyOf(results), liveVersion, prometheus, page);
+                        searchable, probed, List.copyOf(results), liveVersion, Map.copyOf(quarantined), prometheus, page);
                 if (o.keepRunning()) {
                     System.out.println("stack is running: gateway " + gateway.uri() + "/q/swagger-ui, API key "
                             + apiKey + "; search page " + refresh.uri() + "/#key=" + searchKey + "; trainer " + trainer.uri()

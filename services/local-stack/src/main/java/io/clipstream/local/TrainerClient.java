@@ -9,7 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** What the demo asks the trainer: a run by hand, the registry's versions. */
+/** What the demo asks the trainer: a run by hand, the registry's versions, the quarantine. */
 final class TrainerClient {
     private final URI base;
     private final String model;
@@ -34,9 +34,18 @@ final class TrainerClient {
 
     /** {@code GET /v1/models/{model}/versions}: every version with its metrics, baseline, gate and lineage. */
     JsonNode versions() throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/v1/models/" + model + "/versions"))
+        return get("versions");
+    }
+
+    /** {@code GET /v1/models/{model}/quarantine}: the training pairs of rejected runs, by domain. */
+    JsonNode quarantine() throws IOException, InterruptedException {
+        return get("quarantine");
+    }
+
+    private JsonNode get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/v1/models/" + model + "/" + path))
                 .header("Authorization", "Bearer " + operatorToken).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) throw new IOException("GET versions: " + r.statusCode() + " " + r.body());
+        if (r.statusCode() != 200) throw new IOException("GET " + path + ": " + r.statusCode() + " " + r.body());
         return Json.mapper().readTree(r.body());
     }
 }

@@ -85,6 +85,11 @@ class LocalStackIT {
         assertThat(s.get(2).swap()).isNull();
         assertThat(s.get(2).query().version()).as("the index stays on the champion").isEqualTo(champion);
         assertThat(outcome.liveVersion()).isEqualTo(champion);
+        // the rejected runs' training pairs wait in the quarantine, not lost
+        assertThat(outcome.quarantined()).as("quarantined by domain").containsKey("inverted-mislabelled");
+        assertThat(outcome.quarantined().get("inverted-mislabelled")).isBetween(1, PER_DOMAIN);
+        assertThat(outcome.quarantined().containsKey("sketch")).as("sketch is quarantined exactly when its run was rejected")
+                .isEqualTo(champion == 1);
 
         assertThat(outcome.prometheus()).as("Debian's prometheus is installed (the README's test command installs it)").isNotNull();
         assertThat(outcome.prometheus().ok()).as(outcome.prometheus().describe()).isTrue();
