@@ -11,7 +11,7 @@ import static io.clipstream.contracts.Principal.OPERATOR;
 import static io.clipstream.contracts.Principal.REFRESH;
 import static io.clipstream.contracts.Principal.TRAINER;
 
-/** The topics of ClipStream (DESIGN.md, "Topics"): the one list. */
+/** The topics of ClipStream: the one list (names, keys, payloads, retention, ACLs derive from it). */
 public final class TopicSpecs {
     /** Inline images make raw records of up to ~5.4 MB (a 4 MB body, base64); 8 MiB leaves room. */
     public static final int RAW_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
@@ -20,7 +20,7 @@ public final class TopicSpecs {
     public static final TopicSpec PAIRS_RAW = new TopicSpec(Topics.PAIRS_RAW, "pairId", PairSubmitted.class,
             false, Optional.of(Duration.ofDays(7)), Optional.of(RAW_MAX_MESSAGE_BYTES), DATA_PARTITIONS,
             Set.of(GATEWAY), Set.of(CURATOR, OPERATOR));
-    public static final TopicSpec PAIRS_CURATED = new TopicSpec(Topics.PAIRS_CURATED, "<source>/<sha256 of the image bytes>",
+    public static final TopicSpec PAIRS_CURATED = new TopicSpec(Topics.PAIRS_CURATED, "source/sha256 (of the image bytes)",
             PairCurated.class, true, Optional.empty(), Optional.empty(), DATA_PARTITIONS,
             Set.of(CURATOR), Set.of(TRAINER, REFRESH, OPERATOR));
     public static final TopicSpec PAIRS_REJECTED = new TopicSpec(Topics.PAIRS_REJECTED, "pairId", PairRejected.class,

@@ -2,7 +2,7 @@ package io.clipstream.contracts;
 
 /**
  * Default topic names. Every service reads its actual names from configuration
- * ({@code clipstream.topics.*}); these are the defaults documented in DESIGN.md.
+ * ({@code clipstream.topics.*}); these are the defaults, and {@link TopicSpecs} describes each.
  */
 public final class Topics {
     /** Key pairId, value {@link PairSubmitted}; time-based retention. */

@@ -70,6 +70,29 @@ class TopicSpecsTest {
         return Files.readAllLines(file).stream().map(String::strip).filter(l -> l.startsWith("acl --")).toList();
     }
 
+    /** The topic table of docs/architecture.md, as {@link TopicSpecs} says it. */
+    static String markdownTable() {
+        StringBuilder b = new StringBuilder("| topic | key | value | partitions | kept | written by | read by |\n|---|---|---|---|---|---|---|\n");
+        for (TopicSpec t : TopicSpecs.ALL) {
+            String kept = t.compacted() ? "compacted" : t.retention().map(d -> d.toDays() + " days").orElseThrow();
+            String partitions = t.partitions() == TopicSpecs.DATA_PARTITIONS ? t.partitions() + " (data plane)" : String.valueOf(t.partitions());
+            b.append("| `").append(t.name()).append("` | ").append(t.key()).append(" | `").append(t.valueType().getSimpleName()).append("` | ")
+                    .append(partitions).append(" | ").append(kept).append(" | ").append(users(t.writers())).append(" | ")
+                    .append(users(t.readers())).append(" |\n");
+        }
+        return b.toString();
+    }
+
+    private static String users(java.util.Set<Principal> principals) {
+        return principals.stream().sorted().map(p -> p.name().toLowerCase(java.util.Locale.ROOT)).reduce((a, c) -> a + ", " + c).orElse("");
+    }
+
+    @Test
+    void theArchitecturePagesTopicTableIsTheTopicList() throws IOException {
+        String page = Files.readString(ROOT.resolve("docs/architecture.md"));
+        assertThat(page).as("docs/architecture.md holds the topic table generated from TopicSpecs (copy it from here)").contains(markdownTable());
+    }
+
     @Test
     void dockerComposeCreatesTheSpecifiedTopicsAndAcls() throws IOException {
         assertMatchesSpecs(ROOT.resolve("docker-compose.yml"));

@@ -68,7 +68,7 @@ public class CuratorLifecycle {
      * internal topics, so not in the one list of shared/contracts; kept as long as pairs.raw.
      */
     static TopicSpec acceptedSpec(String name) {
-        return new TopicSpec(name, "<source>/<sha256 of the image bytes>", Candidate.class, false, TopicSpecs.PAIRS_RAW.retention(),
+        return new TopicSpec(name, "source/sha256 (of the image bytes)", Candidate.class, false, TopicSpecs.PAIRS_RAW.retention(),
                 Optional.of(TopicSpecs.DEADLETTER_MAX_MESSAGE_BYTES), TopicSpecs.DATA_PARTITIONS,
                 Set.of(Principal.CURATOR), Set.of(Principal.CURATOR));
     }

@@ -23,7 +23,7 @@ public class KafkaReadinessCheck implements HealthCheck {
     @Inject
     Admin admin;
 
-    @ConfigProperty(name = "clipstream.topics.pairs-raw", defaultValue = "pairs.raw")
+    @ConfigProperty(name = "clipstream.topics.raw", defaultValue = "pairs.raw")
     String topic;
 
     @Inject

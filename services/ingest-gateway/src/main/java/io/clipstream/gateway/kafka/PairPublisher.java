@@ -46,7 +46,7 @@ public class PairPublisher {
     @Inject
     GatewayMetrics metrics;
 
-    @ConfigProperty(name = "clipstream.topics.pairs-raw", defaultValue = "pairs.raw")
+    @ConfigProperty(name = "clipstream.topics.raw", defaultValue = "pairs.raw")
     String topic;
 
     Clock clock = Clock.systemUTC();
