@@ -281,7 +281,7 @@ class CuratorIT {
         assertThat(c.perceptualHash()).matches("[0-9a-f]{16}");
         assertThat(c.quality()).containsKey("sharpness");
         assertThat(out.curated().stream().filter(r -> "s-1".equals(r.value().pairId())).findFirst().orElseThrow().key())
-                .isEqualTo(sha);
+                .as("the catalogue key: producer and image").isEqualTo("it/" + sha);
 
         assertThat(store.get(c.imageKey())).hasValueSatisfying(b -> assertThat(b).isEqualTo(image));
         @SuppressWarnings("unchecked")

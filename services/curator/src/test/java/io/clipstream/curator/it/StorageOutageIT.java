@@ -27,13 +27,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Object storage refusing connections for 60 s, then hanging (accepting connections, never
- * answering) for 60 s, under a running curator: consumption pauses and resumes by itself, every pair
+ * Object storage refusing connections for 20 s, then hanging (accepting connections, never
+ * answering) for 20 s, under a running curator (storage calls time out after 3 s, 2 attempts; Kafka
+ * sessions after 6 s: each outage outlasts both several times over): consumption pauses and resumes by itself, every pair
  * ends curated exactly once, nothing is rejected or dead-lettered, no stream thread is replaced and
  * no state store is rebuilt.
  */
 class StorageOutageIT {
-    private static final Duration OUTAGE = Duration.ofSeconds(60);
+    private static final Duration OUTAGE = Duration.ofSeconds(20);
     private static final Pattern PORT = Pattern.compile("Listening on: http://[^:]+:(\\d+)");
 
     @Test
@@ -69,7 +70,7 @@ class StorageOutageIT {
 
                 out.drain();
                 assertThat(out.rejected()).as("an outage is never the pair's fault").isEmpty();
-                assertThat(out.deadLettered()).as("a 60 s outage is within the curator's patience").isEmpty();
+                assertThat(out.deadLettered()).as("a 20 s outage is within the curator's patience").isEmpty();
                 assertThat(out.curated()).extracting(r -> r.value().pairId()).as("each pair exactly once")
                         .containsExactlyInAnyOrderElementsOf(sent);
                 assertThat(metrics.value("clipstream_curator_stream_thread_replacements_total")).isZero();

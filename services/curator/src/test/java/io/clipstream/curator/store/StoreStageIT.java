@@ -74,7 +74,7 @@ class StoreStageIT {
             }
             assertThat(out.curated()).extracting(r -> r.value().pairId()).containsExactlyInAnyOrderElementsOf(sent);
             for (ConsumerRecord<String, PairCurated> r : out.curated()) {
-                assertThat(r.key()).isEqualTo(r.value().sha256());
+                assertThat(r.key()).isEqualTo(r.value().catalogueKey());
                 assertThat(store.exists(r.value().imageKey())).isTrue();
                 assertThat(store.exists(ContentAddress.textKey(r.value().source(), r.value().sha256()))).isTrue();
                 assertThat(r.value().textKey()).isEqualTo(ContentAddress.textKey(r.value().source(), r.value().sha256()));
