@@ -1,5 +1,7 @@
 package io.clipstream.trainer.registry;
 
+import io.clipstream.contracts.Shutdown;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -61,12 +63,7 @@ public final class LeaseRenewal implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
-        try {
-            timer.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Shutdown.now(timer, Duration.ofSeconds(5));
     }
 
 }

@@ -1,12 +1,13 @@
 package io.clipstream.trainer.run;
 
+import io.clipstream.contracts.Shutdown;
 import io.clipstream.trainer.ledger.PairRef;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
@@ -62,11 +63,6 @@ public final class ArrivalPrefetcher implements Consumer<List<PairRef>>, AutoClo
 
     @Override
     public void close() {
-        worker.shutdownNow();
-        try {
-            worker.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Shutdown.now(worker, Duration.ofSeconds(10));
     }
 }

@@ -1,6 +1,7 @@
 package io.clipstream.trainer.run;
 
 import io.clipstream.contracts.ModelVersion;
+import io.clipstream.contracts.Shutdown;
 import io.clipstream.contracts.TrainingRun;
 import io.clipstream.trainer.config.TrainerConfig;
 import io.clipstream.trainer.ledger.CuratedFeed;
@@ -13,6 +14,7 @@ import io.clipstream.registry.Registry;
 import io.clipstream.trainer.registry.RunLock;
 import io.clipstream.registry.VersionRecord;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -93,7 +95,7 @@ public final class RunScheduler implements AutoCloseable {
      * retry of a run that died with its process, else a new run (trigger MANUAL) when at least {@code trigger.min-pairs}
      * wait. Returns the run's end state; empty when nothing waited.
      */
-    public Optional<TrainingRun.State> runOnce(java.time.Duration patience) throws InterruptedException {
+    public Optional<TrainingRun.State> runOnce(Duration patience) throws InterruptedException {
         recover();
         started = true;
         long deadline = System.nanoTime() + patience.toNanos();
@@ -281,12 +283,7 @@ public final class RunScheduler implements AutoCloseable {
 
     @Override
     public void close() {
-        loop.shutdownNow();
-        try {
-            loop.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Shutdown.now(loop, Duration.ofSeconds(30));
         feed.close();
         runner.close();
     }
