@@ -258,6 +258,65 @@ public final class DomainRouter {
         return out;
     }
 
+    /**
+     * The router {@link #describe()} wrote, read back: from the map itself or from its JSON form (numbers in lists), so
+     * that a served or resumed version routes exactly as the one that was gated.
+     *
+     * @throws IllegalArgumentException when the description is not one of a router of this kind
+     */
+    public static DomainRouter restore(Map<String, ?> described) {
+        if (!(described.get("stages") instanceof List<?> stages) || stages.isEmpty()) {
+            throw new IllegalArgumentException("a router description holds its stages, first stage first");
+        }
+        DomainRouter r = null;
+        for (Object o : stages) {
+            if (!(o instanceof Map<?, ?> st)) throw new IllegalArgumentException("a stage is an object");
+            List<String> own = strings(st.get("domains"));
+            int features = ((Number) st.get("features")).intValue();
+            if (r == null) {
+                if (own.size() != 1 || st.containsKey("w1")) throw new IllegalArgumentException("the first stage is one domain and no network");
+                r = new DomainRouter(null, own, features, null, 0);
+                continue;
+            }
+            Network net = new Network(vector(st.get("mean")), vector(st.get("scale")), matrix(st.get("w1")), vector(st.get("b1")),
+                    matrix(st.get("w2")), vector(st.get("b2")));
+            if (net.mean.length != features || net.w2.length != own.size() + 1) {
+                throw new IllegalArgumentException("stage " + own + ": " + net.mean.length + " features and " + net.w2.length
+                        + " classes do not fit " + features + " features and " + (own.size() + 1) + " classes");
+            }
+            r = new DomainRouter(r, own, features, net, ((Number) st.get("prior_shift")).doubleValue());
+        }
+        if (described.get("domains") instanceof List<?> all && !strings(all).equals(r.domains)) {
+            throw new IllegalArgumentException("the stages route " + r.domains + ", the description names " + all);
+        }
+        return r;
+    }
+
+    private static List<String> strings(Object o) {
+        if (!(o instanceof List<?> l) || l.isEmpty()) throw new IllegalArgumentException("domains: a non-empty list expected");
+        return l.stream().map(x -> (String) x).toList();
+    }
+
+    private static double[] vector(Object o) {
+        if (o instanceof double[] d) return d.clone();
+        if (!(o instanceof List<?> l)) throw new IllegalArgumentException("a vector of numbers expected");
+        double[] out = new double[l.size()];
+        for (int i = 0; i < out.length; i++) out[i] = ((Number) l.get(i)).doubleValue();
+        return out;
+    }
+
+    private static double[][] matrix(Object o) {
+        if (o instanceof double[][] d) {
+            double[][] out = new double[d.length][];
+            for (int i = 0; i < d.length; i++) out[i] = d[i].clone();
+            return out;
+        }
+        if (!(o instanceof List<?> rows)) throw new IllegalArgumentException("a matrix of numbers expected");
+        double[][] out = new double[rows.size()][];
+        for (int i = 0; i < out.length; i++) out[i] = vector(rows.get(i));
+        return out;
+    }
+
     /** One stage's classifier over the first {@code dim} features of an image. */
     private static final class Network {
         private final double[] mean;
@@ -282,6 +341,22 @@ public final class DomainRouter {
             for (double[] row : w1) for (int j = 0; j < dim; j++) row[j] = rnd.nextGaussian() * Math.sqrt(2.0 / dim);
             for (double[] row : w2) for (int j = 0; j < HIDDEN; j++) row[j] = rnd.nextGaussian() * Math.sqrt(1.0 / HIDDEN);
             fit(x.stream().map(this::standardised).toList(), y, rnd);
+        }
+
+        /** A network as {@link DomainRouter#describe()} wrote it. */
+        Network(double[] mean, double[] scale, double[][] w1, double[] b1, double[][] w2, double[] b2) {
+            if (w1.length != HIDDEN || b1.length != HIDDEN || scale.length != mean.length || b2.length != w2.length
+                    || java.util.Arrays.stream(w1).anyMatch(row -> row.length != mean.length)
+                    || java.util.Arrays.stream(w2).anyMatch(row -> row.length != HIDDEN)) {
+                throw new IllegalArgumentException("a stage's weights are not of a " + HIDDEN + "-unit network over "
+                        + mean.length + " features");
+            }
+            this.mean = mean;
+            this.scale = scale;
+            this.w1 = w1;
+            this.b1 = b1;
+            this.w2 = w2;
+            this.b2 = b2;
         }
 
         double[] probabilities(float[] features) {

@@ -118,6 +118,50 @@ class DomainRouterTest {
     }
 
     @Test
+    void aRouterReadBackFromItsJsonRoutesExactlyAsTheOneThatWroteItAndCanBeExtended() throws Exception {
+        Map<String, float[][]> m = new LinkedHashMap<>();
+        m.put("a", domain(0, 400, 1, 0.6f));
+        m.put("b", domain(1, 400, 2, 0.6f));
+        m.put("c", domain(2, 400, 3, 0.6f));
+        DomainRouter fitted = DomainRouter.fit(m, 0.01);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> back = json.readValue(json.writeValueAsBytes(fitted.describe()), Map.class);
+        DomainRouter restored = DomainRouter.restore(back);
+
+        assertThat(restored.domains()).containsExactly("a", "b", "c");
+        assertThat(restored.priorShifts()).isEqualTo(fitted.priorShifts());
+        for (float[][] held : java.util.List.of(domain(0, 200, 41, 0.6f), domain(1, 200, 42, 0.6f), domain(2, 200, 43, 0.6f))) {
+            for (float[] v : held) {
+                assertThat(restored.route(v)).isEqualTo(fitted.route(v));
+                assertThat(restored.probabilities(v)).containsExactly(fitted.probabilities(v), org.assertj.core.data.Offset.offset(1e-12));
+            }
+        }
+        assertThat(json.writeValueAsString(restored.describe())).isEqualTo(json.writeValueAsString(fitted.describe()));
+
+        m.put("d", domain(3, 400, 4, 0.6f));
+        DomainRouter extended = restored.extend(m, 0.01);
+        assertThat(extended.domains()).containsExactly("a", "b", "c", "d");
+        assertThat(extended.priorShifts()).containsAllEntriesOf(fitted.priorShifts());
+    }
+
+    @Test
+    void aDescriptionThatIsNotOfSuchARouterIsRefused() throws Exception {
+        Map<String, Object> d = new LinkedHashMap<>(DomainRouter.fit(examples("a", "b")).describe());
+        d.put("domains", java.util.List.of("a", "x"));
+        assertThatThrownBy(() -> DomainRouter.restore(d)).hasMessageContaining("the description names");
+        assertThatThrownBy(() -> DomainRouter.restore(Map.of("stages", java.util.List.of()))).hasMessageContaining("stages");
+        Map<String, Object> cut = new LinkedHashMap<>(DomainRouter.fit(examples("a", "b")).describe());
+        @SuppressWarnings("unchecked")
+        java.util.List<Map<String, Object>> stages = new java.util.ArrayList<>((java.util.List<Map<String, Object>>) cut.get("stages"));
+        Map<String, Object> second = new LinkedHashMap<>(stages.get(1));
+        second.put("b1", new double[3]);
+        stages.set(1, second);
+        cut.put("stages", stages);
+        assertThatThrownBy(() -> DomainRouter.restore(cut)).hasMessageContaining("are not of a 64-unit network");
+    }
+
+    @Test
     void extendsOnlyWithItsOwnDomainsFirstAndSomethingNew() {
         DomainRouter two = DomainRouter.fit(examples("a", "b"));
         assertThatThrownBy(() -> two.extend(examples("b", "a", "c"), 0.01)).hasMessageContaining("extended by examples of those domains first");
