@@ -240,13 +240,58 @@ public final class ContinualLearner implements AutoCloseable {
      */
     public Map<String, Map<String, Double>> resume(Collection<String> learnedDomains, Map<String, List<Sample>> anchors, Path adapterDir,
                                                    Evaluator.Measured known) {
-        if (strategy.routed()) throw new UnsupportedOperationException("a routed strategy cannot resume from one adapter yet");
+        if (strategy.routed()) throw new UnsupportedOperationException("a routed strategy resumes from its routing: resumeRouted");
         learned.add(baseDomain);
         learned.addAll(learnedDomains);
         promotedAdapterDir = adapterDir;
+        return measurePromoted(anchors, known);
+    }
+
+    /**
+     * Continues a routed strategy from a promoted version: {@code routing} is what the version's
+     * {@value LocalVersions#ROUTING_FILE} holds (the router, and which version's adapter serves each domain: null = the
+     * base model, "." = the version's own), and {@code adapterDir} finds an adapter by that name. The experts are read
+     * back, the router is the version's, and the promoted model (the router over the experts) is measured on
+     * {@code anchors} as the baseline of the next increment; a new domain then gets a stage of its own. The replay
+     * buffer must hold the routed domains' reservoirs (the router's next stage is fitted on them). Call it on a model
+     * that carries no trained adapter (the base domain's expert is the base model).
+     */
+    public Map<String, Map<String, Double>> resumeRouted(Map<String, ?> routing, java.util.function.Function<String, Path> adapterDir,
+                                                         Map<String, List<Sample>> anchors, Evaluator.Measured known) throws IOException {
+        if (!strategy.routed()) throw new IllegalStateException(strategy.name() + " is not routed: resume from its adapter");
+        if (!(routing.get("router") instanceof Map<?, ?> described) || !(routing.get("adapter_of_domain") instanceof Map<?, ?> adapterOf)) {
+            throw new IllegalArgumentException("a routing holds a router and adapter_of_domain");
+        }
+        @SuppressWarnings("unchecked")
+        DomainRouter restored = DomainRouter.restore((Map<String, ?>) described);
+        if (!restored.domains().getFirst().equals(baseDomain)) {
+            throw new IllegalArgumentException("the router's first domain is " + restored.domains().getFirst() + ", not the base domain " + baseDomain);
+        }
+        for (String d : restored.domains()) {
+            if (!adapterOf.containsKey(d)) throw new IllegalArgumentException("adapter_of_domain does not name " + d + "'s adapter");
+            Object ref = adapterOf.get(d);
+            if (ref == null) {
+                experts.put(d, initialAdapter);
+                expertVersions.put(d, null);
+                continue;
+            }
+            Path dir = adapterDir.apply((String) ref);
+            model.lora().load(dir);
+            experts.put(d, model.lora().copyWeights(state));
+            expertVersions.put(d, dir.getFileName().toString());
+            if (".".equals(ref)) promotedAdapterDir = dir;
+        }
+        model.lora().setWeights(initialAdapter);
+        router = restored;
+        learned.addAll(restored.domains());
+        return measurePromoted(anchors, known);
+    }
+
+    /** The promoted model measured on {@code anchors} (those {@code known} has are taken from it) becomes the baseline. */
+    private Map<String, Map<String, Double>> measurePromoted(Map<String, List<Sample>> anchors, Evaluator.Measured known) {
         Map<String, List<Sample>> unknown = new LinkedHashMap<>(anchors);
         unknown.keySet().removeAll(known.metrics().keySet());
-        Evaluator.Measured now = evaluator.measure(model, unknown, measured());
+        Evaluator.Measured now = evaluator.measure(embedder(), unknown, measured());
         Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
         Map<String, boolean[]> hits = new LinkedHashMap<>();
         for (String d : anchors.keySet()) {

@@ -272,6 +272,75 @@ class ContinualLearnerTest {
         }
     }
 
+    /**
+     * A routed learner resumed from a published version (its routing.json and the experts it names) embeds exactly as the
+     * learner that published it, starts from the same promoted metrics, and gives the next new domain a stage of its own.
+     */
+    @Test
+    void aRoutedLearnerResumedFromItsVersionEmbedsAsThePublisherDidAndLearnsANewDomain() throws Exception {
+        Map<String, List<Sample>> anchors = Map.of("plain", samples("plain", 30, 5), "inverted", samples("inverted", 30, 6));
+        EvaluationGate permissive = new EvaluationGate(new GateConfig(100, 100, 0, List.of("zero_shot", "r1_mean")));
+        List<PixelImage> images = new ArrayList<>();
+        samples("plain", 10, 8).forEach(x -> images.add(x.image()));
+        samples("inverted", 10, 9).forEach(x -> images.add(x.image()));
+        Evaluator ev = evaluator();
+        Path versions = tmp.resolve("routed-resume");
+        float[][] published;
+        float[][] publishedText;
+        Map<String, Map<String, Double>> publishedMetrics;
+        Path versionDir;
+        try (ClipModel m = ClipModel.load(baseDir);
+             ContinualLearner a = learner(m, Strategy.routedExperts(), 2, permissive, versions)) {
+            a.registerBase(samples("plain", 64, 1), Map.of("plain", anchors.get("plain")));
+            ContinualLearner.IncrementReport r = a.increment("inverted", samples("inverted", 96, 4), anchors);
+            assertThat(r.promoted()).isTrue();
+            versionDir = r.versionDir();
+            published = ev.embedImages(a.embedder(), images);
+            publishedText = ev.embedTexts(a.embedder(), List.of("a photo of a moon.", "an image of a star."));
+            publishedMetrics = a.promotedMeasured().metrics();
+        }
+
+        // the reservoirs the publisher's replay buffer held, as the trainer restores them
+        ReplayBuffer<String, Sample> replay = new ReplayBuffer<>(50, new Random(11));
+        replay.offerAll("plain", samples("plain", 64, 1));
+        replay.offerAll("inverted", samples("inverted", 96, 4));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> routing = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readValue(versionDir.resolve(LocalVersions.ROUTING_FILE).toFile(), Map.class);
+        try (ClipModel m = ClipModel.load(baseDir);
+             ContinualLearner b = new ContinualLearner(m, Strategy.routedExperts(), config(2), trainer(), evaluator(), permissive, "plain",
+                     replay, 11, new LocalVersions(tmp.resolve("routed-resume-next"), false, 11))) {
+            Map<String, Map<String, Double>> baseline = b.resumeRouted(routing, ref -> ".".equals(ref) ? versionDir : versions.resolve(ref),
+                    anchors, new Evaluator.Measured(Map.of(), Map.of()));
+            assertThat(b.router().domains()).containsExactly("plain", "inverted");
+            float[][] resumed = ev.embedImages(b.embedder(), images);
+            float[][] resumedText = ev.embedTexts(b.embedder(), List.of("a photo of a moon.", "an image of a star."));
+            for (int i = 0; i < images.size(); i++) {
+                for (int j = 0; j < published[i].length; j++) assertThat(Math.abs(resumed[i][j] - published[i][j])).isLessThan(1e-4f);
+            }
+            for (int i = 0; i < publishedText.length; i++) {
+                for (int j = 0; j < publishedText[i].length; j++) assertThat(Math.abs(resumedText[i][j] - publishedText[i][j])).isLessThan(1e-4f);
+            }
+            for (String d : List.of("plain", "inverted")) {
+                assertThat(baseline.get(d).get("zero_shot")).as(d).isCloseTo(publishedMetrics.get(d).get("zero_shot"),
+                        org.assertj.core.data.Offset.offset(1e-9));
+            }
+
+            Map<String, List<Sample>> withTinted = new java.util.LinkedHashMap<>(anchors);
+            withTinted.put("tinted", samples("tinted", 30, 7));
+            ContinualLearner.IncrementReport next = b.increment("tinted", samples("tinted", 96, 10), withTinted);
+            assertThat(next.promoted()).isTrue();
+            assertThat(b.router().domains()).containsExactly("plain", "inverted", "tinted");
+            assertThat(b.router().priorShifts()).containsEntry("inverted", secondStagePriorShift(routing));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static double secondStagePriorShift(Map<String, Object> routing) {
+        List<Map<String, Object>> stages = (List<Map<String, Object>>) ((Map<String, Object>) routing.get("router")).get("stages");
+        return ((Number) stages.get(1).get("prior_shift")).doubleValue();
+    }
+
     /** The live adapter with every lora_B zeroed (distance to it = sum ||B||^2). */
     private static Map<String, ai.djl.ndarray.NDArray> zeroB(ClipModel m) {
         Map<String, ai.djl.ndarray.NDArray> ref = new java.util.LinkedHashMap<>(m.lora().copyWeights(m.manager()));
