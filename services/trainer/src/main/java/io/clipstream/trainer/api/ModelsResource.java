@@ -145,15 +145,15 @@ public class ModelsResource {
         return Response.ok(Map.of("model", model, "quarantine", out)).build();
     }
 
-    /** The domain's quarantined pairs join the next run (started now when pairs wait). */
+    /** The domain's quarantined pairs are retried: a run starts at the next trigger check, with any pairs that wait. */
     @POST
     @Path("/quarantine/{domain}/retry")
     public Response retryQuarantined(@PathParam("model") String model, @PathParam("domain") String domain) {
         if (!cfg.model().equals(model)) return unknown(model);
         if (!io.clipstream.contracts.DomainName.isValid(domain) || !quarantine.requestRetry(domain)) return notQuarantined(domain);
-        boolean now = scheduler.requestRun();
-        return Response.accepted(Map.of("model", model, "domain", domain, "runRequested", now,
-                "when", now ? "the next trigger check starts a run" : "they join the next run that starts")).build();
+        scheduler.requestQuarantineRetry();
+        return Response.accepted(Map.of("model", model, "domain", domain, "runRequested", true,
+                "when", "the next trigger check starts a run with them")).build();
     }
 
     /** Drops the domain's quarantined pairs for good: the operator's decision, never the trainer's. */

@@ -51,6 +51,8 @@ public final class RunScheduler implements AutoCloseable {
     private final String bucket;
     private final Triggers triggers;
     private final AtomicBoolean manual = new AtomicBoolean();
+    /** An operator asked that quarantined pairs be retried: a run starts even when no new pair waits. */
+    private final AtomicBoolean quarantineRetry = new AtomicBoolean();
     private final FailedChecks failedChecks;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "trainer-runs");
@@ -243,6 +245,7 @@ public final class RunScheduler implements AutoCloseable {
             return;
         }
         Optional<TrainingRun.Trigger> t = triggers.decide(pending.size(), lastRunAt, now, manual.get());
+        if (t.isEmpty() && quarantineRetry.get()) t = Optional.of(TrainingRun.Trigger.MANUAL);
         if (t.isEmpty()) {
             runner.warm(PREFETCH_PER_CHECK);
             return;
@@ -250,6 +253,7 @@ public final class RunScheduler implements AutoCloseable {
         // a run waits while another one's lease is valid: the trigger still holds at the next check
         if (lockHeldElsewhere(null)) return;
         manual.set(false);
+        quarantineRetry.set(false);
         execute(cfg.model() + "-run-" + ledgerStore.claimRunNumber(lock.owner(), clock.instant()), t.get(), 1);
     }
 
@@ -263,6 +267,11 @@ public final class RunScheduler implements AutoCloseable {
     }
 
     /** An operator asked for a run: it starts at the next check if any pair waits. */
+    /** An operator asked to retry quarantined pairs: a run starts at the next check, new pairs waiting or not. */
+    public void requestQuarantineRetry() {
+        quarantineRetry.set(true);
+    }
+
     public boolean requestRun() {
         if (pending.size() == 0) return false;
         manual.set(true);

@@ -220,7 +220,7 @@ public final class TrainingRunner implements AutoCloseable {
      * takes what is left.
      */
     public Outcome run(String runId, TrainingRun.Trigger trigger, int attempt, Runnable underLock) {
-        if (pending.size() == 0) return null;
+        if (pending.size() == 0 && !retryAsked()) return null;
         RunLock.Acquired got = lock.acquire(runId, attempt, trigger);
         if (got instanceof RunLock.HeldBy held) {
             noteLockHeld("run " + runId, held.holder());
@@ -240,8 +240,8 @@ public final class TrainingRunner implements AutoCloseable {
             pending.cut(ledger.next());
             if (ledger.runs() < LedgerStore.runNumber(runId)) ledgerStore.save(ledger.withRuns(LedgerStore.runNumber(runId)));
             PendingPairs.Snapshot snap = pending.snapshot();
-            if (snap.pairs().isEmpty()) {
-                LOG.infof("%s does not start: the pairs that waited were taken by a run of another trainer", runId);
+            if (snap.pairs().isEmpty() && !retryAsked()) {
+                LOG.infof("%s does not start: no pair waits (another trainer's run may have taken them)", runId);
                 return null;
             }
             try {
@@ -450,6 +450,11 @@ public final class TrainingRunner implements AutoCloseable {
             LOG.infof("takes back %d quarantined pairs of %s (rejected by %s)", held.get(d).pairs().size(), d, held.get(d).runId());
         }
         return released;
+    }
+
+    /** An operator asked that some domain's quarantined pairs be retried: a run takes them even when no new pair waits. */
+    private boolean retryAsked() {
+        return quarantine.all().values().stream().anyMatch(Quarantine.Entry::retryRequested);
     }
 
     /** Quarantined pairs per domain, as metrics (at start-up). */

@@ -224,10 +224,17 @@ class TrainerIT {
         assertThat(heldAgain.at("/quarantine/0/rejections").asInt()).isEqualTo(2);
         assertThat(heldAgain.at("/quarantine/0/pairs").asInt()).as("the first run's pairs and the second's").isGreaterThan(quarantined);
         given().get("/v1/models/it-tiny/quarantine").then().statusCode(401);
-        operator().post("/v1/models/it-tiny/quarantine/shuffled/retry").then().statusCode(202).body("runRequested", org.hamcrest.Matchers.is(false));
         operator().post("/v1/models/it-tiny/quarantine/sketch/retry").then().statusCode(404).body("error", org.hamcrest.Matchers.is("NOT_QUARANTINED"));
-        JsonNode flagged = Json.mapper().readTree(operator().get("/v1/models/it-tiny/quarantine").then().extract().asByteArray());
-        assertThat(flagged.at("/quarantine/0/retryRequested").asBoolean()).isTrue();
+        // an operator's retry starts a run on the quarantined pairs alone (no new pair waits)
+        operator().post("/v1/models/it-tiny/quarantine/shuffled/retry").then().statusCode(202).body("runRequested", org.hamcrest.Matchers.is(true));
+        TrainingRun retried = awaitRunEnd(5);
+        assertThat(retried.trigger()).isEqualTo(TrainingRun.Trigger.MANUAL);
+        assertThat(retried.state()).as("still harmful").isEqualTo(TrainingRun.State.REJECTED);
+        JsonNode afterRetry = Json.mapper().readTree(operator().get("/v1/models/it-tiny/quarantine").then().extract().asByteArray());
+        assertThat(afterRetry.at("/quarantine/0/runId").asText()).isEqualTo(retried.runId());
+        assertThat(afterRetry.at("/quarantine/0/rejections").asInt()).isEqualTo(3);
+        assertThat(afterRetry.at("/quarantine/0/retryRequested").asBoolean()).as("a rejection clears the request").isFalse();
+        assertThat(afterRetry.at("/quarantine/0/pairs").asInt()).isEqualTo(heldAgain.at("/quarantine/0/pairs").asInt());
         operator().delete("/v1/models/it-tiny/quarantine/shuffled").then().statusCode(204);
         operator().delete("/v1/models/it-tiny/quarantine/shuffled").then().statusCode(404);
         assertThat(Json.mapper().readTree(operator().get("/v1/models/it-tiny/quarantine").then().extract().asByteArray()).get("quarantine")).isEmpty();
@@ -263,7 +270,7 @@ class TrainerIT {
         assertThat(rollback.latestVersion()).isEqualTo(3);
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("clipstream_trainer_runs_total{outcome=\"promoted\"} 3.0")
-                .contains("clipstream_trainer_runs_total{outcome=\"rejected\"} 2.0")
+                .contains("clipstream_trainer_runs_total{outcome=\"rejected\"} 3.0")
                 .contains("clipstream_trainer_eval{domain=\"tinted\",metric=\"r1_mean\"}")
                 .contains("clipstream_trainer_champion_version 2.0"); // after the rollback
     }
