@@ -240,7 +240,7 @@ public final class ContinualLearner implements AutoCloseable {
      */
     public Map<String, Map<String, Double>> resume(Collection<String> learnedDomains, Map<String, List<Sample>> anchors, Path adapterDir,
                                                    Evaluator.Measured known) {
-        if (strategy.routed()) throw new UnsupportedOperationException("a routed strategy resumes from its routing: resumeRouted");
+        if (strategy.routed()) throw new IllegalStateException(strategy.name() + " is routed: resume it from its routing with resumeRouted");
         learned.add(baseDomain);
         learned.addAll(learnedDomains);
         promotedAdapterDir = adapterDir;
