@@ -283,18 +283,23 @@ class RecoveryIT {
         Files.writeString(base.resolve("tokenizer.json"), Files.readString(base.resolve("tokenizer.json")).replaceFirst("\\{", "{ "));
         registry.uploadBase(base);
 
-        PendingPairs pending = new PendingPairs();
-        start(pending);
-        await().atMost(Duration.ofSeconds(60)).until(() -> pending.size() == 3);
-        assertThat(started.getFirst().requestRun()).isTrue();
-        await().atMost(Duration.ofSeconds(120)).until(() -> readAll(RUNS + "-" + bucket, TrainingRun.class).stream()
-                .anyMatch(e -> e.state() == TrainingRun.State.FAILED));
-        TrainingRun failed = readAll(RUNS + "-" + bucket, TrainingRun.class).stream()
-                .filter(e -> e.state() == TrainingRun.State.FAILED).findFirst().orElseThrow();
+        TrainingRun failed = startAndRunByHandUntilItFails(3);
         assertThat(failed.error()).contains("is not the one v1 was trained on").contains(v1.basePin().describe());
         assertThat(registry.versions()).as("nothing published over the champion").containsExactly(1);
         assertThat(readAll(VERSIONS + "-" + bucket, ModelVersion.class)).singleElement()
                 .satisfies(v -> assertThat(v.basePin()).isEqualTo(v1.basePin()));
+    }
+
+    /** Starts a trainer, waits until its feed has read {@code waiting} pairs, asks for a run, and returns its FAILED event. */
+    private TrainingRun startAndRunByHandUntilItFails(int waiting) {
+        PendingPairs pending = new PendingPairs();
+        start(pending);
+        await().atMost(Duration.ofSeconds(60)).until(() -> pending.size() == waiting);
+        assertThat(started.getFirst().requestRun()).isTrue();
+        await().atMost(Duration.ofSeconds(120)).until(() -> readAll(RUNS + "-" + bucket, TrainingRun.class).stream()
+                .anyMatch(e -> e.state() == TrainingRun.State.FAILED));
+        return readAll(RUNS + "-" + bucket, TrainingRun.class).stream()
+                .filter(e -> e.state() == TrainingRun.State.FAILED).findFirst().orElseThrow();
     }
 
     /**
@@ -319,14 +324,7 @@ class RecoveryIT {
         store.put(prefix + io.clipstream.registry.VersionManifest.FILE, io.clipstream.registry.VersionManifest.render(files),
                 "application/json");
 
-        PendingPairs pending = new PendingPairs();
-        start(pending);
-        await().atMost(Duration.ofSeconds(60)).until(() -> pending.size() == 3);
-        assertThat(started.getFirst().requestRun()).isTrue();
-        await().atMost(Duration.ofSeconds(120)).until(() -> readAll(RUNS + "-" + bucket, TrainingRun.class).stream()
-                .anyMatch(e -> e.state() == TrainingRun.State.FAILED));
-        TrainingRun failed = readAll(RUNS + "-" + bucket, TrainingRun.class).stream()
-                .filter(e -> e.state() == TrainingRun.State.FAILED).findFirst().orElseThrow();
+        TrainingRun failed = startAndRunByHandUntilItFails(3);
         assertThat(failed.error()).contains("is not the one announced");
         assertThat(registry.versions()).as("nothing published over the champion").containsExactly(1);
         assertThat(readAll(VERSIONS + "-" + bucket, ModelVersion.class)).singleElement()

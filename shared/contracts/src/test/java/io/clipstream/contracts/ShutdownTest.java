@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class ShutdownTest {
     @Test
-    void aTaskThatHonoursInterruptsEndsAndOneThatDoesNotIsWaitedForOnlyAsLongAsThePatience() throws Exception {
+    void aTaskThatHonoursInterruptsEndsAndOneThatIgnoresThemIsWaitedForOnlyAsLongAsThePatience() throws Exception {
         ExecutorService polite = Executors.newSingleThreadExecutor();
         CountDownLatch running = new CountDownLatch(1);
         polite.submit(() -> {
@@ -22,33 +22,33 @@ class ShutdownTest {
         running.await(5, TimeUnit.SECONDS);
         assertThat(Shutdown.now(polite, Duration.ofSeconds(5))).isTrue();
 
-        ExecutorService stubborn = Executors.newSingleThreadExecutor();
+        ExecutorService ignoresInterrupts = Executors.newSingleThreadExecutor();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch started = new CountDownLatch(1);
-        stubborn.submit(() -> {
+        ignoresInterrupts.submit(() -> {
             started.countDown();
             while (stop.getCount() > 0) Thread.onSpinWait(); // ignores interrupts
         });
         started.await(5, TimeUnit.SECONDS);
-        assertThat(Shutdown.now(stubborn, Duration.ofMillis(100))).isFalse();
+        assertThat(Shutdown.now(ignoresInterrupts, Duration.ofMillis(100))).isFalse();
         stop.countDown();
-        assertThat(stubborn.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(ignoresInterrupts.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test
     void anInterruptWhileWaitingStaysSet() throws Exception {
-        ExecutorService stubborn = Executors.newSingleThreadExecutor();
+        ExecutorService ignoresInterrupts = Executors.newSingleThreadExecutor();
         CountDownLatch stop = new CountDownLatch(1);
-        stubborn.submit(() -> {
+        ignoresInterrupts.submit(() -> {
             while (stop.getCount() > 0) Thread.onSpinWait();
         });
         Thread.currentThread().interrupt();
         try {
-            assertThat(Shutdown.now(stubborn, Duration.ofSeconds(5))).isFalse();
+            assertThat(Shutdown.now(ignoresInterrupts, Duration.ofSeconds(5))).isFalse();
             assertThat(Thread.interrupted()).as("the interrupt is kept").isTrue();
         } finally {
             stop.countDown();
-            stubborn.awaitTermination(5, TimeUnit.SECONDS);
+            ignoresInterrupts.awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 }
