@@ -14,9 +14,9 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * The model registry in object storage: {@code models/<model>/versions/<n>/} holds the PEFT adapter files,
- * metrics.json (the lineage) and MANIFEST.json (every file's sha256), written last: a version without MANIFEST.json
- * does not exist, whatever else its directory holds.
+ * The model registry in object storage: {@code models/<model>/versions/<n>/} holds the PEFT adapter files (one
+ * adapter, or a set of experts: {@link ExpertSet}), metrics.json (the lineage) and MANIFEST.json (every file's
+ * sha256), written last: a version without MANIFEST.json does not exist, whatever else its directory holds.
  *
  * <p>A publisher first claims its number: {@value #CLAIM} in the version's folder, created with a conditional PUT
  * ({@code If-None-Match: *}), so no two writers ever write into one version folder, whatever their locks say. A
@@ -89,14 +89,24 @@ public final class Registry {
         Map<String, String> files = VersionManifest.hashes(staged);
         files.remove(METRICS);
         files.remove(CLAIM);
+        ExpertSet experts = ExpertSet.isIn(staged) ? ExpertSet.read(staged) : null;
+        if (experts != null) {
+            experts.requireMatches(files, "staged version " + staged);
+        } else if (!files.containsKey(ADAPTER_WEIGHTS)) {
+            throw new IOException("neither " + ADAPTER_WEIGHTS + " nor " + ExpertSet.FILE + " in " + staged);
+        }
         int n = claim(draft);
         String prefix = layout.version(n);
-        String adapterSha = files.get(ADAPTER_WEIGHTS);
-        if (adapterSha == null) throw new IOException("no " + ADAPTER_WEIGHTS + " in " + staged);
+        if (experts != null) {
+            byte[] routing = Json.write(experts.numbered(n));
+            files.put(ExpertSet.FILE, ContentAddress.sha256Hex(routing));
+            store.put(prefix + ExpertSet.FILE, routing, "application/json");
+        }
         for (String rel : files.keySet()) {
+            if (experts != null && rel.equals(ExpertSet.FILE)) continue;
             store.put(prefix + rel, Files.readAllBytes(staged.resolve(rel)), contentType(rel));
         }
-        VersionRecord record = draft.withVersion(n, adapterSha);
+        VersionRecord record = draft.withVersion(n, announcedFile(files));
         byte[] metrics = Json.write(record);
         store.put(prefix + METRICS, metrics, "application/json");
         files.put(METRICS, ContentAddress.sha256Hex(metrics));
@@ -127,9 +137,16 @@ public final class Registry {
         String prefix = layout.version(n);
         byte[] manifest = store.get(prefix + VersionManifest.FILE, MAX_MANIFEST_BYTES).orElseThrow(() -> new IOException("no version " + n));
         Map<String, String> files = VersionManifest.parse(manifest);
-        if (announcedAdapterSha256 != null && !announcedAdapterSha256.equals(files.get(ADAPTER_WEIGHTS))) {
+        String announcedFile = files.containsKey(ExpertSet.FILE) ? ExpertSet.FILE : ADAPTER_WEIGHTS;
+        if (announcedAdapterSha256 != null && !announcedAdapterSha256.equals(files.get(announcedFile))) {
             throw new IOException("version " + n + " of " + layout.model() + " is not the one announced: its manifest gives "
-                    + ADAPTER_WEIGHTS + " sha256 " + files.get(ADAPTER_WEIGHTS) + ", the announcement " + announcedAdapterSha256);
+                    + announcedFile + " sha256 " + files.get(announcedFile) + ", the announcement " + announcedAdapterSha256);
+        }
+        if (files.containsKey(ExpertSet.FILE)) {
+            // before any file lands: the experts' weights must be the ones the (announced) routing names
+            byte[] routing = store.get(prefix + ExpertSet.FILE, MAX_MANIFEST_BYTES).orElseThrow(() -> new IOException("version " + n + " lacks " + ExpertSet.FILE));
+            if (!ContentAddress.sha256Hex(routing).equals(files.get(ExpertSet.FILE))) throw new IOException("version " + n + ": " + ExpertSet.FILE + " does not match its sha256");
+            ExpertSet.parse(routing).requireMatches(files, "version " + n + " of " + layout.model());
         }
         Path root = dir.toAbsolutePath().normalize();
         Files.createDirectories(root);
@@ -141,6 +158,14 @@ public final class Registry {
             Files.createDirectories(local.getParent());
             Files.write(local, bytes);
         }
+    }
+
+    /**
+     * The sha256 a version is announced with: of its {@value ExpertSet#FILE} when it is a set of experts (which holds
+     * every expert's sha256), else of its one adapter's weights.
+     */
+    private static String announcedFile(Map<String, String> files) {
+        return files.containsKey(ExpertSet.FILE) ? files.get(ExpertSet.FILE) : files.get(ADAPTER_WEIGHTS);
     }
 
     /**

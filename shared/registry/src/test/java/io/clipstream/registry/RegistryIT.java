@@ -204,4 +204,56 @@ class RegistryIT {
         }
         assertThat(tmp.resolve("etc")).doesNotExist();
     }
+
+    /**
+     * A version of experts: one PEFT adapter folder per expert and routing.json naming each expert's weights. It is
+     * announced by the sha256 of routing.json, the experts trained by it get its number, and an expert swapped in storage
+     * (its file and the manifest together) is refused, since routing.json names the weights it was published with.
+     */
+    @Test
+    void aVersionOfExpertsIsAnnouncedByItsRoutingAndAnExpertSwappedInStorageIsRefused() throws Exception {
+        Path staged = Files.createDirectories(tmp.resolve("staged-experts"));
+        Map<String, ExpertSet.Expert> experts = new java.util.LinkedHashMap<>();
+        for (String name : List.of("sketch", "rotated")) {
+            Path folder = Files.createDirectories(staged.resolve(ExpertSet.folder(name)));
+            Files.writeString(folder.resolve("adapter_config.json"), "{\"r\": 4}");
+            byte[] weights = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            Files.write(folder.resolve(Registry.ADAPTER_WEIGHTS), weights);
+            experts.put(name, new ExpertSet.Expert(List.of(name), ContentAddress.sha256Hex(weights), name.equals("rotated") ? 3 : null, "run-9", 40));
+        }
+        Map<String, String> expertOf = new java.util.LinkedHashMap<>();
+        expertOf.put("original", null);
+        expertOf.put("rotated", "rotated");
+        expertOf.put("sketch", "sketch");
+        ExpertSet.of("original", Map.of("stages", List.of()), expertOf, experts).write(staged);
+
+        VersionRecord v1 = registry.publish(staged, draft("run-9"));
+        String prefix = registry.layout().version(1);
+        byte[] routing = store.get(prefix + ExpertSet.FILE).orElseThrow();
+        assertThat(v1.adapterSha256()).as("announced by its routing").isEqualTo(ContentAddress.sha256Hex(routing));
+        ExpertSet published = ExpertSet.parse(routing);
+        assertThat(published.experts().get("sketch").version()).as("trained by this version").isEqualTo(1);
+        assertThat(published.experts().get("rotated").version()).as("carried over").isEqualTo(3);
+        assertThat(published.expertOfDomain()).containsEntry("original", null);
+
+        Path down = tmp.resolve("experts-v1");
+        registry.download(1, v1.adapterSha256(), down);
+        assertThat(ExpertSet.read(down)).isEqualTo(published);
+        assertThat(down.resolve("experts/sketch/adapter_model.safetensors")).hasContent("sketch");
+
+        // an expert's weights and the manifest rewritten together: consistent with each other, not with routing.json
+        byte[] forged = {6, 6, 6};
+        store.put(prefix + "experts/sketch/" + Registry.ADAPTER_WEIGHTS, forged, "application/octet-stream");
+        Map<String, String> files = new java.util.TreeMap<>(VersionManifest.parse(store.get(prefix + VersionManifest.FILE).orElseThrow()));
+        files.put("experts/sketch/" + Registry.ADAPTER_WEIGHTS, ContentAddress.sha256Hex(forged));
+        store.put(prefix + VersionManifest.FILE, VersionManifest.render(files), "application/json");
+        assertThatThrownBy(() -> registry.download(1, v1.adapterSha256(), tmp.resolve("forged-expert")))
+                .hasMessageContaining("expert sketch");
+        assertThat(tmp.resolve("forged-expert")).as("refused before any file landed").doesNotExist();
+
+        // a staged set whose routing names other weights than its folders hold is not published
+        Files.write(staged.resolve("experts/rotated/" + Registry.ADAPTER_WEIGHTS), new byte[] {1});
+        assertThatThrownBy(() -> registry.publish(staged, draft("run-10"))).hasMessageContaining("expert rotated");
+        assertThat(registry.versions()).containsExactly(1);
+    }
 }

@@ -3,6 +3,7 @@ package io.clipstream.refresh.loop;
 import ai.djl.Device;
 import io.clipstream.clip.ClipEncoder;
 import io.clipstream.contracts.ModelVersion;
+import io.clipstream.registry.ExpertSet;
 import io.clipstream.registry.Registry;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -38,6 +39,10 @@ public final class ModelFiles {
         if (version > 0) {
             adapter = cache.resolve("v" + version);
             registry.download(version, announcedAdapterSha256, adapter);
+            if (ExpertSet.isIn(adapter)) {
+                throw new IOException(label(version) + " is a set of per-domain experts (the trainer's routed strategy), which this"
+                        + " embedding refresh does not serve yet: the index stays on the version it holds");
+            }
         }
         return ClipEncoder.open(base, adapter, device, label(version), batchSize);
     }

@@ -30,6 +30,7 @@ import io.clipstream.trainer.registry.Announcer;
 import io.clipstream.registry.Registry;
 import io.clipstream.trainer.registry.LeaseRenewal;
 import io.clipstream.trainer.registry.RunLock;
+import io.clipstream.registry.ExpertSet;
 import io.clipstream.registry.VersionRecord;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -148,7 +149,7 @@ public final class TrainingRunner implements AutoCloseable {
             PendingPairs.Snapshot snap = pending.snapshot();
             int fetched = materialiser.prefetch(snap.pairs(), max);
             if (fetched > 0) LOG.debugf("prefetched %d images of waiting pairs", fetched);
-            int embedded = cfg.embedAhead() ? embedAhead(snap, max) : 0;
+            int embedded = cfg.embedAhead() && !strategy().routed() ? embedAhead(snap, max) : 0;
             if (embedded > 0) LOG.debugf("embedded %d waiting anchors with the champion", embedded);
         } catch (IOException | RuntimeException e) {
             LOG.debugf("warming the caches failed (the next run fetches what it needs): %s", e.getMessage());
@@ -331,11 +332,13 @@ public final class TrainingRunner implements AutoCloseable {
         double baselineSeconds;
         Evaluator.Measured promotedMeasured;
         Map<String, List<Sample>> decisionAnchors = new LinkedHashMap<>(anchors);
-        ContinualLearner.IncrementReport report;
+        List<ContinualLearner.IncrementReport> reports;
+        Strategy strategy = strategy();
         Path staged = work.resolve("staged");
         try (model) {
             model.setBatchSize(INFERENCE_BATCH);
-            if (championDir != null) model.loadAdapter(championDir);
+            // a routed learner loads its experts itself, on a model that carries none
+            if (championDir != null && !strategy.routed()) model.loadAdapter(championDir);
             long[] lastProgress = {0};
             IncrementTrainer trainer = new IncrementTrainer(Captioner.fixed(), evaluator, false).log(m -> LOG.infof("%s%s", run.id, m)).onStep(step -> {
                 metrics.progress(step.samplesPerSecond(), step.loss());
@@ -353,10 +356,12 @@ public final class TrainingRunner implements AutoCloseable {
                     cfg.gate().minNewDomainValue(), cfg.gate().metrics(), cfg.gate().maxRelativeDrop(), cfg.gate().minNewDomainGainPoints(),
                     cfg.gate().minGainStandardErrors(), cfg.gate().pairedZ(), 0));
             VersionPublisher stage = (m, p) -> {
+                deleteQuietly(staged); // each promotion of the run stages the whole version again
+                if (p.experts() != null) return new VersionPublisher.Published(staged, m.directory(), null, p.experts().write(m, staged, run.id, null));
                 m.saveAdapter(staged);
                 return new VersionPublisher.Published(staged, m.directory(), staged);
             };
-            try (ContinualLearner learner = new ContinualLearner(model, strategy(), trainConfig(ledger.runs()), trainer, evaluator, gate,
+            try (ContinualLearner learner = new ContinualLearner(model, strategy, trainConfig(ledger.runs()), trainer, evaluator, gate,
                     cfg.baseDomain(), buffer, cfg.train().seed(), stage).reportMetrics(Evaluator.ALL)) {
                 learner.onEvaluating(() -> {
                     evalStart[0] = System.nanoTime();
@@ -370,9 +375,15 @@ public final class TrainingRunner implements AutoCloseable {
                 int championVersion = champion.map(ModelVersion::version).orElse(0);
                 Evaluator.Measured known = ahead.complete(championVersion, decisionAnchors,
                         baselines.reusable(championVersion, decisionAnchors), evaluator);
-                learner.resume(learned, decisionAnchors, championDir, known);
+                if (!strategy.routed()) {
+                    learner.resume(learned, decisionAnchors, championDir, known);
+                } else if (championDir != null && ExpertSet.isIn(championDir)) {
+                    learner.resumeRouted(championDir, learned, decisionAnchors, known);
+                } else {
+                    learner.resumeRoutedFromAdapter(championDir, champion.map(ModelVersion::version).orElse(null), learned, decisionAnchors, known);
+                }
                 baselineSeconds = seconds(tBaseline);
-                report = learner.increment(train, decisionAnchors);
+                reports = learner.incrementEach(baseDomainFirst(train), decisionAnchors);
                 promotedMeasured = learner.promotedMeasured();
             }
         }
@@ -381,30 +392,34 @@ public final class TrainingRunner implements AutoCloseable {
         double evaluate = seconds(evalStart[0]) + baselineSeconds;
         metrics.phase("train", trainSeconds);
         metrics.phase("evaluate", evaluate);
-        metrics.gateDecision(report.decision().blessed());
+        RunDecision decided = RunDecision.of(reports);
+        reports.forEach(r -> metrics.gateDecision(r.decision().blessed()));
 
         long tPub = System.nanoTime();
-        ModelVersion.Gate gateDecision = new ModelVersion.Gate(report.decision().blessed(), report.chosen(), report.decision().reasons(),
-                report.decision().checks());
-        if (!report.promoted()) {
+        // each rejected domain's training pairs wait in the quarantine (one adapter: the gate decides for the run, so
+        // that is every domain of a rejected run)
+        for (String d : decided.rejectedDomains()) {
+            List<PairRef> refs = freshTrain.get(d);
+            if (refs != null) metrics.quarantined(d, quarantine.hold(d, refs, run.id, decided.reasonsOf(d), clock.instant()).pairs().size());
+        }
+        if (!decided.promoted()) {
             baselines.remember(champion.map(ModelVersion::version).orElse(0), decisionAnchors, promotedMeasured);
             sets.addAnchors(storedAnchors, freshAnchors);
-            // one adapter: the gate decides for the run, so every domain's training pairs wait in the quarantine
-            freshTrain.forEach((d, refs) -> metrics.quarantined(d, quarantine.hold(d, refs, run.id, report.decision().reasons(), clock.instant()).pairs().size()));
             finish(ledger, snap, false);
             double publish = seconds(tPub);
             metrics.phase("publish", publish);
             metrics.runOutcome("rejected");
-            events.emit(run.event(State.REJECTED, null, report.candidateAnchors(), report.decision().reasons(), null, snap.perDomain(),
+            events.emit(run.event(State.REJECTED, null, decided.candidateAnchors(), decided.reasons(), null, snap.perDomain(),
                     new TrainingRun.Timings(materialise, trainSeconds, evaluate, publish), null));
-            return new Outcome(run.id, State.REJECTED, null, report.decision().reasons());
+            return new Outcome(run.id, State.REJECTED, null, decided.reasons());
         }
         Instant now = clock.instant();
         VersionRecord draft = new VersionRecord(cfg.model(), 0, champion.map(ModelVersion::version).orElse(null), registry.layout().base(),
-                base, null, window, report.promotedAnchors(), report.baseline(), gateDecision, strategy().name(), run.id, run.device, now);
+                base, null, window, decided.promotedAnchors(), decided.baseline(), decided.gate(), strategy.name(), run.id, run.device, now);
         sets.addAnchors(storedAnchors, freshAnchors);
         Map<String, List<PairRef>> trained = new LinkedHashMap<>();
         train.forEach((d, samples) -> {
+            if (!decided.promotedDomains().contains(d)) return;
             java.util.Set<String> loaded = new java.util.HashSet<>();
             samples.forEach(x -> loaded.add(x.id()));
             trained.put(d, freshTrain.get(d).stream().filter(r -> loaded.contains(r.sha256())).toList());
@@ -414,7 +429,7 @@ public final class TrainingRunner implements AutoCloseable {
         VersionRecord rec = registry.publish(staged, draft);
         baselines.remember(rec.version(), decisionAnchors, promotedMeasured);
         ahead.close(); // its weights are no longer the champion's
-        released.forEach(d -> {
+        released.stream().filter(decided.promotedDomains()::contains).forEach(d -> {
             quarantine.drop(d);
             metrics.quarantined(d, 0);
         });
@@ -425,9 +440,10 @@ public final class TrainingRunner implements AutoCloseable {
         metrics.runOutcome("promoted");
         metrics.promotedAt(now);
         metrics.champion(rec.version(), rec.metrics());
-        events.emit(run.event(State.PROMOTED, null, rec.metrics(), List.of(), rec.version(), snap.perDomain(),
+        events.emit(run.event(State.PROMOTED, null, rec.metrics(), decided.reasons(), rec.version(), snap.perDomain(),
                 new TrainingRun.Timings(materialise, trainSeconds, evaluate, publish), null));
-        LOG.infof("run %s promoted %s v%d (%s)", run.id, cfg.model(), rec.version(), report.chosen());
+        LOG.infof("run %s promoted %s v%d (%s)%s", run.id, cfg.model(), rec.version(), decided.gate().chosen(),
+                decided.reasons().isEmpty() ? "" : "; rejected " + decided.reasons());
         return new Outcome(run.id, State.PROMOTED, rec.version(), List.of());
     }
 
@@ -472,6 +488,14 @@ public final class TrainingRunner implements AutoCloseable {
         Map<Integer, ModelVersion.OffsetRange> parts = new TreeMap<>();
         snap.readUpTo().forEach((p, to) -> parts.put(p, new ModelVersion.OffsetRange(Math.min(ledger.next(p), to), to)));
         return new ModelVersion.DataWindow(curatedTopic, parts, snap.perDomain());
+    }
+
+    /** The base domain's pairs first: a routed learner tells every other domain from it, so it learns it before them. */
+    private Map<String, List<Sample>> baseDomainFirst(Map<String, List<Sample>> train) {
+        Map<String, List<Sample>> out = new LinkedHashMap<>();
+        if (train.containsKey(cfg.baseDomain())) out.put(cfg.baseDomain(), train.get(cfg.baseDomain()));
+        out.putAll(train);
+        return out;
     }
 
     /** A seeded, domain-balanced sample of the replay reservoirs of the domains this run does not bring. */

@@ -19,6 +19,7 @@ import io.clipstream.continual.train.Evaluator;
 import io.clipstream.continual.train.IncrementTrainer;
 import io.clipstream.continual.train.PixelBatch;
 import io.clipstream.continual.train.TrainConfig;
+import io.clipstream.registry.ExpertSet;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,10 +64,13 @@ public final class ContinualLearner implements AutoCloseable {
     private final VersionPublisher publisher;
     private final NDManager state;
     private final Map<String, NDArray> initialAdapter;
-    /** Routed strategies: the promoted router, each routed domain's adapter, and the version that published it. */
+    /**
+     * Routed strategies: the promoted router, each routed domain's adapter (the base domain's is the initial adapter,
+     * i.e. the base model, until its own pairs train one), and the lineage of each trained expert, by domain.
+     */
     private DomainRouter router;
     private final Map<String, Map<String, NDArray>> experts = new LinkedHashMap<>();
-    private final Map<String, String> expertVersions = new LinkedHashMap<>();
+    private final Map<String, ExpertSet.Expert> lineage = new LinkedHashMap<>();
     private final Set<String> learned = new LinkedHashSet<>();
     private final Map<String, List<Sample>> seenTrain = new LinkedHashMap<>();
     private final Set<String> sealed = new java.util.HashSet<>();
@@ -178,7 +182,6 @@ public final class ContinualLearner implements AutoCloseable {
         seenTrain.put(baseDomain, baseTrain);
         if (strategy.routed()) {
             experts.put(baseDomain, initialAdapter);
-            expertVersions.put(baseDomain, null);
             router = fitRouter(experts);
         }
         promote(evaluator.measure(embedder(), anchors, measured()), anchors.keySet());
@@ -248,42 +251,70 @@ public final class ContinualLearner implements AutoCloseable {
     }
 
     /**
-     * Continues a routed strategy from a promoted version: {@code routing} is what the version's
-     * {@value LocalVersions#ROUTING_FILE} holds (the router, and which version's adapter serves each domain: null = the
-     * base model, "." = the version's own), and {@code adapterDir} finds an adapter by that name. The experts are read
-     * back, the router is the version's, and the promoted model (the router over the experts) is measured on
-     * {@code anchors} as the baseline of the next increment; a new domain then gets a stage of its own. The replay
-     * buffer must hold the routed domains' reservoirs (the router's next stage is fitted on them). Call it on a model
-     * that carries no trained adapter (the base domain's expert is the base model).
+     * Continues a routed strategy from a promoted version of experts ({@link ExpertSet}, in {@code versionDir}): the
+     * experts are read back, the router is the version's, and the promoted model (the router over the experts) is
+     * measured on {@code anchors} as the baseline of the next increment; a new domain then gets a stage of its own.
+     * {@code learnedDomains} that the router does not know (learned before the model had experts) are served by the
+     * base domain's expert. The replay buffer must hold the routed domains' reservoirs (a new stage is fitted on them).
+     * Call it on a model that carries no trained adapter.
      */
-    public Map<String, Map<String, Double>> resumeRouted(Map<String, ?> routing, java.util.function.Function<String, Path> adapterDir,
-                                                         Map<String, List<Sample>> anchors, Evaluator.Measured known) throws IOException {
-        if (!strategy.routed()) throw new IllegalStateException(strategy.name() + " is not routed: resume from its adapter");
-        if (!(routing.get("router") instanceof Map<?, ?> described) || !(routing.get("adapter_of_domain") instanceof Map<?, ?> adapterOf)) {
-            throw new IllegalArgumentException("a routing holds a router and adapter_of_domain");
+    public Map<String, Map<String, Double>> resumeRouted(Path versionDir, Collection<String> learnedDomains, Map<String, List<Sample>> anchors,
+                                                         Evaluator.Measured known) throws IOException {
+        requireRouted();
+        ExpertSet set = ExpertSet.read(versionDir);
+        if (!set.baseDomain().equals(baseDomain)) {
+            throw new IllegalArgumentException("the version's base domain is " + set.baseDomain() + ", not " + baseDomain);
         }
-        @SuppressWarnings("unchecked")
-        DomainRouter restored = DomainRouter.restore((Map<String, ?>) described);
+        DomainRouter restored = DomainRouter.restore(set.router());
+        if (!restored.domains().equals(set.domains())) {
+            throw new IllegalArgumentException("the router routes " + restored.domains() + ", the version names experts of " + set.domains());
+        }
+        Map<String, Map<String, NDArray>> byName = new LinkedHashMap<>();
+        for (String name : set.experts().keySet()) {
+            model.lora().load(versionDir.resolve(ExpertSet.folder(name)));
+            byName.put(name, model.lora().copyWeights(state));
+        }
+        set.expertOfDomain().forEach((d, name) -> {
+            experts.put(d, name == null ? initialAdapter : byName.get(name));
+            if (name != null) lineage.put(d, set.experts().get(name));
+        });
+        return resumedRouted(restored, learnedDomains, anchors, known);
+    }
+
+    /**
+     * Continues a routed strategy from a version of one adapter ({@code adapterDir}; null = the base model): that adapter
+     * becomes the base domain's expert and serves every domain learned so far, and each domain that arrives from now on
+     * gets an expert and a stage of its own. This is how a one-adapter champion is upgraded to experts.
+     *
+     * @param version the version that trained the adapter (its lineage)
+     */
+    public Map<String, Map<String, Double>> resumeRoutedFromAdapter(Path adapterDir, Integer version, Collection<String> learnedDomains,
+                                                                    Map<String, List<Sample>> anchors, Evaluator.Measured known) throws IOException {
+        requireRouted();
+        if (adapterDir == null) {
+            experts.put(baseDomain, initialAdapter);
+        } else {
+            model.lora().load(adapterDir);
+            experts.put(baseDomain, model.lora().copyWeights(state));
+            lineage.put(baseDomain, new ExpertSet.Expert(List.of(baseDomain), null, version, null, 0));
+        }
+        return resumedRouted(DomainRouter.single(baseDomain, RoutedEmbedder.featureLength(model, 1)), learnedDomains, anchors, known);
+    }
+
+    private void requireRouted() {
+        if (!strategy.routed()) throw new IllegalStateException(strategy.name() + " is not routed: resume from its adapter");
+    }
+
+    private Map<String, Map<String, Double>> resumedRouted(DomainRouter restored, Collection<String> learnedDomains,
+                                                           Map<String, List<Sample>> anchors, Evaluator.Measured known) {
         if (!restored.domains().getFirst().equals(baseDomain)) {
             throw new IllegalArgumentException("the router's first domain is " + restored.domains().getFirst() + ", not the base domain " + baseDomain);
         }
-        for (String d : restored.domains()) {
-            if (!adapterOf.containsKey(d)) throw new IllegalArgumentException("adapter_of_domain does not name " + d + "'s adapter");
-            Object ref = adapterOf.get(d);
-            if (ref == null) {
-                experts.put(d, initialAdapter);
-                expertVersions.put(d, null);
-                continue;
-            }
-            Path dir = adapterDir.apply((String) ref);
-            model.lora().load(dir);
-            experts.put(d, model.lora().copyWeights(state));
-            expertVersions.put(d, dir.getFileName().toString());
-            if (".".equals(ref)) promotedAdapterDir = dir;
-        }
         model.lora().setWeights(initialAdapter);
         router = restored;
+        learned.add(baseDomain);
         learned.addAll(restored.domains());
+        learned.addAll(learnedDomains);
         return measurePromoted(anchors, known);
     }
 
@@ -322,6 +353,18 @@ public final class ContinualLearner implements AutoCloseable {
      * (domain -> held-out pairs; the new domains' anchors double as early-stopping validation sets).
      */
     public IncrementReport increment(Map<String, List<Sample>> newData, Map<String, List<Sample>> anchors) throws IOException {
+        if (strategy.routed() && newData.size() > 1) {
+            throw new IllegalArgumentException("a routed strategy decides each domain on its own: incrementEach, not increment, of " + newData.keySet());
+        }
+        return incrementEach(newData, anchors).getFirst();
+    }
+
+    /**
+     * {@link #increment}, where a routed strategy learns each domain of {@code newData} on its own, in order: an expert
+     * each (a domain it has an expert of refines it), each gated and promoted or rejected on its own evidence against
+     * what was promoted before it. Other strategies make one increment of all the domains.
+     */
+    public List<IncrementReport> incrementEach(Map<String, List<Sample>> newData, Map<String, List<Sample>> anchors) throws IOException {
         if (promotedMetrics == null) throw new IllegalStateException("registerBase or resume first");
         List<String> domains = List.copyOf(newData.keySet());
         requireArrived(anchors, domains);
@@ -337,7 +380,11 @@ public final class ContinualLearner implements AutoCloseable {
             promotedMetrics.putAll(m.metrics());
             promotedHits.putAll(m.zeroShotHits());
         }
-        if (strategy.routed()) return routedIncrement(newData, anchors, domains, domainIndex);
+        if (strategy.routed()) {
+            List<IncrementReport> out = new ArrayList<>();
+            for (Map.Entry<String, List<Sample>> e : newData.entrySet()) out.add(routedIncrement(e.getKey(), e.getValue(), anchors, domainIndex));
+            return out;
+        }
         try (NDManager inc = state.newSubManager()) {
             Map<String, NDArray> previous = model.lora().copyWeights(inc);
             TrainConfig cfg = baseConfig.withGuards(strategy.replay(), strategy.distill(), strategy.distillScope(), strategy.l2())
@@ -415,29 +462,44 @@ public final class ContinualLearner implements AutoCloseable {
             });
             log.accept(String.format("  [%s] %s: gate %s%s -> %s", strategy.name(), String.join("+", domains), decision.verdict(),
                     decision.reasons().isEmpty() ? "" : " " + decision.reasons(), chosen));
-            return new IncrementReport(domains, promoted, chosen, decision, baseline, cand, promotedMetrics, wiseTried, res, published);
+            return List.of(new IncrementReport(domains, promoted, chosen, decision, baseline, cand, promotedMetrics, wiseTried, res, published));
         }
     }
 
     /**
-     * A routed increment: a fresh adapter learns the new data (with the strategy's replay share), the router learns the new domains from their
-     * training data (offered to the replay reservoir first, as the base domain's was), and the gate judges the routed
-     * model with the new expert against the promoted one. Rejected, the expert and the router's new domains are dropped.
+     * A routed increment of one domain: its expert (a fresh adapter, or the domain's own to refine) learns the new data
+     * (with the strategy's replay share), the router learns the domain from its training data (offered to the replay
+     * reservoir first, as the base domain's was; a refined expert changes what the router reads, so it is fitted again),
+     * and the gate judges the routed model with the new expert against the promoted one. Rejected, the expert and the
+     * router's stage are dropped.
      */
-    private IncrementReport routedIncrement(Map<String, List<Sample>> newData, Map<String, List<Sample>> anchors, List<String> domains,
+    private IncrementReport routedIncrement(String domain, List<Sample> data, Map<String, List<Sample>> anchors,
                                             List<String> domainIndex) throws IOException {
-        model.lora().setWeights(initialAdapter);
+        List<String> domains = List.of(domain);
+        Map<String, List<Sample>> newData = Map.of(domain, data);
+        model.lora().setWeights(experts.getOrDefault(domain, initialAdapter));
         TrainConfig cfg = baseConfig.withGuards(strategy.replay(), 0, strategy.distillScope(), 0).withDann(0, baseConfig.dannLambda())
                 .withSeed(baseConfig.seed() + 1000L * (learned.size()));
         Map<String, List<Sample>> val = new LinkedHashMap<>();
-        for (String d : domains) if (anchors.containsKey(d) && !anchors.get(d).isEmpty()) val.put(d, anchors.get(d));
+        if (anchors.containsKey(domain) && !anchors.get(domain).isEmpty()) val.put(domain, anchors.get(domain));
         IncrementTrainer.Result res = trainer.train(model, newData, replay, val, null, cfg, domainIndex);
         Map<String, NDArray> expert = model.lora().copyWeights(state);
 
         onEvaluating.run();
-        newData.forEach(replay::offerAll);
+        replay.offerAll(domain, data);
         Map<String, Map<String, NDArray>> candidateExperts = new LinkedHashMap<>(experts);
-        for (String d : domains) candidateExperts.put(d, expert);
+        candidateExperts.put(domain, expert);
+        List<String> unseen = candidateExperts.keySet().stream().filter(d -> replay.contents().getOrDefault(d, List.of()).isEmpty()).toList();
+        if (!unseen.isEmpty()) {
+            // the router learns a domain from its reservoir: without one it cannot tell the new domain's images from it
+            expert.values().forEach(NDArray::close);
+            model.lora().setWeights(initialAdapter);
+            GateDecision refused = new GateDecision(false, List.of("the router holds no pairs of " + String.join(", ", unseen) + " to tell "
+                    + domain + " from: " + domain + " waits until it does"), List.of());
+            log.accept(String.format("  [%s] %s: %s", strategy.name(), domain, refused.reasons()));
+            return new IncrementReport(domains, false, "previous (rejected)", refused, promotedMetrics, promotedMetrics, promotedMetrics,
+                    List.of(), res, null);
+        }
         DomainRouter candidateRouter = fitRouter(candidateExperts);
         log.accept("  [" + strategy.name() + "] router: logits lowered in favour of earlier domains by " + candidateRouter.priorShifts());
         RoutedEmbedder candidate = new RoutedEmbedder(model, candidateRouter, candidateExperts);
@@ -450,38 +512,47 @@ public final class ContinualLearner implements AutoCloseable {
         VersionPublisher.Published published = null;
         String chosen = "candidate";
         if (promoted) {
+            Map<String, NDArray> replaced = experts.get(domain);
             router = candidateRouter;
-            experts.putAll(candidateExperts);
+            experts.put(domain, expert);
+            if (replaced != null && replaced != initialAdapter && !experts.containsValue(replaced)) replaced.values().forEach(NDArray::close);
+            lineage.put(domain, new ExpertSet.Expert(List.of(domain), null, null, null, data.size()));
             promote(cand, anchors.keySet());
             version++;
-            model.lora().setWeights(expert);
             published = publisher.publish(model, new VersionPublisher.Promotion(version, domains, strategy.name(), decision, chosen,
-                    cand.metrics(), promotedModelDir, promotedAdapterDir, routing(domains)));
-            for (String d : domains) expertVersions.put(d, published.versionDir().getFileName().toString());
-            promotedAdapterDir = published.adapterDir();
+                    cand.metrics(), promotedModelDir, promotedAdapterDir, promotedExperts()));
+            if (published.experts() != null) lineage.put(domain, published.experts().experts().get(domain));
+            model.lora().setWeights(initialAdapter);
         } else {
             expert.values().forEach(NDArray::close);
             chosen = "previous (rejected)";
         }
-        learned.addAll(domains);
-        newData.forEach(seenTrain::put);
-        log.accept(String.format("  [%s] %s: gate %s%s -> %s", strategy.name(), String.join("+", domains), decision.verdict(),
+        learned.add(domain);
+        seenTrain.put(domain, data);
+        log.accept(String.format("  [%s] %s: gate %s%s -> %s", strategy.name(), domain, decision.verdict(),
                 decision.reasons().isEmpty() ? "" : " " + decision.reasons(), chosen));
         return new IncrementReport(domains, promoted, chosen, decision, baseline, cand.metrics(), promotedMetrics, List.of(), res, published);
     }
 
     /**
-     * What a routed version needs besides its adapter: the router and which version's adapter serves each domain
-     * (null: the base model; the domains of this version: this version's adapter).
+     * The promoted experts as a version holds them: every domain the router knows and its expert (named after the
+     * domain; the base domain without one is the base model), the router, and each expert's lineage (a version or
+     * run not yet known is filled in by whoever publishes).
      */
-    private Map<String, Object> routing(List<String> newDomains) {
-        Map<String, Object> expertsOf = new LinkedHashMap<>();
-        router.domains().forEach(d -> expertsOf.put(d, newDomains.contains(d) ? "." : expertVersions.get(d)));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("router", router.describe());
-        out.put("adapter_of_domain", expertsOf);
-        out.put("embedding", "one block of the model's dimension per domain, in the order of adapter_of_domain");
-        return out;
+    public VersionPublisher.Experts promotedExperts() {
+        if (!strategy.routed()) throw new IllegalStateException(strategy.name() + " keeps one adapter");
+        Map<String, String> expertOf = new LinkedHashMap<>();
+        Map<String, ExpertSet.Expert> set = new LinkedHashMap<>();
+        Map<String, Map<String, NDArray>> weights = new LinkedHashMap<>();
+        for (String d : router.domains()) {
+            Map<String, NDArray> w = experts.get(d);
+            boolean base = w == initialAdapter;
+            expertOf.put(d, base ? null : d);
+            if (base) continue;
+            set.put(d, lineage.getOrDefault(d, new ExpertSet.Expert(List.of(d), null, null, null, 0)));
+            weights.put(d, w);
+        }
+        return new VersionPublisher.Experts(ExpertSet.of(baseDomain, router.describe(), expertOf, set), weights);
     }
 
     /** The promoted model's metrics and hits become the baseline; where they beat a domain's reference, its reference. */

@@ -11,15 +11,13 @@ import java.util.Map;
 
 /**
  * Publishes versions as local directories {@code <root>/<n>-<domains>/}: the PEFT adapter (adapter_config.json,
- * adapter_model.safetensors), metrics.json, a routed version's routing.json, and MANIFEST.json written last. With
+ * adapter_model.safetensors) or a routed version's experts (shared/registry's {@code ExpertSet} layout), metrics.json,
+ * and MANIFEST.json written last. With
  * {@code mergeFresh} the adapter is then merged into the weights, the merged checkpoint is written to
  * {@code <version>/merged/} (HF layout) and a fresh adapter starts.
  */
 public final class LocalVersions implements VersionPublisher {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-    /** A routed version's router and the adapter of each domain. */
-    public static final String ROUTING_FILE = "routing.json";
 
     private final Path root;
     private final boolean mergeFresh;
@@ -34,7 +32,12 @@ public final class LocalVersions implements VersionPublisher {
     @Override
     public Published publish(ClipModel model, Promotion p) throws IOException {
         Path dir = root.resolve(p.number() + "-" + String.join("+", p.domains()));
-        model.saveAdapter(dir);
+        io.clipstream.registry.ExpertSet experts = null;
+        if (p.experts() != null) {
+            experts = p.experts().write(model, dir, "increment-" + p.number(), p.number());
+        } else {
+            model.saveAdapter(dir);
+        }
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("version", p.number());
         metrics.put("domains", p.domains());
@@ -45,7 +48,6 @@ public final class LocalVersions implements VersionPublisher {
         metrics.put("gate", Map.of("blessed", p.decision().blessed(), "reasons", p.decision().reasons(), "checks", p.decision().checks()));
         metrics.put("anchor_metrics", p.metrics());
         JSON.writeValue(dir.resolve("metrics.json").toFile(), metrics);
-        if (p.routing() != null) JSON.writeValue(dir.resolve(ROUTING_FILE).toFile(), p.routing());
         Published out;
         if (mergeFresh) {
             model.lora().mergeAndReset(seed + p.number());
@@ -53,7 +55,7 @@ public final class LocalVersions implements VersionPublisher {
             model.save(merged);
             out = new Published(dir, merged, null);
         } else {
-            out = new Published(dir, p.parentModel(), dir);
+            out = new Published(dir, p.parentModel(), experts != null ? null : dir, experts);
         }
         VersionManifest.write(dir);
         return out;

@@ -57,6 +57,11 @@ public final class DomainRouter {
         this.priorShift = priorShift;
     }
 
+    /** A router of one domain, which takes every image: the first stage of a router extended later. */
+    public static DomainRouter single(String domain, int features) {
+        return new DomainRouter(null, List.of(domain), features, null, 0);
+    }
+
     /** A router fitted on each domain's examples (domain -> feature rows, all of one length), in that order. */
     public static DomainRouter fit(Map<String, float[][]> examples) {
         return fit(examples, 1);

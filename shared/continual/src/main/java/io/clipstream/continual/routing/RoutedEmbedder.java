@@ -96,6 +96,11 @@ public final class RoutedEmbedder implements ImageTextEmbedder {
         return out;
     }
 
+    /** How many features {@link #routingFeatures} gives for {@code adapters} adapters of this model (RGB images). */
+    public static int featureLength(ClipModel model, int adapters) {
+        return THUMB * THUMB * ImagePreprocessor.CLIP_MEAN.length + adapters * model.dimension();
+    }
+
     private static int thumbnailLength(List<float[]> chw, int size) {
         return THUMB * THUMB * (chw.isEmpty() ? 0 : chw.get(0).length / (size * size));
     }

@@ -13,6 +13,7 @@ import io.clipstream.continual.train.DistillScope;
 import io.clipstream.continual.train.Evaluator;
 import io.clipstream.continual.train.IncrementTrainer;
 import io.clipstream.continual.train.TrainConfig;
+import io.clipstream.registry.ExpertSet;
 import io.clipstream.continual.sampling.ReplayBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -249,8 +250,15 @@ class ContinualLearnerTest {
             assertThat(l.embedder().dimension()).isEqualTo(m.dimension());
             ContinualLearner.IncrementReport r = l.increment("inverted", samples("inverted", 96, 4), anchors);
             assertThat(r.promoted()).isTrue();
-            assertThat(r.versionDir().resolve(LocalVersions.ROUTING_FILE)).exists();
-            assertThat(Files.readString(r.versionDir().resolve("MANIFEST.json"))).contains(LocalVersions.ROUTING_FILE);
+            // PEFT's multi-adapter layout: the new domain's expert in a folder of its own; the base domain has none
+            assertThat(r.versionDir().resolve("experts/inverted/adapter_model.safetensors")).exists();
+            assertThat(r.versionDir().resolve("experts/inverted/adapter_config.json")).exists();
+            assertThat(r.versionDir().resolve("adapter_model.safetensors")).doesNotExist();
+            ExpertSet set = ExpertSet.read(r.versionDir());
+            assertThat(set.expertOfDomain()).containsEntry("plain", null).containsEntry("inverted", "inverted");
+            assertThat(set.experts().get("inverted").version()).isEqualTo(1);
+            assertThat(set.experts().get("inverted").pairs()).isEqualTo(96);
+            set.requireMatches(io.clipstream.registry.VersionManifest.parse(Files.readAllBytes(r.versionDir().resolve("MANIFEST.json"))), "v1");
             assertThat(l.router().domains()).containsExactly("plain", "inverted");
             io.clipstream.continual.routing.RoutedEmbedder routed = (io.clipstream.continual.routing.RoutedEmbedder) l.embedder();
             assertThat(routed.dimension()).isEqualTo(2 * m.dimension());
@@ -304,14 +312,10 @@ class ContinualLearnerTest {
         ReplayBuffer<String, Sample> replay = new ReplayBuffer<>(50, new Random(11));
         replay.offerAll("plain", samples("plain", 64, 1));
         replay.offerAll("inverted", samples("inverted", 96, 4));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> routing = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readValue(versionDir.resolve(LocalVersions.ROUTING_FILE).toFile(), Map.class);
         try (ClipModel m = ClipModel.load(baseDir);
              ContinualLearner b = new ContinualLearner(m, Strategy.routedExperts(), config(2), trainer(), evaluator(), permissive, "plain",
                      replay, 11, new LocalVersions(tmp.resolve("routed-resume-next"), false, 11))) {
-            Map<String, Map<String, Double>> baseline = b.resumeRouted(routing, ref -> ".".equals(ref) ? versionDir : versions.resolve(ref),
-                    anchors, new Evaluator.Measured(Map.of(), Map.of()));
+            Map<String, Map<String, Double>> baseline = b.resumeRouted(versionDir, List.of(), anchors, new Evaluator.Measured(Map.of(), Map.of()));
             assertThat(b.router().domains()).containsExactly("plain", "inverted");
             float[][] resumed = ev.embedImages(b.embedder(), images);
             float[][] resumedText = ev.embedTexts(b.embedder(), List.of("a photo of a moon.", "an image of a star."));
@@ -331,13 +335,61 @@ class ContinualLearnerTest {
             ContinualLearner.IncrementReport next = b.increment("tinted", samples("tinted", 96, 10), withTinted);
             assertThat(next.promoted()).isTrue();
             assertThat(b.router().domains()).containsExactly("plain", "inverted", "tinted");
-            assertThat(b.router().priorShifts()).containsEntry("inverted", secondStagePriorShift(routing));
+            assertThat(b.router().priorShifts()).containsEntry("inverted", secondStagePriorShift(ExpertSet.read(versionDir).router()));
+            // the next version holds every expert: the earlier one carried over with its lineage, the new one its own
+            ExpertSet next2 = ExpertSet.read(next.versionDir());
+            assertThat(next2.experts().keySet()).containsExactlyInAnyOrder("inverted", "tinted");
+            assertThat(next2.experts().get("inverted")).isEqualTo(ExpertSet.read(versionDir).experts().get("inverted"));
+        }
+    }
+
+    /**
+     * A routed run of two domains decides each on its own: a good domain gets its expert and is promoted, a domain whose
+     * captions name the wrong class is rejected without holding the good one back, and the version holds the good
+     * expert only. A domain that comes back refines its own expert (the router is fitted again around it).
+     */
+    @Test
+    void aRoutedRunPromotesTheGoodDomainAndRejectsTheHarmfulOneOnItsOwn() throws Exception {
+        Map<String, List<Sample>> anchors = new java.util.LinkedHashMap<>();
+        anchors.put("plain", samples("plain", 30, 5));
+        anchors.put("inverted", samples("inverted", 30, 6));
+        anchors.put("tinted", samples("tinted", 30, 7));
+        EvaluationGate gate = new EvaluationGate(new GateConfig(5, 5, 0, List.of("zero_shot")));
+        List<Sample> mislabelled = samples("tinted", 96, 10).stream()
+                .map(x -> new Sample(x.id(), x.image(), x.caption(), x.domain(),
+                        SyntheticSamples.CLASSES.get((SyntheticSamples.CLASSES.indexOf(x.label()) + 3) % SyntheticSamples.CLASSES.size())))
+                .toList();
+        Map<String, List<Sample>> run = new java.util.LinkedHashMap<>();
+        run.put("inverted", samples("inverted", 96, 4));
+        run.put("tinted", mislabelled);
+        try (ClipModel m = ClipModel.load(baseDir);
+             ContinualLearner l = new ContinualLearner(m, Strategy.routedExperts(), config(10).withLr(1e-2f), trainer(), evaluator(), gate, "plain",
+                     new ReplayBuffer<>(50, new Random(11)), 11, new LocalVersions(tmp.resolve("routed-each"), false, 11)).log(System.out::println)) {
+            l.registerBase(samples("plain", 64, 1), Map.of("plain", anchors.get("plain")));
+            List<ContinualLearner.IncrementReport> reports = l.incrementEach(run, anchors);
+            assertThat(reports).extracting(r -> r.domains().getFirst()).containsExactly("inverted", "tinted");
+            assertThat(reports.get(0).promoted()).as("inverted: %s", reports.get(0).decision().reasons()).isTrue();
+            assertThat(reports.get(1).promoted()).as("tinted: %s", reports.get(1).decision().checks()).isFalse();
+            assertThat(reports.get(1).decision().reasons()).anyMatch(r -> r.contains("tinted"));
+            assertThat(l.router().domains()).containsExactly("plain", "inverted");
+            assertThat(l.promotedExperts().set().experts().keySet()).containsExactly("inverted");
+
+            ExpertSet before = ExpertSet.read(reports.get(0).versionDir());
+            ContinualLearner.IncrementReport again = l.incrementEach(Map.of("inverted", samples("inverted", 96, 12)), anchors).getFirst();
+            if (again.promoted()) {
+                ExpertSet after = ExpertSet.read(again.versionDir());
+                assertThat(after.experts().get("inverted").adapterSha256()).isNotEqualTo(before.experts().get("inverted").adapterSha256());
+                assertThat(after.experts().get("inverted").version()).isEqualTo(2);
+                assertThat(l.router().domains()).containsExactly("plain", "inverted");
+            } else {
+                assertThat(l.promotedExperts().set().experts().get("inverted")).isEqualTo(before.experts().get("inverted"));
+            }
         }
     }
 
     @SuppressWarnings("unchecked")
-    private static double secondStagePriorShift(Map<String, Object> routing) {
-        List<Map<String, Object>> stages = (List<Map<String, Object>>) ((Map<String, Object>) routing.get("router")).get("stages");
+    private static double secondStagePriorShift(Map<String, Object> router) {
+        List<Map<String, Object>> stages = (List<Map<String, Object>>) router.get("stages");
         return ((Number) stages.get(1).get("prior_shift")).doubleValue();
     }
 
