@@ -36,8 +36,9 @@
       cap.className = 'caption';
       cap.textContent = r.caption;
       const meta = document.createElement('div');
-      meta.innerHTML = `<span class="score">#${r.rank} · ${r.score.toFixed(3)}</span> <span class="domain"></span>`;
+      meta.innerHTML = `<span class="score">#${r.rank} · ${r.score.toFixed(3)}</span> <span class="domain"></span> <span class="expert"></span>`;
       meta.querySelector('.domain').textContent = r.domain || '';
+      meta.querySelector('.expert').textContent = r.expert ? `expert ${r.expert}` : '';
       li.append(img, cap, meta);
       return li;
     }));

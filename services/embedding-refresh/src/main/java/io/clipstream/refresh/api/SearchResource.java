@@ -48,8 +48,9 @@ public class SearchResource {
     }
 
     /** One result. */
+    /** One result; {@code expert}: the per-domain expert whose space the pair and the query were compared in (absent for one adapter). */
     public record Result(int rank, float score, String pairId, String sha256, String source, String domain, String caption,
-                         String imageKey, String imageUrl) {}
+                         String imageKey, String imageUrl, String expert) {}
 
     /** An answer: the model version and index that produced it, and the results best first. */
     public record Answer(String model, int version, String index, String target, int k, double tookMs, List<Result> results) {}
@@ -110,7 +111,7 @@ public class SearchResource {
         int rank = 1;
         for (Hit h : a.hits()) {
             out.add(new Result(rank++, h.score(), h.pairId(), h.sha256(), h.source(), h.domain(), h.caption(), h.imageKey(),
-                    store.presignedGet(h.imageKey(), cfg.search().imageUrlTtl())));
+                    store.presignedGet(h.imageKey(), cfg.search().imageUrlTtl()), h.expert()));
         }
         return new Answer(cfg.model(), a.version(), a.index(), a.target().field(), k, (System.nanoTime() - t0) / 1e6, out);
     }

@@ -1,7 +1,6 @@
 package io.clipstream.refresh.embed;
 
 import io.clipstream.contracts.SkipReason;
-import io.clipstream.clip.ImageTextEmbedder;
 import io.clipstream.contracts.PairCurated;
 import io.clipstream.refresh.index.IndexedPair;
 import io.clipstream.storage.ObjectStore;
@@ -51,7 +50,7 @@ public final class PairEmbedder implements AutoCloseable {
     /**
      * @param skipped told of every pair left out, with its reason
      */
-    public List<IndexedPair> embed(List<PairCurated> pairs, ImageTextEmbedder encoder, BiConsumer<PairCurated, String> skipped)
+    public List<IndexedPair> embed(List<PairCurated> pairs, VersionEncoder encoder, BiConsumer<PairCurated, String> skipped)
             throws IOException {
         List<IndexedPair> out = new ArrayList<>(pairs.size());
         embedBatches(pairs, Math.max(1, pairs.size()), encoder, skipped, (embedded, batch) -> out.addAll(embedded));
@@ -62,7 +61,7 @@ public final class PairEmbedder implements AutoCloseable {
      * Embeds {@code pairs} in batches of {@code batchSize}, pipelined: the next batch's images are fetched and decoded
      * while the model embeds the current one, so storage, decoding and the model overlap.
      */
-    public void embedBatches(List<PairCurated> pairs, int batchSize, ImageTextEmbedder encoder, BiConsumer<PairCurated, String> skipped,
+    public void embedBatches(List<PairCurated> pairs, int batchSize, VersionEncoder encoder, BiConsumer<PairCurated, String> skipped,
                              BatchSink sink) throws IOException {
         List<List<PairCurated>> batches = new ArrayList<>();
         for (int i = 0; i < pairs.size(); i += batchSize) batches.add(pairs.subList(i, Math.min(pairs.size(), i + batchSize)));
@@ -79,7 +78,7 @@ public final class PairEmbedder implements AutoCloseable {
         }
     }
 
-    private List<Future<Prepared>> prepareAsync(List<PairCurated> batch, ImageTextEmbedder encoder) {
+    private List<Future<Prepared>> prepareAsync(List<PairCurated> batch, VersionEncoder encoder) {
         List<Future<Prepared>> out = new ArrayList<>(batch.size());
         for (PairCurated p : batch) out.add(pool.submit(() -> prepare(p, encoder)));
         return out;
@@ -100,7 +99,7 @@ public final class PairEmbedder implements AutoCloseable {
         return out;
     }
 
-    private static List<IndexedPair> embedPrepared(List<Prepared> prepared, ImageTextEmbedder encoder, BiConsumer<PairCurated, String> skipped) {
+    private static List<IndexedPair> embedPrepared(List<Prepared> prepared, VersionEncoder encoder, BiConsumer<PairCurated, String> skipped) {
         List<PairCurated> kept = new ArrayList<>(prepared.size());
         List<float[]> chw = new ArrayList<>(prepared.size());
         for (Prepared p : prepared) {
@@ -112,17 +111,17 @@ public final class PairEmbedder implements AutoCloseable {
             }
         }
         if (kept.isEmpty()) return List.of();
-        float[][] images = encoder.encodePixels(chw);
-        float[][] texts = encoder.encodeTexts(kept.stream().map(p -> p.text() == null ? "" : p.text()).toList());
+        List<VersionEncoder.Embedded> embedded = encoder.embedPairs(chw, kept.stream().map(p -> p.text() == null ? "" : p.text()).toList());
         List<IndexedPair> out = new ArrayList<>(kept.size());
         for (int i = 0; i < kept.size(); i++) {
             PairCurated p = kept.get(i);
-            out.add(new IndexedPair(p.sha256(), p.pairId(), p.source(), p.domain(), p.text(), p.imageKey(), images[i], texts[i]));
+            VersionEncoder.Embedded e = embedded.get(i);
+            out.add(new IndexedPair(p.sha256(), p.pairId(), p.source(), p.domain(), p.text(), p.imageKey(), e.image(), e.text(), e.expert()));
         }
         return out;
     }
 
-    private Prepared prepare(PairCurated p, ImageTextEmbedder encoder) {
+    private Prepared prepare(PairCurated p, VersionEncoder encoder) {
         Optional<byte[]> bytes = store.get(p.imageKey());
         if (bytes.isEmpty()) return new Prepared(p, null, SkipReason.OBJECT_MISSING);
         BufferedImage img = decode(bytes.get());

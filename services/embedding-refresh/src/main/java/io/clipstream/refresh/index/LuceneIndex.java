@@ -41,7 +41,8 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 
 /**
- * One Lucene index on local disk: per pair a document with its catalogue key, what a result shows, and two HNSW
+ * One Lucene index on local disk: per pair a document with its catalogue key, what a result shows, the expert that
+ * embedded it (versions of per-domain experts), and two HNSW
  * vector fields ({@code image}, {@code text}) compared by dot product (the vectors are unit-norm, so that is the
  * cosine). Searches go through a {@link SearcherManager} (near-real-time: writes show after {@link #refresh()}); the
  * feed's positions ride in the commit's user data, so index contents and positions are durable together.
@@ -56,6 +57,8 @@ public final class LuceneIndex implements VectorIndex {
     private static final String KEYED_BY = "keyed-by";
     private static final String KEYED_BY_VALUE = "source/sha256";
     private static final String POSITION_PREFIX = "position.";
+    /** The per-domain expert that embedded a document (versions of experts only). */
+    static final String EXPERT = "expert";
     private static final String DIMENSION = "dimension";
     /** HNSW defaults of Lucene: 16 neighbours per node, beam width 100 while building. */
     private static final int MAX_CONN = 16;
@@ -161,6 +164,7 @@ public final class LuceneIndex implements VectorIndex {
             d.add(new StoredField("pairId", nullToEmpty(p.pairId())));
             d.add(new StoredField("caption", nullToEmpty(p.caption())));
             d.add(new StoredField("imageKey", p.imageKey()));
+            if (p.expert() != null) d.add(new StringField(EXPERT, p.expert(), Field.Store.YES));
             d.add(new KnnFloatVectorField(Target.IMAGE.field(), p.imageVector(), VectorSimilarityFunction.DOT_PRODUCT));
             d.add(new KnnFloatVectorField(Target.TEXT.field(), p.textVector(), VectorSimilarityFunction.DOT_PRODUCT));
             writer.updateDocument(new Term(KEY, p.key()), d);
@@ -208,7 +212,7 @@ public final class LuceneIndex implements VectorIndex {
                 Document d = stored.document(sd.doc);
                 // Lucene scores a dot product as (1 + dot) / 2
                 hits.add(new Hit(d.get("sha256"), emptyToNull(d.get("pairId")), emptyToNull(d.get("source")), emptyToNull(d.get("domain")),
-                        d.get("caption"), d.get("imageKey"), 2 * sd.score - 1));
+                        d.get("caption"), d.get("imageKey"), 2 * sd.score - 1, d.get(EXPERT)));
             }
             return hits;
         } finally {
@@ -221,6 +225,7 @@ public final class LuceneIndex implements VectorIndex {
         BooleanQuery.Builder b = new BooleanQuery.Builder();
         if (f.domain() != null) b.add(new TermQuery(new Term("domain", f.domain())), BooleanClause.Occur.FILTER);
         if (f.source() != null) b.add(new TermQuery(new Term("source", f.source())), BooleanClause.Occur.FILTER);
+        if (f.expert() != null) b.add(new TermQuery(new Term(EXPERT, f.expert())), BooleanClause.Occur.FILTER);
         return b.build();
     }
 

@@ -44,8 +44,9 @@ public final class SolrBackend implements IndexBackend {
 
     @Override
     public VectorIndex open(String name, int dimension) throws IOException {
-        // "k2": documents keyed by source/sha256; a collection of the older configset (keyed by sha256) is refused and rebuilt
-        String configset = prefix + "k2-d" + dimension;
+        // "k3": documents keyed by source/sha256, with the expert that embedded them; a collection of an older configset is
+        // refused and rebuilt
+        String configset = prefix + "k3-d" + dimension;
         JsonNode sets = get("/admin/configs?action=LIST&wt=json");
         boolean present = false;
         for (JsonNode n : sets.path("configSets")) present |= n.asText().equals(configset);
@@ -152,6 +153,7 @@ public final class SolrBackend implements IndexBackend {
                       <field name="domain" type="string" indexed="true" stored="true"/>
                       <field name="caption" type="string" indexed="false" stored="true" docValues="false"/>
                       <field name="imageKey" type="string" indexed="false" stored="true"/>
+                      <field name="expert" type="string" indexed="true" stored="true"/>
                       <field name="positions" type="string" indexed="false" stored="true" docValues="false"/>
                       <field name="image" type="vector" indexed="true" stored="false"/>
                       <field name="text" type="vector" indexed="true" stored="false"/>

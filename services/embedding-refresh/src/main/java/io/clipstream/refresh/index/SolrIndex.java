@@ -51,6 +51,7 @@ final class SolrIndex implements VectorIndex {
             ObjectNode d = docs.addObject();
             d.put("id", p.key()).put("sha256", p.sha256()).put("kind", "pair").put("pairId", nullToEmpty(p.pairId())).put("source", nullToEmpty(p.source()))
                     .put("domain", nullToEmpty(p.domain())).put("caption", nullToEmpty(p.caption())).put("imageKey", p.imageKey());
+            if (p.expert() != null) d.put("expert", p.expert());
             ArrayNode img = d.putArray(Target.IMAGE.field());
             for (float v : p.imageVector()) img.add(v);
             ArrayNode txt = d.putArray(Target.TEXT.field());
@@ -90,9 +91,10 @@ final class SolrIndex implements VectorIndex {
         for (int i = 0; i < query.length; i++) vector.append(i == 0 ? "" : ",").append(query[i]);
         vector.append(']');
         List<String> params = new ArrayList<>(List.of("q", "{!knn f=" + target.field() + " topK=" + k + "}" + vector, "rows", Integer.toString(k),
-                "fl", "sha256,pairId,source,domain,caption,imageKey,score", "fq", "{!term f=kind}pair", "wt", "json"));
+                "fl", "sha256,pairId,source,domain,caption,imageKey,expert,score", "fq", "{!term f=kind}pair", "wt", "json"));
         if (filter != null && filter.domain() != null) params.addAll(List.of("fq", "{!term f=domain}" + filter.domain()));
         if (filter != null && filter.source() != null) params.addAll(List.of("fq", "{!term f=source}" + filter.source()));
+        if (filter != null && filter.expert() != null) params.addAll(List.of("fq", "{!term f=expert}" + filter.expert()));
         JsonNode r = backend.post("/" + collection + "/select", "application/x-www-form-urlencoded",
                 SolrBackend.form(params.toArray(String[]::new)).getBytes(StandardCharsets.UTF_8));
         List<Hit> hits = new ArrayList<>();
@@ -100,7 +102,7 @@ final class SolrIndex implements VectorIndex {
             // Solr scores a dot product as Lucene does, (1 + dot) / 2
             hits.add(new Hit(d.get("sha256").asText(), emptyToNull(d.path("pairId").asText(null)), emptyToNull(d.path("source").asText(null)),
                     emptyToNull(d.path("domain").asText(null)), d.path("caption").asText(null), d.path("imageKey").asText(null),
-                    (float) (2 * d.path("score").asDouble() - 1)));
+                    (float) (2 * d.path("score").asDouble() - 1), emptyToNull(d.path("expert").asText(null))));
         }
         return hits;
     }

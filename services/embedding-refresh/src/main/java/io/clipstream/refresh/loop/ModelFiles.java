@@ -2,16 +2,21 @@ package io.clipstream.refresh.loop;
 
 import ai.djl.Device;
 import io.clipstream.clip.ClipEncoder;
+import io.clipstream.clip.routing.DomainRouter;
+import io.clipstream.clip.routing.ExpertEncoder;
 import io.clipstream.contracts.ModelVersion;
+import io.clipstream.refresh.embed.VersionEncoder;
 import io.clipstream.registry.ExpertSet;
 import io.clipstream.registry.Registry;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * Model versions as encoders: the base checkpoint and each version's adapter downloaded from the registry into a
- * local cache (checked against the version's MANIFEST.json, the adapter hash and the base pin it was announced with),
- * then opened.
+ * Model versions as encoders: the base checkpoint and each version's files downloaded from the registry into a local
+ * cache (checked against the version's MANIFEST.json, the hash and the base pin it was announced with), then opened:
+ * a version of one adapter merged into the weights, a version of per-domain experts as its router over its experts.
  * Version 0 is the base without an adapter.
  */
 public final class ModelFiles {
@@ -28,23 +33,25 @@ public final class ModelFiles {
     }
 
     /**
-     * @param announcedAdapterSha256 the adapter's sha256 on model.versions (null: an index state from before it was kept)
+     * @param announcedAdapterSha256 the hash the version was announced with (null: an index state from before it was kept)
      * @param basePin                the base the version was announced with; any other base is refused (null: accept the
      *                               base as it is, for v0 and versions from before bases were pinned)
      */
-    public ClipEncoder open(int version, String announcedAdapterSha256, ModelVersion.BasePin basePin) throws IOException {
+    public VersionEncoder open(int version, String announcedAdapterSha256, ModelVersion.BasePin basePin) throws IOException {
         Path base = cache.resolve("base");
         registry.downloadBase(base, basePin, label(version));
-        Path adapter = null;
-        if (version > 0) {
-            adapter = cache.resolve("v" + version);
-            registry.download(version, announcedAdapterSha256, adapter);
-            if (ExpertSet.isIn(adapter)) {
-                throw new IOException(label(version) + " is a set of per-domain experts (the trainer's routed strategy), which this"
-                        + " embedding refresh does not serve yet: the index stays on the version it holds");
-            }
+        if (version == 0) return VersionEncoder.of(ClipEncoder.open(base, null, device, label(version), batchSize));
+        Path dir = cache.resolve("v" + version);
+        registry.download(version, announcedAdapterSha256, dir);
+        if (!ExpertSet.isIn(dir)) return VersionEncoder.of(ClipEncoder.open(base, dir, device, label(version), batchSize));
+        ExpertSet set = ExpertSet.read(dir);
+        Map<String, Path> adapterOf = new LinkedHashMap<>();
+        set.expertOfDomain().forEach((d, expert) -> adapterOf.put(d, expert == null ? null : dir.resolve(ExpertSet.folder(expert))));
+        try {
+            return VersionEncoder.of(ExpertEncoder.open(base, DomainRouter.restore(set.router()), adapterOf, device, label(version), batchSize));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(label(version) + ": its experts do not load: " + e.getMessage(), e);
         }
-        return ClipEncoder.open(base, adapter, device, label(version), batchSize);
     }
 
     public static String label(int version) {

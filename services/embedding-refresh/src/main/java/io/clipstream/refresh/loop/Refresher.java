@@ -1,6 +1,6 @@
 package io.clipstream.refresh.loop;
 
-import io.clipstream.clip.ClipEncoder;
+import io.clipstream.refresh.embed.VersionEncoder;
 import io.clipstream.contracts.IndexEvent;
 import io.clipstream.contracts.ModelVersion;
 import io.clipstream.refresh.feed.IndexFeeder;
@@ -195,7 +195,7 @@ public final class Refresher implements AutoCloseable {
     }
 
     private Generation open(StateFile.Entry e) throws Exception {
-        ClipEncoder encoder = files.open(e.version(), e.adapterSha256(), e.basePin());
+        VersionEncoder encoder = files.open(e.version(), e.adapterSha256(), e.basePin());
         try {
             VectorIndex index = backend.open(e.index(), encoder.dimension());
             return new Generation(e.version(), encoder, index);

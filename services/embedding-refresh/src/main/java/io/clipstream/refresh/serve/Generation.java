@@ -1,6 +1,6 @@
 package io.clipstream.refresh.serve;
 
-import io.clipstream.clip.ClipEncoder;
+import io.clipstream.refresh.embed.VersionEncoder;
 import io.clipstream.refresh.index.VectorIndex;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -16,12 +16,12 @@ public final class Generation {
     private static final Logger LOG = Logger.getLogger(Generation.class);
 
     private final int version;
-    private final ClipEncoder encoder;
+    private final VersionEncoder encoder;
     private final VectorIndex index;
     private final AtomicInteger references = new AtomicInteger(1);
     private volatile Consumer<Generation> onClosed = g -> {};
 
-    public Generation(int version, ClipEncoder encoder, VectorIndex index) {
+    public Generation(int version, VersionEncoder encoder, VectorIndex index) {
         this.version = version;
         this.encoder = encoder;
         this.index = index;
@@ -31,7 +31,7 @@ public final class Generation {
         return version;
     }
 
-    public ClipEncoder encoder() {
+    public VersionEncoder encoder() {
         return encoder;
     }
 

@@ -4,7 +4,10 @@ import io.clipstream.refresh.index.Filter;
 import io.clipstream.refresh.index.Hit;
 import io.clipstream.refresh.index.Target;
 import java.awt.image.BufferedImage;
+import io.clipstream.refresh.embed.VersionEncoder;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -33,21 +36,29 @@ public final class Searcher {
     }
 
     public Answer byText(String query, Target target, int k, Filter filter) throws NotServing, IOException {
-        return answer(g -> g.encoder().encodeTexts(List.of(query))[0], target, k, filter);
+        return answer(g -> g.encoder().queryText(query), target, k, filter);
     }
 
     public Answer byImage(BufferedImage image, Target target, int k, Filter filter) throws NotServing, IOException {
-        return answer(g -> g.encoder().encodeImages(List.of(image))[0], target, k, filter);
+        return answer(g -> g.encoder().queryImage(image), target, k, filter);
     }
 
-    private Answer answer(Function<Generation, float[]> embed, Target target, int k, Filter filter) throws NotServing, IOException {
+    /**
+     * The query's vector in each space of the generation (one, or one per expert) searched in that space, and the
+     * answers merged on their scores.
+     */
+    private Answer answer(Function<Generation, List<VersionEncoder.QueryVector>> embed, Target target, int k, Filter filter)
+            throws NotServing, IOException {
         Optional<LiveIndex.Lease> lease = live.lease();
         if (lease.isEmpty()) throw new NotServing();
         try (LiveIndex.Lease l = lease.get()) {
             Generation g = l.generation();
-            float[] q = embed.apply(g);
-            List<Hit> hits = g.index().search(target, q, Math.max(k, candidates), filter);
-            return new Answer(g.version(), g.index().name(), target, hits.size() > k ? hits.subList(0, k) : hits);
+            List<Hit> hits = new ArrayList<>();
+            for (VersionEncoder.QueryVector q : embed.apply(g)) {
+                hits.addAll(g.index().search(target, q.vector(), Math.max(k, candidates), (filter == null ? Filter.NONE : filter).withExpert(q.expert())));
+            }
+            hits.sort(Comparator.comparingDouble(Hit::score).reversed());
+            return new Answer(g.version(), g.index().name(), target, hits.size() > k ? List.copyOf(hits.subList(0, k)) : hits);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.clipstream.refresh.bench;
 
 import ai.djl.Device;
 import io.clipstream.clip.ClipEncoder;
+import io.clipstream.refresh.embed.VersionEncoder;
 import io.clipstream.clip.ClipModel;
 import io.clipstream.clip.tools.GenerateTinyClip;
 import io.clipstream.clip.tools.TinyClipSpec;
@@ -127,7 +128,7 @@ public final class RefreshBench {
             List<String> captions = curated.stream().map(PairCurated::text).toList();
             int batch = 32;
             try (ClipModel raw = ClipModel.load(model, Device.cpu());
-                    ClipEncoder encoder = ClipEncoder.open(model, null, Device.cpu(), "base", batch)) {
+                    VersionEncoder encoder = VersionEncoder.of(ClipEncoder.open(model, null, Device.cpu(), "base", batch))) {
                 raw.setBatchSize(batch);
                 List<float[]> chw = images.stream().map(raw.preprocessor()::preprocess).toList();
                 raw.encodePixels(chw.subList(0, Math.min(64, n)));

@@ -39,7 +39,7 @@ class PairEmbedderIT {
         GenerateTinyClip.generate(model, TinyClipSpec.defaults());
         try (ObjectStore store = ObjectStore.connect(new StorageConfig(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(), null,
                 "embedder-" + System.nanoTime(), Duration.ofSeconds(30), 3, true));
-                ClipEncoder encoder = ClipEncoder.open(model, null, Device.cpu(), "base", 4);
+                VersionEncoder encoder = VersionEncoder.of(ClipEncoder.open(model, null, Device.cpu(), "base", 4));
                 PairEmbedder embedder = new PairEmbedder(store, 4)) {
             store.ensureBucket();
             List<PairCurated> pairs = new ArrayList<>();
@@ -68,7 +68,7 @@ class PairEmbedderIT {
                     List.of("p9", "p10"));
             assertThat(out).extracting(IndexedPair::pairId).containsExactly("p0", "p1", "p3", "p4", "p5", "p6", "p8", "p9", "p10");
             IndexedPair p4 = out.get(3);
-            float[] alone = encoder.encodeTexts(List.of(pairs.get(4).text()))[0];
+            float[] alone = encoder.queryText(pairs.get(4).text()).getFirst().vector();
             for (int d = 0; d < alone.length; d++) assertThat(p4.textVector()[d]).isCloseTo(alone[d], org.assertj.core.data.Offset.offset(1e-5f));
         }
     }

@@ -7,6 +7,9 @@ import io.clipstream.contracts.Json;
 import io.clipstream.contracts.ModelVersion;
 import io.clipstream.contracts.PairCurated;
 import io.clipstream.continual.bench.synthetic.SyntheticDomains;
+import io.clipstream.clip.routing.DomainRouter;
+import io.clipstream.clip.routing.RoutingFeatures;
+import io.clipstream.registry.ExpertSet;
 import io.clipstream.registry.Registry;
 import io.clipstream.registry.VersionRecord;
 import io.clipstream.storage.ContentAddress;
@@ -47,6 +50,7 @@ final class Corpus {
         String sha = ContentAddress.sha256Hex(png);
         String key = ContentAddress.imageKey(sha, "png");
         store.put(key, png, "image/png");
+        PNGS.put(key, png);
         Instant now = Instant.now();
         return new PairCurated(PairCurated.SCHEMA_VERSION, pairId, "it", domain, sha, key, ContentAddress.textKey("it", sha), "png",
                 "0000000000000000", 28, 28, p.caption(), Map.of(), now, now);
@@ -77,4 +81,52 @@ final class Corpus {
         VersionRecord published = registry.publish(staged, draft);
         return published.announcement(ModelVersion.Announcement.PROMOTED, published.version(), bucket, Instant.now());
     }
+
+    /**
+     * Publishes a version of per-domain experts: one adapter with random B per domain of {@code images} (PEFT folders
+     * under {@code experts/}), a router fitted on those images' routing features, and routing.json; returns its
+     * announcement.
+     */
+    static ModelVersion publishExpertsVersion(Registry registry, Path base, String bucket, Map<String, List<PairCurated>> images, long seed,
+                                              Integer parent) throws Exception {
+        Path staged = Files.createTempDirectory("refresh-it-experts");
+        Map<String, String> expertOf = new java.util.LinkedHashMap<>();
+        Map<String, ExpertSet.Expert> experts = new java.util.LinkedHashMap<>();
+        try (ClipModel m = ClipModel.load(base, Device.cpu())) {
+            m.addAdapter(LoraConfig.attention(4, 8f), seed);
+            List<Map<String, ai.djl.ndarray.NDArray>> adapters = new ArrayList<>();
+            long s = seed;
+            for (String d : images.keySet()) {
+                m.lora().randomiseB(s++, 0.3f);
+                Path folder = staged.resolve(ExpertSet.folder(d));
+                m.saveAdapter(folder);
+                adapters.add(m.lora().copyWeights(m.manager()));
+                expertOf.put(d, d);
+                experts.put(d, new ExpertSet.Expert(List.of(d), ContentAddress.sha256Hex(Files.readAllBytes(folder.resolve(Registry.ADAPTER_WEIGHTS))),
+                        null, "it-run-" + seed, images.get(d).size()));
+            }
+            Map<String, float[][]> examples = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, List<PairCurated>> e : images.entrySet()) {
+                List<float[]> chw = new ArrayList<>();
+                for (PairCurated p : e.getValue()) {
+                    chw.add(m.preprocessor().preprocess(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(pngOf(p)))));
+                }
+                examples.put(e.getKey(), RoutingFeatures.of(m, adapters, chw));
+            }
+            ExpertSet.of(images.keySet().iterator().next(), DomainRouter.fit(examples).describe(), expertOf, experts).write(staged);
+        }
+        String model = registry.layout().model();
+        VersionRecord draft = new VersionRecord(model, 0, parent, registry.layout().base(), Registry.pinOf(base), null,
+                new ModelVersion.DataWindow("pairs.curated", Map.of(), Map.of()), Map.of(), Map.of(),
+                new ModelVersion.Gate(true, "experts", List.of(), List.of()), "routed", "it-run-" + seed, "cpu", Instant.now());
+        VersionRecord published = registry.publish(staged, draft);
+        return published.announcement(ModelVersion.Announcement.PROMOTED, published.version(), bucket, Instant.now());
+    }
+
+    /** The PNG the pair's image was put as (drawn again from its pair id's seed is not possible: kept by {@link #put}). */
+    private static byte[] pngOf(PairCurated p) {
+        return PNGS.get(p.imageKey());
+    }
+
+    private static final Map<String, byte[]> PNGS = new java.util.concurrent.ConcurrentHashMap<>();
 }

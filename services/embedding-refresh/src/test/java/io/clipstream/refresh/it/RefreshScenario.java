@@ -300,6 +300,43 @@ abstract class RefreshScenario {
 
         operationsViewShowsRunsVersionsAndIndexEvents(v2);
         aVersionRewrittenInStorageIsRefusedAndTheChampionKeepsServing(registry, tmp.resolve("base"), all, first1);
+        aVersionOfExpertsEmbedsEachPairByItsImagesExpert(registry, tmp.resolve("base"), all);
+    }
+
+    /**
+     * v4 is a version of per-domain experts (plain, dim): every pair is embedded by the expert its image is routed to,
+     * every hit says which expert's space it was found in, and a caption shared by a plain and a dim pair finds both,
+     * each in its own expert's space, merged on their scores.
+     */
+    private void aVersionOfExpertsEmbedsEachPairByItsImagesExpert(Registry registry, Path base, List<PairCurated> all) throws Exception {
+        List<PairCurated> dim = Corpus.distinctPairs(store, "dim", 9);
+        Corpus.send(producer, curatedTopic, dim);
+        List<PairCurated> plain = all.stream().filter(p -> p.domain().equals("plain")).toList();
+        ModelVersion v4 = Corpus.publishExpertsVersion(registry, base, bucket, java.util.Map.of("plain", plain, "dim", dim).entrySet().stream()
+                .sorted(java.util.Map.Entry.comparingByKey(java.util.Comparator.reverseOrder()))
+                .collect(java.util.stream.Collectors.toMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue, (a, b) -> a,
+                        java.util.LinkedHashMap::new)), 404, 1);
+        assertThat(v4.version()).isEqualTo(4);
+        Corpus.announce(producer, versionsTopic, v4);
+        awaitLive(4, all.size() + dim.size());
+
+        int own = 0;
+        for (int i = 0; i < 8; i++) {
+            PairCurated d = dim.get(i);
+            JsonNode answer = search(d.text(), "text", 4);
+            answer.get("results").forEach(r -> assertThat(r.hasNonNull("expert")).as("every hit names its expert: %s", r).isTrue());
+            for (JsonNode r : answer.get("results")) {
+                if (r.get("sha256").asText().equals(d.sha256())) {
+                    assertThat(r.get("expert").asText()).as("a dim image is embedded by the dim expert").isEqualTo("dim");
+                    assertThat(r.get("score").asDouble()).isGreaterThan(0.999);
+                    own++;
+                }
+            }
+        }
+        assertThat(own).as("each dim caption finds its own pair among the top 4").isEqualTo(8);
+        JsonNode plainAnswer = search(plain.get(3).text(), "text", 4);
+        assertThat(plainAnswer.get("results").findValuesAsText("expert")).contains("plain");
+        assertThat(search(plain.get(3).text(), "image", 10).get("results")).isNotEmpty();
     }
 
     /**

@@ -11,7 +11,8 @@ import io.clipstream.continual.gate.Discordance;
 import io.clipstream.continual.gate.EvaluationGate;
 import io.clipstream.continual.gate.GateDecision;
 import io.clipstream.continual.model.ClipModels;
-import io.clipstream.continual.routing.DomainRouter;
+import io.clipstream.clip.routing.DomainRouter;
+import io.clipstream.clip.routing.RoutingFeatures;
 import io.clipstream.continual.routing.RoutedEmbedder;
 import io.clipstream.continual.sampling.ReplayBuffer;
 import io.clipstream.continual.train.EmbeddingMemo;
@@ -298,7 +299,7 @@ public final class ContinualLearner implements AutoCloseable {
             experts.put(baseDomain, model.lora().copyWeights(state));
             lineage.put(baseDomain, new ExpertSet.Expert(List.of(baseDomain), null, version, null, 0));
         }
-        return resumedRouted(DomainRouter.single(baseDomain, RoutedEmbedder.featureLength(model, 1)), learnedDomains, anchors, known);
+        return resumedRouted(DomainRouter.single(baseDomain, RoutingFeatures.length(model, 1)), learnedDomains, anchors, known);
     }
 
     private void requireRouted() {

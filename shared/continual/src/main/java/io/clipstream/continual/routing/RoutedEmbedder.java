@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import io.clipstream.clip.ClipModel;
 import io.clipstream.clip.ImageTextEmbedder;
 import io.clipstream.clip.preprocess.ImagePreprocessor;
+import io.clipstream.clip.routing.DomainRouter;
+import io.clipstream.clip.routing.RoutingFeatures;
 import io.clipstream.continual.data.Sample;
 import io.clipstream.continual.train.PixelBatch;
 import java.util.ArrayList;
@@ -23,7 +25,7 @@ import java.util.Map;
  * similarities, instead of by the one expert that a coin-flip picked. An index of these vectors serves them as it
  * serves any CLIP embeddings.
  *
- * <p>Routing embeds every image with every expert first ({@link #routingFeatures}). The model's adapter
+ * <p>Routing embeds every image with every expert first ({@link RoutingFeatures}). The model's adapter
  * is left holding whichever expert ran last. One thread at a time, as the model.
  */
 public final class RoutedEmbedder implements ImageTextEmbedder {
@@ -76,57 +78,9 @@ public final class RoutedEmbedder implements ImageTextEmbedder {
         return sb.toString();
     }
 
-    /**
-     * What the router reads of each image: a thumbnail of it, then its embedding by each adapter, side by side. An
-     * expert answers its own domain's images differently from the others' (the base model alone hardly tells an
-     * upright image from a rotated one), and this needs nothing but the adapters. The features of the first k adapters
-     * are a prefix of those of more: a router's earlier stages read the prefix they were fitted on.
-     */
+    /** The router's features of each image ({@link RoutingFeatures#of}). */
     public static float[][] routingFeatures(ClipModel model, List<Map<String, NDArray>> adapters, List<float[]> chw) {
-        int dim = model.dimension();
-        int size = model.preprocessor().size();
-        int thumb = thumbnailLength(chw, size);
-        float[][] out = new float[chw.size()][thumb + adapters.size() * dim];
-        for (int i = 0; i < chw.size(); i++) thumbnail(chw.get(i), size, out[i], 0);
-        for (int k = 0; k < adapters.size(); k++) {
-            model.lora().setWeights(adapters.get(k));
-            float[][] e = model.encodePixels(chw);
-            for (int i = 0; i < e.length; i++) System.arraycopy(e[i], 0, out[i], thumb + k * dim, dim);
-        }
-        return out;
-    }
-
-    /** How many features {@link #routingFeatures} gives for {@code adapters} adapters of this model (RGB images). */
-    public static int featureLength(ClipModel model, int adapters) {
-        return THUMB * THUMB * ImagePreprocessor.CLIP_MEAN.length + adapters * model.dimension();
-    }
-
-    private static int thumbnailLength(List<float[]> chw, int size) {
-        return THUMB * THUMB * (chw.isEmpty() ? 0 : chw.get(0).length / (size * size));
-    }
-
-    /** Side of the thumbnail the router also reads: the layout and tone of an image, which embeddings abstract away. */
-    static final int THUMB = 8;
-
-    /** The mean of each channel over a THUMB x THUMB grid of cells of a square CHW image, written at {@code at}. */
-    static void thumbnail(float[] chw, int size, float[] out, int at) {
-        int channels = chw.length / (size * size);
-        int[] count = new int[THUMB * THUMB];
-        for (int y = 0; y < size; y++) {
-            for (int x = 0; x < size; x++) {
-                int cell = (y * THUMB / size) * THUMB + x * THUMB / size;
-                count[cell]++;
-            }
-        }
-        for (int c = 0; c < channels; c++) {
-            for (int y = 0; y < size; y++) {
-                for (int x = 0; x < size; x++) {
-                    int cell = (y * THUMB / size) * THUMB + x * THUMB / size;
-                    out[at + c * THUMB * THUMB + cell] += chw[c * size * size + y * size + x];
-                }
-            }
-            for (int cell = 0; cell < THUMB * THUMB; cell++) out[at + c * THUMB * THUMB + cell] /= count[cell];
-        }
+        return RoutingFeatures.of(model, adapters, chw);
     }
 
     /** Below this probability an expert takes no part in an image's embedding. */
@@ -154,7 +108,7 @@ public final class RoutedEmbedder implements ImageTextEmbedder {
     public float[][] encodePixels(List<float[]> chw) {
         float[][] features = routingFeatures(model, domains.stream().map(experts::get).toList(), chw);
         int dim = model.dimension();
-        int thumb = thumbnailLength(chw, model.preprocessor().size());
+        int thumb = RoutingFeatures.embeddingOffset(model, 0);
         float[][] out = new float[chw.size()][domains.size() * dim];
         for (int i = 0; i < out.length; i++) {
             DomainRouter.Decision d = router.decide(features[i]);

@@ -308,6 +308,31 @@ class ContinualLearnerTest {
             publishedMetrics = a.promotedMeasured().metrics();
         }
 
+        // the version served as the embedding refresh serves it: each image routed as the gate routed it, and embedded
+        // by its expert exactly as the gate's embedder weighted it (an image the router is sure of is its expert's)
+        ExpertSet served = ExpertSet.read(versionDir);
+        Map<String, Path> adapterOf = new java.util.LinkedHashMap<>();
+        served.expertOfDomain().forEach((d, e) -> adapterOf.put(d, e == null ? null : versionDir.resolve(ExpertSet.folder(e))));
+        try (io.clipstream.clip.routing.ExpertEncoder encoder = io.clipstream.clip.routing.ExpertEncoder.open(baseDir,
+                io.clipstream.clip.routing.DomainRouter.restore(served.router()), adapterOf, ai.djl.Device.cpu(), "v1", 16);
+             ClipModel m = ClipModel.load(baseDir)) {
+            List<float[]> chw = io.clipstream.continual.train.PixelBatch.toChw(m.preprocessor(), images);
+            List<io.clipstream.clip.routing.ExpertEncoder.Routed> routed = encoder.encodePixels(chw);
+            for (int i = 0; i < images.size(); i++) {
+                String expected = i < 10 ? "plain" : "inverted";
+                assertThat(routed.get(i).domain()).as("image %d", i).isEqualTo(expected);
+                int block = i < 10 ? 0 : 1;
+                for (int j = 0; j < m.dimension(); j++) {
+                    assertThat(Math.abs(routed.get(i).embedding()[j] - published[i][block * m.dimension() + j])).isLessThan(1e-4f);
+                }
+            }
+            // a text by an expert is the gate's block of it, unscaled (the gate's text is every block / sqrt(2))
+            float[][] inverted = encoder.encodeTexts(List.of("a photo of a moon."), List.of("inverted")).get("inverted");
+            for (int j = 0; j < m.dimension(); j++) {
+                assertThat(Math.abs(inverted[0][j] - publishedText[0][m.dimension() + j] * (float) Math.sqrt(2))).isLessThan(1e-4f);
+            }
+        }
+
         // the reservoirs the publisher's replay buffer held, as the trainer restores them
         ReplayBuffer<String, Sample> replay = new ReplayBuffer<>(50, new Random(11));
         replay.offerAll("plain", samples("plain", 64, 1));
@@ -354,7 +379,8 @@ class ContinualLearnerTest {
         anchors.put("plain", samples("plain", 30, 5));
         anchors.put("inverted", samples("inverted", 30, 6));
         anchors.put("tinted", samples("tinted", 30, 7));
-        EvaluationGate gate = new EvaluationGate(new GateConfig(5, 5, 0, List.of("zero_shot")));
+        // a new domain must gain 5 points: one whose captions name the wrong class learns nothing (or worse)
+        EvaluationGate gate = new EvaluationGate(new GateConfig(5, 5, 0, List.of("zero_shot"), 0, 5));
         List<Sample> mislabelled = samples("tinted", 96, 10).stream()
                 .map(x -> new Sample(x.id(), x.image(), x.caption(), x.domain(),
                         SyntheticSamples.CLASSES.get((SyntheticSamples.CLASSES.indexOf(x.label()) + 3) % SyntheticSamples.CLASSES.size())))

@@ -1,4 +1,4 @@
-package io.clipstream.continual.routing;
+package io.clipstream.clip.routing;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Infers an image's domain from a feature vector of it (the {@link RoutedEmbedder}'s: a thumbnail of the image, then
+ * Infers an image's domain from a feature vector of it (the {@link RoutingFeatures}: a thumbnail of the image, then
  * every expert's embedding of it, in the order the domains were learned). The domain is inferred from the image, never
  * given: this is how a domain-incremental learner with one expert per domain (Expert Gate, Aljundi et al. 2017;
  * S-Prompts, Wang et al. 2022) picks the expert at test time.
@@ -237,7 +237,7 @@ public final class DomainRouter {
     public Map<String, Object> describe() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", "a cascade of stages, newest first: a stage reads the first `features` values of x = the image's "
-                + RoutedEmbedder.THUMB + "x" + RoutedEmbedder.THUMB + " thumbnail per channel, then every adapter's image embedding"
+                + RoutingFeatures.THUMB + "x" + RoutingFeatures.THUMB + " thumbnail per channel, then every adapter's image embedding"
                 + " (in the order of domains); h = relu(w1 . ((x - mean) * scale) + b1); p = softmax(w2 . h + b2) over"
                 + " [an earlier domain, then the stage's domains] (b2 includes prior_shift); the image goes to the stage's"
                 + " most probable domain, or on to the stage before when that is 'an earlier domain'; the first stage's"

@@ -1,4 +1,4 @@
-package io.clipstream.continual.routing;
+package io.clipstream.clip.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
