@@ -10,6 +10,7 @@ import io.clipstream.local.producer.PushPairs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Streams domains one after another through the gateway and follows each through the loop: its pairs curated or
@@ -21,7 +22,16 @@ final class DomainLoop {
     record Stage(String domain, List<DemoPair> pairs) {}
 
     /** A text query's answer: the version that answered, each hit's domain and the class its caption names. */
-    record QueryView(int version, List<String> hits, double precision) {}
+    /**
+     * @param classPrecision class-judged P@10 of the class prompts ({@link #CLASS_PROMPT}), by the class each hit's image
+     *                       shows: per domain seen so far (searched within it) and over the whole index ({@link #ALL})
+     */
+    record QueryView(int version, List<String> hits, double precision, Map<String, Double> classPrecision) {}
+
+    /** The prompt of each class whose answers {@link QueryView#classPrecision} judges. */
+    static final String CLASS_PROMPT = "a picture of a %s.";
+    /** The key of the whole index in {@link QueryView#classPrecision}. */
+    static final String ALL = "all";
 
     /**
      * What became of one stage: its outcomes, its run's last event (null when no run ended), whether the demo had to
@@ -44,10 +54,13 @@ final class DomainLoop {
     private final String query;
     private final java.util.function.Function<String, String> classOfPair;
     private int pushedSoFar;
+    private final List<String> domainsSoFar = new ArrayList<>();
+    private final List<String> classes;
 
     /** @param classOfPair the class a pair's image shows, by pair id (null when unknown: then its caption's class counts) */
     DomainLoop(GatewayClient gateway, OutcomeCounter outcomes, OpsFeed ops, TrainerClient trainer, RefreshClient search, Timeouts timeouts,
-               String query, java.util.function.Function<String, String> classOfPair) {
+               String query, java.util.function.Function<String, String> classOfPair, List<String> classes) {
+        this.classes = List.copyOf(classes);
         this.gateway = gateway;
         this.outcomes = outcomes;
         this.ops = ops;
@@ -71,11 +84,31 @@ final class DomainLoop {
             String shown = classOfPair.apply(r.path("pairId").asText());
             hits.add(shown != null ? r.path("domain").asText() + ":" + shown : LoopTable.hitLabel(r.path("domain").asText(), r.path("caption").asText()));
         }
-        return new QueryView(a.path("version").asInt(), hits, LoopTable.precision(query, hits));
+        return new QueryView(a.path("version").asInt(), hits, LoopTable.precision(query, hits), classPrecision());
+    }
+
+    /** Mean over the classes of the share of a class prompt's top 10 whose image shows the class: per domain, and overall. */
+    private Map<String, Double> classPrecision() throws Exception {
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        List<String> scopes = new ArrayList<>(domainsSoFar);
+        scopes.add(null);
+        for (String domain : scopes) {
+            double sum = 0;
+            for (String c : classes) {
+                int right = 0;
+                for (JsonNode r : search.search(String.format(CLASS_PROMPT, c), 10, domain).path("results")) {
+                    if (c.equals(classOfPair.apply(r.path("pairId").asText()))) right++;
+                }
+                sum += right / 10.0;
+            }
+            out.put(domain == null ? ALL : domain, sum / classes.size());
+        }
+        return out;
     }
 
     StageResult run(Stage stage) throws Exception {
         System.out.printf("%n== domain %s: %,d pairs through the gateway%n", stage.domain(), stage.pairs().size());
+        if (!domainsSoFar.contains(stage.domain())) domainsSoFar.add(stage.domain());
         int endedBefore = ops.endedRuns().size();
         int curatedBefore = outcomes.curated();
         int rejectedBefore = outcomes.rejected() + outcomes.deadLettered();

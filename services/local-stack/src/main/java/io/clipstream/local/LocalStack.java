@@ -137,7 +137,7 @@ public final class LocalStack {
         s.put("clipstream.trainer.train.device", "cpu");
         s.put("clipstream.trainer.train.epochs", "8");
         s.put("clipstream.trainer.train.lr", "0.01");
-        s.put("clipstream.trainer.train.strategy", "guarded-no-distill-no-l2");
+        s.put("clipstream.trainer.train.strategy", "routed");
         // as many replayed pairs of every earlier domain as a domain brings: less forgetting, at twice the training time
         s.put("clipstream.trainer.replay.per-domain-per-run", "800");
         // every demo domain declares the Fashion-MNIST classes; R@1 among captions that repeat one template per class is not
@@ -211,7 +211,7 @@ public final class LocalStack {
                 TrainerClient trainerApi = new TrainerClient(trainer.uri(), BaseCheckpoint.MODEL, operatorToken);
                 DomainLoop loop = new DomainLoop(producer, outcomes, ops, trainerApi, search,
                         new DomainLoop.Timeouts(o.outcomesTimeout(), Duration.ofSeconds(20), Duration.ofMinutes(5), Duration.ofMinutes(3)), o.query(),
-                        PairSources.fashionClasses(FashionMnist.defaultDir()));
+                        PairSources.fashionClasses(FashionMnist.defaultDir()), FashionMnist.CLASS_NAMES);
                 DomainChecks.Result domainChecks;
                 try (var raw = DomainChecks.rawProducer(infra.kafkaClientConfig(Principal.GATEWAY))) {
                     domainChecks = DomainChecks.run(producer, new GatewayClient(gateway.uri(), guestKey), raw, outcomes,
@@ -232,6 +232,9 @@ public final class LocalStack {
                 Map<String, Map<String, Double>> base = baseline(versions);
                 System.out.println("\n## The loop: " + stages.size() + " domains in " + String.format(Locale.ROOT, "%.0f", loopSeconds) + " s\n");
                 System.out.println(LoopTable.format(results, base, before, o.query()));
+                System.out.println("\n## Search quality: class-judged P@10 of the ten class prompts (\"" + DomainLoop.CLASS_PROMPT.replace("%s", "<class>")
+                        + "\"), by the class each hit's image shows, within each domain and over the whole index\n");
+                System.out.println(LoopTable.searchQuality(results, before));
                 DomainLoop.QueryView last = results.isEmpty() ? null : results.getLast().query();
                 if (before != null) System.out.printf("%n\"%s\" top 10 before the first run (v%d): %s%n", o.query(), before.version(), String.join(", ", before.hits()));
                 if (last != null) System.out.printf("\"%s\" top 10 at the end (v%d): %s%n", o.query(), last.version(), String.join(", ", last.hits()));

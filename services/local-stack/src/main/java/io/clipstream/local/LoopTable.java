@@ -27,7 +27,7 @@ final class LoopTable {
         domains.removeIf(d -> stages.stream().noneMatch(s -> s.run() != null && s.run().metrics().containsKey(d)) && !base.containsKey(d));
         StringBuilder b = new StringBuilder();
         b.append("| stage | pairs in -> curated | run | trained on |");
-        for (String d : domains) b.append(' ').append(d).append(" zero-shot / R@1 |");
+        for (String d : domains) b.append(' ').append(d).append(" zero-shot |");
         b.append(" gate | version | re-index | last pair -> version / serving | P@10 \"").append(query).append("\" |\n|---|---:|---|---|");
         b.append("---:|".repeat(domains.size())).append("---|---|---:|---:|---:|\n");
         b.append("| base | | | |");
@@ -65,12 +65,40 @@ final class LoopTable {
         return b.toString();
     }
 
-    /** "zero-shot / R@1" in percent; R@1 is the mean of image->text and text->image R@1 on the domain's anchors. */
+    /**
+     * Zero-shot accuracy in percent on the domain's anchors. (R@1 against captions that repeat one of a few templates per
+     * class says nothing: the search quality table judges retrieval by class instead.)
+     */
     static String cell(Map<String, Double> m) {
         if (m == null) return "";
         Double zs = m.get("zero_shot");
-        Double r1 = m.get("r1_mean");
-        return (zs == null ? "-" : pct(zs)) + " / " + (r1 == null ? "-" : pct(r1));
+        return zs == null ? "-" : pct(zs);
+    }
+
+    /**
+     * Per stage, the version serving after it and the class-judged P@10 of each domain (searched within it) and of the
+     * whole index; the base model's (v0) first, measured before the first run ended.
+     */
+    static String searchQuality(List<DomainLoop.StageResult> stages, DomainLoop.QueryView before) {
+        Set<String> scopes = new LinkedHashSet<>();
+        for (DomainLoop.StageResult s : stages) scopes.addAll(s.query().classPrecision().keySet());
+        scopes.remove(DomainLoop.ALL);
+        scopes.add(DomainLoop.ALL);
+        StringBuilder b = new StringBuilder("| after | version |");
+        for (String d : scopes) b.append(' ').append(d).append(" |");
+        b.append("\n|---|---:|").append("---:|".repeat(scopes.size())).append('\n');
+        if (before != null) row(b, "(before the first run)", before, scopes);
+        for (DomainLoop.StageResult s : stages) row(b, s.domain(), s.query(), scopes);
+        return b.toString();
+    }
+
+    private static void row(StringBuilder b, String label, DomainLoop.QueryView q, Set<String> scopes) {
+        b.append("| ").append(label).append(" | v").append(q.version()).append(" |");
+        for (String d : scopes) {
+            Double p = q.classPrecision().get(d);
+            b.append(' ').append(p == null ? "" : pct(p)).append(" |");
+        }
+        b.append('\n');
     }
 
     private static String pct(double v) {

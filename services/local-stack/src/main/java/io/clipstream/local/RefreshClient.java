@@ -34,7 +34,13 @@ final class RefreshClient {
     }
 
     JsonNode search(String q, int k) throws IOException, InterruptedException {
-        return Json.mapper().readTree(get("/v1/search?k=" + k + "&q=" + URLEncoder.encode(q, StandardCharsets.UTF_8)));
+        return search(q, k, null);
+    }
+
+    /** The same within one domain ({@code domain} null: the whole index). */
+    JsonNode search(String q, int k, String domain) throws IOException, InterruptedException {
+        return Json.mapper().readTree(get("/v1/search?k=" + k + "&q=" + URLEncoder.encode(q, StandardCharsets.UTF_8)
+                + (domain == null ? "" : "&domain=" + URLEncoder.encode(domain, StandardCharsets.UTF_8))));
     }
 
     /** Image -> image search with {@code png} as the query; a 429 is waited out as its Retry-After says (a few times). */
