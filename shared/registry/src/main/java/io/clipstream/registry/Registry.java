@@ -31,6 +31,11 @@ public final class Registry {
     public static final String CLAIM = "CLAIM.json";
     /** Largest MANIFEST.json read. */
     static final long MAX_MANIFEST_BYTES = 1L << 20;
+    /**
+     * Largest routing.json read: it holds the router's weights as JSON, which grow with the square of the number of
+     * experts (every stage reads every earlier expert's embedding): 1.3 MB for four experts of the demo's model.
+     */
+    static final long MAX_ROUTING_BYTES = 64L << 20;
     /** Largest file of a version or of the base read (a ViT-L/14 checkpoint is 1.7 GB). */
     static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 16L;
     /** Numbers a publisher tries past the latest version before it gives up (each taken one is a claim that died). */
@@ -144,7 +149,7 @@ public final class Registry {
         }
         if (files.containsKey(ExpertSet.FILE)) {
             // before any file lands: the experts' weights must be the ones the (announced) routing names
-            byte[] routing = store.get(prefix + ExpertSet.FILE, MAX_MANIFEST_BYTES).orElseThrow(() -> new IOException("version " + n + " lacks " + ExpertSet.FILE));
+            byte[] routing = store.get(prefix + ExpertSet.FILE, MAX_ROUTING_BYTES).orElseThrow(() -> new IOException("version " + n + " lacks " + ExpertSet.FILE));
             if (!ContentAddress.sha256Hex(routing).equals(files.get(ExpertSet.FILE))) throw new IOException("version " + n + ": " + ExpertSet.FILE + " does not match its sha256");
             ExpertSet.parse(routing).requireMatches(files, "version " + n + " of " + layout.model());
         }

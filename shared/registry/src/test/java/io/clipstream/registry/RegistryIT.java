@@ -225,7 +225,11 @@ class RegistryIT {
         expertOf.put("original", null);
         expertOf.put("rotated", "rotated");
         expertOf.put("sketch", "sketch");
-        ExpertSet.of("original", Map.of("stages", List.of()), expertOf, experts).write(staged);
+        // a router's weights in JSON outgrow a manifest's bound (1.3 MB for four experts of the demo's model)
+        double[] weights = new double[150_000];
+        java.util.Arrays.fill(weights, 0.123456789);
+        ExpertSet.of("original", Map.of("stages", List.of(Map.of("w1", weights))), expertOf, experts).write(staged);
+        assertThat(Files.size(staged.resolve(ExpertSet.FILE))).isGreaterThan(Registry.MAX_MANIFEST_BYTES);
 
         VersionRecord v1 = registry.publish(staged, draft("run-9"));
         String prefix = registry.layout().version(1);
