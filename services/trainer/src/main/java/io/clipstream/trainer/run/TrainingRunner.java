@@ -362,7 +362,7 @@ public final class TrainingRunner implements AutoCloseable {
                 return new VersionPublisher.Published(staged, m.directory(), staged);
             };
             try (ContinualLearner learner = new ContinualLearner(model, strategy, trainConfig(ledger.runs()), trainer, evaluator, gate,
-                    cfg.baseDomain(), buffer, cfg.train().seed(), stage).reportMetrics(Evaluator.ALL)) {
+                    cfg.baseDomain(), buffer, cfg.train().seed(), stage).reportMetrics(Evaluator.ALL).log(m -> LOG.infof("%s%s", run.id, m))) {
                 learner.onEvaluating(() -> {
                     evalStart[0] = System.nanoTime();
                     events.emit(run.event(State.EVALUATING, null, null, null, null, null, null, null));
