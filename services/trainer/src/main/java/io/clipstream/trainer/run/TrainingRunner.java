@@ -403,6 +403,10 @@ public final class TrainingRunner implements AutoCloseable {
             if (refs != null) metrics.quarantined(d, quarantine.hold(d, refs, run.id, decided.reasonsOf(d), clock.instant()).pairs().size());
         }
         if (!decided.promoted()) {
+            Map<String, List<PairRef>> routingOnly = toReservoirs(train, freshTrain, decided, strategy);
+            if (!routingOnly.isEmpty()) {
+                sets.offerToReplay(reservoirs, routingOnly, cfg.replay().capacityPerDomain(), cfg.train().seed() + ledger.runs());
+            }
             baselines.remember(champion.map(ModelVersion::version).orElse(0), decisionAnchors, promotedMeasured);
             sets.addAnchors(storedAnchors, freshAnchors);
             finish(ledger, snap, false);
@@ -417,14 +421,8 @@ public final class TrainingRunner implements AutoCloseable {
         VersionRecord draft = new VersionRecord(cfg.model(), 0, champion.map(ModelVersion::version).orElse(null), registry.layout().base(),
                 base, null, window, decided.promotedAnchors(), decided.baseline(), decided.gate(), strategy.name(), run.id, run.device, now);
         sets.addAnchors(storedAnchors, freshAnchors);
-        Map<String, List<PairRef>> trained = new LinkedHashMap<>();
-        train.forEach((d, samples) -> {
-            if (!decided.promotedDomains().contains(d)) return;
-            java.util.Set<String> loaded = new java.util.HashSet<>();
-            samples.forEach(x -> loaded.add(x.id()));
-            trained.put(d, freshTrain.get(d).stream().filter(r -> loaded.contains(r.sha256())).toList());
-        });
-        sets.offerToReplay(reservoirs, trained, cfg.replay().capacityPerDomain(), cfg.train().seed() + ledger.runs());
+        sets.offerToReplay(reservoirs, toReservoirs(train, freshTrain, decided, strategy), cfg.replay().capacityPerDomain(),
+                cfg.train().seed() + ledger.runs());
         lease.ensureHeld();
         VersionRecord rec = registry.publish(staged, draft);
         baselines.remember(rec.version(), decisionAnchors, promotedMeasured);
@@ -488,6 +486,26 @@ public final class TrainingRunner implements AutoCloseable {
         Map<Integer, ModelVersion.OffsetRange> parts = new TreeMap<>();
         snap.readUpTo().forEach((p, to) -> parts.put(p, new ModelVersion.OffsetRange(Math.min(ledger.next(p), to), to)));
         return new ModelVersion.DataWindow(curatedTopic, parts, snap.perDomain());
+    }
+
+    /**
+     * The pairs of this run that join their domain's replay reservoir: those of each promoted domain, and with experts
+     * the base domain's even when its refinement was rejected. The router tells every later domain from the base
+     * domain's reservoir, and the base domain is routed whatever its expert: without them no new domain could be
+     * routed until a refinement of the base passes the gate. (They also replay into later experts' training, as any
+     * base pair would; they stay quarantined for the base domain's own expert.)
+     */
+    private Map<String, List<PairRef>> toReservoirs(Map<String, List<Sample>> train, Map<String, List<PairRef>> freshTrain, RunDecision decided,
+                                                    Strategy strategy) {
+        Map<String, List<PairRef>> out = new LinkedHashMap<>();
+        train.forEach((d, samples) -> {
+            boolean routedBase = strategy.routed() && d.equals(cfg.baseDomain());
+            if (!decided.promotedDomains().contains(d) && !routedBase) return;
+            Set<String> loaded = new java.util.HashSet<>();
+            samples.forEach(x -> loaded.add(x.id()));
+            out.put(d, freshTrain.get(d).stream().filter(r -> loaded.contains(r.sha256())).toList());
+        });
+        return out;
     }
 
     /** The base domain's pairs first: a routed learner tells every other domain from it, so it learns it before them. */

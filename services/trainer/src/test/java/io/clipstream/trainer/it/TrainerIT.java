@@ -24,10 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,38 +61,21 @@ class TrainerIT {
     String versionsTopic;
 
     private static KafkaProducer<String, byte[]> producer;
-    private static KafkaConsumer<String, byte[]> consumer;
-    private static final List<TrainingRun> runs = new ArrayList<>();
-    private static final List<ModelVersion> versions = new ArrayList<>();
+    private RunWatcher watch;
 
     @BeforeAll
     static void clients() {
         producer = Infra.shared().bytesProducer();
-        consumer = Infra.shared().bytesConsumer();
     }
 
     @AfterAll
     static void close() {
         producer.close();
-        consumer.close();
     }
 
     /** A request with the operator's token: every /v1 request needs it, reads included. */
     private static io.restassured.specification.RequestSpecification operator() {
         return given().header("Authorization", "Bearer it-operator-token");
-    }
-
-    private void poll() {
-        if (consumer.assignment().isEmpty()) {
-            List<TopicPartition> parts = new ArrayList<>();
-            for (String t : List.of(runsTopic, versionsTopic)) consumer.partitionsFor(t).forEach(i -> parts.add(new TopicPartition(t, i.partition())));
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-        }
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(300))) {
-            if (r.topic().equals(runsTopic)) runs.add(Json.read(r.value(), TrainingRun.class));
-            else versions.add(Json.read(r.value(), ModelVersion.class));
-        }
     }
 
     private void send(String domain, long seed) throws Exception {
@@ -123,25 +103,19 @@ class TrainerIT {
         assertThat(trainer.get("data").get("consecutiveFailedChecks").asInt()).isZero();
     }
 
-    /** The terminal event of the next run that ends after {@code known} terminal events. */
-    private TrainingRun awaitRunEnd(int known) {
-        await().atMost(RUN_WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
-            poll();
-            return terminal().size() > known;
-        });
-        return terminal().get(known);
-    }
-
-    private static List<TrainingRun> terminal() {
-        return runs.stream().filter(r -> r.state().terminal()).toList();
-    }
-
-    private static List<TrainingRun> eventsOf(String runId) {
-        return runs.stream().filter(r -> r.runId().equals(runId)).toList();
+    private List<TrainingRun> eventsOf(String runId) {
+        return watch.runs.stream().filter(r -> r.runId().equals(runId)).toList();
     }
 
     @Test
     void domainsArrivingOneAfterAnotherArePromotedAHarmfulOneIsRejectedAndTheChampionCanBeRolledBack() throws Exception {
+        try (RunWatcher w = new RunWatcher(runsTopic, versionsTopic)) {
+            watch = w;
+            learnThreeDomainsRejectOneAndRollBack();
+        }
+    }
+
+    private void learnThreeDomainsRejectOneAndRollBack() throws Exception {
         Path tmp = Files.createTempDirectory("trainer-it-base");
         SyntheticDomains.trainBase(tmp.resolve("init"), tmp.resolve("base"));
         registry.uploadBase(tmp.resolve("base"));
@@ -151,7 +125,7 @@ class TrainerIT {
             // the first domain's pairs have records no run can take among them: they are refused, the run goes on
             CuratedPairs.send(store, producer, curatedTopic, domains.get(d), PER_DOMAIN, 1000 + d,
                     d == 0 ? CuratedPairs.unacceptable(curatedTopic) : List.of());
-            TrainingRun end = awaitRunEnd(d);
+            TrainingRun end = watch.awaitRunEnd(d, RUN_WAIT);
             List<String> states = eventsOf(end.runId()).stream().map(r -> r.state().name()).toList();
             System.out.printf("run %s (%s): %s %s timings %s metrics %s%n", end.runId(), domains.get(d), end.state(), end.reasons(),
                     end.timings(), end.metrics());
@@ -164,11 +138,11 @@ class TrainerIT {
             assertThat(end.metrics().get(domains.get(d))).containsKeys("r1_mean", "i2t_r1", "t2i_r1", "zero_shot");
             assertThat(end.timings().trainSeconds()).isPositive();
             await().atMost(Duration.ofSeconds(30)).until(() -> {
-                poll();
-                return versions.size() > versions.stream().filter(v -> v.version() <= end.version() - 1).count()
-                        && versions.get(versions.size() - 1).version() == end.version();
+                watch.poll();
+                return watch.versions.size() > watch.versions.stream().filter(v -> v.version() <= end.version() - 1).count()
+                        && watch.versions.get(watch.versions.size() - 1).version() == end.version();
             });
-            ModelVersion v = versions.get(versions.size() - 1);
+            ModelVersion v = watch.versions.get(watch.versions.size() - 1);
             assertThat(v.announcement()).isEqualTo(ModelVersion.Announcement.PROMOTED);
             assertThat(v.alias()).isEqualTo(ModelVersion.CHAMPION);
             assertThat(v.parentVersion()).isEqualTo(d == 0 ? null : d);
@@ -185,20 +159,20 @@ class TrainerIT {
             }
             assertThat(registry.read(v.version()).orElseThrow().metrics()).isEqualTo(v.metrics());
         }
-        assertThat(versions).hasSize(3);
+        assertThat(watch.versions).hasSize(3);
         assertRefusedAndLive();
 
         assertThat(registry.versions()).containsExactly(1, 2, 3);
 
         send("shuffled", 2000);
-        TrainingRun harmful = awaitRunEnd(3);
+        TrainingRun harmful = watch.awaitRunEnd(3, RUN_WAIT);
         System.out.printf("run %s (shuffled): %s %s metrics %s%n", harmful.runId(), harmful.state(), harmful.reasons(), harmful.metrics());
         assertThat(harmful.state()).isEqualTo(TrainingRun.State.REJECTED);
         assertThat(harmful.version()).isNull();
         assertThat(harmful.reasons()).anyMatch(r -> r.contains("new domain shuffled")).anyMatch(r -> r.contains("domain plain"));
         assertThat(harmful.metrics()).containsKeys("plain", "dim", "tinted", "shuffled");
-        poll();
-        assertThat(versions).as("a rejection announces nothing: the champion stays").hasSize(3);
+        watch.poll();
+        assertThat(watch.versions).as("a rejection announces nothing: the champion stays").hasSize(3);
         assertThat(registry.versions()).containsExactly(1, 2, 3);
 
         // the rejected run's training pairs are quarantined, not lost: listed with the gate's reasons, counted, and
@@ -217,7 +191,7 @@ class TrainerIT {
                 .contains("clipstream_trainer_quarantined_pairs{domain=\"shuffled\"} " + quarantined + ".0");
         // more pairs of the domain: the next run takes the quarantined ones back, and (as harmful) holds them all again
         send("shuffled", 2001);
-        TrainingRun again = awaitRunEnd(4);
+        TrainingRun again = watch.awaitRunEnd(4, RUN_WAIT);
         assertThat(again.state()).isEqualTo(TrainingRun.State.REJECTED);
         JsonNode heldAgain = Json.mapper().readTree(operator().get("/v1/models/it-tiny/quarantine").then().extract().asByteArray());
         assertThat(heldAgain.at("/quarantine/0/runId").asText()).isEqualTo(again.runId());
@@ -227,7 +201,7 @@ class TrainerIT {
         operator().post("/v1/models/it-tiny/quarantine/sketch/retry").then().statusCode(404).body("error", org.hamcrest.Matchers.is("NOT_QUARANTINED"));
         // an operator's retry starts a run on the quarantined pairs alone (no new pair waits)
         operator().post("/v1/models/it-tiny/quarantine/shuffled/retry").then().statusCode(202).body("runRequested", org.hamcrest.Matchers.is(true));
-        TrainingRun retried = awaitRunEnd(5);
+        TrainingRun retried = watch.awaitRunEnd(5, RUN_WAIT);
         assertThat(retried.trigger()).isEqualTo(TrainingRun.Trigger.MANUAL);
         assertThat(retried.state()).as("still harmful").isEqualTo(TrainingRun.State.REJECTED);
         JsonNode afterRetry = Json.mapper().readTree(operator().get("/v1/models/it-tiny/quarantine").then().extract().asByteArray());
@@ -254,17 +228,17 @@ class TrainerIT {
         given().contentType("application/json").body("{\"version\": 2}").post("/v1/models/it-tiny/champion").then().statusCode(401);
         given().header("Authorization", "Bearer not-the-operator-token").contentType("application/json").body("{\"version\": 2}")
                 .post("/v1/models/it-tiny/champion").then().statusCode(401);
-        poll();
-        assertThat(versions).as("a refused rollback announces nothing").hasSize(3);
+        watch.poll();
+        assertThat(watch.versions).as("a refused rollback announces nothing").hasSize(3);
 
         // roll back: version 2 is re-announced as the champion; latestVersion still says 3 exist
         given().header("Authorization", "Bearer it-operator-token").contentType("application/json").body("{\"version\": 2}")
                 .post("/v1/models/it-tiny/champion").then().statusCode(200);
         await().atMost(Duration.ofSeconds(30)).until(() -> {
-            poll();
-            return versions.size() == 4;
+            watch.poll();
+            return watch.versions.size() == 4;
         });
-        ModelVersion rollback = versions.get(3);
+        ModelVersion rollback = watch.versions.get(3);
         assertThat(rollback.announcement()).isEqualTo(ModelVersion.Announcement.ROLLBACK);
         assertThat(rollback.version()).isEqualTo(2);
         assertThat(rollback.latestVersion()).isEqualTo(3);
