@@ -41,6 +41,19 @@ record RunDecision(List<IncrementReport> reports) {
         return out;
     }
 
+    /**
+     * The domains of {@code trained} whose pairs join their replay reservoir: each promoted domain, and with experts
+     * ({@code routed}) the base domain whatever the gate said of its refinement. The router tells every later domain
+     * from the base domain's reservoir and routes the base domain whatever its expert: without its pairs no new domain
+     * could be routed until a refinement of the base passes the gate. (They also replay into later experts' training,
+     * as any base pair would; they stay quarantined for the base domain's own expert.)
+     */
+    Set<String> reservoirDomains(Set<String> trained, boolean routed, String baseDomain) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String d : trained) if (promotedDomains().contains(d) || routed && d.equals(baseDomain)) out.add(d);
+        return out;
+    }
+
     /** The gate's reasons for rejecting {@code domain}'s increment. */
     List<String> reasonsOf(String domain) {
         return reports.stream().filter(r -> r.domains().contains(domain)).findFirst().map(r -> r.decision().reasons()).orElse(List.of());

@@ -488,23 +488,15 @@ public final class TrainingRunner implements AutoCloseable {
         return new ModelVersion.DataWindow(curatedTopic, parts, snap.perDomain());
     }
 
-    /**
-     * The pairs of this run that join their domain's replay reservoir: those of each promoted domain, and with experts
-     * the base domain's even when its refinement was rejected. The router tells every later domain from the base
-     * domain's reservoir, and the base domain is routed whatever its expert: without them no new domain could be
-     * routed until a refinement of the base passes the gate. (They also replay into later experts' training, as any
-     * base pair would; they stay quarantined for the base domain's own expert.)
-     */
+    /** The pairs of this run that join their domain's replay reservoir ({@link RunDecision#reservoirDomains}), as loaded. */
     private Map<String, List<PairRef>> toReservoirs(Map<String, List<Sample>> train, Map<String, List<PairRef>> freshTrain, RunDecision decided,
                                                     Strategy strategy) {
         Map<String, List<PairRef>> out = new LinkedHashMap<>();
-        train.forEach((d, samples) -> {
-            boolean routedBase = strategy.routed() && d.equals(cfg.baseDomain());
-            if (!decided.promotedDomains().contains(d) && !routedBase) return;
+        for (String d : decided.reservoirDomains(train.keySet(), strategy.routed(), cfg.baseDomain())) {
             Set<String> loaded = new java.util.HashSet<>();
-            samples.forEach(x -> loaded.add(x.id()));
+            train.get(d).forEach(x -> loaded.add(x.id()));
             out.put(d, freshTrain.get(d).stream().filter(r -> loaded.contains(r.sha256())).toList());
-        });
+        }
         return out;
     }
 
