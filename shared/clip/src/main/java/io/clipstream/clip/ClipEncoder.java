@@ -17,7 +17,7 @@ import java.util.function.Function;
  * #close()} waits for the calls in flight, then frees the weights, and later calls fail with a
  * clear {@link IllegalStateException} instead of touching freed native memory.
  */
-public final class ClipEncoder implements ImageTextEmbedder, AutoCloseable {
+public final class ClipEncoder implements ImageTextEmbedder, ServedVersion {
 
     private final ClipModel model;
     private final String version;

@@ -147,14 +147,18 @@ public final class Registry {
             throw new IOException("version " + n + " of " + layout.model() + " is not the one announced: its manifest gives "
                     + announcedFile + " sha256 " + files.get(announcedFile) + ", the announcement " + announcedAdapterSha256);
         }
+        byte[] routingChecked = null;
         if (files.containsKey(ExpertSet.FILE)) {
             // before any file lands: the experts' weights must be the ones the (announced) routing names
             byte[] routing = store.get(prefix + ExpertSet.FILE, MAX_ROUTING_BYTES).orElseThrow(() -> new IOException("version " + n + " lacks " + ExpertSet.FILE));
             if (!ContentAddress.sha256Hex(routing).equals(files.get(ExpertSet.FILE))) throw new IOException("version " + n + ": " + ExpertSet.FILE + " does not match its sha256");
             ExpertSet.parse(routing).requireMatches(files, "version " + n + " of " + layout.model());
+            routingChecked = routing;
         }
         Path root = dir.toAbsolutePath().normalize();
         Files.createDirectories(root);
+        // the routing read and checked above lands as it was read: the loop below finds it in place
+        if (routingChecked != null) Files.write(root.resolve(ExpertSet.FILE), routingChecked);
         for (Map.Entry<String, String> f : files.entrySet()) {
             Path local = inside(root, f.getKey(), "version " + n + ": file");
             if (Files.exists(local) && VersionManifest.sha256(local).equals(f.getValue())) continue;

@@ -1,6 +1,7 @@
 package io.clipstream.refresh.embed;
 
 import io.clipstream.clip.ClipEncoder;
+import io.clipstream.clip.ServedVersion;
 import io.clipstream.clip.preprocess.ImagePreprocessor;
 import io.clipstream.clip.routing.ExpertEncoder;
 import java.awt.image.BufferedImage;
@@ -21,12 +22,21 @@ public interface VersionEncoder extends AutoCloseable {
     /** A query's vector in one expert's space (expert null: the whole index). */
     record QueryVector(String expert, float[] vector) {}
 
+    /** The version's encoder: what embeds for it, and what closing frees. */
+    ServedVersion served();
+
     /** e.g. {@code v3}. */
-    String label();
+    default String label() {
+        return served().version();
+    }
 
-    ImagePreprocessor preprocessor();
+    default ImagePreprocessor preprocessor() {
+        return served().preprocessor();
+    }
 
-    int dimension();
+    default int dimension() {
+        return served().dimension();
+    }
 
     /** Each pair's image ({@code chw}: preprocessed) and caption, by the image's expert. */
     List<Embedded> embedPairs(List<float[]> chw, List<String> captions);
@@ -38,7 +48,9 @@ public interface VersionEncoder extends AutoCloseable {
     List<QueryVector> queryImage(BufferedImage image);
 
     @Override
-    void close();
+    default void close() {
+        served().close();
+    }
 
     static VersionEncoder of(ClipEncoder encoder) {
         return new OneAdapter(encoder);
@@ -51,18 +63,8 @@ public interface VersionEncoder extends AutoCloseable {
     /** A version of one adapter, merged into the weights: one space, calls side by side. */
     record OneAdapter(ClipEncoder encoder) implements VersionEncoder {
         @Override
-        public String label() {
-            return encoder.version();
-        }
-
-        @Override
-        public ImagePreprocessor preprocessor() {
-            return encoder.preprocessor();
-        }
-
-        @Override
-        public int dimension() {
-            return encoder.dimension();
+        public ServedVersion served() {
+            return encoder;
         }
 
         @Override
@@ -83,11 +85,6 @@ public interface VersionEncoder extends AutoCloseable {
         public List<QueryVector> queryImage(BufferedImage image) {
             return List.of(new QueryVector(null, encoder.encodeImages(List.of(image))[0]));
         }
-
-        @Override
-        public void close() {
-            encoder.close();
-        }
     }
 
     /**
@@ -96,18 +93,8 @@ public interface VersionEncoder extends AutoCloseable {
      */
     record Experts(ExpertEncoder encoder) implements VersionEncoder {
         @Override
-        public String label() {
-            return encoder.version();
-        }
-
-        @Override
-        public ImagePreprocessor preprocessor() {
-            return encoder.preprocessor();
-        }
-
-        @Override
-        public int dimension() {
-            return encoder.dimension();
+        public ServedVersion served() {
+            return encoder;
         }
 
         @Override
@@ -140,11 +127,6 @@ public interface VersionEncoder extends AutoCloseable {
             List<QueryVector> out = new ArrayList<>();
             r.byExpert().forEach((d, v) -> out.add(new QueryVector(d, v)));
             return out;
-        }
-
-        @Override
-        public void close() {
-            encoder.close();
         }
     }
 }

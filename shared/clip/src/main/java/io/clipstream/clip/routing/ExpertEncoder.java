@@ -3,6 +3,7 @@ package io.clipstream.clip.routing;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import io.clipstream.clip.ClipModel;
+import io.clipstream.clip.ServedVersion;
 import io.clipstream.clip.preprocess.ImagePreprocessor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * the embedding comes with it); a text by whichever experts are asked. The adapters take turns on one model (memory of
  * one base, whatever the number of experts), so calls run one at a time; {@link #close()} waits for the one in flight.
  */
-public final class ExpertEncoder implements AutoCloseable {
+public final class ExpertEncoder implements ServedVersion {
     private final ClipModel model;
     private final DomainRouter router;
     private final String version;

@@ -218,7 +218,7 @@ public final class ContinualLearner implements AutoCloseable {
         Map<String, float[][]> examples = new LinkedHashMap<>();
         for (String d : byDomain.keySet()) {
             List<Sample> kept = replay.contents().getOrDefault(d, List.of());
-            examples.put(d, RoutedEmbedder.routingFeatures(model, adapters,
+            examples.put(d, RoutingFeatures.of(model, adapters,
                     PixelBatch.toChw(model.preprocessor(), kept.stream().map(Sample::image).toList())));
         }
         List<String> order = List.copyOf(byDomain.keySet());

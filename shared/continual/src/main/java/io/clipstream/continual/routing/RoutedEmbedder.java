@@ -52,7 +52,7 @@ public final class RoutedEmbedder implements ImageTextEmbedder {
 
     /** The domain each image is routed to, in order. */
     public List<String> routes(List<float[]> chw) {
-        return routes(routingFeatures(model, domains.stream().map(experts::get).toList(), chw));
+        return routes(RoutingFeatures.of(model, domains.stream().map(experts::get).toList(), chw));
     }
 
     private List<String> routes(float[][] features) {
@@ -78,11 +78,6 @@ public final class RoutedEmbedder implements ImageTextEmbedder {
         return sb.toString();
     }
 
-    /** The router's features of each image ({@link RoutingFeatures#of}). */
-    public static float[][] routingFeatures(ClipModel model, List<Map<String, NDArray>> adapters, List<float[]> chw) {
-        return RoutingFeatures.of(model, adapters, chw);
-    }
-
     /** Below this probability an expert takes no part in an image's embedding. */
     static final double MIN_SHARE = 0.1;
 
@@ -106,7 +101,7 @@ public final class RoutedEmbedder implements ImageTextEmbedder {
     /** Each image's blocks are its experts' embeddings, which routing has computed already, weighted by {@link #blockWeights}. */
     @Override
     public float[][] encodePixels(List<float[]> chw) {
-        float[][] features = routingFeatures(model, domains.stream().map(experts::get).toList(), chw);
+        float[][] features = RoutingFeatures.of(model, domains.stream().map(experts::get).toList(), chw);
         int dim = model.dimension();
         int thumb = RoutingFeatures.embeddingOffset(model, 0);
         float[][] out = new float[chw.size()][domains.size() * dim];
