@@ -7,6 +7,7 @@ import io.clipstream.contracts.TopicCreator;
 import io.clipstream.contracts.TopicSpec;
 import io.clipstream.contracts.TopicSpecs;
 import io.clipstream.refresh.config.RefreshConfig;
+import io.clipstream.refresh.embed.EmbeddingCache;
 import io.clipstream.refresh.embed.PairEmbedder;
 import io.clipstream.refresh.feed.IndexFeeder;
 import io.clipstream.refresh.index.IndexBackend;
@@ -118,8 +119,18 @@ public class RefreshBeans {
 
     @Produces
     @Singleton
-    PairEmbedder embedder(ObjectStore store, RefreshConfig cfg) {
-        return new PairEmbedder(store, cfg.fetchParallelism());
+    EmbeddingCache embeddingCache(RefreshConfig cfg) throws IOException {
+        return cfg.embeddingCache() ? EmbeddingCache.open(cfg.dataDir().resolve(cfg.model()).resolve("embedding-cache")) : EmbeddingCache.NONE;
+    }
+
+    void closeEmbeddingCache(@Disposes EmbeddingCache cache) throws IOException {
+        cache.close();
+    }
+
+    @Produces
+    @Singleton
+    PairEmbedder embedder(ObjectStore store, RefreshConfig cfg, EmbeddingCache cache) {
+        return new PairEmbedder(store, cfg.fetchParallelism(), cache);
     }
 
     void closeEmbedder(@Disposes PairEmbedder embedder) {
@@ -128,7 +139,7 @@ public class RefreshBeans {
 
     @Produces
     @Singleton
-    Refresher refresher(RefreshConfig cfg, ObjectStore store, PairEmbedder embedder, IndexBackend backend, LiveIndex live, Producer<String, byte[]> producer,
+    Refresher refresher(RefreshConfig cfg, ObjectStore store, PairEmbedder embedder, EmbeddingCache cache, IndexBackend backend, LiveIndex live, Producer<String, byte[]> producer,
                         RefreshMetrics metrics, Clock clock, @Identifier("default-kafka-broker") Map<String, Object> kafka,
                         @ConfigProperty(name = "clipstream.topics.curated") String curated,
                         @ConfigProperty(name = "clipstream.topics.model-versions") String versions,
@@ -164,7 +175,7 @@ public class RefreshBeans {
         };
         Refresher.Settings settings = new Refresher.Settings(cfg.model(), cfg.gracePeriod(), cfg.progressEvery(), cfg.retryBackoff(),
                 Duration.ofSeconds(60));
-        return new Refresher(settings, backend, files, new StateFile(cfg.dataDir().resolve(cfg.model()).resolve("state.json")), live,
+        return new Refresher(settings, backend, files, cache, new StateFile(cfg.dataDir().resolve(cfg.model()).resolve("state.json")), live,
                 new IndexEvents(producer, indexEvents), metrics, clock, new ChampionWatch(consumer, versions, cfg.model()),
                 (g, l) -> new IndexFeeder(g, consumer, curated, embedder, cfg.batchSize(), cfg.commitEvery(), l, clock), listener);
     }

@@ -56,13 +56,20 @@ final class LoopTable {
             if (r.state() == TrainingRun.State.REJECTED) notes.add("(" + (notes.size() + 1) + ") " + s.domain() + ": " + String.join("; ", r.reasons()));
             if (r.state() == TrainingRun.State.FAILED) notes.add(s.domain() + " failed: " + r.error());
             b.append(' ').append(gate).append(" | v").append(s.query().version()).append(r.version() == null ? " (kept)" : "").append(" | ")
-                    .append(s.swap() == null ? "" : String.format(Locale.ROOT, "%.1f s", s.swap().durationSeconds())).append(" | ")
+                    .append(reindex(s.swap())).append(" | ")
                     .append(s.secondsToVersion() == null ? "" : String.format(Locale.ROOT, "%.0f s / %s", s.secondsToVersion(),
                             s.secondsToServing() == null ? "-" : String.format(Locale.ROOT, "%.0f s", s.secondsToServing()))).append(" | ")
                     .append(pct(s.query().precision())).append(" |\n");
         }
         for (String n : notes) b.append('\n').append(n);
         return b.toString();
+    }
+
+    /** How long the re-index took and, where counted, how many pairs a model pass computed (the rest were carried). */
+    static String reindex(io.clipstream.contracts.IndexEvent swap) {
+        if (swap == null) return "";
+        String took = String.format(Locale.ROOT, "%.1f s", swap.durationSeconds());
+        return swap.reembedded() == null ? took : took + String.format(Locale.ROOT, ", %,d of %,d re-embedded", swap.reembedded(), swap.indexed());
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.clipstream.local;
 
+import io.clipstream.contracts.IndexEvent;
 import io.clipstream.contracts.ReasonCode;
 import io.clipstream.contracts.TrainingRun;
 import io.clipstream.datasets.FashionMnist;
@@ -77,6 +78,12 @@ class LocalStackIT {
             assertThat(s.get(i).query().version()).as("the query is answered by the new version").isEqualTo(i + 1);
             assertThat(s.get(i).query().hits()).hasSize(10);
         }
+        // a version that adds an expert re-embeds the pairs its expert takes and carries the others' vectors
+        IndexEvent sketchSwap = s.get(2).swap();
+        assertThat(sketchSwap.reembedded() + sketchSwap.carried()).isEqualTo(sketchSwap.indexed());
+        assertThat(sketchSwap.carried()).as("the earlier experts' pairs are carried: %s", sketchSwap).isGreaterThanOrEqualTo(PER_DOMAIN);
+        assertThat(sketchSwap.reembedded()).as("sketch's pairs are embedded by its new expert: %s", sketchSwap)
+                .isGreaterThanOrEqualTo(PER_DOMAIN / 2);
         // experts guard what was learnt: an earlier domain loses only what the router sends astray
         double invertedAtItsPromotion = s.get(1).run().metrics().get("inverted").get("zero_shot");
         assertThat(s.get(2).run().metrics().get("inverted").get("zero_shot")).as("inverted after sketch")

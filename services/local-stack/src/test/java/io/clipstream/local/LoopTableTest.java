@@ -34,8 +34,8 @@ class LoopTableTest {
                 "inverted", Map.of("zero_shot", 0.41)), List.of(), t);
         TrainingRun rejected = run("r2", TrainingRun.State.REJECTED, null, Map.of("original", Map.of("zero_shot", 0.30),
                 "inverted", Map.of("zero_shot", 0.40), "rotated", Map.of("zero_shot", 0.5)), List.of("domain original dropped 42.0 points"), t);
-        IndexEvent swap = new IndexEvent(IndexEvent.SCHEMA_VERSION, "tiny", "b1", IndexEvent.State.SWAPPED, 1, 1, "lucene", 2000, 2000L, 400,
-                null, 5.4, "champion", null, t);
+        IndexEvent swap = new IndexEvent(IndexEvent.SCHEMA_VERSION, "tiny", "b1", IndexEvent.State.SWAPPED, 1, 1, "lucene", 2000, 1012L, 988L,
+                2000L, 400, null, 5.4, "champion", null, t);
         List<DomainLoop.StageResult> stages = List.of(
                 new DomainLoop.StageResult("inverted", 1000, 998, 2, promoted, false, swap, null, new DomainLoop.QueryView(1, List.of("inverted:sneaker"), 1.0,
                         ordered("inverted", 0.62, DomainLoop.ALL, 0.55)), 21.4, 27.9),
@@ -47,7 +47,7 @@ class LoopTableTest {
         assertThat(lines.get(0)).contains("| original zero-shot | inverted zero-shot | rotated zero-shot |");
         assertThat(lines.get(2)).startsWith("| base |").contains(" 70.0 |").contains("| v0 |").endsWith("90.0 |");
         assertThat(lines.get(3)).startsWith("| inverted | 1,000 -> 998 | count, 3 s (33 % outside training) |").contains(" 72.0 | 41.0 |")
-                .contains("| promoted | v1 | 5.4 s | 21 s / 28 s | 100.0 |");
+                .contains("| promoted | v1 | 5.4 s, 1,012 of 2,000 re-embedded | 21 s / 28 s | 100.0 |");
         assertThat(lines.get(4)).contains("count, 3 s (33 % outside training)").contains(" 30.0 |").contains("rejected (1) | v1 (kept) |  |  | 0.0 |");
         assertThat(table).contains("(1) rotated: domain original dropped 42.0 points");
 

@@ -12,6 +12,10 @@ import java.time.Instant;
  * @param liveVersion    the version of the index answering queries when the event was written; null when none does
  * @param backend        the vector engine, e.g. {@code lucene}
  * @param indexed        pairs embedded into the new index so far
+ * @param reembedded     of those, the pairs whose vectors the new version's model computed; null when not counted
+ * @param carried        of those, the pairs whose vectors were carried: computed before by the same weights (an expert
+ *                       the new version shares with an earlier one) and taken from the embedding cache; null when not
+ *                       counted
  * @param total          pairs in the catalogue when the build started (its end offsets); null when unknown
  * @param pairsPerSecond embedding rate of the build so far
  * @param etaSeconds     remaining time at that rate; null when unknown
@@ -28,6 +32,8 @@ public record IndexEvent(
         Integer liveVersion,
         String backend,
         long indexed,
+        Long reembedded,
+        Long carried,
         Long total,
         double pairsPerSecond,
         Double etaSeconds,
@@ -38,6 +44,14 @@ public record IndexEvent(
 
     public static final int SCHEMA_VERSION = 1;
     public static final int MAX_ERROR_CHARS = TrainingRun.MAX_ERROR_CHARS;
+
+    /** An event that does not count re-embedded and carried pairs. */
+    public IndexEvent(int schemaVersion, String model, String buildId, State state, int version, Integer liveVersion, String backend,
+                      long indexed, Long total, double pairsPerSecond, Double etaSeconds, double durationSeconds, String reason,
+                      String error, Instant at) {
+        this(schemaVersion, model, buildId, state, version, liveVersion, backend, indexed, null, null, total, pairsPerSecond, etaSeconds,
+                durationSeconds, reason, error, at);
+    }
 
     public IndexEvent {
         if (version < 0) throw new IllegalArgumentException("version " + version + " is below 0");

@@ -30,6 +30,14 @@ public interface RefreshConfig {
     @WithDefault("8")
     int fetchParallelism();
 
+    /**
+     * Keep every vector computed, by content and by the weights that computed it, under {@code <data-dir>/<model>/
+     * embedding-cache}: a new version re-embeds only the pairs its new or changed experts touch, and carries the rest.
+     * The vectors of versions no longer served are dropped at each swap.
+     */
+    @WithDefault("true")
+    boolean embeddingCache();
+
     /** How often an index's writes are made durable with the feed's positions (a restart replays at most this much). */
     @WithDefault("5s")
     Duration commitEvery();

@@ -28,9 +28,17 @@ import javax.imageio.ImageIO;
 public final class PairEmbedder implements AutoCloseable {
     private final ObjectStore store;
     private final ExecutorService pool;
+    private final EmbeddingCache cache;
 
+    /** An embedder that computes every vector. */
     public PairEmbedder(ObjectStore store, int parallelism) {
+        this(store, parallelism, EmbeddingCache.NONE);
+    }
+
+    /** An embedder that carries the vectors found in {@code cache} and puts the ones it computes there. */
+    public PairEmbedder(ObjectStore store, int parallelism, EmbeddingCache cache) {
         this.store = store;
+        this.cache = cache;
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(parallelism, r -> {
             Thread t = new Thread(r, "embed-fetch-" + n.incrementAndGet());
@@ -41,10 +49,13 @@ public final class PairEmbedder implements AutoCloseable {
 
     private record Prepared(PairCurated pair, float[] chw, String skipped) {}
 
-    /** Where {@link #embedBatches} hands each batch: its embedded pairs, and the batch they came from. */
+    /**
+     * Where {@link #embedBatches} hands each batch: its embedded pairs, the batch they came from, and how many of them
+     * were carried from the cache (no model pass computed their vectors).
+     */
     @FunctionalInterface
     public interface BatchSink {
-        void accept(List<IndexedPair> embedded, List<PairCurated> batch) throws IOException;
+        void accept(List<IndexedPair> embedded, List<PairCurated> batch, int carried) throws IOException;
     }
 
     /**
@@ -53,7 +64,7 @@ public final class PairEmbedder implements AutoCloseable {
     public List<IndexedPair> embed(List<PairCurated> pairs, VersionEncoder encoder, BiConsumer<PairCurated, String> skipped)
             throws IOException {
         List<IndexedPair> out = new ArrayList<>(pairs.size());
-        embedBatches(pairs, Math.max(1, pairs.size()), encoder, skipped, (embedded, batch) -> out.addAll(embedded));
+        embedBatches(pairs, Math.max(1, pairs.size()), encoder, skipped, (embedded, batch, carried) -> out.addAll(embedded));
         return out;
     }
 
@@ -71,7 +82,9 @@ public final class PairEmbedder implements AutoCloseable {
             for (int b = 0; b < batches.size(); b++) {
                 List<Prepared> prepared = await(next);
                 next = b + 1 < batches.size() ? prepareAsync(batches.get(b + 1), encoder) : List.of();
-                sink.accept(embedPrepared(prepared, encoder, skipped), batches.get(b));
+                List<IndexedPair> embedded = new ArrayList<>();
+                int carried = embedPrepared(prepared, encoder, skipped, embedded);
+                sink.accept(embedded, batches.get(b), carried);
             }
         } finally {
             next.forEach(f -> f.cancel(true));
@@ -99,7 +112,9 @@ public final class PairEmbedder implements AutoCloseable {
         return out;
     }
 
-    private static List<IndexedPair> embedPrepared(List<Prepared> prepared, VersionEncoder encoder, BiConsumer<PairCurated, String> skipped) {
+    /** Adds the embedded pairs to {@code out}; returns how many of them were carried. */
+    private int embedPrepared(List<Prepared> prepared, VersionEncoder encoder, BiConsumer<PairCurated, String> skipped,
+                              List<IndexedPair> out) throws IOException {
         List<PairCurated> kept = new ArrayList<>(prepared.size());
         List<float[]> chw = new ArrayList<>(prepared.size());
         for (Prepared p : prepared) {
@@ -110,15 +125,17 @@ public final class PairEmbedder implements AutoCloseable {
                 chw.add(p.chw());
             }
         }
-        if (kept.isEmpty()) return List.of();
-        List<VersionEncoder.Embedded> embedded = encoder.embedPairs(chw, kept.stream().map(p -> p.text() == null ? "" : p.text()).toList());
-        List<IndexedPair> out = new ArrayList<>(kept.size());
+        if (kept.isEmpty()) return 0;
+        List<VersionEncoder.Embedded> embedded = encoder.embedPairs(chw, kept.stream().map(p -> p.text() == null ? "" : p.text()).toList(),
+                kept.stream().map(PairCurated::sha256).toList(), cache);
+        int carried = 0;
         for (int i = 0; i < kept.size(); i++) {
             PairCurated p = kept.get(i);
             VersionEncoder.Embedded e = embedded.get(i);
             out.add(new IndexedPair(p.sha256(), p.pairId(), p.source(), p.domain(), p.text(), p.imageKey(), e.image(), e.text(), e.expert()));
+            if (e.carried()) carried++;
         }
-        return out;
+        return carried;
     }
 
     private Prepared prepare(PairCurated p, VersionEncoder encoder) {

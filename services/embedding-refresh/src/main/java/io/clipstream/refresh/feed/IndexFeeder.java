@@ -64,6 +64,7 @@ public final class IndexFeeder implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean caughtUp;
     private final AtomicLong indexed = new AtomicLong();
+    private final AtomicLong carried = new AtomicLong();
     private volatile long endAtStart = -1;
     private volatile Map<Integer, Long> positions = Map.of();
 
@@ -99,6 +100,11 @@ public final class IndexFeeder implements AutoCloseable {
     /** Pairs upserted by this feeder since it started. */
     public long indexed() {
         return indexed.get();
+    }
+
+    /** Of the pairs {@link #indexed}, those whose vectors were carried from the embedding cache, not computed. */
+    public long carried() {
+        return carried.get();
     }
 
     /** Records in the catalogue when the feeder started (sum of end offsets, an over-count on a compacted topic). */
@@ -200,10 +206,11 @@ public final class IndexFeeder implements AutoCloseable {
         long backoffMs = 200;
         while (running) {
             try {
-                embedder.embedBatches(pairs, batchSize, target.encoder(), (p, reason) -> listener.skipped(target, p, reason), (embedded, batch) -> {
+                embedder.embedBatches(pairs, batchSize, target.encoder(), (p, reason) -> listener.skipped(target, p, reason), (embedded, batch, fromCache) -> {
                     target.index().upsert(embedded);
                     target.index().refresh();
                     indexed.addAndGet(embedded.size());
+                    carried.addAndGet(fromCache);
                     Set<String> kept = new HashSet<>();
                     embedded.forEach(e -> kept.add(e.key()));
                     listener.indexed(target, batch.stream().filter(p -> kept.contains(p.catalogueKey())).toList());

@@ -8,6 +8,8 @@ import io.clipstream.contracts.ModelVersion;
 import io.clipstream.refresh.embed.VersionEncoder;
 import io.clipstream.registry.ExpertSet;
 import io.clipstream.registry.Registry;
+import io.clipstream.registry.VersionManifest;
+import io.clipstream.storage.ContentAddress;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -39,19 +41,44 @@ public final class ModelFiles {
      */
     public VersionEncoder open(int version, String announcedAdapterSha256, ModelVersion.BasePin basePin) throws IOException {
         Path base = cache.resolve("base");
-        registry.downloadBase(base, basePin, label(version));
-        if (version == 0) return VersionEncoder.of(ClipEncoder.open(base, null, device, label(version), batchSize));
+        ModelVersion.BasePin pin = registry.downloadBase(base, basePin, label(version));
+        if (version == 0) return VersionEncoder.of(ClipEncoder.open(base, null, device, label(version), batchSize), space(pin, "base", null));
         Path dir = cache.resolve("v" + version);
         registry.download(version, announcedAdapterSha256, dir);
-        if (!ExpertSet.isIn(dir)) return VersionEncoder.of(ClipEncoder.open(base, dir, device, label(version), batchSize));
+        if (!ExpertSet.isIn(dir)) {
+            return VersionEncoder.of(ClipEncoder.open(base, dir, device, label(version), batchSize), space(pin, "adapter", dir));
+        }
         ExpertSet set = ExpertSet.read(dir);
         Map<String, Path> adapterOf = new LinkedHashMap<>();
-        set.expertOfDomain().forEach((d, expert) -> adapterOf.put(d, expert == null ? null : dir.resolve(ExpertSet.folder(expert))));
+        Map<String, String> spaceOf = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : set.expertOfDomain().entrySet()) {
+            Path folder = e.getValue() == null ? null : dir.resolve(ExpertSet.folder(e.getValue()));
+            adapterOf.put(e.getKey(), folder);
+            spaceOf.put(e.getKey(), folder == null ? space(pin, "expert-base", null) : space(pin, "expert", folder));
+        }
         try {
-            return VersionEncoder.of(ExpertEncoder.open(base, DomainRouter.restore(set.router()), adapterOf, device, label(version), batchSize));
+            return VersionEncoder.of(ExpertEncoder.open(base, DomainRouter.restore(set.router()), adapterOf, device, label(version), batchSize),
+                    spaceOf);
         } catch (IllegalArgumentException e) {
             throw new IOException(label(version) + ": its experts do not load: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The id of a vector space: the base's pin, how its weights are applied, and the hash of the adapter's files (its
+     * manifest rendered). Two versions that share an expert share its space, and so the cached vectors of it.
+     */
+    static String space(ModelVersion.BasePin pin, String kind, Path adapterDir) throws IOException {
+        String weights = adapterDir == null ? "none" : ContentAddress.sha256Hex(VersionManifest.render(adapterFiles(adapterDir)));
+        return kind + ":" + pin.checkpointSha256() + ":" + weights;
+    }
+
+    /** The files that make an adapter (PEFT's {@code adapter_*}), less what describes the version rather than the weights. */
+    private static Map<String, String> adapterFiles(Path dir) throws IOException {
+        Map<String, String> files = new java.util.TreeMap<>(VersionManifest.hashes(dir));
+        files.keySet().removeIf(f -> !f.startsWith("adapter_"));
+        if (files.isEmpty()) throw new IOException(dir + " holds no adapter_* file");
+        return files;
     }
 
     public static String label(int version) {

@@ -1,5 +1,6 @@
 package io.clipstream.refresh.loop;
 
+import io.clipstream.refresh.embed.EmbeddingCache;
 import io.clipstream.refresh.embed.VersionEncoder;
 import io.clipstream.contracts.IndexEvent;
 import io.clipstream.contracts.ModelVersion;
@@ -45,6 +46,7 @@ public final class Refresher implements AutoCloseable {
     private final Settings settings;
     private final IndexBackend backend;
     private final ModelFiles files;
+    private final EmbeddingCache cache;
     private final StateFile stateFile;
     private final LiveIndex live;
     private final IndexEvents events;
@@ -96,11 +98,12 @@ public final class Refresher implements AutoCloseable {
         static final Status NONE = new Status(0, null, null, null, null, null, null, null, null, null, null);
     }
 
-    public Refresher(Settings settings, IndexBackend backend, ModelFiles files, StateFile stateFile, LiveIndex live, IndexEvents events,
+    public Refresher(Settings settings, IndexBackend backend, ModelFiles files, EmbeddingCache cache, StateFile stateFile, LiveIndex live, IndexEvents events,
                      RefreshMetrics metrics, Clock clock, ChampionWatch watch, FeederFactory feeders, IndexFeeder.Listener listener) {
         this.settings = settings;
         this.backend = backend;
         this.files = files;
+        this.cache = cache;
         this.stateFile = stateFile;
         this.live = live;
         this.events = events;
@@ -286,13 +289,19 @@ public final class Refresher implements AutoCloseable {
         long total = b.feeder.endAtStart();
         double rate = took.toMillis() > 0 ? indexed * 1000.0 / took.toMillis() : 0;
         Double eta = total >= 0 && rate > 0 ? Math.max(0, (total - indexed) / rate) : null;
-        return event(b.entry, s, indexed, total >= 0 ? total : null, rate, s == IndexEvent.State.PROGRESS ? eta : null, took, error);
+        long carried = Math.min(indexed, b.feeder.carried());
+        return new IndexEvent(IndexEvent.SCHEMA_VERSION, settings.model(), b.entry.buildId(), s, b.entry.version(), liveVersion(),
+                backend.kind(), indexed, indexed - carried, carried, total >= 0 ? total : null, rate,
+                s == IndexEvent.State.PROGRESS ? eta : null, took.toMillis() / 1000.0, b.entry.reason(), error, clock.instant());
+    }
+
+    private Integer liveVersion() {
+        return live.current().map(Generation::version).orElse(null);
     }
 
     private IndexEvent event(StateFile.Entry e, IndexEvent.State s, long indexed, Long total, double rate, Double eta, Duration took,
                              String error) {
-        Integer liveVersion = live.current().map(Generation::version).orElse(null);
-        return new IndexEvent(IndexEvent.SCHEMA_VERSION, settings.model(), e.buildId(), s, e.version(), liveVersion, backend.kind(),
+        return new IndexEvent(IndexEvent.SCHEMA_VERSION, settings.model(), e.buildId(), s, e.version(), liveVersion(), backend.kind(),
                 indexed, total, rate, eta, took.toMillis() / 1000.0, e.reason(), error, clock.instant());
     }
 
@@ -314,8 +323,18 @@ public final class Refresher implements AutoCloseable {
         events.send(progress(b, IndexEvent.State.SWAPPED, null));
         LOG.infof("%s serves now%s", b.generation, old.map(g -> "; " + g + " is dropped in " + settings.gracePeriod()).orElse(""));
         if (oldFeeder != null) oldFeeder.close();
+        retainCacheOf(b.generation);
         old.ifPresent(g -> loop.schedule(() -> g.retire(this::dropWhenClosed), settings.gracePeriod().toMillis(), TimeUnit.MILLISECONDS));
         publishStatus();
+    }
+
+    /** Vectors of spaces that the new live version does not have are asked for no more (until a rollback re-embeds them). */
+    private void retainCacheOf(Generation g) {
+        try {
+            cache.retain(g.encoder().spaces());
+        } catch (Exception e) {
+            LOG.warnf(e, "could not prune the embedding cache");
+        }
     }
 
     private void fail(Build b, Exception e) {

@@ -128,7 +128,7 @@ public final class RefreshBench {
             List<String> captions = curated.stream().map(PairCurated::text).toList();
             int batch = 32;
             try (ClipModel raw = ClipModel.load(model, Device.cpu());
-                    VersionEncoder encoder = VersionEncoder.of(ClipEncoder.open(model, null, Device.cpu(), "base", batch))) {
+                    VersionEncoder encoder = VersionEncoder.of(ClipEncoder.open(model, null, Device.cpu(), "base", batch), "base")) {
                 raw.setBatchSize(batch);
                 List<float[]> chw = images.stream().map(raw.preprocessor()::preprocess).toList();
                 raw.encodePixels(chw.subList(0, Math.min(64, n)));
@@ -143,7 +143,7 @@ public final class RefreshBench {
                 int poll = 4 * batch; // what the feeder gets from one poll of pairs.curated
                 for (int i = 0; i < n; i += poll) {
                     embedder.embedBatches(curated.subList(i, Math.min(n, i + poll)), batch, encoder, (p, r) -> {},
-                            (embedded, b) -> done[0] += embedded.size());
+                            (embedded, b, carried) -> done[0] += embedded.size());
                 }
                 double pipeRate = done[0] / ((System.nanoTime() - t1) / 1e9);
                 // the stages alone, as the pipeline runs them (8 at a time)

@@ -39,7 +39,7 @@ class PairEmbedderIT {
         GenerateTinyClip.generate(model, TinyClipSpec.defaults());
         try (ObjectStore store = ObjectStore.connect(new StorageConfig(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(), null,
                 "embedder-" + System.nanoTime(), Duration.ofSeconds(30), 3, true));
-                VersionEncoder encoder = VersionEncoder.of(ClipEncoder.open(model, null, Device.cpu(), "base", 4));
+                VersionEncoder encoder = VersionEncoder.of(ClipEncoder.open(model, null, Device.cpu(), "base", 4), "base");
                 PairEmbedder embedder = new PairEmbedder(store, 4)) {
             store.ensureBucket();
             List<PairCurated> pairs = new ArrayList<>();
@@ -58,7 +58,7 @@ class PairEmbedderIT {
             Map<String, String> skipped = new LinkedHashMap<>();
             List<List<String>> batches = new ArrayList<>();
             List<IndexedPair> out = new ArrayList<>();
-            embedder.embedBatches(pairs, 3, encoder, (p, reason) -> skipped.put(p.pairId(), reason), (embedded, batch) -> {
+            embedder.embedBatches(pairs, 3, encoder, (p, reason) -> skipped.put(p.pairId(), reason), (embedded, batch, carried) -> {
                 batches.add(batch.stream().map(PairCurated::pairId).toList());
                 out.addAll(embedded);
             });

@@ -89,6 +89,16 @@ final class Corpus {
      */
     static ModelVersion publishExpertsVersion(Registry registry, Path base, String bucket, Map<String, List<PairCurated>> images, long seed,
                                               Integer parent) throws Exception {
+        return publishExpertsVersion(registry, base, bucket, images, seed, parent, images.size());
+    }
+
+    /**
+     * The same, with a router fitted on the first {@code routerFittedOn} domains and then extended by a stage for the
+     * others, as the trainer extends a promoted router: the same seed and the same first domains give a version that
+     * shares those experts, byte for byte, and their stages with the version published without the later domains.
+     */
+    static ModelVersion publishExpertsVersion(Registry registry, Path base, String bucket, Map<String, List<PairCurated>> images, long seed,
+                                              Integer parent, int routerFittedOn) throws Exception {
         Path staged = Files.createTempDirectory("refresh-it-experts");
         Map<String, String> expertOf = new java.util.LinkedHashMap<>();
         Map<String, ExpertSet.Expert> experts = new java.util.LinkedHashMap<>();
@@ -105,15 +115,19 @@ final class Corpus {
                 experts.put(d, new ExpertSet.Expert(List.of(d), ContentAddress.sha256Hex(Files.readAllBytes(folder.resolve(Registry.ADAPTER_WEIGHTS))),
                         null, "it-run-" + seed, images.get(d).size()));
             }
+            Map<String, float[][]> first = new java.util.LinkedHashMap<>();
             Map<String, float[][]> examples = new java.util.LinkedHashMap<>();
             for (Map.Entry<String, List<PairCurated>> e : images.entrySet()) {
                 List<float[]> chw = new ArrayList<>();
                 for (PairCurated p : e.getValue()) {
                     chw.add(m.preprocessor().preprocess(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(pngOf(p)))));
                 }
+                if (first.size() < routerFittedOn) first.put(e.getKey(), RoutingFeatures.of(m, adapters.subList(0, routerFittedOn), chw));
                 examples.put(e.getKey(), RoutingFeatures.of(m, adapters, chw));
             }
-            ExpertSet.of(images.keySet().iterator().next(), DomainRouter.fit(examples).describe(), expertOf, experts).write(staged);
+            DomainRouter router = DomainRouter.fit(first);
+            if (routerFittedOn < images.size()) router = router.extend(examples, 1);
+            ExpertSet.of(images.keySet().iterator().next(), router.describe(), expertOf, experts).write(staged);
         }
         String model = registry.layout().model();
         VersionRecord draft = new VersionRecord(model, 0, parent, registry.layout().base(), Registry.pinOf(base), null,

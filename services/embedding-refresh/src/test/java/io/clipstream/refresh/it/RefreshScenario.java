@@ -337,6 +337,43 @@ abstract class RefreshScenario {
         JsonNode plainAnswer = search(plain.get(3).text(), "text", 4);
         assertThat(plainAnswer.get("results").findValuesAsText("expert")).contains("plain");
         assertThat(search(plain.get(3).text(), "image", 10).get("results")).isNotEmpty();
+
+        aVersionThatAddsAnExpertReembedsOnlyWhatItTouches(registry, base, all, plain, dim);
+    }
+
+    /**
+     * v5 keeps v4's two experts (the same weights, byte for byte) and adds one for a new domain, its router extended by
+     * one stage: the re-index computes the vectors of the new domain's pairs and of any pair the new stage takes, and
+     * carries every other from the embedding cache; index.events says how many of each.
+     */
+    private void aVersionThatAddsAnExpertReembedsOnlyWhatItTouches(Registry registry, Path base, List<PairCurated> all, List<PairCurated> plain,
+                                                                 List<PairCurated> dim) throws Exception {
+        List<PairCurated> tinted = Corpus.distinctPairs(store, "tinted", 11);
+        Corpus.send(producer, curatedTopic, tinted);
+        java.util.Map<String, List<PairCurated>> images = new java.util.LinkedHashMap<>();
+        images.put("plain", plain); // v4's experts in v4's order
+        images.put("dim", dim);
+        images.put("tinted", tinted);
+        ModelVersion v5 = Corpus.publishExpertsVersion(registry, base, bucket, images, 404, 4, 2);
+        Corpus.announce(producer, versionsTopic, v5);
+        int total = all.size() + dim.size() + tinted.size();
+        awaitLive(5, total);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            pollEvents();
+            return events.stream().anyMatch(e -> e.version() == 5 && e.state() == IndexEvent.State.SWAPPED);
+        });
+        IndexEvent swapped = events.stream().filter(e -> e.version() == 5 && e.state() == IndexEvent.State.SWAPPED).findFirst().orElseThrow();
+        assertThat(swapped.reembedded() + swapped.carried()).as("every pair is re-embedded or carried").isEqualTo(swapped.indexed());
+        assertThat(swapped.reembedded()).as("the new domain's pairs are embedded by the new expert").isGreaterThanOrEqualTo(tinted.size());
+        assertThat(swapped.carried()).as("the pairs that stay with an unchanged expert are carried: %s", swapped)
+                .isGreaterThanOrEqualTo(all.size() + dim.size() - 4);
+        int own = 0;
+        for (PairCurated t : tinted.subList(0, 6)) {
+            for (JsonNode r : search(t.text(), "text", 4).get("results")) {
+                if (r.get("sha256").asText().equals(t.sha256()) && r.get("expert").asText().equals("tinted")) own++;
+            }
+        }
+        assertThat(own).as("each tinted caption finds its own pair in the tinted expert's space").isEqualTo(6);
     }
 
     /**

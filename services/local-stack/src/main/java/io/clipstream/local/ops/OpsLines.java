@@ -65,7 +65,9 @@ public final class OpsLines {
             case PROGRESS -> b.append(String.format(Locale.ROOT, " %,d%s pairs, %,.0f pairs/s%s", e.indexed(),
                     e.total() == null ? "" : String.format(Locale.ROOT, "/%,d", e.total()), e.pairsPerSecond(),
                     e.etaSeconds() == null ? "" : String.format(Locale.ROOT, ", eta %.0f s", e.etaSeconds())));
-            case SWAPPED -> b.append(String.format(Locale.ROOT, " %,d pairs in %.1f s, serving now", e.indexed(), e.durationSeconds()));
+            case SWAPPED -> b.append(String.format(Locale.ROOT, " %,d pairs%s in %.1f s, serving now", e.indexed(),
+                    e.carried() == null ? "" : String.format(Locale.ROOT, " (%,d re-embedded, %,d carried)", e.reembedded(), e.carried()),
+                    e.durationSeconds()));
             case FAILED -> b.append(": ").append(firstLine(e.error())).append(e.liveVersion() == null ? "" : " (v" + e.liveVersion() + " keeps serving)");
             default -> { }
         }

@@ -51,6 +51,9 @@ class OpsLinesTest {
         IndexEvent failed = new IndexEvent(1, "tiny", "b", IndexEvent.State.FAILED, 3, 2, "lucene", 0, null, 0, null, 1, "champion",
                 "java.io.IOException: no version 3", T);
         assertThat(OpsLines.index(failed)).endsWith("FAILED: java.io.IOException: no version 3 (v2 keeps serving)");
+        IndexEvent swapped = new IndexEvent(1, "tiny", "b", IndexEvent.State.SWAPPED, 4, 3, "lucene", 5_000, 1_000L, 4_000L, 5_000L, 900, null,
+                5.6, "champion", null, T);
+        assertThat(OpsLines.index(swapped)).contains("tiny v4 SWAPPED 5,000 pairs (1,000 re-embedded, 4,000 carried) in 5.6 s");
         PairRejected r = new PairRejected(1, "p-1", "shop", "fashion", List.of(ReasonCode.IMAGE_TOO_SMALL), "1x1 is below 28 px", "pairs.raw", 0, 7, T);
         assertThat(OpsLines.rejected(r)).endsWith("reject  shop/p-1 IMAGE_TOO_SMALL: 1x1 is below 28 px");
     }

@@ -13,6 +13,7 @@ import io.clipstream.contracts.TopicSpecs;
 import io.clipstream.contracts.TrainingRun;
 import io.clipstream.contracts.TrainingRun.State;
 import io.clipstream.continual.bench.synthetic.SyntheticDomains;
+import io.clipstream.registry.ExpertSet;
 import io.clipstream.registry.ModelLayout;
 import io.clipstream.registry.Registry;
 import io.clipstream.storage.ObjectStore;
@@ -36,9 +37,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The trainer as it runs in production, a JVM of its own from the built jar. Killed with SIGKILL in the middle of
- * a run, it reports that run FAILED after the restart (once the dead run's lease on the lock has run out), retries it
- * and publishes exactly one version for it; then, in
+ * The trainer as it runs in production (per-domain experts), a JVM of its own from the built jar. Killed with SIGKILL
+ * in the middle of a run, it reports that run FAILED after the restart (once the dead run's lease on the lock has run
+ * out), retries it and publishes exactly one version for it, whole (its expert checked against routing.json and the
+ * manifest); then, in
  * the run-once mode of a Kubernetes Job, it trains what waits once and exits 0 by itself, and exits 0 again without
  * a run when nothing waits.
  */
@@ -89,7 +91,7 @@ class TrainerProcessIT {
                 .systemProperty("clipstream.trainer.lock.ttl", "6s")
                 .systemProperty("clipstream.trainer.train.epochs", "8")
                 .systemProperty("clipstream.trainer.train.lr", "0.01")
-                .systemProperty("clipstream.trainer.train.strategy", "guarded-no-distill-no-l2")
+                .systemProperty("clipstream.trainer.train.strategy", "routed")
                 .systemProperty("clipstream.trainer.train.device", "cpu")
                 .systemProperty("clipstream.trainer.replay.per-domain-per-run", "60")
                 // this test is about the process (kill, retry, run-once), not the gate: on 90 anchors one standard error is
@@ -165,7 +167,12 @@ class TrainerProcessIT {
             assertThat(retried.trigger()).isEqualTo(TrainingRun.Trigger.RETRY);
             assertThat(story.getLast().version()).isEqualTo(1);
             assertThat(registry.versions()).containsExactly(1);
-            assertThat(announcements(kafka)).extracting(ModelVersion::version).containsExactly(1);
+            List<ModelVersion> firstAnnounced = announcements(kafka);
+            assertThat(firstAnnounced).extracting(ModelVersion::version).containsExactly(1);
+            // no half-written expert: the version downloads whole, every expert checked against routing.json and the manifest
+            Path v1 = tmp.resolve("v1");
+            registry.download(1, firstAnnounced.getFirst().adapterSha256(), v1);
+            assertThat(ExpertSet.read(v1).experts()).containsOnlyKeys("plain");
 
             // the Job beside the Deployment: both see the same 300 new pairs at once, the Deployment by count, the Job
             // in run-once mode. One run at a time, one run takes the pairs, the other finds them taken; the Job exits 0

@@ -24,6 +24,10 @@ public final class LoraAdapter implements AutoCloseable {
     private final float scale;
     private final float dropout;
     private boolean merged;
+    /** While several adapters serve one batch: every adapter's A, transposed and stacked [K, in, r]; else null. */
+    private NDArray rowsA;
+    /** ... and B, [K, r, out]. */
+    private NDArray rowsB;
 
     LoraAdapter(Linear target, NDArray aArray, NDArray bArray, float scale, float dropout) {
         this.target = target;
@@ -93,8 +97,39 @@ public final class LoraAdapter implements AutoCloseable {
      * @return [..., out], owned by x's manager
      */
     public NDArray delta(NDArray x, boolean training) {
+        if (rowsA != null) return rowsDelta(x);
         NDArray h = Ops.dropout(x, dropout, training);
         return ScalarOps.mul(Ops.linear(Ops.linear(h, a.getArray(), null), b.getArray(), null), scale);
+    }
+
+    /**
+     * From now on row k of a batch goes through the k-th of several adapters ({@code a}: [K, in, r], {@code b}:
+     * [K, r, out], transposed and stacked; owned by the caller), until {@link #serveOne()}: one base pass serves K
+     * adapters (the batching of S-LoRA and Punica), for inference.
+     */
+    void serveRows(NDArray a, NDArray b) {
+        if (merged) throw new IllegalStateException(target.path() + ": a merged adapter cannot serve several adapters");
+        rowsA = a;
+        rowsB = b;
+    }
+
+    /** Back to this adapter's own A and B for every row. */
+    void serveOne() {
+        rowsA = null;
+        rowsB = null;
+    }
+
+    private NDArray rowsDelta(NDArray x) {
+        long k = rowsA.getShape().get(0);
+        if (x.getShape().get(0) != k) {
+            throw new IllegalStateException(target.path() + ": a batch of " + x.getShape().get(0) + " rows for " + k + " adapters");
+        }
+        Shape shape = x.getShape();
+        NDArray flat = x.reshape(k, -1, shape.get(shape.dimension() - 1));
+        NDArray y = flat.matMul(rowsA).matMul(rowsB);
+        long[] out = shape.getShape().clone();
+        out[out.length - 1] = rowsB.getShape().get(2);
+        return ScalarOps.mul(y.reshape(new Shape(out)), scale);
     }
 
     /** {@code W += scale * B @ A}; the forward then skips the adapter. No-op when merged. */

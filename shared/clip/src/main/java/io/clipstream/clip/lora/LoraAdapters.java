@@ -1,6 +1,7 @@
 package io.clipstream.clip.lora;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -189,6 +190,74 @@ public final class LoraAdapters implements AutoCloseable {
         c.attach(owner);
         c.setName(v.getName());
         return c;
+    }
+
+    /**
+     * Several adapters' weights ready to serve one batch together, row k by the k-th ({@link #serveRows}); owned by
+     * this model's manager until closed.
+     */
+    public final class Rows implements AutoCloseable {
+        private final int count;
+        private final List<NDArray[]> perAdapter = new ArrayList<>();
+
+        private Rows(List<Map<String, NDArray>> weights) {
+            this.count = weights.size();
+            try (NoGrad g = NoGrad.enter()) {
+                for (LoraAdapter ad : adapters) {
+                    perAdapter.add(new NDArray[] {stack(weights, ad.loraA().getName()), stack(weights, ad.loraB().getName())});
+                }
+            }
+        }
+
+        private NDArray stack(List<Map<String, NDArray>> weights, String key) {
+            try (NDManager scratch = manager.newSubManager()) {
+                List<NDArray> t = new ArrayList<>();
+                for (Map<String, NDArray> w : weights) {
+                    NDArray v = w.get(key);
+                    if (v == null) throw new IllegalArgumentException("missing adapter weight " + key);
+                    NDArray local = v.toDevice(manager.getDevice(), true).toType(DataType.FLOAT32, false);
+                    local.attach(scratch);
+                    t.add(local.transpose());
+                }
+                NDArray out = NDArrays.stack(new NDList(t));
+                out.attach(manager);
+                return out;
+            }
+        }
+
+        /** How many adapters, so how many rows a batch served by them has. */
+        public int count() {
+            return count;
+        }
+
+        @Override
+        public void close() {
+            perAdapter.forEach(p -> {
+                p[0].close();
+                p[1].close();
+            });
+        }
+    }
+
+    /** {@code weights} (each as {@link #copyWeights} gives it) stacked to serve one batch together. */
+    public Rows rows(List<Map<String, NDArray>> weights) {
+        requireActive();
+        if (weights.isEmpty()) throw new IllegalArgumentException("no adapters to serve");
+        return new Rows(weights);
+    }
+
+    /**
+     * Serves a batch of {@code rows.count()} rows, row k through the k-th adapter of {@code rows} (one base pass for
+     * them all, inference only), until {@link #serveOne()}.
+     */
+    public void serveRows(Rows rows) {
+        requireActive();
+        for (int i = 0; i < adapters.size(); i++) adapters.get(i).serveRows(rows.perAdapter.get(i)[0], rows.perAdapter.get(i)[1]);
+    }
+
+    /** Every row through the live adapter's own weights again. */
+    public void serveOne() {
+        adapters.forEach(LoraAdapter::serveOne);
     }
 
     /**

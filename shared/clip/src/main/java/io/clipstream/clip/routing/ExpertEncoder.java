@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import io.clipstream.clip.ClipModel;
 import io.clipstream.clip.ServedVersion;
+import io.clipstream.clip.lora.LoraAdapters;
 import io.clipstream.clip.preprocess.ImagePreprocessor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,17 +28,25 @@ public final class ExpertEncoder implements ServedVersion {
     private final String version;
     /** The adapter of each routed domain, in the router's order; domains served by the base share one map. */
     private final Map<String, Map<String, NDArray>> adapters;
+    /** Every distinct expert stacked, to embed one text by all of them in one pass; null when one would not fit a batch. */
+    private final LoraAdapters.Rows everyExpert;
+    private final List<Map<String, NDArray>> distinct;
     private final ReentrantLock lock = new ReentrantLock();
     private boolean closed;
 
     /** An image embedded by its expert: the routed domain, its expert's embedding, and every expert's (for queries). */
     public record Routed(String domain, float[] embedding, Map<String, float[]> byExpert) {}
 
-    private ExpertEncoder(ClipModel model, DomainRouter router, String version, Map<String, Map<String, NDArray>> adapters) {
+    private ExpertEncoder(ClipModel model, DomainRouter router, String version, Map<String, Map<String, NDArray>> adapters, int batchSize) {
         this.model = model;
         this.router = router;
         this.version = version;
         this.adapters = adapters;
+        Map<Map<String, NDArray>, Boolean> seen = new IdentityHashMap<>();
+        List<Map<String, NDArray>> d = new ArrayList<>();
+        for (Map<String, NDArray> w : adapters.values()) if (seen.put(w, true) == null) d.add(w);
+        this.distinct = List.copyOf(d);
+        this.everyExpert = distinct.size() > 1 && distinct.size() <= batchSize ? model.lora().rows(distinct) : null;
     }
 
     /**
@@ -70,7 +79,7 @@ public final class ExpertEncoder implements ServedVersion {
             base.replaceAll((k, v) -> k.contains("lora_B") ? v.zerosLike() : v);
             Map<String, Map<String, NDArray>> ordered = new LinkedHashMap<>();
             for (String d : router.domains()) ordered.put(d, adapters.containsKey(d) ? adapters.get(d) : base);
-            return new ExpertEncoder(model, router, version, ordered);
+            return new ExpertEncoder(model, router, version, ordered, batchSize);
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
@@ -96,11 +105,24 @@ public final class ExpertEncoder implements ServedVersion {
 
     /** Each image ({@code chw}: preprocessed) routed and embedded by its expert. */
     public List<Routed> encodePixels(List<float[]> chw) {
+        return encodePixels(chw, java.util.Collections.nCopies(chw.size(), Map.of()));
+    }
+
+    /**
+     * The same, where {@code known.get(i)} holds image i's embedding by the experts of some domains from an earlier
+     * pass (by domain): each expert runs only over the images it has no embedding of.
+     */
+    public List<Routed> encodePixels(List<float[]> chw, List<Map<String, float[]>> known) {
+        if (known.size() != chw.size()) throw new IllegalArgumentException(known.size() + " known rows for " + chw.size() + " images");
         lock.lock();
         try {
             requireOpen();
             List<String> domains = router.domains();
-            float[][] features = RoutingFeatures.of(model, List.copyOf(adapters.values()), chw);
+            float[][][] given = new float[chw.size()][domains.size()][];
+            for (int i = 0; i < given.length; i++) {
+                for (int k = 0; k < domains.size(); k++) given[i][k] = known.get(i).get(domains.get(k));
+            }
+            float[][] features = RoutingFeatures.of(model, List.copyOf(adapters.values()), chw, given);
             List<Routed> out = new ArrayList<>(chw.size());
             for (float[] row : features) {
                 Map<String, float[]> byExpert = new LinkedHashMap<>();
@@ -120,6 +142,16 @@ public final class ExpertEncoder implements ServedVersion {
         try {
             requireOpen();
             Map<Map<String, NDArray>, float[][]> byAdapter = new IdentityHashMap<>();
+            if (texts.size() == 1 && everyExpert != null && domains.size() > 1) {
+                // a query: one base pass, row k through expert k, instead of one pass per expert
+                model.lora().serveRows(everyExpert);
+                try {
+                    float[][] rows = model.encodeTexts(java.util.Collections.nCopies(distinct.size(), texts.getFirst()));
+                    for (int k = 0; k < rows.length; k++) byAdapter.put(distinct.get(k), new float[][] {rows[k]});
+                } finally {
+                    model.lora().serveOne();
+                }
+            }
             Map<String, float[][]> out = new LinkedHashMap<>();
             for (String d : domains) {
                 if (!adapters.containsKey(d)) throw new IllegalArgumentException("no expert of domain " + d + "; routed: " + router.domains());
@@ -149,6 +181,7 @@ public final class ExpertEncoder implements ServedVersion {
         try {
             if (!closed) {
                 closed = true;
+                if (everyExpert != null) everyExpert.close();
                 model.close();
             }
         } finally {
