@@ -22,8 +22,9 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Announces versions on the compacted model.versions topic (key = model name: the latest record per model names
  * the champion) and knows the latest announcement: read back from the topic once (how a restarted trainer learns
- * what was announced), then kept from its own announcements — the trainer of a model is the only writer of its
- * record (ACLs, one trainer per model).
+ * what was announced), then kept from its own announcements, and read again ({@link #refresh}) under the run lock
+ * before a run: the trainers of a model (a Deployment and a Job beside it) announce only under the lock, and an
+ * announcement is acknowledged before the lock is released, so what is read then is complete.
  */
 public final class Announcer {
     private final Producer<String, byte[]> producer;
@@ -53,6 +54,13 @@ public final class Announcer {
     /** The latest announcement of {@code model}. */
     public Optional<ModelVersion> latest(String model) {
         return latest.computeIfAbsent(model, this::readLatest);
+    }
+
+    /** The latest announcement of {@code model} as the topic holds it now (and kept from then on). */
+    public Optional<ModelVersion> refresh(String model) {
+        Optional<ModelVersion> v = readLatest(model);
+        latest.put(model, v);
+        return v;
     }
 
     /** Reads the topic from its start to its current end. */

@@ -156,7 +156,10 @@ public final class RunScheduler implements AutoCloseable {
                 awaitedLease = h;
             }
         });
-        LedgerState ledger = announceUnannounced(ledgerStore.load());
+        // a live lease is a run of another trainer that may stand between its manifest and its announcement: it announces
+        // its own version, and any left unannounced is announced before the next run here (under the lease)
+        boolean runElsewhere = lock.holder().filter(h -> !h.expired(clock.instant())).isPresent();
+        LedgerState ledger = runElsewhere ? ledgerStore.load() : announceUnannounced(ledgerStore.load());
         lastRunAt = ledger.lastRunAt() != null ? ledger.lastRunAt() : clock.instant();
         if (ledger.lastPromotedAt() != null) metrics.promotedAt(ledger.lastPromotedAt());
         announcer.latest(cfg.model()).ifPresent(v -> metrics.champion(v.version(), v.metrics()));
@@ -199,7 +202,8 @@ public final class RunScheduler implements AutoCloseable {
      * from a champion older than the latest version.
      */
     private LedgerState announceUnannounced(LedgerState ledger) {
-        int announced = announcer.latest(cfg.model()).map(ModelVersion::latestVersion).orElse(0);
+        // read again: another trainer (a Job beside this Deployment) may have announced since this one last read
+        int announced = announcer.refresh(cfg.model()).map(ModelVersion::latestVersion).orElse(0);
         LedgerState out = ledger;
         for (int n : registry.versions()) {
             if (n <= announced) continue;

@@ -34,6 +34,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -48,7 +49,8 @@ class TrainerProcessIT {
     private static final String MODEL = "proc-tiny";
     private static final String CLASSES = String.join(",", SyntheticDomains.CLASSES);
 
-    @TempDir
+    /** Kept when the test fails: the child JVMs' logs are in it. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path tmp;
 
     private final String suffix = Long.toString(System.nanoTime());
@@ -154,10 +156,15 @@ class TrainerProcessIT {
 
             // the restart: the run that died is FAILED, retried as attempt 2, and promoted into one version
             ChildJvm second = start("trainer-2", "service");
-            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                poll(consumer);
-                return of(run1).stream().anyMatch(e -> e.attempt() == 2 && e.state().terminal());
-            });
+            try {
+                await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                    poll(consumer);
+                    return of(run1).stream().anyMatch(e -> e.attempt() == 2 && e.state().terminal());
+                });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("the retried run did not end; run 1's events: " + of(run1).stream().map(x -> x.state() + "/"
+                        + x.attempt()).toList() + "\n--- trainer-2's log ---\n" + second.logTail(80), e);
+            }
             List<TrainingRun> story = of(run1);
             System.out.println("run 1 after the kill: " + story.stream().map(e -> e.state() + "/" + e.attempt()).toList());
             assertThat(story.getLast().state()).as("%s", story.getLast().reasons()).isEqualTo(State.PROMOTED);
