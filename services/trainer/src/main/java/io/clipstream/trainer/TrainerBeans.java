@@ -10,6 +10,7 @@ import io.clipstream.storage.ObjectStore;
 import io.clipstream.storage.StorageSettings;
 import io.clipstream.trainer.config.TrainerConfig;
 import io.clipstream.trainer.ledger.CuratedFeed;
+import io.clipstream.trainer.ledger.ExpertGroups;
 import io.clipstream.trainer.ledger.LedgerStore;
 import io.clipstream.trainer.ledger.PendingPairs;
 import io.clipstream.trainer.ledger.Quarantine;
@@ -147,7 +148,7 @@ public class TrainerBeans {
                 new Backoff(cfg.feed().restartBackoff(), cfg.feed().maxRestartBackoff()), clock, r -> {
                     refused.add(r);
                     metrics.refused(r.reason());
-                }, cfg.fetchOnArrival() ? runner::arrived : read -> { }, metrics::feedRestarted);
+                }, cfg.fetchOnArrival() ? runner::arrived : read -> { }, metrics::feedRestarted, new ExpertGroups(cfg.expertOf()));
         return new RunScheduler(cfg, runner, lock, ledger, registry, announcer, feed, pending, metrics, clock, storage.bucket());
     }
 

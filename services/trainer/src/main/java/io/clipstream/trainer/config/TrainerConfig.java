@@ -36,6 +36,13 @@ public interface TrainerConfig {
 
     Gate gate();
 
+    /**
+     * Several domains served by one expert: {@code clipstream.trainer.expert-of.<domain>=<expert>}. A pair of a mapped
+     * domain trains, is gated and quarantined as a pair of the expert's name (classes, anchors and reports are keyed by
+     * it); unmapped domains are their own expert.
+     */
+    Map<String, String> expertOf();
+
     /** Class names a domain declares ({@code clipstream.trainer.classes.<domain>=a,b,c}): zero-shot accuracy on it. */
     Map<String, List<String>> classes();
 

@@ -50,6 +50,7 @@ public final class CuratedFeed implements AutoCloseable {
     private final Consumer<Refusal> onRefused;
     private final Consumer<List<PairRef>> onRead;
     private final Runnable onRestart;
+    private final ExpertGroups groups;
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Object consumerLock = new Object();
     private final AtomicInteger restarts = new AtomicInteger();
@@ -63,6 +64,13 @@ public final class CuratedFeed implements AutoCloseable {
 
     public CuratedFeed(Map<String, Object> kafka, String topic, PendingPairs pending, Backoff backoff, Clock clock,
                        Consumer<Refusal> onRefused, Consumer<List<PairRef>> onRead, Runnable onRestart) {
+        this(kafka, topic, pending, backoff, clock, onRefused, onRead, onRestart, ExpertGroups.NONE);
+    }
+
+    /** @param groups the expert each declared domain trains: a pair is pending under its expert's name */
+    public CuratedFeed(Map<String, Object> kafka, String topic, PendingPairs pending, Backoff backoff, Clock clock,
+                       Consumer<Refusal> onRefused, Consumer<List<PairRef>> onRead, Runnable onRestart, ExpertGroups groups) {
+        this.groups = groups;
         this.kafka = kafka;
         this.topic = topic;
         this.pending = pending;
@@ -139,8 +147,9 @@ public final class CuratedFeed implements AutoCloseable {
             for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
                 switch (CuratedRecordCheck.check(r.value(), r.partition(), r.offset())) {
                     case Accepted a -> {
-                        pending.add(a.pair());
-                        read.add(a.pair());
+                        PairRef p = groups.apply(a.pair());
+                        pending.add(p);
+                        read.add(p);
                     }
                     case Refused x -> refuse(r, x);
                 }

@@ -26,9 +26,15 @@ final class CuratedPairs {
     /** The same, with {@code halfway} sent after the first half of the pairs. */
     static void send(ObjectStore store, Producer<String, byte[]> producer, String topic, String domain, int n, long seed,
                      List<ProducerRecord<String, byte[]>> halfway) throws IOException {
+        sendAs(store, producer, topic, domain, domain, n, seed, halfway);
+    }
+
+    /** Pairs drawn as {@code look}'s synthetic images, declared as {@code domain}. */
+    static void sendAs(ObjectStore store, Producer<String, byte[]> producer, String topic, String look, String domain, int n, long seed,
+                       List<ProducerRecord<String, byte[]>> halfway) throws IOException {
         Instant t = Instant.now();
         int i = 0;
-        for (SyntheticDomains.Pair p : SyntheticDomains.pairs(domain, n, seed)) {
+        for (SyntheticDomains.Pair p : SyntheticDomains.pairs(look, n, seed)) {
             if (i == n / 2) halfway.forEach(producer::send);
             byte[] png = SyntheticDomains.png(p.image());
             String sha = ContentAddress.sha256Hex(png);

@@ -20,6 +20,7 @@ import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * its expert; then a good domain and a harmful one (captions shuffled across images) arrive together and one run
  * decides each on its own: the good domain's expert is promoted into a version of experts (PEFT's layout, one folder
  * per expert, routing.json with the router and each expert's lineage, announced by routing.json's sha256), the
- * harmful domain is rejected with the gate's reasons and its pairs quarantined, and nothing of the good one is.
+ * harmful domain is rejected with the gate's reasons and its pairs quarantined, and nothing of the good one is. A
+ * domain the operator mapped onto the good domain's expert ({@code expert-of.dim-b=dim}) trains that expert.
  */
 @QuarkusTest
 @QuarkusTestResource(ClipStreamInfraResource.class)
@@ -50,7 +52,8 @@ class RoutedTrainerIT {
                     "clipstream.topics.training-runs", "trainer-routed-it.training.runs",
                     "clipstream.topics.model-versions", "trainer-routed-it.model.versions",
                     "clipstream.trainer.trigger.count", String.valueOf(2 * PER_DOMAIN),
-                    "clipstream.trainer.classes.shuffled", "circle,square,star,heart,moon,cloud,tree,house,boat,bird");
+                    "clipstream.trainer.classes.shuffled", "circle,square,star,heart,moon,cloud,tree,house,boat,bird",
+                    "clipstream.trainer.expert-of.dim-b", "dim");
         }
     }
 
@@ -83,12 +86,14 @@ class RoutedTrainerIT {
             System.out.printf("run %s (plain): %s %s metrics %s%n", first.runId(), first.state(), first.reasons(), first.metrics());
             assertThat(first.state()).as("plain: %s", first.reasons()).isEqualTo(TrainingRun.State.PROMOTED);
 
-            CuratedPairs.send(store, producer, curatedTopic, "dim", PER_DOMAIN, 3001);
+            // a second producer's dim pairs, declared as dim-b, which the operator mapped onto dim's expert
+            CuratedPairs.sendAs(store, producer, curatedTopic, "dim", "dim-b", PER_DOMAIN / 3, 3003, List.of());
+            CuratedPairs.send(store, producer, curatedTopic, "dim", PER_DOMAIN - PER_DOMAIN / 3, 3001);
             CuratedPairs.send(store, producer, curatedTopic, "shuffled", PER_DOMAIN, 3002);
             TrainingRun both = watch.awaitRunEnd(1, RUN_WAIT);
             System.out.printf("run %s (dim + shuffled): %s %s metrics %s%n", both.runId(), both.state(), both.reasons(), both.metrics());
             assertThat(both.state()).as("dim + shuffled: %s", both.reasons()).isEqualTo(TrainingRun.State.PROMOTED);
-            assertThat(both.pairsPerDomain()).containsKeys("dim", "shuffled");
+            assertThat(both.pairsPerDomain()).as("dim-b trains dim's expert").containsOnlyKeys("dim", "shuffled");
             assertThat(both.reasons()).isNotEmpty().allMatch(r -> r.startsWith("shuffled rejected: "));
             ModelVersion v = watch.awaitVersion(both.version(), Duration.ofSeconds(30));
 
