@@ -95,7 +95,11 @@ public class RefreshBeans {
     @Produces
     @Singleton
     Searcher searcher(LiveIndex live, RefreshConfig cfg) {
-        return new Searcher(live, cfg.search().candidates());
+        return new Searcher(live, cfg.search().candidates(), cfg.search().expertThreads());
+    }
+
+    void closeSearcher(@Disposes Searcher searcher) {
+        searcher.close();
     }
 
     @Produces

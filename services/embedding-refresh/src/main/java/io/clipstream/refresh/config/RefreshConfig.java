@@ -18,7 +18,7 @@ public interface RefreshConfig {
     /** Indexes, model files and the state of which index serves. */
     Path dataDir();
 
-    /** auto | cpu | gpu, as the trainer's setting. */
+    /** auto | cpu | gpu | gpu-or-cpu, as the trainer's setting. */
     @WithDefault("auto")
     String device();
 
@@ -113,6 +113,13 @@ public interface RefreshConfig {
          */
         @WithDefault("1")
         int threads();
+
+        /**
+         * With a version of per-domain experts, how many experts' spaces one query searches side by side (1 = one
+         * after another on the request's thread).
+         */
+        @WithDefault("2")
+        int expertThreads();
 
         @WithDefault("1000")
         int maxQueryChars();

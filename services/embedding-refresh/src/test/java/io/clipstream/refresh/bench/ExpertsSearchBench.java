@@ -45,6 +45,7 @@ public final class ExpertsSearchBench {
         int vectors = 20_000;
         int queries = 300;
         boolean large = false;
+        int expertThreads = 2;
         Path work = Files.createTempDirectory("experts-bench");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -52,9 +53,10 @@ public final class ExpertsSearchBench {
                 case "--vectors" -> vectors = Integer.parseInt(args[++i]);
                 case "--queries" -> queries = Integer.parseInt(args[++i]);
                 case "--large" -> large = true;
+                case "--expert-threads" -> expertThreads = Integer.parseInt(args[++i]);
                 case "--work" -> work = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: [--experts 1,2,4,8] [--vectors N] [--queries N] [--large] [--work DIR]");
+                        + "; usage: [--experts 1,2,4,8] [--vectors N] [--queries N] [--large] [--expert-threads N] [--work DIR]");
             }
         }
         Path base = work.resolve("model");
@@ -79,13 +81,14 @@ public final class ExpertsSearchBench {
         String[] classes = {"t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot"};
         for (int i = 0; i < queries; i++) texts.add("a picture of a " + classes[i % classes.length] + ", number " + i + ".");
 
-        System.out.printf(Locale.ROOT, "# experts search: %s model (%d-d), %,d documents, %d text queries, Lucene HNSW, %d cores%n",
-                large ? "ViT-B/32-shaped" : "tiny", dim, vectors, queries, Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "# experts search: %s model (%d-d), %,d documents, %d text queries, Lucene HNSW, %d experts'"
+                + " searches at once, %d cores%n", large ? "ViT-B/32-shaped" : "tiny", dim, vectors, queries, expertThreads,
+                Runtime.getRuntime().availableProcessors());
         System.out.println("| version | experts | query p50 ms | query p99 ms | p99 / p99 of K=1 | embedding p50 ms | embedding p99 ms |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|");
         double[] merged;
         try (ClipEncoder one = ClipEncoder.open(base, adapters.getFirst(), Device.cpu(), "v1", 32)) {
-            merged = measure(VersionEncoder.of(one, "v1"), work.resolve("index-merged"), 1, vectors, dim, texts);
+            merged = measure(VersionEncoder.of(one, "v1"), work.resolve("index-merged"), 1, vectors, dim, texts, expertThreads);
         }
         double baseline = Double.NaN;
         for (int k : ks) {
@@ -100,7 +103,8 @@ public final class ExpertsSearchBench {
                 examples.put("d" + e, rows);
             }
             try (ExpertEncoder experts = ExpertEncoder.open(base, DomainRouter.fit(examples), adapterOf, Device.cpu(), "v" + k, 32)) {
-                double[] r = measure(VersionEncoder.of(experts, spaces(adapterOf.keySet())), work.resolve("index-" + k), k, vectors, dim, texts);
+                double[] r = measure(VersionEncoder.of(experts, spaces(adapterOf.keySet())), work.resolve("index-" + k), k, vectors, dim, texts,
+                        expertThreads);
                 if (Double.isNaN(baseline)) baseline = r[1];
                 row("experts", k, r, baseline);
             }
@@ -116,7 +120,8 @@ public final class ExpertsSearchBench {
         return out;
     }
 
-    private static double[] measure(VersionEncoder encoder, Path dir, int k, int vectors, int dim, List<String> texts) throws Exception {
+    private static double[] measure(VersionEncoder encoder, Path dir, int k, int vectors, int dim, List<String> texts, int expertThreads)
+            throws Exception {
         Random rnd = new Random(7);
         VectorIndex index = new LuceneBackend(dir, LuceneIndex.Format.FLOAT32).open("bench", dim);
         List<IndexedPair> batch = new ArrayList<>();
@@ -134,7 +139,7 @@ public final class ExpertsSearchBench {
         LiveIndex live = new LiveIndex();
         Generation g = new Generation(k, encoder, index);
         live.swap(g);
-        Searcher searcher = new Searcher(live, 50);
+        Searcher searcher = new Searcher(live, 50, expertThreads);
         for (int i = 0; i < 30; i++) searcher.byText(texts.get(i), Target.IMAGE, 10, Filter.NONE); // warm-up
         double[] query = new double[texts.size()];
         double[] embed = new double[texts.size()];
@@ -146,6 +151,7 @@ public final class ExpertsSearchBench {
             searcher.byText(texts.get(i), Target.IMAGE, 10, Filter.NONE);
             query[i] = (System.nanoTime() - t1) / 1e6;
         }
+        searcher.close();
         live.clear();
         g.retire(x -> {});
         return new double[] {percentile(query, 50), percentile(query, 99), percentile(embed, 50), percentile(embed, 99)};

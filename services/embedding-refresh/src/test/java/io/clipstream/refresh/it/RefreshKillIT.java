@@ -43,19 +43,23 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The service as it runs in production, a JVM of its own from the built jar, killed with SIGKILL in the middle of a
- * re-index: after the restart the old index serves at once (opened again, not re-embedded), the build resumes from
- * its last commit and swaps in, and every pair ends in the new index.
+ * domain-scoped re-index (a version of experts that keeps plain's expert and adds dim's): after the restart the old
+ * index serves at once (opened again, not re-embedded), the build resumes from its last commit, carries plain's
+ * vectors from the embedding cache and swaps in once, and every pair ends in the new index.
  */
 class RefreshKillIT {
     private static final String MODEL = "kill-tiny";
     private static final String KEY = "kill-search-key-0123456789";
     private static final int PAIRS = 1200;
+    private static final int DIM_PAIRS = 300;
 
-    @TempDir
+    /** Kept when the test fails: the child JVMs' logs are in it. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path tmp;
 
     private final String suffix = Long.toString(System.nanoTime());
@@ -138,7 +142,15 @@ class RefreshKillIT {
             List<PairCurated> corpus = new ArrayList<>();
             int i = 0;
             for (SyntheticDomains.Pair pair : SyntheticDomains.pairs("plain", PAIRS, 9)) corpus.add(Corpus.put(store, "plain", "k-" + i++, pair));
+            List<PairCurated> dim = new ArrayList<>();
+            for (SyntheticDomains.Pair pair : SyntheticDomains.pairs("dim", DIM_PAIRS, 10)) dim.add(Corpus.put(store, "dim", "d-" + i++, pair));
             Corpus.send(producer, curated, corpus);
+            Corpus.send(producer, curated, dim);
+            int total = PAIRS + DIM_PAIRS;
+            // v1: one expert (plain's); the service's first index is built with it
+            Map<String, List<PairCurated>> plainOnly = new LinkedHashMap<>();
+            plainOnly.put("plain", corpus.subList(0, 100));
+            Corpus.announce(producer, versions, Corpus.publishExpertsVersion(registry, base, bucket, plainOnly, 41, null));
             TopicPartition tp = new TopicPartition(events, 0);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
@@ -148,39 +160,47 @@ class RefreshKillIT {
             int port = freePort();
             ChildJvm first = start(port, data, "refresh-1");
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(300))
-                    .until(() -> readEvents(consumer, seen).stream().anyMatch(e -> e.state() == IndexEvent.State.SWAPPED && e.version() == 0));
-            assertThat(get(port, "/v1/index").get("livePairs").asLong()).isEqualTo(PAIRS);
+                    .until(() -> readEvents(consumer, seen).stream().anyMatch(e -> e.state() == IndexEvent.State.SWAPPED && e.version() == 1));
+            assertThat(get(port, "/v1/index").get("livePairs").asLong()).isEqualTo(total);
 
-            ModelVersion v1 = Corpus.publishRandomVersion(registry, base, bucket, 31, null);
-            Corpus.announce(producer, versions, v1);
+            // v2 keeps plain's expert and adds dim's: a domain-scoped re-index, killed in the middle
+            Map<String, List<PairCurated>> both = new LinkedHashMap<>(plainOnly);
+            both.put("dim", dim.subList(0, 100));
+            ModelVersion v2 = Corpus.publishExpertsVersion(registry, base, bucket, both, 41, 1, 1);
+            Corpus.announce(producer, versions, v2);
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).until(() -> readEvents(consumer, seen).stream()
-                    .anyMatch(e -> e.state() == IndexEvent.State.PROGRESS && e.version() == 1 && e.indexed() >= PAIRS / 4));
+                    .anyMatch(e -> e.state() == IndexEvent.State.PROGRESS && e.version() == 2 && e.indexed() >= total / 4));
             first.kill();
-            IndexEvent lastBeforeKill = seen.stream().filter(e -> e.version() == 1).reduce((a, b) -> b).orElseThrow();
+            IndexEvent lastBeforeKill = seen.stream().filter(e -> e.version() == 2).reduce((a, b) -> b).orElseThrow();
             assertThat(lastBeforeKill.state()).as("killed mid-build").isEqualTo(IndexEvent.State.PROGRESS);
-            System.out.printf("killed the build of v1 at %d of %d pairs%n", lastBeforeKill.indexed(), PAIRS);
+            System.out.printf("killed the build of v2 at %d of %d pairs (%d carried)%n", lastBeforeKill.indexed(), total,
+                    lastBeforeKill.carried());
 
             start(port, data, "refresh-2");
-            // the index that served before serves again at once, with every pair, embedded by the base (v0)
+            // the index that served before serves again at once, with every pair, embedded by v1
             JsonNode status = get(port, "/v1/index");
             JsonNode answer = get(port, "/v1/search?target=text&k=1&q=" + URLEncoder.encode(corpus.get(7).text(), StandardCharsets.UTF_8));
-            assertThat(answer.get("version").asInt()).isZero();
+            assertThat(answer.get("version").asInt()).isEqualTo(1);
             assertThat(answer.get("results")).hasSize(1);
-            assertThat(status.get("liveVersion").asInt()).isZero();
-            assertThat(status.get("livePairs").asLong()).isEqualTo(PAIRS);
+            assertThat(status.get("liveVersion").asInt()).isEqualTo(1);
+            assertThat(status.get("livePairs").asLong()).isEqualTo(total);
 
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(300))
-                    .until(() -> readEvents(consumer, seen).stream().anyMatch(e -> e.state() == IndexEvent.State.SWAPPED && e.version() == 1));
-            IndexEvent resumed = seen.stream().filter(e -> e.version() == 1 && e.state() == IndexEvent.State.REINDEX_STARTED)
+                    .until(() -> readEvents(consumer, seen).stream().anyMatch(e -> e.state() == IndexEvent.State.SWAPPED && e.version() == 2));
+            IndexEvent resumed = seen.stream().filter(e -> e.version() == 2 && e.state() == IndexEvent.State.REINDEX_STARTED)
                     .reduce((a, b) -> b).orElseThrow();
-            IndexEvent swapped = seen.stream().filter(e -> e.version() == 1 && e.state() == IndexEvent.State.SWAPPED).findFirst().orElseThrow();
+            List<IndexEvent> swaps = seen.stream().filter(e -> e.version() == 2 && e.state() == IndexEvent.State.SWAPPED).toList();
+            assertThat(swaps).as("swapped once").hasSize(1);
+            IndexEvent swapped = swaps.getFirst();
             assertThat(resumed.reason()).isEqualTo("resumed");
             assertThat(resumed.buildId()).isEqualTo(lastBeforeKill.buildId());
-            assertThat(swapped.indexed()).as("resumed from its last commit, not from the start").isLessThan(PAIRS);
-            System.out.printf("after the restart the build embedded the remaining %d pairs%n", swapped.indexed());
+            assertThat(swapped.indexed()).as("resumed from its last commit, not from the start").isLessThan(total);
+            assertThat(swapped.carried()).as("plain's pairs keep v1's vectors from the embedding cache: %s", swapped).isPositive();
+            System.out.printf("after the restart the build embedded the remaining %d pairs (%d re-embedded, %d carried)%n",
+                    swapped.indexed(), swapped.reembedded(), swapped.carried());
             JsonNode after = get(port, "/v1/index");
-            assertThat(after.get("liveVersion").asInt()).isEqualTo(1);
-            assertThat(after.get("livePairs").asLong()).isEqualTo(PAIRS);
+            assertThat(after.get("liveVersion").asInt()).isEqualTo(2);
+            assertThat(after.get("livePairs").asLong()).as("every curated pair is searchable").isEqualTo(total);
             Path indexes = data.resolve(MODEL).resolve("indexes");
             await("v0 index dropped after its grace period").atMost(Duration.ofSeconds(30)).until(() -> {
                 try (var s = Files.list(indexes)) {
