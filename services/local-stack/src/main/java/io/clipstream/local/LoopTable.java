@@ -93,19 +93,28 @@ final class LoopTable {
         scopes.add(DomainLoop.ALL);
         StringBuilder b = new StringBuilder("| after | version |");
         for (String d : scopes) b.append(' ').append(d).append(" |");
-        b.append("\n|---|---:|").append("---:|".repeat(scopes.size())).append('\n');
-        if (before != null) row(b, "(before the first run)", before, scopes);
-        for (DomainLoop.StageResult s : stages) row(b, s.domain(), s.query(), scopes);
+        b.append(" its domain: champion -> after its run |");
+        b.append("\n|---|---:|").append("---:|".repeat(scopes.size())).append("---:|\n");
+        if (before != null) row(b, "(before the first run)", before, scopes, "");
+        for (DomainLoop.StageResult s : stages) row(b, s.domain(), s.query(), scopes, ownDomain(s));
         return b.toString();
     }
 
-    private static void row(StringBuilder b, String label, DomainLoop.QueryView q, Set<String> scopes) {
+    /** The stage's domain searched with the champion once its pairs are indexed, then after its run: what the run did. */
+    private static String ownDomain(DomainLoop.StageResult s) {
+        Double before = s.before() == null ? null : s.before().classPrecision().get(s.domain());
+        Double after = s.query().classPrecision().get(s.domain());
+        if (before == null || after == null) return "";
+        return String.format(Locale.ROOT, "%s (v%d) -> %s (v%d)", pct(before), s.before().version(), pct(after), s.query().version());
+    }
+
+    private static void row(StringBuilder b, String label, DomainLoop.QueryView q, Set<String> scopes, String own) {
         b.append("| ").append(label).append(" | v").append(q.version()).append(" |");
         for (String d : scopes) {
             Double p = q.classPrecision().get(d);
             b.append(' ').append(p == null ? "" : pct(p)).append(" |");
         }
-        b.append('\n');
+        b.append(' ').append(own).append(" |\n");
     }
 
     private static String pct(double v) {

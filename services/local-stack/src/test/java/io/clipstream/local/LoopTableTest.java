@@ -37,7 +37,8 @@ class LoopTableTest {
         IndexEvent swap = new IndexEvent(IndexEvent.SCHEMA_VERSION, "tiny", "b1", IndexEvent.State.SWAPPED, 1, 1, "lucene", 2000, 1012L, 988L,
                 2000L, 400, null, 5.4, "champion", null, t);
         List<DomainLoop.StageResult> stages = List.of(
-                new DomainLoop.StageResult("inverted", 1000, 998, 2, promoted, false, swap, null, new DomainLoop.QueryView(1, List.of("inverted:sneaker"), 1.0,
+                new DomainLoop.StageResult("inverted", 1000, 998, 2, promoted, false, swap, new DomainLoop.QueryView(0, List.of(), 0.5,
+                        ordered("inverted", 0.31, DomainLoop.ALL, 0.45)), new DomainLoop.QueryView(1, List.of("inverted:sneaker"), 1.0,
                         ordered("inverted", 0.62, DomainLoop.ALL, 0.55)), 21.4, 27.9),
                 new DomainLoop.StageResult("rotated", 1000, 1000, 0, rejected, true, null, null, new DomainLoop.QueryView(1, List.of("rotated:bag"), 0.0,
                         ordered("inverted", 0.61, "rotated", 0.2, DomainLoop.ALL, 0.5)), null, null));
@@ -53,10 +54,10 @@ class LoopTableTest {
 
         // search quality: a column per domain in the order they arrived, the whole index last; blank before a domain arrived
         List<String> quality = LoopTable.searchQuality(stages, before).lines().toList();
-        assertThat(quality.get(0)).isEqualTo("| after | version | inverted | rotated | all |");
-        assertThat(quality.get(2)).isEqualTo("| (before the first run) | v0 |  |  | 40.0 |");
-        assertThat(quality.get(3)).isEqualTo("| inverted | v1 | 62.0 |  | 55.0 |");
-        assertThat(quality.get(4)).isEqualTo("| rotated | v1 | 61.0 | 20.0 | 50.0 |");
+        assertThat(quality.get(0)).isEqualTo("| after | version | inverted | rotated | all | its domain: champion -> after its run |");
+        assertThat(quality.get(2)).isEqualTo("| (before the first run) | v0 |  |  | 40.0 |  |");
+        assertThat(quality.get(3)).isEqualTo("| inverted | v1 | 62.0 |  | 55.0 | 31.0 (v0) -> 62.0 (v1) |");
+        assertThat(quality.get(4)).isEqualTo("| rotated | v1 | 61.0 | 20.0 | 50.0 |  |");
     }
 
     private static TrainingRun run(String id, TrainingRun.State state, Integer version, Map<String, Map<String, Double>> metrics,
