@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Runs continual-bench --quick end to end and checks the structure of what it reports (not the accuracy). */
-class ContinualBenchQuickTest {
+class ContinualBenchQuickIT {
     @Test
     void quickBenchProducesAFullMatrixPerStrategyAndGateDecisions(@TempDir Path dir) throws Exception {
         Assumptions.assumeTrue(FashionMnist.isAvailable(FashionMnist.defaultDir()), "dataset-fashion-mnist not installed");
