@@ -12,7 +12,7 @@ import io.clipstream.curator.store.CuratedObjectWriter;
 import io.clipstream.curator.store.S3ImageSource;
 import io.clipstream.storage.ObjectStore;
 import io.clipstream.contracts.KafkaClientSettings;
-import io.clipstream.curator.config.TopicsConfig;
+import io.clipstream.contracts.TopicsConfig;
 import io.clipstream.curator.store.InstanceId;
 import io.clipstream.curator.store.StoreStage;
 import io.clipstream.curator.store.StoreStep;

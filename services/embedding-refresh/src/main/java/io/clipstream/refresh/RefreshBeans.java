@@ -1,6 +1,7 @@
 package io.clipstream.refresh;
 
 import io.clipstream.clip.DeviceChoice;
+import io.clipstream.contracts.TopicsConfig;
 import io.clipstream.contracts.KafkaClientSettings;
 import io.clipstream.contracts.PairCurated;
 import io.clipstream.contracts.TopicCreator;
@@ -145,9 +146,8 @@ public class RefreshBeans {
     @Singleton
     Refresher refresher(RefreshConfig cfg, ObjectStore store, PairEmbedder embedder, EmbeddingCache cache, IndexBackend backend, LiveIndex live, Producer<String, byte[]> producer,
                         RefreshMetrics metrics, Clock clock, @Identifier("default-kafka-broker") Map<String, Object> kafka,
-                        @ConfigProperty(name = "clipstream.topics.curated") String curated,
-                        @ConfigProperty(name = "clipstream.topics.model-versions") String versions,
-                        @ConfigProperty(name = "clipstream.topics.index-events") String indexEvents) {
+                        TopicsConfig topics) {
+        String curated = topics.curated();
         DeviceChoice.Choice device = DeviceChoice.choose("clipstream.refresh.device", cfg.device());
         LOG.infof("embedding on %s", device.label());
         ModelFiles files = new ModelFiles(new Registry(store, new ModelLayout(cfg.model())), cfg.dataDir().resolve(cfg.model()).resolve("checkpoints"),
@@ -180,7 +180,8 @@ public class RefreshBeans {
         Refresher.Settings settings = new Refresher.Settings(cfg.model(), cfg.gracePeriod(), cfg.progressEvery(), cfg.retryBackoff(),
                 Duration.ofSeconds(60));
         return new Refresher(settings, backend, files, cache, new StateFile(cfg.dataDir().resolve(cfg.model()).resolve("state.json")), live,
-                new IndexEvents(producer, indexEvents), metrics, clock, new ChampionWatch(consumer, versions, cfg.model()),
+                new IndexEvents(producer, topics.indexEvents()), metrics, clock,
+                new ChampionWatch(consumer, topics.modelVersions(), cfg.model()),
                 (g, l) -> new IndexFeeder(g, consumer, curated, embedder, cfg.batchSize(), cfg.commitEvery(), l, clock), listener);
     }
 
@@ -191,10 +192,9 @@ public class RefreshBeans {
     @Produces
     @Singleton
     OpsJournal opsJournal(RefreshConfig cfg, @Identifier("default-kafka-broker") Map<String, Object> kafka,
-                          @ConfigProperty(name = "clipstream.topics.training-runs") String runs,
-                          @ConfigProperty(name = "clipstream.topics.model-versions") String versions,
-                          @ConfigProperty(name = "clipstream.topics.index-events") String indexEvents) {
-        return new OpsJournal(KafkaClientSettings.forConsumer(kafka), new OpsJournal.Settings(cfg.model(), runs, versions, indexEvents,
+                          TopicsConfig topics) {
+        return new OpsJournal(KafkaClientSettings.forConsumer(kafka), new OpsJournal.Settings(cfg.model(), topics.trainingRuns(),
+                topics.modelVersions(), topics.indexEvents(),
                 cfg.ops().recentRuns(), cfg.ops().recentEvents()));
     }
 
@@ -209,19 +209,15 @@ public class RefreshBeans {
     }
 
     void start(@Observes StartupEvent ev, Refresher refresher, OpsJournal journal, @Identifier("default-kafka-broker") Map<String, Object> kafka,
-               @ConfigProperty(name = "clipstream.topics.create") boolean create,
-               @ConfigProperty(name = "clipstream.topics.curated") String curated,
-               @ConfigProperty(name = "clipstream.topics.model-versions") String versions,
-               @ConfigProperty(name = "clipstream.topics.index-events") String indexEvents,
-               @ConfigProperty(name = "clipstream.topics.training-runs") String runs,
-               @ConfigProperty(name = "clipstream.topics.replication-factor") short rf) {
-        if (create) {
+               TopicsConfig topics) {
+        if (topics.create()) {
             Map<TopicSpec, String> names = new LinkedHashMap<>();
-            names.put(TopicSpecs.PAIRS_CURATED, curated);
-            names.put(TopicSpecs.MODEL_VERSIONS, versions);
-            names.put(TopicSpecs.INDEX_EVENTS, indexEvents);
-            names.put(TopicSpecs.TRAINING_RUNS, runs);
-            TopicCreator.createMissing(KafkaClientSettings.forAdmin(kafka), names, null, rf, n -> LOG.infof("created topic %s", n));
+            names.put(TopicSpecs.PAIRS_CURATED, topics.curated());
+            names.put(TopicSpecs.MODEL_VERSIONS, topics.modelVersions());
+            names.put(TopicSpecs.INDEX_EVENTS, topics.indexEvents());
+            names.put(TopicSpecs.TRAINING_RUNS, topics.trainingRuns());
+            TopicCreator.createMissing(KafkaClientSettings.forAdmin(kafka), names, null, topics.replicationFactor(),
+                    n -> LOG.infof("created topic %s", n));
         }
         refresher.start();
         journal.start();

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * Tunables of the gateway ({@code clipstream.gateway.*}). Defaults are repeated and explained in
- * {@code application.properties}; the topic name is {@code clipstream.topics.raw}.
+ * {@code application.properties}; the topic it writes is {@link io.clipstream.contracts.TopicsConfig#raw()}.
  */
 @ConfigMapping(prefix = "clipstream.gateway")
 public interface GatewayConfig {

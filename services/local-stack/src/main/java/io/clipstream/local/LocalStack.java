@@ -1,6 +1,7 @@
 package io.clipstream.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.clipstream.contracts.TopicsConfig;
 import io.clipstream.contracts.ReasonCode;
 import io.clipstream.contracts.Principal;
 import io.clipstream.contracts.Topics;
@@ -151,7 +152,7 @@ public final class LocalStack {
         s.put("clipstream.trainer.progress-every", "3s");
         s.put("clipstream.trainer.operator-token", operatorToken);
         s.put("clipstream.trainer.work-dir", work.toString());
-        s.put("clipstream.topics.create", "false");
+        s.put(TopicsConfig.CREATE_KEY, "false");
         String classes = String.join(",", FashionMnist.CLASS_NAMES);
         for (DomainLoop.Stage st : stages) s.put("clipstream.trainer.classes." + st.domain(), classes);
         s.put("clipstream.trainer.classes." + BASE_DOMAIN, classes);
@@ -194,7 +195,7 @@ public final class LocalStack {
                  var refresh = launcher.start("embedding-refresh", Principal.REFRESH, infra,
                          Map.of("clipstream.refresh.api-keys.demo", searchKey, "clipstream.refresh.model", BaseCheckpoint.MODEL,
                                  "clipstream.refresh.data-dir", refreshData.resolve("data").toString(), "clipstream.refresh.device", "cpu",
-                                 "clipstream.topics.create", "false",
+                                 TopicsConfig.CREATE_KEY, "false",
                                  // the freshness probe asks by image every 10 ms until its pair is found: the demo's
                                  // one client is the measuring instrument, not a crowd to hold back
                                  "clipstream.refresh.search.image-rate-per-second", "200", "clipstream.refresh.search.image-burst", "400"),

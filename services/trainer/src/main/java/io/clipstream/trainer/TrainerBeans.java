@@ -1,5 +1,6 @@
 package io.clipstream.trainer;
 
+import io.clipstream.contracts.TopicsConfig;
 import io.clipstream.contracts.KafkaClientSettings;
 import io.clipstream.contracts.TrainingRun;
 import io.clipstream.contracts.TrainingRun.State;
@@ -125,8 +126,8 @@ public class TrainerBeans {
     @Produces
     @Singleton
     Announcer announcer(Producer<String, byte[]> producer, @Identifier("default-kafka-broker") Map<String, Object> kafka,
-                        @ConfigProperty(name = "clipstream.topics.model-versions") String topic) {
-        return new Announcer(producer, KafkaClientSettings.forConsumer(kafka), topic);
+                        TopicsConfig topics) {
+        return new Announcer(producer, KafkaClientSettings.forConsumer(kafka), topics.modelVersions());
     }
 
     @Produces
@@ -135,8 +136,9 @@ public class TrainerBeans {
                            Producer<String, byte[]> producer, PendingPairs pending, Quarantine quarantine, RefusedRecords refused,
                            TrainerMetrics metrics, Clock clock,
                            StorageSettings storage, @Identifier("default-kafka-broker") Map<String, Object> kafka,
-                           @ConfigProperty(name = "clipstream.topics.curated") String curated,
-                           @ConfigProperty(name = "clipstream.topics.training-runs") String runs) {
+                           TopicsConfig topics) {
+        String curated = topics.curated();
+        String runs = topics.trainingRuns();
         JsonObjects objects = new JsonObjects(store);
         RunLock lock = new RunLock(objects, layout, TrainerIdentity.create(), cfg.lock().ttl(), clock);
         LedgerStore ledger = new LedgerStore(objects, layout);
@@ -157,19 +159,16 @@ public class TrainerBeans {
     }
 
     void start(@Observes StartupEvent ev, RunScheduler scheduler, @Identifier("default-kafka-broker") Map<String, Object> kafka,
-               @ConfigProperty(name = "clipstream.topics.create") boolean create,
-               @ConfigProperty(name = "clipstream.topics.training-runs") String runs,
-               @ConfigProperty(name = "clipstream.topics.model-versions") String versions,
-               @ConfigProperty(name = "clipstream.topics.replication-factor") short rf,
-               @ConfigProperty(name = "clipstream.trainer.mode") String mode) {
+               TopicsConfig topics, @ConfigProperty(name = "clipstream.trainer.mode") String mode) {
         if (!"service".equals(mode) && !"once".equals(mode)) {
             throw new IllegalArgumentException("clipstream.trainer.mode must be service or once, not " + mode);
         }
-        if (create) {
+        if (topics.create()) {
             Map<TopicSpec, String> names = new LinkedHashMap<>();
-            names.put(TopicSpecs.TRAINING_RUNS, runs);
-            names.put(TopicSpecs.MODEL_VERSIONS, versions);
-            TopicCreator.createMissing(KafkaClientSettings.forAdmin(kafka), names, null, rf, n -> LOG.infof("created topic %s", n));
+            names.put(TopicSpecs.TRAINING_RUNS, topics.trainingRuns());
+            names.put(TopicSpecs.MODEL_VERSIONS, topics.modelVersions());
+            TopicCreator.createMissing(KafkaClientSettings.forAdmin(kafka), names, null, topics.replicationFactor(),
+                    n -> LOG.infof("created topic %s", n));
         }
         if (!"once".equals(mode)) {
             scheduler.start();

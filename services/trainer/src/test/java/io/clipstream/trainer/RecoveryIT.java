@@ -3,6 +3,7 @@ package io.clipstream.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.clipstream.contracts.TopicsConfig;
 import io.clipstream.contracts.Json;
 import io.clipstream.contracts.KafkaClientSettings;
 import io.clipstream.contracts.ModelVersion;
@@ -73,6 +74,7 @@ class RecoveryIT {
     private String bucket;
     private TrainerConfig cfg;
     private StorageSettings storage;
+    private TopicsConfig topics;
     private ObjectStore store;
     private Producer<String, byte[]> producer;
     private final List<RunScheduler> started = new ArrayList<>();
@@ -83,6 +85,9 @@ class RecoveryIT {
         bucket = "recovery-" + System.nanoTime();
         Map<String, String> props = new HashMap<>(Infra.shared().quarkusConfig());
         props.put("clipstream.storage.bucket", bucket);
+        props.put("clipstream.topics.curated", CURATED + "-" + bucket);
+        props.put("clipstream.topics.training-runs", RUNS + "-" + bucket);
+        props.put("clipstream.topics.model-versions", VERSIONS + "-" + bucket);
         props.put("clipstream.trainer.model", MODEL);
         props.put("clipstream.trainer.work-dir", tmp.resolve("work").toString());
         props.put("clipstream.trainer.trigger.count", "1000000");
@@ -92,10 +97,11 @@ class RecoveryIT {
         props.put("clipstream.trainer.trigger.max-attempts", "2");
         // Quarkus' duration syntax ("10s") as the application reads it
         SmallRyeConfig config = new SmallRyeConfigBuilder().withConverter(Duration.class, 200, new DurationConverter())
-                .withMapping(TrainerConfig.class).withMapping(StorageSettings.class)
+                .withMapping(TrainerConfig.class).withMapping(StorageSettings.class).withMapping(TopicsConfig.class)
                 .withSources(new PropertiesConfigSource(props, "RecoveryIT", 500)).build();
         cfg = config.getConfigMapping(TrainerConfig.class);
         storage = config.getConfigMapping(StorageSettings.class);
+        topics = config.getConfigMapping(TopicsConfig.class);
         store = beans.objectStore(storage);
         producer = beans.producer(kafka);
         Map<TopicSpec, String> names = new LinkedHashMap<>();
@@ -121,7 +127,7 @@ class RecoveryIT {
         TrainerMetrics metrics = new TrainerMetrics(meters, Clock.systemUTC(), pending::perDomain);
         RunScheduler s = beans.scheduler(cfg, store, layout, registry, announcer, producer, pending,
                 new io.clipstream.trainer.ledger.Quarantine(new JsonObjects(store), layout), new RefusedRecords(), metrics,
-                Clock.systemUTC(), storage, kafka, CURATED + "-" + bucket, RUNS + "-" + bucket);
+                Clock.systemUTC(), storage, kafka, topics);
         s.start();
         started.add(s);
     }

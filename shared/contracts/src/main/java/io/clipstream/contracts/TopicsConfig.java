@@ -1,35 +1,51 @@
-package io.clipstream.curator.config;
+package io.clipstream.contracts;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** {@code clipstream.topics.*}: the curator's topics and how to create them. */
+/**
+ * {@code clipstream.topics.*}: every service's topic names and how to create them, one key per topic in every
+ * service (the defaults are {@link Topics}' names). Each service reads the ones it uses.
+ */
 @ConfigMapping(prefix = "clipstream.topics")
 public interface TopicsConfig {
-    @WithDefault("pairs.raw")
+    /** The key of {@link #create()}, for launchers that set it on a service they start. */
+    String CREATE_KEY = "clipstream.topics.create";
+
+    @WithDefault(Topics.PAIRS_RAW)
     String raw();
 
-    @WithDefault("pairs.curated")
+    @WithDefault(Topics.PAIRS_CURATED)
     String curated();
 
-    @WithDefault("pairs.rejected")
+    @WithDefault(Topics.PAIRS_REJECTED)
     String rejected();
 
-    @WithDefault("pairs.deadletter")
+    @WithDefault(Topics.PAIRS_DEADLETTER)
     String deadletter();
 
+    @WithDefault(Topics.TRAINING_RUNS)
+    String trainingRuns();
+
+    @WithDefault(Topics.MODEL_VERSIONS)
+    String modelVersions();
+
+    @WithDefault(Topics.INDEX_EVENTS)
+    String indexEvents();
+
     /**
-     * The curator's own topic between its topology and its store stage (pairs that passed every
-     * check, with their image bytes); always created by the curator, like Kafka Streams' internal
-     * topics, under the application id's prefix. application.properties sets
-     * {@code <application-id>-accepted}.
+     * The curator's own topic between its topology and its store stage (pairs that passed every check, with their
+     * image bytes); always created by the curator, like Kafka Streams' internal topics, under the application id's
+     * prefix. The curator's application.properties sets {@code <application-id>-accepted}.
      */
+    @WithDefault("clipstream-curator-accepted")
     String accepted();
 
-    /** Create the four topics at startup when missing (pairs.curated compacted). */
+    /** Create the service's topics at start-up when missing (off where the deploy files create them). */
     @WithDefault("true")
     boolean create();
 
+    /** Partitions of the topics the curator creates. */
     @WithDefault("3")
     int partitions();
 

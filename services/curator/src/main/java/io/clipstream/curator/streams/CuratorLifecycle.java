@@ -9,7 +9,7 @@ import io.clipstream.contracts.TopicCreator;
 import io.clipstream.contracts.TopicSpecs;
 import io.clipstream.curator.config.CuratorConfig;
 import io.clipstream.storage.StorageSettings;
-import io.clipstream.curator.config.TopicsConfig;
+import io.clipstream.contracts.TopicsConfig;
 import io.clipstream.curator.faults.ShuttingDownException;
 import io.clipstream.curator.metrics.CuratorMetrics;
 import io.clipstream.storage.ObjectStore;

@@ -1,6 +1,6 @@
 package io.clipstream.curator.streams;
 
-import io.clipstream.curator.config.TopicsConfig;
+import io.clipstream.contracts.TopicsConfig;
 
 /**
  * The curator's topics: the four of the data plane and its own {@code accepted}, where the topology

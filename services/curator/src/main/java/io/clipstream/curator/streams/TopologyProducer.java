@@ -5,7 +5,7 @@ import io.clipstream.contracts.PairDeadLettered;
 import io.clipstream.contracts.PairRejected;
 import io.clipstream.curator.config.CuratorConfig;
 import io.clipstream.curator.config.QualityProfiles;
-import io.clipstream.curator.config.TopicsConfig;
+import io.clipstream.contracts.TopicsConfig;
 import io.clipstream.curator.curation.Candidate;
 import io.clipstream.curator.curation.CandidateSerde;
 import io.clipstream.curator.curation.PairInspector;

@@ -1,12 +1,12 @@
 package io.clipstream.gateway.kafka;
 
+import io.clipstream.contracts.TopicsConfig;
 import io.clipstream.gateway.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -23,8 +23,8 @@ public class KafkaReadinessCheck implements HealthCheck {
     @Inject
     Admin admin;
 
-    @ConfigProperty(name = "clipstream.topics.raw", defaultValue = "pairs.raw")
-    String topic;
+    @Inject
+    TopicsConfig topics;
 
     @Inject
     GatewayConfig config;
@@ -32,7 +32,7 @@ public class KafkaReadinessCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         Duration timeout = config.health().kafkaTimeout();
-        HealthCheckResponseBuilder builder = HealthCheckResponse.named("kafka").withData("topic", topic);
+        HealthCheckResponseBuilder builder = HealthCheckResponse.named("kafka").withData("topic", topics.raw());
         try {
             DescribeClusterResult cluster = admin.describeCluster(
                     new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()));

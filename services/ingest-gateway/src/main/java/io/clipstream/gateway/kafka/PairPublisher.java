@@ -1,5 +1,6 @@
 package io.clipstream.gateway.kafka;
 
+import io.clipstream.contracts.TopicsConfig;
 import io.clipstream.contracts.PairSubmitted;
 import io.clipstream.contracts.ReasonCode;
 import io.clipstream.gateway.GatewayConfig;
@@ -12,7 +13,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -46,8 +46,8 @@ public class PairPublisher {
     @Inject
     GatewayMetrics metrics;
 
-    @ConfigProperty(name = "clipstream.topics.raw", defaultValue = "pairs.raw")
-    String topic;
+    @Inject
+    TopicsConfig topics;
 
     Clock clock = Clock.systemUTC();
 
@@ -64,7 +64,7 @@ public class PairPublisher {
             for (PairSubmitted event : events) {
                 long started = System.nanoTime();
                 CompletableFuture<RecordMetadata> ack = new CompletableFuture<>();
-                producer.send(new ProducerRecord<>(topic, event.pairId(), event), (metadata, error) -> {
+                producer.send(new ProducerRecord<>(topics.raw(), event.pairId(), event), (metadata, error) -> {
                     if (error != null) {
                         ack.completeExceptionally(error);
                     } else {
@@ -98,7 +98,7 @@ public class PairPublisher {
         if (cause instanceof RecordTooLargeException) {
             return new GatewayException(ReasonCode.PAYLOAD_TOO_LARGE, "record too large for Kafka: " + cause.getMessage());
         }
-        LOG.warnf("publishing %d pair(s) to %s failed: %s", ids.size(), topic, cause.toString());
+        LOG.warnf("publishing %d pair(s) to %s failed: %s", ids.size(), topics.raw(), cause.toString());
         // the cause stays in the log: 503 bodies do not echo internal exception text
         return new PublishException("the broker did not accept the record(s)", ids, cause);
     }
