@@ -327,6 +327,21 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * JVM flags every child gets ahead of its own, from the system property {@value #CHILD_JVM_ARGS} (split on
+     * spaces). The build sets it for tests: their children live for seconds, and most of their CPU would
+     * otherwise go to the optimising JIT compiler.
+     */
+    public static final String CHILD_JVM_ARGS = "clipstream.testkit.child-jvm-args";
+
+    /** Flags for a short-lived infrastructure JVM: the quick JIT tier only, a single-threaded collector. */
+    static final List<String> SHORT_LIVED = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
+    static List<String> inheritedJvmArgs() {
+        String value = System.getProperty(CHILD_JVM_ARGS, "").strip();
+        return value.isEmpty() ? List.of() : List.of(value.split("\\s+"));
+    }
+
     public static final class Builder {
         private final String name;
         private final List<Path> classpath = new ArrayList<>();
@@ -363,6 +378,11 @@ public final class ChildJvm implements AutoCloseable {
 
         public Builder jvmArgs(String... jvmArgs) {
             this.jvmArgs.addAll(Arrays.asList(jvmArgs));
+            return this;
+        }
+
+        public Builder jvmArgs(List<String> jvmArgs) {
+            this.jvmArgs.addAll(jvmArgs);
             return this;
         }
 
@@ -420,6 +440,7 @@ public final class ChildJvm implements AutoCloseable {
                 Path agent = classJar(ParentWatchdog.class, Map.of("Premain-Class", ParentWatchdog.class.getName()));
                 cmd.add("-javaagent:" + agent + "=" + ProcessHandle.current().pid());
             }
+            cmd.addAll(inheritedJvmArgs());
             cmd.addAll(jvmArgs);
             systemProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
             if (!classpath.isEmpty()) {

@@ -94,7 +94,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             jvmClasspath.add(ChildJvm.classJar(KafkaLauncher.class, Map.of()));
             broker = ChildJvm.builder("kafka")
                     .classpath(jvmClasspath)
-                    .jvmArgs("-Xmx512m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-Djava.awt.headless=true")
+                    .jvmArgs(ChildJvm.SHORT_LIVED).jvmArgs("-Xmx512m", "-Djava.awt.headless=true")
                     .systemProperty("log4j2.configurationFile", log4j.toString())
                     .mainClass(KafkaLauncher.class.getName())
                     .args(launcherArgs)

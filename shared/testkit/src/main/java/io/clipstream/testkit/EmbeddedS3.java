@@ -53,7 +53,7 @@ public final class EmbeddedS3 implements AutoCloseable {
             server = ChildJvm.builder("s3proxy")
                     .classpath(List.of(jar))
                     .mainClass("org.gaul.s3proxy.Main")
-                    .jvmArgs("-Xmx256m", "-XX:+UseSerialGC", "-Djava.awt.headless=true")
+                    .jvmArgs(ChildJvm.SHORT_LIVED).jvmArgs("-Xmx256m", "-Djava.awt.headless=true")
                     .args("--properties", conf.toString())
                     .workDir(dir)
                     .logFile(dir.resolve("s3proxy.log"))

@@ -53,7 +53,7 @@ public final class EmbeddedSolr implements AutoCloseable {
         classpath.add(ChildJvm.classJar(SolrLauncher.class, Map.of()));
         ChildJvm solr = ChildJvm.builder("solr")
                 .classpath(classpath)
-                .jvmArgs("-Xmx768m", "-XX:+UseG1GC", "-Djava.awt.headless=true")
+                .jvmArgs(ChildJvm.SHORT_LIVED).jvmArgs("-Xmx768m", "-Djava.awt.headless=true")
                 .systemProperty("log4j2.configurationFile", dir.resolve("log4j2.properties").toString())
                 .systemProperty("solr.log.dir", dir.resolve("logs").toString())
                 // as Solr's own benchmarks run it outside a test: no merge waits on close, generated PKI keys, no metrics
