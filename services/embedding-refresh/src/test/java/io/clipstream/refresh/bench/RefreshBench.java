@@ -91,7 +91,7 @@ public final class RefreshBench {
         if (pairs > 0) reembed(work, "tiny CLIP", TinyClipSpec.defaults(), pairs);
         if (largePairs > 0) {
             // ViT-B/32's shape (random weights): 224 px, 32 px patches, 12 layers of width 768, 512-d embeddings
-            reembed(work, "ViT-B/32-shaped CLIP", new TinyClipSpec(224, 32, 3, 768, 12, 12, 3072, 512, 77, "quick_gelu", 1L, List.of()),
+            reembed(work, "ViT-B/32-shaped CLIP", TinyClipSpec.vitB32Shaped(),
                     largePairs);
         }
         for (int n : sizes) if (n > 0) index(work, n, queries, n <= oneThreadUpTo, formats);

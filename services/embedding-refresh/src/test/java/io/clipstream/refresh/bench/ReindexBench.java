@@ -51,7 +51,7 @@ public final class ReindexBench {
             }
         }
         Path base = work.resolve("model");
-        GenerateTinyClip.generate(base, large ? new TinyClipSpec(224, 32, 3, 768, 12, 12, 3072, 512, 77, "quick_gelu", 1L, List.of())
+        GenerateTinyClip.generate(base, large ? TinyClipSpec.vitB32Shaped()
                 : TinyClipSpec.defaults());
         Map<String, Path> folders = new LinkedHashMap<>();
         List<float[]> chw = new ArrayList<>();

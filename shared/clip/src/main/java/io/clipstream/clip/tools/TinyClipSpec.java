@@ -50,6 +50,14 @@ public record TinyClipSpec(
     }
 
     /**
+     * The shape of OpenAI's ViT-B/32 CLIP (224 px, 32 px patches, 12 layers of width 768, 512-d embeddings, 77
+     * tokens) with one width for both towers and random weights: for measuring speed at a real model's size.
+     */
+    public static TinyClipSpec vitB32Shaped() {
+        return new TinyClipSpec(224, 32, 3, 768, 12, 12, 3072, 512, 77, "quick_gelu", 1L, List.of());
+    }
+
+    /**
      * @param size image side
      * @param patch patch side
      * @return a copy with that geometry
