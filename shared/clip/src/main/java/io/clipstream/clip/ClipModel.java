@@ -17,6 +17,8 @@ import io.clipstream.clip.lora.LoraAdapters;
 import io.clipstream.clip.lora.LoraConfig;
 import io.clipstream.clip.model.ClipDualEncoder;
 import io.clipstream.clip.model.ClipModule;
+import io.clipstream.clip.model.WeightView;
+import io.clipstream.clip.precision.HalfWeights;
 import io.clipstream.clip.preprocess.ImagePreprocessor;
 import io.clipstream.clip.tokenize.ClipTokenizer;
 import io.clipstream.clip.tokenize.TokenBatch;
@@ -32,6 +34,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A CLIP model loaded from a Hugging Face directory ({@code config.json}, {@code
@@ -382,6 +385,31 @@ public final class ClipModel implements ImageTextEmbedder, AutoCloseable {
     /** @param trainable whether {@code logit_scale} trains */
     public void setLogitScaleTrainable(boolean trainable) {
         network.logitScale().freeze(!trainable);
+    }
+
+    /**
+     * From now on the forward pass reads fp16 copies of the weights (trainable ones through working copies that
+     * take the gradients; the logit scale stays fp32) and returns fp32 embeddings; the parameters keep the fp32
+     * masters. Until {@link #useFullPrecision}; the copies belong to {@code owner} and to the returned object.
+     * Build them again after anything changes the base weights (merging an adapter).
+     */
+    public HalfWeights useHalfPrecision(NDManager owner) {
+        Map<String, Parameter> trainable = trainableParameters();
+        List<Parameter> frozen = new ArrayList<>();
+        baseParameters.values().forEach(p -> {
+            if (!trainable.containsValue(p)) frozen.add(p);
+        });
+        lora.parameters().values().forEach(p -> {
+            if (!trainable.containsValue(p)) frozen.add(p);
+        });
+        HalfWeights half = HalfWeights.of(frozen, trainable.values(), Set.of(network.logitScale()), owner);
+        network.useView(half);
+        return half;
+    }
+
+    /** The forward pass reads the fp32 parameters again. */
+    public void useFullPrecision() {
+        network.useView(WeightView.MASTER);
     }
 
     /** Zeroes the gradients of all trainable parameters (DJL's optimizers also do it per update). */

@@ -86,10 +86,20 @@ public record TrainingRun(
     /**
      * Training progress at the latest step.
      *
-     * @param loss       the training loss of the latest step (or a running mean of recent ones)
-     * @param etaSeconds estimated seconds until training (not evaluation) ends
+     * @param loss         the training loss of the latest step (or a running mean of recent ones)
+     * @param etaSeconds   estimated seconds until training (not evaluation) ends
+     * @param precision    {@code fp32} or {@code fp16-mixed}; null from trainers that predate the setting
+     * @param lossScale    the dynamic loss scale after the latest step (1 in fp32); null when not reported
+     * @param skippedSteps steps skipped so far because their loss or gradients were not finite (in fp16-mixed: an
+     *                     overflow, after which the loss scale halves); null when not reported
      */
-    public record Progress(int step, int totalSteps, double loss, double samplesPerSecond, double etaSeconds) {
+    public record Progress(int step, int totalSteps, double loss, double samplesPerSecond, double etaSeconds,
+                           String precision, Double lossScale, Integer skippedSteps) {
+
+        /** Progress without the precision fields (as trainers wrote it before they existed). */
+        public Progress(int step, int totalSteps, double loss, double samplesPerSecond, double etaSeconds) {
+            this(step, totalSteps, loss, samplesPerSecond, etaSeconds, null, null, null);
+        }
     }
 
     /**

@@ -43,7 +43,7 @@ class LoopEventSchemaTest {
     static TrainingRun run(State state) {
         Progress progress = switch (state) {
             case STARTED, FAILED -> null;
-            case PROGRESS -> new Progress(120, 400, 2.31, 1850.0, 15.1);
+            case PROGRESS -> new Progress(120, 400, 2.31, 1850.0, 15.1, "fp16-mixed", 32768.0, 2);
             default -> new Progress(400, 400, 1.12, 1903.5, 0.0);
         };
         Map<String, Map<String, Double>> metrics = switch (state) {

@@ -178,6 +178,13 @@ public interface TrainerConfig {
         /** auto (GPU when DJL sees one), cpu, or gpu (asks for one and says so loudly when it gets the CPU). */
         @WithDefault("auto")
         String device();
+
+        /**
+         * fp32, fp16-mixed (fp16 forward and backward over fp16 copies of the weights, fp32 master weights and
+         * optimizer, dynamic loss scaling), or auto: fp16-mixed on a GPU, fp32 on the CPU.
+         */
+        @WithDefault("auto")
+        String precision();
     }
 
     interface Gate {

@@ -99,9 +99,15 @@ public final class TrainerMetrics {
         registry.timer("clipstream.trainer.run.duration", "phase", phase).record(Duration.ofNanos((long) (seconds * 1e9)));
     }
 
-    public void progress(double samplesPerSec, double currentLoss) {
+    /**
+     * @param lossScale    the dynamic loss scale of an fp16-mixed run (1 in fp32)
+     * @param skippedSteps the run's steps so far skipped for a non-finite loss or gradient
+     */
+    public void progress(double samplesPerSec, double currentLoss, double lossScale, int skippedSteps) {
         set("clipstream.trainer.train.samples.per.second", Tags.empty(), samplesPerSec);
         if (Double.isFinite(currentLoss)) set("clipstream.trainer.train.loss", Tags.empty(), currentLoss);
+        set("clipstream.trainer.train.loss.scale", Tags.empty(), lossScale);
+        set("clipstream.trainer.train.skipped.steps", Tags.empty(), skippedSteps);
     }
 
     public void active(boolean on) {

@@ -2,6 +2,7 @@ package io.clipstream.trainer.run;
 
 import ai.djl.Device;
 import io.clipstream.clip.DeviceChoice;
+import io.clipstream.clip.precision.Precision;
 import io.clipstream.clip.ClipModel;
 import io.clipstream.continual.data.Captioner;
 import io.clipstream.continual.data.ClassPrompts;
@@ -340,13 +341,16 @@ public final class TrainingRunner implements AutoCloseable {
             // a routed learner loads its experts itself, on a model that carries none
             if (championDir != null && !strategy.routed()) model.loadAdapter(championDir);
             long[] lastProgress = {0};
-            IncrementTrainer trainer = new IncrementTrainer(Captioner.fixed(), evaluator, false).log(m -> LOG.infof("%s%s", run.id, m)).onStep(step -> {
-                metrics.progress(step.samplesPerSecond(), step.loss());
+            Precision precision = Precision.parse(cfg.train().precision(), device.device());
+            IncrementTrainer trainer = new IncrementTrainer(Captioner.fixed(), evaluator, false).log(m -> LOG.infof("%s%s", run.id, m))
+                    .precision(precision).onStep(step -> {
+                metrics.progress(step.samplesPerSecond(), step.loss(), step.lossScale(), step.skippedSteps());
                 long now = System.nanoTime();
                 if (now - lastProgress[0] >= cfg.progressEvery().toNanos() || step.step() == step.totalSteps()) {
                     lastProgress[0] = now;
                     events.emit(run.event(State.PROGRESS, new TrainingRun.Progress(step.step(), step.totalSteps(),
-                            Double.isFinite(step.loss()) ? step.loss() : 0, step.samplesPerSecond(), step.etaSeconds()),
+                            Double.isFinite(step.loss()) ? step.loss() : 0, step.samplesPerSecond(), step.etaSeconds(),
+                            step.precision().label(), step.lossScale(), step.skippedSteps()),
                             null, null, null, null, null, null));
                 }
             });

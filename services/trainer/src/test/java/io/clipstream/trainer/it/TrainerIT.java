@@ -131,6 +131,13 @@ class TrainerIT {
                     end.timings(), end.metrics());
             assertThat(end.state()).as(domains.get(d) + ": " + end.reasons()).isEqualTo(TrainingRun.State.PROMOTED);
             assertThat(states).startsWith("STARTED").contains("PROGRESS", "EVALUATING").endsWith("PROMOTED");
+            // precision auto on the CPU is fp32: loss scale 1, nothing skipped
+            assertThat(eventsOf(end.runId()).stream().filter(r -> r.state() == TrainingRun.State.PROGRESS).map(TrainingRun::progress))
+                    .isNotEmpty().allSatisfy(p -> {
+                        assertThat(p.precision()).isEqualTo("fp32");
+                        assertThat(p.lossScale()).isEqualTo(1.0);
+                        assertThat(p.skippedSteps()).isZero();
+                    });
             assertThat(end.trigger()).isEqualTo(TrainingRun.Trigger.COUNT);
             assertThat(end.version()).isEqualTo(d + 1);
             assertThat(end.device()).isEqualTo("cpu");

@@ -21,6 +21,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Constants {
     /** Additive mask value for blocked positions; exp underflows to exactly 0 like finfo.min. */
     public static final float MASKED = -1e9f;
+    /** The same in fp16, whose range ends at 65504 (a -1e9 would become -inf, and 0 * -inf is NaN). */
+    public static final float MASKED_HALF = -65504f;
+
+    /** {@link #MASKED} or {@link #MASKED_HALF}, whichever {@code type} holds. */
+    public static float masked(DataType type) {
+        return type == DataType.FLOAT16 ? MASKED_HALF : MASKED;
+    }
 
     private record Key(String device, DataType type, int bits, int length) {}
 
@@ -55,9 +62,23 @@ public final class Constants {
      * on {@code device}. Uncached, it belongs to {@code manager}.
      */
     public static NDArray causalMask(NDManager manager, int t, Device device) {
-        if (!caching) return buildCausal(manager, t, device);
-        Key k = new Key(device.toString(), DataType.FLOAT32, 0, t);
-        return CACHE.computeIfAbsent(k, key -> buildCausal(owner(device), t, device));
+        return causalMask(manager, t, device, DataType.FLOAT32);
+    }
+
+    /** The same in {@code type} (float32 or float16), blocked positions at {@link #masked}. */
+    public static NDArray causalMask(NDManager manager, int t, Device device, DataType type) {
+        if (!caching) return buildCausal(manager, t, device, type);
+        Key k = new Key(device.toString(), type, 0, t);
+        return CACHE.computeIfAbsent(k, key -> buildCausal(owner(device), t, device, type));
+    }
+
+    /**
+     * A float32 1 of shape (1) on {@code device}: multiplying a half-precision tensor by it gives float32 by type
+     * promotion, and unlike a cast the gradient flows back through it. Always cached.
+     */
+    public static NDArray fp32One(Device device) {
+        Key k = new Key(device.toString(), DataType.FLOAT32, Float.floatToIntBits(1f), 1);
+        return CACHE.computeIfAbsent(k, key -> owner(device).ones(new Shape(1), DataType.FLOAT32, device));
     }
 
     /** Whether closing {@code constant} is the caller's job (it is not when the cache holds it). */
@@ -65,12 +86,18 @@ public final class Constants {
         if (!caching) constant.close();
     }
 
-    private static NDArray buildCausal(NDManager manager, int t, Device device) {
+    private static NDArray buildCausal(NDManager manager, int t, Device device, DataType type) {
         float[] causal = new float[t * t];
+        float masked = masked(type);
         for (int i = 0; i < t; i++) {
-            for (int j = i + 1; j < t; j++) causal[i * t + j] = MASKED;
+            for (int j = i + 1; j < t; j++) causal[i * t + j] = masked;
         }
         NDArray host = manager.create(causal, new Shape(1, 1, t, t));
+        if (type != DataType.FLOAT32) {
+            NDArray typed = host.toType(type, false);
+            host.close();
+            host = typed;
+        }
         if (host.getDevice().equals(device)) return host;
         NDArray onDevice = host.toDevice(device, false);
         host.close();

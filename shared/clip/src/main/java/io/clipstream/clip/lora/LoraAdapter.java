@@ -7,6 +7,7 @@ import ai.djl.nn.Parameter;
 import io.clipstream.clip.internal.NoGrad;
 import io.clipstream.clip.internal.Ops;
 import io.clipstream.clip.model.Linear;
+import io.clipstream.clip.model.WeightView;
 
 /**
  * One rank-r adapter on one {@link Linear}: {@code delta(x) = scale * B(A(dropout(x)))} with
@@ -97,9 +98,14 @@ public final class LoraAdapter implements AutoCloseable {
      * @return [..., out], owned by x's manager
      */
     public NDArray delta(NDArray x, boolean training) {
+        return delta(x, training, WeightView.MASTER);
+    }
+
+    /** The same, reading A and B through {@code view} (their fp16 working copies in a mixed-precision step). */
+    public NDArray delta(NDArray x, boolean training, WeightView view) {
         if (rowsA != null) return rowsDelta(x);
         NDArray h = Ops.dropout(x, dropout, training);
-        return ScalarOps.mul(Ops.linear(Ops.linear(h, a.getArray(), null), b.getArray(), null), scale);
+        return ScalarOps.mul(Ops.linear(Ops.linear(h, view.of(a), null), view.of(b), null), scale);
     }
 
     /**

@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import io.clipstream.clip.internal.NoGrad;
 import io.clipstream.clip.model.ClipModule;
 import io.clipstream.clip.model.Linear;
+import io.clipstream.clip.model.WeightView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -342,7 +343,14 @@ public final class LoraAdapters implements AutoCloseable {
      * @return scalar
      */
     public NDArray squaredDistance(Map<String, NDArray> reference, NDManager owner) {
-        Map<String, NDArray> live = weights();
+        return squaredDistance(reference, owner, WeightView.MASTER);
+    }
+
+    /** The same over the weights as {@code view} shows them (a mixed-precision step's fp16 working copies). */
+    public NDArray squaredDistance(Map<String, NDArray> reference, NDManager owner, WeightView view) {
+        Map<String, NDArray> live = new LinkedHashMap<>();
+        parameters().forEach((k, p) -> live.put(k, view.of(p)));
+        if (logitScale.requiresGradient() || logitScaleLoaded) live.put(LOGIT_SCALE_KEY, view.of(logitScale));
         NDArray total = null;
         for (Map.Entry<String, NDArray> e : reference.entrySet()) {
             NDArray w = live.get(e.getKey());

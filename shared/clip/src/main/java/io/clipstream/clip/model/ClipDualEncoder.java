@@ -3,11 +3,13 @@ package io.clipstream.clip.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.clipstream.clip.ClipConfig;
+import io.clipstream.clip.internal.Constants;
 import io.clipstream.clip.internal.Ops;
 
 /**
@@ -60,8 +62,7 @@ public final class ClipDualEncoder extends ClipModule {
      * @return [B, projection_dim]
      */
     public NDArray imageEmbeds(NDArray pixels, boolean training) {
-        return Ops.l2Normalize(
-                visualProjection.forward(visionModel.pooled(pixels, training), training));
+        return Ops.l2Normalize(fp32(visualProjection.forward(visionModel.pooled(pixels, training), training)));
     }
 
     /**
@@ -73,8 +74,16 @@ public final class ClipDualEncoder extends ClipModule {
      * @return [B, projection_dim]
      */
     public NDArray textEmbeds(NDArray ids, NDArray attentionMask, boolean training) {
-        return Ops.l2Normalize(
-                textProjection.forward(textModel.pooled(ids, attentionMask, training), training));
+        return Ops.l2Normalize(fp32(textProjection.forward(textModel.pooled(ids, attentionMask, training), training)));
+    }
+
+    /**
+     * The embeddings leave the network in fp32 whatever the precision inside it, so that losses and similarities
+     * are computed in fp32: a half-precision result is promoted by a float32 factor of shape (1), which keeps the
+     * gradient (DJL's casts cut it).
+     */
+    private static NDArray fp32(NDArray x) {
+        return x.getDataType() == DataType.FLOAT32 ? x : x.mul(Constants.fp32One(x.getDevice()));
     }
 
     /**

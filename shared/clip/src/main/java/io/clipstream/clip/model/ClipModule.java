@@ -23,6 +23,7 @@ public abstract class ClipModule extends AbstractBlock {
     private final Map<String, ClipModule> submodules = new LinkedHashMap<>();
     private final Map<String, Parameter> params = new LinkedHashMap<>();
     private final Map<String, Shape> shapes = new LinkedHashMap<>();
+    private WeightView view = WeightView.MASTER;
 
     /** @param path the HF module path of this module ("" for the root) */
     protected ClipModule(String path) {
@@ -72,6 +73,24 @@ public abstract class ClipModule extends AbstractBlock {
         submodules.put(local, module);
         addChildBlock(local.replace('.', '_'), module);
         return module;
+    }
+
+    /** The array the forward pass reads for one of this module's parameters (see {@link #useView}). */
+    protected final ai.djl.ndarray.NDArray value(Parameter p) {
+        return view.of(p);
+    }
+
+    /** @return the view the forward pass reads the weights through */
+    protected final WeightView view() {
+        return view;
+    }
+
+    /** Makes this module and every sub-module read their weights through {@code view} (e.g. fp16 copies). */
+    public void useView(WeightView view) {
+        this.view = view;
+        for (ClipModule m : submodules.values()) {
+            m.useView(view);
+        }
     }
 
     /** @return the parameters declared directly by this module, by full HF name */

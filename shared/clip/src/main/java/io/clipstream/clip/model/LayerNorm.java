@@ -26,6 +26,6 @@ public final class LayerNorm extends ClipModule {
 
     @Override
     public NDArray forward(NDArray x, boolean training) {
-        return Ops.layerNorm(x, weight.getArray(), bias.getArray(), eps);
+        return Ops.layerNorm(x, value(weight), value(bias), eps);
     }
 }

@@ -68,9 +68,9 @@ public final class Linear extends ClipModule {
 
     @Override
     public NDArray forward(NDArray x, boolean training) {
-        NDArray y = Ops.linear(x, weight.getArray(), bias == null ? null : bias.getArray());
+        NDArray y = Ops.linear(x, value(weight), bias == null ? null : value(bias));
         if (adapter != null && !adapter.isMerged()) {
-            y = y.add(adapter.delta(x, training));
+            y = y.add(adapter.delta(x, training, view()));
         }
         return y;
     }

@@ -43,6 +43,6 @@ public final class TextEmbeddings extends ClipModule {
                     "sequence length " + t + " exceeds max_position_embeddings " + maxPositions);
         }
         NDArray positions = ids.getManager().arange(0, (int) t, 1, DataType.INT64, ids.getDevice());
-        return Ops.embedding(ids, token.getArray()).add(Ops.embedding(positions, position.getArray()));
+        return Ops.embedding(ids, value(token)).add(Ops.embedding(positions, value(position)));
     }
 }

@@ -60,8 +60,9 @@ public final class TextTransformer extends ClipModule {
      * @return [B, T, H]
      */
     public NDArray lastHiddenState(NDArray ids, NDArray attentionMask, boolean training) {
-        NDArray mask = buildMask(ids, attentionMask);
-        NDArray h = encoder.forward(embeddings.forward(ids, training), mask, training);
+        NDArray x = embeddings.forward(ids, training);
+        NDArray mask = buildMask(ids, attentionMask, x.getDataType());
+        NDArray h = encoder.forward(x, mask, training);
         return finalLayerNorm.forward(h, training);
     }
 
@@ -87,19 +88,20 @@ public final class TextTransformer extends ClipModule {
         return last.gather(index, 1).reshape(b, h);
     }
 
-    private static NDArray buildMask(NDArray ids, NDArray attentionMask) {
+    private static NDArray buildMask(NDArray ids, NDArray attentionMask, DataType type) {
         int t = (int) ids.getShape().get(1);
-        NDArray causal = Constants.causalMask(ids.getManager(), t, ids.getDevice());
+        NDArray causal = Constants.causalMask(ids.getManager(), t, ids.getDevice(), type);
         if (attentionMask == null) return causal;
         long b = ids.getShape().get(0);
+        float masked = Constants.masked(type);
         NDArray pad =
                 attentionMask
-                        .toType(DataType.FLOAT32, false)
+                        .toType(type, false)
                         .neg()
                         .add(1f)
-                        .mul(MASKED)
+                        .mul(masked)
                         .reshape(b, 1, 1, t);
-        NDArray mask = causal.add(pad).maximum(MASKED);
+        NDArray mask = causal.add(pad).maximum(masked);
         Constants.release(causal);
         return mask;
     }

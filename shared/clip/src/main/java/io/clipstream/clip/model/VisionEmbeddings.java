@@ -44,7 +44,10 @@ public final class VisionEmbeddings extends ClipModule {
     @Override
     public NDArray forward(NDArray pixels, boolean training) {
         long b = pixels.getShape().get(0);
-        NDArray patches = Ops.conv2d(pixels, patchEmbedding.getArray(), null, patch);
+        NDArray kernel = value(patchEmbedding);
+        // the pixels arrive in fp32; a half-precision forward casts them (an input needs no gradient)
+        NDArray input = pixels.getDataType() == kernel.getDataType() ? pixels : pixels.toType(kernel.getDataType(), false);
+        NDArray patches = Ops.conv2d(input, kernel, null, patch);
         long n = patches.getShape().get(2) * patches.getShape().get(3);
         if (n + 1 != positions) {
             throw new IllegalArgumentException(
@@ -54,10 +57,10 @@ public final class VisionEmbeddings extends ClipModule {
         patches = patches.reshape(b, hidden, n).transpose(0, 2, 1);
         NDArray cls =
                 pixels.getManager()
-                        .zeros(new Shape(b, 1, hidden), DataType.FLOAT32, pixels.getDevice())
-                        .add(classEmbedding.getArray());
+                        .zeros(new Shape(b, 1, hidden), kernel.getDataType(), pixels.getDevice())
+                        .add(value(classEmbedding));
         NDArray ids =
                 pixels.getManager().arange(0, positions, 1, DataType.INT64, pixels.getDevice());
-        return cls.concat(patches, 1).add(Ops.embedding(ids, positionEmbedding.getArray()));
+        return cls.concat(patches, 1).add(Ops.embedding(ids, value(positionEmbedding)));
     }
 }

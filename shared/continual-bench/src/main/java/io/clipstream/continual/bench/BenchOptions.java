@@ -1,6 +1,7 @@
 package io.clipstream.continual.bench;
 
 import io.clipstream.clip.lora.LoraConfig;
+import io.clipstream.clip.precision.Precision;
 import io.clipstream.continual.engine.Strategy;
 import io.clipstream.continual.gate.GateConfig;
 import java.nio.file.Path;
@@ -77,6 +78,10 @@ public final class BenchOptions {
     public boolean threadsGiven;
     public int throughputSteps = 30;
     public long seed = 42;
+    /** The increments' arithmetic. */
+    public Precision precision = Precision.FP32;
+    /** Other than null or fp32: a section trains the first increment in fp32 and in this, and prints both. */
+    public Precision comparePrecision;
 
     public static final String USAGE = """
             continual-bench: domain-incremental CLIP fine-tuning on Fashion-MNIST (D0 original -> D1 inverted -> D2 rotated -> D3 sketch)
@@ -113,6 +118,9 @@ public final class BenchOptions {
               --threads N             intra-op threads for DJL and PyTorch
               --seed N                first seed (default 42)
               --seeds N               runs with seeds N, N+1, ... (default 3; --quick 1): mean and 95 % interval
+              --precision fp32|fp16-mixed|auto   the increments' arithmetic (default fp32; auto: fp16-mixed on a
+                                      GPU); other than fp32 it also trains the first increment in both and prints them
+              --compare-precision fp16-mixed   only that comparison, the strategies staying in --precision
             """;
 
     public static BenchOptions parse(String[] args) {
@@ -175,6 +183,12 @@ public final class BenchOptions {
                     o.threadsGiven = true;
                 }
                 case "--seed" -> o.seed = Long.parseLong(args[++i]);
+                case "--precision" -> {
+                    o.precision = Precision.parse(args[++i], ai.djl.engine.Engine.getInstance().defaultDevice());
+                    if (o.precision != Precision.FP32) o.comparePrecision = o.precision;
+                }
+                case "--compare-precision" -> o.comparePrecision = Precision.parse(args[++i],
+                        ai.djl.engine.Engine.getInstance().defaultDevice());
                 case "--domains" -> o.domains = new ArrayList<>(List.of(args[++i].split(",")));
                 case "--seeds" -> {
                     o.seeds = Integer.parseInt(args[++i]);

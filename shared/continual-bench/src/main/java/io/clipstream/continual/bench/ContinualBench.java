@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.clipstream.clip.ClipModel;
+import io.clipstream.clip.precision.Precision;
 import io.clipstream.clip.ImageTextEmbedder;
 import io.clipstream.continual.routing.RoutedEmbedder;
 import io.clipstream.clip.tokenize.TokenBatch;
@@ -103,14 +104,20 @@ public final class ContinualBench {
         System.out.printf("continual-bench%s: domains %s (base %s), %d train / %d val / %d test pairs per domain at most, batch %d, %d seed(s), %d intra-op thread(s)%s%n",
                 o.quick ? " --quick" : "", ids, dom.baseDomain(), o.trainPerDomain, o.valPerDomain, o.testPerDomain, o.batchSize, o.seeds, o.threads,
                 o.threadsGiven ? "" : " (default; --threads N to change)");
+        if (o.precision != Precision.FP32) System.out.println("increments train in " + o.precision + " (the base model in fp32)");
         Strategy guards = o.tune(Strategy.guarded());
         System.out.printf("gated strategies: replay share %.2f, distillation %.2f, WiSE-FT alphas %s; gate bound %.1f points against the champion, %.1f against the reference%n",
                 guards.replay(), guards.distill(), guards.wiseAlphas(), o.gateDrop, o.gateTotalDrop);
         Evaluator evaluator = new Evaluator(dom.captioner(), dom.prompts(), true);
         IncrementTrainer trainer = new IncrementTrainer(dom.captioner(), evaluator, true).augmentations(dom.augmentations())
                 .log(System.out::println);
+        // the base model trains fully in fp32; the increments in the precision asked for
+        IncrementTrainer baseTrainer = new IncrementTrainer(dom.captioner(), evaluator, true).augmentations(dom.augmentations())
+                .log(System.out::println);
+        trainer.precision(o.precision);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("quick", o.quick);
+        result.put("increment_precision", o.precision.label());
         result.put("domains", ids);
         result.put("threads", o.threads);
         result.put("sizes", Map.of("base_train", o.baseTrain, "train_per_domain", o.trainPerDomain, "val_per_domain", o.valPerDomain,
@@ -125,9 +132,20 @@ public final class ContinualBench {
             Path work = k == 0 ? o.workDir : o.workDir.resolve("seed-" + seed);
             BenchDomains sets = k == 0 ? dom
                     : BenchDomains.build(o.domains, fashion, o.baseTrain, o.trainPerDomain, o.valPerDomain, o.testPerDomain, seed, BENCH_IMAGE_SIZE);
-            runs.add(runSeed(o, seed, work, sets, evaluator, trainer));
+            runs.add(runSeed(o, seed, work, sets, evaluator, baseTrainer, trainer));
         }
         SeedRun first = runs.get(0);
+        String precisionTable = "";
+        if (o.comparePrecision != null && o.comparePrecision != Precision.FP32 && ids.size() > 1) {
+            String d1 = ids.get(1);
+            System.out.println("\n## Precision: fp32 against " + o.comparePrecision + " on the first increment (" + d1 + ")");
+            List<PrecisionComparison.Row> rows = PrecisionComparison.run(List.of(Precision.FP32, o.comparePrecision), first.baseDir(), o.lora,
+                    baseTrainer, evaluator, d1, dom.train().get(d1), dom.val().get(d1), dom.test().get(d1),
+                    incrementConfig(o, o.seed), ids);
+            result.put("precision", PrecisionComparison.json(rows));
+            precisionTable = PrecisionComparison.table(String.format("**Precision** — the first increment (%s, LoRA, %d epochs, batch %d, seed %d) "
+                    + "in each precision, from the same base", d1, o.incrementEpochs, o.batchSize, o.seed), rows);
+        }
         double[][] baseRows = runs.stream().map(SeedRun::baseRow).toArray(double[][]::new);
         Map<String, Object> base = new LinkedHashMap<>();
         base.put("params", first.params());
@@ -277,6 +295,7 @@ public final class ContinualBench {
         System.out.printf("| DJL %s + PyTorch %s | %.0f | %.0f | %d threads |%n", ai.djl.engine.Engine.getDjlVersion(),
                 ai.djl.engine.Engine.getInstance().getVersion(), djl.trainSamplesPerSec(), djl.embedImagesPerSec(), o.threads);
         System.out.println(torchLine);
+        if (!precisionTable.isEmpty()) System.out.println("\n" + precisionTable);
         System.out.printf("%nTotal %.0f s (%d intra-op thread(s))%n", total, o.threads);
         Files.createDirectories(o.jsonOut.toAbsolutePath().getParent());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(o.jsonOut.toFile(), result);
@@ -289,7 +308,7 @@ public final class ContinualBench {
      * are sealed, so the learner refuses them if they are ever handed to it.
      */
     private static SeedRun runSeed(BenchOptions o, long seed, Path work, BenchDomains dom, Evaluator evaluator,
-                                   IncrementTrainer trainer) throws Exception {
+                                   IncrementTrainer baseTrainer, IncrementTrainer trainer) throws Exception {
         List<String> ids = dom.ids();
         String base0 = dom.baseDomain();
         System.out.println("\n## Seed " + seed + ": base model, full training on " + base0);
@@ -301,7 +320,7 @@ public final class ContinualBench {
             ClipModels.fullTraining(init);
             TrainConfig baseCfg = TrainConfig.defaults().withEpochs(o.baseEpochs).withBatchSize(o.batchSize).withLr(o.baseLr)
                     .withSeed(seed).withPatience(0).withAugment(o.baseAugment);
-            baseRes = trainer.train(init, Map.of(base0, dom.train().get(base0)), null, Map.of(base0, dom.val().get(base0)), null,
+            baseRes = baseTrainer.train(init, Map.of(base0, dom.train().get(base0)), null, Map.of(base0, dom.val().get(base0)), null,
                     baseCfg, ids);
             init.save(baseDir);
         }
@@ -332,8 +351,7 @@ public final class ContinualBench {
             }
             Strategy strategy = o.tune(strategy(sname, o.dann));
             System.out.println("\n## Seed " + seed + ", strategy " + strategy.name());
-            TrainConfig incCfg = TrainConfig.defaults().withEpochs(o.incrementEpochs).withBatchSize(o.batchSize).withLr(o.lr).withSeed(seed)
-                    .withAugment(o.augment);
+            TrainConfig incCfg = incrementConfig(o, seed);
             if (strategy.joint()) incCfg = incCfg.withMaxSteps(guardedSteps(o, dom.train().get(ids.get(1)).size()));
             try (ClipModel model = load(baseDir);
                  ContinualLearner learner = new ContinualLearner(model, strategy, incCfg, trainer, evaluator,
@@ -375,6 +393,11 @@ public final class ContinualBench {
             }
         }
         return new SeedRun(seed, baseDir, baseRow, params, baseRes.samplesPerSecond(), out);
+    }
+
+    private static TrainConfig incrementConfig(BenchOptions o, long seed) {
+        return TrainConfig.defaults().withEpochs(o.incrementEpochs).withBatchSize(o.batchSize).withLr(o.lr).withSeed(seed)
+                .withAugment(o.augment);
     }
 
     /** How many of each domain's test images the final router sends to that domain's adapter. */

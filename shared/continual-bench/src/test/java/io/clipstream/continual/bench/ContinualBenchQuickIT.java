@@ -12,12 +12,16 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs continual-bench --quick end to end and checks the structure of what it reports (not the accuracy). */
+/**
+ * Runs continual-bench --quick end to end, with its comparison of fp16-mixed and fp32 on the first increment, and
+ * checks the structure of what it reports (not the accuracy, but for fp16-mixed against fp32). The strategies stay in
+ * fp32: fp16 arithmetic on a CPU is about 6 times slower.
+ */
 class ContinualBenchQuickIT {
     @Test
     void quickBenchProducesAFullMatrixPerStrategyAndGateDecisions(@TempDir Path dir) throws Exception {
         Assumptions.assumeTrue(FashionMnist.isAvailable(FashionMnist.defaultDir()), "dataset-fashion-mnist not installed");
-        BenchOptions o = BenchOptions.parse(new String[] {"--quick", "--work", dir.toString()});
+        BenchOptions o = BenchOptions.parse(new String[] {"--quick", "--compare-precision", "fp16-mixed", "--no-torch", "--work", dir.toString()});
         Map<String, Object> res = ContinualBench.run(o);
         assertThat(res).containsKeys("base", "strategies", "throughput");
         JsonNode json = new ObjectMapper().readTree(o.jsonOut.toFile());
@@ -62,5 +66,19 @@ class ContinualBenchQuickIT {
             assertThat(v.resolve("MANIFEST.json")).exists();
         }
         assertThat(strategies.get("naive").get("final_retrieval_r1").get("sketch").get("t2i_r1").asDouble()).isBetween(0.0, 1.0);
+
+        // both precisions on the first increment, from the same base
+        assertThat(json.get("increment_precision").asText()).isEqualTo("fp32");
+        JsonNode precision = json.get("precision");
+        assertThat(precision).hasSize(2);
+        assertThat(precision.get(0).get("precision").asText()).isEqualTo("fp32");
+        assertThat(precision.get(1).get("precision").asText()).isEqualTo("fp16-mixed");
+        assertThat(precision.get(0).get("loss_scale").asDouble()).isEqualTo(1.0);
+        for (JsonNode p : precision) {
+            assertThat(p.get("final_loss").asDouble()).isFinite().isPositive();
+            assertThat(p.get("steps").asInt()).isEqualTo(precision.get(0).get("steps").asInt());
+        }
+        assertThat(precision.get(1).get("zero_shot").asDouble()).as("fp16-mixed against fp32, zero-shot on the test set")
+                .isCloseTo(precision.get(0).get("zero_shot").asDouble(), org.assertj.core.api.Assertions.within(0.05));
     }
 }

@@ -3,6 +3,8 @@ package io.clipstream.continual.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
@@ -10,6 +12,8 @@ import ai.djl.training.optimizer.Optimizer;
 import io.clipstream.clip.ClipModel;
 import io.clipstream.clip.ClipOutput;
 import io.clipstream.clip.ScalarOps;
+import io.clipstream.clip.precision.LossScaler;
+import io.clipstream.clip.precision.Precision;
 import io.clipstream.clip.tokenize.TokenBatch;
 import io.clipstream.continual.augment.ImageAugmenter;
 import io.clipstream.continual.data.Captioner;
@@ -24,6 +28,7 @@ import java.util.Random;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * One training run: AdamW with warm-up + cosine, global-norm clipping, symmetric InfoNCE (class-aware positives
@@ -40,6 +45,9 @@ public final class IncrementTrainer {
     private Consumer<Step> onStep = s -> {};
     private StepOptions options = StepOptions.DEFAULT;
     private Function<String, ImageAugmenter> augmentations = d -> ImageAugmenter.defaults();
+    private Precision precision = Precision.FP32;
+    private Supplier<LossScaler> lossScalers = LossScaler::defaults;
+    private GradientHook gradientHook = (step, grads) -> {};
 
     /** Distinct captions whose tokens a run keeps (~1 KiB each at CLIP's 77 tokens). */
     static final int TOKEN_CACHE_ENTRIES = 100_000;
@@ -58,8 +66,14 @@ public final class IncrementTrainer {
         public static final StepOptions BASELINE = new StepOptions(false, false, false);
     }
 
-    /** After every optimizer step: where the run is, for progress reports. */
-    public record Step(int step, int totalSteps, double loss, long samples, double trainSeconds) {
+    /**
+     * After every optimizer step: where the run is, for progress reports.
+     *
+     * @param lossScale    the loss scale after this step (1 in fp32)
+     * @param skippedSteps steps so far whose loss or gradients were not finite (skipped, no update)
+     */
+    public record Step(int step, int totalSteps, double loss, long samples, double trainSeconds, Precision precision,
+                       double lossScale, int skippedSteps) {
         public double samplesPerSecond() {
             return trainSeconds <= 0 ? 0 : samples / trainSeconds;
         }
@@ -71,7 +85,8 @@ public final class IncrementTrainer {
     }
 
     public record Result(int steps, long samples, double trainSeconds, double bestValR1, int bestEpoch,
-                         List<Double> epochLoss, List<Double> epochValR1, boolean stoppedEarly) {
+                         List<Double> epochLoss, List<Double> epochValR1, boolean stoppedEarly, Precision precision,
+                         double lossScale, int skippedSteps) {
         public double samplesPerSecond() {
             return trainSeconds <= 0 ? 0 : samples / trainSeconds;
         }
@@ -108,6 +123,33 @@ public final class IncrementTrainer {
         return this;
     }
 
+    /**
+     * {@code fp32} (default) or {@code fp16-mixed}: fp16 forward and backward passes over fp16 copies of the weights,
+     * the loss and AdamW in fp32 over the fp32 masters, with dynamic loss scaling ({@link LossScaler}). The trained
+     * weights are fp32 either way.
+     */
+    public IncrementTrainer precision(Precision precision) {
+        this.precision = precision;
+        return this;
+    }
+
+    /** The loss scaler of each fp16-mixed run (default {@link LossScaler#defaults()}). */
+    public IncrementTrainer lossScalers(Supplier<LossScaler> lossScalers) {
+        this.lossScalers = lossScalers;
+        return this;
+    }
+
+    /** Sees (and may change) every step's unscaled fp32 gradients before they are checked: fault injection. */
+    @FunctionalInterface
+    public interface GradientHook {
+        void accept(int step, Map<String, NDArray> gradients);
+    }
+
+    public IncrementTrainer onGradients(GradientHook hook) {
+        this.gradientHook = hook;
+        return this;
+    }
+
     /** Called after every step (on the training thread: keep it cheap). */
     public IncrementTrainer onStep(Consumer<Step> listener) {
         this.onStep = listener;
@@ -139,10 +181,13 @@ public final class IncrementTrainer {
                 .build();
 
         Map<String, NDArray> params = new LinkedHashMap<>();
-        model.trainableParameters().forEach((k, p) -> params.put(k, p.getArray()));
+        Map<String, Parameter> trainable = model.trainableParameters();
+        trainable.forEach((k, p) -> params.put(k, p.getArray()));
         if (params.isEmpty()) throw new IllegalStateException("nothing to train: no trainable parameter");
         boolean distillReplayOnly = cfg.distillScope() != DistillScope.BATCH;
+        LossScaler scaler = precision.mixed() ? lossScalers.get() : null;
         try (NDManager runManager = model.manager().newSubManager();
+             HalfPrecisionScope half = new HalfPrecisionScope(model, precision, runManager);
              TrainingBatches batches = new TrainingBatches(mixer, x -> !newData.containsKey(x.domain()), aug, captioner, model,
                      options.cacheTokens() ? new TokenCache(model, TOKEN_CACHE_ENTRIES) : null, rnd, cfg.batchSize(),
                      distillReplayOnly, domainIndex, totalSteps, options.prefetch())) {
@@ -151,6 +196,9 @@ public final class IncrementTrainer {
             DomainClassifier dann = cfg.dannWeight() > 0
                     ? new DomainClassifier(runManager, model.config().projectionDim(), 64, domainIndex.size(), cfg.seed()) : null;
             if (dann != null) params.putAll(dann.parameters());
+            // where each weight's gradient lands: its fp16 working copy in a mixed-precision step, else itself
+            Map<String, NDArray> gradSources = new LinkedHashMap<>(params);
+            trainable.forEach((k, p) -> gradSources.put(k, half.view().of(p)));
 
             List<Double> epochLoss = new ArrayList<>();
             List<Double> epochVal = new ArrayList<>();
@@ -198,26 +246,37 @@ public final class IncrementTrainer {
                                         cfg.distillWeight()));
                             }
                             if (anchor != null) {
-                                loss = loss.add(ScalarOps.mul(model.lora().squaredDistance(anchor, m), cfg.l2Weight()));
+                                loss = loss.add(ScalarOps.mul(model.lora().squaredDistance(anchor, m, half.view()), cfg.l2Weight()));
                             }
                             if (dann != null) {
                                 loss = loss.add(ScalarOps.mul(dann.adversarialLoss(o.imageEmbeds(), doms, cfg.dannLambda()), cfg.dannWeight()));
                             }
-                            gc.backward(loss);
+                            gc.backward(scaler == null ? loss : ScalarOps.mul(loss, (float) scaler.scale()));
                             lossValue = loss.getFloat();
                             loss.attach(m);
                         }
                         Map<String, NDArray> grads = new LinkedHashMap<>();
-                        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                        for (Map.Entry<String, NDArray> e : gradSources.entrySet()) {
                             NDArray g = e.getValue().getGradient();
                             g.attach(m);
+                            if (scaler != null) {
+                                g = g.toType(DataType.FLOAT32, true);
+                                g.attach(m);
+                                g.muli((float) (1 / scaler.scale()));
+                            }
                             grads.put(e.getKey(), g);
                         }
+                        gradientHook.accept(step, grads);
                         double norm = options.deviceNorm() ? GradClip.globalNorm(grads.values()) : GradClip.globalNormPerTensor(grads.values());
-                        if (!Float.isFinite(lossValue) || !Double.isFinite(norm)) {
+                        boolean finite = Float.isFinite(lossValue) && Double.isFinite(norm);
+                        if (scaler != null) scaler.update(finite);
+                        if (!finite) {
                             // a non-finite loss or gradient would poison the weights and AdamW's moments: skip the step
-                            params.values().forEach(IncrementTrainer::zeroGradient);
+                            // (in fp16-mixed an overflow at this loss scale, which the scaler has just halved)
+                            gradSources.values().forEach(IncrementTrainer::zeroGradient);
                             skipped++;
+                            onStep.accept(new Step(step + 1, totalSteps, lossValueOf(lossSum, lossN), samples,
+                                    seconds + (System.nanoTime() - t0) / 1e9, precision, lossScale(scaler), skipped));
                             continue;
                         }
                         float scale = GradClip.scale(norm, cfg.clipNorm());
@@ -225,15 +284,16 @@ public final class IncrementTrainer {
                             NDArray g = grads.get(e.getKey());
                             opt.update(e.getKey(), e.getValue(), scale == 1f ? g : g.mul(scale));
                         }
+                        half.afterUpdate();
                         // PyTorch accumulates; the optimizer only zeroes the (scaled) array it consumed. zero_() rather
                         // than g*0: a NaN in a gradient buffer would survive multiplication and poison every later step
-                        params.values().forEach(IncrementTrainer::zeroGradient);
+                        gradSources.values().forEach(IncrementTrainer::zeroGradient);
                         lossSum += lossValue;
                         lossN++;
                         samples += batch.size();
                     }
                     onStep.accept(new Step(step + 1, totalSteps, lossValueOf(lossSum, lossN), samples,
-                            seconds + (System.nanoTime() - t0) / 1e9));
+                            seconds + (System.nanoTime() - t0) / 1e9, precision, lossScale(scaler), skipped));
                 }
                 seconds += (System.nanoTime() - t0) / 1e9;
                 epochLoss.add(lossSum / Math.max(1, lossN));
@@ -253,7 +313,8 @@ public final class IncrementTrainer {
                 }
             }
             if (bestWeights != null && bestEpoch != epochLoss.size() - 1) restore(model, bestWeights);
-            return new Result(step, samples, seconds, best, bestEpoch, epochLoss, epochVal, stopped);
+            return new Result(step, samples, seconds, best, bestEpoch, epochLoss, epochVal, stopped, precision,
+                    lossScale(scaler), skipped);
         }
     }
 
@@ -295,6 +356,10 @@ public final class IncrementTrainer {
             NDArray w = weights.get(k);
             if (w != null) p.getArray().set(w.toByteBuffer());
         });
+    }
+
+    private static double lossScale(LossScaler scaler) {
+        return scaler == null ? 1 : scaler.scale();
     }
 
     private static double lossValueOf(double sum, int n) {
