@@ -61,48 +61,58 @@ public final class DumpEmbeddings {
             throw new IllegalArgumentException(
                     "usage: DumpEmbeddings --model DIR --out result.json [--adapter DIR] [--device cpu]");
         }
+        try (ClipModel clip = ClipModel.load(model, device)) {
+            if (adapter != null) clip.loadAdapter(adapter);
+            dump(clip, adapter, out);
+        }
+        System.out.println("wrote " + out.toAbsolutePath());
+    }
+
+    /**
+     * Writes {@code clip}'s embeddings of the fixed inputs to {@code out} (the images as PNG into {@code
+     * dump-images} beside it).
+     *
+     * @param adapter the adapter loaded into {@code clip}, for the record; null for none
+     */
+    public static void dump(ClipModel clip, Path adapter, Path out) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode();
-        try (ClipModel clip = ClipModel.load(model, device)) {
-            if (adapter != null) {
-                clip.loadAdapter(adapter);
-                root.put("adapter", adapter.toAbsolutePath().toString());
-            }
-            root.put("model", model.toAbsolutePath().toString());
-            root.put("device", clip.device().toString());
-            int size = clip.config().vision().imageSize();
-            List<BufferedImage> images = testImages(size);
-            Path imageDir = out.toAbsolutePath().getParent().resolve("dump-images");
-            Files.createDirectories(imageDir);
-            ArrayNode imageFiles = root.putArray("image_files");
-            List<float[]> pixels = new ArrayList<>();
-            for (int i = 0; i < images.size(); i++) {
-                Path png = imageDir.resolve("image-" + i + ".png");
-                ImageIO.write(images.get(i), "png", png.toFile());
-                imageFiles.add(png.toString());
-                pixels.add(clip.preprocessor().preprocess(images.get(i)));
-            }
-            TokenBatch tokens = clip.tokenize(TEXTS);
-            ArrayNode texts = root.putArray("texts");
-            TEXTS.forEach(texts::add);
-            root.set("input_ids", matrix(json, tokens.ids()));
-            root.set("attention_mask", matrix(json, tokens.attentionMask()));
-            ArrayNode pv = root.putArray("pixel_values");
-            for (float[] p : pixels) {
-                ArrayNode row = pv.addArray();
-                for (float v : p) {
-                    row.add(v);
-                }
-            }
-            root.putArray("pixel_shape").add(3).add(size).add(size);
-            root.set("text_embeds", matrix(json, clip.encodeTokens(tokens)));
-            root.set("image_embeds", matrix(json, clip.encodePixels(pixels)));
-            root.put(
-                    "logit_scale",
-                    clip.baseParameters().get("logit_scale").getArray().exp().getFloat());
+        if (adapter != null) {
+            root.put("adapter", adapter.toAbsolutePath().toString());
         }
+        root.put("model", clip.directory().toAbsolutePath().toString());
+        root.put("device", clip.device().toString());
+        int size = clip.config().vision().imageSize();
+        List<BufferedImage> images = testImages(size);
+        Path imageDir = out.toAbsolutePath().getParent().resolve("dump-images");
+        Files.createDirectories(imageDir);
+        ArrayNode imageFiles = root.putArray("image_files");
+        List<float[]> pixels = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            Path png = imageDir.resolve("image-" + i + ".png");
+            ImageIO.write(images.get(i), "png", png.toFile());
+            imageFiles.add(png.toString());
+            pixels.add(clip.preprocessor().preprocess(images.get(i)));
+        }
+        TokenBatch tokens = clip.tokenize(TEXTS);
+        ArrayNode texts = root.putArray("texts");
+        TEXTS.forEach(texts::add);
+        root.set("input_ids", matrix(json, tokens.ids()));
+        root.set("attention_mask", matrix(json, tokens.attentionMask()));
+        ArrayNode pv = root.putArray("pixel_values");
+        for (float[] p : pixels) {
+            ArrayNode row = pv.addArray();
+            for (float v : p) {
+                row.add(v);
+            }
+        }
+        root.putArray("pixel_shape").add(3).add(size).add(size);
+        root.set("text_embeds", matrix(json, clip.encodeTokens(tokens)));
+        root.set("image_embeds", matrix(json, clip.encodePixels(pixels)));
+        root.put(
+                "logit_scale",
+                clip.baseParameters().get("logit_scale").getArray().exp().getFloat());
         Files.writeString(out, json.writerWithDefaultPrettyPrinter().writeValueAsString(root));
-        System.out.println("wrote " + out.toAbsolutePath());
     }
 
     /**
