@@ -9,7 +9,7 @@ import io.clipstream.clip.routing.ExpertEncoder;
 import io.clipstream.clip.routing.RoutingFeatures;
 import io.clipstream.clip.tools.GenerateTinyClip;
 import io.clipstream.clip.tools.TinyClipSpec;
-import io.clipstream.continual.bench.synthetic.SyntheticDomains;
+import io.clipstream.synthetic.SyntheticDomains;
 import io.clipstream.refresh.embed.EmbeddingCache;
 import io.clipstream.refresh.embed.VersionEncoder;
 import io.clipstream.storage.ContentAddress;

@@ -6,7 +6,7 @@ import ai.djl.Device;
 import io.clipstream.clip.ClipEncoder;
 import io.clipstream.clip.tools.GenerateTinyClip;
 import io.clipstream.clip.tools.TinyClipSpec;
-import io.clipstream.continual.bench.synthetic.SyntheticDomains;
+import io.clipstream.synthetic.SyntheticDomains;
 import io.clipstream.contracts.PairCurated;
 import io.clipstream.refresh.index.IndexedPair;
 import io.clipstream.storage.ContentAddress;

@@ -6,7 +6,7 @@ import io.clipstream.clip.lora.LoraConfig;
 import io.clipstream.contracts.Json;
 import io.clipstream.contracts.ModelVersion;
 import io.clipstream.contracts.PairCurated;
-import io.clipstream.continual.bench.synthetic.SyntheticDomains;
+import io.clipstream.synthetic.SyntheticDomains;
 import io.clipstream.clip.routing.DomainRouter;
 import io.clipstream.clip.routing.RoutingFeatures;
 import io.clipstream.registry.ExpertSet;

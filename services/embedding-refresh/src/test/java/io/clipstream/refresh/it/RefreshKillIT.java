@@ -15,7 +15,7 @@ import io.clipstream.contracts.Readers;
 import io.clipstream.contracts.TopicCreator;
 import io.clipstream.contracts.TopicSpec;
 import io.clipstream.contracts.TopicSpecs;
-import io.clipstream.continual.bench.synthetic.SyntheticDomains;
+import io.clipstream.synthetic.SyntheticDomains;
 import io.clipstream.registry.ModelLayout;
 import io.clipstream.registry.Registry;
 import io.clipstream.storage.ObjectStore;

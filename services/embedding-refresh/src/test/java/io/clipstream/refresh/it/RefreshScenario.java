@@ -13,7 +13,7 @@ import io.clipstream.contracts.Json;
 import io.clipstream.contracts.ModelVersion;
 import io.clipstream.contracts.TrainingRun;
 import io.clipstream.contracts.PairCurated;
-import io.clipstream.continual.bench.synthetic.SyntheticDomains;
+import io.clipstream.synthetic.SyntheticDomains;
 import io.clipstream.registry.ModelLayout;
 import io.clipstream.registry.Registry;
 import io.clipstream.storage.ObjectStore;

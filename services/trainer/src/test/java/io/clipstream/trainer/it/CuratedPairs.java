@@ -2,7 +2,7 @@ package io.clipstream.trainer.it;
 
 import io.clipstream.contracts.Json;
 import io.clipstream.contracts.PairCurated;
-import io.clipstream.continual.bench.synthetic.SyntheticDomains;
+import io.clipstream.synthetic.SyntheticDomains;
 import io.clipstream.storage.ContentAddress;
 import io.clipstream.storage.ObjectStore;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clipstream.contracts.ModelVersion;
 import io.clipstream.contracts.TrainingRun;
-import io.clipstream.continual.bench.synthetic.SyntheticDomains;
+import io.clipstream.synthetic.SyntheticDomains;
 import io.clipstream.registry.ExpertSet;
 import io.clipstream.registry.Registry;
 import io.clipstream.registry.VersionManifest;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.clipstream.contracts.Json;
 import io.clipstream.contracts.ModelVersion;
 import io.clipstream.contracts.TrainingRun;
-import io.clipstream.continual.bench.synthetic.SyntheticDomains;
+import io.clipstream.synthetic.SyntheticDomains;
 import io.clipstream.registry.VersionManifest;
 import io.clipstream.storage.ContentAddress;
 import io.clipstream.storage.ObjectStore;

@@ -12,7 +12,7 @@ import io.clipstream.contracts.TopicSpec;
 import io.clipstream.contracts.TopicSpecs;
 import io.clipstream.contracts.TrainingRun;
 import io.clipstream.contracts.TrainingRun.State;
-import io.clipstream.continual.bench.synthetic.SyntheticDomains;
+import io.clipstream.synthetic.SyntheticDomains;
 import io.clipstream.registry.ExpertSet;
 import io.clipstream.registry.ModelLayout;
 import io.clipstream.registry.Registry;

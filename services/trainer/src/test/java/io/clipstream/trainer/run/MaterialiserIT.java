@@ -3,7 +3,7 @@ package io.clipstream.trainer.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.clipstream.continual.bench.synthetic.SyntheticDomains;
+import io.clipstream.synthetic.SyntheticDomains;
 import io.clipstream.continual.data.Sample;
 import io.clipstream.contracts.TrainingRun;
 import io.clipstream.storage.ContentAddress;
