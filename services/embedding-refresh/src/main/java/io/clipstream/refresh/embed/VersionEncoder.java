@@ -203,10 +203,9 @@ public interface VersionEncoder extends AutoCloseable {
         /** Routing the query image embeds it by every expert: it is searched in each expert's space with that vector. */
         @Override
         public List<QueryVector> queryImage(BufferedImage image) {
+            // the router picks the expert, as it picked each indexed image's: the query is searched in that space only
             ExpertEncoder.Routed r = encoder.encodePixels(List.of(preprocessor().preprocess(image))).getFirst();
-            List<QueryVector> out = new ArrayList<>();
-            r.byExpert().forEach((d, v) -> out.add(new QueryVector(d, v)));
-            return out;
+            return List.of(new QueryVector(r.domain(), r.embedding()));
         }
     }
 }

@@ -38,6 +38,7 @@ class VersionEncoderTest {
     private static DomainRouter threeExperts;
     private static final List<float[]> chw = new ArrayList<>();
     private static final List<String> captions = new ArrayList<>();
+    private static final List<java.awt.image.BufferedImage> originals = new ArrayList<>();
     private static final List<String> shas = new ArrayList<>();
 
     @BeforeAll
@@ -59,6 +60,7 @@ class VersionEncoderTest {
                     float[] x = m.preprocessor().preprocess(p.image());
                     images.add(x);
                     chw.add(x);
+                    originals.add(p.image());
                     captions.add(p.caption());
                     shas.add(ContentAddress.sha256Hex(SyntheticDomains.png(p.image())));
                 }
@@ -118,6 +120,14 @@ class VersionEncoderTest {
             if (c.carried()) carried++;
         }
         long tinted = cached.stream().filter(e -> e.expert().equals("tinted")).count();
+        // an image query is answered in the space of the expert the router picks, the one its own pair was indexed by
+        try (VersionEncoder v5 = open(threeExperts)) {
+            for (int i = 0; i < chw.size(); i += 7) {
+                String indexedBy = fresh.get(i).expert();
+                assertThat(v5.queryImage(originals.get(i))).singleElement()
+                        .satisfies(v -> assertThat(v.expert()).isEqualTo(indexedBy));
+            }
+        }
         assertThat(tinted).as("the new expert takes the new domain's images").isGreaterThanOrEqualTo(14);
         assertThat(carried).as("the pairs of the two experts kept are carried").isGreaterThanOrEqualTo(28);
     }
