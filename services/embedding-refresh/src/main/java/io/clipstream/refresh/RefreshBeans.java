@@ -1,6 +1,7 @@
 package io.clipstream.refresh;
 
 import io.clipstream.clip.DeviceChoice;
+import io.clipstream.clip.precision.Precision;
 import io.clipstream.contracts.TopicsConfig;
 import io.clipstream.contracts.KafkaClientSettings;
 import io.clipstream.contracts.PairCurated;
@@ -149,9 +150,10 @@ public class RefreshBeans {
                         TopicsConfig topics) {
         String curated = topics.curated();
         DeviceChoice.Choice device = DeviceChoice.choose("clipstream.refresh.device", cfg.device());
-        LOG.infof("embedding on %s", device.label());
+        Precision precision = Precision.parse(cfg.precision(), device.device());
+        LOG.infof("embedding on %s in %s", device.label(), precision);
         ModelFiles files = new ModelFiles(new Registry(store, new ModelLayout(cfg.model())), cfg.dataDir().resolve(cfg.model()).resolve("checkpoints"),
-                device.device(), cfg.batchSize());
+                device.device(), cfg.batchSize(), precision);
         Map<String, Object> consumer = KafkaClientSettings.forConsumer(kafka);
         IndexFeeder.Listener listener = new IndexFeeder.Listener() {
             @Override

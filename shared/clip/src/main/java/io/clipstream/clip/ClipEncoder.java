@@ -1,6 +1,7 @@
 package io.clipstream.clip;
 
 import ai.djl.Device;
+import io.clipstream.clip.precision.Precision;
 import io.clipstream.clip.preprocess.ImagePreprocessor;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -40,6 +41,12 @@ public final class ClipEncoder implements ImageTextEmbedder, ServedVersion {
      */
     public static ClipEncoder open(Path baseDir, Path adapterDir, Device device, String version, int batchSize)
             throws IOException {
+        return open(baseDir, adapterDir, device, version, batchSize, Precision.FP32);
+    }
+
+    /** The same, embedding in fp16 when {@code precision} is {@code fp16-mixed} (the embeddings come out in fp32). */
+    public static ClipEncoder open(Path baseDir, Path adapterDir, Device device, String version, int batchSize,
+                                   Precision precision) throws IOException {
         ClipModel model = ClipModel.load(baseDir, device);
         try {
             model.setBatchSize(batchSize);
@@ -48,6 +55,7 @@ public final class ClipEncoder implements ImageTextEmbedder, ServedVersion {
                 model.lora().merge();
                 model.lora().remove();
             }
+            if (precision.mixed()) model.serveInHalfPrecision(model.manager());
             return new ClipEncoder(model, version);
         } catch (IOException | RuntimeException e) {
             model.close();

@@ -388,10 +388,11 @@ public final class ClipModel implements ImageTextEmbedder, AutoCloseable {
     }
 
     /**
-     * From now on the forward pass reads fp16 copies of the weights (trainable ones through working copies that
-     * take the gradients; the logit scale stays fp32) and returns fp32 embeddings; the parameters keep the fp32
-     * masters. Until {@link #useFullPrecision}; the copies belong to {@code owner} and to the returned object.
-     * Build them again after anything changes the base weights (merging an adapter).
+     * From now on the forward pass reads fp16 copies of the weights and returns fp32 embeddings; the parameters keep
+     * the fp32 masters. Trainable weights get working copies that take the gradients; the logit scale stays fp32; an
+     * adapter that does not train stays fp32 and is cast per call (experts are swapped into it by value). Until
+     * {@link #useFullPrecision}; the copies belong to {@code owner} and to the returned object. Build them again
+     * after anything changes the base weights (merging an adapter).
      */
     public HalfWeights useHalfPrecision(NDManager owner) {
         Map<String, Parameter> trainable = trainableParameters();
@@ -399,10 +400,17 @@ public final class ClipModel implements ImageTextEmbedder, AutoCloseable {
         baseParameters.values().forEach(p -> {
             if (!trainable.containsValue(p)) frozen.add(p);
         });
-        lora.parameters().values().forEach(p -> {
-            if (!trainable.containsValue(p)) frozen.add(p);
-        });
         HalfWeights half = HalfWeights.of(frozen, trainable.values(), Set.of(network.logitScale()), owner);
+        network.useView(half);
+        return half;
+    }
+
+    /**
+     * For serving: the forward pass reads fp16 copies of the base weights from now on, and nothing trains; an adapter
+     * stays fp32 and is cast per call (experts are swapped into it by value). Build again after merging an adapter.
+     */
+    public HalfWeights serveInHalfPrecision(NDManager owner) {
+        HalfWeights half = HalfWeights.of(baseParameters.values(), List.of(), Set.of(network.logitScale()), owner);
         network.useView(half);
         return half;
     }

@@ -22,6 +22,13 @@ public interface RefreshConfig {
     @WithDefault("auto")
     String device();
 
+    /**
+     * fp32, fp16-mixed (the weights in fp16, the embeddings out in fp32), or auto: fp16-mixed on a GPU, fp32 on the
+     * CPU. A version's vectors in one precision are not carried into the other (the space id says which).
+     */
+    @WithDefault("auto")
+    String precision();
+
     /** Pairs embedded per model call. */
     @WithDefault("32")
     int batchSize();

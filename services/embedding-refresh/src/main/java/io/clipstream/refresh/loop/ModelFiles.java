@@ -2,6 +2,7 @@ package io.clipstream.refresh.loop;
 
 import ai.djl.Device;
 import io.clipstream.clip.ClipEncoder;
+import io.clipstream.clip.precision.Precision;
 import io.clipstream.clip.routing.DomainRouter;
 import io.clipstream.clip.routing.ExpertEncoder;
 import io.clipstream.contracts.ModelVersion;
@@ -26,12 +27,14 @@ public final class ModelFiles {
     private final Path cache;
     private final Device device;
     private final int batchSize;
+    private final Precision precision;
 
-    public ModelFiles(Registry registry, Path cache, Device device, int batchSize) {
+    public ModelFiles(Registry registry, Path cache, Device device, int batchSize, Precision precision) {
         this.registry = registry;
         this.cache = cache;
         this.device = device;
         this.batchSize = batchSize;
+        this.precision = precision;
     }
 
     /**
@@ -42,11 +45,13 @@ public final class ModelFiles {
     public VersionEncoder open(int version, String announcedAdapterSha256, ModelVersion.BasePin basePin) throws IOException {
         Path base = cache.resolve("base");
         ModelVersion.BasePin pin = registry.downloadBase(base, basePin, label(version));
-        if (version == 0) return VersionEncoder.of(ClipEncoder.open(base, null, device, label(version), batchSize), space(pin, "base", null));
+        if (version == 0) {
+            return VersionEncoder.of(ClipEncoder.open(base, null, device, label(version), batchSize, precision), space(pin, "base", null));
+        }
         Path dir = cache.resolve("v" + version);
         registry.download(version, announcedAdapterSha256, dir);
         if (!ExpertSet.isIn(dir)) {
-            return VersionEncoder.of(ClipEncoder.open(base, dir, device, label(version), batchSize), space(pin, "adapter", dir));
+            return VersionEncoder.of(ClipEncoder.open(base, dir, device, label(version), batchSize, precision), space(pin, "adapter", dir));
         }
         ExpertSet set = ExpertSet.read(dir);
         Map<String, Path> adapterOf = new LinkedHashMap<>();
@@ -57,8 +62,8 @@ public final class ModelFiles {
             spaceOf.put(e.getKey(), folder == null ? space(pin, "expert-base", null) : space(pin, "expert", folder));
         }
         try {
-            return VersionEncoder.of(ExpertEncoder.open(base, DomainRouter.restore(set.router()), adapterOf, device, label(version), batchSize),
-                    spaceOf);
+            return VersionEncoder.of(ExpertEncoder.open(base, DomainRouter.restore(set.router()), adapterOf, device, label(version), batchSize,
+                    precision), spaceOf);
         } catch (IllegalArgumentException e) {
             throw new IOException(label(version) + ": its experts do not load: " + e.getMessage(), e);
         }
@@ -68,9 +73,10 @@ public final class ModelFiles {
      * The id of a vector space: the base's pin, how its weights are applied, and the hash of the adapter's files (its
      * manifest rendered). Two versions that share an expert share its space, and so the cached vectors of it.
      */
-    static String space(ModelVersion.BasePin pin, String kind, Path adapterDir) throws IOException {
+    String space(ModelVersion.BasePin pin, String kind, Path adapterDir) throws IOException {
         String weights = adapterDir == null ? "none" : ContentAddress.sha256Hex(VersionManifest.render(adapterFiles(adapterDir)));
-        return kind + ":" + pin.checkpointSha256() + ":" + weights;
+        // fp32 keeps the id it had before precision was a setting
+        return kind + ":" + pin.checkpointSha256() + ":" + weights + (precision == Precision.FP32 ? "" : ":" + precision);
     }
 
     /** The files that make an adapter (PEFT's {@code adapter_*}), less what describes the version rather than the weights. */

@@ -105,7 +105,18 @@ public final class LoraAdapter implements AutoCloseable {
     public NDArray delta(NDArray x, boolean training, WeightView view) {
         if (rowsA != null) return rowsDelta(x);
         NDArray h = Ops.dropout(x, dropout, training);
-        return ScalarOps.mul(Ops.linear(Ops.linear(h, view.of(a), null), view.of(b), null), scale);
+        return ScalarOps.mul(Ops.linear(Ops.linear(h, like(view.of(a), x), null), like(view.of(b), x), null), scale);
+    }
+
+    /**
+     * {@code w} in x's dtype: an fp32 adapter serving an fp16 forward pass (an expert swapped in by value at inference)
+     * is cast per call, which costs little at rank r; the copy belongs to x's manager.
+     */
+    private static NDArray like(NDArray w, NDArray x) {
+        if (w.getDataType() == x.getDataType()) return w;
+        NDArray cast = w.toType(x.getDataType(), false);
+        cast.attach(x.getManager());
+        return cast;
     }
 
     /**
@@ -132,7 +143,7 @@ public final class LoraAdapter implements AutoCloseable {
         }
         Shape shape = x.getShape();
         NDArray flat = x.reshape(k, -1, shape.get(shape.dimension() - 1));
-        NDArray y = flat.matMul(rowsA).matMul(rowsB);
+        NDArray y = flat.matMul(like(rowsA, x)).matMul(like(rowsB, x));
         long[] out = shape.getShape().clone();
         out[out.length - 1] = rowsB.getShape().get(2);
         return ScalarOps.mul(y.reshape(new Shape(out)), scale);

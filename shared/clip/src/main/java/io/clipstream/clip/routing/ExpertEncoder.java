@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import io.clipstream.clip.ClipModel;
 import io.clipstream.clip.ServedVersion;
 import io.clipstream.clip.lora.LoraAdapters;
+import io.clipstream.clip.precision.Precision;
 import io.clipstream.clip.preprocess.ImagePreprocessor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -55,6 +56,12 @@ public final class ExpertEncoder implements ServedVersion {
      */
     public static ExpertEncoder open(Path baseDir, DomainRouter router, Map<String, Path> adapterOfDomain, Device device, String version,
                                      int batchSize) throws IOException {
+        return open(baseDir, router, adapterOfDomain, device, version, batchSize, Precision.FP32);
+    }
+
+    /** The same, embedding in fp16 when {@code precision} is {@code fp16-mixed} (the embeddings come out in fp32). */
+    public static ExpertEncoder open(Path baseDir, DomainRouter router, Map<String, Path> adapterOfDomain, Device device, String version,
+                                     int batchSize, Precision precision) throws IOException {
         if (!router.domains().equals(List.copyOf(adapterOfDomain.keySet()))) {
             throw new IllegalArgumentException("the router routes " + router.domains() + ", the experts are of " + adapterOfDomain.keySet());
         }
@@ -79,6 +86,7 @@ public final class ExpertEncoder implements ServedVersion {
             base.replaceAll((k, v) -> k.contains("lora_B") ? v.zerosLike() : v);
             Map<String, Map<String, NDArray>> ordered = new LinkedHashMap<>();
             for (String d : router.domains()) ordered.put(d, adapters.containsKey(d) ? adapters.get(d) : base);
+            if (precision.mixed()) model.serveInHalfPrecision(model.manager());
             return new ExpertEncoder(model, router, version, ordered, batchSize);
         } catch (IOException | RuntimeException e) {
             model.close();

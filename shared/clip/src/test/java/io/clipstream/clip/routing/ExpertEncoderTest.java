@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
 import io.clipstream.clip.ClipModel;
+import io.clipstream.clip.precision.Precision;
 import io.clipstream.clip.lora.LoraConfig;
 import io.clipstream.clip.tools.GenerateTinyClip;
 import io.clipstream.clip.tools.TinyClipSpec;
@@ -103,5 +104,51 @@ class ExpertEncoderTest {
                 }
             }
         }
+    }
+
+    /** fp16 serving: every expert, the batched query pass and the routing give what fp32 gives, to fp16's precision. */
+    @Test
+    void halfPrecisionServingEmbedsAsFullPrecision() throws Exception {
+        try (ExpertEncoder full = ExpertEncoder.open(base, router, adapterOf, Device.cpu(), "v1", 8);
+             ExpertEncoder half = ExpertEncoder.open(base, router, adapterOf, Device.cpu(), "v1", 8, Precision.FP16_MIXED)) {
+            String q = "a picture of a sneaker, left.";
+            for (List<String> texts : List.of(List.of(q, "a sketch of a boot."), List.of(q))) { // per expert, and batched
+                Map<String, float[][]> f = full.encodeTexts(texts, full.domains());
+                Map<String, float[][]> h = half.encodeTexts(texts, half.domains());
+                for (String d : full.domains()) {
+                    for (int i = 0; i < texts.size(); i++) {
+                        assertThat(cosine(f.get(d)[i], h.get(d)[i])).as("text %d, expert %s", i, d).isGreaterThan(0.999);
+                    }
+                }
+            }
+            Random rnd = new Random(9);
+            int size = full.preprocessor().size();
+            List<float[]> chw = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                float[] x = new float[3 * size * size];
+                for (int j = 0; j < x.length; j++) x[j] = (float) rnd.nextGaussian();
+                chw.add(x);
+            }
+            List<ExpertEncoder.Routed> f = full.encodePixels(chw);
+            List<ExpertEncoder.Routed> h = half.encodePixels(chw);
+            for (int i = 0; i < chw.size(); i++) {
+                for (String d : full.domains()) {
+                    assertThat(cosine(f.get(i).byExpert().get(d), h.get(i).byExpert().get(d))).as("image %d, expert %s", i, d)
+                            .isGreaterThan(0.999);
+                }
+            }
+        }
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        return dot / Math.sqrt(na * nb);
     }
 }
