@@ -79,14 +79,7 @@ class ExpertEncoderTest {
     @Test
     void knownEmbeddingsAreUsedAndTheRestComputed() throws Exception {
         try (ExpertEncoder encoder = ExpertEncoder.open(base, router, adapterOf, Device.cpu(), "v1", 8)) {
-            Random rnd = new Random(5);
-            int size = encoder.preprocessor().size();
-            List<float[]> chw = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
-                float[] x = new float[3 * size * size];
-                for (int j = 0; j < x.length; j++) x[j] = (float) rnd.nextGaussian();
-                chw.add(x);
-            }
+            List<float[]> chw = noise(encoder, 6, 5);
             List<ExpertEncoder.Routed> fresh = encoder.encodePixels(chw);
             List<Map<String, float[]>> known = new ArrayList<>();
             for (int i = 0; i < chw.size(); i++) {
@@ -121,14 +114,7 @@ class ExpertEncoderTest {
                     }
                 }
             }
-            Random rnd = new Random(9);
-            int size = full.preprocessor().size();
-            List<float[]> chw = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
-                float[] x = new float[3 * size * size];
-                for (int j = 0; j < x.length; j++) x[j] = (float) rnd.nextGaussian();
-                chw.add(x);
-            }
+            List<float[]> chw = noise(full, 6, 9);
             List<ExpertEncoder.Routed> f = full.encodePixels(chw);
             List<ExpertEncoder.Routed> h = half.encodePixels(chw);
             for (int i = 0; i < chw.size(); i++) {
@@ -138,6 +124,19 @@ class ExpertEncoderTest {
                 }
             }
         }
+    }
+
+    /** {@code n} preprocessed images of Gaussian noise. */
+    private static List<float[]> noise(ExpertEncoder encoder, int n, long seed) {
+        Random rnd = new Random(seed);
+        int size = encoder.preprocessor().size();
+        List<float[]> chw = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            float[] x = new float[3 * size * size];
+            for (int j = 0; j < x.length; j++) x[j] = (float) rnd.nextGaussian();
+            chw.add(x);
+        }
+        return chw;
     }
 
     private static double cosine(float[] a, float[] b) {

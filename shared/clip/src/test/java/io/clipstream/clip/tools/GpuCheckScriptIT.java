@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * pure-torch reference and must pass on a bundle and fail on a tampered one; without torch every check says it is
  * skipped and why. The LoRA step timing needs transformers and peft, which are not packaged here.
  */
-class GpuCheckScriptTest {
+class GpuCheckScriptIT {
     static final Path SCRIPT = Path.of("../../deploy/gpu-check/gpu_check.py").toAbsolutePath().normalize();
 
     /** The first python3 that imports torch (pyenv's may shadow Debian's, which has python3-torch), else the first. */
