@@ -14,14 +14,16 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -119,15 +121,19 @@ public final class SyntheticDomains {
      * @param base where the trained one goes
      */
     public static void trainBase(Path init, Path base) throws IOException {
-        Path cached = Path.of(System.getProperty("java.io.tmpdir"), "clipstream-synthetic-base", codeKey());
-        if (!Files.isRegularFile(cached.resolve("done"))) {
-            Path fresh = Files.createTempDirectory(Files.createDirectories(cached.getParent()), "training-");
-            train(fresh.resolve("init"), fresh.resolve("base"));
-            Files.writeString(fresh.resolve("done"), "");
-            try {
-                Files.move(fresh, cached, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException raced) {
-                deleteTree(fresh); // another JVM of the build put the same bits there first
+        Path root = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "clipstream-synthetic-base"));
+        String key = codeKey();
+        Path cached = root.resolve(key);
+        // one JVM trains, the others of the build (test forks start together) wait for its result
+        synchronized (SyntheticDomains.class) {
+            try (FileChannel channel = FileChannel.open(root.resolve(key + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock lock = channel.lock()) {
+                if (!Files.isRegularFile(cached.resolve("done"))) {
+                    Path fresh = Files.createTempDirectory(root, "training-");
+                    train(fresh.resolve("init"), fresh.resolve("base"));
+                    Files.writeString(fresh.resolve("done"), "");
+                    Files.move(fresh, cached, StandardCopyOption.ATOMIC_MOVE);
+                }
             }
         }
         copyTree(cached.resolve("init"), init);
@@ -165,14 +171,6 @@ public final class SyntheticDomains {
                     Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temp dir left behind
         }
     }
 
