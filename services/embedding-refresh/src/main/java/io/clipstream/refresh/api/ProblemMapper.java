@@ -1,18 +1,17 @@
 package io.clipstream.refresh.api;
 
+import io.clipstream.contracts.Problem;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.core.Response;
-import java.util.Locale;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Refusals as RFC 9457 problem JSON. */
 public class ProblemMapper {
     @ServerExceptionMapper
     public Response map(ApiProblem p) {
-        String slug = p.reason().toLowerCase(Locale.ROOT).replace('_', '-');
         Response.ResponseBuilder r = Response.status(p.status())
                 .type(Problem.MEDIA_TYPE)
-                .entity(new Problem("https://clipstream.io/problems/" + slug, title(p.status()), p.status(), p.getMessage(), p.reason()));
+                .entity(Problem.of(p.status(), p.reason(), title(p.status()), p.getMessage()));
         if (p.retryAfterSeconds() > 0) r.header("Retry-After", Long.toString(p.retryAfterSeconds()));
         else if (p.status() == 503) r.header("Retry-After", "5");
         if (p.status() == 401) r.header("WWW-Authenticate", "Bearer");

@@ -7,9 +7,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import java.util.List;
 
 /**
- * RFC 9457 problem details ({@code application/problem+json}) with ClipStream extensions:
- * {@code reason} (a {@link io.clipstream.contracts.ReasonCode} name), {@code errors} (every shape
- * violation, as JSON Pointers) and {@code pairIds} (on 503: the ids to retry with).
+ * Every service's problem shape ({@link io.clipstream.contracts.Problem}: RFC 9457 problem details with a {@code reason},
+ * here a {@link io.clipstream.contracts.ReasonCode} name) and the gateway's two extensions: {@code errors} (every
+ * shape violation, as JSON Pointers) and {@code pairIds} (on 503: the ids to retry with). Its own record for the
+ * OpenAPI schema the gateway publishes.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @Schema(name = "Problem", description = "RFC 9457 problem details")
@@ -26,5 +27,5 @@ public record Problem(
         @Schema(description = "On 503: the pair ids of the request, generated ones included; retry with them")
         List<String> pairIds) {
 
-    public static final String MEDIA_TYPE = "application/problem+json";
+    public static final String MEDIA_TYPE = io.clipstream.contracts.Problem.MEDIA_TYPE;
 }

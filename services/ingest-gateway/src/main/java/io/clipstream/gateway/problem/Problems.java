@@ -6,11 +6,9 @@ import io.clipstream.gateway.validation.FieldError;
 import jakarta.ws.rs.core.Response;
 
 import java.util.List;
-import java.util.Locale;
 
 /** Builds problem bodies and responses; the one place that maps a reason to an HTTP status. */
 public final class Problems {
-    public static final String TYPE_BASE = "https://clipstream.io/problems/";
     /** 503: the broker did not acknowledge in time. */
     public static final String UNAVAILABLE = ReasonCode.UNAVAILABLE.name();
     /** 500: a bug. */
@@ -42,7 +40,7 @@ public final class Problems {
     }
 
     public static String typeOf(String reason) {
-        return TYPE_BASE + reason.toLowerCase(Locale.ROOT).replace('_', '-');
+        return io.clipstream.contracts.Problem.type(reason);
     }
 
     public static Response response(Problem problem) {

@@ -1,5 +1,6 @@
 package io.clipstream.trainer.api;
 
+import io.clipstream.contracts.Problem;
 import io.clipstream.contracts.ModelVersion;
 import io.clipstream.storage.StorageSettings;
 import io.clipstream.trainer.config.TrainerConfig;
@@ -194,6 +195,7 @@ public class ModelsResource {
     }
 
     private static Response error(Response.Status status, String code, String message) {
-        return Response.status(status).entity(Map.of("error", code, "message", message)).type(MediaType.APPLICATION_JSON).build();
+        return Response.status(status).entity(Problem.of(status.getStatusCode(), code, status.getReasonPhrase(), message))
+                .type(Problem.MEDIA_TYPE).build();
     }
 }

@@ -1,15 +1,14 @@
 package io.clipstream.trainer.api;
 
+import io.clipstream.contracts.Problem;
 import io.clipstream.trainer.config.TrainerConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Map;
 import java.util.Optional;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
@@ -42,7 +41,8 @@ public class OperatorAuth {
     }
 
     private static Response refuse(Response.Status status, String code, String message) {
-        return Response.status(status).entity(Map.of("error", code, "message", message)).type(MediaType.APPLICATION_JSON)
+        return Response.status(status).entity(Problem.of(status.getStatusCode(), code, status.getReasonPhrase(), message))
+                .type(Problem.MEDIA_TYPE)
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
     }
 }

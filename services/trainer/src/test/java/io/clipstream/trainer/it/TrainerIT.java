@@ -205,7 +205,8 @@ class TrainerIT {
         assertThat(heldAgain.at("/quarantine/0/rejections").asInt()).isEqualTo(2);
         assertThat(heldAgain.at("/quarantine/0/pairs").asInt()).as("the first run's pairs and the second's").isGreaterThan(quarantined);
         given().get("/v1/models/it-tiny/quarantine").then().statusCode(401);
-        operator().post("/v1/models/it-tiny/quarantine/sketch/retry").then().statusCode(404).body("error", org.hamcrest.Matchers.is("NOT_QUARANTINED"));
+        operator().post("/v1/models/it-tiny/quarantine/sketch/retry").then().statusCode(404)
+                .contentType("application/problem+json").body("reason", org.hamcrest.Matchers.is("NOT_QUARANTINED"));
         // an operator's retry starts a run on the quarantined pairs alone (no new pair waits)
         operator().post("/v1/models/it-tiny/quarantine/shuffled/retry").then().statusCode(202).body("runRequested", org.hamcrest.Matchers.is(true));
         TrainingRun retried = watch.awaitRunEnd(5, RUN_WAIT);
