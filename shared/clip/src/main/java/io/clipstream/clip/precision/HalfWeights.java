@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import io.clipstream.clip.internal.NoGrad;
 import io.clipstream.clip.model.WeightView;
 import java.util.Collection;
@@ -86,13 +84,6 @@ public final class HalfWeights implements WeightView, AutoCloseable {
                     e.getValue().set(new NDIndex("..."), cast);
                 }
             }
-        }
-    }
-
-    /** Zeroes the working copies' gradients (PyTorch accumulates them; zero_() rather than g*0, which keeps NaN). */
-    public void zeroGradients() {
-        for (NDArray w : working.values()) {
-            if (w instanceof PtNDArray pt) JniUtils.zeroGrad(pt);
         }
     }
 
