@@ -57,14 +57,14 @@ public final class ObjectStore implements AutoCloseable {
     private final OkHttpClient http;
     private final StorageConfig config;
 
-    private ObjectStore(StorageConfig config) {
+    private ObjectStore(StorageConfig config, Duration keepAlive) {
         this.config = config;
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(MAX_REQUESTS_IN_FLIGHT);
         dispatcher.setMaxRequestsPerHost(MAX_REQUESTS_IN_FLIGHT);
         this.http = new OkHttpClient.Builder()
                 .dispatcher(dispatcher)
-                .connectionPool(new ConnectionPool(MAX_REQUESTS_IN_FLIGHT, KEEP_ALIVE.toSeconds(), TimeUnit.SECONDS))
+                .connectionPool(new ConnectionPool(MAX_REQUESTS_IN_FLIGHT, keepAlive.toMillis(), TimeUnit.MILLISECONDS))
                 .connectTimeout(config.timeout())
                 .readTimeout(config.timeout())
                 .writeTimeout(config.timeout())
@@ -79,7 +79,17 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     public static ObjectStore connect(StorageConfig config) {
-        return new ObjectStore(config);
+        return new ObjectStore(config, KEEP_ALIVE);
+    }
+
+    /** With another idle keep-alive than {@link #KEEP_ALIVE}: for tests against a server that closes connections sooner. */
+    static ObjectStore connect(StorageConfig config, Duration keepAlive) {
+        return new ObjectStore(config, keepAlive);
+    }
+
+    /** Connections the pool keeps open for reuse right now. */
+    int idleConnections() {
+        return http.connectionPool().idleConnectionCount();
     }
 
     public String bucket() {

@@ -45,7 +45,7 @@ class KafkaSecurityIT {
     private static KafkaProducer<String, String> producer(Map<String, Object> connection) {
         Map<String, Object> c = new HashMap<>(connection);
         c.put(ProducerConfig.ACKS_CONFIG, "all");
-        c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        c.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
         c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         return new KafkaProducer<>(c, new StringSerializer(), new StringSerializer());
@@ -63,7 +63,9 @@ class KafkaSecurityIT {
 
     @Test
     void aClientWithoutCredentialsIsRefused() {
-        Map<String, Object> anonymous = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrapServers());
+        // it waits for metadata it never gets: 3 s of it (the others' 10 s is for a loaded build machine)
+        Map<String, Object> anonymous = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrapServers(),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 3_000);
         Throwable failure = sendFailure(anonymous, TopicSpecs.PAIRS_RAW.name());
         // the SASL listener closes a connection that does not start with a SASL handshake: the client never learns
         // the topic's metadata, and nothing was written

@@ -6,6 +6,7 @@ import io.clipstream.storage.ObjectStore;
 import io.clipstream.storage.StorageConfig;
 import io.clipstream.testkit.ChildJvm;
 import io.clipstream.testkit.Infra;
+import io.clipstream.testkit.TcpGate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 

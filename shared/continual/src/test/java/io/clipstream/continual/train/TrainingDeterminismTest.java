@@ -53,7 +53,7 @@ class TrainingDeterminismTest {
             if (gcPressure) gc.start();
             new IncrementTrainer(SyntheticSamples.templates(), new Evaluator(SyntheticSamples.templates(), SyntheticSamples.prompts(), true), true)
                     .stepOptions(options).train(m,
-                    Map.of("plain", samples("plain", 320, 1)), null,
+                    Map.of("plain", samples("plain", 160, 1)), null,
                     Map.of("plain", samples("plain", 40, 2)), null,
                     TrainConfig.defaults().withEpochs(3).withBatchSize(32).withLr(2e-3f).withSeed(3).withPatience(0),
                     SyntheticSamples.DOMAINS);

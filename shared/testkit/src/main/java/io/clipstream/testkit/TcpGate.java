@@ -1,4 +1,4 @@
-package io.clipstream.curator.it;
+package io.clipstream.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
