@@ -3,7 +3,7 @@ package io.clipstream.curator;
 import io.clipstream.contracts.DomainsSettings;
 import io.clipstream.curator.config.CuratorConfig;
 import io.clipstream.storage.StorageSettings;
-import io.clipstream.curator.curation.PairInspector;
+import io.clipstream.curator.inspect.PairInspector;
 import io.clipstream.curator.faults.InPlaceRetry;
 import io.clipstream.curator.faults.StorageHealth;
 import io.clipstream.imaging.DecodeLimits;

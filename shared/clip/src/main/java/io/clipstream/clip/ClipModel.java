@@ -12,7 +12,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.clipstream.clip.internal.NoGrad;
+import io.clipstream.clip.tensor.NoGrad;
 import io.clipstream.clip.lora.LoraAdapters;
 import io.clipstream.clip.lora.LoraConfig;
 import io.clipstream.clip.model.ClipDualEncoder;

@@ -1,7 +1,7 @@
 package io.clipstream.clip;
 
 import ai.djl.ndarray.NDArray;
-import io.clipstream.clip.internal.Constants;
+import io.clipstream.clip.tensor.Constants;
 
 /**
  * Tensor-by-scalar arithmetic that is safe under autograd. Use these instead of {@code NDArray.mul(Number)} /

@@ -188,14 +188,26 @@ public final class HeadlessBrowser implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops Chromium and every process it started (renderers, the crash handler: they write into the profile after
+     * the browser process has gone), then deletes the profile.
+     */
     @Override
     public void close() {
-        process.destroy();
+        List<ProcessHandle> family = new java.util.ArrayList<>(process.descendants().toList());
+        family.add(process.toHandle());
+        family.forEach(ProcessHandle::destroy);
         try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            for (ProcessHandle p : family) {
+                try {
+                    p.onExit().get(10, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    p.destroyForcibly();
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            process.destroyForcibly();
+            family.forEach(ProcessHandle::destroyForcibly);
         }
         ChildJvm.deleteRecursively(profile);
     }

@@ -1,8 +1,8 @@
 package io.clipstream.curator.dedup;
 
 import io.clipstream.contracts.ReasonCode;
-import io.clipstream.curator.curation.Candidate;
-import io.clipstream.curator.curation.Verdict;
+import io.clipstream.curator.inspect.Candidate;
+import io.clipstream.curator.inspect.Verdict;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;

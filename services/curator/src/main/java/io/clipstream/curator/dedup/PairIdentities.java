@@ -1,8 +1,8 @@
 package io.clipstream.curator.dedup;
 
 import io.clipstream.contracts.ReasonCode;
-import io.clipstream.curator.curation.Candidate;
-import io.clipstream.curator.curation.Verdict;
+import io.clipstream.curator.inspect.Candidate;
+import io.clipstream.curator.inspect.Verdict;
 import io.clipstream.storage.ContentAddress;
 import org.apache.kafka.streams.state.KeyValueStore;
 

@@ -3,7 +3,7 @@ package io.clipstream.curator.metrics;
 import io.clipstream.contracts.PairDeadLettered;
 import io.clipstream.contracts.PairRejected;
 import io.clipstream.contracts.ReasonCode;
-import io.clipstream.curator.curation.DeadLetters;
+import io.clipstream.curator.inspect.DeadLetters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,7 +1,7 @@
 package io.clipstream.curator.store;
 
 import io.clipstream.contracts.Json;
-import io.clipstream.curator.curation.Candidate;
+import io.clipstream.curator.inspect.Candidate;
 import io.clipstream.curator.metrics.CuratorMetrics;
 import io.clipstream.storage.ContentAddress;
 import io.clipstream.storage.ObjectStore;

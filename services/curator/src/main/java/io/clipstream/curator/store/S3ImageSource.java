@@ -1,7 +1,7 @@
 package io.clipstream.curator.store;
 
 import io.clipstream.contracts.ImageRef;
-import io.clipstream.curator.curation.ImageSource;
+import io.clipstream.curator.inspect.ImageSource;
 import io.clipstream.storage.ObjectStore;
 
 import java.util.Optional;

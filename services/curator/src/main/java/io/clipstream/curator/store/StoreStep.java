@@ -1,9 +1,9 @@
 package io.clipstream.curator.store;
 
 import io.clipstream.contracts.PairCurated;
-import io.clipstream.curator.curation.Candidate;
-import io.clipstream.curator.curation.DeadLetters;
-import io.clipstream.curator.curation.Verdict;
+import io.clipstream.curator.inspect.Candidate;
+import io.clipstream.curator.inspect.DeadLetters;
+import io.clipstream.curator.inspect.Verdict;
 import io.clipstream.curator.faults.GaveUpException;
 import io.clipstream.curator.faults.InPlaceRetry;
 import io.clipstream.curator.faults.ShuttingDownException;

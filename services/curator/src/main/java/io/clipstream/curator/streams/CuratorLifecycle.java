@@ -2,7 +2,7 @@ package io.clipstream.curator.streams;
 
 import io.clipstream.contracts.KafkaClientSettings;
 import io.clipstream.contracts.Principal;
-import io.clipstream.curator.curation.Candidate;
+import io.clipstream.curator.inspect.Candidate;
 import io.clipstream.curator.store.StoreStage;
 import io.clipstream.contracts.TopicSpec;
 import io.clipstream.contracts.TopicCreator;

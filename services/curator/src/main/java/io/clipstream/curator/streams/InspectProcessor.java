@@ -1,9 +1,9 @@
 package io.clipstream.curator.streams;
 
-import io.clipstream.curator.curation.DeadLetters;
-import io.clipstream.curator.curation.PairInspector;
-import io.clipstream.curator.curation.RawRecord;
-import io.clipstream.curator.curation.Verdict;
+import io.clipstream.curator.inspect.DeadLetters;
+import io.clipstream.curator.inspect.PairInspector;
+import io.clipstream.curator.inspect.RawRecord;
+import io.clipstream.curator.inspect.Verdict;
 import io.clipstream.curator.dedup.PairIdentities;
 import io.clipstream.curator.faults.GaveUpException;
 import io.clipstream.curator.faults.InPlaceRetry;

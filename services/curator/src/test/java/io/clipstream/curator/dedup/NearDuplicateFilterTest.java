@@ -2,9 +2,9 @@ package io.clipstream.curator.dedup;
 
 import io.clipstream.curator.config.QualityProfile;
 import io.clipstream.curator.config.QualityProfiles;
-import io.clipstream.curator.curation.Candidate;
-import io.clipstream.curator.curation.CandidateSerde;
-import io.clipstream.curator.curation.Verdict;
+import io.clipstream.curator.inspect.Candidate;
+import io.clipstream.curator.inspect.CandidateSerde;
+import io.clipstream.curator.inspect.Verdict;
 import io.clipstream.curator.image.PerceptualHash;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;

@@ -1,6 +1,6 @@
 package io.clipstream.refresh.api;
 
-import io.clipstream.refresh.loop.Refresher;
+import io.clipstream.refresh.reindex.Refresher;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;

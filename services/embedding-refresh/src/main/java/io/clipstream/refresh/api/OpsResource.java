@@ -1,6 +1,6 @@
 package io.clipstream.refresh.api;
 
-import io.clipstream.refresh.loop.Refresher;
+import io.clipstream.refresh.reindex.Refresher;
 import io.clipstream.refresh.ops.OpsJournal;
 import io.clipstream.refresh.ops.VersionCatalog;
 import io.clipstream.registry.VersionRecord;

@@ -1,7 +1,7 @@
 package io.clipstream.refresh.api;
 
 import io.clipstream.contracts.RecordFollower;
-import io.clipstream.refresh.loop.Refresher;
+import io.clipstream.refresh.reindex.Refresher;
 import io.clipstream.refresh.ops.OpsJournal;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;

@@ -7,7 +7,7 @@ import io.clipstream.trainer.config.TrainerConfig;
 import io.clipstream.trainer.ledger.PendingPairs;
 import io.clipstream.trainer.ledger.Quarantine;
 import io.clipstream.trainer.ledger.RefusedRecords;
-import io.clipstream.trainer.registry.Announcer;
+import io.clipstream.trainer.run.Announcer;
 import io.clipstream.registry.Registry;
 import io.clipstream.registry.VersionRecord;
 import io.clipstream.trainer.run.RunScheduler;

@@ -1,6 +1,5 @@
 package io.clipstream.trainer.ledger;
 
-import io.clipstream.trainer.registry.JsonObjects;
 import io.clipstream.registry.ModelLayout;
 
 /** Reads and writes a model's {@link LedgerState} ({@code models/<model>/ledger.json}). */

@@ -2,7 +2,6 @@ package io.clipstream.trainer.ledger;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.clipstream.registry.ModelLayout;
-import io.clipstream.trainer.registry.JsonObjects;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;

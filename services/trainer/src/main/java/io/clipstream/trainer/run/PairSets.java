@@ -2,7 +2,7 @@ package io.clipstream.trainer.run;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.clipstream.trainer.ledger.PairRef;
-import io.clipstream.trainer.registry.JsonObjects;
+import io.clipstream.trainer.ledger.JsonObjects;
 import io.clipstream.registry.ModelLayout;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

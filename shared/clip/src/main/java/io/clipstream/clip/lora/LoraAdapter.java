@@ -4,8 +4,8 @@ import io.clipstream.clip.ScalarOps;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import io.clipstream.clip.internal.NoGrad;
-import io.clipstream.clip.internal.Ops;
+import io.clipstream.clip.tensor.NoGrad;
+import io.clipstream.clip.tensor.Ops;
 import io.clipstream.clip.model.Linear;
 import io.clipstream.clip.model.WeightView;
 

@@ -8,7 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import io.clipstream.clip.internal.NoGrad;
+import io.clipstream.clip.tensor.NoGrad;
 import io.clipstream.clip.model.ClipModule;
 import io.clipstream.clip.model.Linear;
 import io.clipstream.clip.model.WeightView;

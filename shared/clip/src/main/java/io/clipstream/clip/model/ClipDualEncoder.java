@@ -9,8 +9,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.clipstream.clip.ClipConfig;
-import io.clipstream.clip.internal.Constants;
-import io.clipstream.clip.internal.Ops;
+import io.clipstream.clip.tensor.Constants;
+import io.clipstream.clip.tensor.Ops;
 
 /**
  * HF {@code CLIPModel} as a module tree: {@code text_model}, {@code vision_model}, bias-free

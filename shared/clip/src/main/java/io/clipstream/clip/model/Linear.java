@@ -3,7 +3,7 @@ package io.clipstream.clip.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import io.clipstream.clip.internal.Ops;
+import io.clipstream.clip.tensor.Ops;
 import io.clipstream.clip.lora.LoraAdapter;
 
 /**

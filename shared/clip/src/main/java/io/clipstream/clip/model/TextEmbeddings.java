@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import io.clipstream.clip.internal.Ops;
+import io.clipstream.clip.tensor.Ops;
 
 /** Token plus learned absolute position embeddings (HF {@code CLIPTextEmbeddings}). */
 public final class TextEmbeddings extends ClipModule {

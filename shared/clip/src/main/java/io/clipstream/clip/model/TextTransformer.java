@@ -3,7 +3,7 @@ package io.clipstream.clip.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import io.clipstream.clip.ClipConfig;
-import io.clipstream.clip.internal.Constants;
+import io.clipstream.clip.tensor.Constants;
 
 /**
  * The text tower (HF {@code CLIPTextTransformer}): embeddings, causal pre-LN encoder, final layer

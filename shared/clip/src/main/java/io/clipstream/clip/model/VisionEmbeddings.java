@@ -5,7 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import io.clipstream.clip.ClipConfig;
-import io.clipstream.clip.internal.Ops;
+import io.clipstream.clip.tensor.Ops;
 
 /** Patchify (bias-free conv), prepend the class token, add positions (HF {@code CLIPVisionEmbeddings}). */
 public final class VisionEmbeddings extends ClipModule {

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
-import io.clipstream.clip.internal.NoGrad;
+import io.clipstream.clip.tensor.NoGrad;
 import io.clipstream.clip.model.WeightView;
 import java.util.Collection;
 import java.util.IdentityHashMap;

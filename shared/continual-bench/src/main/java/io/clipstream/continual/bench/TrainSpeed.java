@@ -1,7 +1,7 @@
 package io.clipstream.continual.bench;
 
 import io.clipstream.clip.ClipModel;
-import io.clipstream.clip.internal.Constants;
+import io.clipstream.clip.tensor.Constants;
 import io.clipstream.continual.bench.domains.BenchDomains;
 import io.clipstream.continual.bench.domains.Captions;
 import io.clipstream.continual.bench.domains.Domain;

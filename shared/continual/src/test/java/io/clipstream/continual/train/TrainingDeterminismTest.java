@@ -6,7 +6,7 @@ import io.clipstream.clip.ClipModel;
 import io.clipstream.continual.data.Sample;
 import io.clipstream.continual.data.SyntheticSamples;
 import io.clipstream.continual.model.ClipModels;
-import io.clipstream.clip.internal.Constants;
+import io.clipstream.clip.tensor.Constants;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.clipstream.curator.curation;
+package io.clipstream.curator.inspect;
 
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;

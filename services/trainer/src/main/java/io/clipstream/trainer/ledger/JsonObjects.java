@@ -1,4 +1,4 @@
-package io.clipstream.trainer.registry;
+package io.clipstream.trainer.ledger;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;

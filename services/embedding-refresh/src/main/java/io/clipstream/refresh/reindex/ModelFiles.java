@@ -1,4 +1,4 @@
-package io.clipstream.refresh.loop;
+package io.clipstream.refresh.reindex;
 
 import ai.djl.Device;
 import io.clipstream.clip.ClipEncoder;

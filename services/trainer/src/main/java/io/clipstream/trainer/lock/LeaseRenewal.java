@@ -1,4 +1,4 @@
-package io.clipstream.trainer.registry;
+package io.clipstream.trainer.lock;
 
 import io.clipstream.contracts.Shutdown;
 import java.time.Duration;

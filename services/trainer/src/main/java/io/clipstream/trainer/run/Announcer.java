@@ -1,4 +1,4 @@
-package io.clipstream.trainer.registry;
+package io.clipstream.trainer.run;
 
 import io.clipstream.contracts.Json;
 import io.clipstream.contracts.ModelVersion;

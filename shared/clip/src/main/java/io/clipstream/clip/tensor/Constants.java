@@ -1,4 +1,4 @@
-package io.clipstream.clip.internal;
+package io.clipstream.clip.tensor;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;

@@ -1,4 +1,4 @@
-package io.clipstream.clip.internal;
+package io.clipstream.clip.tensor;
 
 import ai.djl.pytorch.jni.JniUtils;
 

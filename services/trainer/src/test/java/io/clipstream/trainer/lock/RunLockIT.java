@@ -1,4 +1,4 @@
-package io.clipstream.trainer.registry;
+package io.clipstream.trainer.lock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,7 @@ import io.clipstream.registry.ModelLayout;
 import io.clipstream.storage.ObjectStore;
 import io.clipstream.storage.StorageConfig;
 import io.clipstream.testkit.Infra;
+import io.clipstream.trainer.ledger.JsonObjects;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

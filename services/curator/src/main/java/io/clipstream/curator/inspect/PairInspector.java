@@ -1,4 +1,4 @@
-package io.clipstream.curator.curation;
+package io.clipstream.curator.inspect;
 
 import io.clipstream.contracts.DomainCatalogue;
 import io.clipstream.contracts.ImageRef;

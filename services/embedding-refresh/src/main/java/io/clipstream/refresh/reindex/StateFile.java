@@ -1,4 +1,4 @@
-package io.clipstream.refresh.loop;
+package io.clipstream.refresh.reindex;
 
 import io.clipstream.contracts.Json;
 import java.io.IOException;

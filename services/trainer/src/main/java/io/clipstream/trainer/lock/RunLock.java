@@ -1,7 +1,8 @@
-package io.clipstream.trainer.registry;
+package io.clipstream.trainer.lock;
 
 import io.clipstream.registry.ModelLayout;
 import io.clipstream.contracts.TrainingRun;
+import io.clipstream.trainer.ledger.JsonObjects;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
