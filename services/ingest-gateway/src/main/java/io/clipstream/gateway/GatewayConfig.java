@@ -70,30 +70,38 @@ public interface GatewayConfig {
 
     /** Generous shape bounds; the curator applies the real content rules. */
     interface Limits {
+        /** Longest pairId, in characters. */
         @WithDefault("128")
         int pairIdLength();
 
+        /** Longest caption, in characters. */
         @WithDefault("16384")
         int textLength();
 
+        /** Longest image URI, in characters. */
         @WithDefault("4096")
         int imageUriLength();
 
+        /** Most attributes of one pair. */
         @WithDefault("64")
         int attributes();
 
+        /** Longest attribute name, in characters. */
         @WithDefault("128")
         int attributeKeyLength();
 
+        /** Longest attribute value, in characters. */
         @WithDefault("2048")
         int attributeValueLength();
     }
 
     /** Producer settings the gateway chooses; {@code kafka.*} supplies the connection (bootstrap servers, security). */
     interface Producer {
+        /** How long the producer waits to fill a batch (Kafka `linger.ms`). */
         @WithDefault("5")
         int lingerMs();
 
+        /** Compression of record batches (Kafka `compression.type`). */
         @WithDefault("lz4")
         String compressionType();
 

@@ -12,24 +12,31 @@ public interface TopicsConfig {
     /** The key of {@link #create()}, for launchers that set it on a service they start. */
     String CREATE_KEY = "clipstream.topics.create";
 
+    /** Producers' pairs, as the gateway writes them. */
     @WithDefault(Topics.PAIRS_RAW)
     String raw();
 
+    /** Pairs that passed every check, with their objects in storage: what the trainer and the refresh read. */
     @WithDefault(Topics.PAIRS_CURATED)
     String curated();
 
+    /** Pairs refused, with their reason codes. */
     @WithDefault(Topics.PAIRS_REJECTED)
     String rejected();
 
+    /** Pairs the curator could not finish (storage down for too long, a bug), with their value, for replay. */
     @WithDefault(Topics.PAIRS_DEADLETTER)
     String deadletter();
 
+    /** The trainer's run events (STARTED, PROGRESS, EVALUATING, PROMOTED, REJECTED, FAILED). */
     @WithDefault(Topics.TRAINING_RUNS)
     String trainingRuns();
 
+    /** Promoted versions and rollbacks: the champion announcements (compacted). */
     @WithDefault(Topics.MODEL_VERSIONS)
     String modelVersions();
 
+    /** The refresh's re-index events (started, progress, swapped, failed). */
     @WithDefault(Topics.INDEX_EVENTS)
     String indexEvents();
 
@@ -49,6 +56,7 @@ public interface TopicsConfig {
     @WithDefault("3")
     int partitions();
 
+    /** Replication factor of the topics a service creates. */
     @WithDefault("1")
     short replicationFactor();
 }

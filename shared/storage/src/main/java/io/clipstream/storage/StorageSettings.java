@@ -11,15 +11,20 @@ import java.time.Duration;
  */
 @ConfigMapping(prefix = "clipstream.storage")
 public interface StorageSettings {
+    /** The S3 server's URL. */
     String endpoint();
 
+    /** S3 access key. */
     String accessKey();
 
+    /** S3 secret key. */
     String secretKey();
 
+    /** S3 region (signing). */
     @WithDefault(StorageConfig.DEFAULT_REGION)
     String region();
 
+    /** The one bucket every service uses. */
     @WithDefault(StorageConfig.DEFAULT_BUCKET)
     String bucket();
 

@@ -62,9 +62,11 @@ public interface CuratorConfig {
 
     /** Bounds on decoding one image; see {@code image.DecodeLimits}. */
     interface Decode {
+        /** Longest a single image may take to decode; beyond it the pair is rejected (IMAGE_UNREADABLE). */
         @WithDefault("5s")
         Duration timeBudget();
 
+        /** Most scans of a progressive JPEG; one with more is refused before it is decoded (a crafted file can hold thousands). */
         @WithDefault("100")
         int maxJpegScans();
     }
@@ -76,47 +78,61 @@ public interface CuratorConfig {
      * {@code max-attempts} times. Either way the record then goes to pairs.deadletter.
      */
     interface StorageFaults {
+        /** Attempts of a call that keeps failing while the store is up, before the record is dead-lettered. */
         @WithDefault("5")
         int maxAttempts();
 
+        /** Wait between those attempts. */
         @WithDefault("1s")
         Duration retryBackoff();
 
+        /** Longest a record waits in place while the store is down, before it is dead-lettered. */
         @WithDefault("120s")
         Duration maxOutageWait();
 
+        /** How often the probe checks the bucket. */
         @WithDefault("1s")
         Duration probeInterval();
 
+        /** The probe's own request timeout. */
         @WithDefault("2s")
         Duration probeTimeout();
     }
 
     interface Thresholds {
+        /** Largest encoded image, in bytes (IMAGE_TOO_MANY_BYTES beyond). */
         @WithDefault("10485760")
         long maxImageBytes();
 
+        /** Most pixels an image may declare (IMAGE_DECOMPRESSION_BOMB beyond, refused before decoding): bounds the memory one decode takes. */
         @WithDefault("45000000")
         long maxPixels();
 
+        /** Shortest side accepted, in pixels (IMAGE_TOO_SMALL below). */
         @WithDefault("200")
         int minSide();
 
+        /** Longest side over shortest side accepted (IMAGE_EXTREME_ASPECT_RATIO beyond). */
         @WithDefault("3.0")
         double maxAspectRatio();
 
+        /** Variance of the grey image's Laplacian below which an image is blank or blurred (IMAGE_BLURRY). */
         @WithDefault("60")
         double minSharpness();
 
+        /** Fewest characters of a cleaned caption (TEXT_TOO_SHORT below). */
         @WithDefault("5")
         int minTextChars();
 
+        /** Most characters of a cleaned caption (TEXT_TOO_LONG beyond). */
         @WithDefault("1000")
         int maxTextChars();
 
+        /** Least share of letters in a caption (TEXT_NOT_TEXT below). */
         @WithDefault("0.2")
         double minLetterRatio();
 
+        /** Hamming distance of perceptual hashes at or below which an image is a near duplicate of one seen (DUPLICATE_NEAR). */
         @WithDefault("4")
         int nearDuplicateMaxDistance();
     }
@@ -125,24 +141,34 @@ public interface CuratorConfig {
         /** Sources this profile applies to; with neither sources nor domains, the profile's name. */
         Optional<List<String>> sources();
 
+        /** Domains this profile applies to. */
         Optional<List<String>> domains();
 
+        /** This profile's `max-image-bytes` (else the thresholds'). */
         Optional<Long> maxImageBytes();
 
+        /** This profile's `max-pixels`. */
         Optional<Long> maxPixels();
 
+        /** This profile's `min-side`. */
         Optional<Integer> minSide();
 
+        /** This profile's `max-aspect-ratio`. */
         Optional<Double> maxAspectRatio();
 
+        /** This profile's `min-sharpness`. */
         Optional<Double> minSharpness();
 
+        /** This profile's `min-text-chars`. */
         Optional<Integer> minTextChars();
 
+        /** This profile's `max-text-chars`. */
         Optional<Integer> maxTextChars();
 
+        /** This profile's `min-letter-ratio`. */
         Optional<Double> minLetterRatio();
 
+        /** This profile's `near-duplicate-max-distance`. */
         Optional<Integer> nearDuplicateMaxDistance();
     }
 

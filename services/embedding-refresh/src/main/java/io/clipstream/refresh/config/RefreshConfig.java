@@ -53,6 +53,7 @@ public interface RefreshConfig {
     @WithDefault("30s")
     Duration gracePeriod();
 
+    /** How often a running re-index reports PROGRESS on index.events. */
     @WithDefault("2s")
     Duration progressEvery();
 
@@ -85,9 +86,11 @@ public interface RefreshConfig {
         @WithDefault("clipstream-")
         String prefix();
 
+        /** Shards of each new collection. */
         @WithDefault("2")
         int shards();
 
+        /** Replicas of each shard. */
         @WithDefault("1")
         int replicas();
     }
@@ -104,9 +107,11 @@ public interface RefreshConfig {
     }
 
     interface Search {
+        /** Hits returned when a query does not ask for a number. */
         @WithDefault("10")
         int defaultK();
 
+        /** Most hits a query may ask for (400 beyond). */
         @WithDefault("100")
         int maxK();
 
@@ -128,6 +133,7 @@ public interface RefreshConfig {
         @WithDefault("2")
         int expertThreads();
 
+        /** Longest text query, in characters (400 beyond). */
         @WithDefault("1000")
         int maxQueryChars();
 
@@ -146,9 +152,11 @@ public interface RefreshConfig {
         @WithDefault("5")
         double imageRatePerSecond();
 
+        /** Image queries a client may send at once above its rate. */
         @WithDefault("10")
         int imageBurst();
 
+        /** Image queries of one client being answered at the same time; one more is refused (429). */
         @WithDefault("2")
         int imageMaxInFlight();
 

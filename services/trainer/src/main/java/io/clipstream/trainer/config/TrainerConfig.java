@@ -91,10 +91,11 @@ public interface TrainerConfig {
         @WithDefault("200")
         int count();
 
-        /** ... or when this long passed since the last run and at least {@link #minPairs()} wait. */
+        /** A run also starts when this long passed since the last run and at least {@code trigger.min-pairs} wait. */
         @WithDefault("10m")
         Duration interval();
 
+        /** Fewest waiting pairs for which the interval trigger starts a run (and a run-once Job runs). */
         @WithDefault("20")
         int minPairs();
 
@@ -106,6 +107,7 @@ public interface TrainerConfig {
         @WithDefault("3")
         int maxAttempts();
 
+        /** Wait before a failed run is retried. */
         @WithDefault("10s")
         Duration retryBackoff();
 
@@ -124,11 +126,11 @@ public interface TrainerConfig {
     }
 
     interface Feed {
-        /** After the feed fails it reads on with a new consumer after this long, doubled per failure in a row ... */
+        /** After the feed fails it reads on with a new consumer after this long, doubled per failure in a row. */
         @WithDefault("1s")
         Duration restartBackoff();
 
-        /** ... up to this. */
+        /** The longest wait between the feed's restarts. */
         @WithDefault("30s")
         Duration maxRestartBackoff();
 
@@ -155,6 +157,7 @@ public interface TrainerConfig {
         @WithDefault("guarded")
         String strategy();
 
+        /** Passes over a run's training pairs. */
         @WithDefault("3")
         int epochs();
 
@@ -162,12 +165,15 @@ public interface TrainerConfig {
         @WithDefault("0")
         int maxSteps();
 
+        /** Pairs per optimizer step (the contrastive loss compares each with the others of its batch). */
         @WithDefault("32")
         int batchSize();
 
+        /** AdamW learning rate of the LoRA weights. */
         @WithDefault("0.001")
         float lr();
 
+        /** Seed of initialisation, shuffling and augmentation: the same pairs and seed train the same weights. */
         @WithDefault("42")
         long seed();
 
@@ -200,7 +206,7 @@ public interface TrainerConfig {
         @WithDefault("0")
         double minNewDomainValue();
 
-        /** ... and may lose at most this share of a gated metric's value (0.25 = a quarter; 0 = no relative bound). */
+        /** An earlier domain or the base domain may also lose at most this share of a gated metric's value (0.25 = a quarter; 0 = no relative bound). */
         @WithDefault("0.25")
         double maxRelativeDrop();
 
