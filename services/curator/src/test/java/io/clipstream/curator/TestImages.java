@@ -1,10 +1,5 @@
 package io.clipstream.curator;
 
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -21,11 +16,15 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /** Images made for the tests: sharp synthetic "photos", blank and blurred ones, crafted bad files. */
 public final class TestImages {
-    private TestImages() {
-    }
+    private TestImages() {}
 
     /** A sharp picture: shapes in random colours over a fine texture; different seeds look different. */
     public static BufferedImage photo(int width, int height, long seed) {
@@ -57,8 +56,12 @@ public final class TestImages {
             for (int x = 0; x < width; x++) {
                 int rgb = img.getRGB(x, y);
                 int n = rnd.nextInt(25) - 12;
-                img.setRGB(x, y, clamp(((rgb >> 16) & 0xff) + n) << 16 | clamp(((rgb >> 8) & 0xff) + n) << 8
-                        | clamp((rgb & 0xff) + n));
+                img.setRGB(
+                        x,
+                        y,
+                        clamp(((rgb >> 16) & 0xff) + n) << 16
+                                | clamp(((rgb >> 8) & 0xff) + n) << 8
+                                | clamp((rgb & 0xff) + n));
             }
         }
         return img;
@@ -141,9 +144,15 @@ public final class TestImages {
      */
     public static byte[] pngClaiming(int width, int height) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height)
-                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        ByteBuffer ihdr = ByteBuffer.allocate(13)
+                .putInt(width)
+                .putInt(height)
+                .put((byte) 8)
+                .put((byte) 2)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0);
         chunk(out, "IHDR", ihdr.array());
         Deflater deflater = new Deflater();
         deflater.setInput(new byte[1024]); // the first rows, all zero

@@ -2,9 +2,7 @@ package io.clipstream.gateway;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 /**

@@ -4,7 +4,6 @@ import io.clipstream.contracts.TopicSpec;
 import io.clipstream.contracts.TopicSpecs;
 import io.clipstream.testkit.Infra;
 import io.clipstream.testkit.quarkus.ClipStreamInfraResource;
-
 import java.util.Map;
 
 /**

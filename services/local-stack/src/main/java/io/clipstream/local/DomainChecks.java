@@ -16,8 +16,8 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The domain rules seen from outside, before the demo's stages: pairs without a domain, with names outside the
@@ -38,8 +38,11 @@ final class DomainChecks {
 
         @Override
         public String toString() {
-            String name = domain == null ? "(none)" : domain.length() > 20 ? domain.substring(0, 12) + "...(" + domain.length() + " chars)" : domain;
-            return via + " " + producer + " domain " + name + ": " + seen + (ok() ? "" : " (expected " + expected + ")");
+            String name = domain == null
+                    ? "(none)"
+                    : domain.length() > 20 ? domain.substring(0, 12) + "...(" + domain.length() + " chars)" : domain;
+            return via + " " + producer + " domain " + name + ": " + seen
+                    + (ok() ? "" : " (expected " + expected + ")");
         }
     }
 
@@ -52,7 +55,9 @@ final class DomainChecks {
         String describe() {
             long ok = cases.stream().filter(Case::ok).count();
             StringBuilder b = new StringBuilder(ok + " of " + cases.size() + " domain checks as expected");
-            for (Case c : cases) b.append("\n   ").append(c.ok() ? "ok   " : "FAIL ").append(c);
+            for (Case c : cases) {
+                b.append("\n   ").append(c.ok() ? "ok   " : "FAIL ").append(c);
+            }
             return b.toString();
         }
     }
@@ -66,8 +71,15 @@ final class DomainChecks {
      * @param images two images nobody else sends (their pairs are curated into the demo producer's default domain,
      *               the base)
      */
-    static Result run(GatewayClient demo, GatewayClient guest, Producer<byte[], byte[]> raw, OutcomeCounter outcomes,
-                      List<DemoPair> images, String otherDomain, Duration timeout) throws Exception {
+    static Result run(
+            GatewayClient demo,
+            GatewayClient guest,
+            Producer<byte[], byte[]> raw,
+            OutcomeCounter outcomes,
+            List<DemoPair> images,
+            String otherDomain,
+            Duration timeout)
+            throws Exception {
         String base = LocalStack.BASE_DOMAIN;
         List<Pending> sent = new ArrayList<>();
         List<Case> answered = new ArrayList<>();
@@ -75,11 +87,18 @@ final class DomainChecks {
         DemoPair second = images.get(1);
 
         // through the gateway: refused at the door, except a pair without a domain
-        GatewayClient.Answer accepted = demo.submit(new DemoPair("domains-gateway-none", null, first.text(), first.image()));
+        GatewayClient.Answer accepted =
+                demo.submit(new DemoPair("domains-gateway-none", null, first.text(), first.image()));
         if (accepted.status() == 202) {
-            sent.add(new Pending("gateway", LocalStack.DEMO_SOURCE, null, "curated into " + base, "domains-gateway-none"));
+            sent.add(new Pending(
+                    "gateway", LocalStack.DEMO_SOURCE, null, "curated into " + base, "domains-gateway-none"));
         } else {
-            answered.add(new Case("gateway", LocalStack.DEMO_SOURCE, null, "curated into " + base, accepted.status() + " " + accepted.reason()));
+            answered.add(new Case(
+                    "gateway",
+                    LocalStack.DEMO_SOURCE,
+                    null,
+                    "curated into " + base,
+                    accepted.status() + " " + accepted.reason()));
         }
         for (String bad : INVALID) {
             answer(demo, LocalStack.DEMO_SOURCE, bad, "400 " + ReasonCode.DOMAIN_INVALID, first, answered);
@@ -91,25 +110,47 @@ final class DomainChecks {
 
         // straight to pairs.raw: the curator applies the same catalogue
         int n = 0;
-        sent.add(new Pending("raw", LocalStack.DEMO_SOURCE, null, "curated into " + base,
+        sent.add(new Pending(
+                "raw",
+                LocalStack.DEMO_SOURCE,
+                null,
+                "curated into " + base,
                 produce(raw, "domains-raw-" + n++, LocalStack.DEMO_SOURCE, null, second)));
         for (String bad : INVALID) {
-            sent.add(new Pending("raw", LocalStack.DEMO_SOURCE, bad, "rejected " + ReasonCode.DOMAIN_INVALID,
+            sent.add(new Pending(
+                    "raw",
+                    LocalStack.DEMO_SOURCE,
+                    bad,
+                    "rejected " + ReasonCode.DOMAIN_INVALID,
                     produce(raw, "domains-raw-" + n++, LocalStack.DEMO_SOURCE, bad, first)));
         }
         for (String foreign : List.of(otherDomain, base)) {
-            sent.add(new Pending("raw", GUEST, foreign, "rejected " + ReasonCode.DOMAIN_NOT_ALLOWED,
+            sent.add(new Pending(
+                    "raw",
+                    GUEST,
+                    foreign,
+                    "rejected " + ReasonCode.DOMAIN_NOT_ALLOWED,
                     produce(raw, "domains-raw-" + n++, GUEST, foreign, first)));
         }
-        sent.add(new Pending("raw", "stranger", otherDomain, "rejected " + ReasonCode.DOMAIN_NOT_ALLOWED,
+        sent.add(new Pending(
+                "raw",
+                "stranger",
+                otherDomain,
+                "rejected " + ReasonCode.DOMAIN_NOT_ALLOWED,
                 produce(raw, "domains-raw-" + n++, "stranger", otherDomain, first)));
         raw.flush();
 
         List<String> ids = sent.stream().map(Pending::pairId).toList();
-        outcomes.awaitUntil(o -> ids.stream().allMatch(id -> o.curatedDomain(id) != null || o.rejectedReasons().containsKey(id)),
-                timeout, null);
+        outcomes.awaitUntil(
+                o -> ids.stream()
+                        .allMatch(id -> o.curatedDomain(id) != null
+                                || o.rejectedReasons().containsKey(id)),
+                timeout,
+                null);
         List<Case> cases = new ArrayList<>(answered);
-        for (Pending p : sent) cases.add(new Case(p.via(), p.producer(), p.domain(), p.expected(), outcomeOf(p.pairId(), outcomes)));
+        for (Pending p : sent) {
+            cases.add(new Case(p.via(), p.producer(), p.domain(), p.expected(), outcomeOf(p.pairId(), outcomes)));
+        }
         return new Result(List.copyOf(cases), ids.size());
     }
 
@@ -125,21 +166,35 @@ final class DomainChecks {
 
     private static String outcomeOf(String pairId, OutcomeCounter outcomes) {
         String domain = outcomes.curatedDomain(pairId);
-        if (domain != null) return "curated into " + domain;
+        if (domain != null) {
+            return "curated into " + domain;
+        }
         List<ReasonCode> reasons = outcomes.rejectedReasons().get(pairId);
-        if (reasons != null) return "rejected " + String.join(",", reasons.stream().map(Enum::name).toList());
+        if (reasons != null) {
+            return "rejected "
+                    + String.join(",", reasons.stream().map(Enum::name).toList());
+        }
         return "no outcome";
     }
 
-    private static void answer(GatewayClient client, String producer, String domain, String expected, DemoPair image,
-                               List<Case> answered) throws Exception {
+    private static void answer(
+            GatewayClient client, String producer, String domain, String expected, DemoPair image, List<Case> answered)
+            throws Exception {
         GatewayClient.Answer a = client.submit(new DemoPair(null, domain, image.text(), image.image()));
         answered.add(new Case("gateway", producer, domain, expected, a.status() + " " + a.reason()));
     }
 
-    private static String produce(Producer<byte[], byte[]> raw, String pairId, String source, String domain, DemoPair image) {
-        PairSubmitted e = PairSubmitted.of(pairId, source, domain, image.text(), Base64.getEncoder().encodeToString(image.image()),
-                null, Map.of(), Instant.now());
+    private static String produce(
+            Producer<byte[], byte[]> raw, String pairId, String source, String domain, DemoPair image) {
+        PairSubmitted e = PairSubmitted.of(
+                pairId,
+                source,
+                domain,
+                image.text(),
+                Base64.getEncoder().encodeToString(image.image()),
+                null,
+                Map.of(),
+                Instant.now());
         raw.send(new ProducerRecord<>(Topics.PAIRS_RAW, pairId.getBytes(StandardCharsets.UTF_8), Json.write(e)));
         return pairId;
     }

@@ -23,7 +23,8 @@ final class DomainLoop {
 
     /** A text query's answer: the version that answered, each hit's domain and the class its caption names. */
     /**
-     * @param classPrecision class-judged P@10 of the class prompts ({@link #CLASS_PROMPT}), by the class each hit's image
+     * @param classPrecision class-judged P@10 of the class prompts ({@link #CLASS_PROMPT}), by the class each hit's
+     * image
      *                       shows: per domain seen so far (searched within it) and over the whole index ({@link #ALL})
      */
     record QueryView(int version, List<String> hits, double precision, Map<String, Double> classPrecision) {}
@@ -39,8 +40,18 @@ final class DomainLoop {
      * and afterwards, and how long after the domain's last pair had its outcome the run ended and its version served
      * (null when it did not).
      */
-    record StageResult(String domain, int pushed, int curated, int rejected, TrainingRun run, boolean byHand, IndexEvent swap,
-                       QueryView before, QueryView query, Double secondsToVersion, Double secondsToServing) {}
+    record StageResult(
+            String domain,
+            int pushed,
+            int curated,
+            int rejected,
+            TrainingRun run,
+            boolean byHand,
+            IndexEvent swap,
+            QueryView before,
+            QueryView query,
+            Double secondsToVersion,
+            Double secondsToServing) {}
 
     /** Patience for each step of a stage. */
     record Timeouts(Duration outcomes, Duration trigger, Duration run, Duration reindex) {}
@@ -57,9 +68,20 @@ final class DomainLoop {
     private final List<String> domainsSoFar = new ArrayList<>();
     private final List<String> classes;
 
-    /** @param classOfPair the class a pair's image shows, by pair id (null when unknown: then its caption's class counts) */
-    DomainLoop(GatewayClient gateway, OutcomeCounter outcomes, OpsFeed ops, TrainerClient trainer, RefreshClient search, Timeouts timeouts,
-               String query, java.util.function.Function<String, String> classOfPair, List<String> classes) {
+    /**
+     * @param classOfPair the class a pair's image shows, by pair id (null when unknown: then its caption's class
+     * counts)
+     */
+    DomainLoop(
+            GatewayClient gateway,
+            OutcomeCounter outcomes,
+            OpsFeed ops,
+            TrainerClient trainer,
+            RefreshClient search,
+            Timeouts timeouts,
+            String query,
+            java.util.function.Function<String, String> classOfPair,
+            List<String> classes) {
         this.classes = List.copyOf(classes);
         this.gateway = gateway;
         this.outcomes = outcomes;
@@ -82,12 +104,19 @@ final class DomainLoop {
         List<String> hits = new ArrayList<>();
         for (JsonNode r : a.path("results")) {
             String shown = classOfPair.apply(r.path("pairId").asText());
-            hits.add(shown != null ? r.path("domain").asText() + ":" + shown : LoopTable.hitLabel(r.path("domain").asText(), r.path("caption").asText()));
+            hits.add(
+                    shown != null
+                            ? r.path("domain").asText() + ":" + shown
+                            : LoopTable.hitLabel(
+                                    r.path("domain").asText(), r.path("caption").asText()));
         }
         return new QueryView(a.path("version").asInt(), hits, LoopTable.precision(query, hits), classPrecision());
     }
 
-    /** Mean over the classes of the share of a class prompt's top 10 whose image shows the class: per domain, and overall. */
+    /**
+     * Mean over the classes of the share of a class prompt's top 10 whose image shows the class: per domain, and
+     * overall.
+     */
     private Map<String, Double> classPrecision() throws Exception {
         Map<String, Double> out = new java.util.LinkedHashMap<>();
         List<String> scopes = new ArrayList<>(domainsSoFar);
@@ -96,8 +125,11 @@ final class DomainLoop {
             double sum = 0;
             for (String c : classes) {
                 int right = 0;
-                for (JsonNode r : search.search(String.format(CLASS_PROMPT, c), 10, domain).path("results")) {
-                    if (c.equals(classOfPair.apply(r.path("pairId").asText()))) right++;
+                for (JsonNode r : search.search(String.format(CLASS_PROMPT, c), 10, domain)
+                        .path("results")) {
+                    if (c.equals(classOfPair.apply(r.path("pairId").asText()))) {
+                        right++;
+                    }
                 }
                 sum += right / 10.0;
             }
@@ -107,8 +139,12 @@ final class DomainLoop {
     }
 
     StageResult run(Stage stage) throws Exception {
-        System.out.printf("%n== domain %s: %,d pairs through the gateway%n", stage.domain(), stage.pairs().size());
-        if (!domainsSoFar.contains(stage.domain())) domainsSoFar.add(stage.domain());
+        System.out.printf(
+                "%n== domain %s: %,d pairs through the gateway%n",
+                stage.domain(), stage.pairs().size());
+        if (!domainsSoFar.contains(stage.domain())) {
+            domainsSoFar.add(stage.domain());
+        }
         int endedBefore = ops.endedRuns().size();
         int curatedBefore = outcomes.curated();
         int rejectedBefore = outcomes.rejected() + outcomes.deadLettered();
@@ -117,15 +153,19 @@ final class DomainLoop {
         int curated = outcomes.curated() - curatedBefore;
         int rejected = outcomes.rejected() + outcomes.deadLettered() - rejectedBefore;
         long lastOutcome = System.nanoTime();
-        System.out.printf("   %s: %,d curated, %,d rejected%s%n", stage.domain(), curated, rejected, complete ? "" : " (TIMEOUT waiting for outcomes)");
+        System.out.printf(
+                "   %s: %,d curated, %,d rejected%s%n",
+                stage.domain(), curated, rejected, complete ? "" : " (TIMEOUT waiting for outcomes)");
         search.awaitLivePairs(outcomes.curated(), Duration.ofSeconds(30));
         QueryView before = ask(); // the champion's answer over the corpus with this domain in it, before its run ends
 
-        boolean started = ops.awaitUntil(f -> f.endedRuns().size() > endedBefore || f.runInFlight(), timeouts.trigger());
+        boolean started =
+                ops.awaitUntil(f -> f.endedRuns().size() > endedBefore || f.runInFlight(), timeouts.trigger());
         boolean byHand = false;
         if (!started) {
-            System.out.println("   no run started by count within " + timeouts.trigger().toSeconds() + " s (rejects kept the count"
-                    + " below the trigger): starting one by hand");
+            System.out.println(
+                    "   no run started by count within " + timeouts.trigger().toSeconds() + " s (rejects kept the count"
+                            + " below the trigger): starting one by hand");
             byHand = trainer.startRun();
         }
         TrainingRun end = null;
@@ -141,16 +181,31 @@ final class DomainLoop {
                     if (ops.awaitUntil(f -> f.swapped(v).isPresent(), timeouts.reindex())) {
                         swap = ops.swapped(v).orElseThrow();
                         toServing = (System.nanoTime() - lastOutcome) / 1e9;
-                    } else System.out.println("   TIMEOUT: the index of v" + v + " did not swap in within " + timeouts.reindex().toSeconds() + " s");
+                    } else {
+                        System.out.println("   TIMEOUT: the index of v" + v + " did not swap in within "
+                                + timeouts.reindex().toSeconds() + " s");
+                    }
                 }
             } else {
-                System.out.println("   TIMEOUT: the run did not end within " + timeouts.run().toSeconds() + " s");
+                System.out.println("   TIMEOUT: the run did not end within "
+                        + timeouts.run().toSeconds() + " s");
             }
         }
         search.awaitLivePairs(outcomes.curated(), Duration.ofSeconds(30));
         QueryView q = ask();
         System.out.printf("   \"%s\" now answered by v%d: %s%n", query, q.version(), String.join(", ", q.hits()));
-        return new StageResult(stage.domain(), stage.pairs().size(), curated, rejected, end, byHand, swap, before, q, toVersion, toServing);
+        return new StageResult(
+                stage.domain(),
+                stage.pairs().size(),
+                curated,
+                rejected,
+                end,
+                byHand,
+                swap,
+                before,
+                q,
+                toVersion,
+                toServing);
     }
 
     private void pollOps() {

@@ -18,16 +18,21 @@ import java.util.Random;
 final class FreshnessProbe {
     private FreshnessProbe() {}
 
-    /** Probe latencies in seconds, ascending (a probe not found within the patience counts as that long), and how many were not found. */
+    /**
+     * Probe latencies in seconds, ascending (a probe not found within the patience counts as that long), and how many
+     * were not found.
+     */
     public record Result(double[] seconds, int missed) {
         public String describe() {
             Percentiles p = new Percentiles(seconds);
-            return String.format("%d probes, p50 %.2f s, p99 %.2f s, max %.2f s%s", p.count(), p.at(50), p.at(99), p.max(),
-                    missed == 0 ? "" : ", " + missed + " NOT FOUND");
+            return String.format(
+                    "%d probes, p50 %.2f s, p99 %.2f s, max %.2f s%s",
+                    p.count(), p.at(50), p.at(99), p.max(), missed == 0 ? "" : ", " + missed + " NOT FOUND");
         }
     }
 
-    static Result run(GatewayClient gateway, RefreshClient search, int probes, Duration every, Duration patience) throws Exception {
+    static Result run(GatewayClient gateway, RefreshClient search, int probes, Duration every, Duration patience)
+            throws Exception {
         Random rnd = new Random(42);
         List<Double> out = new ArrayList<>();
         int missed = 0;
@@ -44,13 +49,19 @@ final class FreshnessProbe {
             while (!found && System.nanoTime() < deadline) {
                 JsonNode r = search.searchImage(png, 1);
                 found = id.equals(r.at("/results/0/pairId").asText());
-                if (!found) Thread.sleep(10);
+                if (!found) {
+                    Thread.sleep(10);
+                }
             }
-            if (!found) missed++;
+            if (!found) {
+                missed++;
+            }
             out.add(Math.min(System.nanoTime() - accepted, patience.toNanos()) / 1e9);
             long next = start + every.toNanos();
             long wait = next - System.nanoTime();
-            if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
         }
         return new Result(out.stream().mapToDouble(Double::doubleValue).sorted().toArray(), missed);
     }

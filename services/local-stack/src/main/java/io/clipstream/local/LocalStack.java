@@ -1,10 +1,10 @@
 package io.clipstream.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.clipstream.contracts.TopicsConfig;
-import io.clipstream.contracts.ReasonCode;
 import io.clipstream.contracts.Principal;
+import io.clipstream.contracts.ReasonCode;
 import io.clipstream.contracts.Topics;
+import io.clipstream.contracts.TopicsConfig;
 import io.clipstream.datasets.FashionMnist;
 import io.clipstream.local.ops.OpsFeed;
 import io.clipstream.local.ops.PrometheusCheck;
@@ -12,7 +12,6 @@ import io.clipstream.local.producer.GatewayClient;
 import io.clipstream.local.producer.PairSources;
 import io.clipstream.testkit.Infra;
 import io.clipstream.testkit.InfraOptions;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -48,11 +47,25 @@ public final class LocalStack {
     static final int DOMAIN_CHECK_IMAGES_FROM = 59_990;
 
     /** What the run does. {@code trainer} = trainer settings over the demo's defaults ({@link #trainerSettings}). */
-    public record Options(BaseCheckpoint.Recipe base, String query, int probes, boolean keepRunning, Duration outcomesTimeout,
-                          Map<String, String> trainer, boolean prometheusCheck, Path screenshots) {
+    public record Options(
+            BaseCheckpoint.Recipe base,
+            String query,
+            int probes,
+            boolean keepRunning,
+            Duration outcomesTimeout,
+            Map<String, String> trainer,
+            boolean prometheusCheck,
+            Path screenshots) {
         static Options defaults() {
-            return new Options(new BaseCheckpoint.Recipe(2000, 12), "a picture of a sneaker.", 40, false, Duration.ofMinutes(10), Map.of(),
-                    true, Path.of(".clipstream/screenshots"));
+            return new Options(
+                    new BaseCheckpoint.Recipe(2000, 12),
+                    "a picture of a sneaker.",
+                    40,
+                    false,
+                    Duration.ofMinutes(10),
+                    Map.of(),
+                    true,
+                    Path.of(".clipstream/screenshots"));
         }
     }
 
@@ -86,11 +99,15 @@ public final class LocalStack {
                 case "--no-screenshots" -> screenshots = null;
                 case "--trainer" -> {
                     String[] kv = args[++i].split("=", 2);
-                    trainer.put(kv[0].startsWith("clipstream.") ? kv[0] : "clipstream.trainer." + kv[0], kv.length > 1 ? kv[1] : "");
+                    trainer.put(
+                            kv[0].startsWith("clipstream.") ? kv[0] : "clipstream.trainer." + kv[0],
+                            kv.length > 1 ? kv[1] : "");
                 }
                 default -> {
-                    System.err.println("usage: LocalStack [--pairs-per-domain N] [--domains a,b,...] [--base-images N] [--base-epochs N]"
-                            + " [--query TEXT] [--freshness-probes N] [--keep-running] [--timeout-seconds S] [--trainer key=value]..."
+                    System.err.println("usage: LocalStack [--pairs-per-domain N] [--domains a,b,...] [--base-images N] "
+                            + "[--base-epochs N]"
+                            + " [--query TEXT] [--freshness-probes N] [--keep-running] [--timeout-seconds S] "
+                            + "[--trainer key=value]..."
                             + " [--no-prometheus-check] [--screenshots DIR | --no-screenshots]");
                     System.exit(2);
                 }
@@ -98,8 +115,15 @@ public final class LocalStack {
         }
         List<DomainLoop.Stage> stages = stages(domains, baseImages, perDomain);
         trainer.putIfAbsent("clipstream.trainer.trigger.count", Integer.toString(perDomain));
-        Options options = new Options(new BaseCheckpoint.Recipe(baseImages, baseEpochs), query, probes, keepRunning, timeout, trainer,
-                prometheus, screenshots);
+        Options options = new Options(
+                new BaseCheckpoint.Recipe(baseImages, baseEpochs),
+                query,
+                probes,
+                keepRunning,
+                timeout,
+                trainer,
+                prometheus,
+                screenshots);
         Outcome outcome = run(Path.of("").toAbsolutePath(), stages, options);
         System.exit(outcome.isComplete() && outcome.domains().ok() ? 0 : 1);
     }
@@ -108,8 +132,10 @@ public final class LocalStack {
     static List<DomainLoop.Stage> stages(List<String> domains, int from, int perDomain) throws java.io.IOException {
         List<DomainLoop.Stage> out = new ArrayList<>();
         for (int d = 0; d < domains.size(); d++) {
-            out.add(new DomainLoop.Stage(domains.get(d), PairSources.fashionDomain(FashionMnist.defaultDir(), domains.get(d),
-                    from + d * perDomain, perDomain)));
+            out.add(new DomainLoop.Stage(
+                    domains.get(d),
+                    PairSources.fashionDomain(
+                            FashionMnist.defaultDir(), domains.get(d), from + d * perDomain, perDomain)));
         }
         return out;
     }
@@ -120,13 +146,21 @@ public final class LocalStack {
      * domain lands in the base. A second producer ({@value DomainChecks#GUEST}) writes only its own domains.
      */
     public static Map<String, String> domainSettings() {
-        return Map.of("clipstream.domains.base", BASE_DOMAIN,
-                "clipstream.domains.producers." + DEMO_SOURCE + ".writes", "*," + BASE_DOMAIN,
-                "clipstream.domains.producers." + DEMO_SOURCE + ".default-domain", BASE_DOMAIN,
-                "clipstream.domains.producers." + DomainChecks.GUEST + ".writes", DomainChecks.GUEST + ".*");
+        return Map.of(
+                "clipstream.domains.base",
+                BASE_DOMAIN,
+                "clipstream.domains.producers." + DEMO_SOURCE + ".writes",
+                "*," + BASE_DOMAIN,
+                "clipstream.domains.producers." + DEMO_SOURCE + ".default-domain",
+                BASE_DOMAIN,
+                "clipstream.domains.producers." + DomainChecks.GUEST + ".writes",
+                DomainChecks.GUEST + ".*");
     }
 
-    /** The trainer as the demo runs it: domain-incremental Fashion-MNIST, zero-shot on every domain, runs triggered by count. */
+    /**
+     * The trainer as the demo runs it: domain-incremental Fashion-MNIST, zero-shot on every domain, runs triggered by
+     * count.
+     */
     static Map<String, String> trainerSettings(List<DomainLoop.Stage> stages, String operatorToken, Path work) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("clipstream.trainer.model", BaseCheckpoint.MODEL);
@@ -139,13 +173,16 @@ public final class LocalStack {
         s.put("clipstream.trainer.train.epochs", "8");
         s.put("clipstream.trainer.train.lr", "0.01");
         s.put("clipstream.trainer.train.strategy", "routed");
-        // as many replayed pairs of every earlier domain as a domain brings: less forgetting, at twice the training time
+        // as many replayed pairs of every earlier domain as a domain brings: less forgetting, at twice the training
+        // time
         s.put("clipstream.trainer.replay.per-domain-per-run", "800");
-        // every demo domain declares the Fashion-MNIST classes; R@1 among captions that repeat one template per class is not
+        // every demo domain declares the Fashion-MNIST classes; R@1 among captions that repeat one template per class
+        // is not
         // a measure worth gating on
         s.put("clipstream.trainer.gate.metrics", "zero_shot");
         // a gain within the noise of the anchors is not learning: zero-shot is compared pairwise on the same anchors
-        // (McNemar, one-sided 5 %), so that a mislabelled domain's few points at chance level do not pass for one while a
+        // (McNemar, one-sided 5 %), so that a mislabelled domain's few points at chance level do not pass for one while
+        // a
         // real gain on 75 anchors (300 pairs a domain) does; the unpaired noise bound (1.64 standard errors) asked
         // sketch for 13.4 points on 70 anchors and rejected its +12.5
         s.put("clipstream.trainer.gate.paired-z", "1.64");
@@ -154,18 +191,30 @@ public final class LocalStack {
         s.put("clipstream.trainer.work-dir", work.toString());
         s.put(TopicsConfig.CREATE_KEY, "false");
         String classes = String.join(",", FashionMnist.CLASS_NAMES);
-        for (DomainLoop.Stage st : stages) s.put("clipstream.trainer.classes." + st.domain(), classes);
+        for (DomainLoop.Stage st : stages) {
+            s.put("clipstream.trainer.classes." + st.domain(), classes);
+        }
         s.put("clipstream.trainer.classes." + BASE_DOMAIN, classes);
         return s;
     }
 
     /** What became of a demo run's pairs, and of each stage of the loop. */
-    public record Outcome(int pushed, DomainChecks.Result domains, Set<String> curated, Map<String, List<ReasonCode>> rejected, long searchable,
-                          FreshnessProbe.Result freshness, List<DomainLoop.StageResult> stages, int liveVersion,
-                          Map<String, Integer> quarantined, PrometheusCheck.Result prometheus, PageShots.Seen page) {
+    public record Outcome(
+            int pushed,
+            DomainChecks.Result domains,
+            Set<String> curated,
+            Map<String, List<ReasonCode>> rejected,
+            long searchable,
+            FreshnessProbe.Result freshness,
+            List<DomainLoop.StageResult> stages,
+            int liveVersion,
+            Map<String, Integer> quarantined,
+            PrometheusCheck.Result prometheus,
+            PageShots.Seen page) {
         /** Every pushed pair reached exactly one outcome: nothing lost, nothing doubled. */
         public boolean isComplete() {
-            return curated.size() + rejected.size() == pushed && java.util.Collections.disjoint(curated, rejected.keySet());
+            return curated.size() + rejected.size() == pushed
+                    && java.util.Collections.disjoint(curated, rejected.keySet());
         }
     }
 
@@ -190,106 +239,218 @@ public final class LocalStack {
             Map<String, String> gatewayCfg = new LinkedHashMap<>(domainSettings());
             gatewayCfg.put("clipstream.gateway.api-keys." + DEMO_SOURCE, apiKey);
             gatewayCfg.put("clipstream.gateway.api-keys." + DomainChecks.GUEST, guestKey);
-            try (var curator = launcher.start("curator", Principal.CURATOR, infra, domainSettings(), Duration.ofMinutes(3));
-                 var gateway = launcher.start("ingest-gateway", Principal.GATEWAY, infra, gatewayCfg, Duration.ofMinutes(3));
-                 var refresh = launcher.start("embedding-refresh", Principal.REFRESH, infra,
-                         Map.of("clipstream.refresh.api-keys.demo", searchKey, "clipstream.refresh.model", BaseCheckpoint.MODEL,
-                                 "clipstream.refresh.data-dir", refreshData.resolve("data").toString(), "clipstream.refresh.device", "cpu",
-                                 TopicsConfig.CREATE_KEY, "false",
-                                 // the freshness probe asks by image every 10 ms until its pair is found: the demo's
-                                 // one client is the measuring instrument, not a crowd to hold back
-                                 "clipstream.refresh.search.image-rate-per-second", "200", "clipstream.refresh.search.image-burst", "400"),
-                         Map.of("OMP_WAIT_POLICY", "PASSIVE"), // as docker-compose.yml and deploy/k8s run it
-                         Duration.ofMinutes(3), "--add-modules", "jdk.incubator.vector", "-Dai.djl.offline=true");
-                 var trainer = launcher.start("trainer", Principal.TRAINER, infra, trainerCfg, Duration.ofMinutes(3),
-                         "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=2", "-Dai.djl.pytorch.num_interop_threads=1");
-                 var outcomes = new OutcomeCounter(infra.kafkaClientConfig(Principal.OPERATOR), Topics.PAIRS_CURATED, Topics.PAIRS_REJECTED,
-                         Topics.PAIRS_DEADLETTER);
-                 var ops = new OpsFeed(infra.kafkaClientConfig(Principal.OPERATOR), line -> System.out.println("   " + line))) {
-                System.out.println("curator " + curator.uri() + ", gateway " + gateway.uri() + ", trainer " + trainer.uri()
-                        + ", embedding refresh " + refresh.uri() + " up; logs in " + logDir + " (" + secondsSince(t0) + " s)");
+            try (var curator = launcher.start(
+                            "curator", Principal.CURATOR, infra, domainSettings(), Duration.ofMinutes(3));
+                    var gateway = launcher.start(
+                            "ingest-gateway", Principal.GATEWAY, infra, gatewayCfg, Duration.ofMinutes(3));
+                    var refresh = launcher.start(
+                            "embedding-refresh",
+                            Principal.REFRESH,
+                            infra,
+                            Map.of(
+                                    "clipstream.refresh.api-keys.demo",
+                                    searchKey,
+                                    "clipstream.refresh.model",
+                                    BaseCheckpoint.MODEL,
+                                    "clipstream.refresh.data-dir",
+                                    refreshData.resolve("data").toString(),
+                                    "clipstream.refresh.device",
+                                    "cpu",
+                                    TopicsConfig.CREATE_KEY,
+                                    "false",
+                                    // the freshness probe asks by image every 10 ms until its pair is found: the demo's
+                                    // one client is the measuring instrument, not a crowd to hold back
+                                    "clipstream.refresh.search.image-rate-per-second",
+                                    "200",
+                                    "clipstream.refresh.search.image-burst",
+                                    "400"),
+                            Map.of("OMP_WAIT_POLICY", "PASSIVE"), // as docker-compose.yml and deploy/k8s run it
+                            Duration.ofMinutes(3),
+                            "--add-modules",
+                            "jdk.incubator.vector",
+                            "-Dai.djl.offline=true");
+                    var trainer = launcher.start(
+                            "trainer",
+                            Principal.TRAINER,
+                            infra,
+                            trainerCfg,
+                            Duration.ofMinutes(3),
+                            "-Dai.djl.offline=true",
+                            "-Dai.djl.pytorch.num_threads=2",
+                            "-Dai.djl.pytorch.num_interop_threads=1");
+                    var outcomes = new OutcomeCounter(
+                            infra.kafkaClientConfig(Principal.OPERATOR),
+                            Topics.PAIRS_CURATED,
+                            Topics.PAIRS_REJECTED,
+                            Topics.PAIRS_DEADLETTER);
+                    var ops = new OpsFeed(
+                            infra.kafkaClientConfig(Principal.OPERATOR), line -> System.out.println("   " + line))) {
+                System.out.println("curator " + curator.uri() + ", gateway " + gateway.uri() + ", trainer "
+                        + trainer.uri() + ", embedding refresh " + refresh.uri() + " up; logs in " + logDir + " ("
+                        + secondsSince(t0) + " s)");
 
                 GatewayClient producer = new GatewayClient(gateway.uri(), apiKey);
                 RefreshClient search = new RefreshClient(refresh.uri(), searchKey);
                 TrainerClient trainerApi = new TrainerClient(trainer.uri(), BaseCheckpoint.MODEL, operatorToken);
-                DomainLoop loop = new DomainLoop(producer, outcomes, ops, trainerApi, search,
-                        new DomainLoop.Timeouts(o.outcomesTimeout(), Duration.ofSeconds(20), Duration.ofMinutes(5), Duration.ofMinutes(3)), o.query(),
-                        PairSources.fashionClasses(FashionMnist.defaultDir()), FashionMnist.CLASS_NAMES);
+                DomainLoop loop = new DomainLoop(
+                        producer,
+                        outcomes,
+                        ops,
+                        trainerApi,
+                        search,
+                        new DomainLoop.Timeouts(
+                                o.outcomesTimeout(),
+                                Duration.ofSeconds(20),
+                                Duration.ofMinutes(5),
+                                Duration.ofMinutes(3)),
+                        o.query(),
+                        PairSources.fashionClasses(FashionMnist.defaultDir()),
+                        FashionMnist.CLASS_NAMES);
                 DomainChecks.Result domainChecks;
                 try (var raw = DomainChecks.rawProducer(infra.kafkaClientConfig(Principal.GATEWAY))) {
-                    domainChecks = DomainChecks.run(producer, new GatewayClient(gateway.uri(), guestKey), raw, outcomes,
-                            PairSources.fashionDomain(FashionMnist.defaultDir(), BASE_DOMAIN, DOMAIN_CHECK_IMAGES_FROM, 2), "inverted",
+                    domainChecks = DomainChecks.run(
+                            producer,
+                            new GatewayClient(gateway.uri(), guestKey),
+                            raw,
+                            outcomes,
+                            PairSources.fashionDomain(
+                                    FashionMnist.defaultDir(), BASE_DOMAIN, DOMAIN_CHECK_IMAGES_FROM, 2),
+                            "inverted",
                             o.outcomesTimeout());
                 }
                 System.out.println("\n== domains: " + domainChecks.describe());
                 loop.countPushedElsewhere(domainChecks.enteredKafka());
                 long loopStart = System.nanoTime();
                 List<DomainLoop.StageResult> results = new ArrayList<>();
-                for (DomainLoop.Stage stage : stages) results.add(loop.run(stage));
-                // the base model's answer: the first stage's pairs are indexed with v0 before its run's version swaps in
-                DomainLoop.QueryView before = results.isEmpty() ? null : results.getFirst().before();
+                for (DomainLoop.Stage stage : stages) {
+                    results.add(loop.run(stage));
+                }
+                // the base model's answer: the first stage's pairs are indexed with v0 before its run's version swaps
+                // in
+                DomainLoop.QueryView before =
+                        results.isEmpty() ? null : results.getFirst().before();
                 double loopSeconds = (System.nanoTime() - loopStart) / 1e9;
-                int pushed = results.stream().mapToInt(DomainLoop.StageResult::pushed).sum() + domainChecks.enteredKafka();
+                int pushed = results.stream()
+                                .mapToInt(DomainLoop.StageResult::pushed)
+                                .sum()
+                        + domainChecks.enteredKafka();
                 Report.print(pushed, outcomes, loopSeconds);
                 JsonNode versions = trainerApi.versions();
                 Map<String, Map<String, Double>> base = baseline(versions);
-                System.out.println("\n## The loop: " + stages.size() + " domains in " + String.format(Locale.ROOT, "%.0f", loopSeconds) + " s\n");
+                System.out.println("\n## The loop: " + stages.size() + " domains in "
+                        + String.format(Locale.ROOT, "%.0f", loopSeconds) + " s\n");
                 System.out.println(LoopTable.format(results, base, before, o.query()));
-                System.out.println("\n## Search quality: class-judged P@10 of the ten class prompts (\"" + DomainLoop.CLASS_PROMPT.replace("%s", "<class>")
+                System.out.println("\n## Search quality: class-judged P@10 of the ten class prompts (\""
+                        + DomainLoop.CLASS_PROMPT.replace("%s", "<class>")
                         + "\"), by the class each hit's image shows, within each domain and over the whole index\n");
                 System.out.println(LoopTable.searchQuality(results, before));
-                DomainLoop.QueryView last = results.isEmpty() ? null : results.getLast().query();
-                if (before != null) System.out.printf("%n\"%s\" top 10 before the first run (v%d): %s%n", o.query(), before.version(), String.join(", ", before.hits()));
-                if (last != null) System.out.printf("\"%s\" top 10 at the end (v%d): %s%n", o.query(), last.version(), String.join(", ", last.hits()));
+                DomainLoop.QueryView last =
+                        results.isEmpty() ? null : results.getLast().query();
+                if (before != null) {
+                    System.out.printf(
+                            "%n\"%s\" top 10 before the first run (v%d): %s%n",
+                            o.query(), before.version(), String.join(", ", before.hits()));
+                }
+                if (last != null) {
+                    System.out.printf(
+                            "\"%s\" top 10 at the end (v%d): %s%n",
+                            o.query(), last.version(), String.join(", ", last.hits()));
+                }
                 Map<String, Integer> quarantined = new java.util.TreeMap<>();
                 trainerApi.quarantine().path("quarantine").forEach(q -> {
                     quarantined.put(q.get("domain").asText(), q.get("pairs").asInt());
-                    System.out.printf("quarantined: %,d training pairs of %s, rejected by %s (they join the next run that brings more of"
-                            + " the domain, or one an operator asks for)%n", q.get("pairs").asInt(), q.get("domain").asText(), q.get("runId").asText());
+                    System.out.printf(
+                            "quarantined: %,d training pairs of %s, rejected by %s (they join the next run that "
+                                    + "brings more of"
+                                    + " the domain, or one an operator asks for)%n",
+                            q.get("pairs").asInt(),
+                            q.get("domain").asText(),
+                            q.get("runId").asText());
                 });
 
                 long searchable = search.status().path("livePairs").asLong();
                 int liveVersion = search.status().path("liveVersion").asInt();
                 Map<String, Double> fresh = search.freshness();
-                System.out.printf("%nsearchable: %,d of %,d curated pairs in the live index (model %s v%d); gateway 202 -> searchable during"
+                System.out.printf(
+                        "%nsearchable: %,d of %,d curated pairs in the live index (model %s v%d); gateway 202 -> "
+                                + "searchable during"
                                 + " the stream (bursts: mostly waiting behind earlier pairs): p50 %.2f s, p99 %.2f s%n",
-                        searchable, outcomes.curated(), BaseCheckpoint.MODEL, liveVersion,
-                        fresh.getOrDefault("0.5", Double.NaN), fresh.getOrDefault("0.99", Double.NaN));
+                        searchable,
+                        outcomes.curated(),
+                        BaseCheckpoint.MODEL,
+                        liveVersion,
+                        fresh.getOrDefault("0.5", Double.NaN),
+                        fresh.getOrDefault("0.99", Double.NaN));
                 FreshnessProbe.Result probed = null;
                 if (o.probes() > 0) {
-                    probed = FreshnessProbe.run(producer, search, o.probes(), Duration.ofMillis(500), Duration.ofSeconds(30));
-                    System.out.println("freshness at a trickle (one pair every 0.5 s, gateway 202 -> found by its own image): "
-                            + probed.describe());
+                    probed = FreshnessProbe.run(
+                            producer, search, o.probes(), Duration.ofMillis(500), Duration.ofSeconds(30));
+                    System.out.println(
+                            "freshness at a trickle (one pair every 0.5 s, gateway 202 -> found by its own image): "
+                                    + probed.describe());
                 }
                 PrometheusCheck.Result prometheus = null;
                 java.util.Optional<Path> prometheusBinary = PrometheusCheck.binary();
                 if (o.prometheusCheck() && prometheusBinary.isPresent()) {
-                    prometheus = PrometheusCheck.run(prometheusBinary.get(), root, Map.of("ingest-gateway", gateway.uri(), "curator", curator.uri(),
-                            "trainer", trainer.uri(), "embedding-refresh", refresh.uri()), Duration.ofSeconds(60));
+                    prometheus = PrometheusCheck.run(
+                            prometheusBinary.get(),
+                            root,
+                            Map.of(
+                                    "ingest-gateway",
+                                    gateway.uri(),
+                                    "curator",
+                                    curator.uri(),
+                                    "trainer",
+                                    trainer.uri(),
+                                    "embedding-refresh",
+                                    refresh.uri()),
+                            Duration.ofSeconds(60));
                     System.out.println("Prometheus against the running stack: " + prometheus.describe());
                 } else if (o.prometheusCheck()) {
-                    System.out.println("Prometheus check skipped: no prometheus binary (apt-get install prometheus, or set PROMETHEUS)");
+                    System.out.println(
+                            "Prometheus check skipped: no prometheus binary (apt-get install prometheus, or set "
+                                    + "PROMETHEUS)");
                 }
                 PageShots.Seen page = null;
                 if (o.screenshots() != null && chromium()) {
-                    int ran = (int) results.stream().filter(r -> r.run() != null).count();
-                    int promoted = (int) results.stream().filter(r -> r.run() != null && r.run().version() != null).count();
-                    page = PageShots.take(refresh.uri(), searchKey, o.query(), ran, promoted, root.resolve(o.screenshots()));
-                    System.out.printf("the page, in headless Chromium: Operations lists %d runs and %d versions; screenshots %s, %s%n",
+                    int ran =
+                            (int) results.stream().filter(r -> r.run() != null).count();
+                    int promoted = (int) results.stream()
+                            .filter(r -> r.run() != null && r.run().version() != null)
+                            .count();
+                    page = PageShots.take(
+                            refresh.uri(), searchKey, o.query(), ran, promoted, root.resolve(o.screenshots()));
+                    System.out.printf(
+                            "the page, in headless Chromium: Operations lists %d runs and %d versions; screenshots "
+                                    + "%s, %s%n",
                             page.runs(), page.versions(), page.ops(), page.search());
                 }
-                Outcome result = new Outcome(pushed, domainChecks, Set.copyOf(outcomes.curatedIds()), Map.copyOf(outcomes.rejectedReasons()),
-                        searchable, probed, List.copyOf(results), liveVersion, Map.copyOf(quarantined), prometheus, page);
+                Outcome result = new Outcome(
+                        pushed,
+                        domainChecks,
+                        Set.copyOf(outcomes.curatedIds()),
+                        Map.copyOf(outcomes.rejectedReasons()),
+                        searchable,
+                        probed,
+                        List.copyOf(results),
+                        liveVersion,
+                        Map.copyOf(quarantined),
+                        prometheus,
+                        page);
                 if (o.keepRunning()) {
                     System.out.println("stack is running: gateway " + gateway.uri() + "/q/swagger-ui, API key "
-                            + apiKey + "; search page " + refresh.uri() + "/#key=" + searchKey + "; trainer " + trainer.uri()
-                            + "/v1/models/" + BaseCheckpoint.MODEL + "/versions, operator token " + operatorToken + "; Kafka "
+                            + apiKey + "; search page " + refresh.uri() + "/#key=" + searchKey + "; trainer "
+                            + trainer.uri()
+                            + "/v1/models/" + BaseCheckpoint.MODEL + "/versions, operator token " + operatorToken
+                            + "; Kafka "
                             + infra.kafkaBootstrapServers() + ", S3 " + infra.s3Endpoint() + ". Ctrl-C to stop.");
                     Map<String, String> op = infra.quarkusConfig(Principal.OPERATOR);
                     System.out.println("follow the ops topics: KAFKA_BOOTSTRAP_SERVERS=" + infra.kafkaBootstrapServers()
                             + " KAFKA_SECURITY_PROTOCOL=" + op.getOrDefault("kafka.security.protocol", "PLAINTEXT")
-                            + " CLIPSTREAM_KAFKA_USER=" + op.getOrDefault("clipstream.kafka.user", "") + " CLIPSTREAM_KAFKA_PASSWORD="
-                            + op.getOrDefault("clipstream.kafka.password", "") + " ./mvnw -q -pl services/local-stack exec:java"
+                            + " CLIPSTREAM_KAFKA_USER=" + op.getOrDefault("clipstream.kafka.user", "")
+                            + " CLIPSTREAM_KAFKA_PASSWORD="
+                            + op.getOrDefault("clipstream.kafka.password", "")
+                            + " ./mvnw -q -pl services/local-stack exec:java"
                             + " -Dexec.mainClass=io.clipstream.local.ops.FollowOps -Dexec.args=--from-beginning");
                     Thread.currentThread().join();
                 }
@@ -307,7 +468,9 @@ public final class LocalStack {
         JsonNode first = versions.path("versions").path(0).path("baseline");
         first.properties().forEach(d -> {
             Map<String, Double> m = new LinkedHashMap<>();
-            d.getValue().properties().forEach(e -> m.put(e.getKey(), e.getValue().asDouble()));
+            d.getValue()
+                    .properties()
+                    .forEach(e -> m.put(e.getKey(), e.getValue().asDouble()));
             out.put(d.getKey(), m);
         });
         return out;
@@ -331,6 +494,5 @@ public final class LocalStack {
         return String.format("%.1f", (System.nanoTime() - t0) / 1e9);
     }
 
-    private LocalStack() {
-    }
+    private LocalStack() {}
 }

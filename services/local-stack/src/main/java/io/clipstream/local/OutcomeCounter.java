@@ -2,14 +2,9 @@ package io.clipstream.local;
 
 import io.clipstream.contracts.EventSerdes;
 import io.clipstream.contracts.PairCurated;
-import io.clipstream.contracts.Principal;
 import io.clipstream.contracts.PairRejected;
+import io.clipstream.contracts.Principal;
 import io.clipstream.contracts.ReasonCode;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -19,6 +14,10 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads {@code pairs.curated}, {@code pairs.rejected} and {@code pairs.deadletter} (read_committed) and
@@ -38,7 +37,8 @@ public final class OutcomeCounter implements AutoCloseable {
     private long rejectedRecords;
 
     /** @param connection bootstrap servers and credentials (the operator's principal may read every topic) */
-    public OutcomeCounter(Map<String, Object> connection, String curatedTopic, String rejectedTopic, String deadLetterTopic) {
+    public OutcomeCounter(
+            Map<String, Object> connection, String curatedTopic, String rejectedTopic, String deadLetterTopic) {
         Properties p = new Properties();
         p.putAll(connection);
         // a group of the operator principal (its ACLs cover groups named after it)
@@ -66,11 +66,16 @@ public final class OutcomeCounter implements AutoCloseable {
                 curated.add(c.pairId());
                 curatedDomains.put(c.pairId(), c.domain());
             } else if (r.topic().equals(deadLetterTopic)) {
-                deadLettered.add(EventSerdes.pairDeadLettered().deserializer().deserialize(r.topic(), r.value()).pairId());
+                deadLettered.add(EventSerdes.pairDeadLettered()
+                        .deserializer()
+                        .deserialize(r.topic(), r.value())
+                        .pairId());
             } else {
                 PairRejected x = EventSerdes.pairRejected().deserializer().deserialize(r.topic(), r.value());
                 rejectedRecords++;
-                rejected.put(x.pairId() == null ? "offset-" + x.rawPartition() + "-" + x.rawOffset() : x.pairId(), x.reasons());
+                rejected.put(
+                        x.pairId() == null ? "offset-" + x.rawPartition() + "-" + x.rawOffset() : x.pairId(),
+                        x.reasons());
                 for (ReasonCode code : x.reasons()) {
                     byReason.merge(code, 1, Integer::sum);
                 }

@@ -18,7 +18,8 @@ final class PageShots {
 
     private PageShots() {}
 
-    static Seen take(URI refresh, String searchKey, String query, int runs, int versions, Path dir) throws IOException, InterruptedException {
+    static Seen take(URI refresh, String searchKey, String query, int runs, int versions, Path dir)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path ops = dir.resolve("ops-page.png");
         Path search = dir.resolve("search-page.png");
@@ -26,15 +27,22 @@ final class PageShots {
         int versionRows;
         try (HeadlessBrowser browser = HeadlessBrowser.start(1400, 1100);
                 HeadlessBrowser.Page page = browser.open(refresh + "/#key=" + searchKey + "&view=ops")) {
-            page.awaitTrue("document.querySelectorAll('#runs tbody tr').length >= " + runs
-                    + " && document.querySelectorAll('#versions tbody tr').length >= " + versions, Duration.ofSeconds(30));
-            runRows = page.evaluate("document.querySelectorAll('#runs tbody tr').length").asInt();
-            versionRows = page.evaluate("document.querySelectorAll('#versions tbody tr').length").asInt();
+            page.awaitTrue(
+                    "document.querySelectorAll('#runs tbody tr').length >= " + runs
+                            + " && document.querySelectorAll('#versions tbody tr').length >= " + versions,
+                    Duration.ofSeconds(30));
+            runRows = page.evaluate("document.querySelectorAll('#runs tbody tr').length")
+                    .asInt();
+            versionRows = page.evaluate("document.querySelectorAll('#versions tbody tr').length")
+                    .asInt();
             Files.write(ops, page.screenshot());
             page.evaluate("document.getElementById('tab-search').click(); document.getElementById('q').value = "
-                    + Json.mapper().writeValueAsString(query) + "; document.getElementById('search').requestSubmit(); true");
-            page.awaitTrue("(() => { const imgs = [...document.querySelectorAll('#results li.result img')];"
-                    + " return imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth > 0); })()", Duration.ofSeconds(30));
+                    + Json.mapper().writeValueAsString(query)
+                    + "; document.getElementById('search').requestSubmit(); true");
+            page.awaitTrue(
+                    "(() => { const imgs = [...document.querySelectorAll('#results li.result img')];"
+                            + " return imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth > 0); })()",
+                    Duration.ofSeconds(30));
             Files.write(search, page.screenshot());
         }
         return new Seen(runRows, versionRows, ops, search);

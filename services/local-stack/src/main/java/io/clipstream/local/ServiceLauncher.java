@@ -4,7 +4,6 @@ import io.clipstream.contracts.Principal;
 import io.clipstream.testkit.ChildJvm;
 import io.clipstream.testkit.Infra;
 import io.clipstream.testkit.InfraOptions;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -35,15 +34,28 @@ public final class ServiceLauncher {
         }
     }
 
-    /** Starts {@code service}, connected to Kafka as {@code principal} (its ACLs are the ones it gets in production). */
-    public RunningService start(String service, Principal principal, Infra infra, Map<String, String> config,
-                                Duration timeout, String... extraJvmArgs) {
+    /**
+     * Starts {@code service}, connected to Kafka as {@code principal} (its ACLs are the ones it gets in production).
+     */
+    public RunningService start(
+            String service,
+            Principal principal,
+            Infra infra,
+            Map<String, String> config,
+            Duration timeout,
+            String... extraJvmArgs) {
         return start(service, principal, infra, config, Map.of(), timeout, extraJvmArgs);
     }
 
     /** The same, with environment variables of its own (as its deploy files set them). */
-    public RunningService start(String service, Principal principal, Infra infra, Map<String, String> config,
-                                Map<String, String> env, Duration timeout, String... extraJvmArgs) {
+    public RunningService start(
+            String service,
+            Principal principal,
+            Infra infra,
+            Map<String, String> config,
+            Map<String, String> env,
+            Duration timeout,
+            String... extraJvmArgs) {
         Path jar = repoRoot.resolve("services").resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build first with ./mvnw install -DskipTests");
@@ -71,8 +83,8 @@ public final class ServiceLauncher {
             awaitReady(process, uri, timeout);
         } catch (RuntimeException e) {
             process.kill();
-            throw new IllegalStateException(service + " did not become ready; log " + process.logFile()
-                    + ":\n" + process.logTail(40), e);
+            throw new IllegalStateException(
+                    service + " did not become ready; log " + process.logFile() + ":\n" + process.logTail(40), e);
         }
         return new RunningService(service, process, uri);
     }

@@ -1,11 +1,11 @@
 package io.clipstream.local;
 
+import static io.clipstream.testkit.Topics.topic;
+
 import io.clipstream.contracts.TopicSpec;
 import io.clipstream.contracts.TopicSpecs;
 import io.clipstream.testkit.Infra;
 import org.apache.kafka.clients.admin.NewTopic;
-
-import static io.clipstream.testkit.Topics.topic;
 
 /**
  * Every topic, created before the services start (as production's topics job does: the services' principals may
@@ -14,8 +14,7 @@ import static io.clipstream.testkit.Topics.topic;
 public final class StackTopics {
     static final int PARTITIONS = 2;
 
-    private StackTopics() {
-    }
+    private StackTopics() {}
 
     public static void create(Infra infra) {
         infra.createTopics(TopicSpecs.ALL.stream()

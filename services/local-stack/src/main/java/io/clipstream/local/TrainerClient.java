@@ -14,7 +14,8 @@ final class TrainerClient {
     private final URI base;
     private final String model;
     private final String operatorToken;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     TrainerClient(URI base, String model, String operatorToken) {
         this.base = base;
@@ -24,11 +25,19 @@ final class TrainerClient {
 
     /** Asks for a run now; false when nothing waits to be trained (409). */
     boolean startRun() throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/v1/models/" + model + "/runs"))
-                .header("Authorization", "Bearer " + operatorToken).timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 409) return false;
-        if (r.statusCode() / 100 != 2) throw new IOException("POST runs: " + r.statusCode() + " " + r.body());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(base.resolve("/v1/models/" + model + "/runs"))
+                        .header("Authorization", "Bearer " + operatorToken)
+                        .timeout(Duration.ofSeconds(10))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 409) {
+            return false;
+        }
+        if (r.statusCode() / 100 != 2) {
+            throw new IOException("POST runs: " + r.statusCode() + " " + r.body());
+        }
         return true;
     }
 
@@ -43,9 +52,15 @@ final class TrainerClient {
     }
 
     private JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/v1/models/" + model + "/" + path))
-                .header("Authorization", "Bearer " + operatorToken).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) throw new IOException("GET " + path + ": " + r.statusCode() + " " + r.body());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(base.resolve("/v1/models/" + model + "/" + path))
+                        .header("Authorization", "Bearer " + operatorToken)
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("GET " + path + ": " + r.statusCode() + " " + r.body());
+        }
         return Json.mapper().readTree(r.body());
     }
 }

@@ -14,6 +14,7 @@ final class TrainerIdentity {
         } catch (java.io.IOException e) {
             host = "unknown-host";
         }
-        return host + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        return host + "/" + ProcessHandle.current().pid() + "/"
+                + UUID.randomUUID().toString().substring(0, 8);
     }
 }

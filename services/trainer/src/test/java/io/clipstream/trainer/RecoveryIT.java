@@ -3,31 +3,31 @@ package io.clipstream.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.clipstream.contracts.TopicsConfig;
 import io.clipstream.contracts.Json;
 import io.clipstream.contracts.KafkaClientSettings;
 import io.clipstream.contracts.ModelVersion;
 import io.clipstream.contracts.PairCurated;
+import io.clipstream.contracts.Readers;
 import io.clipstream.contracts.TopicCreator;
 import io.clipstream.contracts.TopicSpec;
 import io.clipstream.contracts.TopicSpecs;
+import io.clipstream.contracts.TopicsConfig;
 import io.clipstream.contracts.TrainingRun;
+import io.clipstream.registry.ModelLayout;
+import io.clipstream.registry.Registry;
+import io.clipstream.registry.VersionRecord;
 import io.clipstream.storage.ContentAddress;
 import io.clipstream.storage.ObjectStore;
 import io.clipstream.storage.StorageSettings;
 import io.clipstream.testkit.Infra;
-import io.clipstream.contracts.Readers;
 import io.clipstream.trainer.config.TrainerConfig;
+import io.clipstream.trainer.ledger.JsonObjects;
 import io.clipstream.trainer.ledger.LedgerStore;
 import io.clipstream.trainer.ledger.PendingPairs;
 import io.clipstream.trainer.ledger.RefusedRecords;
+import io.clipstream.trainer.lock.RunLock;
 import io.clipstream.trainer.metrics.TrainerMetrics;
 import io.clipstream.trainer.run.Announcer;
-import io.clipstream.trainer.ledger.JsonObjects;
-import io.clipstream.registry.ModelLayout;
-import io.clipstream.registry.Registry;
-import io.clipstream.trainer.lock.RunLock;
-import io.clipstream.registry.VersionRecord;
 import io.clipstream.trainer.run.RunScheduler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -96,9 +96,13 @@ class RecoveryIT {
         props.put("clipstream.trainer.trigger.retry-backoff", "200ms");
         props.put("clipstream.trainer.trigger.max-attempts", "2");
         // Quarkus' duration syntax ("10s") as the application reads it
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withConverter(Duration.class, 200, new DurationConverter())
-                .withMapping(TrainerConfig.class).withMapping(StorageSettings.class).withMapping(TopicsConfig.class)
-                .withSources(new PropertiesConfigSource(props, "RecoveryIT", 500)).build();
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withMapping(TrainerConfig.class)
+                .withMapping(StorageSettings.class)
+                .withMapping(TopicsConfig.class)
+                .withSources(new PropertiesConfigSource(props, "RecoveryIT", 500))
+                .build();
         cfg = config.getConfigMapping(TrainerConfig.class);
         storage = config.getConfigMapping(StorageSettings.class);
         topics = config.getConfigMapping(TopicsConfig.class);
@@ -114,8 +118,12 @@ class RecoveryIT {
     @AfterEach
     void tearDown() {
         started.forEach(RunScheduler::close);
-        if (producer != null) producer.close();
-        if (store != null) store.close();
+        if (producer != null) {
+            producer.close();
+        }
+        if (store != null) {
+            store.close();
+        }
     }
 
     /** Starts a trainer as the application wires it; {@code pending} is what its feed reads. */
@@ -125,9 +133,21 @@ class RecoveryIT {
         Announcer announcer = new Announcer(producer, KafkaClientSettings.forConsumer(kafka), VERSIONS + "-" + bucket);
         meters = new SimpleMeterRegistry();
         TrainerMetrics metrics = new TrainerMetrics(meters, Clock.systemUTC(), pending::perDomain);
-        RunScheduler s = beans.scheduler(cfg, store, layout, registry, announcer, producer, pending,
-                new io.clipstream.trainer.ledger.Quarantine(new JsonObjects(store), layout), new RefusedRecords(), metrics,
-                Clock.systemUTC(), storage, kafka, topics);
+        RunScheduler s = beans.scheduler(
+                cfg,
+                store,
+                layout,
+                registry,
+                announcer,
+                producer,
+                pending,
+                new io.clipstream.trainer.ledger.Quarantine(new JsonObjects(store), layout),
+                new RefusedRecords(),
+                metrics,
+                Clock.systemUTC(),
+                storage,
+                kafka,
+                topics);
         s.start();
         started.add(s);
     }
@@ -140,7 +160,9 @@ class RecoveryIT {
             long end = c.endOffsets(List.of(tp)).get(tp);
             List<T> out = new ArrayList<>();
             while (c.position(tp) < end) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) out.add(Json.read(r.value(), type));
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    out.add(Json.read(r.value(), type));
+                }
             }
             return out;
         }
@@ -150,10 +172,24 @@ class RecoveryIT {
         Instant t = Instant.now();
         for (int i = from; i < from + n; i++) {
             String sha = String.format("%064x", 1000 + i);
-            PairCurated c = new PairCurated(PairCurated.SCHEMA_VERSION, "p" + i, "it", "plain", sha,
-                    ContentAddress.imageKey(sha, "png"), ContentAddress.textKey("it", sha), "png", "0000000000000000", 28, 28,
-                    "a photo of a circle.", Map.of(), t, t);
-            producer.send(new ProducerRecord<>(CURATED + "-" + bucket, c.catalogueKey(), Json.write(c))).get();
+            PairCurated c = new PairCurated(
+                    PairCurated.SCHEMA_VERSION,
+                    "p" + i,
+                    "it",
+                    "plain",
+                    sha,
+                    ContentAddress.imageKey(sha, "png"),
+                    ContentAddress.textKey("it", sha),
+                    "png",
+                    "0000000000000000",
+                    28,
+                    28,
+                    "a photo of a circle.",
+                    Map.of(),
+                    t,
+                    t);
+            producer.send(new ProducerRecord<>(CURATED + "-" + bucket, c.catalogueKey(), Json.write(c)))
+                    .get();
         }
     }
 
@@ -168,11 +204,25 @@ class RecoveryIT {
         Files.writeString(staged.resolve("adapter_config.json"), "{\"peft_type\": \"LORA\", \"r\": 4}");
         Files.write(staged.resolve(Registry.ADAPTER_WEIGHTS), new byte[] {1, 2, 3, 4});
         Registry registry = beans.registry(store, beans.layout(cfg));
-        ModelVersion.DataWindow window = new ModelVersion.DataWindow(CURATED + "-" + bucket,
-                Map.of(0, new ModelVersion.OffsetRange(0, to)), Map.of("plain", (int) to));
-        return registry.publish(staged, new VersionRecord(MODEL, 0, null, "models/" + MODEL + "/base/", base, null, window,
-                Map.of("plain", Map.of("r1_mean", 0.5)), Map.of(), new ModelVersion.Gate(true, "candidate", List.of(), List.of()),
-                "guarded", MODEL + "-run-1", "cpu", Instant.now()));
+        ModelVersion.DataWindow window = new ModelVersion.DataWindow(
+                CURATED + "-" + bucket, Map.of(0, new ModelVersion.OffsetRange(0, to)), Map.of("plain", (int) to));
+        return registry.publish(
+                staged,
+                new VersionRecord(
+                        MODEL,
+                        0,
+                        null,
+                        "models/" + MODEL + "/base/",
+                        base,
+                        null,
+                        window,
+                        Map.of("plain", Map.of("r1_mean", 0.5)),
+                        Map.of(),
+                        new ModelVersion.Gate(true, "candidate", List.of(), List.of()),
+                        "guarded",
+                        MODEL + "-run-1",
+                        "cpu",
+                        Instant.now()));
     }
 
     @Test
@@ -192,8 +242,11 @@ class RecoveryIT {
         });
         LedgerStore ledger = new LedgerStore(new JsonObjects(store), beans.layout(cfg));
         assertThat(ledger.load().next(0)).isEqualTo(5);
-        await().atMost(Duration.ofSeconds(60)).until(() -> pending.snapshot().readUpTo().getOrDefault(0, 0L) >= 5);
-        assertThat(pending.size()).as("pairs of the published version are not waiting again").isZero();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> pending.snapshot().readUpTo().getOrDefault(0, 0L) >= 5);
+        assertThat(pending.size())
+                .as("pairs of the published version are not waiting again")
+                .isZero();
 
         // a second restart announces nothing more; new pairs wait
         started.remove(0).close();
@@ -211,23 +264,39 @@ class RecoveryIT {
         JsonObjects objects = new JsonObjects(store);
         RunLock lock = new RunLock(objects, beans.layout(cfg), "test", Duration.ofSeconds(60), Clock.systemUTC());
         // the lease of a trainer that died a minute ago
-        assertThat(objects.create(beans.layout(cfg).lock(), new RunLock.Holder(MODEL + "-run-7", 1, TrainingRun.Trigger.COUNT,
-                Instant.now().minusSeconds(120), "dead-trainer", Instant.now().minusSeconds(60)))).isTrue();
+        assertThat(objects.create(
+                        beans.layout(cfg).lock(),
+                        new RunLock.Holder(
+                                MODEL + "-run-7",
+                                1,
+                                TrainingRun.Trigger.COUNT,
+                                Instant.now().minusSeconds(120),
+                                "dead-trainer",
+                                Instant.now().minusSeconds(60))))
+                .isTrue();
 
         start(new PendingPairs());
-        // attempt 1 is the run that died; attempt 2 retries it and fails: no base checkpoint in storage; max-attempts is 2
-        await().atMost(Duration.ofSeconds(60)).until(() -> readAll(RUNS + "-" + bucket, TrainingRun.class).stream()
-                .filter(e -> e.state() == TrainingRun.State.FAILED).count() == 2);
+        // attempt 1 is the run that died; attempt 2 retries it and fails: no base checkpoint in storage; max-attempts
+        // is 2
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> readAll(RUNS + "-" + bucket, TrainingRun.class).stream()
+                                .filter(e -> e.state() == TrainingRun.State.FAILED)
+                                .count()
+                        == 2);
         List<TrainingRun> events = readAll(RUNS + "-" + bucket, TrainingRun.class);
-        assertThat(events).extracting(TrainingRun::state, TrainingRun::attempt, TrainingRun::trigger).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(TrainingRun.State.FAILED, 1, TrainingRun.Trigger.COUNT),
-                org.assertj.core.groups.Tuple.tuple(TrainingRun.State.STARTED, 2, TrainingRun.Trigger.RETRY),
-                org.assertj.core.groups.Tuple.tuple(TrainingRun.State.FAILED, 2, TrainingRun.Trigger.RETRY));
+        assertThat(events)
+                .extracting(TrainingRun::state, TrainingRun::attempt, TrainingRun::trigger)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(TrainingRun.State.FAILED, 1, TrainingRun.Trigger.COUNT),
+                        org.assertj.core.groups.Tuple.tuple(TrainingRun.State.STARTED, 2, TrainingRun.Trigger.RETRY),
+                        org.assertj.core.groups.Tuple.tuple(TrainingRun.State.FAILED, 2, TrainingRun.Trigger.RETRY));
         assertThat(events).allMatch(e -> e.runId().equals(MODEL + "-run-7"));
         assertThat(events.get(0).error()).contains("interrupted");
         assertThat(events.get(2).error()).contains("no base checkpoint under models/" + MODEL + "/base/");
         assertThat(lock.holder()).isEmpty();
-        assertThat(new LedgerStore(objects, beans.layout(cfg)).load().next(0)).as("a failed run takes no pairs").isZero();
+        assertThat(new LedgerStore(objects, beans.layout(cfg)).load().next(0))
+                .as("a failed run takes no pairs")
+                .isZero();
     }
 
     @Test
@@ -240,41 +309,62 @@ class RecoveryIT {
         VersionRecord published = publishWithoutAnnouncing(3);
         assertThat(started.getFirst().requestRun()).isTrue();
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> readAll(RUNS + "-" + bucket, TrainingRun.class).stream()
-                .anyMatch(e -> e.state() == TrainingRun.State.STARTED));
-        assertThat(readAll(VERSIONS + "-" + bucket, ModelVersion.class)).singleElement().satisfies(v -> {
-            assertThat(v.version()).isEqualTo(published.version());
-            assertThat(v.latestVersion()).isEqualTo(1);
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> readAll(RUNS + "-" + bucket, TrainingRun.class).stream()
+                        .anyMatch(e -> e.state() == TrainingRun.State.STARTED));
+        assertThat(readAll(VERSIONS + "-" + bucket, ModelVersion.class))
+                .singleElement()
+                .satisfies(v -> {
+                    assertThat(v.version()).isEqualTo(published.version());
+                    assertThat(v.latestVersion()).isEqualTo(1);
+                });
         TrainingRun startedRun = readAll(RUNS + "-" + bucket, TrainingRun.class).stream()
-                .filter(e -> e.state() == TrainingRun.State.STARTED).findFirst().orElseThrow();
-        assertThat(startedRun.pairsPerDomain()).as("the run takes only the pairs after v1's window").containsExactly(Map.entry("plain", 2));
-        assertThat(new LedgerStore(new JsonObjects(store), beans.layout(cfg)).load().next(0)).isGreaterThanOrEqualTo(3);
+                .filter(e -> e.state() == TrainingRun.State.STARTED)
+                .findFirst()
+                .orElseThrow();
+        assertThat(startedRun.pairsPerDomain())
+                .as("the run takes only the pairs after v1's window")
+                .containsExactly(Map.entry("plain", 2));
+        assertThat(new LedgerStore(new JsonObjects(store), beans.layout(cfg))
+                        .load()
+                        .next(0))
+                .isGreaterThanOrEqualTo(3);
     }
 
     @Test
     void aRunWaitsWhileAnotherTrainersLeaseIsValidAndStartsOnceItIsReleased() throws Exception {
         sendCurated(3, 0);
         // the Job beside this Deployment holds the lock and renews it
-        RunLock job = new RunLock(new JsonObjects(store), beans.layout(cfg), "job-pod", Duration.ofSeconds(60), Clock.systemUTC());
-        assertThat(job.acquire(MODEL + "-job-run", 1, TrainingRun.Trigger.MANUAL)).isInstanceOf(RunLock.Taken.class);
+        RunLock job = new RunLock(
+                new JsonObjects(store), beans.layout(cfg), "job-pod", Duration.ofSeconds(60), Clock.systemUTC());
+        assertThat(job.acquire(MODEL + "-job-run", 1, TrainingRun.Trigger.MANUAL))
+                .isInstanceOf(RunLock.Taken.class);
         PendingPairs pending = new PendingPairs();
         start(pending);
         await().atMost(Duration.ofSeconds(60)).until(() -> pending.size() == 3);
         assertThat(started.getFirst().requestRun()).isTrue();
-        await().atMost(Duration.ofSeconds(30)).until(() -> meters.counter("clipstream.trainer.run.lock-held").count() >= 3);
-        assertThat(readAll(RUNS + "-" + bucket, TrainingRun.class)).as("no run starts beside the job's").isEmpty();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> meters.counter("clipstream.trainer.run.lock-held").count() >= 3);
+        assertThat(readAll(RUNS + "-" + bucket, TrainingRun.class))
+                .as("no run starts beside the job's")
+                .isEmpty();
         assertThat(job.holder()).get().extracting(RunLock.Holder::owner).isEqualTo("job-pod");
 
         assertThat(job.release()).isTrue();
-        await().atMost(Duration.ofSeconds(60)).until(() -> readAll(RUNS + "-" + bucket, TrainingRun.class).stream()
-                .anyMatch(e -> e.state() == TrainingRun.State.STARTED));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> readAll(RUNS + "-" + bucket, TrainingRun.class).stream()
+                        .anyMatch(e -> e.state() == TrainingRun.State.STARTED));
         List<TrainingRun> events = readAll(RUNS + "-" + bucket, TrainingRun.class);
-        assertThat(events.getFirst().runId()).as("the waiting cost no run number").isEqualTo(MODEL + "-run-1");
+        assertThat(events.getFirst().runId())
+                .as("the waiting cost no run number")
+                .isEqualTo(MODEL + "-run-1");
         assertThat(events).noneMatch(e -> e.runId().equals(MODEL + "-job-run"));
     }
 
-    /** The base replaced in storage after the champion was trained on it: the run fails naming both, nothing is published. */
+    /**
+     * The base replaced in storage after the champion was trained on it: the run fails naming both, nothing is
+     * published.
+     */
     @Test
     void aChampionIsNotLoadedOnABaseOtherThanTheOneItWasTrainedOn() throws Exception {
         sendCurated(3, 0);
@@ -286,26 +376,39 @@ class RecoveryIT {
         new Announcer(producer, KafkaClientSettings.forConsumer(kafka), VERSIONS + "-" + bucket)
                 .announce(v1.announcement(ModelVersion.Announcement.PROMOTED, 1, bucket, Instant.now()));
         // another tokenizer put in its place, with a manifest of its own
-        Files.writeString(base.resolve("tokenizer.json"), Files.readString(base.resolve("tokenizer.json")).replaceFirst("\\{", "{ "));
+        Files.writeString(
+                base.resolve("tokenizer.json"),
+                Files.readString(base.resolve("tokenizer.json")).replaceFirst("\\{", "{ "));
         registry.uploadBase(base);
 
         TrainingRun failed = startAndRunByHandUntilItFails(3);
-        assertThat(failed.error()).contains("is not the one v1 was trained on").contains(v1.basePin().describe());
-        assertThat(registry.versions()).as("nothing published over the champion").containsExactly(1);
-        assertThat(readAll(VERSIONS + "-" + bucket, ModelVersion.class)).singleElement()
+        assertThat(failed.error())
+                .contains("is not the one v1 was trained on")
+                .contains(v1.basePin().describe());
+        assertThat(registry.versions())
+                .as("nothing published over the champion")
+                .containsExactly(1);
+        assertThat(readAll(VERSIONS + "-" + bucket, ModelVersion.class))
+                .singleElement()
                 .satisfies(v -> assertThat(v.basePin()).isEqualTo(v1.basePin()));
     }
 
-    /** Starts a trainer, waits until its feed has read {@code waiting} pairs, asks for a run, and returns its FAILED event. */
+    /**
+     * Starts a trainer, waits until its feed has read {@code waiting} pairs, asks for a run, and returns its FAILED
+     * event.
+     */
     private TrainingRun startAndRunByHandUntilItFails(int waiting) {
         PendingPairs pending = new PendingPairs();
         start(pending);
         await().atMost(Duration.ofSeconds(60)).until(() -> pending.size() == waiting);
         assertThat(started.getFirst().requestRun()).isTrue();
-        await().atMost(Duration.ofSeconds(120)).until(() -> readAll(RUNS + "-" + bucket, TrainingRun.class).stream()
-                .anyMatch(e -> e.state() == TrainingRun.State.FAILED));
+        await().atMost(Duration.ofSeconds(120))
+                .until(() -> readAll(RUNS + "-" + bucket, TrainingRun.class).stream()
+                        .anyMatch(e -> e.state() == TrainingRun.State.FAILED));
         return readAll(RUNS + "-" + bucket, TrainingRun.class).stream()
-                .filter(e -> e.state() == TrainingRun.State.FAILED).findFirst().orElseThrow();
+                .filter(e -> e.state() == TrainingRun.State.FAILED)
+                .findFirst()
+                .orElseThrow();
     }
 
     /**
@@ -316,7 +419,8 @@ class RecoveryIT {
     void aChampionRewrittenInStorageIsRefusedAndNothingReplacesIt() throws Exception {
         sendCurated(3, 0);
         Registry registry = beans.registry(store, beans.layout(cfg));
-        io.clipstream.clip.tools.GenerateTinyClip.generate(tmp.resolve("base"), io.clipstream.clip.tools.TinyClipSpec.defaults());
+        io.clipstream.clip.tools.GenerateTinyClip.generate(
+                tmp.resolve("base"), io.clipstream.clip.tools.TinyClipSpec.defaults());
         registry.uploadBase(tmp.resolve("base"));
         VersionRecord v1 = publishWithoutAnnouncing(0);
         new Announcer(producer, KafkaClientSettings.forConsumer(kafka), VERSIONS + "-" + bucket)
@@ -327,13 +431,18 @@ class RecoveryIT {
         Map<String, String> files = new java.util.TreeMap<>(io.clipstream.registry.VersionManifest.parse(
                 store.get(prefix + io.clipstream.registry.VersionManifest.FILE).orElseThrow()));
         files.put(Registry.ADAPTER_WEIGHTS, ContentAddress.sha256Hex(forged));
-        store.put(prefix + io.clipstream.registry.VersionManifest.FILE, io.clipstream.registry.VersionManifest.render(files),
+        store.put(
+                prefix + io.clipstream.registry.VersionManifest.FILE,
+                io.clipstream.registry.VersionManifest.render(files),
                 "application/json");
 
         TrainingRun failed = startAndRunByHandUntilItFails(3);
         assertThat(failed.error()).contains("is not the one announced");
-        assertThat(registry.versions()).as("nothing published over the champion").containsExactly(1);
-        assertThat(readAll(VERSIONS + "-" + bucket, ModelVersion.class)).singleElement()
+        assertThat(registry.versions())
+                .as("nothing published over the champion")
+                .containsExactly(1);
+        assertThat(readAll(VERSIONS + "-" + bucket, ModelVersion.class))
+                .singleElement()
                 .satisfies(v -> assertThat(v.adapterSha256()).isEqualTo(v1.adapterSha256()));
     }
 }

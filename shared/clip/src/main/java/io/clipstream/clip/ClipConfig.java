@@ -18,11 +18,9 @@ import java.nio.file.Path;
  * @param projectionDim size of the shared embedding space
  * @param logitScaleInitValue initial value of {@code logit_scale} (log of the inverse temperature)
  */
-public record ClipConfig(
-        TextConfig text, VisionConfig vision, int projectionDim, double logitScaleInitValue) {
+public record ClipConfig(TextConfig text, VisionConfig vision, int projectionDim, double logitScaleInitValue) {
 
-    static final ObjectMapper JSON =
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
      * The text transformer.
@@ -102,30 +100,28 @@ public record ClipConfig(
     public static ClipConfig fromJson(JsonNode root) {
         JsonNode t = root.path("text_config");
         JsonNode v = root.path("vision_config");
-        TextConfig text =
-                new TextConfig(
-                        t.path("vocab_size").asInt(49408),
-                        t.path("hidden_size").asInt(512),
-                        t.path("intermediate_size").asInt(2048),
-                        t.path("num_hidden_layers").asInt(12),
-                        t.path("num_attention_heads").asInt(8),
-                        t.path("max_position_embeddings").asInt(77),
-                        t.path("hidden_act").asText("quick_gelu"),
-                        t.path("layer_norm_eps").asDouble(1e-5),
-                        t.path("bos_token_id").asInt(49406),
-                        t.path("eos_token_id").asInt(49407),
-                        t.path("pad_token_id").asInt(1));
-        VisionConfig vision =
-                new VisionConfig(
-                        v.path("hidden_size").asInt(768),
-                        v.path("intermediate_size").asInt(3072),
-                        v.path("num_hidden_layers").asInt(12),
-                        v.path("num_attention_heads").asInt(12),
-                        v.path("image_size").asInt(224),
-                        v.path("patch_size").asInt(32),
-                        v.path("num_channels").asInt(3),
-                        v.path("hidden_act").asText("quick_gelu"),
-                        v.path("layer_norm_eps").asDouble(1e-5));
+        TextConfig text = new TextConfig(
+                t.path("vocab_size").asInt(49408),
+                t.path("hidden_size").asInt(512),
+                t.path("intermediate_size").asInt(2048),
+                t.path("num_hidden_layers").asInt(12),
+                t.path("num_attention_heads").asInt(8),
+                t.path("max_position_embeddings").asInt(77),
+                t.path("hidden_act").asText("quick_gelu"),
+                t.path("layer_norm_eps").asDouble(1e-5),
+                t.path("bos_token_id").asInt(49406),
+                t.path("eos_token_id").asInt(49407),
+                t.path("pad_token_id").asInt(1));
+        VisionConfig vision = new VisionConfig(
+                v.path("hidden_size").asInt(768),
+                v.path("intermediate_size").asInt(3072),
+                v.path("num_hidden_layers").asInt(12),
+                v.path("num_attention_heads").asInt(12),
+                v.path("image_size").asInt(224),
+                v.path("patch_size").asInt(32),
+                v.path("num_channels").asInt(3),
+                v.path("hidden_act").asText("quick_gelu"),
+                v.path("layer_norm_eps").asDouble(1e-5));
         return new ClipConfig(
                 text,
                 vision,

@@ -45,8 +45,9 @@ public final class ClipEncoder implements ImageTextEmbedder, ServedVersion {
     }
 
     /** The same, embedding in fp16 when {@code precision} is {@code fp16-mixed} (the embeddings come out in fp32). */
-    public static ClipEncoder open(Path baseDir, Path adapterDir, Device device, String version, int batchSize,
-                                   Precision precision) throws IOException {
+    public static ClipEncoder open(
+            Path baseDir, Path adapterDir, Device device, String version, int batchSize, Precision precision)
+            throws IOException {
         ClipModel model = ClipModel.load(baseDir, device);
         try {
             model.setBatchSize(batchSize);
@@ -55,7 +56,9 @@ public final class ClipEncoder implements ImageTextEmbedder, ServedVersion {
                 model.lora().merge();
                 model.lora().remove();
             }
-            if (precision.mixed()) model.serveInHalfPrecision(model.manager());
+            if (precision.mixed()) {
+                model.serveInHalfPrecision(model.manager());
+            }
             return new ClipEncoder(model, version);
         } catch (IOException | RuntimeException e) {
             model.close();

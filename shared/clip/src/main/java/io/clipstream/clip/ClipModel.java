@@ -12,7 +12,6 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.clipstream.clip.tensor.NoGrad;
 import io.clipstream.clip.lora.LoraAdapters;
 import io.clipstream.clip.lora.LoraConfig;
 import io.clipstream.clip.model.ClipDualEncoder;
@@ -20,6 +19,7 @@ import io.clipstream.clip.model.ClipModule;
 import io.clipstream.clip.model.WeightView;
 import io.clipstream.clip.precision.HalfWeights;
 import io.clipstream.clip.preprocess.ImagePreprocessor;
+import io.clipstream.clip.tensor.NoGrad;
 import io.clipstream.clip.tokenize.ClipTokenizer;
 import io.clipstream.clip.tokenize.TokenBatch;
 import java.awt.image.BufferedImage;
@@ -58,14 +58,13 @@ public final class ClipModel implements ImageTextEmbedder, AutoCloseable {
     /** HF file names. */
     public static final String TOKENIZER_FILE = "tokenizer.json";
 
-    private static final List<String> TOKENIZER_SIDE_FILES =
-            List.of(
-                    TOKENIZER_FILE,
-                    "tokenizer_config.json",
-                    "special_tokens_map.json",
-                    "vocab.json",
-                    "merges.txt",
-                    "preprocessor_config.json");
+    private static final List<String> TOKENIZER_SIDE_FILES = List.of(
+            TOKENIZER_FILE,
+            "tokenizer_config.json",
+            "special_tokens_map.json",
+            "vocab.json",
+            "merges.txt",
+            "preprocessor_config.json");
 
     private final Path directory;
     private final ClipConfig config;
@@ -135,12 +134,13 @@ public final class ClipModel implements ImageTextEmbedder, AutoCloseable {
             if (Files.exists(tok)) {
                 tokenizer = ClipTokenizer.load(tok, config.text().maxPositionEmbeddings(), -1);
                 long[] empty = tokenizer.ids("");
-                long pad = empty.length > 0 ? empty[empty.length - 1] : config.text().padTokenId();
+                long pad = empty.length > 0
+                        ? empty[empty.length - 1]
+                        : config.text().padTokenId();
                 tokenizer.close();
                 tokenizer = ClipTokenizer.load(tok, config.text().maxPositionEmbeddings(), pad);
             }
-            ClipModel model =
-                    new ClipModel(dir, config, (ObjectNode) raw, device, manager, network, tokenizer);
+            ClipModel model = new ClipModel(dir, config, (ObjectNode) raw, device, manager, network, tokenizer);
             model.setBaseTrainable(false);
             return model;
         } catch (IOException | RuntimeException e) {
@@ -152,8 +152,8 @@ public final class ClipModel implements ImageTextEmbedder, AutoCloseable {
         }
     }
 
-    private static void loadWeights(
-            Path file, ClipDualEncoder network, NDManager manager, Device device) throws IOException {
+    private static void loadWeights(Path file, ClipDualEncoder network, NDManager manager, Device device)
+            throws IOException {
         Map<String, Parameter> params = new LinkedHashMap<>();
         network.collectParameters(params);
         Map<String, Shape> shapes = new LinkedHashMap<>();
@@ -176,8 +176,7 @@ public final class ClipModel implements ImageTextEmbedder, AutoCloseable {
                 Shape expected = shapes.get(e.getKey());
                 if (!a.getShape().equals(expected)) {
                     throw new IOException(
-                            e.getKey() + ": checkpoint shape " + a.getShape() + ", config expects "
-                                    + expected);
+                            e.getKey() + ": checkpoint shape " + a.getShape() + ", config expects " + expected);
                 }
                 NDArray v = a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
                 v = v.getDevice().equals(device) ? v : v.toDevice(device, false);
@@ -206,12 +205,10 @@ public final class ClipModel implements ImageTextEmbedder, AutoCloseable {
      * @return unit-norm text embeddings [N][projection_dim]
      */
     public float[][] encodeTokens(TokenBatch tokens) {
-        return batched(
-                tokens.size(),
-                (range, m) -> {
-                    TokenBatch t = tokens.slice(range[0], range[1]);
-                    return network.textEmbeds(t.idsArray(m), t.maskArray(m), false);
-                });
+        return batched(tokens.size(), (range, m) -> {
+            TokenBatch t = tokens.slice(range[0], range[1]);
+            return network.textEmbeds(t.idsArray(m), t.maskArray(m), false);
+        });
     }
 
     /**
@@ -234,9 +231,7 @@ public final class ClipModel implements ImageTextEmbedder, AutoCloseable {
     public float[][] encodePixels(List<float[]> chw) {
         return batched(
                 chw.size(),
-                (range, m) ->
-                        network.imageEmbeds(
-                                preprocessor.toBatch(m, chw.subList(range[0], range[1])), false));
+                (range, m) -> network.imageEmbeds(preprocessor.toBatch(m, chw.subList(range[0], range[1])), false));
     }
 
     /**
@@ -357,18 +352,16 @@ public final class ClipModel implements ImageTextEmbedder, AutoCloseable {
      */
     public Map<String, Parameter> trainableParameters() {
         Map<String, Parameter> out = new LinkedHashMap<>();
-        baseParameters.forEach(
-                (k, p) -> {
-                    if (p.requiresGradient()) {
-                        out.put(k, p);
-                    }
-                });
-        lora.parameters().forEach(
-                (k, p) -> {
-                    if (p.requiresGradient()) {
-                        out.put(k, p);
-                    }
-                });
+        baseParameters.forEach((k, p) -> {
+            if (p.requiresGradient()) {
+                out.put(k, p);
+            }
+        });
+        lora.parameters().forEach((k, p) -> {
+            if (p.requiresGradient()) {
+                out.put(k, p);
+            }
+        });
         return out;
     }
 
@@ -398,7 +391,9 @@ public final class ClipModel implements ImageTextEmbedder, AutoCloseable {
         Map<String, Parameter> trainable = trainableParameters();
         List<Parameter> frozen = new ArrayList<>();
         baseParameters.values().forEach(p -> {
-            if (!trainable.containsValue(p)) frozen.add(p);
+            if (!trainable.containsValue(p)) {
+                frozen.add(p);
+            }
         });
         HalfWeights half = HalfWeights.of(frozen, trainable.values(), Set.of(network.logitScale()), owner);
         network.useView(half);

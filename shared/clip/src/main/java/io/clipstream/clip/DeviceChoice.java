@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeviceChoice {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceChoice.class);
-    private static final String NO_GPU_HELP = "Put DJL's CUDA natives on the classpath or set PYTORCH_LIBRARY_PATH to a CUDA libtorch"
-            + " (see the trainer README), or allow the CPU with gpu-or-cpu.";
+    private static final String NO_GPU_HELP =
+            "Put DJL's CUDA natives on the classpath or set PYTORCH_LIBRARY_PATH to a CUDA libtorch"
+                    + " (see the trainer README), or allow the CPU with gpu-or-cpu.";
 
     /** The device, and how it is reported ("cpu", "gpu(0)", "cpu (gpu requested, none visible)"). */
     public record Choice(Device device, String label) {}
@@ -34,16 +35,24 @@ public final class DeviceChoice {
         return switch (setting.toLowerCase(java.util.Locale.ROOT)) {
             case "cpu" -> new Choice(Device.cpu(), "cpu");
             case "gpu" -> {
-                if (gpus > 0) yield new Choice(Device.gpu(), "gpu(0)");
+                if (gpus > 0) {
+                    yield new Choice(Device.gpu(), "gpu(0)");
+                }
                 throw new IllegalStateException(property + "=gpu but the PyTorch engine sees no GPU. " + NO_GPU_HELP);
             }
             case "gpu-or-cpu" -> {
-                if (gpus > 0) yield new Choice(Device.gpu(), "gpu(0)");
-                LOG.error("GPU requested ({}=gpu-or-cpu) but the PyTorch engine sees none: running on the CPU. {}", property, NO_GPU_HELP);
+                if (gpus > 0) {
+                    yield new Choice(Device.gpu(), "gpu(0)");
+                }
+                LOG.error(
+                        "GPU requested ({}=gpu-or-cpu) but the PyTorch engine sees none: running on the CPU. {}",
+                        property,
+                        NO_GPU_HELP);
                 yield new Choice(Device.cpu(), "cpu (gpu requested, none visible)");
             }
             case "auto" -> gpus > 0 ? new Choice(Device.gpu(), "gpu(0)") : new Choice(Device.cpu(), "cpu");
-            default -> throw new IllegalArgumentException(property + " must be auto, cpu, gpu or gpu-or-cpu, not " + setting);
+            default ->
+                throw new IllegalArgumentException(property + " must be auto, cpu, gpu or gpu-or-cpu, not " + setting);
         };
     }
 }

@@ -47,13 +47,16 @@ class ClipEncoderTest {
         try (ClipEncoder e = ClipEncoder.open(TinyModels.dir(), adapter, Device.cpu(), "v1", 4)) {
             assertThat(e.version()).isEqualTo("v1");
             assertThat(e.dimension()).isEqualTo(texts[0].length);
-            assertThat(TinyModels.maxAbsDiff(e.encodeTexts(TinyModels.CAPTIONS), texts)).isLessThan(1e-4);
+            assertThat(TinyModels.maxAbsDiff(e.encodeTexts(TinyModels.CAPTIONS), texts))
+                    .isLessThan(1e-4);
             assertThat(TinyModels.maxAbsDiff(e.encodeImages(images), pixels)).isLessThan(1e-4);
             assertThat(TinyModels.maxAbsDiff(e.encodeTexts(TinyModels.CAPTIONS), baseTexts))
-                    .as("the adapter is applied").isGreaterThan(1e-3);
+                    .as("the adapter is applied")
+                    .isGreaterThan(1e-3);
         }
         try (ClipEncoder base = ClipEncoder.open(TinyModels.dir(), null, Device.cpu(), "base", 4)) {
-            assertThat(TinyModels.maxAbsDiff(base.encodeTexts(TinyModels.CAPTIONS), baseTexts)).isLessThan(1e-5);
+            assertThat(TinyModels.maxAbsDiff(base.encodeTexts(TinyModels.CAPTIONS), baseTexts))
+                    .isLessThan(1e-5);
         }
     }
 
@@ -72,9 +75,11 @@ class ClipEncoderTest {
                     start.await();
                     double worst = 0;
                     for (int round = 0; round < 10; round++) {
-                        worst = Math.max(worst, text
-                                ? TinyModels.maxAbsDiff(e.encodeTexts(TinyModels.CAPTIONS), texts)
-                                : TinyModels.maxAbsDiff(e.encodeImages(images), pixels));
+                        worst = Math.max(
+                                worst,
+                                text
+                                        ? TinyModels.maxAbsDiff(e.encodeTexts(TinyModels.CAPTIONS), texts)
+                                        : TinyModels.maxAbsDiff(e.encodeImages(images), pixels));
                     }
                     return worst;
                 }));
@@ -98,7 +103,9 @@ class ClipEncoderTest {
             }
             assertThat(e.callsInFlight()).as("the call is running").isEqualTo(1);
             e.close();
-            assertThat(inFlight.get(2, TimeUnit.MINUTES)).as("the call in flight completes").hasNumberOfRows(256);
+            assertThat(inFlight.get(2, TimeUnit.MINUTES))
+                    .as("the call in flight completes")
+                    .hasNumberOfRows(256);
         }
         assertThatThrownBy(() -> e.encodeTexts(List.of("a coat")))
                 .isInstanceOf(IllegalStateException.class)

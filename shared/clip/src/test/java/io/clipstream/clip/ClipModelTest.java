@@ -36,11 +36,15 @@ class ClipModelTest {
         assertEquals(32, c.vision().imageSize());
         assertEquals(64, c.projectionDim());
         assertEquals(16, model.contextLength());
-        // 2 towers x 2 layers x 16 tensors + text (2 emb + final LN) + vision (3 emb + pre/post LN) + 2 proj + logit_scale
-        assertEquals(2 * 2 * 16 + (2 + 2) + (3 + 2 + 2) + 2 + 1, model.baseParameters().size());
+        // 2 towers x 2 layers x 16 tensors + text (2 emb + final LN) + vision (3 emb + pre/post LN) + 2 proj +
+        // logit_scale
+        assertEquals(
+                2 * 2 * 16 + (2 + 2) + (3 + 2 + 2) + 2 + 1,
+                model.baseParameters().size());
         assertTrue(model.baseParameters().containsKey("vision_model.pre_layrnorm.weight"));
         assertTrue(model.baseParameters().containsKey("text_model.encoder.layers.1.self_attn.q_proj.bias"));
-        assertEquals(2.6592f, model.baseParameters().get("logit_scale").getArray().getFloat(), 1e-6);
+        assertEquals(
+                2.6592f, model.baseParameters().get("logit_scale").getArray().getFloat(), 1e-6);
         assertTrue(model.trainableParameters().isEmpty(), "base loads frozen");
     }
 
@@ -49,7 +53,17 @@ class ClipModelTest {
         String[] tokens = model.tokenizer().tokens("A photo of a T-shirt/top.");
         assertArrayEquals(
                 new String[] {
-                    TinyTokenizerJson.BOS, "a", "photo", "of", "a", "t", "-", "shirt", "/", "top", ".",
+                    TinyTokenizerJson.BOS,
+                    "a",
+                    "photo",
+                    "of",
+                    "a",
+                    "t",
+                    "-",
+                    "shirt",
+                    "/",
+                    "top",
+                    ".",
                     TinyTokenizerJson.EOS
                 },
                 tokens);
@@ -120,7 +134,8 @@ class ClipModelTest {
         try (ClipModel m = ClipModel.load(tmp, Device.cpu())) {
             assertEquals(16, m.config().vision().numPatches());
             String[] tokens = m.tokenizer().tokens("zebra-striped parka folded");
-            assertEquals(List.of(TinyTokenizerJson.BOS, "zebra", "-", "striped", "parka", "folded", TinyTokenizerJson.EOS),
+            assertEquals(
+                    List.of(TinyTokenizerJson.BOS, "zebra", "-", "striped", "parka", "folded", TinyTokenizerJson.EOS),
                     List.of(tokens));
             byte[] grey = new byte[28 * 28];
             float[][] e = m.encodePixels(List.of(m.preprocessor().preprocessGrey(grey, 28, 28)));

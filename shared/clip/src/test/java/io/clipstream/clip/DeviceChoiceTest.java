@@ -10,7 +10,8 @@ class DeviceChoiceTest {
     @Test
     void gpuWithoutOneRefusesAndGpuOrCpuFallsBackSayingSo() {
         assertThatThrownBy(() -> DeviceChoice.choose("clipstream.trainer.train.device", "gpu", 0))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("clipstream.trainer.train.device=gpu")
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("clipstream.trainer.train.device=gpu")
                 .hasMessageContaining("gpu-or-cpu");
         DeviceChoice.Choice fallback = DeviceChoice.choose("k", "gpu-or-cpu", 0);
         assertThat(fallback.device()).isEqualTo(Device.cpu());

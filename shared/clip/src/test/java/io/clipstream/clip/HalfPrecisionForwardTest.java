@@ -44,17 +44,26 @@ class HalfPrecisionForwardTest {
             float[][] images16 = model.encodePixels(pixels);
             model.useFullPrecision();
 
-            assertThat(minCosine(texts32, texts16)).as("text, fp16 against fp32").isGreaterThan(0.999);
-            assertThat(minCosine(images32, images16)).as("image, fp16 against fp32").isGreaterThan(0.999);
-            assertThat(TinyModels.maxAbsDiff(texts32, texts16)).as("fp16 did compute something else").isPositive();
+            assertThat(minCosine(texts32, texts16))
+                    .as("text, fp16 against fp32")
+                    .isGreaterThan(0.999);
+            assertThat(minCosine(images32, images16))
+                    .as("image, fp16 against fp32")
+                    .isGreaterThan(0.999);
+            assertThat(TinyModels.maxAbsDiff(texts32, texts16))
+                    .as("fp16 did compute something else")
+                    .isPositive();
             // the view reads fp16 copies; the parameters hold fp32, and the trainable ones have fp16 working copies
             var query = model.lora().parameters().values().iterator().next();
             assertThat(query.getArray().getDataType()).isEqualTo(DataType.FLOAT32);
             assertThat(half.of(query).getDataType()).isEqualTo(DataType.FLOAT16);
             assertThat(half.hasWorkingCopy(query)).isTrue();
-            assertThat(half.of(model.network().logitScale()).getDataType()).as("logit scale stays fp32")
+            assertThat(half.of(model.network().logitScale()).getDataType())
+                    .as("logit scale stays fp32")
                     .isEqualTo(DataType.FLOAT32);
-            assertThat(model.encodeTexts(TinyModels.CAPTIONS)).as("full precision again").isDeepEqualTo(texts32);
+            assertThat(model.encodeTexts(TinyModels.CAPTIONS))
+                    .as("full precision again")
+                    .isDeepEqualTo(texts32);
         }
     }
 }

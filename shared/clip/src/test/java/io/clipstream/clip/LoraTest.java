@@ -70,9 +70,7 @@ class LoraTest {
 
     @Test
     void regexTargetsSelectModules() {
-        int n =
-                model.addAdapter(
-                        LoraConfig.attention(2, 4f).withTargetRegex("vision_model\\..*\\.(q_proj|v_proj)"), 1);
+        int n = model.addAdapter(LoraConfig.attention(2, 4f).withTargetRegex("vision_model\\..*\\.(q_proj|v_proj)"), 1);
         assertEquals(4, n);
         for (LoraAdapter a : model.lora().adapters()) {
             assertTrue(a.target().path().startsWith("vision_model."), a.target().path());
@@ -86,7 +84,8 @@ class LoraTest {
         float[][][] adapted = outputs(model);
         model.saveAdapter(dir);
 
-        JsonNode cfg = new ObjectMapper().readTree(dir.resolve(LoraAdapters.CONFIG_FILE).toFile());
+        JsonNode cfg = new ObjectMapper()
+                .readTree(dir.resolve(LoraAdapters.CONFIG_FILE).toFile());
         assertEquals("LORA", cfg.get("peft_type").asText());
         assertEquals(4, cfg.get("r").asInt());
         assertEquals(8.0, cfg.get("lora_alpha").asDouble());
@@ -126,9 +125,15 @@ class LoraTest {
             String fc2 = "base_model.model.vision_model.encoder.layers.1.mlp.fc2.lora_";
             long inter = list.get(fc1 + "B.weight").getShape().get(0);
             assertTrue(inter > 64, "fc1 widens the 64-wide stream: " + inter);
-            assertEquals(new ai.djl.ndarray.types.Shape(4, 64), list.get(fc1 + "A.weight").getShape());
-            assertEquals(new ai.djl.ndarray.types.Shape(4, inter), list.get(fc2 + "A.weight").getShape());
-            assertEquals(new ai.djl.ndarray.types.Shape(64, 4), list.get(fc2 + "B.weight").getShape());
+            assertEquals(
+                    new ai.djl.ndarray.types.Shape(4, 64),
+                    list.get(fc1 + "A.weight").getShape());
+            assertEquals(
+                    new ai.djl.ndarray.types.Shape(4, inter),
+                    list.get(fc2 + "A.weight").getShape());
+            assertEquals(
+                    new ai.djl.ndarray.types.Shape(64, 4),
+                    list.get(fc2 + "B.weight").getShape());
         }
         try (ClipModel other = ClipModel.load(TinyModels.dir(), Device.cpu())) {
             other.loadAdapter(dir);
@@ -215,11 +220,15 @@ class LoraTest {
         model.addAdapter(LoraConfig.attention(4, 8f).withDropout(0.0f), 7);
         Map<String, NDArray> baseBefore;
         try (NDManager keep = model.manager().newSubManager()) {
-            NDArray q = model.baseParameters().get("text_model.encoder.layers.0.self_attn.q_proj.weight").getArray();
+            NDArray q = model.baseParameters()
+                    .get("text_model.encoder.layers.0.self_attn.q_proj.weight")
+                    .getArray();
             NDArray qCopy = q.duplicate();
             qCopy.attach(keep);
-            Optimizer adamW =
-                    Optimizer.adamW().optLearningRateTracker(Tracker.fixed(1e-2f)).optWeightDecays(0f).build();
+            Optimizer adamW = Optimizer.adamW()
+                    .optLearningRateTracker(Tracker.fixed(1e-2f))
+                    .optWeightDecays(0f)
+                    .build();
             TokenBatch tokens = model.tokenize(TinyModels.CAPTIONS);
             List<Float> losses = new ArrayList<>();
             for (int step = 0; step < 8; step++) {
@@ -239,9 +248,7 @@ class LoraTest {
                     }
                 }
             }
-            assertTrue(
-                    losses.get(losses.size() - 1) < losses.get(0) - 0.1,
-                    "loss should drop: " + losses);
+            assertTrue(losses.get(losses.size() - 1) < losses.get(0) - 0.1, "loss should drop: " + losses);
             // after the first step created AdamW's state, steps leave nothing in the model's manager
             int arrays = model.manager().getManagedArrays().size();
             try (NDManager m = model.manager().newSubManager()) {

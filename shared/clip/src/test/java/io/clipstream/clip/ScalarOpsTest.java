@@ -26,7 +26,8 @@ class ScalarOpsTest {
                     }
                     gc.backward(y);
                 }
-                assertArrayEquals(new float[] {1.5f, 1.5f, 1.5f}, x.getGradient().toFloatArray());
+                assertArrayEquals(
+                        new float[] {1.5f, 1.5f, 1.5f}, x.getGradient().toFloatArray());
             }
         }
     }

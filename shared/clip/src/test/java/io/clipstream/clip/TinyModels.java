@@ -16,16 +16,15 @@ import java.util.stream.Stream;
 /** Test fixtures: one generated tiny CLIP per JVM, synthetic images and captions. */
 final class TinyModels {
 
-    static final List<String> CAPTIONS =
-            List.of(
-                    "a photo of a t-shirt/top.",
-                    "a photo of a trouser.",
-                    "a sketch of a pullover.",
-                    "a drawing of a dress.",
-                    "a rotated photo of a coat.",
-                    "an inverted picture of a sandal.",
-                    "a negative image of a shirt.",
-                    "a photo of an ankle boot.");
+    static final List<String> CAPTIONS = List.of(
+            "a photo of a t-shirt/top.",
+            "a photo of a trouser.",
+            "a sketch of a pullover.",
+            "a drawing of a dress.",
+            "a rotated photo of a coat.",
+            "an inverted picture of a sandal.",
+            "a negative image of a shirt.",
+            "a photo of an ankle boot.");
 
     private static Path dir;
 

@@ -17,13 +17,13 @@ import java.util.regex.Pattern;
 public final class ApiKeys {
     /** Producer names become PairSubmitted.source (max 128 chars in the schema). */
     static final Pattern PRODUCER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
     static final int MIN_KEY_LENGTH = 16;
 
     /** The placeholder of deploy/k8s/secret.yaml: a gateway must never start with it. */
     static final java.util.regex.Pattern SHIPPED_PLACEHOLDER = java.util.regex.Pattern.compile("(?i)replace[_-]?me");
 
-    private record Entry(String producer, byte[] key) {
-    }
+    private record Entry(String producer, byte[] key) {}
 
     private final List<Entry> entries;
     private final String property;
@@ -38,12 +38,12 @@ public final class ApiKeys {
         Map<String, String> owners = new HashMap<>();
         keysByProducer.forEach((producer, key) -> {
             if (!PRODUCER_NAME.matcher(producer).matches()) {
-                throw new IllegalArgumentException(property + ": producer name '" + producer
-                        + "' must match " + PRODUCER_NAME.pattern());
+                throw new IllegalArgumentException(
+                        property + ": producer name '" + producer + "' must match " + PRODUCER_NAME.pattern());
             }
             if (key == null || key.strip().length() < MIN_KEY_LENGTH) {
-                throw new IllegalArgumentException(property + "." + producer + ": key must have at least "
-                        + MIN_KEY_LENGTH + " characters");
+                throw new IllegalArgumentException(
+                        property + "." + producer + ": key must have at least " + MIN_KEY_LENGTH + " characters");
             }
             if (SHIPPED_PLACEHOLDER.matcher(key).find()) {
                 throw new IllegalArgumentException(property + "." + producer
@@ -51,8 +51,8 @@ public final class ApiKeys {
             }
             String previous = owners.putIfAbsent(key.strip(), producer);
             if (previous != null) {
-                throw new IllegalArgumentException(property + ": producers '" + previous + "' and '"
-                        + producer + "' share one key; each producer needs its own");
+                throw new IllegalArgumentException(property + ": producers '" + previous + "' and '" + producer
+                        + "' share one key; each producer needs its own");
             }
             list.add(new Entry(producer, key.strip().getBytes(StandardCharsets.UTF_8)));
         });

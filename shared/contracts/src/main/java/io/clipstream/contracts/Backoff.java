@@ -8,8 +8,12 @@ import java.time.Duration;
  */
 public record Backoff(Duration first, Duration max) {
     public Backoff {
-        if (first.isNegative() || first.isZero()) throw new IllegalArgumentException("the first back-off must be positive, not " + first);
-        if (max.compareTo(first) < 0) throw new IllegalArgumentException("the longest back-off " + max + " is below the first " + first);
+        if (first.isNegative() || first.isZero()) {
+            throw new IllegalArgumentException("the first back-off must be positive, not " + first);
+        }
+        if (max.compareTo(first) < 0) {
+            throw new IllegalArgumentException("the longest back-off " + max + " is below the first " + first);
+        }
     }
 
     /** The wait after {@code last}: twice it, at most {@link #max}. */

@@ -34,7 +34,8 @@ public final class ClientLimits {
 
     /** Takes a token and an in-flight slot, or neither. An admitted request must be {@link #release released}. */
     public Decision tryAdmit(String client) {
-        return buckets.computeIfAbsent(client, p -> new Bucket(burst, nanoTime.getAsLong())).tryAdmit();
+        return buckets.computeIfAbsent(client, p -> new Bucket(burst, nanoTime.getAsLong()))
+                .tryAdmit();
     }
 
     /** The request admitted for {@code client} has been answered. */

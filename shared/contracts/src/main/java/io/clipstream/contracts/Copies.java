@@ -6,8 +6,7 @@ import java.util.stream.Collectors;
 
 /** Null-safe immutable copies for the compact constructors of the event records. */
 final class Copies {
-    private Copies() {
-    }
+    private Copies() {}
 
     static <T> List<T> list(List<T> list) {
         return list == null ? List.of() : List.copyOf(list);

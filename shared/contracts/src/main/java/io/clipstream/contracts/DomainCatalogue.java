@@ -54,14 +54,18 @@ public final class DomainCatalogue {
             for (String w : p.writes()) {
                 String stem = w.endsWith("*") ? w.substring(0, w.length() - 1) : w;
                 if (!stem.isEmpty() && !stem.matches("[a-z0-9._-]+")) {
-                    throw new IllegalArgumentException(at + ".writes: '" + w + "' is neither a domain name, 'prefix*' nor '*'");
+                    throw new IllegalArgumentException(
+                            at + ".writes: '" + w + "' is neither a domain name, 'prefix*' nor '*'");
                 }
-                if (!w.endsWith("*")) DomainName.require(w, at + ".writes");
+                if (!w.endsWith("*")) {
+                    DomainName.require(w, at + ".writes");
+                }
             }
             p.defaultDomain().ifPresent(d -> {
                 DomainName.require(d, at + ".default-domain");
                 if (!writes(p, d)) {
-                    throw new IllegalArgumentException(at + ".default-domain '" + d + "' is not among the domains it writes " + p.writes());
+                    throw new IllegalArgumentException(
+                            at + ".default-domain '" + d + "' is not among the domains it writes " + p.writes());
                 }
             });
         });
@@ -88,7 +92,8 @@ public final class DomainCatalogue {
         Producer p = producers.get(producer);
         if (domain == null || domain.isBlank()) {
             if (p == null || p.defaultDomain().isEmpty()) {
-                return Decision.refuse(ReasonCode.DOMAIN_NOT_ALLOWED,
+                return Decision.refuse(
+                        ReasonCode.DOMAIN_NOT_ALLOWED,
                         "no domain given and producer '" + producer + "' has no default domain");
             }
             return Decision.accept(p.defaultDomain().get());
@@ -98,8 +103,8 @@ public final class DomainCatalogue {
             return Decision.refuse(ReasonCode.DOMAIN_INVALID, problem.get());
         }
         if (p == null || !writes(p, domain)) {
-            return Decision.refuse(ReasonCode.DOMAIN_NOT_ALLOWED,
-                    "producer '" + producer + "' may not write domain '" + domain + "'");
+            return Decision.refuse(
+                    ReasonCode.DOMAIN_NOT_ALLOWED, "producer '" + producer + "' may not write domain '" + domain + "'");
         }
         return Decision.accept(domain);
     }
@@ -112,9 +117,15 @@ public final class DomainCatalogue {
 
     private boolean writes(Producer p, String domain) {
         for (String w : p.writes()) {
-            if (w.equals(domain)) return true;
-            if (domain.equals(base)) continue; // the base only by its name
-            if (w.endsWith("*") && domain.startsWith(w.substring(0, w.length() - 1))) return true;
+            if (w.equals(domain)) {
+                return true;
+            }
+            if (domain.equals(base)) {
+                continue;
+            } // the base only by its name
+            if (w.endsWith("*") && domain.startsWith(w.substring(0, w.length() - 1))) {
+                return true;
+            }
         }
         return false;
     }

@@ -33,7 +33,11 @@ public interface DomainsSettings {
 
     default DomainCatalogue toCatalogue() {
         Map<String, DomainCatalogue.Producer> ps = new TreeMap<>();
-        producers().forEach((name, p) -> ps.put(name, new DomainCatalogue.Producer(p.defaultDomain(), p.writes().orElse(List.of()))));
+        producers()
+                .forEach((name, p) -> ps.put(
+                        name,
+                        new DomainCatalogue.Producer(
+                                p.defaultDomain(), p.writes().orElse(List.of()))));
         return new DomainCatalogue(base(), ps);
     }
 }

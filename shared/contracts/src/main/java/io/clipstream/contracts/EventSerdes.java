@@ -7,8 +7,7 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /** Kafka serdes for the ClipStream events (JSON through {@link Json}). */
 public final class EventSerdes {
-    private EventSerdes() {
-    }
+    private EventSerdes() {}
 
     public static <T> Serde<T> json(Class<T> type) {
         return Serdes.serdeFrom(serializer(), deserializer(type));

@@ -18,6 +18,7 @@ public record ImageRef(String bucket, String key) {
     public static final String INBOX = "inbox/";
     /** S3's limit on object keys, in UTF-8 bytes. */
     public static final int MAX_KEY_BYTES = 1024;
+
     public static final int MAX_URI_CHARS = 2048;
 
     /** Thrown for a reference that breaks the grammar; the message says which rule. */
@@ -55,9 +56,12 @@ public record ImageRef(String bucket, String key) {
             throw new InvalidImageRefException("imageUri is not a URI: " + e.getReason());
         }
         if (!SCHEME.equalsIgnoreCase(parsed.getScheme()) || parsed.isOpaque()) {
-            throw new InvalidImageRefException("only s3://" + bucket + "/" + inboxPrefix(source) + "... references are accepted");
+            throw new InvalidImageRefException(
+                    "only s3://" + bucket + "/" + inboxPrefix(source) + "... references are accepted");
         }
-        if (parsed.getRawUserInfo() != null || parsed.getPort() != -1 || parsed.getRawQuery() != null
+        if (parsed.getRawUserInfo() != null
+                || parsed.getPort() != -1
+                || parsed.getRawQuery() != null
                 || parsed.getRawFragment() != null) {
             throw new InvalidImageRefException("imageUri must not carry user info, port, query or fragment");
         }
@@ -93,7 +97,11 @@ public record ImageRef(String bucket, String key) {
     }
 
     private static void checkSource(String source) {
-        if (source == null || source.isEmpty() || source.contains("/") || source.equals(".") || source.equals("..")
+        if (source == null
+                || source.isEmpty()
+                || source.contains("/")
+                || source.equals(".")
+                || source.equals("..")
                 || source.codePoints().anyMatch(Character::isISOControl)) {
             throw new InvalidImageRefException("source " + source + " cannot name an inbox");
         }

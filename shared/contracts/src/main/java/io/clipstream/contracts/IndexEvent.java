@@ -46,18 +46,56 @@ public record IndexEvent(
     public static final int MAX_ERROR_CHARS = TrainingRun.MAX_ERROR_CHARS;
 
     /** An event that does not count re-embedded and carried pairs. */
-    public IndexEvent(int schemaVersion, String model, String buildId, State state, int version, Integer liveVersion, String backend,
-                      long indexed, Long total, double pairsPerSecond, Double etaSeconds, double durationSeconds, String reason,
-                      String error, Instant at) {
-        this(schemaVersion, model, buildId, state, version, liveVersion, backend, indexed, null, null, total, pairsPerSecond, etaSeconds,
-                durationSeconds, reason, error, at);
+    public IndexEvent(
+            int schemaVersion,
+            String model,
+            String buildId,
+            State state,
+            int version,
+            Integer liveVersion,
+            String backend,
+            long indexed,
+            Long total,
+            double pairsPerSecond,
+            Double etaSeconds,
+            double durationSeconds,
+            String reason,
+            String error,
+            Instant at) {
+        this(
+                schemaVersion,
+                model,
+                buildId,
+                state,
+                version,
+                liveVersion,
+                backend,
+                indexed,
+                null,
+                null,
+                total,
+                pairsPerSecond,
+                etaSeconds,
+                durationSeconds,
+                reason,
+                error,
+                at);
     }
 
     public IndexEvent {
-        if (version < 0) throw new IllegalArgumentException("version " + version + " is below 0");
-        if (error != null && error.length() > MAX_ERROR_CHARS) error = error.substring(0, MAX_ERROR_CHARS) + "...";
+        if (version < 0) {
+            throw new IllegalArgumentException("version " + version + " is below 0");
+        }
+        if (error != null && error.length() > MAX_ERROR_CHARS) {
+            error = error.substring(0, MAX_ERROR_CHARS) + "...";
+        }
     }
 
     /** The states of a re-index. */
-    public enum State { REINDEX_STARTED, PROGRESS, SWAPPED, FAILED }
+    public enum State {
+        REINDEX_STARTED,
+        PROGRESS,
+        SWAPPED,
+        FAILED
+    }
 }

@@ -1,5 +1,7 @@
 package io.clipstream.contracts;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
@@ -7,9 +9,6 @@ import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The ACLs that follow from {@link TopicSpecs}: each principal may write the topics it produces and
@@ -19,8 +18,7 @@ import java.util.List;
  * its principal's name. Super users (the broker's admin) bypass them.
  */
 public final class KafkaAcls {
-    private KafkaAcls() {
-    }
+    private KafkaAcls() {}
 
     public static List<AclBinding> bindings(List<TopicSpec> topics) {
         List<AclBinding> acls = new ArrayList<>();
@@ -40,13 +38,18 @@ public final class KafkaAcls {
             acls.add(allow(p, ResourceType.GROUP, p.user(), PatternType.PREFIXED, AclOperation.DESCRIBE));
             if (p != Principal.OPERATOR) {
                 acls.add(allow(p, ResourceType.TRANSACTIONAL_ID, p.user(), PatternType.PREFIXED, AclOperation.WRITE));
-                acls.add(allow(p, ResourceType.TRANSACTIONAL_ID, p.user(), PatternType.PREFIXED, AclOperation.DESCRIBE));
+                acls.add(
+                        allow(p, ResourceType.TRANSACTIONAL_ID, p.user(), PatternType.PREFIXED, AclOperation.DESCRIBE));
             }
         }
         // Kafka Streams: the curator creates and uses its repartition and changelog topics (and its
         // store stage's accepted topic, under the same prefix), and
         // creates the data-plane topics it writes when they are missing (clipstream.topics.create).
-        acls.add(allow(Principal.CURATOR, ResourceType.TOPIC, Principal.CURATOR.user() + "-", PatternType.PREFIXED,
+        acls.add(allow(
+                Principal.CURATOR,
+                ResourceType.TOPIC,
+                Principal.CURATOR.user() + "-",
+                PatternType.PREFIXED,
                 AclOperation.ALL));
         for (TopicSpec t : TopicSpecs.DATA_PLANE) {
             acls.add(allow(Principal.CURATOR, ResourceType.TOPIC, t.name(), PatternType.LITERAL, AclOperation.CREATE));
@@ -79,7 +82,9 @@ public final class KafkaAcls {
             case TOPIC -> "--topic";
             case GROUP -> "--group";
             case TRANSACTIONAL_ID -> "--transactional-id";
-            default -> throw new IllegalArgumentException("no kafka-acls.sh flag for " + b.pattern().resourceType());
+            default ->
+                throw new IllegalArgumentException(
+                        "no kafka-acls.sh flag for " + b.pattern().resourceType());
         };
         return flag + " " + b.pattern().name()
                 + (b.pattern().patternType() == PatternType.PREFIXED ? " --resource-pattern-type prefixed" : "");
@@ -92,12 +97,14 @@ public final class KafkaAcls {
             case WRITE -> "Write";
             case CREATE -> "Create";
             case DESCRIBE -> "Describe";
-            default -> throw new IllegalArgumentException("operation " + b.entry().operation());
+            default ->
+                throw new IllegalArgumentException("operation " + b.entry().operation());
         };
     }
 
     private static AclBinding allow(Principal p, ResourceType type, String name, PatternType pattern, AclOperation op) {
-        return new AclBinding(new ResourcePattern(type, name, pattern),
+        return new AclBinding(
+                new ResourcePattern(type, name, pattern),
                 new AccessControlEntry(p.kafkaPrincipal(), "*", op, AclPermissionType.ALLOW));
     }
 }

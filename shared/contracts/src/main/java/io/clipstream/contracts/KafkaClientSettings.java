@@ -1,12 +1,11 @@
 package io.clipstream.contracts;
 
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * A service's whole {@code kafka.*} connection (bootstrap servers, security, SASL) cut down to what
@@ -14,8 +13,7 @@ import java.util.Set;
  * warnings about unknown settings.
  */
 public final class KafkaClientSettings {
-    private KafkaClientSettings() {
-    }
+    private KafkaClientSettings() {}
 
     public static Map<String, Object> forAdmin(Map<String, Object> kafka) {
         return only(kafka, AdminClientConfig.configNames());

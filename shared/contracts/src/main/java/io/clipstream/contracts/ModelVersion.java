@@ -61,8 +61,8 @@ public record ModelVersion(
 
     public ModelVersion {
         if (latestVersion < version) {
-            throw new IllegalArgumentException(model + " v" + version + ": latestVersion " + latestVersion
-                    + " is below the version itself");
+            throw new IllegalArgumentException(
+                    model + " v" + version + ": latestVersion " + latestVersion + " is below the version itself");
         }
         metrics = Copies.metrics(metrics);
     }
@@ -76,18 +76,24 @@ public record ModelVersion(
 
         public BasePin {
             for (String s : new String[] {checkpointSha256, tokenizerSha256}) {
-                if (s == null || !SHA256.matcher(s).matches()) throw new IllegalArgumentException("base pin '" + s + "' is not 64 lower-case hex digits");
+                if (s == null || !SHA256.matcher(s).matches()) {
+                    throw new IllegalArgumentException("base pin '" + s + "' is not 64 lower-case hex digits");
+                }
             }
         }
 
         /** One line for an operator: both hashes, shortened. */
         public String describe() {
-            return "checkpoint " + checkpointSha256.substring(0, 12) + "…, tokenizer " + tokenizerSha256.substring(0, 12) + "…";
+            return "checkpoint " + checkpointSha256.substring(0, 12) + "…, tokenizer "
+                    + tokenizerSha256.substring(0, 12) + "…";
         }
     }
 
     /** What the record announces. */
-    public enum Announcement { PROMOTED, ROLLBACK }
+    public enum Announcement {
+        PROMOTED,
+        ROLLBACK
+    }
 
     /**
      * The curated pairs a version was trained on: offset ranges of {@code topic} per partition and the

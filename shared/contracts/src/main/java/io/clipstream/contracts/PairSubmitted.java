@@ -26,10 +26,16 @@ public record PairSubmitted(
         attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
     }
 
-    public static PairSubmitted of(String pairId, String source, String domain, String text,
-                                   String imageBase64, String imageUri, Map<String, String> attributes,
-                                   Instant submittedAt) {
-        return new PairSubmitted(SCHEMA_VERSION, pairId, source, domain, text, imageBase64, imageUri,
-                attributes, submittedAt);
+    public static PairSubmitted of(
+            String pairId,
+            String source,
+            String domain,
+            String text,
+            String imageBase64,
+            String imageUri,
+            Map<String, String> attributes,
+            Instant submittedAt) {
+        return new PairSubmitted(
+                SCHEMA_VERSION, pairId, source, domain, text, imageBase64, imageUri, attributes, submittedAt);
     }
 }

@@ -22,6 +22,7 @@ public record Problem(String type, String title, int status, String detail, Stri
 
     /** The problem type URI of a reason code. */
     public static String type(String reason) {
-        return "https://clipstream.io/problems/" + reason.toLowerCase(Locale.ROOT).replace('_', '-');
+        return "https://clipstream.io/problems/"
+                + reason.toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

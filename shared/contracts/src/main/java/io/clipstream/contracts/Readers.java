@@ -8,7 +8,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Consumers that read topics by position, outside any group (the reader keeps its positions itself: the trainer in its ledger, embedding refresh in its index), and only
+ * Consumers that read topics by position, outside any group (the reader keeps its positions itself: the trainer in its
+ * ledger, embedding refresh in its index), and only
  * what is committed.
  */
 public final class Readers {

@@ -23,7 +23,9 @@ public enum ReasonCode {
     TOO_MANY_REQUESTS(Stage.GATEWAY, "producer over its rate or concurrency limit; retry later"),
     /** A batch holds more pairs than allowed. */
     BATCH_TOO_LARGE(Stage.GATEWAY, "batch holds too many pairs"),
-    /** Kafka did not acknowledge in time; nothing or part of a batch may be on the topic: retry with the same pair ids. */
+    /**
+     * Kafka did not acknowledge in time; nothing or part of a batch may be on the topic: retry with the same pair ids.
+     */
     UNAVAILABLE(Stage.GATEWAY, "the broker did not acknowledge in time; retry"),
     /** An unexpected server error. */
     INTERNAL_ERROR(Stage.GATEWAY, "unexpected server error"),
@@ -75,7 +77,10 @@ public enum ReasonCode {
     LOW_ALIGNMENT(Stage.CURATOR, "image and caption do not match under the current model");
 
     /** Where a code is produced. */
-    public enum Stage { GATEWAY, CURATOR }
+    public enum Stage {
+        GATEWAY,
+        CURATOR
+    }
 
     private final Stage stage;
     private final String description;

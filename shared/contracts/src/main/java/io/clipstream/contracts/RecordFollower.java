@@ -17,7 +17,8 @@ import org.apache.kafka.common.errors.WakeupException;
  * {@link #start} on (a Kafka consumer is not thread-safe): position it in {@code setup}, which runs on the thread.
  *
  * <p>A failure never ends the thread: when the setup, a poll or the handler throws, the follower waits
- * ({@link Backoff}, 1 s doubling up to 30 s unless told otherwise) and goes on; a record whose handler threw is handed over again,
+ * ({@link Backoff}, 1 s doubling up to 30 s unless told otherwise) and goes on; a record whose handler threw is handed
+ * over again,
  * as is every record of its poll that was not handled yet, so nothing is skipped. {@link #health()} says how it
  * goes, for a liveness check: a follower that keeps failing is DOWN rather than silently stopped.
  */
@@ -56,31 +57,37 @@ public final class RecordFollower implements AutoCloseable {
         this.backoff = backoff;
     }
 
-    /** Runs {@code setup}, then polls and hands each record to {@code handler}, on a thread named after the follower. */
+    /**
+     * Runs {@code setup}, then polls and hands each record to {@code handler}, on a thread named after the follower.
+     */
     public void start(Runnable setup, Consumer<ConsumerRecord<String, byte[]>> handler) {
-        thread = new Thread(() -> {
-            boolean setUp = false;
-            try {
-                while (running) {
+        thread = new Thread(
+                () -> {
+                    boolean setUp = false;
                     try {
-                        if (!setUp) {
-                            setup.run();
-                            setUp = true;
+                        while (running) {
+                            try {
+                                if (!setUp) {
+                                    setup.run();
+                                    setUp = true;
+                                }
+                                handAll(consumer.poll(Duration.ofMillis(500)), handler);
+                                consecutiveFailures = 0;
+                            } catch (WakeupException e) {
+                                if (running) {
+                                    throw e;
+                                }
+                            } catch (RuntimeException e) {
+                                failed(e);
+                            }
                         }
-                        handAll(consumer.poll(Duration.ofMillis(500)), handler);
-                        consecutiveFailures = 0;
                     } catch (WakeupException e) {
-                        if (running) throw e;
-                    } catch (RuntimeException e) {
-                        failed(e);
+                        LOG.log(System.Logger.Level.WARNING, name + " was woken without being closed; it stops");
+                    } finally {
+                        consumer.close(Duration.ofSeconds(2));
                     }
-                }
-            } catch (WakeupException e) {
-                LOG.log(System.Logger.Level.WARNING, name + " was woken without being closed; it stops");
-            } finally {
-                consumer.close(Duration.ofSeconds(2));
-            }
-        }, name);
+                },
+                name);
         thread.setDaemon(true);
         thread.start();
     }
@@ -109,7 +116,10 @@ public final class RecordFollower implements AutoCloseable {
         failures++;
         lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
         Duration wait = backoff.afterFailures(n);
-        LOG.log(System.Logger.Level.ERROR, name + " failed (" + n + " in a row); going on in " + wait.toMillis() + " ms", e);
+        LOG.log(
+                System.Logger.Level.ERROR,
+                name + " failed (" + n + " in a row); going on in " + wait.toMillis() + " ms",
+                e);
         try {
             closing.await(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException ie) {

@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** Closing a service's own threads: the one way, so that every close interrupts, waits a bounded time and keeps the interrupt. */
+/**
+ * Closing a service's own threads: the one way, so that every close interrupts, waits a bounded time and keeps the
+ * interrupt.
+ */
 public final class Shutdown {
     private Shutdown() {}
 

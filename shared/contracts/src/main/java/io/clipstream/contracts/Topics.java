@@ -23,6 +23,5 @@ public final class Topics {
     /** Key model name; re-index lifecycle events. */
     public static final String INDEX_EVENTS = "index.events";
 
-    private Topics() {
-    }
+    private Topics() {}
 }

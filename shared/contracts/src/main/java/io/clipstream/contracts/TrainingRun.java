@@ -63,7 +63,12 @@ public record TrainingRun(
 
     /** Where a run stands. */
     public enum State {
-        STARTED, PROGRESS, EVALUATING, PROMOTED, REJECTED, FAILED;
+        STARTED,
+        PROGRESS,
+        EVALUATING,
+        PROMOTED,
+        REJECTED,
+        FAILED;
 
         /** Whether this is the last event of a run. */
         public boolean terminal() {
@@ -93,8 +98,15 @@ public record TrainingRun(
      * @param skippedSteps steps skipped so far because their loss or gradients were not finite (in fp16-mixed: an
      *                     overflow, after which the loss scale halves); null when not reported
      */
-    public record Progress(int step, int totalSteps, double loss, double samplesPerSecond, double etaSeconds,
-                           String precision, Double lossScale, Integer skippedSteps) {
+    public record Progress(
+            int step,
+            int totalSteps,
+            double loss,
+            double samplesPerSecond,
+            double etaSeconds,
+            String precision,
+            Double lossScale,
+            Integer skippedSteps) {
 
         /** Progress without the precision fields (as trainers wrote it before they existed). */
         public Progress(int step, int totalSteps, double loss, double samplesPerSecond, double etaSeconds) {
@@ -107,15 +119,14 @@ public record TrainingRun(
      *
      * @param reason a short code: {@code OBJECT_MISSING}, {@code IMAGE_UNREADABLE}, {@code TEXT_UNREADABLE}, ...
      */
-    public record SkippedPair(String sha256, String pairId, String reason) {
-    }
+    public record SkippedPair(String sha256, String pairId, String reason) {}
 
     /**
      * Seconds spent in each phase of a run: reading the pairs from object storage into a training set,
      * training, evaluating (the gate, WiSE-FT mixes included) and publishing the version.
      */
-    public record Timings(double materialiseSeconds, double trainSeconds, double evaluateSeconds,
-                          double publishSeconds) {
+    public record Timings(
+            double materialiseSeconds, double trainSeconds, double evaluateSeconds, double publishSeconds) {
 
         public double totalSeconds() {
             return materialiseSeconds + trainSeconds + evaluateSeconds + publishSeconds;

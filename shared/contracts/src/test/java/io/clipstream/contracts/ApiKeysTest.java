@@ -1,15 +1,15 @@
 package io.clipstream.contracts;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-import java.util.Optional;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
 class ApiKeysTest {
-    private final ApiKeys keys = new ApiKeys("clipstream.gateway.api-keys", Map.of("shop", "shop-key-0123456789", "museum", "museum-key-0123456789"));
+    private final ApiKeys keys = new ApiKeys(
+            "clipstream.gateway.api-keys", Map.of("shop", "shop-key-0123456789", "museum", "museum-key-0123456789"));
 
     @Test
     void findsTheProducerOfAKey() {
@@ -31,12 +31,17 @@ class ApiKeysTest {
 
     @Test
     void refusesUnsafeConfiguration() {
-        assertThatThrownBy(() -> new ApiKeys("clipstream.gateway.api-keys", Map.of("a", "short"))).hasMessageContaining("at least 16");
-        assertThatThrownBy(() -> new ApiKeys("clipstream.gateway.api-keys", Map.of("a", "same-key-0123456789", "b", "same-key-0123456789")))
+        assertThatThrownBy(() -> new ApiKeys("clipstream.gateway.api-keys", Map.of("a", "short")))
+                .hasMessageContaining("at least 16");
+        assertThatThrownBy(() -> new ApiKeys(
+                        "clipstream.gateway.api-keys", Map.of("a", "same-key-0123456789", "b", "same-key-0123456789")))
                 .hasMessageContaining("share one key");
-        assertThatThrownBy(() -> new ApiKeys("clipstream.gateway.api-keys", Map.of("bad name", "key-0123456789abcdef"))).hasMessageContaining("must match");
-        assertThat(new ApiKeys("clipstream.gateway.api-keys", Map.of()).isEmpty()).isTrue();
-        assertThatThrownBy(() -> new ApiKeys("clipstream.gateway.api-keys", Map.of("fashion-mnist", "REPLACE_ME-at-least-16-chars")))
+        assertThatThrownBy(() -> new ApiKeys("clipstream.gateway.api-keys", Map.of("bad name", "key-0123456789abcdef")))
+                .hasMessageContaining("must match");
+        assertThat(new ApiKeys("clipstream.gateway.api-keys", Map.of()).isEmpty())
+                .isTrue();
+        assertThatThrownBy(() -> new ApiKeys(
+                        "clipstream.gateway.api-keys", Map.of("fashion-mnist", "REPLACE_ME-at-least-16-chars")))
                 .hasMessageContaining("shipped placeholder");
     }
 }

@@ -1,10 +1,9 @@
 package io.clipstream.contracts;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class ClientLimitsTest {
     private final AtomicLong now = new AtomicLong();
@@ -52,6 +51,8 @@ class ClientLimitsTest {
         assertThat(limits.tryAdmit("shop").admitted()).isTrue();
         assertThat(limits.tryAdmit("shop").admitted()).as("in-flight cap").isFalse();
         limits.release("shop");
-        assertThat(limits.tryAdmit("shop").admitted()).as("the second token was kept").isTrue();
+        assertThat(limits.tryAdmit("shop").admitted())
+                .as("the second token was kept")
+                .isTrue();
     }
 }

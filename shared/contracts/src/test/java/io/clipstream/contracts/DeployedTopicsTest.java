@@ -24,14 +24,16 @@ class DeployedTopicsTest {
     private static final Path ROOT = Path.of("../..");
     private static final Pattern TOPIC = Pattern.compile("^\\s*t --topic (\\S+)\\s+--partitions (\\S+)(.*)$");
     private static final Pattern CONFIG = Pattern.compile("--config ([a-z.]+)=(\\S+)");
-    private static final Pattern ACL = Pattern.compile("^\\s*acl --allow-principal User:(\\S+)((?: --operation \\w+)+) --topic (\\S+)\\s*$");
+    private static final Pattern ACL =
+            Pattern.compile("^\\s*acl --allow-principal User:(\\S+)((?: --operation \\w+)+) --topic (\\S+)\\s*$");
 
     private record Created(String partitions, Map<String, String> config) {}
 
     @Test
     void composeCreatesTheTopicsOfTheContracts() throws IOException {
         check(ROOT.resolve("docker-compose.yml"));
-        assertThat(Files.readString(ROOT.resolve("docker-compose.yml"))).contains("PARTITIONS: \"${TOPIC_PARTITIONS:-" + TopicSpecs.DATA_PARTITIONS + "}\"");
+        assertThat(Files.readString(ROOT.resolve("docker-compose.yml")))
+                .contains("PARTITIONS: \"${TOPIC_PARTITIONS:-" + TopicSpecs.DATA_PARTITIONS + "}\"");
     }
 
     @Test
@@ -48,31 +50,58 @@ class DeployedTopicsTest {
             if (t.matches()) {
                 Map<String, String> config = new LinkedHashMap<>();
                 Matcher c = CONFIG.matcher(t.group(3));
-                while (c.find()) config.put(c.group(1), c.group(2));
-                created.put(t.group(1), new Created(t.group(2).replace("$$", "$").replace("\"", ""), config));
+                while (c.find()) {
+                    config.put(c.group(1), c.group(2));
+                }
+                created.put(
+                        t.group(1), new Created(t.group(2).replace("$$", "$").replace("\"", ""), config));
             }
             Matcher a = ACL.matcher(line);
             if (a.matches()) {
-                Set<String> ops = granted.computeIfAbsent(a.group(3), k -> new LinkedHashMap<>()).computeIfAbsent(a.group(1), k -> new java.util.HashSet<>());
-                for (String op : a.group(2).trim().split("\\s*--operation\\s+")) if (!op.isBlank()) ops.add(op.trim());
+                Set<String> ops = granted.computeIfAbsent(a.group(3), k -> new LinkedHashMap<>())
+                        .computeIfAbsent(a.group(1), k -> new java.util.HashSet<>());
+                for (String op : a.group(2).trim().split("\\s*--operation\\s+")) {
+                    if (!op.isBlank()) {
+                        ops.add(op.trim());
+                    }
+                }
             }
         }
-        assertThat(created.keySet()).as(file + " creates").containsExactlyInAnyOrderElementsOf(TopicSpecs.ALL.stream().map(TopicSpec::name).toList());
+        assertThat(created.keySet())
+                .as(file + " creates")
+                .containsExactlyInAnyOrderElementsOf(
+                        TopicSpecs.ALL.stream().map(TopicSpec::name).toList());
         for (TopicSpec s : TopicSpecs.ALL) {
             Created c = created.get(s.name());
             String where = file + ": " + s.name();
-            assertThat(c.partitions()).as(where + " partitions")
+            assertThat(c.partitions())
+                    .as(where + " partitions")
                     .isEqualTo(TopicSpecs.DATA_PLANE.contains(s) ? "$PARTITIONS" : Integer.toString(s.partitions()));
-            assertThat("compact".equals(c.config().get("cleanup.policy"))).as(where + " compacted").isEqualTo(s.compacted());
-            assertThat(c.config().get("retention.ms")).as(where + " retention")
-                    .isEqualTo(s.retention().map(d -> Long.toString(d.toMillis())).orElse(null));
-            assertThat(c.config().get("max.message.bytes")).as(where + " largest message")
+            assertThat("compact".equals(c.config().get("cleanup.policy")))
+                    .as(where + " compacted")
+                    .isEqualTo(s.compacted());
+            assertThat(c.config().get("retention.ms"))
+                    .as(where + " retention")
+                    .isEqualTo(
+                            s.retention().map(d -> Long.toString(d.toMillis())).orElse(null));
+            assertThat(c.config().get("max.message.bytes"))
+                    .as(where + " largest message")
                     .isEqualTo(s.maxMessageBytes().map(String::valueOf).orElse(null));
             Map<String, Set<String>> acl = granted.getOrDefault(s.name(), Map.of());
-            for (Principal w : s.writers()) assertThat(acl.getOrDefault(w.user(), Set.of())).as(where + " written by " + w).contains("Write");
-            for (Principal r : s.readers()) assertThat(acl.getOrDefault(r.user(), Set.of())).as(where + " read by " + r).contains("Read");
+            for (Principal w : s.writers()) {
+                assertThat(acl.getOrDefault(w.user(), Set.of()))
+                        .as(where + " written by " + w)
+                        .contains("Write");
+            }
+            for (Principal r : s.readers()) {
+                assertThat(acl.getOrDefault(r.user(), Set.of()))
+                        .as(where + " read by " + r)
+                        .contains("Read");
+            }
             for (Principal p : EnumSet.complementOf(EnumSet.copyOf(s.writers()))) {
-                assertThat(acl.getOrDefault(p.user(), Set.of())).as(where + ": " + p + " may not write").doesNotContain("Write", "All");
+                assertThat(acl.getOrDefault(p.user(), Set.of()))
+                        .as(where + ": " + p + " may not write")
+                        .doesNotContain("Write", "All");
             }
         }
     }

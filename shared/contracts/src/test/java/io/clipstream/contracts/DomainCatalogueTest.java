@@ -1,21 +1,22 @@
 package io.clipstream.contracts;
 
-import io.clipstream.contracts.DomainCatalogue.Decision;
-import io.clipstream.contracts.DomainCatalogue.Producer;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.clipstream.contracts.DomainCatalogue.Decision;
+import io.clipstream.contracts.DomainCatalogue.Producer;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
 class DomainCatalogueTest {
-    private final DomainCatalogue catalogue = new DomainCatalogue("original", Map.of(
-            "museum", new Producer(Optional.of("original"), List.of("original", "sketch")),
-            "shop", new Producer(Optional.of("shop.misc"), List.of("shop.*", "returns")),
-            "open", new Producer(Optional.empty(), List.of("*"))));
+    private final DomainCatalogue catalogue = new DomainCatalogue(
+            "original",
+            Map.of(
+                    "museum", new Producer(Optional.of("original"), List.of("original", "sketch")),
+                    "shop", new Producer(Optional.of("shop.misc"), List.of("shop.*", "returns")),
+                    "open", new Producer(Optional.empty(), List.of("*"))));
 
     @Test
     void aPairWithoutADomainGetsItsProducersDefault() {
@@ -63,7 +64,8 @@ class DomainCatalogueTest {
     void theBaseIsWrittenOnlyByTheProducersThatNameIt() {
         assertThat(catalogue.decide("museum", "original").accepted()).isTrue();
         assertThat(catalogue.decide("open", "original").refusal()).isEqualTo(ReasonCode.DOMAIN_NOT_ALLOWED);
-        DomainCatalogue prefixed = new DomainCatalogue("orig", Map.of("p", new Producer(Optional.empty(), List.of("ori*"))));
+        DomainCatalogue prefixed =
+                new DomainCatalogue("orig", Map.of("p", new Producer(Optional.empty(), List.of("ori*"))));
         assertThat(prefixed.decide("p", "orig").accepted()).isFalse();
         assertThat(prefixed.decide("p", "original").accepted()).isTrue();
     }
@@ -80,13 +82,14 @@ class DomainCatalogueTest {
 
     @Test
     void aBadConfigurationFailsAtStartWithTheKeyNamed() {
-        assertThatThrownBy(() -> new DomainCatalogue("Base", Map.of()))
-                .hasMessageContaining("clipstream.domains.base");
-        assertThatThrownBy(() -> new DomainCatalogue("base", Map.of("p", new Producer(Optional.empty(), List.of("a/b")))))
+        assertThatThrownBy(() -> new DomainCatalogue("Base", Map.of())).hasMessageContaining("clipstream.domains.base");
+        assertThatThrownBy(() ->
+                        new DomainCatalogue("base", Map.of("p", new Producer(Optional.empty(), List.of("a/b")))))
                 .hasMessageContaining("clipstream.domains.producers.p.writes");
         assertThatThrownBy(() -> new DomainCatalogue("base", Map.of("p", new Producer(Optional.of("x"), List.of("y")))))
                 .hasMessageContaining("clipstream.domains.producers.p.default-domain 'x'");
-        assertThatThrownBy(() -> new DomainCatalogue("base", Map.of("p", new Producer(Optional.of("base"), List.of("*")))))
+        assertThatThrownBy(() ->
+                        new DomainCatalogue("base", Map.of("p", new Producer(Optional.of("base"), List.of("*")))))
                 .hasMessageContaining("default-domain 'base'");
     }
 }

@@ -1,11 +1,11 @@
 package io.clipstream.contracts;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DomainNameTest {
 
@@ -17,8 +17,28 @@ class DomainNameTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", " ", "Upper", "x/../y", "..", "a..b", "a.", ".a", "-a", "_a", "a b", "a/b", "a\\b",
-            "café", "ｓｋｅｔｃｈ", "a\u0000b", "a\nb", "*", "%2e%2e"})
+    @ValueSource(
+            strings = {
+                "",
+                " ",
+                "Upper",
+                "x/../y",
+                "..",
+                "a..b",
+                "a.",
+                ".a",
+                "-a",
+                "_a",
+                "a b",
+                "a/b",
+                "a\\b",
+                "café",
+                "ｓｋｅｔｃｈ",
+                "a\u0000b",
+                "a\nb",
+                "*",
+                "%2e%2e"
+            })
     void refusesNamesOutsideTheGrammar(String name) {
         assertThat(DomainName.problem(name)).isPresent();
     }

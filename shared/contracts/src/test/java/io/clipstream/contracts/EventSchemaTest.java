@@ -1,13 +1,13 @@
 package io.clipstream.contracts;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-import org.junit.jupiter.api.Test;
-
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -16,8 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Every serialised event validates against its JSON Schema, and the schemas refuse what they should. */
 class EventSchemaTest {
@@ -26,7 +25,8 @@ class EventSchemaTest {
 
     static JsonSchema schema(String name) {
         JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+        SchemaValidatorsConfig config =
+                SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
         InputStream in = EventSchemaTest.class.getResourceAsStream("/schemas/" + name + ".schema.json");
         assertThat(in).as("schema resource for " + name).isNotNull();
         return factory.getSchema(in, config);
@@ -38,14 +38,26 @@ class EventSchemaTest {
     }
 
     static PairSubmitted submitted(String image, String uri) {
-        return PairSubmitted.of("p-1", "demo", "fashion", "a photo of a coat", image, uri,
-                Map.of("label", "4"), T);
+        return PairSubmitted.of("p-1", "demo", "fashion", "a photo of a coat", image, uri, Map.of("label", "4"), T);
     }
 
     static PairCurated curated() {
-        return new PairCurated(PairCurated.SCHEMA_VERSION, "p-1", "demo", "fashion", SHA,
-                "pairs/images/sha256/ab/" + SHA + ".png", "pairs/text/sha256/ab/" + SHA + ".json", "png",
-                "00ff00ff00ff00ff", 28, 28, "a photo of a coat", Map.of("sharpness", 812.5), T, T.plusSeconds(1));
+        return new PairCurated(
+                PairCurated.SCHEMA_VERSION,
+                "p-1",
+                "demo",
+                "fashion",
+                SHA,
+                "pairs/images/sha256/ab/" + SHA + ".png",
+                "pairs/text/sha256/ab/" + SHA + ".json",
+                "png",
+                "00ff00ff00ff00ff",
+                28,
+                28,
+                "a photo of a coat",
+                Map.of("sharpness", 812.5),
+                T,
+                T.plusSeconds(1));
     }
 
     @Test
@@ -55,13 +67,15 @@ class EventSchemaTest {
 
     @Test
     void pairSubmittedWithClaimCheckValidates() throws Exception {
-        assertThat(validate("PairSubmitted", submitted(null, "s3://bucket/img.png"))).isEmpty();
+        assertThat(validate("PairSubmitted", submitted(null, "s3://bucket/img.png")))
+                .isEmpty();
     }
 
     @Test
     void pairSubmittedNeedsExactlyOneImageSource() throws Exception {
         assertThat(validate("PairSubmitted", submitted(null, null))).isNotEmpty();
-        assertThat(validate("PairSubmitted", submitted("iVBORw0KGgo=", "s3://b/i.png"))).isNotEmpty();
+        assertThat(validate("PairSubmitted", submitted("iVBORw0KGgo=", "s3://b/i.png")))
+                .isNotEmpty();
     }
 
     @Test
@@ -72,9 +86,22 @@ class EventSchemaTest {
     @Test
     void pairCuratedNeedsNoTextObject() throws Exception {
         PairCurated c = curated();
-        PairCurated imageOnly = new PairCurated(c.schemaVersion(), c.pairId(), c.source(), c.domain(), c.sha256(),
-                c.imageKey(), null, c.imageFormat(), c.perceptualHash(), c.width(), c.height(), c.text(),
-                c.quality(), c.submittedAt(), c.curatedAt());
+        PairCurated imageOnly = new PairCurated(
+                c.schemaVersion(),
+                c.pairId(),
+                c.source(),
+                c.domain(),
+                c.sha256(),
+                c.imageKey(),
+                null,
+                c.imageFormat(),
+                c.perceptualHash(),
+                c.width(),
+                c.height(),
+                c.text(),
+                c.quality(),
+                c.submittedAt(),
+                c.curatedAt());
         assertThat(validate("PairCurated", imageOnly)).isEmpty();
         assertThat(new String(Json.write(imageOnly), StandardCharsets.UTF_8)).doesNotContain("textKey");
     }
@@ -82,9 +109,22 @@ class EventSchemaTest {
     @Test
     void pairCuratedRefusesAKeyOutsideTheLayout() throws Exception {
         PairCurated c = curated();
-        PairCurated bad = new PairCurated(c.schemaVersion(), c.pairId(), c.source(), c.domain(), c.sha256(),
-                "images/" + SHA + ".png", c.textKey(), c.imageFormat(), c.perceptualHash(), c.width(),
-                c.height(), c.text(), c.quality(), c.submittedAt(), c.curatedAt());
+        PairCurated bad = new PairCurated(
+                c.schemaVersion(),
+                c.pairId(),
+                c.source(),
+                c.domain(),
+                c.sha256(),
+                "images/" + SHA + ".png",
+                c.textKey(),
+                c.imageFormat(),
+                c.perceptualHash(),
+                c.width(),
+                c.height(),
+                c.text(),
+                c.quality(),
+                c.submittedAt(),
+                c.curatedAt());
         assertThat(validate("PairCurated", bad)).isNotEmpty();
     }
 
@@ -94,16 +134,34 @@ class EventSchemaTest {
             if (code.stage() != ReasonCode.Stage.CURATOR) {
                 continue;
             }
-            PairRejected r = new PairRejected(PairRejected.SCHEMA_VERSION, "p-1", "demo", "fashion",
-                    List.of(code), code.description(), Topics.PAIRS_RAW, 0, 42L, T);
+            PairRejected r = new PairRejected(
+                    PairRejected.SCHEMA_VERSION,
+                    "p-1",
+                    "demo",
+                    "fashion",
+                    List.of(code),
+                    code.description(),
+                    Topics.PAIRS_RAW,
+                    0,
+                    42L,
+                    T);
             assertThat(validate("PairRejected", r)).as(code.name()).isEmpty();
         }
     }
 
     @Test
     void pairRejectedRefusesGatewayCodes() throws Exception {
-        PairRejected r = new PairRejected(PairRejected.SCHEMA_VERSION, "p-1", "demo", null,
-                List.of(ReasonCode.UNAUTHORIZED), "x", Topics.PAIRS_RAW, 0, 1L, T);
+        PairRejected r = new PairRejected(
+                PairRejected.SCHEMA_VERSION,
+                "p-1",
+                "demo",
+                null,
+                List.of(ReasonCode.UNAUTHORIZED),
+                "x",
+                Topics.PAIRS_RAW,
+                0,
+                1L,
+                T);
         assertThat(validate("PairRejected", r)).isNotEmpty();
     }
 
@@ -113,7 +171,9 @@ class EventSchemaTest {
         List<String> inSchema = new ArrayList<>();
         items.forEach(n -> inSchema.add(n.asText()));
         List<String> curatorCodes = Arrays.stream(ReasonCode.values())
-                .filter(c -> c.stage() == ReasonCode.Stage.CURATOR).map(Enum::name).toList();
+                .filter(c -> c.stage() == ReasonCode.Stage.CURATOR)
+                .map(Enum::name)
+                .toList();
         assertThat(inSchema).containsExactlyInAnyOrderElementsOf(curatorCodes);
     }
 
@@ -121,18 +181,31 @@ class EventSchemaTest {
     void serdesRoundTripAndReportMalformedBytes() {
         var serde = EventSerdes.pairCurated();
         byte[] bytes = serde.serializer().serialize(Topics.PAIRS_CURATED, curated());
-        assertThat(serde.deserializer().deserialize(Topics.PAIRS_CURATED, bytes)).isEqualTo(curated());
+        assertThat(serde.deserializer().deserialize(Topics.PAIRS_CURATED, bytes))
+                .isEqualTo(curated());
         assertThat(serde.deserializer().deserialize(Topics.PAIRS_CURATED, null)).isNull();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
-                        EventSerdes.pairSubmitted().deserializer().deserialize(Topics.PAIRS_RAW, "{not json".getBytes()))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EventSerdes.pairSubmitted()
+                        .deserializer()
+                        .deserialize(Topics.PAIRS_RAW, "{not json".getBytes()))
                 .isInstanceOf(MalformedEventException.class)
                 .hasMessageContaining("PairSubmitted");
     }
 
     static PairDeadLettered deadLettered(String stage) {
-        return new PairDeadLettered(PairDeadLettered.SCHEMA_VERSION, "p-1", "demo", "fashion", stage,
-                "io.clipstream.storage.StorageUnavailableException", "put pairs/images/... failed: connect timed out",
-                4, Topics.PAIRS_RAW, 1, 7L, T, "eyJwYWlySWQiOiJwLTEifQ==");
+        return new PairDeadLettered(
+                PairDeadLettered.SCHEMA_VERSION,
+                "p-1",
+                "demo",
+                "fashion",
+                stage,
+                "io.clipstream.storage.StorageUnavailableException",
+                "put pairs/images/... failed: connect timed out",
+                4,
+                Topics.PAIRS_RAW,
+                1,
+                7L,
+                T,
+                "eyJwYWlySWQiOiJwLTEifQ==");
     }
 
     @Test
@@ -144,8 +217,8 @@ class EventSchemaTest {
     @Test
     void pairDeadLetteredRefusesAnUnknownStageAndKeepsErrorsBounded() throws Exception {
         assertThat(validate("PairDeadLettered", deadLettered("elsewhere"))).isNotEmpty();
-        PairDeadLettered big = new PairDeadLettered(1, "p", "s", null, "store", "E", "x".repeat(100_000), 1,
-                Topics.PAIRS_RAW, 0, 0L, T, "");
+        PairDeadLettered big = new PairDeadLettered(
+                1, "p", "s", null, "store", "E", "x".repeat(100_000), 1, Topics.PAIRS_RAW, 0, 0L, T, "");
         assertThat(big.error()).hasSizeLessThanOrEqualTo(PairDeadLettered.MAX_ERROR_CHARS + 3);
         assertThat(validate("PairDeadLettered", big)).isEmpty();
     }

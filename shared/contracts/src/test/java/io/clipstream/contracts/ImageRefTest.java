@@ -1,11 +1,11 @@
 package io.clipstream.contracts;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ImageRefTest {
 
@@ -18,30 +18,34 @@ class ImageRefTest {
 
     @Test
     void decodesPercentEscapesBeforeCheckingSegments() {
-        assertThat(ImageRef.parse("s3://clipstream/inbox/acme/red%20kite.png", "clipstream", "acme").key())
+        assertThat(ImageRef.parse("s3://clipstream/inbox/acme/red%20kite.png", "clipstream", "acme")
+                        .key())
                 .isEqualTo("inbox/acme/red kite.png");
         assertThatThrownBy(() -> ImageRef.parse("s3://clipstream/inbox/acme/%2e%2e/other/x.png", "clipstream", "acme"))
-                .isInstanceOf(ImageRef.InvalidImageRefException.class).hasMessageContaining("'..'");
+                .isInstanceOf(ImageRef.InvalidImageRefException.class)
+                .hasMessageContaining("'..'");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "s3://clipstream/a/../b",                       // the reference from the issue
-            "s3://clipstream/inbox/acme/../other/x.png",    // climbs out of the inbox
-            "s3://clipstream/inbox/acme/./x.png",
-            "s3://clipstream/inbox/acme//x.png",
-            "s3://clipstream/inbox/other/x.png",            // another producer's inbox
-            "s3://clipstream/pairs/images/sha256/ab/x.png", // the curated corpus
-            "s3://clipstream/inbox/acme/",                  // the inbox itself
-            "s3://elsewhere/inbox/acme/x.png",              // another bucket
-            "https://example.com/inbox/acme/x.png",         // other schemes are never fetched
-            "file:///etc/passwd",
-            "s3:inbox/acme/x.png",
-            "s3://clipstream/inbox/acme/x.png?versionId=1",
-            "s3://user@clipstream/inbox/acme/x.png",
-            "s3://clipstream:9000/inbox/acme/x.png",
-            "not a uri at all",
-            ""})
+    @ValueSource(
+            strings = {
+                "s3://clipstream/a/../b", // the reference from the issue
+                "s3://clipstream/inbox/acme/../other/x.png", // climbs out of the inbox
+                "s3://clipstream/inbox/acme/./x.png",
+                "s3://clipstream/inbox/acme//x.png",
+                "s3://clipstream/inbox/other/x.png", // another producer's inbox
+                "s3://clipstream/pairs/images/sha256/ab/x.png", // the curated corpus
+                "s3://clipstream/inbox/acme/", // the inbox itself
+                "s3://elsewhere/inbox/acme/x.png", // another bucket
+                "https://example.com/inbox/acme/x.png", // other schemes are never fetched
+                "file:///etc/passwd",
+                "s3:inbox/acme/x.png",
+                "s3://clipstream/inbox/acme/x.png?versionId=1",
+                "s3://user@clipstream/inbox/acme/x.png",
+                "s3://clipstream:9000/inbox/acme/x.png",
+                "not a uri at all",
+                ""
+            })
     void refusesEverythingElse(String uri) {
         assertThatThrownBy(() -> ImageRef.parse(uri, "clipstream", "acme"))
                 .isInstanceOf(ImageRef.InvalidImageRefException.class);

@@ -27,7 +27,9 @@ class ShutdownTest {
         CountDownLatch started = new CountDownLatch(1);
         ignoresInterrupts.submit(() -> {
             started.countDown();
-            while (stop.getCount() > 0) Thread.onSpinWait(); // ignores interrupts
+            while (stop.getCount() > 0) {
+                Thread.onSpinWait();
+            } // ignores interrupts
         });
         started.await(5, TimeUnit.SECONDS);
         assertThat(Shutdown.now(ignoresInterrupts, Duration.ofMillis(100))).isFalse();
@@ -40,7 +42,9 @@ class ShutdownTest {
         ExecutorService ignoresInterrupts = Executors.newSingleThreadExecutor();
         CountDownLatch stop = new CountDownLatch(1);
         ignoresInterrupts.submit(() -> {
-            while (stop.getCount() > 0) Thread.onSpinWait();
+            while (stop.getCount() > 0) {
+                Thread.onSpinWait();
+            }
         });
         Thread.currentThread().interrupt();
         try {

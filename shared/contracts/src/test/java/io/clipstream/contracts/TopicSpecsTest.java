@@ -1,6 +1,6 @@
 package io.clipstream.contracts;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,8 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The topic list is the one place: the deploy files that create topics with their own shell
@@ -23,11 +22,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TopicSpecsTest {
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent().getParent();
     /** {@code t --topic NAME --partitions N --config k=v ...} (the helper function both files define). */
-    private static final Pattern CREATE = Pattern.compile("^\\s*t --topic (\\S+)\\s+--partitions (\\S+)((?:\\s+--config \\S+)*)\\s*$");
+    private static final Pattern CREATE =
+            Pattern.compile("^\\s*t --topic (\\S+)\\s+--partitions (\\S+)((?:\\s+--config \\S+)*)\\s*$");
+
     private static final Pattern CONFIG = Pattern.compile("--config (\\S+?)=(\\S+)");
 
-    record Created(String name, String partitions, Map<String, String> configs) {
-    }
+    record Created(String name, String partitions, Map<String, String> configs) {}
 
     static List<Created> created(Path file) throws IOException {
         List<Created> out = new ArrayList<>();
@@ -48,8 +48,11 @@ class TopicSpecsTest {
     static void assertMatchesSpecs(Path file) throws IOException {
         assertThat(ROOT.resolve("pom.xml")).exists();
         List<Created> created = created(file);
-        assertThat(created).extracting(Created::name).as(file + " creates every topic once")
-                .containsExactlyInAnyOrderElementsOf(TopicSpecs.ALL.stream().map(TopicSpec::name).toList());
+        assertThat(created)
+                .extracting(Created::name)
+                .as(file + " creates every topic once")
+                .containsExactlyInAnyOrderElementsOf(
+                        TopicSpecs.ALL.stream().map(TopicSpec::name).toList());
         for (Created c : created) {
             TopicSpec spec = TopicSpecs.named(c.name()).orElseThrow();
             Map<String, String> expected = new HashMap<>(spec.configs());
@@ -60,37 +63,65 @@ class TopicSpecsTest {
             if (spec.partitions() == 1) {
                 assertThat(c.partitions()).as(c.name() + " partitions").isEqualTo("1");
             } else {
-                assertThat(c.partitions()).as(c.name() + " partitions follow the data-plane setting").contains("PARTITIONS");
+                assertThat(c.partitions())
+                        .as(c.name() + " partitions follow the data-plane setting")
+                        .contains("PARTITIONS");
             }
         }
     }
 
     /** The {@code acl ...} lines of a deploy file (its shell function around kafka-acls.sh --add). */
     static List<String> aclLines(Path file) throws IOException {
-        return Files.readAllLines(file).stream().map(String::strip).filter(l -> l.startsWith("acl --")).toList();
+        return Files.readAllLines(file).stream()
+                .map(String::strip)
+                .filter(l -> l.startsWith("acl --"))
+                .toList();
     }
 
     /** The topic table of docs/architecture.md, as {@link TopicSpecs} says it. */
     static String markdownTable() {
-        StringBuilder b = new StringBuilder("| topic | key | value | partitions | kept | written by | read by |\n|---|---|---|---|---|---|---|\n");
+        StringBuilder b = new StringBuilder(
+                "| topic | key | value | partitions | kept | written by | read by |\n|---|---|---|---|---|---|---|\n");
         for (TopicSpec t : TopicSpecs.ALL) {
-            String kept = t.compacted() ? "compacted" : t.retention().map(d -> d.toDays() + " days").orElseThrow();
-            String partitions = t.partitions() == TopicSpecs.DATA_PARTITIONS ? t.partitions() + " (data plane)" : String.valueOf(t.partitions());
-            b.append("| `").append(t.name()).append("` | ").append(t.key()).append(" | `").append(t.valueType().getSimpleName()).append("` | ")
-                    .append(partitions).append(" | ").append(kept).append(" | ").append(users(t.writers())).append(" | ")
-                    .append(users(t.readers())).append(" |\n");
+            String kept = t.compacted()
+                    ? "compacted"
+                    : t.retention().map(d -> d.toDays() + " days").orElseThrow();
+            String partitions = t.partitions() == TopicSpecs.DATA_PARTITIONS
+                    ? t.partitions() + " (data plane)"
+                    : String.valueOf(t.partitions());
+            b.append("| `")
+                    .append(t.name())
+                    .append("` | ")
+                    .append(t.key())
+                    .append(" | `")
+                    .append(t.valueType().getSimpleName())
+                    .append("` | ")
+                    .append(partitions)
+                    .append(" | ")
+                    .append(kept)
+                    .append(" | ")
+                    .append(users(t.writers()))
+                    .append(" | ")
+                    .append(users(t.readers()))
+                    .append(" |\n");
         }
         return b.toString();
     }
 
     private static String users(java.util.Set<Principal> principals) {
-        return principals.stream().sorted().map(p -> p.name().toLowerCase(java.util.Locale.ROOT)).reduce((a, c) -> a + ", " + c).orElse("");
+        return principals.stream()
+                .sorted()
+                .map(p -> p.name().toLowerCase(java.util.Locale.ROOT))
+                .reduce((a, c) -> a + ", " + c)
+                .orElse("");
     }
 
     @Test
     void theArchitecturePagesTopicTableIsTheTopicList() throws IOException {
         String page = Files.readString(ROOT.resolve("docs/architecture.md"));
-        assertThat(page).as("docs/architecture.md holds the topic table generated from TopicSpecs (copy it from here)").contains(markdownTable());
+        assertThat(page)
+                .as("docs/architecture.md holds the topic table generated from TopicSpecs (copy it from here)")
+                .contains(markdownTable());
     }
 
     @Test
@@ -112,8 +143,10 @@ class TopicSpecsTest {
         var writes = KafkaAcls.bindings(TopicSpecs.ALL).stream()
                 .filter(b -> b.entry().operation() == org.apache.kafka.common.acl.AclOperation.WRITE
                         && b.pattern().resourceType() == org.apache.kafka.common.resource.ResourceType.TOPIC)
-                .map(b -> b.entry().principal() + " " + b.pattern().name()).toList();
-        assertThat(writes).contains("User:clipstream-gateway pairs.raw", "User:clipstream-curator pairs.curated")
+                .map(b -> b.entry().principal() + " " + b.pattern().name())
+                .toList();
+        assertThat(writes)
+                .contains("User:clipstream-gateway pairs.raw", "User:clipstream-curator pairs.curated")
                 .noneMatch(w -> w.startsWith("User:clipstream-gateway") && !w.endsWith("pairs.raw"))
                 .noneMatch(w -> w.startsWith("User:clipstream-operator"));
     }
@@ -124,6 +157,8 @@ class TopicSpecsTest {
         assertThat(TopicSpecs.PAIRS_RAW.writers()).containsExactly(Principal.GATEWAY);
         assertThat(TopicSpecs.PAIRS_CURATED.writers()).containsExactly(Principal.CURATOR);
         assertThat(TopicSpecs.PAIRS_RAW.configs()).containsEntry("max.message.bytes", "8388608");
-        assertThat(TopicSpecs.PAIRS_CURATED.configs()).containsEntry("cleanup.policy", "compact").doesNotContainKey("retention.ms");
+        assertThat(TopicSpecs.PAIRS_CURATED.configs())
+                .containsEntry("cleanup.policy", "compact")
+                .doesNotContainKey("retention.ms");
     }
 }

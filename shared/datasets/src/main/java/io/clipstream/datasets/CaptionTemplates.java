@@ -14,8 +14,7 @@ public final class CaptionTemplates {
             "a {c} on a plain background",
             "this is a {c}");
 
-    private CaptionTemplates() {
-    }
+    private CaptionTemplates() {}
 
     public static String fill(String template, String className) {
         return template.replace("{c}", className);

@@ -23,7 +23,8 @@ public final class FashionMnist {
     private static final int LABELS_MAGIC = 0x00000801;
 
     public enum Split {
-        TRAIN("train"), TEST("t10k");
+        TRAIN("train"),
+        TEST("t10k");
 
         private final String prefix;
 
@@ -39,8 +40,7 @@ public final class FashionMnist {
         }
     }
 
-    private FashionMnist() {
-    }
+    private FashionMnist() {}
 
     /** The directory from {@code CLIPSTREAM_FASHION_MNIST_DIR}, else Debian's. */
     public static Path defaultDir() {
@@ -61,7 +61,8 @@ public final class FashionMnist {
                     + " (install the Debian package: apt-get install -y dataset-fashion-mnist,"
                     + " or set CLIPSTREAM_FASHION_MNIST_DIR)");
         }
-        try (DataInputStream img = open(images); DataInputStream lab = open(labels)) {
+        try (DataInputStream img = open(images);
+                DataInputStream lab = open(labels)) {
             expect(img.readInt(), IMAGES_MAGIC, images);
             expect(lab.readInt(), LABELS_MAGIC, labels);
             int count = img.readInt();

@@ -1,15 +1,14 @@
 package io.clipstream.datasets;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import javax.imageio.ImageIO;
 
 /** Grey pixel arrays to and from {@link BufferedImage} and PNG bytes. */
 public final class GreyImages {
-    private GreyImages() {
-    }
+    private GreyImages() {}
 
     public static BufferedImage toImage(byte[] pixels, int width, int height) {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);

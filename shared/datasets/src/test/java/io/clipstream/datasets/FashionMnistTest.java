@@ -1,23 +1,24 @@
 package io.clipstream.datasets;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-
-import javax.imageio.ImageIO;
-import java.io.ByteArrayInputStream;
-import java.awt.image.BufferedImage;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class FashionMnistTest {
     @Test
     void readsTheDebianTestSplit() throws Exception {
-        Assumptions.assumeTrue(FashionMnist.isAvailable(FashionMnist.defaultDir()), "dataset-fashion-mnist not installed");
+        Assumptions.assumeTrue(
+                FashionMnist.isAvailable(FashionMnist.defaultDir()), "dataset-fashion-mnist not installed");
         List<FashionMnist.Sample> s = FashionMnist.read(FashionMnist.defaultDir(), FashionMnist.Split.TEST, 200);
         assertThat(s).hasSize(200);
         assertThat(s).allSatisfy(x -> assertThat(x.pixels()).hasSize(28 * 28));
-        assertThat(s.stream().map(FashionMnist.Sample::label).distinct().count()).isEqualTo(10);
+        assertThat(s.stream().map(FashionMnist.Sample::label).distinct().count())
+                .isEqualTo(10);
         // t10k's first label is 9 (ankle boot) in the published files
         assertThat(s.getFirst().className()).isEqualTo("ankle boot");
     }
@@ -36,9 +37,13 @@ class FashionMnistTest {
     @Test
     void captionsAreDeterministicAndVaried() {
         String a = CaptionTemplates.caption(CaptionTemplates.DEFAULT, "coat", 17);
-        assertThat(CaptionTemplates.caption(CaptionTemplates.DEFAULT, "coat", 17)).isEqualTo(a).contains("coat");
+        assertThat(CaptionTemplates.caption(CaptionTemplates.DEFAULT, "coat", 17))
+                .isEqualTo(a)
+                .contains("coat");
         long distinct = java.util.stream.LongStream.range(0, 100)
-                .mapToObj(i -> CaptionTemplates.caption(CaptionTemplates.DEFAULT, "coat", i)).distinct().count();
+                .mapToObj(i -> CaptionTemplates.caption(CaptionTemplates.DEFAULT, "coat", i))
+                .distinct()
+                .count();
         assertThat(distinct).isEqualTo(CaptionTemplates.DEFAULT.size());
     }
 }

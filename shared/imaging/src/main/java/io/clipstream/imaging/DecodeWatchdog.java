@@ -1,11 +1,11 @@
 package io.clipstream.imaging;
 
-import javax.imageio.ImageReader;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageReader;
 
 /**
  * Aborts an {@link ImageReader} that is still decoding when its time budget runs out. ImageIO
@@ -19,8 +19,7 @@ final class DecodeWatchdog {
         return t;
     });
 
-    private DecodeWatchdog() {
-    }
+    private DecodeWatchdog() {}
 
     /**
      * Aborts the reader once the budget is spent, and again every {@value #REPEAT_MILLIS} ms until the watch is
@@ -30,10 +29,14 @@ final class DecodeWatchdog {
     static Watch watch(ImageReader reader, Duration budget) {
         long startNanos = System.nanoTime();
         Watch watch = new Watch(startNanos, budget);
-        watch.timer = TIMER.scheduleAtFixedRate(() -> {
-            watch.aborted = true;
-            reader.abort();
-        }, budget.toNanos(), TimeUnit.MILLISECONDS.toNanos(REPEAT_MILLIS), TimeUnit.NANOSECONDS);
+        watch.timer = TIMER.scheduleAtFixedRate(
+                () -> {
+                    watch.aborted = true;
+                    reader.abort();
+                },
+                budget.toNanos(),
+                TimeUnit.MILLISECONDS.toNanos(REPEAT_MILLIS),
+                TimeUnit.NANOSECONDS);
         return watch;
     }
 

@@ -10,8 +10,7 @@ public final class FormatGuards {
     private static final int BI_JPEG = 4;
     private static final int BI_PNG = 5;
 
-    private FormatGuards() {
-    }
+    private FormatGuards() {}
 
     /** True for a BMP whose compression field says the pixels are an embedded JPEG or PNG. */
     public static boolean isBmpWithEmbeddedCompression(byte[] b) {

@@ -27,18 +27,25 @@ import javax.imageio.stream.ImageInputStream;
 public final class GuardedDecoder {
     /** ImageIO format name (lower case) -> file extension and content type of the accepted formats. */
     private static final Map<String, String[]> ACCEPTED = Map.of(
-            "png", new String[]{"png", "image/png"},
-            "jpeg", new String[]{"jpg", "image/jpeg"},
-            "gif", new String[]{"gif", "image/gif"},
-            "bmp", new String[]{"bmp", "image/bmp"},
-            "webp", new String[]{"webp", "image/webp"});
+            "png", new String[] {"png", "image/png"},
+            "jpeg", new String[] {"jpg", "image/jpeg"},
+            "gif", new String[] {"gif", "image/gif"},
+            "bmp", new String[] {"bmp", "image/bmp"},
+            "webp", new String[] {"webp", "image/webp"});
 
     static {
         ImageIO.setUseCache(false); // decode in memory, never through temp files
     }
 
     /** Why an image was not decoded. */
-    public enum Refusal { MISSING, TOO_MANY_BYTES, UNSUPPORTED_FORMAT, DECOMPRESSION_BOMB, CORRUPT, UNREADABLE }
+    public enum Refusal {
+        MISSING,
+        TOO_MANY_BYTES,
+        UNSUPPORTED_FORMAT,
+        DECOMPRESSION_BOMB,
+        CORRUPT,
+        UNREADABLE
+    }
 
     /** The outcome: a decoded image, or a refusal with what was wrong. */
     public sealed interface Decoded {}
@@ -47,7 +54,8 @@ public final class GuardedDecoder {
      * @param width  the width as the header says (before any subsampling)
      * @param height the height as the header says
      */
-    public record Image(BufferedImage image, String extension, String contentType, int width, int height) implements Decoded {}
+    public record Image(BufferedImage image, String extension, String contentType, int width, int height)
+            implements Decoded {}
 
     public record Refused(Refusal reason, String detail) implements Decoded {}
 
@@ -63,7 +71,8 @@ public final class GuardedDecoder {
         }
     }
 
-    private static Decoded decodeBounded(byte[] bytes, long maxBytes, long maxPixels, DecodeLimits limits, int maxSide) {
+    private static Decoded decodeBounded(
+            byte[] bytes, long maxBytes, long maxPixels, DecodeLimits limits, int maxSide) {
         if (bytes == null || bytes.length == 0) {
             return new Refused(Refusal.MISSING, "no image bytes");
         }
@@ -71,16 +80,20 @@ public final class GuardedDecoder {
             return new Refused(Refusal.TOO_MANY_BYTES, "image has " + bytes.length + " bytes, limit " + maxBytes);
         }
         if (FormatGuards.isBmpWithEmbeddedCompression(bytes)) {
-            return new Refused(Refusal.UNSUPPORTED_FORMAT,
+            return new Refused(
+                    Refusal.UNSUPPORTED_FORMAT,
                     "BMP with embedded PNG/JPEG compression is not accepted; send the PNG or JPEG itself");
         }
         if (FormatGuards.jpegScanCount(bytes, limits.maxJpegScans()) > limits.maxJpegScans()) {
-            return new Refused(Refusal.DECOMPRESSION_BOMB, "JPEG with more than " + limits.maxJpegScans() + " scans (not decoded)");
+            return new Refused(
+                    Refusal.DECOMPRESSION_BOMB,
+                    "JPEG with more than " + limits.maxJpegScans() + " scans (not decoded)");
         }
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {
-                return new Refused(Refusal.UNSUPPORTED_FORMAT,
+                return new Refused(
+                        Refusal.UNSUPPORTED_FORMAT,
                         "not an accepted image format (" + sniff(bytes) + "); accepted: png, jpg, gif, bmp, webp");
             }
             ImageReader reader = readers.next();
@@ -94,11 +107,14 @@ public final class GuardedDecoder {
         }
     }
 
-    private static Decoded decode(ImageReader reader, ImageInputStream in, long maxPixels, DecodeLimits limits, int maxSide) {
+    private static Decoded decode(
+            ImageReader reader, ImageInputStream in, long maxPixels, DecodeLimits limits, int maxSide) {
         String formatName = formatName(reader);
         String[] format = ACCEPTED.get(formatName);
         if (format == null) {
-            return new Refused(Refusal.UNSUPPORTED_FORMAT, "image format " + formatName + " is not accepted; accepted: png, jpg, gif, bmp, webp");
+            return new Refused(
+                    Refusal.UNSUPPORTED_FORMAT,
+                    "image format " + formatName + " is not accepted; accepted: png, jpg, gif, bmp, webp");
         }
         reader.setInput(in, true, true);
         List<String> warnings = new ArrayList<>();
@@ -117,8 +133,10 @@ public final class GuardedDecoder {
         }
         long pixels = (long) width * height;
         if (pixels > maxPixels) {
-            return new Refused(Refusal.DECOMPRESSION_BOMB, format[0] + " header claims " + width + "x" + height + " = " + pixels
-                    + " pixels, limit " + maxPixels + " (not decoded)");
+            return new Refused(
+                    Refusal.DECOMPRESSION_BOMB,
+                    format[0] + " header claims " + width + "x" + height + " = " + pixels + " pixels, limit "
+                            + maxPixels + " (not decoded)");
         }
 
         BufferedImage image;
@@ -134,12 +152,15 @@ public final class GuardedDecoder {
             if (watch.expired()) {
                 // aborted: the reader stopped where it was; otherwise the abort came before it began (read() clears
                 // it) or after it ended, and the whole decode was done
-                return new Refused(Refusal.UNREADABLE, format[0] + (abortSeen.aborted ? " decode aborted midway by" : " took longer than")
-                        + " the " + watch.budget().toMillis() + " ms decoding budget");
+                return new Refused(
+                        Refusal.UNREADABLE,
+                        format[0] + (abortSeen.aborted ? " decode aborted midway by" : " took longer than") + " the "
+                                + watch.budget().toMillis() + " ms decoding budget");
             }
         } catch (IIOException e) {
             String msg = String.valueOf(e.getMessage());
-            return new Refused(msg.toLowerCase(Locale.ROOT).contains("unsupported") ? Refusal.UNSUPPORTED_FORMAT : Refusal.CORRUPT,
+            return new Refused(
+                    msg.toLowerCase(Locale.ROOT).contains("unsupported") ? Refusal.UNSUPPORTED_FORMAT : Refusal.CORRUPT,
                     format[0] + " cannot be decoded: " + msg);
         } catch (IOException | RuntimeException e) {
             return new Refused(Refusal.CORRUPT, format[0] + " cannot be decoded: " + e);
@@ -147,7 +168,8 @@ public final class GuardedDecoder {
         if (image == null) {
             return new Refused(Refusal.CORRUPT, format[0] + " decoded to nothing");
         }
-        List<String> corruption = warnings.stream().filter(w -> !isColourWarning(w)).toList();
+        List<String> corruption =
+                warnings.stream().filter(w -> !isColourWarning(w)).toList();
         if (!corruption.isEmpty()) {
             return new Refused(Refusal.CORRUPT, format[0] + " decoder warning: " + corruption.getFirst());
         }
@@ -219,7 +241,9 @@ public final class GuardedDecoder {
         if (startsWith(b, 0, "II*\0") || startsWith(b, 0, "MM\0*")) {
             return "TIFF";
         }
-        String head = new String(b, 0, Math.min(b.length, 256), StandardCharsets.ISO_8859_1).trim().toLowerCase(Locale.ROOT);
+        String head = new String(b, 0, Math.min(b.length, 256), StandardCharsets.ISO_8859_1)
+                .trim()
+                .toLowerCase(Locale.ROOT);
         if (head.startsWith("<svg") || head.startsWith("<?xml") && head.contains("<svg")) {
             return "SVG";
         }

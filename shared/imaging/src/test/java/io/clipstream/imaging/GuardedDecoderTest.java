@@ -52,7 +52,9 @@ class GuardedDecoderTest {
     void emptyOversizedAndUnknownBytesAreRefusedUndecoded() throws Exception {
         assertThat(refusal(new byte[0])).isEqualTo(GuardedDecoder.Refusal.MISSING);
         assertThat(GuardedDecoder.decode(png(64, 48), 100, MAX_PIXELS, DecodeLimits.DEFAULTS, 1000))
-                .isInstanceOfSatisfying(GuardedDecoder.Refused.class, r -> assertThat(r.reason()).isEqualTo(GuardedDecoder.Refusal.TOO_MANY_BYTES));
+                .isInstanceOfSatisfying(
+                        GuardedDecoder.Refused.class,
+                        r -> assertThat(r.reason()).isEqualTo(GuardedDecoder.Refusal.TOO_MANY_BYTES));
         assertThat(decode("%PDF-1.7 not an image".getBytes(StandardCharsets.US_ASCII)))
                 .isInstanceOfSatisfying(GuardedDecoder.Refused.class, r -> {
                     assertThat(r.reason()).isEqualTo(GuardedDecoder.Refusal.UNSUPPORTED_FORMAT);
@@ -65,8 +67,8 @@ class GuardedDecoderTest {
         byte[] bmp = new byte[70];
         bmp[0] = 'B';
         bmp[1] = 'M';
-        bmp[14] = 40;  // BITMAPINFOHEADER
-        bmp[30] = 5;   // BI_PNG
+        bmp[14] = 40; // BITMAPINFOHEADER
+        bmp[30] = 5; // BI_PNG
         bmp[34] = (byte) 0xFF; // biSizeImage claims ~2 GiB
         bmp[35] = (byte) 0xFF;
         bmp[36] = (byte) 0xFF;

@@ -23,9 +23,15 @@ import java.util.Map;
  * @param experts        each expert by name
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-public record ExpertSet(String format, String baseDomain, Map<String, Object> router,
-                        @JsonInclude(value = JsonInclude.Include.ALWAYS, content = JsonInclude.Include.ALWAYS) Map<String, String> expertOfDomain,
-                        Map<String, Expert> experts) {
+public record ExpertSet(
+        String format,
+        String baseDomain,
+        Map<String, Object> router,
+
+        @JsonInclude(value = JsonInclude.Include.ALWAYS, content = JsonInclude.Include.ALWAYS)
+        Map<String, String> expertOfDomain,
+
+        Map<String, Expert> experts) {
     public static final String FILE = "routing.json";
     public static final String FORMAT = "clipstream-experts/1";
     public static final String FOLDER = "experts/";
@@ -46,21 +52,32 @@ public record ExpertSet(String format, String baseDomain, Map<String, Object> ro
     }
 
     public ExpertSet {
-        if (!FORMAT.equals(format)) throw new IllegalArgumentException("an expert set of format " + format + "; this reads " + FORMAT);
+        if (!FORMAT.equals(format)) {
+            throw new IllegalArgumentException("an expert set of format " + format + "; this reads " + FORMAT);
+        }
         expertOfDomain = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(expertOfDomain));
         experts = Map.copyOf(experts);
         router = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(router));
-        if (!expertOfDomain.containsKey(baseDomain)) throw new IllegalArgumentException("the base domain " + baseDomain + " is not routed");
+        if (!expertOfDomain.containsKey(baseDomain)) {
+            throw new IllegalArgumentException("the base domain " + baseDomain + " is not routed");
+        }
         for (Map.Entry<String, String> e : expertOfDomain.entrySet()) {
             DomainName.require(e.getKey(), "domain");
             if (e.getValue() != null && !experts.containsKey(e.getValue())) {
-                throw new IllegalArgumentException("domain " + e.getKey() + " is served by expert " + e.getValue() + ", which the set lacks");
+                throw new IllegalArgumentException(
+                        "domain " + e.getKey() + " is served by expert " + e.getValue() + ", which the set lacks");
             }
         }
-        for (String name : experts.keySet()) DomainName.require(name, "expert name");
+        for (String name : experts.keySet()) {
+            DomainName.require(name, "expert name");
+        }
     }
 
-    public static ExpertSet of(String baseDomain, Map<String, Object> router, Map<String, String> expertOfDomain, Map<String, Expert> experts) {
+    public static ExpertSet of(
+            String baseDomain,
+            Map<String, Object> router,
+            Map<String, String> expertOfDomain,
+            Map<String, Expert> experts) {
         return new ExpertSet(FORMAT, baseDomain, router, expertOfDomain, experts);
     }
 
@@ -86,10 +103,12 @@ public record ExpertSet(String format, String baseDomain, Map<String, Object> ro
         for (Map.Entry<String, Expert> e : experts.entrySet()) {
             String key = folder(e.getKey()) + Registry.ADAPTER_WEIGHTS;
             String actual = manifest.get(key);
-            if (actual == null) throw new IOException(what + ": expert " + e.getKey() + " has no " + key);
+            if (actual == null) {
+                throw new IOException(what + ": expert " + e.getKey() + " has no " + key);
+            }
             if (!actual.equals(e.getValue().adapterSha256())) {
-                throw new IOException(what + ": expert " + e.getKey() + "'s weights have sha256 " + actual + ", its routing names "
-                        + e.getValue().adapterSha256());
+                throw new IOException(what + ": expert " + e.getKey() + "'s weights have sha256 " + actual
+                        + ", its routing names " + e.getValue().adapterSha256());
             }
         }
     }

@@ -5,7 +5,9 @@ import io.clipstream.contracts.DomainName;
 /** Where a model's objects live in the bucket. */
 public record ModelLayout(String model) {
     public ModelLayout {
-        if (!model.matches("[a-z0-9][a-z0-9._-]{0,63}")) throw new IllegalArgumentException("bad model name " + model);
+        if (!model.matches("[a-z0-9][a-z0-9._-]{0,63}")) {
+            throw new IllegalArgumentException("bad model name " + model);
+        }
     }
 
     public String root() {

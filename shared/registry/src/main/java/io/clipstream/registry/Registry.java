@@ -81,7 +81,9 @@ public final class Registry {
     }
 
     public Optional<VersionRecord> read(int n) {
-        if (!store.exists(layout.version(n) + VersionManifest.FILE)) return Optional.empty();
+        if (!store.exists(layout.version(n) + VersionManifest.FILE)) {
+            return Optional.empty();
+        }
         return store.get(layout.version(n) + METRICS).map(b -> Json.read(b, VersionRecord.class));
     }
 
@@ -108,7 +110,9 @@ public final class Registry {
             store.put(prefix + ExpertSet.FILE, routing, "application/json");
         }
         for (String rel : files.keySet()) {
-            if (experts != null && rel.equals(ExpertSet.FILE)) continue;
+            if (experts != null && rel.equals(ExpertSet.FILE)) {
+                continue;
+            }
             store.put(prefix + rel, Files.readAllBytes(staged.resolve(rel)), contentType(rel));
         }
         VersionRecord record = draft.withVersion(n, announcedFile(files));
@@ -116,7 +120,8 @@ public final class Registry {
         store.put(prefix + METRICS, metrics, "application/json");
         files.put(METRICS, ContentAddress.sha256Hex(metrics));
         if (!store.putIfAbsent(prefix + VersionManifest.FILE, VersionManifest.render(files), "application/json")) {
-            throw new IOException("version " + n + " of " + layout.model() + " got a MANIFEST.json from another writer despite its claim");
+            throw new IOException("version " + n + " of " + layout.model()
+                    + " got a MANIFEST.json from another writer despite its claim");
         }
         return record;
     }
@@ -124,12 +129,18 @@ public final class Registry {
     /** The first number above the latest version whose claim this call created. */
     private int claim(VersionRecord draft) throws IOException {
         int first = latest() + 1;
-        byte[] claim = Json.write(Map.of("run", String.valueOf(draft.runId()), "claimedAt", java.time.Instant.now().toString()));
+        byte[] claim = Json.write(Map.of(
+                "run",
+                String.valueOf(draft.runId()),
+                "claimedAt",
+                java.time.Instant.now().toString()));
         for (int n = first; n < first + MAX_CLAIM_TRIES; n++) {
-            if (store.putIfAbsent(layout.version(n) + CLAIM, claim, "application/json")) return n;
+            if (store.putIfAbsent(layout.version(n) + CLAIM, claim, "application/json")) {
+                return n;
+            }
         }
-        throw new IOException("no free version number for " + layout.model() + " in " + first + ".." + (first + MAX_CLAIM_TRIES - 1)
-                + ": each is claimed (publishers that died, or many at once)");
+        throw new IOException("no free version number for " + layout.model() + " in " + first + ".."
+                + (first + MAX_CLAIM_TRIES - 1) + ": each is claimed (publishers that died, or many at once)");
     }
 
     /**
@@ -140,30 +151,42 @@ public final class Registry {
      */
     public void download(int n, String announcedAdapterSha256, Path dir) throws IOException {
         String prefix = layout.version(n);
-        byte[] manifest = store.get(prefix + VersionManifest.FILE, MAX_MANIFEST_BYTES).orElseThrow(() -> new IOException("no version " + n));
+        byte[] manifest = store.get(prefix + VersionManifest.FILE, MAX_MANIFEST_BYTES)
+                .orElseThrow(() -> new IOException("no version " + n));
         Map<String, String> files = VersionManifest.parse(manifest);
         String announcedFile = files.containsKey(ExpertSet.FILE) ? ExpertSet.FILE : ADAPTER_WEIGHTS;
         if (announcedAdapterSha256 != null && !announcedAdapterSha256.equals(files.get(announcedFile))) {
-            throw new IOException("version " + n + " of " + layout.model() + " is not the one announced: its manifest gives "
-                    + announcedFile + " sha256 " + files.get(announcedFile) + ", the announcement " + announcedAdapterSha256);
+            throw new IOException("version " + n + " of " + layout.model()
+                    + " is not the one announced: its manifest gives " + announcedFile + " sha256 "
+                    + files.get(announcedFile) + ", the announcement " + announcedAdapterSha256);
         }
         byte[] routingChecked = null;
         if (files.containsKey(ExpertSet.FILE)) {
             // before any file lands: the experts' weights must be the ones the (announced) routing names
-            byte[] routing = store.get(prefix + ExpertSet.FILE, MAX_ROUTING_BYTES).orElseThrow(() -> new IOException("version " + n + " lacks " + ExpertSet.FILE));
-            if (!ContentAddress.sha256Hex(routing).equals(files.get(ExpertSet.FILE))) throw new IOException("version " + n + ": " + ExpertSet.FILE + " does not match its sha256");
+            byte[] routing = store.get(prefix + ExpertSet.FILE, MAX_ROUTING_BYTES)
+                    .orElseThrow(() -> new IOException("version " + n + " lacks " + ExpertSet.FILE));
+            if (!ContentAddress.sha256Hex(routing).equals(files.get(ExpertSet.FILE))) {
+                throw new IOException("version " + n + ": " + ExpertSet.FILE + " does not match its sha256");
+            }
             ExpertSet.parse(routing).requireMatches(files, "version " + n + " of " + layout.model());
             routingChecked = routing;
         }
         Path root = dir.toAbsolutePath().normalize();
         Files.createDirectories(root);
         // the routing read and checked above lands as it was read: the loop below finds it in place
-        if (routingChecked != null) Files.write(root.resolve(ExpertSet.FILE), routingChecked);
+        if (routingChecked != null) {
+            Files.write(root.resolve(ExpertSet.FILE), routingChecked);
+        }
         for (Map.Entry<String, String> f : files.entrySet()) {
             Path local = inside(root, f.getKey(), "version " + n + ": file");
-            if (Files.exists(local) && VersionManifest.sha256(local).equals(f.getValue())) continue;
-            byte[] bytes = store.get(prefix + f.getKey(), MAX_FILE_BYTES).orElseThrow(() -> new IOException("version " + n + " lacks " + f.getKey()));
-            if (!ContentAddress.sha256Hex(bytes).equals(f.getValue())) throw new IOException("version " + n + ": " + f.getKey() + " does not match its sha256");
+            if (Files.exists(local) && VersionManifest.sha256(local).equals(f.getValue())) {
+                continue;
+            }
+            byte[] bytes = store.get(prefix + f.getKey(), MAX_FILE_BYTES)
+                    .orElseThrow(() -> new IOException("version " + n + " lacks " + f.getKey()));
+            if (!ContentAddress.sha256Hex(bytes).equals(f.getValue())) {
+                throw new IOException("version " + n + ": " + f.getKey() + " does not match its sha256");
+            }
             Files.createDirectories(local.getParent());
             Files.write(local, bytes);
         }
@@ -184,20 +207,28 @@ public final class Registry {
      */
     public ModelVersion.BasePin downloadBase(Path dir) throws IOException {
         List<String> keys = store.list(layout.base());
-        if (keys.isEmpty()) throw new IOException("no base checkpoint under " + layout.base() + ": put one there first (see the trainer README)");
+        if (keys.isEmpty()) {
+            throw new IOException(
+                    "no base checkpoint under " + layout.base() + ": put one there first (see the trainer README)");
+        }
         Files.createDirectories(dir);
         Path root = dir.toAbsolutePath().normalize();
         String manifestKey = layout.base() + VersionManifest.FILE;
         if (keys.contains(manifestKey)) {
-            byte[] manifest = store.get(manifestKey, MAX_MANIFEST_BYTES).orElseThrow(() -> new IOException("vanished: " + manifestKey));
+            byte[] manifest = store.get(manifestKey, MAX_MANIFEST_BYTES)
+                    .orElseThrow(() -> new IOException("vanished: " + manifestKey));
             Map<String, String> files = VersionManifest.parse(manifest);
             for (Map.Entry<String, String> f : files.entrySet()) {
                 Path local = inside(root, f.getKey(), "base object");
-                if (Files.exists(local) && VersionManifest.sha256(local).equals(f.getValue())) continue;
+                if (Files.exists(local) && VersionManifest.sha256(local).equals(f.getValue())) {
+                    continue;
+                }
                 byte[] bytes = store.get(layout.base() + f.getKey(), MAX_FILE_BYTES)
-                        .orElseThrow(() -> new IOException("the base checkpoint lacks " + f.getKey() + " that its manifest lists"));
+                        .orElseThrow(() -> new IOException(
+                                "the base checkpoint lacks " + f.getKey() + " that its manifest lists"));
                 if (!ContentAddress.sha256Hex(bytes).equals(f.getValue())) {
-                    throw new IOException("base checkpoint file " + f.getKey() + " does not match the sha256 of the base's manifest");
+                    throw new IOException(
+                            "base checkpoint file " + f.getKey() + " does not match the sha256 of the base's manifest");
                 }
                 Files.createDirectories(local.getParent());
                 Files.write(local, bytes);
@@ -211,7 +242,8 @@ public final class Registry {
             Optional<Long> size = store.size(key);
             if (!(Files.exists(local) && size.isPresent() && Files.size(local) == size.get())) {
                 Files.createDirectories(local.getParent());
-                Files.write(local, store.get(key, MAX_FILE_BYTES).orElseThrow(() -> new IOException("vanished: " + key)));
+                Files.write(
+                        local, store.get(key, MAX_FILE_BYTES).orElseThrow(() -> new IOException("vanished: " + key)));
             }
             files.put(rel, VersionManifest.sha256(local));
         }
@@ -222,29 +254,37 @@ public final class Registry {
      * {@link #downloadBase(Path)}, refusing a base other than the one {@code pinned} names: an adapter trained on one
      * base means nothing on another. {@code pinned} null (a version from before bases were pinned) accepts any base.
      */
-    public ModelVersion.BasePin downloadBase(Path dir, ModelVersion.BasePin pinned, String pinnedBy) throws IOException {
+    public ModelVersion.BasePin downloadBase(Path dir, ModelVersion.BasePin pinned, String pinnedBy)
+            throws IOException {
         ModelVersion.BasePin actual = downloadBase(dir);
         if (pinned != null && !pinned.equals(actual)) {
-            throw new IOException("the base checkpoint under " + layout.base() + " (" + actual.describe() + ") is not the one "
-                    + pinnedBy + " was trained on (" + pinned.describe() + "): refusing to load " + pinnedBy + " on it");
+            throw new IOException("the base checkpoint under " + layout.base() + " (" + actual.describe()
+                    + ") is not the one " + pinnedBy + " was trained on (" + pinned.describe() + "): refusing to load "
+                    + pinnedBy + " on it");
         }
         return actual;
     }
 
-    /** The pin of a checkpoint directory as it lies on disk (what {@link #downloadBase} returns once it is uploaded). */
+    /**
+     * The pin of a checkpoint directory as it lies on disk (what {@link #downloadBase} returns once it is uploaded).
+     */
     public static ModelVersion.BasePin pinOf(Path checkpointDir) throws IOException {
         return pin(VersionManifest.hashes(checkpointDir));
     }
 
     private static ModelVersion.BasePin pin(Map<String, String> files) throws IOException {
         String tokenizer = files.get(BASE_TOKENIZER);
-        if (tokenizer == null) throw new IOException("the base checkpoint has no " + BASE_TOKENIZER + ": captions could not be tokenised");
+        if (tokenizer == null) {
+            throw new IOException("the base checkpoint has no " + BASE_TOKENIZER + ": captions could not be tokenised");
+        }
         return new ModelVersion.BasePin(ContentAddress.sha256Hex(VersionManifest.render(files)), tokenizer);
     }
 
     private static Path inside(Path root, String rel, String what) throws IOException {
         Path local = root.resolve(rel).normalize();
-        if (!local.startsWith(root) || local.equals(root)) throw new IOException(what + " " + rel + " lies outside " + root);
+        if (!local.startsWith(root) || local.equals(root)) {
+            throw new IOException(what + " " + rel + " lies outside " + root);
+        }
         return local;
     }
 
@@ -254,10 +294,14 @@ public final class Registry {
      * (a download tool's {@code .cache/}) are left out.
      */
     public void uploadBase(Path dir) throws IOException {
-        if (!Files.isRegularFile(dir.resolve("config.json"))) throw new IOException(dir + " is not a Hugging Face checkpoint: no config.json");
+        if (!Files.isRegularFile(dir.resolve("config.json"))) {
+            throw new IOException(dir + " is not a Hugging Face checkpoint: no config.json");
+        }
         Map<String, String> files = VersionManifest.hashes(dir);
         files.keySet().removeIf(rel -> rel.startsWith(".") || rel.contains("/."));
-        for (String rel : files.keySet()) store.put(layout.base() + rel, Files.readAllBytes(dir.resolve(rel)), contentType(rel));
+        for (String rel : files.keySet()) {
+            store.put(layout.base() + rel, Files.readAllBytes(dir.resolve(rel)), contentType(rel));
+        }
         store.put(layout.base() + VersionManifest.FILE, VersionManifest.render(files), "application/json");
     }
 

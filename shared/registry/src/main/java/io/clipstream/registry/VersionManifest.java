@@ -32,7 +32,9 @@ public final class VersionManifest {
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.filter(Files::isRegularFile).toList()) {
                 String rel = dir.relativize(p).toString().replace('\\', '/');
-                if (!rel.equals(FILE) && !rel.endsWith(".tmp")) files.put(rel, sha256(p));
+                if (!rel.equals(FILE) && !rel.endsWith(".tmp")) {
+                    files.put(rel, sha256(p));
+                }
             }
         }
         return files;
@@ -46,8 +48,9 @@ public final class VersionManifest {
     /** Most files one manifest may list. */
     static final int MAX_FILES = 10_000;
     /** A relative path of plain segments: no '..', '.', empty, absolute or backslashed part. */
-    private static final java.util.regex.Pattern PATH =
-            java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}(/[A-Za-z0-9_][A-Za-z0-9._-]{0,127}){0,7}");
+    private static final java.util.regex.Pattern PATH = java.util.regex.Pattern.compile(
+            "[A-Za-z0-9_][A-Za-z0-9._-]{0,127}(/[A-Za-z0-9_][A-Za-z0-9._-]{0,127}){0,7}");
+
     private static final java.util.regex.Pattern SHA256 = java.util.regex.Pattern.compile("[0-9a-f]{64}");
 
     /**
@@ -58,8 +61,12 @@ public final class VersionManifest {
     public static Map<String, String> parse(byte[] manifest) throws IOException {
         Map<?, ?> m = JSON.readValue(manifest, Map.class);
         Object files = m.get("files");
-        if (!(files instanceof Map<?, ?> listed)) throw new IOException("MANIFEST.json has no files object");
-        if (listed.size() > MAX_FILES) throw new IOException("MANIFEST.json lists " + listed.size() + " files, at most " + MAX_FILES);
+        if (!(files instanceof Map<?, ?> listed)) {
+            throw new IOException("MANIFEST.json has no files object");
+        }
+        if (listed.size() > MAX_FILES) {
+            throw new IOException("MANIFEST.json lists " + listed.size() + " files, at most " + MAX_FILES);
+        }
         Map<String, String> out = new TreeMap<>();
         for (Map.Entry<?, ?> e : listed.entrySet()) {
             if (!(e.getKey() instanceof String path) || !PATH.matcher(path).matches() || path.contains("..")) {

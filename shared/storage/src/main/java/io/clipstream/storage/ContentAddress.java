@@ -15,8 +15,7 @@ public final class ContentAddress {
     /** A producer name, as API keys name producers: one plain path segment. */
     private static final Pattern SOURCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
-    private ContentAddress() {
-    }
+    private ContentAddress() {}
 
     public static String sha256Hex(byte[] bytes) {
         try {
@@ -41,7 +40,9 @@ public final class ContentAddress {
      */
     public static String textKey(String source, String sha256) {
         requireSha(sha256);
-        if (source == null || !SOURCE.matcher(source).matches()) throw new IllegalArgumentException("not a producer name: " + source);
+        if (source == null || !SOURCE.matcher(source).matches()) {
+            throw new IllegalArgumentException("not a producer name: " + source);
+        }
         return "pairs/text/by-source/" + source + "/" + sha256.substring(0, 2) + "/" + sha256 + ".json";
     }
 

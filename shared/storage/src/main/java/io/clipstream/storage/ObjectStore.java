@@ -13,11 +13,6 @@ import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.http.Method;
 import io.minio.messages.Item;
-import okhttp3.ConnectionPool;
-import okhttp3.Dispatcher;
-import okhttp3.OkHttpClient;
-import org.jboss.logging.Logger;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +23,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
+import org.jboss.logging.Logger;
 
 /**
  * The one bucket of ClipStream, through the MinIO Java SDK. Every operation is retried with
@@ -82,7 +81,9 @@ public final class ObjectStore implements AutoCloseable {
         return new ObjectStore(config, KEEP_ALIVE);
     }
 
-    /** With another idle keep-alive than {@link #KEEP_ALIVE}: for tests against a server that closes connections sooner. */
+    /**
+     * With another idle keep-alive than {@link #KEEP_ALIVE}: for tests against a server that closes connections sooner.
+     */
     static ObjectStore connect(StorageConfig config, Duration keepAlive) {
         return new ObjectStore(config, keepAlive);
     }
@@ -99,9 +100,13 @@ public final class ObjectStore implements AutoCloseable {
     /** Creates the bucket unless it exists; safe to call from several services at once. */
     public void ensureBucket() {
         withRetries("ensureBucket " + config.bucket(), () -> {
-            if (!client.bucketExists(BucketExistsArgs.builder().bucket(config.bucket()).build())) {
+            if (!client.bucketExists(
+                    BucketExistsArgs.builder().bucket(config.bucket()).build())) {
                 try {
-                    client.makeBucket(MakeBucketArgs.builder().bucket(config.bucket()).region(config.region()).build());
+                    client.makeBucket(MakeBucketArgs.builder()
+                            .bucket(config.bucket())
+                            .region(config.region())
+                            .build());
                 } catch (ErrorResponseException e) {
                     String code = e.errorResponse().code();
                     if (!"BucketAlreadyOwnedByYou".equals(code) && !"BucketAlreadyExists".equals(code)) {
@@ -116,7 +121,8 @@ public final class ObjectStore implements AutoCloseable {
     /** One call, no retries: for readiness checks, which must answer fast. */
     public boolean bucketExists() {
         try {
-            return client.bucketExists(BucketExistsArgs.builder().bucket(config.bucket()).build());
+            return client.bucketExists(
+                    BucketExistsArgs.builder().bucket(config.bucket()).build());
         } catch (Exception e) {
             throw new StorageUnavailableException("bucketExists " + config.bucket() + " failed: " + e.getMessage(), e);
         }
@@ -163,10 +169,7 @@ public final class ObjectStore implements AutoCloseable {
 
     private void putObject(String key, byte[] bytes, String contentType, Map<String, String> headers) throws Exception {
         try (InputStream in = new ByteArrayInputStream(bytes)) {
-            client.putObject(PutObjectArgs.builder()
-                    .bucket(config.bucket())
-                    .object(key)
-                    .stream(in, bytes.length, -1)
+            client.putObject(PutObjectArgs.builder().bucket(config.bucket()).object(key).stream(in, bytes.length, -1)
                     .contentType(contentType)
                     .headers(headers)
                     .build());
@@ -175,7 +178,8 @@ public final class ObjectStore implements AutoCloseable {
 
     public Optional<byte[]> get(String key) {
         return withRetries("get " + key, () -> {
-            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(config.bucket()).object(key).build())) {
+            try (InputStream in = client.getObject(
+                    GetObjectArgs.builder().bucket(config.bucket()).object(key).build())) {
                 return Optional.of(in.readAllBytes());
             } catch (ErrorResponseException e) {
                 if (NOT_FOUND.contains(e.errorResponse().code())) {
@@ -193,7 +197,8 @@ public final class ObjectStore implements AutoCloseable {
     public Optional<byte[]> get(String key, long maxBytes) {
         int cap = (int) Math.min(Integer.MAX_VALUE - 16L, maxBytes);
         Optional<byte[]> got = withRetries("get " + key, () -> {
-            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(config.bucket()).object(key).build())) {
+            try (InputStream in = client.getObject(
+                    GetObjectArgs.builder().bucket(config.bucket()).object(key).build())) {
                 return Optional.of(in.readNBytes(cap + 1));
             } catch (ErrorResponseException e) {
                 if (NOT_FOUND.contains(e.errorResponse().code())) {
@@ -223,8 +228,12 @@ public final class ObjectStore implements AutoCloseable {
      */
     public String presignedGet(String key, Duration ttl) {
         try {
-            return client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder().method(Method.GET)
-                    .bucket(config.bucket()).object(key).expiry((int) Math.max(1, ttl.toSeconds())).build());
+            return client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
+                    .method(Method.GET)
+                    .bucket(config.bucket())
+                    .object(key)
+                    .expiry((int) Math.max(1, ttl.toSeconds()))
+                    .build());
         } catch (IllegalArgumentException e) {
             throw new StorageRefusedException("presign " + key + " refused by the client: " + e.getMessage(), e);
         } catch (Exception e) {
@@ -236,9 +245,14 @@ public final class ObjectStore implements AutoCloseable {
     public Optional<Long> size(String key) {
         return withRetries("stat " + key, () -> {
             try {
-                return Optional.of(client.statObject(StatObjectArgs.builder().bucket(config.bucket()).object(key).build()).size());
+                return Optional.of(client.statObject(StatObjectArgs.builder()
+                                .bucket(config.bucket())
+                                .object(key)
+                                .build())
+                        .size());
             } catch (ErrorResponseException e) {
-                if (NOT_FOUND.contains(e.errorResponse().code()) || e.response() != null && e.response().code() == 404) {
+                if (NOT_FOUND.contains(e.errorResponse().code())
+                        || e.response() != null && e.response().code() == 404) {
                     return Optional.empty();
                 }
                 throw e;
@@ -253,7 +267,10 @@ public final class ObjectStore implements AutoCloseable {
     /** Removes the object; removing a key that does not exist is not an error (S3 semantics). */
     public void delete(String key) {
         withRetries("delete " + key, () -> {
-            client.removeObject(RemoveObjectArgs.builder().bucket(config.bucket()).object(key).build());
+            client.removeObject(RemoveObjectArgs.builder()
+                    .bucket(config.bucket())
+                    .object(key)
+                    .build());
             return null;
         });
     }
@@ -263,7 +280,10 @@ public final class ObjectStore implements AutoCloseable {
         return withRetries("list " + prefix, () -> {
             List<String> keys = new ArrayList<>();
             for (Result<Item> r : client.listObjects(ListObjectsArgs.builder()
-                    .bucket(config.bucket()).prefix(prefix).recursive(true).build())) {
+                    .bucket(config.bucket())
+                    .prefix(prefix)
+                    .recursive(true)
+                    .build())) {
                 keys.add(r.get().objectName());
             }
             return keys;
@@ -295,7 +315,8 @@ public final class ObjectStore implements AutoCloseable {
             } catch (ErrorResponseException e) {
                 int status = e.response() == null ? 0 : e.response().code();
                 if (status >= 400 && status < 500 && status != 408 && status != 429) {
-                    throw new StorageRefusedException(what + " refused: " + e.errorResponse().code() + " " + e.getMessage(), e);
+                    throw new StorageRefusedException(
+                            what + " refused: " + e.errorResponse().code() + " " + e.getMessage(), e);
                 }
                 last = e;
             } catch (IllegalArgumentException e) {
@@ -308,7 +329,8 @@ public final class ObjectStore implements AutoCloseable {
                 last = e;
             }
             if (attempt < config.maxAttempts()) {
-                LOG.debugf("%s failed (attempt %d of %d): %s; retrying in %d ms",
+                LOG.debugf(
+                        "%s failed (attempt %d of %d): %s; retrying in %d ms",
                         what, attempt, config.maxAttempts(), last, backoffMs);
                 try {
                     Thread.sleep(backoffMs);
@@ -319,6 +341,7 @@ public final class ObjectStore implements AutoCloseable {
                 backoffMs = Math.min(backoffMs * 2, 2_000);
             }
         }
-        throw new StorageUnavailableException(what + " failed after " + config.maxAttempts() + " attempts: " + last, last);
+        throw new StorageUnavailableException(
+                what + " failed after " + config.maxAttempts() + " attempts: " + last, last);
     }
 }

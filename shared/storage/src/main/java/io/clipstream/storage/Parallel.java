@@ -26,10 +26,14 @@ public final class Parallel {
      * is rethrown as it was (an {@link IOException} or a runtime exception) once every call has ended.
      */
     public static <T, R> List<R> map(List<T> items, int parallelism, IoFunction<T, R> fn) throws IOException {
-        if (items.isEmpty()) return List.of();
+        if (items.isEmpty()) {
+            return List.of();
+        }
         if (parallelism <= 1 || items.size() == 1) {
             List<R> out = new ArrayList<>(items.size());
-            for (T t : items) out.add(fn.apply(t));
+            for (T t : items) {
+                out.add(fn.apply(t));
+            }
             return out;
         }
         try (ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, items.size()))) {
@@ -41,17 +45,27 @@ public final class Parallel {
     public static <T, R> List<R> map(List<T> items, ExecutorService pool, IoFunction<T, R> fn) throws IOException {
         try {
             List<Future<R>> futures = new ArrayList<>(items.size());
-            for (T t : items) futures.add(pool.submit(() -> fn.apply(t)));
+            for (T t : items) {
+                futures.add(pool.submit(() -> fn.apply(t)));
+            }
             List<R> out = new ArrayList<>(items.size());
-            for (Future<R> f : futures) out.add(f.get());
+            for (Future<R> f : futures) {
+                out.add(f.get());
+            }
             return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) throw io;
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            if (e.getCause() instanceof Error err) throw err;
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
             throw new IOException(e.getCause());
         }
     }

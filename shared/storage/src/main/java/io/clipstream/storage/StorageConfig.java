@@ -11,8 +11,15 @@ import java.util.Objects;
  * @param conditionalPut {@link ObjectStore#putIfAbsent} as one conditional PUT ({@code If-None-Match: *},
  *                    which S3, MinIO and S3Proxy honour) instead of an existence check and a PUT
  */
-public record StorageConfig(String endpoint, String accessKey, String secretKey, String region, String bucket,
-                            Duration timeout, int maxAttempts, boolean conditionalPut) {
+public record StorageConfig(
+        String endpoint,
+        String accessKey,
+        String secretKey,
+        String region,
+        String bucket,
+        Duration timeout,
+        int maxAttempts,
+        boolean conditionalPut) {
 
     public static final String DEFAULT_BUCKET = "clipstream";
     public static final String DEFAULT_REGION = "us-east-1";
@@ -30,8 +37,8 @@ public record StorageConfig(String endpoint, String accessKey, String secretKey,
     }
 
     public static StorageConfig of(String endpoint, String accessKey, String secretKey) {
-        return new StorageConfig(endpoint, accessKey, secretKey, DEFAULT_REGION, DEFAULT_BUCKET,
-                Duration.ofSeconds(10), 3, true);
+        return new StorageConfig(
+                endpoint, accessKey, secretKey, DEFAULT_REGION, DEFAULT_BUCKET, Duration.ofSeconds(10), 3, true);
     }
 
     public StorageConfig withBucket(String bucket) {

@@ -2,7 +2,6 @@ package io.clipstream.storage;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 
 /**
@@ -41,6 +40,7 @@ public interface StorageSettings {
     boolean conditionalPut();
 
     default StorageConfig toConfig() {
-        return new StorageConfig(endpoint(), accessKey(), secretKey(), region(), bucket(), timeout(), maxAttempts(), conditionalPut());
+        return new StorageConfig(
+                endpoint(), accessKey(), secretKey(), region(), bucket(), timeout(), maxAttempts(), conditionalPut());
     }
 }

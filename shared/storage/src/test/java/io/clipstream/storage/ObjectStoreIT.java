@@ -1,20 +1,19 @@
 package io.clipstream.storage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.clipstream.testkit.Infra;
 import io.clipstream.testkit.TcpGate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The object store against a real S3 server (S3Proxy by default, MinIO in containers mode). */
 class ObjectStoreIT {
@@ -49,13 +48,21 @@ class ObjectStoreIT {
 
     @Test
     void putIfAbsentNeverOverwritesWithOrWithoutConditionalPuts() {
-        for (boolean conditional : new boolean[]{true, false}) {
-            try (ObjectStore s = ObjectStore.connect(StorageConfig.of(Infra.shared().s3Endpoint(), Infra.shared().s3AccessKey(),
-                    Infra.shared().s3SecretKey()).withBucket(store.bucket()).withConditionalPut(conditional))) {
+        for (boolean conditional : new boolean[] {true, false}) {
+            try (ObjectStore s = ObjectStore.connect(StorageConfig.of(
+                            Infra.shared().s3Endpoint(),
+                            Infra.shared().s3AccessKey(),
+                            Infra.shared().s3SecretKey())
+                    .withBucket(store.bucket())
+                    .withConditionalPut(conditional))) {
                 String key = "inbox/once/" + conditional + "-" + UUID.randomUUID();
-                assertThat(s.putIfAbsent(key, "first".getBytes(StandardCharsets.UTF_8), "text/plain")).isTrue();
-                assertThat(s.putIfAbsent(key, "second".getBytes(StandardCharsets.UTF_8), "text/plain")).isFalse();
-                assertThat(s.get(key)).hasValueSatisfying(b -> assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo("first"));
+                assertThat(s.putIfAbsent(key, "first".getBytes(StandardCharsets.UTF_8), "text/plain"))
+                        .isTrue();
+                assertThat(s.putIfAbsent(key, "second".getBytes(StandardCharsets.UTF_8), "text/plain"))
+                        .isFalse();
+                assertThat(s.get(key))
+                        .hasValueSatisfying(b -> assertThat(new String(b, StandardCharsets.UTF_8))
+                                .isEqualTo("first"));
             }
         }
     }
@@ -72,14 +79,16 @@ class ObjectStoreIT {
         new java.util.Random(7).nextBytes(big);
         store.put("models/tiny/base/model.safetensors", big, "application/octet-stream");
         store.put("models/tiny/base/model.safetensors", big, "application/octet-stream");
-        assertThat(store.get("models/tiny/base/model.safetensors")).hasValueSatisfying(b -> assertThat(b).isEqualTo(big));
+        assertThat(store.get("models/tiny/base/model.safetensors"))
+                .hasValueSatisfying(b -> assertThat(b).isEqualTo(big));
     }
 
     @Test
     void unreachableEndpointFailsAfterItsAttempts() {
         StorageConfig dead = StorageConfig.of("http://127.0.0.1:9", "k", "s").withRetries(Duration.ofMillis(500), 2);
         try (ObjectStore s = ObjectStore.connect(dead)) {
-            assertThatThrownBy(() -> s.exists("x")).isInstanceOf(StorageUnavailableException.class)
+            assertThatThrownBy(() -> s.exists("x"))
+                    .isInstanceOf(StorageUnavailableException.class)
                     .hasMessageContaining("after 2 attempts");
         }
     }
@@ -87,9 +96,11 @@ class ObjectStoreIT {
     @Test
     void keysTheClientOrTheServerRefuseAreRefusalsNotOutages() {
         // the MinIO client refuses '..' segments before sending: retrying cannot help
-        assertThatThrownBy(() -> store.get("a/../b")).isInstanceOf(StorageRefusedException.class)
+        assertThatThrownBy(() -> store.get("a/../b"))
+                .isInstanceOf(StorageRefusedException.class)
                 .hasMessageContaining("refused by the client");
-        assertThatThrownBy(() -> store.put("a/../b", new byte[1], "image/png")).isInstanceOf(StorageRefusedException.class);
+        assertThatThrownBy(() -> store.put("a/../b", new byte[1], "image/png"))
+                .isInstanceOf(StorageRefusedException.class);
     }
 
     /**
@@ -106,8 +117,9 @@ class ObjectStoreIT {
         Infra infra = Infra.shared();
         URI s3 = URI.create(infra.s3Endpoint());
         try (TcpGate gate = new TcpGate(s3.getHost(), s3.getPort())) {
-            StorageConfig viaGate = StorageConfig.of("http://" + s3.getHost() + ":" + gate.port(), infra.s3AccessKey(),
-                    infra.s3SecretKey()).withBucket(store.bucket());
+            StorageConfig viaGate = StorageConfig.of(
+                            "http://" + s3.getHost() + ":" + gate.port(), infra.s3AccessKey(), infra.s3SecretKey())
+                    .withBucket(store.bucket());
             try (ObjectStore evicting = ObjectStore.connect(viaGate, keepAlive);
                     ObjectStore keeping = ObjectStore.connect(viaGate, Duration.ofMinutes(5))) {
                 List<String> keys = new ArrayList<>();
@@ -117,12 +129,15 @@ class ObjectStoreIT {
                     keys.add(key);
                 }
                 for (ObjectStore client : List.of(evicting, keeping)) {
-                    assertThat(client.getAll(keys, 32)).allSatisfy(b -> assertThat(b).isPresent());
+                    assertThat(client.getAll(keys, 32))
+                            .allSatisfy(b -> assertThat(b).isPresent());
                 }
                 // the evicting client lets its idle connections go; then the server closes every connection
                 long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
                 while (evicting.idleConnections() > 0) {
-                    assertThat(System.nanoTime()).as("idle connections evicted within 10 s").isLessThan(deadline);
+                    assertThat(System.nanoTime())
+                            .as("idle connections evicted within 10 s")
+                            .isLessThan(deadline);
                     Thread.sleep(50);
                 }
                 assertThat(keeping.idleConnections()).isPositive();
@@ -133,11 +148,13 @@ class ObjectStoreIT {
                     assertThat(evicting.list("idle/")).hasSize(32);
                 }
                 assertThatThrownBy(() -> {
-                    for (int i = 0; i < 8; i++) {
-                        keeping.list("idle/");
-                    }
-                }).as("a client that keeps idle connections longer than the server picks closed ones")
-                        .isInstanceOf(StorageUnavailableException.class).hasMessageContaining("unexpected end of stream");
+                            for (int i = 0; i < 8; i++) {
+                                keeping.list("idle/");
+                            }
+                        })
+                        .as("a client that keeps idle connections longer than the server picks closed ones")
+                        .isInstanceOf(StorageUnavailableException.class)
+                        .hasMessageContaining("unexpected end of stream");
             }
         }
     }

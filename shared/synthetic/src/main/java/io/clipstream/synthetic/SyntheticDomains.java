@@ -38,9 +38,11 @@ import javax.imageio.ImageIO;
  * tests stream them; {@link #trainBase} makes the base checkpoint they start from.
  */
 public final class SyntheticDomains {
-    public static final List<String> CLASSES = List.of("circle", "square", "star", "heart", "moon", "cloud", "tree", "house", "boat", "bird");
+    public static final List<String> CLASSES =
+            List.of("circle", "square", "star", "heart", "moon", "cloud", "tree", "house", "boat", "bird");
     /** Where the bar lies: the second thing a caption says, so that captions rarely repeat within a batch. */
     public static final List<String> PLACES = List.of("left", "right", "middle", "wide");
+
     private static final int[][] SPANS = {{2, 12}, {16, 26}, {9, 19}, {2, 26}};
 
     public record Pair(String caption, BufferedImage image, String domain, String label) {}
@@ -53,12 +55,25 @@ public final class SyntheticDomains {
         for (int i = 0; i < n; i++) {
             int label = rnd.nextInt(CLASSES.size());
             int place = rnd.nextInt(PLACES.size());
-            out.add(new Pair(caption(CLASSES.get(label), PLACES.get(place)), image(domain, label, place, rnd), domain, CLASSES.get(label)));
+            out.add(new Pair(
+                    caption(CLASSES.get(label), PLACES.get(place)),
+                    image(domain, label, place, rnd),
+                    domain,
+                    CLASSES.get(label)));
         }
         if (domain.equals("shuffled")) {
-            List<String> captions = new ArrayList<>(out.stream().map(Pair::caption).toList());
+            List<String> captions =
+                    new ArrayList<>(out.stream().map(Pair::caption).toList());
             Collections.shuffle(captions, new Random(seed + 1));
-            for (int i = 0; i < out.size(); i++) out.set(i, new Pair(captions.get(i), out.get(i).image(), domain, out.get(i).label()));
+            for (int i = 0; i < out.size(); i++) {
+                out.set(
+                        i,
+                        new Pair(
+                                captions.get(i),
+                                out.get(i).image(),
+                                domain,
+                                out.get(i).label()));
+            }
         }
         return out;
     }
@@ -105,8 +120,12 @@ public final class SyntheticDomains {
     public static List<String> texts() {
         List<String> out = new ArrayList<>();
         for (String c : CLASSES) {
-            for (String p : PLACES) out.add(caption(c, p));
-            for (String t : ClassPrompts.DEFAULT_TEMPLATES) out.add(t.replace("{c}", c));
+            for (String p : PLACES) {
+                out.add(caption(c, p));
+            }
+            for (String t : ClassPrompts.DEFAULT_TEMPLATES) {
+                out.add(t.replace("{c}", c));
+            }
         }
         return out;
     }
@@ -126,8 +145,9 @@ public final class SyntheticDomains {
         Path cached = root.resolve(key);
         // one JVM trains, the others of the build (test forks start together) wait for its result
         synchronized (SyntheticDomains.class) {
-            try (FileChannel channel = FileChannel.open(root.resolve(key + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock lock = channel.lock()) {
+            try (FileChannel channel = FileChannel.open(
+                            root.resolve(key + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock lock = channel.lock()) {
                 if (!Files.isRegularFile(cached.resolve("done"))) {
                     Path fresh = Files.createTempDirectory(root, "training-");
                     train(fresh.resolve("init"), fresh.resolve("base"));
@@ -146,10 +166,13 @@ public final class SyntheticDomains {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(ai.djl.engine.Engine.getDjlVersion().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             for (Class<?> c : List.of(ClipModel.class, IncrementTrainer.class, SyntheticDomains.class)) {
-                Path source = Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+                Path source = Path.of(
+                        c.getProtectionDomain().getCodeSource().getLocation().toURI());
                 if (Files.isDirectory(source)) {
                     try (Stream<Path> walk = Files.walk(source)) {
-                        for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) sha.update(Files.readAllBytes(f));
+                        for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
+                            sha.update(Files.readAllBytes(f));
+                        }
                     }
                 } else {
                     sha.update(Files.readAllBytes(source));
@@ -178,14 +201,29 @@ public final class SyntheticDomains {
         ClipModels.generate(init, new TinyClipSpec(28, 7, 3, 64, 2, 4, 256, 64, 16, "quick_gelu", 7, texts()));
         List<Sample> train = new ArrayList<>();
         int i = 0;
-        for (Pair p : pairs("plain", 600, 99)) train.add(new Sample("b" + i++, PixelImage.of(p.image()), p.caption(), "plain", p.label()));
+        for (Pair p : pairs("plain", 600, 99)) {
+            train.add(new Sample("b" + i++, PixelImage.of(p.image()), p.caption(), "plain", p.label()));
+        }
         List<Sample> val = new ArrayList<>();
-        for (Pair p : pairs("plain", 40, 98)) val.add(new Sample("v" + i++, PixelImage.of(p.image()), p.caption(), "plain", p.label()));
+        for (Pair p : pairs("plain", 40, 98)) {
+            val.add(new Sample("v" + i++, PixelImage.of(p.image()), p.caption(), "plain", p.label()));
+        }
         try (ClipModel m = ClipModel.load(init)) {
             ClipModels.fullTraining(m);
-            new IncrementTrainer(Captioner.fixed(), Evaluator.forPairs(ClassPrompts.none()), false).train(m, Map.of("plain", train), null,
-                    Map.of("plain", val), null, TrainConfig.defaults().withEpochs(20).withBatchSize(32).withLr(2e-3f).withSeed(3).withPatience(0),
-                    List.of("plain"));
+            new IncrementTrainer(Captioner.fixed(), Evaluator.forPairs(ClassPrompts.none()), false)
+                    .train(
+                            m,
+                            Map.of("plain", train),
+                            null,
+                            Map.of("plain", val),
+                            null,
+                            TrainConfig.defaults()
+                                    .withEpochs(20)
+                                    .withBatchSize(32)
+                                    .withLr(2e-3f)
+                                    .withSeed(3)
+                                    .withPatience(0),
+                            List.of("plain"));
             m.save(base);
         }
     }

@@ -1,7 +1,6 @@
 package io.clipstream.testkit;
 
 import io.clipstream.testkit.internal.ParentWatchdog;
-
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -52,8 +51,9 @@ public final class ChildJvm implements AutoCloseable {
     private static final Duration HOOK_STOP_TIMEOUT = Duration.ofSeconds(10);
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(
-                () -> stopAll(List.copyOf(LIVE), HOOK_STOP_TIMEOUT), "clipstream-childjvm-reaper"));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(() -> stopAll(List.copyOf(LIVE), HOOK_STOP_TIMEOUT), "clipstream-childjvm-reaper"));
     }
 
     private final String name;
@@ -74,7 +74,9 @@ public final class ChildJvm implements AutoCloseable {
 
     /** The {@code java} launcher of this JVM. */
     public static Path javaExecutable() {
-        return ProcessHandle.current().info().command()
+        return ProcessHandle.current()
+                .info()
+                .command()
                 .map(Path::of)
                 .filter(Files::isExecutable)
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java"));
@@ -127,7 +129,8 @@ public final class ChildJvm implements AutoCloseable {
         Pattern pattern = Pattern.compile(regex);
         long deadline = System.nanoTime() + timeout.toNanos();
         long position = 0;
-        ByteArrayOutputStream line = new ByteArrayOutputStream(); // bytes, so a UTF-8 character split by a read survives
+        ByteArrayOutputStream line =
+                new ByteArrayOutputStream(); // bytes, so a UTF-8 character split by a read survives
         byte[] buffer = new byte[64 * 1024];
         while (true) {
             boolean alive = process.isAlive(); // checked before reading, so a line written just before exit is seen
@@ -166,15 +169,19 @@ public final class ChildJvm implements AutoCloseable {
      * serves HTTP is awaited (a readiness probe, a cluster status). Fails with the last answer on timeout.
      */
     public void awaitHttp(URI uri, Predicate<HttpResponse<String>> ready, Duration timeout) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest request =
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
             requireAlive("waiting for " + uri);
             try {
                 HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (ready.test(r)) return;
+                if (ready.test(r)) {
+                    return;
+                }
                 last = r.statusCode() + " " + r.body();
             } catch (IOException e) {
                 last = e.toString();
@@ -278,8 +285,8 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     private IllegalStateException failure(String what) {
-        return new IllegalStateException(name + " (pid " + pid() + ") " + what + "; log " + logFile
-                + ", last lines:\n" + logTail(40));
+        return new IllegalStateException(
+                name + " (pid " + pid() + ") " + what + "; log " + logFile + ", last lines:\n" + logTail(40));
     }
 
     static void sleep(long millis) {
@@ -307,7 +314,8 @@ public final class ChildJvm implements AutoCloseable {
             digest.update(bytes);
             digest.update(new TreeMap<>(manifestAttributes).toString().getBytes(StandardCharsets.UTF_8));
             Path dir = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "clipstream-testkit"));
-            Path jar = dir.resolve(type.getSimpleName() + "-" + HexFormat.of().formatHex(digest.digest(), 0, 8) + ".jar");
+            Path jar =
+                    dir.resolve(type.getSimpleName() + "-" + HexFormat.of().formatHex(digest.digest(), 0, 8) + ".jar");
             if (!Files.isRegularFile(jar)) {
                 Manifest manifest = new Manifest();
                 manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");

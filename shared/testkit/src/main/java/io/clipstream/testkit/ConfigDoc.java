@@ -12,8 +12,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.ConfigMappingInterface;
 import io.smallrye.config.ConfigMappings;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,14 +41,14 @@ public final class ConfigDoc {
     public static final String WRITE_PROPERTY = "clipstream.config-doc.write";
     private static final String END = "<!-- end config -->";
 
-    private ConfigDoc() {
-    }
+    private ConfigDoc() {}
 
     /** One key of a mapping: its name ({@code <name>} where a map takes any), default (null if none) and meaning. */
-    public record Key(String name, String defaultValue, String meaning) {
-    }
+    public record Key(String name, String defaultValue, String meaning) {}
 
-    /** Checks (or writes) the tables of {@code mappings} in {@code doc}; their sources are found under {@code repoRoot}. */
+    /**
+     * Checks (or writes) the tables of {@code mappings} in {@code doc}; their sources are found under {@code repoRoot}.
+     */
     public static void check(Path doc, Path repoRoot, Path applicationProperties, Class<?>... mappings) {
         try {
             String text = Files.readString(doc);
@@ -58,14 +58,21 @@ public final class ConfigDoc {
                 String start = "<!-- config: " + mapping.getName() + " -->";
                 int from = updated.indexOf(start);
                 if (from < 0) {
-                    throw new AssertionError(doc + " has no table for " + mapping.getName() + ": add the lines\n" + start + "\n" + END);
+                    throw new AssertionError(
+                            doc + " has no table for " + mapping.getName() + ": add the lines\n" + start + "\n" + END);
                 }
                 int to = updated.indexOf(END, from);
-                if (to < 0) throw new AssertionError(doc + ": " + start + " without " + END);
+                if (to < 0) {
+                    throw new AssertionError(doc + ": " + start + " without " + END);
+                }
                 List<Key> keys = keys(mapping, repoRoot, applicationProperties);
-                List<String> unexplained = keys.stream().filter(k -> k.meaning().isEmpty()).map(Key::name).toList();
+                List<String> unexplained = keys.stream()
+                        .filter(k -> k.meaning().isEmpty())
+                        .map(Key::name)
+                        .toList();
                 if (!unexplained.isEmpty()) {
-                    throw new AssertionError(mapping.getName() + ": keys without a javadoc on their method: " + unexplained);
+                    throw new AssertionError(
+                            mapping.getName() + ": keys without a javadoc on their method: " + unexplained);
                 }
                 String table = table(keys);
                 String current = updated.substring(from + start.length(), to);
@@ -75,7 +82,9 @@ public final class ConfigDoc {
                     updated = updated.substring(0, from + start.length()) + wanted + updated.substring(to);
                 }
             }
-            if (differ.isEmpty()) return;
+            if (differ.isEmpty()) {
+                return;
+            }
             if (Boolean.getBoolean(WRITE_PROPERTY)) {
                 Files.writeString(doc, updated);
                 return;
@@ -91,8 +100,16 @@ public final class ConfigDoc {
     public static String table(List<Key> keys) {
         StringBuilder b = new StringBuilder("| key | default | meaning |\n|---|---|---|\n");
         for (Key k : keys) {
-            b.append("| `").append(k.name()).append("` | ").append(k.defaultValue() == null || k.defaultValue().isEmpty() ? "(none)"
-                    : "`" + k.defaultValue() + "`").append(" | ").append(k.meaning()).append(" |\n");
+            b.append("| `")
+                    .append(k.name())
+                    .append("` | ")
+                    .append(
+                            k.defaultValue() == null || k.defaultValue().isEmpty()
+                                    ? "(none)"
+                                    : "`" + k.defaultValue() + "`")
+                    .append(" | ")
+                    .append(k.meaning())
+                    .append(" |\n");
         }
         return b.toString();
     }
@@ -111,12 +128,15 @@ public final class ConfigDoc {
         }
         Map<String, Key> byName = new TreeMap<>();
         properties.forEach((name, p) -> {
-            if (p.isDefaultMethod() || p.isToStringMethod() || name.contains("[")) return; // [*]: a list's indexed form
+            if (p.isDefaultMethod() || p.isToStringMethod() || name.contains("[")) {
+                return;
+            } // [*]: a list's indexed form
             String shown = name.replace("*", "<name>");
             ConfigMappingInterface.Property leaf = p.isMap() ? p.asMap().getValueProperty() : p;
             String dflt = app.getProperty(name, leaf.hasDefaultValue() ? leaf.getDefaultValue() : null);
             Method m = p.getMethod();
-            String meaning = docs.getOrDefault(m.getDeclaringClass().getName().replace('$', '.') + "#" + m.getName(), "");
+            String meaning =
+                    docs.getOrDefault(m.getDeclaringClass().getName().replace('$', '.') + "#" + m.getName(), "");
             byName.put(shown, new Key(shown, dflt, meaning));
         });
         return new ArrayList<>(byName.values());
@@ -124,11 +144,17 @@ public final class ConfigDoc {
 
     private static Path source(Class<?> mapping, Path repoRoot) throws IOException {
         Class<?> top = mapping;
-        while (top.getEnclosingClass() != null) top = top.getEnclosingClass();
+        while (top.getEnclosingClass() != null) {
+            top = top.getEnclosingClass();
+        }
         String relative = "src/main/java/" + top.getName().replace('.', '/') + ".java";
-        try (Stream<Path> modules = Stream.of("shared", "services").map(repoRoot::resolve).filter(Files::isDirectory)
+        try (Stream<Path> modules = Stream.of("shared", "services")
+                .map(repoRoot::resolve)
+                .filter(Files::isDirectory)
                 .flatMap(ConfigDoc::list)) {
-            return modules.map(m -> m.resolve(relative)).filter(Files::isRegularFile).findFirst()
+            return modules.map(m -> m.resolve(relative))
+                    .filter(Files::isRegularFile)
+                    .findFirst()
                     .orElseThrow(() -> new IOException("no source of " + mapping.getName() + " under " + repoRoot));
         }
     }
@@ -146,11 +172,13 @@ public final class ConfigDoc {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         Map<String, String> out = new HashMap<>();
         try (StandardJavaFileManager files = javac.getStandardFileManager(null, null, null)) {
-            JavacTask task = (JavacTask) javac.getTask(null, files, d -> { }, List.of("-proc:none"), null,
-                    files.getJavaFileObjects(source));
+            JavacTask task = (JavacTask)
+                    javac.getTask(null, files, d -> {}, List.of("-proc:none"), null, files.getJavaFileObjects(source));
             Trees trees = Trees.instance(task);
             for (CompilationUnitTree unit : task.parse()) {
-                String pkg = unit.getPackageName() == null ? "" : unit.getPackageName().toString() + ".";
+                String pkg = unit.getPackageName() == null
+                        ? ""
+                        : unit.getPackageName().toString() + ".";
                 new TreePathScanner<Void, String>() {
                     @Override
                     public Void visitClass(ClassTree c, String outer) {
@@ -158,7 +186,9 @@ public final class ConfigDoc {
                         for (Tree member : c.getMembers()) {
                             if (member instanceof MethodTree m) {
                                 String doc = trees.getDocComment(new TreePath(getCurrentPath(), m));
-                                if (doc != null) out.put(name + "#" + m.getName(), markdown(doc));
+                                if (doc != null) {
+                                    out.put(name + "#" + m.getName(), markdown(doc));
+                                }
                             } else if (member instanceof ClassTree inner) {
                                 visitClass(inner, name);
                             }
@@ -193,6 +223,9 @@ public final class ConfigDoc {
     }
 
     private static String escape(String plain) {
-        return plain.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|");
+        return plain.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("|", "\\|");
     }
 }

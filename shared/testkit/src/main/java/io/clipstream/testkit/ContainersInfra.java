@@ -1,22 +1,21 @@
 package io.clipstream.testkit;
 
+import java.util.List;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.MinIOContainer;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.lifecycle.Startables;
 import org.testcontainers.utility.DockerImageName;
 
-import java.util.List;
-
 /** The {@code containers} mode; a class of its own so that Testcontainers is loaded only when asked for. */
 final class ContainersInfra {
 
-    private ContainersInfra() {
-    }
+    private ContainersInfra() {}
 
     static Infra start(InfraOptions options) {
         if (!DockerClientFactory.instance().isDockerAvailable()) {
-            throw new IllegalStateException(InfraOptions.MODE + "=containers needs a Docker engine, and Testcontainers found none"
+            throw new IllegalStateException(InfraOptions.MODE
+                    + "=containers needs a Docker engine, and Testcontainers found none"
                     + " (DOCKER_HOST, /var/run/docker.sock, ~/.testcontainers.properties). Use " + InfraOptions.MODE
                     + "=embedded (the default: broker and S3 server as child JVMs) or external.");
         }
@@ -34,7 +33,15 @@ final class ContainersInfra {
             minio.stop();
             throw e;
         }
-        return new Infra(InfraOptions.Mode.CONTAINERS, kafka.getBootstrapServers(), KafkaSecurity.none(), minio.getS3URL(),
-                minio.getUserName(), minio.getPassword(), options.s3Region(), List.of(kafka::stop, minio::stop), false);
+        return new Infra(
+                InfraOptions.Mode.CONTAINERS,
+                kafka.getBootstrapServers(),
+                KafkaSecurity.none(),
+                minio.getS3URL(),
+                minio.getUserName(),
+                minio.getPassword(),
+                options.s3Region(),
+                List.of(kafka::stop, minio::stop),
+                false);
     }
 }

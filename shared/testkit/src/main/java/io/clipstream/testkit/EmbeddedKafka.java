@@ -1,13 +1,8 @@
 package io.clipstream.testkit;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import io.clipstream.contracts.KafkaAcls;
 import io.clipstream.contracts.TopicSpecs;
 import io.clipstream.testkit.internal.KafkaLauncher;
-import org.apache.kafka.common.Uuid;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -20,6 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Uuid;
 
 /**
  * A single-node Apache Kafka broker in KRaft mode (broker + controller in one process), run as a
@@ -35,9 +34,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public static final String KAFKA_VERSION = "4.1.1";
     static final String[] ARTIFACTS = {
-            "org.apache.kafka:kafka_2.13:" + KAFKA_VERSION,
-            // Kafka 4.x logs through slf4j 1.7 and ships no binding: without this the broker logs nothing.
-            "org.apache.logging.log4j:log4j-slf4j-impl:2.24.3",
+        "org.apache.kafka:kafka_2.13:" + KAFKA_VERSION,
+        // Kafka 4.x logs through slf4j 1.7 and ships no binding: without this the broker logs nothing.
+        "org.apache.logging.log4j:log4j-slf4j-impl:2.24.3",
     };
 
     private final ChildJvm process;
@@ -84,9 +83,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             KafkaSecurity security = options.kafkaSecure() ? KafkaSecurity.generate() : KafkaSecurity.none();
             Path config = dir.resolve("server.properties");
             Files.writeString(config, serverProperties(dir, port, controllerPort, options, security));
-            List<String> launcherArgs = new ArrayList<>(List.of(Uuid.randomUuid().toString(), config.toString()));
-            security.passwords().forEach((user, password) ->
-                    launcherArgs.add(KafkaSecurity.MECHANISM + "=[name=" + user + ",password=" + password + "]"));
+            List<String> launcherArgs =
+                    new ArrayList<>(List.of(Uuid.randomUuid().toString(), config.toString()));
+            security.passwords()
+                    .forEach((user, password) -> launcherArgs.add(
+                            KafkaSecurity.MECHANISM + "=[name=" + user + ",password=" + password + "]"));
             Path log4j = dir.resolve("log4j2.properties");
             Files.writeString(log4j, LOG4J2);
 
@@ -94,7 +95,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             jvmClasspath.add(ChildJvm.classJar(KafkaLauncher.class, Map.of()));
             broker = ChildJvm.builder("kafka")
                     .classpath(jvmClasspath)
-                    .jvmArgs(ChildJvm.SHORT_LIVED).jvmArgs("-Xmx512m", "-Djava.awt.headless=true")
+                    .jvmArgs(ChildJvm.SHORT_LIVED)
+                    .jvmArgs("-Xmx512m", "-Djava.awt.headless=true")
                     .systemProperty("log4j2.configurationFile", log4j.toString())
                     .mainClass(KafkaLauncher.class.getName())
                     .args(launcherArgs)
@@ -144,7 +146,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         process.stopGracefully(Duration.ofSeconds(15));
     }
 
-    static String serverProperties(Path dir, int port, int controllerPort, InfraOptions options, KafkaSecurity security) {
+    static String serverProperties(
+            Path dir, int port, int controllerPort, InfraOptions options, KafkaSecurity security) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
@@ -164,7 +167,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             // SCRAM users live in the metadata log, which the controller serves: it authenticates with PLAIN
             p.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
             p.put("sasl.mechanism.controller.protocol", "PLAIN");
-            p.put("listener.name.controller.plain.sasl.jaas.config",
+            p.put(
+                    "listener.name.controller.plain.sasl.jaas.config",
                     "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + admin
                             + "\" password=\"" + password + "\" user_" + admin + "=\"" + password + "\";");
             p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
@@ -186,9 +190,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
-        p.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024)); // 128 MB of a 512 MB heap otherwise
+        p.put(
+                "log.cleaner.dedupe.buffer.size",
+                Integer.toString(16 * 1024 * 1024)); // 128 MB of a 512 MB heap otherwise
         p.putAll(options.kafkaBrokerProperties());
-        return p.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n", "", "\n"));
+        return p.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining("\n", "", "\n"));
     }
 
     private static void awaitAdmin(ChildJvm broker, Map<String, Object> adminConfig, long deadlineNanos) {
@@ -201,7 +209,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             while (System.nanoTime() < deadlineNanos) {
                 broker.requireAlive("while starting");
                 try {
-                    admin.describeCluster(new DescribeClusterOptions().timeoutMs(5000)).nodes().get(6, TimeUnit.SECONDS);
+                    admin.describeCluster(new DescribeClusterOptions().timeoutMs(5000))
+                            .nodes()
+                            .get(6, TimeUnit.SECONDS);
                     return;
                 } catch (Exception e) {
                     last = e;

@@ -42,18 +42,22 @@ public final class EmbeddedS3 implements AutoCloseable {
             String endpoint = "http://127.0.0.1:" + EmbeddedKafka.freePort();
             Path data = Files.createDirectories(dir.resolve("data"));
             Path conf = dir.resolve("s3proxy.conf");
-            Files.writeString(conf, String.join("\n",
-                    "s3proxy.endpoint=" + endpoint,
-                    "s3proxy.authorization=aws-v2-or-v4",
-                    "s3proxy.identity=" + accessKey,
-                    "s3proxy.credential=" + secretKey,
-                    "jclouds.provider=filesystem",
-                    "jclouds.filesystem.basedir=" + data,
-                    ""));
+            Files.writeString(
+                    conf,
+                    String.join(
+                            "\n",
+                            "s3proxy.endpoint=" + endpoint,
+                            "s3proxy.authorization=aws-v2-or-v4",
+                            "s3proxy.identity=" + accessKey,
+                            "s3proxy.credential=" + secretKey,
+                            "jclouds.provider=filesystem",
+                            "jclouds.filesystem.basedir=" + data,
+                            ""));
             server = ChildJvm.builder("s3proxy")
                     .classpath(List.of(jar))
                     .mainClass("org.gaul.s3proxy.Main")
-                    .jvmArgs(ChildJvm.SHORT_LIVED).jvmArgs("-Xmx256m", "-Djava.awt.headless=true")
+                    .jvmArgs(ChildJvm.SHORT_LIVED)
+                    .jvmArgs("-Xmx256m", "-Djava.awt.headless=true")
                     .args("--properties", conf.toString())
                     .workDir(dir)
                     .logFile(dir.resolve("s3proxy.log"))
@@ -91,9 +95,13 @@ public final class EmbeddedS3 implements AutoCloseable {
     /** Ready when any HTTP answer comes back (an anonymous request gets 403, which is fine). */
     private static void awaitHttp(ChildJvm server, String endpoint, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint + "/")).timeout(Duration.ofSeconds(5)).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint + "/"))
+                .timeout(Duration.ofSeconds(5))
+                .GET()
+                .build();
         Exception last = null;
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+        try (HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
             while (System.nanoTime() < deadline) {
                 server.requireAlive("while starting");
                 try {
@@ -108,7 +116,7 @@ public final class EmbeddedS3 implements AutoCloseable {
                 }
             }
         }
-        throw new IllegalStateException("s3proxy at " + endpoint + " did not answer HTTP within " + timeout + " (" + last
-                + "); log " + server.logFile() + ":\n" + server.logTail(40));
+        throw new IllegalStateException("s3proxy at " + endpoint + " did not answer HTTP within " + timeout + " ("
+                + last + "); log " + server.logFile() + ":\n" + server.logTail(40));
     }
 }

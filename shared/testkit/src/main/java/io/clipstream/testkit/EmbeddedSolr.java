@@ -53,10 +53,14 @@ public final class EmbeddedSolr implements AutoCloseable {
         classpath.add(ChildJvm.classJar(SolrLauncher.class, Map.of()));
         ChildJvm solr = ChildJvm.builder("solr")
                 .classpath(classpath)
-                .jvmArgs(ChildJvm.SHORT_LIVED).jvmArgs("-Xmx768m", "-Djava.awt.headless=true")
-                .systemProperty("log4j2.configurationFile", dir.resolve("log4j2.properties").toString())
+                .jvmArgs(ChildJvm.SHORT_LIVED)
+                .jvmArgs("-Xmx768m", "-Djava.awt.headless=true")
+                .systemProperty(
+                        "log4j2.configurationFile",
+                        dir.resolve("log4j2.properties").toString())
                 .systemProperty("solr.log.dir", dir.resolve("logs").toString())
-                // as Solr's own benchmarks run it outside a test: no merge waits on close, generated PKI keys, no metrics
+                // as Solr's own benchmarks run it outside a test: no merge waits on close, generated PKI keys, no
+                // metrics
                 .systemProperty("doNotWaitForMergesOnIWClose", "true")
                 .systemProperty("pkiHandlerPrivateKeyPath", "")
                 .systemProperty("pkiHandlerPublicKeyPath", "")
@@ -69,7 +73,9 @@ public final class EmbeddedSolr implements AutoCloseable {
                 .start();
         try {
             Matcher m = READY.matcher(solr.awaitLogLine(READY.pattern(), timeout));
-            if (!m.find()) throw new IllegalStateException("no node URLs in Solr's ready line");
+            if (!m.find()) {
+                throw new IllegalStateException("no node URLs in Solr's ready line");
+            }
             List<String> urls = Arrays.asList(m.group(1).split(","));
             awaitLiveNodes(solr, urls.get(0), nodes, timeout);
             return new EmbeddedSolr(solr, List.copyOf(urls));
@@ -81,14 +87,23 @@ public final class EmbeddedSolr implements AutoCloseable {
     }
 
     private static void awaitLiveNodes(ChildJvm solr, String url, int nodes, Duration timeout) {
-        solr.awaitHttp(URI.create(url + "/admin/collections?action=CLUSTERSTATUS&wt=json"), r -> {
-            if (r.statusCode() != 200) return false;
-            try {
-                return io.clipstream.contracts.Json.mapper().readTree(r.body()).at("/cluster/live_nodes").size() >= nodes;
-            } catch (IOException e) {
-                return false;
-            }
-        }, timeout);
+        solr.awaitHttp(
+                URI.create(url + "/admin/collections?action=CLUSTERSTATUS&wt=json"),
+                r -> {
+                    if (r.statusCode() != 200) {
+                        return false;
+                    }
+                    try {
+                        return io.clipstream.contracts.Json.mapper()
+                                        .readTree(r.body())
+                                        .at("/cluster/live_nodes")
+                                        .size()
+                                >= nodes;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                },
+                timeout);
     }
 
     /** Base URLs of the nodes, e.g. {@code http://127.0.0.1:40123/solr}. */

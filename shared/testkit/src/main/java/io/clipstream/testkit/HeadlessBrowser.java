@@ -40,14 +40,21 @@ public final class HeadlessBrowser implements AutoCloseable {
         this.port = port;
     }
 
-    /** The browser executable: {@code CLIPSTREAM_CHROMIUM}, else {@code chromium} or {@code chromium-browser} on the PATH. */
+    /**
+     * The browser executable: {@code CLIPSTREAM_CHROMIUM}, else {@code chromium} or {@code chromium-browser} on the
+     * PATH.
+     */
     public static Path executable() {
         String env = System.getenv("CLIPSTREAM_CHROMIUM");
-        if (env != null && !env.isBlank()) return Path.of(env);
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(java.io.File.pathSeparator)) {
             for (String name : List.of("chromium", "chromium-browser")) {
                 Path p = Path.of(dir, name);
-                if (Files.isExecutable(p)) return p;
+                if (Files.isExecutable(p)) {
+                    return p;
+                }
             }
         }
         throw new IllegalStateException("no chromium on the PATH: install Debian's chromium (apt-get install chromium) "
@@ -56,10 +63,22 @@ public final class HeadlessBrowser implements AutoCloseable {
 
     public static HeadlessBrowser start(int width, int height) throws IOException {
         Path profile = Files.createTempDirectory("clipstream-chromium");
-        Process p = new ProcessBuilder(executable().toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-dev-shm-usage", "--no-first-run", "--hide-scrollbars", "--window-size=" + width + "," + height,
-                "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "--user-data-dir=" + profile, "about:blank")
-                .redirectErrorStream(true).redirectOutput(profile.resolve("chromium.log").toFile()).start();
+        Process p = new ProcessBuilder(
+                        executable().toString(),
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-dev-shm-usage",
+                        "--no-first-run",
+                        "--hide-scrollbars",
+                        "--window-size=" + width + "," + height,
+                        "--remote-debugging-address=127.0.0.1",
+                        "--remote-debugging-port=0",
+                        "--user-data-dir=" + profile,
+                        "about:blank")
+                .redirectErrorStream(true)
+                .redirectOutput(profile.resolve("chromium.log").toFile())
+                .start();
         Path activePort = profile.resolve("DevToolsActivePort");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!Files.exists(activePort) || Files.readAllLines(activePort).isEmpty()) {
@@ -75,18 +94,28 @@ public final class HeadlessBrowser implements AutoCloseable {
                 throw new IOException("interrupted", e);
             }
         }
-        return new HeadlessBrowser(p, profile, Integer.parseInt(Files.readAllLines(activePort).get(0).strip()));
+        return new HeadlessBrowser(
+                p,
+                profile,
+                Integer.parseInt(Files.readAllLines(activePort).get(0).strip()));
     }
 
     /** Opens {@code url} in a new tab. */
     public Page open(String url) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/new?"
-                + URLEncoder.encode(url, StandardCharsets.UTF_8))).PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) throw new IOException("could not open a tab: " + r.statusCode() + " " + r.body());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/new?"
+                                + URLEncoder.encode(url, StandardCharsets.UTF_8)))
+                        .PUT(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("could not open a tab: " + r.statusCode() + " " + r.body());
+        }
         String ws = Json.mapper().readTree(r.body()).get("webSocketDebuggerUrl").asText();
         Page page = new Page();
         try {
-            page.socket = http.newWebSocketBuilder().buildAsync(URI.create(ws), page).get(30, TimeUnit.SECONDS);
+            page.socket =
+                    http.newWebSocketBuilder().buildAsync(URI.create(ws), page).get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IOException("could not connect to the tab: " + e.getMessage(), e);
         }
@@ -115,10 +144,14 @@ public final class HeadlessBrowser implements AutoCloseable {
                 try {
                     JsonNode msg = Json.mapper().readTree(partial.toString());
                     if (msg.has("id")) {
-                        CompletableFuture<JsonNode> f = pending.remove(msg.get("id").asInt());
+                        CompletableFuture<JsonNode> f =
+                                pending.remove(msg.get("id").asInt());
                         if (f != null) {
-                            if (msg.has("error")) f.completeExceptionally(new IOException("DevTools: " + msg.get("error")));
-                            else f.complete(msg.get("result"));
+                            if (msg.has("error")) {
+                                f.completeExceptionally(new IOException("DevTools: " + msg.get("error")));
+                            } else {
+                                f.complete(msg.get("result"));
+                            }
                         }
                     }
                 } catch (IOException e) {
@@ -151,8 +184,11 @@ public final class HeadlessBrowser implements AutoCloseable {
 
         /** Evaluates {@code expression} in the page (promises awaited) and returns its value as JSON. */
         public JsonNode evaluate(String expression) throws IOException {
-            JsonNode r = call("Runtime.evaluate", Map.of("expression", expression, "awaitPromise", true, "returnByValue", true));
-            if (r.has("exceptionDetails")) throw new IOException("script failed: " + r.get("exceptionDetails"));
+            JsonNode r = call(
+                    "Runtime.evaluate", Map.of("expression", expression, "awaitPromise", true, "returnByValue", true));
+            if (r.has("exceptionDetails")) {
+                throw new IOException("script failed: " + r.get("exceptionDetails"));
+            }
             return r.path("result").path("value");
         }
 
@@ -160,14 +196,18 @@ public final class HeadlessBrowser implements AutoCloseable {
         public void awaitTrue(String expression, Duration timeout) throws IOException {
             long deadline = System.nanoTime() + timeout.toNanos();
             String last = "false";
-            for (;;) {
+            for (; ; ) {
                 try {
-                    if (evaluate(expression).asBoolean(false)) return;
+                    if (evaluate(expression).asBoolean(false)) {
+                        return;
+                    }
                     last = "false";
                 } catch (IOException e) {
                     last = e.getMessage();
                 }
-                if (System.nanoTime() > deadline) throw new IOException("not true within " + timeout + " (" + last + "): " + expression);
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("not true within " + timeout + " (" + last + "): " + expression);
+                }
                 try {
                     Thread.sleep(50);
                 } catch (InterruptedException e) {
@@ -179,12 +219,17 @@ public final class HeadlessBrowser implements AutoCloseable {
 
         /** A PNG of the viewport. */
         public byte[] screenshot() throws IOException {
-            return Base64.getDecoder().decode(call("Page.captureScreenshot", Map.of("format", "png")).get("data").asText());
+            return Base64.getDecoder()
+                    .decode(call("Page.captureScreenshot", Map.of("format", "png"))
+                            .get("data")
+                            .asText());
         }
 
         @Override
         public void close() {
-            if (socket != null) socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+            if (socket != null) {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+            }
         }
     }
 
@@ -194,7 +239,8 @@ public final class HeadlessBrowser implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<ProcessHandle> family = new java.util.ArrayList<>(process.descendants().toList());
+        List<ProcessHandle> family =
+                new java.util.ArrayList<>(process.descendants().toList());
         family.add(process.toHandle());
         family.forEach(ProcessHandle::destroy);
         try {

@@ -1,15 +1,7 @@
 package io.clipstream.testkit;
 
-import io.clipstream.testkit.InfraOptions.Mode;
 import io.clipstream.contracts.Principal;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-
+import io.clipstream.testkit.InfraOptions.Mode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A Kafka broker and an S3-compatible object store, however they are provided (see {@link InfraOptions}):
@@ -41,8 +40,16 @@ public final class Infra implements AutoCloseable {
     private final List<AutoCloseable> resources;
     private final boolean isShared;
 
-    Infra(Mode mode, String kafkaBootstrapServers, KafkaSecurity kafkaSecurity, String s3Endpoint, String s3AccessKey,
-          String s3SecretKey, String s3Region, List<AutoCloseable> resources, boolean isShared) {
+    Infra(
+            Mode mode,
+            String kafkaBootstrapServers,
+            KafkaSecurity kafkaSecurity,
+            String s3Endpoint,
+            String s3AccessKey,
+            String s3SecretKey,
+            String s3Region,
+            List<AutoCloseable> resources,
+            boolean isShared) {
         this.mode = mode;
         this.kafkaBootstrapServers = kafkaBootstrapServers;
         this.kafkaSecurity = kafkaSecurity;
@@ -70,7 +77,8 @@ public final class Infra implements AutoCloseable {
     public static Infra shared() {
         synchronized (SHARED_LOCK) {
             if (sharedFailure != null) { // fail fast instead of waiting for the same start timeout per test class
-                throw new IllegalStateException("the shared ClipStream infrastructure failed to start: " + sharedFailure.getMessage(),
+                throw new IllegalStateException(
+                        "the shared ClipStream infrastructure failed to start: " + sharedFailure.getMessage(),
                         sharedFailure);
             }
             if (shared == null) {
@@ -79,13 +87,20 @@ public final class Infra implements AutoCloseable {
                     Map<String, String> passwords = new LinkedHashMap<>();
                     System.getProperties().forEach((k, v) -> {
                         if (k.toString().startsWith(SHARED_PREFIX + "kafka.user.")) {
-                            passwords.put(k.toString().substring((SHARED_PREFIX + "kafka.user.").length()), v.toString());
+                            passwords.put(
+                                    k.toString().substring((SHARED_PREFIX + "kafka.user.").length()), v.toString());
                         }
                     });
-                    shared = new Infra(Mode.valueOf(System.getProperty(SHARED_PREFIX + "mode")), kafka,
-                            KafkaSecurity.of(passwords), System.getProperty(SHARED_PREFIX + "s3.endpoint"), System.getProperty(SHARED_PREFIX + "s3.access-key"),
-                            System.getProperty(SHARED_PREFIX + "s3.secret-key"), System.getProperty(SHARED_PREFIX + "s3.region"),
-                            List.of(), true);
+                    shared = new Infra(
+                            Mode.valueOf(System.getProperty(SHARED_PREFIX + "mode")),
+                            kafka,
+                            KafkaSecurity.of(passwords),
+                            System.getProperty(SHARED_PREFIX + "s3.endpoint"),
+                            System.getProperty(SHARED_PREFIX + "s3.access-key"),
+                            System.getProperty(SHARED_PREFIX + "s3.secret-key"),
+                            System.getProperty(SHARED_PREFIX + "s3.region"),
+                            List.of(),
+                            true);
                 } else {
                     Infra started;
                     try {
@@ -98,16 +113,27 @@ public final class Infra implements AutoCloseable {
                     if (started.mode == Mode.CONTAINERS) {
                         Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "clipstream-infra-stop"));
                     }
-                    shared = new Infra(started.mode, started.kafkaBootstrapServers, started.kafkaSecurity, started.s3Endpoint,
-                            started.s3AccessKey, started.s3SecretKey, started.s3Region, started.resources, true);
+                    shared = new Infra(
+                            started.mode,
+                            started.kafkaBootstrapServers,
+                            started.kafkaSecurity,
+                            started.s3Endpoint,
+                            started.s3AccessKey,
+                            started.s3SecretKey,
+                            started.s3Region,
+                            started.resources,
+                            true);
                     System.setProperty(SHARED_PREFIX + "mode", shared.mode.name());
                     System.setProperty(SHARED_PREFIX + "s3.endpoint", shared.s3Endpoint);
                     System.setProperty(SHARED_PREFIX + "s3.access-key", shared.s3AccessKey);
                     System.setProperty(SHARED_PREFIX + "s3.secret-key", shared.s3SecretKey);
                     System.setProperty(SHARED_PREFIX + "s3.region", shared.s3Region);
-                    shared.kafkaSecurity.passwords().forEach((user, password) ->
-                            System.setProperty(SHARED_PREFIX + "kafka.user." + user, password));
-                    System.setProperty(SHARED_PREFIX + "kafka", shared.kafkaBootstrapServers); // last: it marks "published"
+                    shared.kafkaSecurity
+                            .passwords()
+                            .forEach((user, password) ->
+                                    System.setProperty(SHARED_PREFIX + "kafka.user." + user, password));
+                    System.setProperty(
+                            SHARED_PREFIX + "kafka", shared.kafkaBootstrapServers); // last: it marks "published"
                 }
             }
             return shared;
@@ -200,7 +226,9 @@ public final class Infra implements AutoCloseable {
     public Map<String, String> quarkusConfig(Principal principal) {
         Map<String, String> config = quarkusConfig(Map.of());
         if (kafkaSecurity.enabled()) {
-            config.put("kafka.security.protocol", kafkaSecurity.clientConfig(principal).get("security.protocol"));
+            config.put(
+                    "kafka.security.protocol",
+                    kafkaSecurity.clientConfig(principal).get("security.protocol"));
             config.put("clipstream.kafka.user", principal.user());
             config.put("clipstream.kafka.password", kafkaSecurity.passwords().get(principal.user()));
         }
@@ -274,8 +302,16 @@ public final class Infra implements AutoCloseable {
         }
         try {
             EmbeddedS3 server = s3.join();
-            return new Infra(Mode.EMBEDDED, kafka.bootstrapServers(), kafka.security(), server.endpoint(), options.s3AccessKey(),
-                    options.s3SecretKey(), options.s3Region(), List.of(kafka, server), false);
+            return new Infra(
+                    Mode.EMBEDDED,
+                    kafka.bootstrapServers(),
+                    kafka.security(),
+                    server.endpoint(),
+                    options.s3AccessKey(),
+                    options.s3SecretKey(),
+                    options.s3Region(),
+                    List.of(kafka, server),
+                    false);
         } catch (CompletionException e) {
             kafka.close();
             throw e.getCause() instanceof RuntimeException r ? r : e;
@@ -293,8 +329,16 @@ public final class Infra implements AutoCloseable {
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException("clipstream.infra=external needs " + String.join(" and ", missing));
         }
-        return new Infra(Mode.EXTERNAL, options.kafkaBootstrap(), KafkaSecurity.none(), options.s3Endpoint(), options.s3AccessKey(),
-                options.s3SecretKey(), options.s3Region(), List.of(), false);
+        return new Infra(
+                Mode.EXTERNAL,
+                options.kafkaBootstrap(),
+                KafkaSecurity.none(),
+                options.s3Endpoint(),
+                options.s3AccessKey(),
+                options.s3SecretKey(),
+                options.s3Region(),
+                List.of(),
+                false);
     }
 
     private static void closeQuietly(AutoCloseable resource) {

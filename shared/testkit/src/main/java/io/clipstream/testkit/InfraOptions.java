@@ -19,8 +19,10 @@ import java.util.TreeMap;
  * @param s3SecretKey           {@code clipstream.s3.secret-key}
  * @param s3Region              {@code clipstream.s3.region}
  * @param kafkaAutoCreateTopics {@code clipstream.kafka.auto-create-topics} (embedded, containers)
- * @param kafkaPartitions       {@code clipstream.kafka.partitions}: default partitions of new topics (embedded, containers)
- * @param kafkaBrokerProperties {@code clipstream.kafka.broker.<name>} system properties: extra server properties (embedded)
+ * @param kafkaPartitions       {@code clipstream.kafka.partitions}: default partitions of new topics (embedded,
+ * containers)
+ * @param kafkaBrokerProperties {@code clipstream.kafka.broker.<name>} system properties: extra server properties
+ * (embedded)
  * @param startTimeout          {@code clipstream.infra.start-timeout}: seconds or ISO-8601, readiness wait per server
  * @param kafkaImage            {@code clipstream.kafka.image} (containers)
  * @param minioImage            {@code clipstream.minio.image} (containers)
@@ -57,14 +59,16 @@ public record InfraOptions(
     public static final String KAFKA_SECURE = "clipstream.kafka.secure";
 
     public enum Mode {
-        EMBEDDED, CONTAINERS, EXTERNAL;
+        EMBEDDED,
+        CONTAINERS,
+        EXTERNAL;
 
         public static Mode parse(String value) {
             try {
                 return valueOf(value.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(MODE + " / " + envName(MODE) + " must be embedded, containers or external, not '"
-                        + value + "'");
+                throw new IllegalArgumentException(MODE + " / " + envName(MODE)
+                        + " must be embedded, containers or external, not '" + value + "'");
             }
         }
     }
@@ -77,9 +81,20 @@ public record InfraOptions(
     }
 
     public static InfraOptions defaults() {
-        return new InfraOptions(Mode.EMBEDDED, null, null, "clipstream", "clipstream-secret", "us-east-1",
-                true, 1, Map.of(), Duration.ofSeconds(120), "apache/kafka:4.1.1",
-                "minio/minio:RELEASE.2023-09-04T19-57-37Z", true);
+        return new InfraOptions(
+                Mode.EMBEDDED,
+                null,
+                null,
+                "clipstream",
+                "clipstream-secret",
+                "us-east-1",
+                true,
+                1,
+                Map.of(),
+                Duration.ofSeconds(120),
+                "apache/kafka:4.1.1",
+                "minio/minio:RELEASE.2023-09-04T19-57-37Z",
+                true);
     }
 
     /** From this JVM's system properties and environment. */
@@ -128,45 +143,131 @@ public record InfraOptions(
         if (value == null || value.toString().isBlank()) {
             value = env.get(envName(key));
         }
-        return value == null || value.toString().isBlank() ? null : value.toString().trim();
+        return value == null || value.toString().isBlank()
+                ? null
+                : value.toString().trim();
     }
 
     public InfraOptions withMode(Mode mode) {
-        return new InfraOptions(mode, kafkaBootstrap, s3Endpoint, s3AccessKey, s3SecretKey, s3Region,
-                kafkaAutoCreateTopics, kafkaPartitions, kafkaBrokerProperties, startTimeout, kafkaImage, minioImage, kafkaSecure);
+        return new InfraOptions(
+                mode,
+                kafkaBootstrap,
+                s3Endpoint,
+                s3AccessKey,
+                s3SecretKey,
+                s3Region,
+                kafkaAutoCreateTopics,
+                kafkaPartitions,
+                kafkaBrokerProperties,
+                startTimeout,
+                kafkaImage,
+                minioImage,
+                kafkaSecure);
     }
 
     /** External mode with the given endpoints. */
     public InfraOptions withExternal(String kafkaBootstrap, String s3Endpoint) {
-        return new InfraOptions(Mode.EXTERNAL, kafkaBootstrap, s3Endpoint, s3AccessKey, s3SecretKey, s3Region,
-                kafkaAutoCreateTopics, kafkaPartitions, kafkaBrokerProperties, startTimeout, kafkaImage, minioImage, kafkaSecure);
+        return new InfraOptions(
+                Mode.EXTERNAL,
+                kafkaBootstrap,
+                s3Endpoint,
+                s3AccessKey,
+                s3SecretKey,
+                s3Region,
+                kafkaAutoCreateTopics,
+                kafkaPartitions,
+                kafkaBrokerProperties,
+                startTimeout,
+                kafkaImage,
+                minioImage,
+                kafkaSecure);
     }
 
     public InfraOptions withS3Credentials(String accessKey, String secretKey) {
-        return new InfraOptions(mode, kafkaBootstrap, s3Endpoint, accessKey, secretKey, s3Region,
-                kafkaAutoCreateTopics, kafkaPartitions, kafkaBrokerProperties, startTimeout, kafkaImage, minioImage, kafkaSecure);
+        return new InfraOptions(
+                mode,
+                kafkaBootstrap,
+                s3Endpoint,
+                accessKey,
+                secretKey,
+                s3Region,
+                kafkaAutoCreateTopics,
+                kafkaPartitions,
+                kafkaBrokerProperties,
+                startTimeout,
+                kafkaImage,
+                minioImage,
+                kafkaSecure);
     }
 
     public InfraOptions withKafkaAutoCreateTopics(boolean autoCreate) {
-        return new InfraOptions(mode, kafkaBootstrap, s3Endpoint, s3AccessKey, s3SecretKey, s3Region,
-                autoCreate, kafkaPartitions, kafkaBrokerProperties, startTimeout, kafkaImage, minioImage, kafkaSecure);
+        return new InfraOptions(
+                mode,
+                kafkaBootstrap,
+                s3Endpoint,
+                s3AccessKey,
+                s3SecretKey,
+                s3Region,
+                autoCreate,
+                kafkaPartitions,
+                kafkaBrokerProperties,
+                startTimeout,
+                kafkaImage,
+                minioImage,
+                kafkaSecure);
     }
 
     public InfraOptions withKafkaPartitions(int partitions) {
-        return new InfraOptions(mode, kafkaBootstrap, s3Endpoint, s3AccessKey, s3SecretKey, s3Region,
-                kafkaAutoCreateTopics, partitions, kafkaBrokerProperties, startTimeout, kafkaImage, minioImage, kafkaSecure);
+        return new InfraOptions(
+                mode,
+                kafkaBootstrap,
+                s3Endpoint,
+                s3AccessKey,
+                s3SecretKey,
+                s3Region,
+                kafkaAutoCreateTopics,
+                partitions,
+                kafkaBrokerProperties,
+                startTimeout,
+                kafkaImage,
+                minioImage,
+                kafkaSecure);
     }
 
     public InfraOptions withKafkaBrokerProperty(String name, String value) {
         Map<String, String> broker = new LinkedHashMap<>(kafkaBrokerProperties);
         broker.put(name, value);
-        return new InfraOptions(mode, kafkaBootstrap, s3Endpoint, s3AccessKey, s3SecretKey, s3Region,
-                kafkaAutoCreateTopics, kafkaPartitions, broker, startTimeout, kafkaImage, minioImage, kafkaSecure);
+        return new InfraOptions(
+                mode,
+                kafkaBootstrap,
+                s3Endpoint,
+                s3AccessKey,
+                s3SecretKey,
+                s3Region,
+                kafkaAutoCreateTopics,
+                kafkaPartitions,
+                broker,
+                startTimeout,
+                kafkaImage,
+                minioImage,
+                kafkaSecure);
     }
 
     public InfraOptions withStartTimeout(Duration timeout) {
-        return new InfraOptions(mode, kafkaBootstrap, s3Endpoint, s3AccessKey, s3SecretKey, s3Region,
-                kafkaAutoCreateTopics, kafkaPartitions, kafkaBrokerProperties, timeout, kafkaImage, minioImage, kafkaSecure);
+        return new InfraOptions(
+                mode,
+                kafkaBootstrap,
+                s3Endpoint,
+                s3AccessKey,
+                s3SecretKey,
+                s3Region,
+                kafkaAutoCreateTopics,
+                kafkaPartitions,
+                kafkaBrokerProperties,
+                timeout,
+                kafkaImage,
+                minioImage,
+                kafkaSecure);
     }
 
     private static String or(String value, String fallback) {
@@ -191,9 +292,12 @@ public record InfraOptions(
 
     private static Duration parseDuration(String key, String value) {
         try {
-            return value.chars().allMatch(Character::isDigit) ? Duration.ofSeconds(Long.parseLong(value)) : Duration.parse(value);
+            return value.chars().allMatch(Character::isDigit)
+                    ? Duration.ofSeconds(Long.parseLong(value))
+                    : Duration.parse(value);
         } catch (DateTimeParseException | NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be seconds or an ISO-8601 duration (PT2M), not '" + value + "'");
+            throw new IllegalArgumentException(
+                    key + " must be seconds or an ISO-8601 duration (PT2M), not '" + value + "'");
         }
     }
 }

@@ -1,5 +1,17 @@
 package io.clipstream.testkit;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.apache.maven.repository.internal.MavenRepositorySystemUtils;
 import org.eclipse.aether.DefaultRepositorySystemSession;
 import org.eclipse.aether.RepositorySystem;
@@ -17,19 +29,6 @@ import org.eclipse.aether.supplier.RepositorySystemSupplier;
 import org.eclipse.aether.util.artifact.JavaScopes;
 import org.eclipse.aether.util.filter.DependencyFilterUtils;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
-
 /**
  * Resolves artifacts from the local Maven repository, downloading from Maven Central what is missing.
  * Used to build the classpaths of child JVMs, so that their jars stay off the caller's classpath.
@@ -42,8 +41,7 @@ public final class MavenArtifacts {
     private static final Map<List<String>, List<Path>> CACHE = new ConcurrentHashMap<>();
     private static RepositorySystem system;
 
-    private MavenArtifacts() {
-    }
+    private MavenArtifacts() {}
 
     /**
      * The runtime classpath of the given artifacts and their transitive dependencies, versions mediated
@@ -55,15 +53,24 @@ public final class MavenArtifacts {
 
     /** One artifact file, without dependencies (e.g. a fat jar). */
     public static Path artifact(String coordinate) {
-        return CACHE.computeIfAbsent(List.of("single", coordinate), key -> cachedOnDisk(key, () -> {
-            try {
-                ArtifactRequest request = new ArtifactRequest(new DefaultArtifact(coordinate), remotes(), null);
-                return List.of(system().resolveArtifact(session(), request).getArtifact().getFile().toPath());
-            } catch (ArtifactResolutionException e) {
-                throw new IllegalStateException("cannot resolve " + coordinate + " (local repo " + localRepository()
-                        + ", remote " + remoteUrl() + "): " + e.getMessage(), e);
-            }
-        })).get(0);
+        return CACHE.computeIfAbsent(
+                        List.of("single", coordinate),
+                        key -> cachedOnDisk(key, () -> {
+                            try {
+                                ArtifactRequest request =
+                                        new ArtifactRequest(new DefaultArtifact(coordinate), remotes(), null);
+                                return List.of(system().resolveArtifact(session(), request)
+                                        .getArtifact()
+                                        .getFile()
+                                        .toPath());
+                            } catch (ArtifactResolutionException e) {
+                                throw new IllegalStateException(
+                                        "cannot resolve " + coordinate + " (local repo " + localRepository()
+                                                + ", remote " + remoteUrl() + "): " + e.getMessage(),
+                                        e);
+                            }
+                        }))
+                .get(0);
     }
 
     public static Path localRepository() {
@@ -83,7 +90,10 @@ public final class MavenArtifacts {
         Path file = localRepository().resolve(".clipstream-testkit").resolve(hash(remoteUrl() + key) + ".classpath");
         try {
             if (Files.isRegularFile(file)) {
-                List<Path> paths = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).map(Path::of).toList();
+                List<Path> paths = Files.readAllLines(file).stream()
+                        .filter(l -> !l.isBlank())
+                        .map(Path::of)
+                        .toList();
                 if (!paths.isEmpty() && paths.stream().allMatch(Files::isRegularFile)) {
                     return paths;
                 }
@@ -95,7 +105,8 @@ public final class MavenArtifacts {
         try {
             Files.createDirectories(file.getParent());
             Path tmp = Files.createTempFile(file.getParent(), "cp", ".tmp");
-            Files.write(tmp, paths.stream().map(p -> p.toAbsolutePath().toString()).toList());
+            Files.write(
+                    tmp, paths.stream().map(p -> p.toAbsolutePath().toString()).toList());
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             // only a cache
@@ -116,15 +127,18 @@ public final class MavenArtifacts {
         CollectRequest collect = new CollectRequest();
         coordinates.forEach(c -> collect.addDependency(new Dependency(new DefaultArtifact(c), JavaScopes.RUNTIME)));
         collect.setRepositories(remotes());
-        DependencyRequest request = new DependencyRequest(collect, DependencyFilterUtils.classpathFilter(JavaScopes.RUNTIME));
+        DependencyRequest request =
+                new DependencyRequest(collect, DependencyFilterUtils.classpathFilter(JavaScopes.RUNTIME));
         try {
             return system().resolveDependencies(session(), request).getArtifactResults().stream()
                     .map(ArtifactResult::getArtifact)
                     .map(a -> a.getFile().toPath())
                     .toList();
         } catch (DependencyResolutionException e) {
-            throw new IllegalStateException("cannot resolve " + coordinates + " (local repo " + localRepository()
-                    + ", remote " + remoteUrl() + "): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot resolve " + coordinates + " (local repo " + localRepository() + ", remote " + remoteUrl()
+                            + "): " + e.getMessage(),
+                    e);
         }
     }
 
@@ -137,7 +151,8 @@ public final class MavenArtifacts {
 
     private static DefaultRepositorySystemSession session() {
         DefaultRepositorySystemSession session = MavenRepositorySystemUtils.newSession();
-        session.setLocalRepositoryManager(system().newLocalRepositoryManager(session, new LocalRepository(localRepository().toFile())));
+        session.setLocalRepositoryManager(system().newLocalRepositoryManager(
+                        session, new LocalRepository(localRepository().toFile())));
         session.setSystemProperties(System.getProperties());
         return session;
     }

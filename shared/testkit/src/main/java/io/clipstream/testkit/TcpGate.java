@@ -17,7 +17,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * server that hangs). An outage of the real server without stopping it.
  */
 public final class TcpGate implements AutoCloseable {
-    private enum Mode { OPEN, SHUT, BLACK_HOLE }
+    private enum Mode {
+        OPEN,
+        SHUT,
+        BLACK_HOLE
+    }
 
     private final ServerSocket server;
     private final String targetHost;
@@ -111,7 +115,8 @@ public final class TcpGate implements AutoCloseable {
     /** Copies until one side closes; in black-hole mode, bytes in flight are swallowed, not passed on. */
     private void pipe(Socket from, Socket to) {
         byte[] buffer = new byte[8192];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try (InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 if (mode == Mode.OPEN) {

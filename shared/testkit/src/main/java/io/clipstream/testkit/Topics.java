@@ -1,11 +1,5 @@
 package io.clipstream.testkit;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
-
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
@@ -13,12 +7,16 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Idempotent topic creation through the AdminClient. */
 public final class Topics {
 
-    private Topics() {
-    }
+    private Topics() {}
 
     /** A topic with the broker's default replication factor. */
     public static NewTopic topic(String name, int partitions) {
@@ -36,7 +34,9 @@ public final class Topics {
     }
 
     public static void create(String bootstrapServers, NewTopic... topics) {
-        create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), Arrays.asList(topics));
+        create(
+                Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                Arrays.asList(topics));
     }
 
     /**
@@ -52,10 +52,12 @@ public final class Topics {
                     entry.getValue().get(30, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + entry.getKey() + ": " + e.getCause(), e.getCause());
+                        throw new IllegalStateException(
+                                "cannot create topic " + entry.getKey() + ": " + e.getCause(), e.getCause());
                     }
                 } catch (TimeoutException e) {
-                    throw new IllegalStateException("creating topic " + entry.getKey() + " timed out at " + bootstrapServers, e);
+                    throw new IllegalStateException(
+                            "creating topic " + entry.getKey() + " timed out at " + bootstrapServers, e);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted", e);

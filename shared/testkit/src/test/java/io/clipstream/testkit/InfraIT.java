@@ -1,12 +1,28 @@
 package io.clipstream.testkit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,24 +37,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One infrastructure (from the environment: embedded by default) for all tests of this class. */
 class InfraIT {
@@ -86,7 +84,9 @@ class InfraIT {
             producer.send(new ProducerRecord<>(topic, "c", "committed-2"));
             producer.commitTransaction();
         }
-        List<String> values = consume(topic, 2, "read_committed").stream().map(ConsumerRecord::value).toList();
+        List<String> values = consume(topic, 2, "read_committed").stream()
+                .map(ConsumerRecord::value)
+                .toList();
         assertEquals(List.of("committed-1", "committed-2"), values);
     }
 
@@ -96,10 +96,21 @@ class InfraIT {
         infra.createTopics(Topics.compacted(topic, 3));
         infra.createTopics(Topics.compacted(topic, 3)); // exists: no error
         try (Admin admin = Admin.create(infra.kafkaClientConfig())) {
-            assertEquals(3, admin.describeTopics(Set.of(topic)).allTopicNames().get().get(topic).partitions().size());
+            assertEquals(
+                    3,
+                    admin.describeTopics(Set.of(topic))
+                            .allTopicNames()
+                            .get()
+                            .get(topic)
+                            .partitions()
+                            .size());
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-            String policy = admin.describeConfigs(Set.of(resource)).all().get().get(resource)
-                    .get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+            String policy = admin.describeConfigs(Set.of(resource))
+                    .all()
+                    .get()
+                    .get(resource)
+                    .get(TopicConfig.CLEANUP_POLICY_CONFIG)
+                    .value();
             assertEquals(TopicConfig.CLEANUP_POLICY_COMPACT, policy);
         }
     }
@@ -112,11 +123,17 @@ class InfraIT {
                 .region(infra.s3Region())
                 .build()) {
             s3.makeBucket(MakeBucketArgs.builder().bucket("clipstream-it").build());
-            assertTrue(s3.bucketExists(BucketExistsArgs.builder().bucket("clipstream-it").build()));
+            assertTrue(s3.bucketExists(
+                    BucketExistsArgs.builder().bucket("clipstream-it").build()));
             byte[] body = "hello object".getBytes(StandardCharsets.UTF_8);
-            s3.putObject(PutObjectArgs.builder().bucket("clipstream-it").object("a/b.txt")
-                    .stream(new ByteArrayInputStream(body), body.length, -1).contentType("text/plain").build());
-            try (InputStream in = s3.getObject(GetObjectArgs.builder().bucket("clipstream-it").object("a/b.txt").build())) {
+            s3.putObject(PutObjectArgs.builder().bucket("clipstream-it").object("a/b.txt").stream(
+                            new ByteArrayInputStream(body), body.length, -1)
+                    .contentType("text/plain")
+                    .build());
+            try (InputStream in = s3.getObject(GetObjectArgs.builder()
+                    .bucket("clipstream-it")
+                    .object("a/b.txt")
+                    .build())) {
                 assertEquals("hello object", new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
         }
@@ -139,15 +156,20 @@ class InfraIT {
     @Test
     void childJvmFailureCarriesTheLogTail() {
         ChildJvm broken = ChildJvm.builder("broken").mainClass("no.such.Main").start();
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> broken.awaitLogLine("never", Duration.ofSeconds(30)));
-        assertTrue(e.getMessage().contains("exited with code 1") && e.getMessage().contains("no.such.Main"), e.getMessage());
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> broken.awaitLogLine("never", Duration.ofSeconds(30)));
+        assertTrue(
+                e.getMessage().contains("exited with code 1") && e.getMessage().contains("no.such.Main"),
+                e.getMessage());
     }
 
     @Test
     void childExitsWhenItsParentIsKilled(@TempDir Path dir) {
-        ChildJvm spawner = ChildJvm.builder("spawner").classpath(TestApps.classpath())
-                .mainClass(TestApps.Spawner.class.getName()).args(dir.resolve("grandchild.log").toString()).start();
+        ChildJvm spawner = ChildJvm.builder("spawner")
+                .classpath(TestApps.classpath())
+                .mainClass(TestApps.Spawner.class.getName())
+                .args(dir.resolve("grandchild.log").toString())
+                .start();
         String line = spawner.awaitLogLine("grandchild pid \\d+", Duration.ofSeconds(60));
         Matcher m = Pattern.compile("pid (\\d+)").matcher(line);
         assertTrue(m.find());
@@ -158,8 +180,11 @@ class InfraIT {
     }
 
     private static ChildJvm sleeper() {
-        ChildJvm child = ChildJvm.builder("sleeper").classpath(TestApps.classpath())
-                .mainClass(TestApps.Sleeper.class.getName()).jvmArgs("-Xmx32m", "-XX:TieredStopAtLevel=1").start();
+        ChildJvm child = ChildJvm.builder("sleeper")
+                .classpath(TestApps.classpath())
+                .mainClass(TestApps.Sleeper.class.getName())
+                .jvmArgs("-Xmx32m", "-XX:TieredStopAtLevel=1")
+                .start();
         child.awaitLogLine("^ready$", Duration.ofSeconds(30));
         assertTrue(child.isAlive());
         return child;

@@ -1,7 +1,18 @@
 package io.clipstream.testkit;
 
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.clipstream.contracts.Principal;
 import io.clipstream.contracts.TopicSpecs;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -15,18 +26,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * The embedded broker is locked down: no credentials, no entry; each service writes only the
  * topics it produces (ACLs from shared/contracts' TopicSpecs), reads only what it consumes.
@@ -38,7 +37,8 @@ class KafkaSecurityIT {
     static void start() {
         infra = Infra.shared();
         org.junit.jupiter.api.Assumptions.assumeTrue(infra.kafkaSecurity().enabled(), "embedded broker with SASL");
-        infra.createTopics(TopicSpecs.ALL.stream().map(t -> Topics.topic(t.name(), 1, t.configs()))
+        infra.createTopics(TopicSpecs.ALL.stream()
+                .map(t -> Topics.topic(t.name(), 1, t.configs()))
                 .toArray(org.apache.kafka.clients.admin.NewTopic[]::new));
     }
 
@@ -53,7 +53,8 @@ class KafkaSecurityIT {
 
     private static Throwable sendFailure(Map<String, Object> connection, String topic) {
         try (KafkaProducer<String, String> p = producer(connection)) {
-            ExecutionException e = assertThrows(ExecutionException.class,
+            ExecutionException e = assertThrows(
+                    ExecutionException.class,
                     () -> p.send(new ProducerRecord<>(topic, "k", "v")).get(20, TimeUnit.SECONDS));
             return e.getCause();
         } catch (org.apache.kafka.common.KafkaException e) {
@@ -64,8 +65,11 @@ class KafkaSecurityIT {
     @Test
     void aClientWithoutCredentialsIsRefused() {
         // it waits for metadata it never gets: 3 s of it (the others' 10 s is for a loaded build machine)
-        Map<String, Object> anonymous = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrapServers(),
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 3_000);
+        Map<String, Object> anonymous = Map.of(
+                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                infra.kafkaBootstrapServers(),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                3_000);
         Throwable failure = sendFailure(anonymous, TopicSpecs.PAIRS_RAW.name());
         // the SASL listener closes a connection that does not start with a SASL handshake: the client never learns
         // the topic's metadata, and nothing was written
@@ -86,8 +90,8 @@ class KafkaSecurityIT {
         try (KafkaProducer<String, String> p = producer(infra.kafkaClientConfig(Principal.GATEWAY))) {
             p.send(new ProducerRecord<>(TopicSpecs.PAIRS_RAW.name(), "k", "{}")).get(20, TimeUnit.SECONDS);
         }
-        for (String topic : List.of(TopicSpecs.PAIRS_CURATED.name(), TopicSpecs.PAIRS_REJECTED.name(),
-                TopicSpecs.MODEL_VERSIONS.name())) {
+        for (String topic : List.of(
+                TopicSpecs.PAIRS_CURATED.name(), TopicSpecs.PAIRS_REJECTED.name(), TopicSpecs.MODEL_VERSIONS.name())) {
             Throwable failure = sendFailure(infra.kafkaClientConfig(Principal.GATEWAY), topic);
             assertInstanceOf(TopicAuthorizationException.class, failure, topic + ": " + failure);
         }
@@ -96,9 +100,11 @@ class KafkaSecurityIT {
     @Test
     void theCuratorReadsPairsRawAndWritesPairsCuratedButNotPairsRaw() throws Exception {
         try (KafkaProducer<String, String> p = producer(infra.kafkaClientConfig(Principal.CURATOR))) {
-            p.send(new ProducerRecord<>(TopicSpecs.PAIRS_CURATED.name(), "sha", "{}")).get(20, TimeUnit.SECONDS);
+            p.send(new ProducerRecord<>(TopicSpecs.PAIRS_CURATED.name(), "sha", "{}"))
+                    .get(20, TimeUnit.SECONDS);
         }
-        assertInstanceOf(TopicAuthorizationException.class,
+        assertInstanceOf(
+                TopicAuthorizationException.class,
                 sendFailure(infra.kafkaClientConfig(Principal.CURATOR), TopicSpecs.PAIRS_RAW.name()));
 
         Map<String, Object> c = new HashMap<>(infra.kafkaClientConfig(Principal.CURATOR));

@@ -1,12 +1,11 @@
 package io.clipstream.testkit;
 
-import io.clipstream.testkit.quarkus.ClipStreamInfraResource;
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+
+import io.clipstream.testkit.quarkus.ClipStreamInfraResource;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** Nothing else in this test JVM calls {@link Infra#shared()}, so the properties set here decide what it returns. */
 class SharedInfraTest {

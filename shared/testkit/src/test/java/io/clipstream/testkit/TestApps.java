@@ -8,12 +8,13 @@ import java.util.List;
 /** Tiny main classes run as child JVMs by {@link InfraIT}. */
 final class TestApps {
 
-    private TestApps() {
-    }
+    private TestApps() {}
 
     /** The classpath of this test JVM (failsafe's manifest-only jar works as well). */
     static List<Path> classpath() {
-        return Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator)).map(Path::of).toList();
+        return Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(Path::of)
+                .toList();
     }
 
     /** Prints "ready", sleeps; prints "bye" from a shutdown hook. */
@@ -28,8 +29,11 @@ final class TestApps {
     /** Starts a {@link Sleeper} as its own child (logging to args[0]), prints its pid, sleeps. */
     public static final class Spawner {
         public static void main(String[] args) throws InterruptedException {
-            ChildJvm child = ChildJvm.builder("grandchild").classpath(classpath()).mainClass(Sleeper.class.getName())
-                    .logFile(Path.of(args[0])).start();
+            ChildJvm child = ChildJvm.builder("grandchild")
+                    .classpath(classpath())
+                    .mainClass(Sleeper.class.getName())
+                    .logFile(Path.of(args[0]))
+                    .start();
             child.awaitLogLine("ready", Duration.ofSeconds(30));
             System.out.println("grandchild pid " + child.pid());
             Thread.sleep(Duration.ofMinutes(5));

@@ -2,7 +2,6 @@ package io.clipstream.curator.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +65,10 @@ public interface CuratorConfig {
         @WithDefault("5s")
         Duration timeBudget();
 
-        /** Most scans of a progressive JPEG; one with more is refused before it is decoded (a crafted file can hold thousands). */
+        /**
+         * Most scans of a progressive JPEG; one with more is refused before it is decoded (a crafted file can hold
+         * thousands).
+         */
         @WithDefault("100")
         int maxJpegScans();
     }
@@ -104,7 +106,10 @@ public interface CuratorConfig {
         @WithDefault("10485760")
         long maxImageBytes();
 
-        /** Most pixels an image may declare (IMAGE_DECOMPRESSION_BOMB beyond, refused before decoding): bounds the memory one decode takes. */
+        /**
+         * Most pixels an image may declare (IMAGE_DECOMPRESSION_BOMB beyond, refused before decoding): bounds the
+         * memory one decode takes.
+         */
         @WithDefault("45000000")
         long maxPixels();
 
@@ -132,7 +137,10 @@ public interface CuratorConfig {
         @WithDefault("0.2")
         double minLetterRatio();
 
-        /** Hamming distance of perceptual hashes at or below which an image is a near duplicate of one seen (DUPLICATE_NEAR). */
+        /**
+         * Hamming distance of perceptual hashes at or below which an image is a near duplicate of one seen
+         * (DUPLICATE_NEAR).
+         */
         @WithDefault("4")
         int nearDuplicateMaxDistance();
     }
@@ -175,14 +183,23 @@ public interface CuratorConfig {
     /** The profiles as plain values. */
     default QualityProfiles qualityProfiles() {
         Thresholds d = defaults();
-        QualityProfile defaults = new QualityProfile(QualityProfile.DEFAULT_NAME, d.maxImageBytes(), d.maxPixels(),
-                d.minSide(), d.maxAspectRatio(), d.minSharpness(), d.minTextChars(), d.maxTextChars(),
-                d.minLetterRatio(), d.nearDuplicateMaxDistance());
+        QualityProfile defaults = new QualityProfile(
+                QualityProfile.DEFAULT_NAME,
+                d.maxImageBytes(),
+                d.maxPixels(),
+                d.minSide(),
+                d.maxAspectRatio(),
+                d.minSharpness(),
+                d.minTextChars(),
+                d.maxTextChars(),
+                d.minLetterRatio(),
+                d.nearDuplicateMaxDistance());
         List<QualityProfiles.Named> named = profiles().entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())
                 .map(e -> {
                     ProfileConfig p = e.getValue();
-                    QualityProfile q = new QualityProfile(e.getKey(),
+                    QualityProfile q = new QualityProfile(
+                            e.getKey(),
                             p.maxImageBytes().orElse(defaults.maxImageBytes()),
                             p.maxPixels().orElse(defaults.maxPixels()),
                             p.minSide().orElse(defaults.minSide()),
@@ -192,7 +209,8 @@ public interface CuratorConfig {
                             p.maxTextChars().orElse(defaults.maxTextChars()),
                             p.minLetterRatio().orElse(defaults.minLetterRatio()),
                             p.nearDuplicateMaxDistance().orElse(defaults.nearDuplicateMaxDistance()));
-                    return new QualityProfiles.Named(q, p.sources().orElse(List.of()), p.domains().orElse(List.of()));
+                    return new QualityProfiles.Named(
+                            q, p.sources().orElse(List.of()), p.domains().orElse(List.of()));
                 })
                 .toList();
         return new QualityProfiles(defaults, named);

@@ -12,7 +12,8 @@ package io.clipstream.curator.config;
  * @param minTextChars             cleaned caption shorter than this: TEXT_TOO_SHORT
  * @param maxTextChars             cleaned caption longer than this: TEXT_TOO_LONG
  * @param minLetterRatio           share of letters among the non-space characters below this: TEXT_NOT_TEXT
- * @param nearDuplicateMaxDistance perceptual hashes within this Hamming distance (same caption): DUPLICATE_NEAR; -1 = off
+ * @param nearDuplicateMaxDistance perceptual hashes within this Hamming distance (same caption): DUPLICATE_NEAR; -1 =
+ * off
  */
 public record QualityProfile(
         String name,
@@ -34,9 +35,17 @@ public record QualityProfile(
     }
 
     public QualityProfile {
-        if (maxImageBytes < 1 || maxPixels < 1 || minSide < 1 || maxAspectRatio < 1.0 || minSharpness < 0
-                || minTextChars < 1 || maxTextChars < minTextChars || minLetterRatio < 0 || minLetterRatio > 1
-                || nearDuplicateMaxDistance < -1 || nearDuplicateMaxDistance > 64) {
+        if (maxImageBytes < 1
+                || maxPixels < 1
+                || minSide < 1
+                || maxAspectRatio < 1.0
+                || minSharpness < 0
+                || minTextChars < 1
+                || maxTextChars < minTextChars
+                || minLetterRatio < 0
+                || minLetterRatio > 1
+                || nearDuplicateMaxDistance < -1
+                || nearDuplicateMaxDistance > 64) {
             throw new IllegalArgumentException("inconsistent curation profile " + name + ": " + this);
         }
     }

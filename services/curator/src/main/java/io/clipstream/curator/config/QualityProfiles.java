@@ -35,7 +35,8 @@ public final class QualityProfiles {
         byName.put(defaults.name(), defaults);
         for (Named n : profiles) {
             if (byName.putIfAbsent(n.profile().name(), n.profile()) != null) {
-                throw new IllegalArgumentException("duplicate curation profile " + n.profile().name());
+                throw new IllegalArgumentException(
+                        "duplicate curation profile " + n.profile().name());
             }
             n.sources().forEach(s -> bySource.putIfAbsent(s, n.profile()));
             n.domains().forEach(d -> byDomain.putIfAbsent(d, n.profile()));
@@ -65,7 +66,10 @@ public final class QualityProfiles {
 
     /** The largest near-duplicate distance of any profile (0 when every profile has the check off). */
     public int maxNearDuplicateDistance() {
-        return byName.values().stream().mapToInt(QualityProfile::nearDuplicateMaxDistance).max().orElse(0);
+        return byName.values().stream()
+                .mapToInt(QualityProfile::nearDuplicateMaxDistance)
+                .max()
+                .orElse(0);
     }
 
     public Map<String, QualityProfile> all() {

@@ -3,12 +3,11 @@ package io.clipstream.curator.dedup;
 import io.clipstream.contracts.ReasonCode;
 import io.clipstream.curator.inspect.Candidate;
 import io.clipstream.curator.inspect.Verdict;
+import java.time.Clock;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.KeyValueStore;
-
-import java.time.Clock;
 
 /**
  * Exact de-duplication, scoped by producer. Runs on a stream keyed (and partitioned) by the catalogue
@@ -47,7 +46,8 @@ public final class ExactDuplicateFilter implements FixedKeyProcessor<String, Can
         } else if (first.equals(c.identity())) {
             context.forward(record.withValue(Verdict.pass(c)));
         } else {
-            context.forward(record.withValue(Verdict.reject(c.reject(ReasonCode.DUPLICATE_EXACT,
+            context.forward(record.withValue(Verdict.reject(c.reject(
+                    ReasonCode.DUPLICATE_EXACT,
                     "identical image bytes (sha256 " + c.sha256() + ") already seen in " + c.describeOther(first),
                     clock.instant()))));
         }

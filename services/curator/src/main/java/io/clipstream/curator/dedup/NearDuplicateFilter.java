@@ -3,15 +3,14 @@ package io.clipstream.curator.dedup;
 import io.clipstream.contracts.ReasonCode;
 import io.clipstream.curator.config.QualityProfile;
 import io.clipstream.curator.config.QualityProfiles;
+import io.clipstream.curator.image.PerceptualHash;
 import io.clipstream.curator.inspect.Candidate;
 import io.clipstream.curator.inspect.Verdict;
-import io.clipstream.curator.image.PerceptualHash;
+import java.time.Clock;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.KeyValueStore;
-
-import java.time.Clock;
 
 /**
  * Near-duplicate de-duplication, scoped by producer. Runs on a stream keyed (and partitioned) by
@@ -78,10 +77,12 @@ public final class NearDuplicateFilter implements FixedKeyProcessor<String, Cand
             }
         }
         if (nearest != null) {
-            context.forward(record.withValue(Verdict.reject(c.reject(ReasonCode.DUPLICATE_NEAR,
+            context.forward(record.withValue(Verdict.reject(c.reject(
+                    ReasonCode.DUPLICATE_NEAR,
                     "perceptual hash " + c.perceptualHash() + " is " + distance(hash, nearest) + " bits from "
                             + c.describeOther(nearest.identity()) + " with the same caption (limit "
-                            + maxDistance + ")", clock.instant()))));
+                            + maxDistance + ")",
+                    clock.instant()))));
             return;
         }
         PerceptualHashes.Entry entry = new PerceptualHashes.Entry(hash, c.identity());

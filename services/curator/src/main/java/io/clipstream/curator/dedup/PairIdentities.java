@@ -4,10 +4,9 @@ import io.clipstream.contracts.ReasonCode;
 import io.clipstream.curator.inspect.Candidate;
 import io.clipstream.curator.inspect.Verdict;
 import io.clipstream.storage.ContentAddress;
-import org.apache.kafka.streams.state.KeyValueStore;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Holds (source, pairId) to the pair's content: a producer's retry with the same content passes
@@ -35,8 +34,12 @@ public final class PairIdentities {
         if (known.equals(fingerprint)) {
             return Verdict.pass(c);
         }
-        return Verdict.reject(c.reject(ReasonCode.PAIR_ID_CONFLICT, "pair " + Candidate.display(c.identity())
-                + " was submitted before with another image, caption or domain; use a new pairId for new content", now));
+        return Verdict.reject(c.reject(
+                ReasonCode.PAIR_ID_CONFLICT,
+                "pair " + Candidate.display(c.identity())
+                        + " was submitted before with another image, caption or domain; use a new pairId for new "
+                        + "content",
+                now));
     }
 
     /** What "the same content" means: the image bytes, the cleaned caption and the domain. */

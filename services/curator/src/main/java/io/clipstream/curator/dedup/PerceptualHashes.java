@@ -1,10 +1,5 @@
 package io.clipstream.curator.dedup;
 
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -14,12 +9,15 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 
 /** The perceptual hashes already accepted for one caption, oldest first, with a compact binary serde. */
 public record PerceptualHashes(List<Entry> entries) {
 
-    public record Entry(long hash, String identity) {
-    }
+    public record Entry(long hash, String identity) {}
 
     public PerceptualHashes {
         entries = List.copyOf(entries);
@@ -63,7 +61,7 @@ public record PerceptualHashes(List<Entry> entries) {
                 return null;
             }
             try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + value.entries.size() * 48);
-                 DataOutputStream out = new DataOutputStream(bytes)) {
+                    DataOutputStream out = new DataOutputStream(bytes)) {
                 out.writeByte(1); // format version
                 out.writeInt(value.entries.size());
                 for (Entry e : value.entries) {

@@ -1,11 +1,10 @@
 package io.clipstream.curator.faults;
 
 import io.clipstream.storage.StorageException;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 
 /**
  * Retries a storage-bound step inside the processor that runs it, so that an outage never fails
@@ -57,19 +56,23 @@ public final class InPlaceRetry {
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new GaveUpException(what + ": object storage unavailable for longer than " + maxOutageWait,
-                            attempts, e);
+                    throw new GaveUpException(
+                            what + ": object storage unavailable for longer than " + maxOutageWait, attempts, e);
                 }
                 try {
                     if (health.up()) {
                         if (++countedFailures >= maxAttempts) {
                             // the next records would most likely fail the same way: pause for a while
-                            health.reportDegraded(what + " failed " + countedFailures + " times: " + e.getMessage(),
+                            health.reportDegraded(
+                                    what + " failed " + countedFailures + " times: " + e.getMessage(),
                                     maxOutageWait.dividedBy(4));
-                            throw new GaveUpException(what + ": failed " + countedFailures
-                                    + " times while object storage was up", attempts, e);
+                            throw new GaveUpException(
+                                    what + ": failed " + countedFailures + " times while object storage was up",
+                                    attempts,
+                                    e);
                         }
-                        LOG.warnf("%s failed (%d of %d while storage is up), retrying in %d ms: %s",
+                        LOG.warnf(
+                                "%s failed (%d of %d while storage is up), retrying in %d ms: %s",
                                 what, countedFailures, maxAttempts, backoff.toMillis(), e.getMessage());
                         Thread.sleep(Math.min(backoff.toMillis(), Math.max(1, left / 1_000_000)));
                     } else {

@@ -10,8 +10,7 @@ final class ExifOrientation {
     static final int NORMAL = 1;
     private static final int TAG_ORIENTATION = 0x0112;
 
-    private ExifOrientation() {
-    }
+    private ExifOrientation() {}
 
     /** Orientations 5 to 8 turn the image by 90 degrees: width and height trade places. */
     static boolean swapsSides(int orientation) {
@@ -39,7 +38,12 @@ final class ExifOrientation {
     }
 
     private static boolean startsWithExif(byte[] b, int at) {
-        return b[at] == 'E' && b[at + 1] == 'x' && b[at + 2] == 'i' && b[at + 3] == 'f' && b[at + 4] == 0 && b[at + 5] == 0;
+        return b[at] == 'E'
+                && b[at + 1] == 'x'
+                && b[at + 2] == 'i'
+                && b[at + 3] == 'f'
+                && b[at + 4] == 0
+                && b[at + 5] == 0;
     }
 
     private static int fromTiff(byte[] b, int tiff, int end) {

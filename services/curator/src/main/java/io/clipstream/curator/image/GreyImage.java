@@ -50,13 +50,34 @@ public record GreyImage(int width, int height, double[] pixels) {
                 int sx;
                 int sy;
                 switch (orientation) {
-                    case 2 -> { sx = width - 1 - x; sy = y; }
-                    case 3 -> { sx = width - 1 - x; sy = height - 1 - y; }
-                    case 4 -> { sx = x; sy = height - 1 - y; }
-                    case 5 -> { sx = y; sy = x; }
-                    case 6 -> { sx = y; sy = height - 1 - x; }
-                    case 7 -> { sx = width - 1 - y; sy = height - 1 - x; }
-                    default -> { sx = width - 1 - y; sy = x; } // 8
+                    case 2 -> {
+                        sx = width - 1 - x;
+                        sy = y;
+                    }
+                    case 3 -> {
+                        sx = width - 1 - x;
+                        sy = height - 1 - y;
+                    }
+                    case 4 -> {
+                        sx = x;
+                        sy = height - 1 - y;
+                    }
+                    case 5 -> {
+                        sx = y;
+                        sy = x;
+                    }
+                    case 6 -> {
+                        sx = y;
+                        sy = height - 1 - x;
+                    }
+                    case 7 -> {
+                        sx = width - 1 - y;
+                        sy = height - 1 - x;
+                    }
+                    default -> {
+                        sx = width - 1 - y;
+                        sy = x;
+                    } // 8
                 }
                 out[y * w + x] = pixels[sy * width + sx];
             }
@@ -90,8 +111,15 @@ public record GreyImage(int width, int height, double[] pixels) {
         return new GreyImage(newWidth, newHeight, out);
     }
 
-    private static void resample(double[] src, int srcStart, int srcStride, int srcLen,
-                                 double[] dst, int dstStart, int dstStride, int dstLen) {
+    private static void resample(
+            double[] src,
+            int srcStart,
+            int srcStride,
+            int srcLen,
+            double[] dst,
+            int dstStart,
+            int dstStride,
+            int dstLen) {
         double step = (double) srcLen / dstLen;
         for (int i = 0; i < dstLen; i++) {
             double from = i * step;

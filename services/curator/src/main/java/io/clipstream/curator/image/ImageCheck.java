@@ -1,7 +1,6 @@
 package io.clipstream.curator.image;
 
 import io.clipstream.contracts.ReasonCode;
-
 import java.util.List;
 
 /**

@@ -7,6 +7,5 @@ package io.clipstream.curator.image;
  * @param sharpness      variance of the Laplacian at analysis resolution
  * @param perceptualHash 64-bit pHash
  */
-public record ImageFacts(String format, String contentType, int width, int height, double sharpness,
-                         long perceptualHash) {
-}
+public record ImageFacts(
+        String format, String contentType, int width, int height, double sharpness, long perceptualHash) {}

@@ -1,12 +1,9 @@
 package io.clipstream.curator.image;
 
-import io.clipstream.imaging.DecodeLimits;
-
 import io.clipstream.contracts.ReasonCode;
 import io.clipstream.curator.config.QualityProfile;
 import io.clipstream.imaging.DecodeLimits;
 import io.clipstream.imaging.GuardedDecoder;
-
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +38,7 @@ public final class ImageInspector {
     public static final int ANALYSIS_MAX_SIDE = 512;
     public static final int DECODE_MAX_SIDE = 1024;
 
-    private ImageInspector() {
-    }
+    private ImageInspector() {}
 
     public static ImageCheck inspect(byte[] bytes, QualityProfile profile) {
         return inspect(bytes, profile, DecodeLimits.DEFAULTS);
@@ -50,7 +46,8 @@ public final class ImageInspector {
 
     public static ImageCheck inspect(byte[] bytes, QualityProfile profile, DecodeLimits limits) {
         try {
-            return switch (GuardedDecoder.decode(bytes, profile.maxImageBytes(), profile.maxPixels(), limits, DECODE_MAX_SIDE)) {
+            return switch (GuardedDecoder.decode(
+                    bytes, profile.maxImageBytes(), profile.maxPixels(), limits, DECODE_MAX_SIDE)) {
                 case GuardedDecoder.Refused r -> ImageCheck.refuse(reasonOf(r.reason()), r.detail());
                 case GuardedDecoder.Image img -> measure(img, bytes, profile);
             };
@@ -104,8 +101,11 @@ public final class ImageInspector {
         // The Laplacian says nothing about an image of a few pixels; IMAGE_TOO_SMALL covers those.
         if (Math.min(grey.width(), grey.height()) >= 3 && sharpness < profile.minSharpness()) {
             reasons.add(ReasonCode.IMAGE_BLURRY);
-            details.add(String.format(Locale.ROOT, "sharpness (variance of the Laplacian) %.1f below %.1f",
-                    sharpness, profile.minSharpness()));
+            details.add(String.format(
+                    Locale.ROOT,
+                    "sharpness (variance of the Laplacian) %.1f below %.1f",
+                    sharpness,
+                    profile.minSharpness()));
         }
         return new ImageCheck(reasons, details, facts);
     }

@@ -22,8 +22,7 @@ public final class PerceptualHash {
         }
     }
 
-    private PerceptualHash() {
-    }
+    private PerceptualHash() {}
 
     public static long of(GreyImage image) {
         GreyImage small = image.resize(N, N);

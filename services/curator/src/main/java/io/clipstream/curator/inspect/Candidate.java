@@ -3,7 +3,6 @@ package io.clipstream.curator.inspect;
 import io.clipstream.contracts.PairCurated;
 import io.clipstream.contracts.PairRejected;
 import io.clipstream.contracts.ReasonCode;
-
 import io.clipstream.storage.ContentAddress;
 import java.time.Instant;
 import java.util.List;
@@ -58,7 +57,8 @@ public record Candidate(
      * exact de-duplication: a producer who sends a public image first does not make another's copy a duplicate.
      */
     public String captionScope() {
-        return ContentAddress.sha256Hex((source + '\u001F' + captionKey).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return ContentAddress.sha256Hex(
+                (source + '\u001F' + captionKey).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** An identity as people read it: {@code source/pairId}. */
@@ -72,12 +72,23 @@ public record Candidate(
      * a rejection must not tell one producer what another sent, whatever state a store was left in.
      */
     public String describeOther(String otherIdentity) {
-        return otherIdentity.startsWith(source + '\u001F') ? "pair " + display(otherIdentity) : "a pair of another producer";
+        return otherIdentity.startsWith(source + '\u001F')
+                ? "pair " + display(otherIdentity)
+                : "a pair of another producer";
     }
 
     /** A rejection of this pair, pointing back at its raw record. */
     public PairRejected reject(ReasonCode reason, String detail, Instant at) {
-        return new PairRejected(PairRejected.SCHEMA_VERSION, pairId, source, domain, List.of(reason), detail,
-                rawTopic, rawPartition, rawOffset, at);
+        return new PairRejected(
+                PairRejected.SCHEMA_VERSION,
+                pairId,
+                source,
+                domain,
+                List.of(reason),
+                detail,
+                rawTopic,
+                rawPartition,
+                rawOffset,
+                at);
     }
 }

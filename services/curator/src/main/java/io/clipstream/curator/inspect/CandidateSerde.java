@@ -1,10 +1,5 @@
 package io.clipstream.curator.inspect;
 
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -13,6 +8,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The binary form of a {@link Candidate} on the curator's two repartition topics: the image bytes
@@ -36,8 +35,19 @@ public final class CandidateSerde implements Serde<Candidate> {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + (c.image() == null ? 0 : c.image().length));
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);
-            for (String s : new String[]{c.pairId(), c.source(), c.domain(), c.profile(), c.text(), c.captionKey(),
-                    c.sha256(), c.perceptualHash(), c.imageFormat(), c.contentType(), c.rawTopic()}) {
+            for (String s : new String[] {
+                c.pairId(),
+                c.source(),
+                c.domain(),
+                c.profile(),
+                c.text(),
+                c.captionKey(),
+                c.sha256(),
+                c.perceptualHash(),
+                c.imageFormat(),
+                c.contentType(),
+                c.rawTopic()
+            }) {
                 writeString(out, s);
             }
             out.writeInt(c.width());
@@ -83,8 +93,25 @@ public final class CandidateSerde implements Serde<Candidate> {
             Instant submittedAt = in.readBoolean() ? Instant.ofEpochSecond(in.readLong(), in.readInt()) : null;
             byte[] image = new byte[in.readInt()];
             in.readFully(image);
-            return new Candidate(pairId, source, domain, profile, text, captionKey, sha256, perceptualHash, imageFormat,
-                    contentType, width, height, sharpness, image, submittedAt, rawTopic, rawPartition, rawOffset);
+            return new Candidate(
+                    pairId,
+                    source,
+                    domain,
+                    profile,
+                    text,
+                    captionKey,
+                    sha256,
+                    perceptualHash,
+                    imageFormat,
+                    contentType,
+                    width,
+                    height,
+                    sharpness,
+                    image,
+                    submittedAt,
+                    rawTopic,
+                    rawPartition,
+                    rawOffset);
         } catch (IOException e) {
             throw new SerializationException("unreadable candidate", e);
         }

@@ -4,7 +4,6 @@ import io.clipstream.contracts.Json;
 import io.clipstream.contracts.PairDeadLettered;
 import io.clipstream.contracts.PairSubmitted;
 import io.clipstream.curator.faults.GaveUpException;
-
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
@@ -19,32 +18,67 @@ public final class DeadLetters {
      */
     public static final int MAX_CARRIED_VALUE_BYTES = 8 * 1024 * 1024;
 
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 
     /**
      * A step that gave up retrying, or failed unexpectedly ({@code attempts} 1).
      *
      * @param rawValue the PairSubmitted bytes to replay
      */
-    public static PairDeadLettered of(String stage, String pairId, String source, String domain, RawRecord raw,
-                                      byte[] rawValue, Throwable failure, Instant at) {
+    public static PairDeadLettered of(
+            String stage,
+            String pairId,
+            String source,
+            String domain,
+            RawRecord raw,
+            byte[] rawValue,
+            Throwable failure,
+            Instant at) {
         int attempts = failure instanceof GaveUpException g ? g.attempts() : 1;
         boolean carried = rawValue != null && rawValue.length <= MAX_CARRIED_VALUE_BYTES;
         String error = (rawValue != null && !carried
-                ? "(value of " + rawValue.length + " bytes not carried; replay it from the raw offset) " : "")
+                        ? "(value of " + rawValue.length + " bytes not carried; replay it from the raw offset) "
+                        : "")
                 + failure.getMessage();
-        String errorClass = failure instanceof GaveUpException g ? g.lastErrorClass() : failure.getClass().getName();
-        return new PairDeadLettered(PairDeadLettered.SCHEMA_VERSION, pairId, source, domain, stage, errorClass,
-                error, attempts, raw.topic(), raw.partition(), raw.offset(), at,
+        String errorClass = failure instanceof GaveUpException g
+                ? g.lastErrorClass()
+                : failure.getClass().getName();
+        return new PairDeadLettered(
+                PairDeadLettered.SCHEMA_VERSION,
+                pairId,
+                source,
+                domain,
+                stage,
+                errorClass,
+                error,
+                attempts,
+                raw.topic(),
+                raw.partition(),
+                raw.offset(),
+                at,
                 carried ? Base64.getEncoder().encodeToString(rawValue) : "");
     }
 
     /** At the store step the raw record is gone: the pair is rebuilt from what the curator made of it. */
     public static PairDeadLettered of(String stage, Candidate c, Throwable failure, Instant at) {
-        byte[] replay = Json.write(new PairSubmitted(PairSubmitted.SCHEMA_VERSION, c.pairId(), c.source(), c.domain(),
-                c.text(), Base64.getEncoder().encodeToString(c.image()), null, Map.of(), c.submittedAt()));
-        return of(stage, c.pairId(), c.source(), c.domain(),
-                new RawRecord(c.rawTopic(), c.rawPartition(), c.rawOffset()), replay, failure, at);
+        byte[] replay = Json.write(new PairSubmitted(
+                PairSubmitted.SCHEMA_VERSION,
+                c.pairId(),
+                c.source(),
+                c.domain(),
+                c.text(),
+                Base64.getEncoder().encodeToString(c.image()),
+                null,
+                Map.of(),
+                c.submittedAt()));
+        return of(
+                stage,
+                c.pairId(),
+                c.source(),
+                c.domain(),
+                new RawRecord(c.rawTopic(), c.rawPartition(), c.rawOffset()),
+                replay,
+                failure,
+                at);
     }
 }

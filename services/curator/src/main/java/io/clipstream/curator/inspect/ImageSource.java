@@ -16,14 +16,11 @@ public interface ImageSource {
     Fetch fetch(ImageRef ref, long maxBytes);
 
     sealed interface Fetch {
-        record Found(byte[] bytes) implements Fetch {
-        }
+        record Found(byte[] bytes) implements Fetch {}
 
-        record Missing() implements Fetch {
-        }
+        record Missing() implements Fetch {}
 
-        record TooLarge(long bytes) implements Fetch {
-        }
+        record TooLarge(long bytes) implements Fetch {}
     }
 
     /** For tests and deployments without claim checks: every reference is refused. */

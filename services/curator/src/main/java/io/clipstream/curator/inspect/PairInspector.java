@@ -18,7 +18,6 @@ import io.clipstream.curator.text.CaptionCleaner;
 import io.clipstream.imaging.DecodeLimits;
 import io.clipstream.storage.ContentAddress;
 import io.clipstream.storage.StorageRefusedException;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -29,7 +28,8 @@ import java.util.List;
  * The per-record, stateless half of curation: parses a raw record and checks its image and its
  * caption under the pair's profile. The pair's domain is settled first, by the same catalogue the gateway applies
  * (records can reach pairs.raw without the gateway): none -> the producer's default, a bad name DOMAIN_INVALID, a
- * domain the producer may not write DOMAIN_NOT_ALLOWED; a curated pair always has a domain its producer owns. Image and text are both checked, so a rejection lists every
+ * domain the producer may not write DOMAIN_NOT_ALLOWED; a curated pair always has a domain its producer owns. Image and
+ * text are both checked, so a rejection lists every
  * reason found (at most one text reason; image reasons stop at the first that makes the image
  * unreadable). De-duplication needs state and happens later, in the topology.
  *
@@ -46,8 +46,13 @@ public final class PairInspector {
     private final int maxIdChars;
     private final Clock clock;
 
-    public PairInspector(QualityProfiles profiles, DomainCatalogue domains, ImageSource imageSource,
-                         DecodeLimits decodeLimits, int maxIdChars, Clock clock) {
+    public PairInspector(
+            QualityProfiles profiles,
+            DomainCatalogue domains,
+            ImageSource imageSource,
+            DecodeLimits decodeLimits,
+            int maxIdChars,
+            Clock clock) {
         this.profiles = profiles;
         this.domains = domains;
         this.imageSource = imageSource;
@@ -64,18 +69,28 @@ public final class PairInspector {
             return malformed(key, raw, e.getMessage());
         }
         if (pair.schemaVersion() < 1 || pair.schemaVersion() > PairSubmitted.SCHEMA_VERSION) {
-            return malformed(key, raw, "unsupported schemaVersion " + pair.schemaVersion()
-                    + " (this curator reads 1 to " + PairSubmitted.SCHEMA_VERSION + ")");
+            return malformed(
+                    key,
+                    raw,
+                    "unsupported schemaVersion " + pair.schemaVersion() + " (this curator reads 1 to "
+                            + PairSubmitted.SCHEMA_VERSION + ")");
         }
         if (isBlank(pair.pairId()) || isBlank(pair.source())) {
             return malformed(key, raw, "pairId and source are required");
         }
         String tooLong = tooLong(pair);
         if (tooLong != null) {
-            return Verdict.reject(new PairRejected(PairRejected.SCHEMA_VERSION, truncate(pair.pairId(), maxIdChars),
-                    truncate(pair.source(), maxIdChars), truncate(pair.domain(), maxIdChars),
-                    List.of(ReasonCode.FIELD_TOO_LONG), tooLong + " is longer than " + maxIdChars + " characters",
-                    raw.topic(), raw.partition(), raw.offset(), clock.instant()));
+            return Verdict.reject(new PairRejected(
+                    PairRejected.SCHEMA_VERSION,
+                    truncate(pair.pairId(), maxIdChars),
+                    truncate(pair.source(), maxIdChars),
+                    truncate(pair.domain(), maxIdChars),
+                    List.of(ReasonCode.FIELD_TOO_LONG),
+                    tooLong + " is longer than " + maxIdChars + " characters",
+                    raw.topic(),
+                    raw.partition(),
+                    raw.offset(),
+                    clock.instant()));
         }
         if (hasControlCharacters(pair.pairId()) || hasControlCharacters(pair.source())) {
             return malformed(key, raw, "pairId and source must not hold control characters");
@@ -86,9 +101,17 @@ public final class PairInspector {
         }
         DomainCatalogue.Decision settled = domains.decide(pair.source(), pair.domain());
         if (!settled.accepted()) {
-            return Verdict.reject(new PairRejected(PairRejected.SCHEMA_VERSION, pair.pairId(), pair.source(),
-                    truncate(pair.domain(), maxIdChars), List.of(settled.refusal()), settled.detail(),
-                    raw.topic(), raw.partition(), raw.offset(), clock.instant()));
+            return Verdict.reject(new PairRejected(
+                    PairRejected.SCHEMA_VERSION,
+                    pair.pairId(),
+                    pair.source(),
+                    truncate(pair.domain(), maxIdChars),
+                    List.of(settled.refusal()),
+                    settled.detail(),
+                    raw.topic(),
+                    raw.partition(),
+                    raw.offset(),
+                    clock.instant()));
         }
         String domain = settled.domain();
         QualityProfile profile = profiles.select(pair.source(), domain);
@@ -97,7 +120,9 @@ public final class PairInspector {
         List<String> details = new ArrayList<>();
 
         ImageBytes bytes = imageBytes(pair, profile);
-        ImageCheck image = bytes.refusal() != null ? bytes.refusal() : ImageInspector.inspect(bytes.bytes(), profile, decodeLimits);
+        ImageCheck image = bytes.refusal() != null
+                ? bytes.refusal()
+                : ImageInspector.inspect(bytes.bytes(), profile, decodeLimits);
         reasons.addAll(image.reasons());
         details.addAll(image.details());
 
@@ -106,20 +131,41 @@ public final class PairInspector {
         details.addAll(caption.details());
 
         if (!reasons.isEmpty()) {
-            return Verdict.reject(new PairRejected(PairRejected.SCHEMA_VERSION, pair.pairId(), pair.source(),
-                    domain, reasons, String.join("; ", details) + profileNote(profile),
-                    raw.topic(), raw.partition(), raw.offset(), clock.instant()));
+            return Verdict.reject(new PairRejected(
+                    PairRejected.SCHEMA_VERSION,
+                    pair.pairId(),
+                    pair.source(),
+                    domain,
+                    reasons,
+                    String.join("; ", details) + profileNote(profile),
+                    raw.topic(),
+                    raw.partition(),
+                    raw.offset(),
+                    clock.instant()));
         }
         ImageFacts f = image.facts();
-        return Verdict.pass(new Candidate(pair.pairId(), pair.source(), domain, profile.name(),
-                caption.cleaned(), CaptionCleaner.captionKey(caption.cleaned()),
-                ContentAddress.sha256Hex(bytes.bytes()), PerceptualHash.toHex(f.perceptualHash()),
-                f.format(), f.contentType(), f.width(), f.height(), f.sharpness(), bytes.bytes(),
-                pair.submittedAt(), raw.topic(), raw.partition(), raw.offset()));
+        return Verdict.pass(new Candidate(
+                pair.pairId(),
+                pair.source(),
+                domain,
+                profile.name(),
+                caption.cleaned(),
+                CaptionCleaner.captionKey(caption.cleaned()),
+                ContentAddress.sha256Hex(bytes.bytes()),
+                PerceptualHash.toHex(f.perceptualHash()),
+                f.format(),
+                f.contentType(),
+                f.width(),
+                f.height(),
+                f.sharpness(),
+                bytes.bytes(),
+                pair.submittedAt(),
+                raw.topic(),
+                raw.partition(),
+                raw.offset()));
     }
 
-    private record ImageBytes(byte[] bytes, ImageCheck refusal) {
-    }
+    private record ImageBytes(byte[] bytes, ImageCheck refusal) {}
 
     private ImageBytes imageBytes(PairSubmitted pair, QualityProfile profile) {
         if (!isBlank(pair.imageBase64())) {
@@ -135,19 +181,28 @@ public final class PairInspector {
             try {
                 ref = ImageRef.parse(pair.imageUri(), imageSource.bucket(), pair.source());
             } catch (ImageRef.InvalidImageRefException e) {
-                return new ImageBytes(null, refusal(ReasonCode.IMAGE_REF_INVALID, "imageUri " + uri + ": " + e.getMessage()));
+                return new ImageBytes(
+                        null, refusal(ReasonCode.IMAGE_REF_INVALID, "imageUri " + uri + ": " + e.getMessage()));
             }
             try {
                 return switch (imageSource.fetch(ref, profile.maxImageBytes())) {
                     case ImageSource.Fetch.Found f -> new ImageBytes(f.bytes(), null);
                     case ImageSource.Fetch.Missing m ->
-                            new ImageBytes(null, refusal(ReasonCode.IMAGE_MISSING, "nothing at imageUri " + uri));
-                    case ImageSource.Fetch.TooLarge t -> new ImageBytes(null, refusal(ReasonCode.IMAGE_TOO_MANY_BYTES,
-                            "object at imageUri has " + t.bytes() + " bytes, limit " + profile.maxImageBytes() + " (not read)"));
+                        new ImageBytes(null, refusal(ReasonCode.IMAGE_MISSING, "nothing at imageUri " + uri));
+                    case ImageSource.Fetch.TooLarge t ->
+                        new ImageBytes(
+                                null,
+                                refusal(
+                                        ReasonCode.IMAGE_TOO_MANY_BYTES,
+                                        "object at imageUri has " + t.bytes() + " bytes, limit "
+                                                + profile.maxImageBytes() + " (not read)"));
                 };
             } catch (StorageRefusedException e) {
-                return new ImageBytes(null, refusal(ReasonCode.IMAGE_REF_INVALID,
-                        "object storage refused imageUri " + uri + ": " + truncate(e.getMessage(), 300)));
+                return new ImageBytes(
+                        null,
+                        refusal(
+                                ReasonCode.IMAGE_REF_INVALID,
+                                "object storage refused imageUri " + uri + ": " + truncate(e.getMessage(), 300)));
             }
         }
         return new ImageBytes(null, refusal(ReasonCode.IMAGE_MISSING, "neither imageBase64 nor imageUri"));
@@ -159,9 +214,17 @@ public final class PairInspector {
 
     private Verdict malformed(byte[] key, RawRecord raw, String detail) {
         String pairId = key == null ? null : truncate(new String(key, StandardCharsets.UTF_8), maxIdChars);
-        return Verdict.reject(new PairRejected(PairRejected.SCHEMA_VERSION, pairId, null, null,
-                List.of(ReasonCode.MALFORMED_EVENT), String.valueOf(truncate(detail, 500)),
-                raw.topic(), raw.partition(), raw.offset(), clock.instant()));
+        return Verdict.reject(new PairRejected(
+                PairRejected.SCHEMA_VERSION,
+                pairId,
+                null,
+                null,
+                List.of(ReasonCode.MALFORMED_EVENT),
+                String.valueOf(truncate(detail, 500)),
+                raw.topic(),
+                raw.partition(),
+                raw.offset(),
+                clock.instant()));
     }
 
     /** The first identifier over the limit, or null. */

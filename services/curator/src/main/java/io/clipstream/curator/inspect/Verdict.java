@@ -10,17 +10,13 @@ import io.clipstream.contracts.PairRejected;
  */
 public sealed interface Verdict {
 
-    record Pass(Candidate candidate) implements Verdict {
-    }
+    record Pass(Candidate candidate) implements Verdict {}
 
-    record Curated(PairCurated curated) implements Verdict {
-    }
+    record Curated(PairCurated curated) implements Verdict {}
 
-    record Reject(PairRejected rejection) implements Verdict {
-    }
+    record Reject(PairRejected rejection) implements Verdict {}
 
-    record DeadLetter(PairDeadLettered deadLetter) implements Verdict {
-    }
+    record DeadLetter(PairDeadLettered deadLetter) implements Verdict {}
 
     static Verdict pass(Candidate candidate) {
         return new Pass(candidate);

@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -61,39 +60,64 @@ public class CuratorMetrics {
 
     public CuratorMetrics(MeterRegistry registry) {
         this.registry = registry;
-        pairsIn = Counter.builder("clipstream.curator.pairs.in").description("records read from pairs.raw").register(registry);
-        curated = Counter.builder("clipstream.curator.pairs.curated").description("pairs curated").register(registry);
-        rejected = Counter.builder("clipstream.curator.pairs.rejected").description("pairs rejected").register(registry);
+        pairsIn = Counter.builder("clipstream.curator.pairs.in")
+                .description("records read from pairs.raw")
+                .register(registry);
+        curated = Counter.builder("clipstream.curator.pairs.curated")
+                .description("pairs curated")
+                .register(registry);
+        rejected = Counter.builder("clipstream.curator.pairs.rejected")
+                .description("pairs rejected")
+                .register(registry);
         for (ReasonCode code : ReasonCode.values()) {
             if (code.stage() == ReasonCode.Stage.CURATOR) {
-                byReason.put(code, Counter.builder("clipstream.curator.rejections").tag("reason", code.name())
-                        .description("rejections by reason code").register(registry));
+                byReason.put(
+                        code,
+                        Counter.builder("clipstream.curator.rejections")
+                                .tag("reason", code.name())
+                                .description("rejections by reason code")
+                                .register(registry));
             }
         }
-        latency = Timer.builder("clipstream.curator.latency").description("submittedAt to curated")
-                .publishPercentileHistogram().register(registry);
-        putImage = Timer.builder("clipstream.curator.store.put").tag("kind", "image")
-                .description("object-store write time").publishPercentileHistogram().register(registry);
-        putText = Timer.builder("clipstream.curator.store.put").tag("kind", "text")
-                .description("object-store write time").publishPercentileHistogram().register(registry);
+        latency = Timer.builder("clipstream.curator.latency")
+                .description("submittedAt to curated")
+                .publishPercentileHistogram()
+                .register(registry);
+        putImage = Timer.builder("clipstream.curator.store.put")
+                .tag("kind", "image")
+                .description("object-store write time")
+                .publishPercentileHistogram()
+                .register(registry);
+        putText = Timer.builder("clipstream.curator.store.put")
+                .tag("kind", "text")
+                .description("object-store write time")
+                .publishPercentileHistogram()
+                .register(registry);
         pauses = Counter.builder("clipstream.curator.consumption.pauses")
-                .description("times consumption was paused for a storage outage").register(registry);
+                .description("times consumption was paused for a storage outage")
+                .register(registry);
         Gauge.builder("clipstream.curator.consumption.paused", paused, Number::doubleValue)
-                .description("1 while consumption is paused for a storage outage").register(registry);
+                .description("1 while consumption is paused for a storage outage")
+                .register(registry);
         threadReplacements = Counter.builder("clipstream.curator.stream.thread.replacements")
-                .description("stream threads that failed and were replaced").register(registry);
+                .description("stream threads that failed and were replaced")
+                .register(registry);
         storeStageRestarts = Counter.builder("clipstream.curator.store.stage.restarts")
-                .description("store-stage failures (its batch is stored again)").register(registry);
+                .description("store-stage failures (its batch is stored again)")
+                .register(registry);
         restoredRecords = Counter.builder("clipstream.curator.state.restored.records")
-                .description("changelog records read to rebuild state stores").register(registry);
+                .description("changelog records read to rebuild state stores")
+                .register(registry);
         for (String stage : List.of(DeadLetters.INSPECT, DeadLetters.STORE)) {
             deadLetteredCounter(stage);
         }
     }
 
     private Counter deadLetteredCounter(String stage) {
-        return Counter.builder("clipstream.curator.pairs.deadlettered").tag("stage", stage)
-                .description("records sent to pairs.deadletter").register(registry);
+        return Counter.builder("clipstream.curator.pairs.deadlettered")
+                .tag("stage", stage)
+                .description("records sent to pairs.deadletter")
+                .register(registry);
     }
 
     public void deadLettered(PairDeadLettered deadLetter) {
@@ -103,7 +127,8 @@ public class CuratorMetrics {
     /** A gauge of the storage probe: 1 up, 0 down. */
     public void storageHealth(BooleanSupplier up) {
         Gauge.builder("clipstream.curator.storage.up", () -> up.getAsBoolean() ? 1 : 0)
-                .description("1 while the object-storage probe succeeds").register(registry);
+                .description("1 while the object-storage probe succeeds")
+                .register(registry);
     }
 
     public void paused(boolean nowPaused) {

@@ -6,7 +6,6 @@ import io.clipstream.curator.metrics.CuratorMetrics;
 import io.clipstream.storage.ContentAddress;
 import io.clipstream.storage.ObjectStore;
 import io.clipstream.storage.StorageException;
-
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -30,6 +29,7 @@ public class CuratedObjectWriter {
     private final CuratorMetrics metrics;
     /** The image PUT runs here while the caller writes the text; virtual threads, since both only wait. */
     private final Executor writers = Executors.newVirtualThreadPerTaskExecutor();
+
     private final boolean textObjects;
 
     /** @param textObjects whether each pair also gets a text document ({@code pairs/text/...}) */
@@ -40,8 +40,7 @@ public class CuratedObjectWriter {
     }
 
     /** @param textKey null where text objects are off */
-    public record Keys(String imageKey, String textKey) {
-    }
+    public record Keys(String imageKey, String textKey) {}
 
     /**
      * Writes the pair's objects (both at once where there are two) and returns when they are stored;
@@ -57,8 +56,19 @@ public class CuratedObjectWriter {
         }
         String textKey = ContentAddress.textKey(c.source(), c.sha256());
         CompletableFuture<Boolean> image = CompletableFuture.supplyAsync(() -> putImage(imageKey, c), writers);
-        TextDocument doc = new TextDocument(TextDocument.SCHEMA_VERSION, c.pairId(), c.source(), c.domain(), c.text(),
-                c.sha256(), imageKey, c.imageFormat(), c.width(), c.height(), c.perceptualHash(), c.sharpness(),
+        TextDocument doc = new TextDocument(
+                TextDocument.SCHEMA_VERSION,
+                c.pairId(),
+                c.source(),
+                c.domain(),
+                c.text(),
+                c.sha256(),
+                imageKey,
+                c.imageFormat(),
+                c.width(),
+                c.height(),
+                c.perceptualHash(),
+                c.sharpness(),
                 c.submittedAt());
         RuntimeException textFailure = null;
         try {

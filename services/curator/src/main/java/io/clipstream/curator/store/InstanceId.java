@@ -15,8 +15,7 @@ import java.util.UUID;
  * of leaving read_committed readers of pairs.curated waiting for the broker to time it out.
  */
 public final class InstanceId {
-    private InstanceId() {
-    }
+    private InstanceId() {}
 
     public static String load(Path file) {
         try {
@@ -28,7 +27,8 @@ public final class InstanceId {
             }
             Files.createDirectories(file.toAbsolutePath().getParent());
             String id = UUID.randomUUID().toString();
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
+            Path tmp = Files.createTempFile(
+                    file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
             Files.writeString(tmp, id, StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return id;

@@ -3,7 +3,6 @@ package io.clipstream.curator.store;
 import io.clipstream.contracts.ImageRef;
 import io.clipstream.curator.inspect.ImageSource;
 import io.clipstream.storage.ObjectStore;
-
 import java.util.Optional;
 
 /**

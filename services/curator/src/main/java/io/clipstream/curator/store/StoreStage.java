@@ -3,13 +3,25 @@ package io.clipstream.curator.store;
 import io.clipstream.contracts.EventSerdes;
 import io.clipstream.contracts.PairCurated;
 import io.clipstream.contracts.PairDeadLettered;
+import io.clipstream.curator.faults.ShuttingDownException;
 import io.clipstream.curator.inspect.Candidate;
 import io.clipstream.curator.inspect.CandidateSerde;
 import io.clipstream.curator.inspect.DeadLetters;
 import io.clipstream.curator.inspect.RawRecord;
 import io.clipstream.curator.inspect.Verdict;
-import io.clipstream.curator.faults.ShuttingDownException;
 import io.clipstream.curator.metrics.CuratorMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -27,19 +39,6 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
-
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 
 /**
  * The curator's last step, outside Kafka Streams so that many pairs' objects are written at once:
@@ -72,8 +71,10 @@ public final class StoreStage implements Runnable, AutoCloseable {
     private final Semaphore inFlight;
     private final ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor();
     private final Deserializer<Candidate> candidates = new CandidateSerde().deserializer();
-    private final Serializer<PairCurated> curatedSerializer = EventSerdes.pairCurated().serializer();
-    private final Serializer<PairDeadLettered> deadLetterSerializer = EventSerdes.pairDeadLettered().serializer();
+    private final Serializer<PairCurated> curatedSerializer =
+            EventSerdes.pairCurated().serializer();
+    private final Serializer<PairDeadLettered> deadLetterSerializer =
+            EventSerdes.pairDeadLettered().serializer();
     private final Thread thread;
     private volatile boolean closing;
     private volatile KafkaConsumer<String, byte[]> consumer;
@@ -86,9 +87,19 @@ public final class StoreStage implements Runnable, AutoCloseable {
      * @param clientTimeouts  {@code transaction.timeout.ms} and {@code max.poll.interval.ms}: a batch's writes
      *                        may wait for storage as long as a stream thread's record may
      */
-    public StoreStage(Map<String, Object> consumerBase, Map<String, Object> producerBase, String groupId, String transactionalId, Duration clientTimeouts,
-                      int maxBatch, int writesInFlight, Topics topics, StoreStep step, CuratorMetrics metrics,
-                      Clock clock, Duration failureBackoff) {
+    public StoreStage(
+            Map<String, Object> consumerBase,
+            Map<String, Object> producerBase,
+            String groupId,
+            String transactionalId,
+            Duration clientTimeouts,
+            int maxBatch,
+            int writesInFlight,
+            Topics topics,
+            StoreStep step,
+            CuratorMetrics metrics,
+            Clock clock,
+            Duration failureBackoff) {
         if (writesInFlight < 1 || maxBatch < 1) {
             throw new IllegalArgumentException("writes-in-flight and max-batch must be at least 1");
         }
@@ -126,14 +137,15 @@ public final class StoreStage implements Runnable, AutoCloseable {
     }
 
     /** The stage's three topics. */
-    public record Topics(String accepted, String curated, String deadletter) {
-    }
+    public record Topics(String accepted, String curated, String deadletter) {}
 
     public void start() {
         thread.start();
     }
 
-    /** Started, not closed, and its thread gone: only an {@link Error} ends it that way (everything else restarts it). */
+    /**
+     * Started, not closed, and its thread gone: only an {@link Error} ends it that way (everything else restarts it).
+     */
     public boolean died() {
         return thread.getState() == Thread.State.TERMINATED && !closing;
     }
@@ -141,8 +153,10 @@ public final class StoreStage implements Runnable, AutoCloseable {
     @Override
     public void run() {
         while (!closing) {
-            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
-                 KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer())) {
+            try (KafkaConsumer<String, byte[]> c =
+                            new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
+                    KafkaProducer<String, byte[]> producer =
+                            new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer())) {
                 consumer = c;
                 producer.initTransactions();
                 c.subscribe(List.of(inputTopic));
@@ -154,7 +168,8 @@ public final class StoreStage implements Runnable, AutoCloseable {
                 }
             } catch (WakeupException | ShuttingDownException e) {
                 if (!closing) {
-                    LOG.info("store stage stopped while waiting for object storage; its pairs are stored after the restart");
+                    LOG.info("store stage stopped while waiting for object storage; its pairs are stored after the "
+                            + "restart");
                 }
                 return;
             } catch (RuntimeException e) {
@@ -164,7 +179,10 @@ public final class StoreStage implements Runnable, AutoCloseable {
                 // the open transaction (if any) is aborted when the next producer of this id starts;
                 // the batch is read again from the committed offsets
                 metrics.storeStageRestarted();
-                LOG.errorf(e, "store stage failed; restarting it in %d ms (its batch is stored again)", failureBackoff.toMillis());
+                LOG.errorf(
+                        e,
+                        "store stage failed; restarting it in %d ms (its batch is stored again)",
+                        failureBackoff.toMillis());
                 sleep(failureBackoff);
             } finally {
                 consumer = null;
@@ -172,11 +190,14 @@ public final class StoreStage implements Runnable, AutoCloseable {
         }
     }
 
-    private void storeBatch(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> producer,
-                            ConsumerRecords<String, byte[]> records) {
+    private void storeBatch(
+            KafkaConsumer<String, byte[]> c,
+            KafkaProducer<String, byte[]> producer,
+            ConsumerRecords<String, byte[]> records) {
         List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
         records.forEach(batch::add);
-        List<CompletableFuture<Verdict>> verdicts = batch.stream().map(this::storeAsync).toList();
+        List<CompletableFuture<Verdict>> verdicts =
+                batch.stream().map(this::storeAsync).toList();
 
         List<Verdict> done = new ArrayList<>(batch.size());
         for (CompletableFuture<Verdict> v : verdicts) {
@@ -188,12 +209,14 @@ public final class StoreStage implements Runnable, AutoCloseable {
             ConsumerRecord<String, byte[]> r = batch.get(i);
             Verdict v = done.get(i);
             if (v instanceof Verdict.Curated cur) {
-                producer.send(new ProducerRecord<>(curatedTopic, cur.curated().catalogueKey(),
+                producer.send(new ProducerRecord<>(
+                        curatedTopic,
+                        cur.curated().catalogueKey(),
                         curatedSerializer.serialize(curatedTopic, cur.curated())));
             } else {
                 PairDeadLettered dl = v.deadLetter();
-                producer.send(new ProducerRecord<>(deadletterTopic, dl.pairId(),
-                        deadLetterSerializer.serialize(deadletterTopic, dl)));
+                producer.send(new ProducerRecord<>(
+                        deadletterTopic, dl.pairId(), deadLetterSerializer.serialize(deadletterTopic, dl)));
             }
             next.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
         }
@@ -215,19 +238,33 @@ public final class StoreStage implements Runnable, AutoCloseable {
             candidate = candidates.deserialize(r.topic(), r.value());
         } catch (RuntimeException e) {
             // only the curator writes this topic: a bug, not a pair's fault; kept for replay all the same
-            LOG.errorf(e, "accepted record %s-%d@%d is unreadable; dead-lettering it", r.topic(), r.partition(), r.offset());
+            LOG.errorf(
+                    e,
+                    "accepted record %s-%d@%d is unreadable; dead-lettering it",
+                    r.topic(),
+                    r.partition(),
+                    r.offset());
             Instant now = clock.instant();
-            return CompletableFuture.completedFuture(Verdict.deadLetter(DeadLetters.of(DeadLetters.STORE, "(unreadable)",
-                    "", "", new RawRecord(r.topic(), r.partition(), r.offset()), null, e, now)));
+            return CompletableFuture.completedFuture(Verdict.deadLetter(DeadLetters.of(
+                    DeadLetters.STORE,
+                    "(unreadable)",
+                    "",
+                    "",
+                    new RawRecord(r.topic(), r.partition(), r.offset()),
+                    null,
+                    e,
+                    now)));
         }
-        return CompletableFuture.supplyAsync(() -> {
-            inFlight.acquireUninterruptibly();
-            try {
-                return step.store(candidate);
-            } finally {
-                inFlight.release();
-            }
-        }, writers);
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    inFlight.acquireUninterruptibly();
+                    try {
+                        return step.store(candidate);
+                    } finally {
+                        inFlight.release();
+                    }
+                },
+                writers);
     }
 
     private static Verdict join(CompletableFuture<Verdict> v) {

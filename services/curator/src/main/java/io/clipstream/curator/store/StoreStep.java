@@ -1,16 +1,15 @@
 package io.clipstream.curator.store;
 
 import io.clipstream.contracts.PairCurated;
-import io.clipstream.curator.inspect.Candidate;
-import io.clipstream.curator.inspect.DeadLetters;
-import io.clipstream.curator.inspect.Verdict;
 import io.clipstream.curator.faults.GaveUpException;
 import io.clipstream.curator.faults.InPlaceRetry;
 import io.clipstream.curator.faults.ShuttingDownException;
-import org.jboss.logging.Logger;
-
+import io.clipstream.curator.inspect.Candidate;
+import io.clipstream.curator.inspect.DeadLetters;
+import io.clipstream.curator.inspect.Verdict;
 import java.time.Clock;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * One accepted pair: its image and text into object storage, then its PairCurated event. Storage
@@ -39,9 +38,22 @@ public final class StoreStep {
         try {
             // our own content-addressed keys: any failure, even a refusal, is the store's, not the pair's
             CuratedObjectWriter.Keys keys = retry.call("store " + c.pairId(), () -> writer.write(c), e -> true);
-            return Verdict.curated(new PairCurated(PairCurated.SCHEMA_VERSION, c.pairId(), c.source(), c.domain(),
-                    c.sha256(), keys.imageKey(), keys.textKey(), c.imageFormat(), c.perceptualHash(), c.width(),
-                    c.height(), c.text(), Map.of("sharpness", c.sharpness()), c.submittedAt(), clock.instant()));
+            return Verdict.curated(new PairCurated(
+                    PairCurated.SCHEMA_VERSION,
+                    c.pairId(),
+                    c.source(),
+                    c.domain(),
+                    c.sha256(),
+                    keys.imageKey(),
+                    keys.textKey(),
+                    c.imageFormat(),
+                    c.perceptualHash(),
+                    c.width(),
+                    c.height(),
+                    c.text(),
+                    Map.of("sharpness", c.sharpness()),
+                    c.submittedAt(),
+                    clock.instant()));
         } catch (ShuttingDownException e) {
             throw e;
         } catch (GaveUpException e) {

@@ -2,34 +2,33 @@ package io.clipstream.curator.streams;
 
 import io.clipstream.contracts.KafkaClientSettings;
 import io.clipstream.contracts.Principal;
-import io.clipstream.curator.inspect.Candidate;
-import io.clipstream.curator.store.StoreStage;
-import io.clipstream.contracts.TopicSpec;
 import io.clipstream.contracts.TopicCreator;
+import io.clipstream.contracts.TopicSpec;
 import io.clipstream.contracts.TopicSpecs;
-import io.clipstream.curator.config.CuratorConfig;
-import io.clipstream.storage.StorageSettings;
 import io.clipstream.contracts.TopicsConfig;
+import io.clipstream.curator.config.CuratorConfig;
 import io.clipstream.curator.faults.ShuttingDownException;
+import io.clipstream.curator.inspect.Candidate;
 import io.clipstream.curator.metrics.CuratorMetrics;
+import io.clipstream.curator.store.StoreStage;
 import io.clipstream.storage.ObjectStore;
+import io.clipstream.storage.StorageSettings;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
-import org.apache.kafka.streams.processor.StateRestoreListener;
-import io.smallrye.common.annotation.Identifier;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.processor.StateRestoreListener;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * Startup and failure handling around the Kafka Streams client Quarkus runs:
@@ -48,18 +47,27 @@ import java.util.Set;
 public class CuratorLifecycle {
     private static final Logger LOG = Logger.getLogger(CuratorLifecycle.class);
 
-    void onStart(@Observes @Priority(100) StartupEvent event, TopicsConfig topics, ObjectStore store,
-                 CuratorConfig config, StorageSettings storage, StoreStage stage,
-                 @ConfigProperty(name = "kafka-streams.producer.transaction.timeout.ms") long transactionTimeoutMs,
-                 @ConfigProperty(name = "kafka-streams.consumer.max.poll.interval.ms") long maxPollIntervalMs,
-                 @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+    void onStart(
+            @Observes @Priority(100) StartupEvent event,
+            TopicsConfig topics,
+            ObjectStore store,
+            CuratorConfig config,
+            StorageSettings storage,
+            StoreStage stage,
+            @ConfigProperty(name = "kafka-streams.producer.transaction.timeout.ms") long transactionTimeoutMs,
+            @ConfigProperty(name = "kafka-streams.consumer.max.poll.interval.ms") long maxPollIntervalMs,
+            @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         checkTimeouts(config, storage, transactionTimeoutMs, maxPollIntervalMs);
         store.ensureBucket();
         if (topics.create()) {
             createTopics(topics, KafkaClientSettings.forAdmin(kafka));
         }
-        TopicCreator.createMissing(KafkaClientSettings.forAdmin(kafka), Map.of(acceptedSpec(topics.accepted()),
-                topics.accepted()), topics.partitions(), topics.replicationFactor(), n -> LOG.infof("created topic %s", n));
+        TopicCreator.createMissing(
+                KafkaClientSettings.forAdmin(kafka),
+                Map.of(acceptedSpec(topics.accepted()), topics.accepted()),
+                topics.partitions(),
+                topics.replicationFactor(),
+                n -> LOG.infof("created topic %s", n));
         stage.start();
     }
 
@@ -68,9 +76,16 @@ public class CuratorLifecycle {
      * internal topics, so not in the one list of shared/contracts; kept as long as pairs.raw.
      */
     static TopicSpec acceptedSpec(String name) {
-        return new TopicSpec(name, "source/sha256 (of the image bytes)", Candidate.class, false, TopicSpecs.PAIRS_RAW.retention(),
-                Optional.of(TopicSpecs.DEADLETTER_MAX_MESSAGE_BYTES), TopicSpecs.DATA_PARTITIONS,
-                Set.of(Principal.CURATOR), Set.of(Principal.CURATOR));
+        return new TopicSpec(
+                name,
+                "source/sha256 (of the image bytes)",
+                Candidate.class,
+                false,
+                TopicSpecs.PAIRS_RAW.retention(),
+                Optional.of(TopicSpecs.DEADLETTER_MAX_MESSAGE_BYTES),
+                TopicSpecs.DATA_PARTITIONS,
+                Set.of(Principal.CURATOR),
+                Set.of(Principal.CURATOR));
     }
 
     /**
@@ -79,15 +94,18 @@ public class CuratorLifecycle {
      * producer and, under exactly-once, wipes the task's stores) or the consumer is thrown out of
      * the group. Refuses to start otherwise.
      */
-    static void checkTimeouts(CuratorConfig config, StorageSettings storage, long transactionTimeoutMs,
-                              long maxPollIntervalMs) {
+    static void checkTimeouts(
+            CuratorConfig config, StorageSettings storage, long transactionTimeoutMs, long maxPollIntervalMs) {
         long slowestCallMs = storage.timeout().toMillis() * storage.maxAttempts() * 2;
         long worstHoldMs = config.storageFaults().maxOutageWait().toMillis() + 2 * slowestCallMs + 30_000;
         if (transactionTimeoutMs < worstHoldMs || maxPollIntervalMs < worstHoldMs) {
             throw new IllegalStateException("kafka-streams.producer.transaction.timeout.ms (" + transactionTimeoutMs
-                    + ") and kafka-streams.consumer.max.poll.interval.ms (" + maxPollIntervalMs + ") must both be at least "
-                    + worstHoldMs + " ms: clipstream.curator.storage-faults.max-outage-wait plus twice the slowest storage"
-                    + " call (clipstream.storage.timeout x max-attempts x 2) plus 30 s; lower the waits or raise the timeouts");
+                    + ") and kafka-streams.consumer.max.poll.interval.ms (" + maxPollIntervalMs
+                    + ") must both be at least "
+                    + worstHoldMs
+                    + " ms: clipstream.curator.storage-faults.max-outage-wait plus twice the slowest storage"
+                    + " call (clipstream.storage.timeout x max-attempts x 2) plus 30 s; lower the waits or "
+                    + "raise the timeouts");
         }
     }
 
@@ -98,7 +116,8 @@ public class CuratorLifecycle {
         names.put(TopicSpecs.PAIRS_CURATED, t.curated());
         names.put(TopicSpecs.PAIRS_REJECTED, t.rejected());
         names.put(TopicSpecs.PAIRS_DEADLETTER, t.deadletter());
-        TopicCreator.createMissing(adminConfig, names, t.partitions(), t.replicationFactor(), n -> LOG.infof("created topic %s", n));
+        TopicCreator.createMissing(
+                adminConfig, names, t.partitions(), t.replicationFactor(), n -> LOG.infof("created topic %s", n));
     }
 
     /**
@@ -111,11 +130,14 @@ public class CuratorLifecycle {
         long backoffMs = config.failureBackoff().toMillis();
         return e -> {
             if (rootCause(e) instanceof ShuttingDownException) {
-                LOG.info("stream thread stopped while waiting for object storage; its records are retried after the restart");
+                LOG.info("stream thread stopped while waiting for object storage; its records are retried after the "
+                        + "restart");
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             }
             metrics.threadReplaced();
-            LOG.errorf(e, "stream thread failed; replacing it in %d ms (its transaction aborts and its records are retried)",
+            LOG.errorf(
+                    e,
+                    "stream thread failed; replacing it in %d ms (its transaction aborts and its records are retried)",
                     backoffMs);
             try {
                 Thread.sleep(backoffMs); // no hot loop while object storage is down

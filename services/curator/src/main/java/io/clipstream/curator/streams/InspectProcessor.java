@@ -1,23 +1,22 @@
 package io.clipstream.curator.streams;
 
-import io.clipstream.curator.inspect.DeadLetters;
-import io.clipstream.curator.inspect.PairInspector;
-import io.clipstream.curator.inspect.RawRecord;
-import io.clipstream.curator.inspect.Verdict;
 import io.clipstream.curator.dedup.PairIdentities;
 import io.clipstream.curator.faults.GaveUpException;
 import io.clipstream.curator.faults.InPlaceRetry;
 import io.clipstream.curator.faults.ShuttingDownException;
+import io.clipstream.curator.inspect.DeadLetters;
+import io.clipstream.curator.inspect.PairInspector;
+import io.clipstream.curator.inspect.RawRecord;
+import io.clipstream.curator.inspect.Verdict;
 import io.clipstream.curator.metrics.CuratorMetrics;
 import io.clipstream.storage.StorageUnavailableException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.jboss.logging.Logger;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 
 /**
  * Raw bytes in, a verdict keyed by pairId out; remembers where the raw record was for rejections.
@@ -55,7 +54,9 @@ final class InspectProcessor implements Processor<byte[], byte[], String, Verdic
                 .orElse(new RawRecord("unknown", 0, 0));
         Verdict verdict;
         try {
-            verdict = retry.call("inspect " + raw, () -> inspector.inspect(record.key(), record.value(), raw),
+            verdict = retry.call(
+                    "inspect " + raw,
+                    () -> inspector.inspect(record.key(), record.value(), raw),
                     e -> e instanceof StorageUnavailableException);
             if (verdict instanceof Verdict.Pass pass) {
                 verdict = identities.check(pass.candidate(), clock.instant());
@@ -63,12 +64,12 @@ final class InspectProcessor implements Processor<byte[], byte[], String, Verdic
         } catch (ShuttingDownException e) {
             throw e;
         } catch (GaveUpException e) {
-            verdict = Verdict.deadLetter(DeadLetters.of(DeadLetters.INSPECT, keyOf(record), null, null, raw,
-                    record.value(), e, clock.instant()));
+            verdict = Verdict.deadLetter(DeadLetters.of(
+                    DeadLetters.INSPECT, keyOf(record), null, null, raw, record.value(), e, clock.instant()));
         } catch (RuntimeException e) {
             LOG.errorf(e, "inspecting %s failed unexpectedly; dead-lettering it", raw);
-            verdict = Verdict.deadLetter(DeadLetters.of(DeadLetters.INSPECT, keyOf(record), null, null, raw,
-                    record.value(), e, clock.instant()));
+            verdict = Verdict.deadLetter(DeadLetters.of(
+                    DeadLetters.INSPECT, keyOf(record), null, null, raw, record.value(), e, clock.instant()));
         }
         context.forward(record.withKey(verdict.pairId()).withValue(verdict));
     }

@@ -3,22 +3,23 @@ package io.clipstream.curator.streams;
 import io.clipstream.contracts.EventSerdes;
 import io.clipstream.contracts.PairDeadLettered;
 import io.clipstream.contracts.PairRejected;
+import io.clipstream.contracts.TopicsConfig;
 import io.clipstream.curator.config.CuratorConfig;
 import io.clipstream.curator.config.QualityProfiles;
-import io.clipstream.contracts.TopicsConfig;
-import io.clipstream.curator.inspect.Candidate;
-import io.clipstream.curator.inspect.CandidateSerde;
-import io.clipstream.curator.inspect.PairInspector;
-import io.clipstream.curator.inspect.Verdict;
 import io.clipstream.curator.dedup.ExactDuplicateFilter;
 import io.clipstream.curator.dedup.NearDuplicateFilter;
 import io.clipstream.curator.dedup.PairIdentities;
 import io.clipstream.curator.dedup.PerceptualHashes;
 import io.clipstream.curator.faults.InPlaceRetry;
+import io.clipstream.curator.inspect.Candidate;
+import io.clipstream.curator.inspect.CandidateSerde;
+import io.clipstream.curator.inspect.PairInspector;
+import io.clipstream.curator.inspect.Verdict;
 import io.clipstream.curator.metrics.CuratorMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -30,8 +31,6 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
-
-import java.time.Clock;
 
 /**
  * The curator, top to bottom:
@@ -64,14 +63,31 @@ public class TopologyProducer {
     private final Clock clock;
 
     @Inject
-    public TopologyProducer(TopicsConfig topics, CuratorConfig config, PairInspector inspector,
-                            InPlaceRetry retry, CuratorMetrics metrics, Clock clock) {
-        this(TopicNames.of(topics), inspector, config.qualityProfiles(), config.nearDuplicateHashesPerBucket(),
-                retry, metrics, clock);
+    public TopologyProducer(
+            TopicsConfig topics,
+            CuratorConfig config,
+            PairInspector inspector,
+            InPlaceRetry retry,
+            CuratorMetrics metrics,
+            Clock clock) {
+        this(
+                TopicNames.of(topics),
+                inspector,
+                config.qualityProfiles(),
+                config.nearDuplicateHashesPerBucket(),
+                retry,
+                metrics,
+                clock);
     }
 
-    public TopologyProducer(TopicNames topics, PairInspector inspector, QualityProfiles profiles,
-                            int hashesPerBucket, InPlaceRetry retry, CuratorMetrics metrics, Clock clock) {
+    public TopologyProducer(
+            TopicNames topics,
+            PairInspector inspector,
+            QualityProfiles profiles,
+            int hashesPerBucket,
+            InPlaceRetry retry,
+            CuratorMetrics metrics,
+            Clock clock) {
         this.topics = topics;
         this.inspector = inspector;
         this.profiles = profiles;
@@ -93,27 +109,32 @@ public class TopologyProducer {
 
         // 1. Inspect image and caption, check the (source, pairId) identity; unreadable records
         //    become MALFORMED_EVENT rejections.
-        KStream<String, Verdict> inspected = builder
-                .stream(topics.raw(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("pairs-raw"))
-                .process(() -> new InspectProcessor(inspector, retry, metrics, clock), Named.as("inspect"),
+        KStream<String, Verdict> inspected = builder.stream(
+                        topics.raw(),
+                        Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("pairs-raw"))
+                .process(
+                        () -> new InspectProcessor(inspector, retry, metrics, clock),
+                        Named.as("inspect"),
                         PairIdentities.STORE);
         deadLetter(inspected, "inspect");
         KStream<String, Candidate> valid = passOrReject(inspected, "inspect");
 
         // 2. Exact duplicates of one producer: partition by the catalogue key (source, sha256 of the image bytes).
-        KStream<String, Verdict> exactChecked = valid
-                .selectKey((pairId, c) -> c.catalogueKey(), Named.as("key-by-sha256"))
+        KStream<String, Verdict> exactChecked = valid.selectKey(
+                        (pairId, c) -> c.catalogueKey(), Named.as("key-by-sha256"))
                 .repartition(Repartitioned.with(Serdes.String(), CANDIDATE).withName("by-sha256"))
-                .processValues(() -> new ExactDuplicateFilter(clock), Named.as("exact-dedup"),
-                        ExactDuplicateFilter.STORE);
+                .processValues(
+                        () -> new ExactDuplicateFilter(clock), Named.as("exact-dedup"), ExactDuplicateFilter.STORE);
         KStream<String, Candidate> unique = passOrReject(exactChecked, "exact-dedup");
 
         // 3. Near duplicates of one producer: partition by producer and normalised caption.
-        KStream<String, Verdict> nearChecked = unique
-                .selectKey((key, c) -> c.captionScope(), Named.as("key-by-caption"))
+        KStream<String, Verdict> nearChecked = unique.selectKey(
+                        (key, c) -> c.captionScope(), Named.as("key-by-caption"))
                 .repartition(Repartitioned.with(Serdes.String(), CANDIDATE).withName("by-caption"))
-                .processValues(() -> new NearDuplicateFilter(profiles, hashesPerBucket, clock),
-                        Named.as("near-dedup"), NearDuplicateFilter.STORE);
+                .processValues(
+                        () -> new NearDuplicateFilter(profiles, hashesPerBucket, clock),
+                        Named.as("near-dedup"),
+                        NearDuplicateFilter.STORE);
         KStream<String, Candidate> novel = passOrReject(nearChecked, "near-dedup");
 
         // 4. To the store stage, keyed by the catalogue key: it writes image and text, then the catalogue entry.
@@ -136,9 +157,12 @@ public class TopologyProducer {
     /** Sends the dead letters of a step to pairs.deadletter, key pairId. */
     private void deadLetter(KStream<String, Verdict> verdicts, String step) {
         verdicts.filter((k, v) -> v.deadLettered(), Named.as(step + "-dead-lettered"))
-                .map((k, v) -> KeyValue.pair(v.deadLetter().pairId(), v.deadLetter()),
+                .map(
+                        (k, v) -> KeyValue.pair(v.deadLetter().pairId(), v.deadLetter()),
                         Named.as(step + "-dead-letter-by-pair-id"))
                 .peek((pairId, dl) -> metrics.deadLettered(dl), Named.as(step + "-count-dead-lettered"))
-                .to(topics.deadletter(), Produced.with(Serdes.String(), DEAD_LETTERED).withName(step + "-to-deadletter"));
+                .to(
+                        topics.deadletter(),
+                        Produced.with(Serdes.String(), DEAD_LETTERED).withName(step + "-to-deadletter"));
     }
 }

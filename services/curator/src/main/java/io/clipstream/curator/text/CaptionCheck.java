@@ -2,7 +2,6 @@ package io.clipstream.curator.text;
 
 import io.clipstream.contracts.ReasonCode;
 import io.clipstream.curator.config.QualityProfile;
-
 import java.util.List;
 
 /**
@@ -25,26 +24,38 @@ public record CaptionCheck(String cleaned, List<ReasonCode> reasons, List<String
 
     public static CaptionCheck of(String raw, QualityProfile profile) {
         if (raw != null && raw.length() > (long) profile.maxTextChars() * RAW_SLACK + 1024) {
-            return refuse("", ReasonCode.TEXT_TOO_LONG,
+            return refuse(
+                    "",
+                    ReasonCode.TEXT_TOO_LONG,
                     "caption has " + raw.length() + " chars before cleaning, limit " + profile.maxTextChars());
         }
         String cleaned = CaptionCleaner.clean(raw);
         if (cleaned.isEmpty()) {
-            return refuse(cleaned, ReasonCode.TEXT_EMPTY, raw == null ? "no caption" : "caption is empty after cleaning");
+            return refuse(
+                    cleaned, ReasonCode.TEXT_EMPTY, raw == null ? "no caption" : "caption is empty after cleaning");
         }
         int length = cleaned.codePointCount(0, cleaned.length());
         if (length > profile.maxTextChars()) {
-            return refuse(cleaned, ReasonCode.TEXT_TOO_LONG,
+            return refuse(
+                    cleaned,
+                    ReasonCode.TEXT_TOO_LONG,
                     "caption has " + length + " chars after cleaning, limit " + profile.maxTextChars());
         }
         double letters = letterRatio(cleaned);
         if (letters == 0 || letters < profile.minLetterRatio()) {
-            return refuse(cleaned, ReasonCode.TEXT_NOT_TEXT,
-                    String.format(java.util.Locale.ROOT, "caption has %.0f%% letters, minimum %.0f%%",
-                            letters * 100, profile.minLetterRatio() * 100));
+            return refuse(
+                    cleaned,
+                    ReasonCode.TEXT_NOT_TEXT,
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "caption has %.0f%% letters, minimum %.0f%%",
+                            letters * 100,
+                            profile.minLetterRatio() * 100));
         }
         if (length < profile.minTextChars()) {
-            return refuse(cleaned, ReasonCode.TEXT_TOO_SHORT,
+            return refuse(
+                    cleaned,
+                    ReasonCode.TEXT_TOO_SHORT,
                     "caption has " + length + " chars after cleaning, minimum " + profile.minTextChars());
         }
         return new CaptionCheck(cleaned, List.of(), List.of());

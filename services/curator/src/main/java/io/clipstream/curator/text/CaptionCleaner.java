@@ -14,22 +14,43 @@ import java.util.regex.Pattern;
 public final class CaptionCleaner {
     private static final Pattern BLOCKS = Pattern.compile("(?is)<(script|style)\\b[^>]*>.*?</\\1\\s*>|<!--.*?-->");
     private static final Pattern TAGS = Pattern.compile("(?s)</?[a-zA-Z][^<>]{0,2000}>|<![^<>]{0,2000}>|</?>");
-    private static final Pattern ENTITY = Pattern.compile("&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});");
+    private static final Pattern ENTITY =
+            Pattern.compile("&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});");
     private static final Pattern WHITESPACE = Pattern.compile("[\\s\\p{Z}]+");
     private static final Map<String, String> NAMED = Map.ofEntries(
-            Map.entry("amp", "&"), Map.entry("lt", "<"), Map.entry("gt", ">"), Map.entry("quot", "\""),
-            Map.entry("apos", "'"), Map.entry("nbsp", " "), Map.entry("ndash", "\u2013"), Map.entry("mdash", "\u2014"),
-            Map.entry("lsquo", "\u2018"), Map.entry("rsquo", "\u2019"), Map.entry("ldquo", "\u201c"),
-            Map.entry("rdquo", "\u201d"), Map.entry("hellip", "\u2026"), Map.entry("copy", "\u00a9"),
-            Map.entry("reg", "\u00ae"), Map.entry("trade", "\u2122"), Map.entry("eacute", "\u00e9"),
-            Map.entry("egrave", "\u00e8"), Map.entry("agrave", "\u00e0"), Map.entry("uuml", "\u00fc"),
-            Map.entry("ouml", "\u00f6"), Map.entry("auml", "\u00e4"), Map.entry("szlig", "\u00df"),
-            Map.entry("ccedil", "\u00e7"), Map.entry("ntilde", "\u00f1"), Map.entry("deg", "\u00b0"),
-            Map.entry("times", "\u00d7"), Map.entry("middot", "\u00b7"), Map.entry("bull", "\u2022"),
-            Map.entry("euro", "\u20ac"), Map.entry("pound", "\u00a3"));
+            Map.entry("amp", "&"),
+            Map.entry("lt", "<"),
+            Map.entry("gt", ">"),
+            Map.entry("quot", "\""),
+            Map.entry("apos", "'"),
+            Map.entry("nbsp", " "),
+            Map.entry("ndash", "\u2013"),
+            Map.entry("mdash", "\u2014"),
+            Map.entry("lsquo", "\u2018"),
+            Map.entry("rsquo", "\u2019"),
+            Map.entry("ldquo", "\u201c"),
+            Map.entry("rdquo", "\u201d"),
+            Map.entry("hellip", "\u2026"),
+            Map.entry("copy", "\u00a9"),
+            Map.entry("reg", "\u00ae"),
+            Map.entry("trade", "\u2122"),
+            Map.entry("eacute", "\u00e9"),
+            Map.entry("egrave", "\u00e8"),
+            Map.entry("agrave", "\u00e0"),
+            Map.entry("uuml", "\u00fc"),
+            Map.entry("ouml", "\u00f6"),
+            Map.entry("auml", "\u00e4"),
+            Map.entry("szlig", "\u00df"),
+            Map.entry("ccedil", "\u00e7"),
+            Map.entry("ntilde", "\u00f1"),
+            Map.entry("deg", "\u00b0"),
+            Map.entry("times", "\u00d7"),
+            Map.entry("middot", "\u00b7"),
+            Map.entry("bull", "\u2022"),
+            Map.entry("euro", "\u20ac"),
+            Map.entry("pound", "\u00a3"));
 
-    private CaptionCleaner() {
-    }
+    private CaptionCleaner() {}
 
     public static String clean(String raw) {
         if (raw == null) {
@@ -61,7 +82,8 @@ public final class CaptionCleaner {
                 int cp;
                 try {
                     cp = name.charAt(1) == 'x' || name.charAt(1) == 'X'
-                            ? Integer.parseInt(name.substring(2), 16) : Integer.parseInt(name.substring(1));
+                            ? Integer.parseInt(name.substring(2), 16)
+                            : Integer.parseInt(name.substring(1));
                 } catch (NumberFormatException e) {
                     cp = -1;
                 }
@@ -95,8 +117,12 @@ public final class CaptionCleaner {
             } else if (cp == ZWNJ || cp == ZWJ) {
                 // format characters that spell words: Persian and Indic scripts, emoji sequences
                 out.appendCodePoint(cp);
-            } else if (type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE
-                    || type == Character.PRIVATE_USE || type == Character.UNASSIGNED || cp == 0xFFFD) {
+            } else if (type == Character.CONTROL
+                    || type == Character.FORMAT
+                    || type == Character.SURROGATE
+                    || type == Character.PRIVATE_USE
+                    || type == Character.UNASSIGNED
+                    || cp == 0xFFFD) {
                 // drop: control chars, bidi overrides and isolates, BOM, soft hyphens, broken
                 // surrogates, the replacement char (the text's direction comes from its letters)
             } else {

@@ -15,9 +15,17 @@ import org.junit.jupiter.api.Test;
 class ConfigurationDocTest {
     @Test
     void theReferenceListsEveryKeyWithItsDefaultAndMeaning() {
-        ConfigDoc.check(Path.of("../../docs/configuration.md"), Path.of("../.."), Path.of("src/main/resources/application.properties"),
+        ConfigDoc.check(
+                Path.of("../../docs/configuration.md"),
+                Path.of("../.."),
+                Path.of("src/main/resources/application.properties"),
                 CuratorConfig.class);
-        ConfigDoc.check(Path.of("../../docs/configuration.md"), Path.of("../.."), null, TopicsConfig.class, StorageSettings.class,
+        ConfigDoc.check(
+                Path.of("../../docs/configuration.md"),
+                Path.of("../.."),
+                null,
+                TopicsConfig.class,
+                StorageSettings.class,
                 DomainsSettings.class);
     }
 }

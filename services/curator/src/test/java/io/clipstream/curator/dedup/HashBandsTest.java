@@ -1,12 +1,11 @@
 package io.clipstream.curator.dedup;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class HashBandsTest {
 
@@ -14,7 +13,9 @@ class HashBandsTest {
     void theBandsCoverEveryBitOnce() {
         for (int count = 1; count <= 64; count++) {
             HashBands bands = new HashBands(count);
-            assertThat(IntStream.range(0, count).map(bands::width).sum()).as("%d bands", count).isEqualTo(64);
+            assertThat(IntStream.range(0, count).map(bands::width).sum())
+                    .as("%d bands", count)
+                    .isEqualTo(64);
             long rebuilt = 0;
             long hash = 0x9E3779B97F4A7C15L;
             for (int band = 0; band < count; band++) {
@@ -39,16 +40,19 @@ class HashBandsTest {
             long a0 = a;
             long b0 = b;
             assertThat(IntStream.range(0, checked).anyMatch(band -> bands.value(a0, band) == bands.value(b0, band)))
-                    .as("%016x vs %016x, %d bits apart", a, b, distance).isTrue();
+                    .as("%016x vs %016x, %d bits apart", a, b, distance)
+                    .isTrue();
         }
     }
 
     @Test
     void bucketKeysNameTheLayoutSoAnotherLayoutStartsEmpty() {
         long hash = 0xFFFF_0000_1234_5678L;
-        assertThat(new HashBands(5).bucketKey("c0ffee", hash, 0)).isEqualTo("c0ffee/5.0." + Long.toHexString(hash & 0x1FFF));
+        assertThat(new HashBands(5).bucketKey("c0ffee", hash, 0))
+                .isEqualTo("c0ffee/5.0." + Long.toHexString(hash & 0x1FFF));
         assertThat(new HashBands(1).bucketKey("c0ffee", hash, 0)).isEqualTo("c0ffee/1.0." + Long.toHexString(hash));
-        assertThat(new HashBands(4).bucketKey("c0ffee", hash, 0)).isNotEqualTo(new HashBands(5).bucketKey("c0ffee", hash, 0));
+        assertThat(new HashBands(4).bucketKey("c0ffee", hash, 0))
+                .isNotEqualTo(new HashBands(5).bucketKey("c0ffee", hash, 0));
     }
 
     @Test

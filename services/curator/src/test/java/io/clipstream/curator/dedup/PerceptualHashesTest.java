@@ -1,8 +1,8 @@
 package io.clipstream.curator.dedup;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class PerceptualHashesTest {
 
@@ -11,8 +11,14 @@ class PerceptualHashesTest {
         PerceptualHashes h = PerceptualHashes.empty()
                 .plus(new PerceptualHashes.Entry(0b1111L, "a"), 10)
                 .plus(new PerceptualHashes.Entry(0b1100L, "b"), 10);
-        assertThat(h.nearest(0b1110L, "x", 1)).get().extracting(PerceptualHashes.Entry::identity).isEqualTo("a");
-        assertThat(h.nearest(0b1111L, "a", 2)).get().extracting(PerceptualHashes.Entry::identity).isEqualTo("b");
+        assertThat(h.nearest(0b1110L, "x", 1))
+                .get()
+                .extracting(PerceptualHashes.Entry::identity)
+                .isEqualTo("a");
+        assertThat(h.nearest(0b1111L, "a", 2))
+                .get()
+                .extracting(PerceptualHashes.Entry::identity)
+                .isEqualTo("b");
         assertThat(h.nearest(0b1111L, "a", 0)).isEmpty();
         assertThat(h.nearest(0b1111L, "x", 0)).isPresent();
     }

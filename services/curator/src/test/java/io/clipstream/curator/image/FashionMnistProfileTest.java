@@ -1,8 +1,9 @@
 package io.clipstream.curator.image;
 
-import io.clipstream.curator.config.QualityProfile;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.clipstream.curator.config.QualityProfile;
 import java.awt.image.BufferedImage;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -12,9 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.zip.GZIPInputStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
 
 /** Real Fashion-MNIST images (Debian package dataset-fashion-mnist) pass the configured fashion-mnist profile. */
 class FashionMnistProfileTest {
@@ -27,7 +26,8 @@ class FashionMnistProfileTest {
         assertThat(profile.minSide()).isEqualTo(28);
 
         int checked = 0;
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(new GZIPInputStream(Files.newInputStream(IMAGES))))) {
+        try (DataInputStream in =
+                new DataInputStream(new BufferedInputStream(new GZIPInputStream(Files.newInputStream(IMAGES))))) {
             in.readInt();
             int n = in.readInt();
             int rows = in.readInt();
@@ -38,8 +38,11 @@ class FashionMnistProfileTest {
                 BufferedImage img = new BufferedImage(cols, rows, BufferedImage.TYPE_BYTE_GRAY);
                 img.getRaster().setDataElements(0, 0, cols, rows, px);
                 ImageCheck check = ImageInspector.inspect(io.clipstream.curator.TestImages.png(img), profile);
-                assertThat(check.reasons()).as("image %d (sharpness %s)", i,
-                        check.facts() == null ? "?" : check.facts().sharpness()).isEmpty();
+                assertThat(check.reasons())
+                        .as(
+                                "image %d (sharpness %s)",
+                                i, check.facts() == null ? "?" : check.facts().sharpness())
+                        .isEmpty();
                 checked++;
             }
         }
@@ -55,10 +58,16 @@ class FashionMnistProfileTest {
         String d = "clipstream.curator.defaults.";
         String f = "clipstream.curator.profiles.fashion-mnist.";
         java.util.function.Function<String, String> v = k -> p.getProperty(f + k, p.getProperty(d + k));
-        return new QualityProfile("fashion-mnist", Long.parseLong(v.apply("max-image-bytes")),
-                Long.parseLong(v.apply("max-pixels")), Integer.parseInt(v.apply("min-side")),
-                Double.parseDouble(v.apply("max-aspect-ratio")), Double.parseDouble(v.apply("min-sharpness")),
-                Integer.parseInt(v.apply("min-text-chars")), Integer.parseInt(v.apply("max-text-chars")),
-                Double.parseDouble(v.apply("min-letter-ratio")), Integer.parseInt(v.apply("near-duplicate-max-distance")));
+        return new QualityProfile(
+                "fashion-mnist",
+                Long.parseLong(v.apply("max-image-bytes")),
+                Long.parseLong(v.apply("max-pixels")),
+                Integer.parseInt(v.apply("min-side")),
+                Double.parseDouble(v.apply("max-aspect-ratio")),
+                Double.parseDouble(v.apply("min-sharpness")),
+                Integer.parseInt(v.apply("min-text-chars")),
+                Integer.parseInt(v.apply("max-text-chars")),
+                Double.parseDouble(v.apply("min-letter-ratio")),
+                Integer.parseInt(v.apply("near-duplicate-max-distance")));
     }
 }

@@ -1,16 +1,9 @@
 package io.clipstream.curator.image;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.clipstream.curator.TestImages;
 import io.clipstream.curator.config.QualityProfile;
-import org.junit.jupiter.api.Test;
-
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageTypeSpecifier;
-import javax.imageio.ImageWriter;
-import javax.imageio.metadata.IIOMetadata;
-import javax.imageio.metadata.IIOMetadataNode;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,13 +11,20 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import org.junit.jupiter.api.Test;
 
 /** Images as cameras, phones and web pages produce them decode and are measured as displayed. */
 class FormatsPeopleSendTest {
     /** The defaults, with a minimum side that lets the small fixtures through. */
-    private static final QualityProfile P = new QualityProfile("formats", 10_485_760, 45_000_000, 100, 3.0, 60, 5, 1000, 0.2, 4);
+    private static final QualityProfile P =
+            new QualityProfile("formats", 10_485_760, 45_000_000, 100, 3.0, 60, 5, 1000, 0.2, 4);
 
     private static byte[] resource(String name) {
         try (InputStream in = FormatsPeopleSendTest.class.getResourceAsStream("/images/" + name)) {
@@ -85,9 +85,11 @@ class FormatsPeopleSendTest {
         assertThat(c.facts().width()).isEqualTo(320);
         assertThat(c.facts().height()).isEqualTo(240);
         long uprightHash = passed(TestImages.jpg(upright)).facts().perceptualHash();
-        assertThat(PerceptualHash.hammingDistance(c.facts().perceptualHash(), uprightHash)).isLessThanOrEqualTo(4);
+        assertThat(PerceptualHash.hammingDistance(c.facts().perceptualHash(), uprightHash))
+                .isLessThanOrEqualTo(4);
         ImageCheck ignored = passed(TestImages.jpg(sideways));
-        assertThat(PerceptualHash.hammingDistance(ignored.facts().perceptualHash(), uprightHash)).isGreaterThan(10);
+        assertThat(PerceptualHash.hammingDistance(ignored.facts().perceptualHash(), uprightHash))
+                .isGreaterThan(10);
     }
 
     @Test
@@ -96,7 +98,8 @@ class FormatsPeopleSendTest {
         byte[] truncated = withExifOrientation(jpg, 6);
         truncated[2 + 4 + 6 + 4] = 0x7f; // IFD offset far past the segment
         assertThat(ExifOrientation.of(truncated)).isEqualTo(ExifOrientation.NORMAL);
-        assertThat(ExifOrientation.of(new byte[]{(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE1, 0, 1})).isEqualTo(1);
+        assertThat(ExifOrientation.of(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE1, 0, 1}))
+                .isEqualTo(1);
     }
 
     static BufferedImage rotateCounterClockwise(BufferedImage src) {
@@ -113,8 +116,13 @@ class FormatsPeopleSendTest {
     static byte[] withExifOrientation(byte[] jpeg, int orientation) {
         ByteBuffer tiff = ByteBuffer.allocate(8 + 2 + 12 + 4).order(ByteOrder.LITTLE_ENDIAN);
         tiff.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8);
-        tiff.putShort((short) 1).putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation)
-                .putShort((short) 0).putInt(0);
+        tiff.putShort((short) 1)
+                .putShort((short) 0x0112)
+                .putShort((short) 3)
+                .putInt(1)
+                .putShort((short) orientation)
+                .putShort((short) 0)
+                .putInt(0);
         byte[] body = tiff.array();
         int length = 2 + 6 + body.length;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -123,7 +131,7 @@ class FormatsPeopleSendTest {
         out.write(0xE1);
         out.write(length >> 8);
         out.write(length & 0xFF);
-        out.writeBytes(new byte[]{'E', 'x', 'i', 'f', 0, 0});
+        out.writeBytes(new byte[] {'E', 'x', 'i', 'f', 0, 0});
         out.writeBytes(body);
         out.write(jpeg, 2, jpeg.length - 2);
         return out.toByteArray();

@@ -1,16 +1,14 @@
 package io.clipstream.curator.image;
 
-import io.clipstream.imaging.FormatGuards;
-import io.clipstream.imaging.DecodeLimits;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clipstream.contracts.ReasonCode;
 import io.clipstream.curator.TestImages;
 import io.clipstream.curator.config.QualityProfile;
-import org.junit.jupiter.api.Test;
-
+import io.clipstream.imaging.DecodeLimits;
+import io.clipstream.imaging.FormatGuards;
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Inputs that make decoders allocate, recurse or loop without bound end as rejections, never as errors. */
 class HostileImageTest {
@@ -41,7 +39,9 @@ class HostileImageTest {
         ImageCheck check = ImageInspector.inspect(bomb, DEFAULTS);
         assertThat(check.reasons()).containsExactly(ReasonCode.IMAGE_DECOMPRESSION_BOMB);
         assertThat(check.details().getFirst()).contains("more than 100 scans");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("refused from its markers").isLessThan(Duration.ofSeconds(5));
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .as("refused from its markers")
+                .isLessThan(Duration.ofSeconds(5));
     }
 
     @Test
@@ -49,7 +49,8 @@ class HostileImageTest {
         byte[] jpeg = HostileImages.progressiveJpeg(TestImages.photo(320, 240, 9));
         int scans = FormatGuards.jpegScanCount(jpeg, Integer.MAX_VALUE);
         assertThat(scans).isBetween(2, 20);
-        assertThat(FormatGuards.jpegScanCount(TestImages.jpg(TestImages.photo(320, 240, 9)), Integer.MAX_VALUE)).isEqualTo(1);
+        assertThat(FormatGuards.jpegScanCount(TestImages.jpg(TestImages.photo(320, 240, 9)), Integer.MAX_VALUE))
+                .isEqualTo(1);
         assertThat(ImageInspector.inspect(jpeg, DEFAULTS).passed()).isTrue();
     }
 

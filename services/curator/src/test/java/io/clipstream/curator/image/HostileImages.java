@@ -1,17 +1,7 @@
 package io.clipstream.curator.image;
 
-import io.clipstream.imaging.FormatGuards;
-import io.clipstream.imaging.DecodeLimits;
-
 import io.clipstream.curator.TestImages;
-
-import javax.imageio.ImageReadParam;
-import javax.imageio.ImageReader;
-import javax.imageio.ImageTypeSpecifier;
-import javax.imageio.metadata.IIOMetadata;
-import javax.imageio.spi.IIORegistry;
-import javax.imageio.spi.ImageReaderSpi;
-import javax.imageio.stream.ImageInputStream;
+import io.clipstream.imaging.FormatGuards;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,11 +11,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Locale;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.spi.IIORegistry;
+import javax.imageio.spi.ImageReaderSpi;
+import javax.imageio.stream.ImageInputStream;
 
 /** Images made to hurt decoders, as an attacker would send them. */
 public final class HostileImages {
-    private HostileImages() {
-    }
+    private HostileImages() {}
 
     /**
      * 70 bytes: a BMP header claiming 300x300 pixels stored as an embedded PNG of 0x7FFFFFFF bytes.
@@ -34,9 +30,18 @@ public final class HostileImages {
     public static byte[] bmpWithEmbeddedPng() {
         ByteBuffer b = ByteBuffer.allocate(70).order(ByteOrder.LITTLE_ENDIAN);
         b.put((byte) 'B').put((byte) 'M').putInt(70).putInt(0).putInt(54);
-        b.putInt(40).putInt(300).putInt(300).putShort((short) 1).putShort((short) 24)
-                .putInt(5 /* BI_PNG */).putInt(0x7FFFFFFF).putInt(2835).putInt(2835).putInt(0).putInt(0);
-        b.put(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        b.putInt(40)
+                .putInt(300)
+                .putInt(300)
+                .putShort((short) 1)
+                .putShort((short) 24)
+                .putInt(5 /* BI_PNG */)
+                .putInt(0x7FFFFFFF)
+                .putInt(2835)
+                .putInt(2835)
+                .putInt(0)
+                .putInt(0);
+        b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
         return b.array();
     }
 
@@ -86,14 +91,31 @@ public final class HostileImages {
         private static volatile boolean installed;
 
         public ErrorThrowingDecoder() {
-            super("clipstream-tests", "1", new String[]{"png"}, new String[]{"boom"}, new String[]{"image/png"},
-                    Reader.class.getName(), new Class<?>[]{ImageInputStream.class}, null,
-                    false, null, null, null, null, false, null, null, null, null);
+            super(
+                    "clipstream-tests",
+                    "1",
+                    new String[] {"png"},
+                    new String[] {"boom"},
+                    new String[] {"image/png"},
+                    Reader.class.getName(),
+                    new Class<?>[] {ImageInputStream.class},
+                    null,
+                    false,
+                    null,
+                    null,
+                    null,
+                    null,
+                    false,
+                    null,
+                    null,
+                    null,
+                    null);
         }
 
         public static synchronized void install() {
             if (!installed) {
-                IIORegistry.getDefaultInstance().registerServiceProvider(new ErrorThrowingDecoder(), ImageReaderSpi.class);
+                IIORegistry.getDefaultInstance()
+                        .registerServiceProvider(new ErrorThrowingDecoder(), ImageReaderSpi.class);
                 installed = true;
             }
         }
@@ -147,7 +169,8 @@ public final class HostileImages {
 
             @Override
             public Iterator<ImageTypeSpecifier> getImageTypes(int imageIndex) {
-                return java.util.List.of(ImageTypeSpecifier.createFromBufferedImageType(BufferedImage.TYPE_INT_RGB)).iterator();
+                return java.util.List.of(ImageTypeSpecifier.createFromBufferedImageType(BufferedImage.TYPE_INT_RGB))
+                        .iterator();
             }
 
             @Override

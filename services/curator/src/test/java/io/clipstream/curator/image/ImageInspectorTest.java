@@ -1,15 +1,14 @@
 package io.clipstream.curator.image;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.clipstream.contracts.ReasonCode;
 import io.clipstream.curator.TestImages;
 import io.clipstream.curator.config.QualityProfile;
-import org.junit.jupiter.api.Test;
-
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class ImageInspectorTest {
     private static final QualityProfile DEFAULTS = QualityProfile.defaults();
@@ -29,9 +28,18 @@ class ImageInspectorTest {
     @Test
     void acceptsJpegGifAndBmp() {
         BufferedImage photo = TestImages.photo(300, 300, 2);
-        assertThat(ImageInspector.inspect(TestImages.jpg(photo), DEFAULTS).facts().format()).isEqualTo("jpg");
-        assertThat(ImageInspector.inspect(TestImages.encode(photo, "gif"), DEFAULTS).facts().format()).isEqualTo("gif");
-        assertThat(ImageInspector.inspect(TestImages.encode(photo, "bmp"), DEFAULTS).facts().format()).isEqualTo("bmp");
+        assertThat(ImageInspector.inspect(TestImages.jpg(photo), DEFAULTS)
+                        .facts()
+                        .format())
+                .isEqualTo("jpg");
+        assertThat(ImageInspector.inspect(TestImages.encode(photo, "gif"), DEFAULTS)
+                        .facts()
+                        .format())
+                .isEqualTo("gif");
+        assertThat(ImageInspector.inspect(TestImages.encode(photo, "bmp"), DEFAULTS)
+                        .facts()
+                        .format())
+                .isEqualTo("bmp");
     }
 
     @Test
@@ -58,7 +66,8 @@ class ImageInspectorTest {
     @Test
     void truncatedJpegIsCorrupt() {
         byte[] jpg = TestImages.jpg(TestImages.photo(300, 300, 5));
-        assertThat(ImageInspector.inspect(TestImages.truncated(jpg, 0.6), DEFAULTS).reasons())
+        assertThat(ImageInspector.inspect(TestImages.truncated(jpg, 0.6), DEFAULTS)
+                        .reasons())
                 .containsExactly(ReasonCode.IMAGE_CORRUPT);
     }
 
@@ -88,7 +97,8 @@ class ImageInspectorTest {
         byte[] random = new byte[500];
         new Random(7).nextBytes(random);
         random[0] = 0x42; // not a zero byte: no WBMP match
-        assertThat(ImageInspector.inspect(random, DEFAULTS).reasons()).containsExactly(ReasonCode.IMAGE_UNSUPPORTED_FORMAT);
+        assertThat(ImageInspector.inspect(random, DEFAULTS).reasons())
+                .containsExactly(ReasonCode.IMAGE_UNSUPPORTED_FORMAT);
         ImageCheck heic = ImageInspector.inspect(TestImages.heicHeader(), DEFAULTS);
         assertThat(heic.reasons()).containsExactly(ReasonCode.IMAGE_UNSUPPORTED_FORMAT);
         assertThat(heic.details().getFirst()).contains("HEIC");
@@ -97,7 +107,8 @@ class ImageInspectorTest {
     @Test
     void tiffIsReadableButNotAccepted() {
         byte[] tiff = TestImages.encode(TestImages.photo(300, 300, 8), "tiff");
-        assertThat(ImageInspector.inspect(tiff, DEFAULTS).reasons()).containsExactly(ReasonCode.IMAGE_UNSUPPORTED_FORMAT);
+        assertThat(ImageInspector.inspect(tiff, DEFAULTS).reasons())
+                .containsExactly(ReasonCode.IMAGE_UNSUPPORTED_FORMAT);
     }
 
     @Test
@@ -147,7 +158,16 @@ class ImageInspectorTest {
 
     private static QualityProfile withMaxBytes(long maxBytes) {
         QualityProfile d = DEFAULTS;
-        return new QualityProfile("small", maxBytes, d.maxPixels(), d.minSide(), d.maxAspectRatio(), d.minSharpness(),
-                d.minTextChars(), d.maxTextChars(), d.minLetterRatio(), d.nearDuplicateMaxDistance());
+        return new QualityProfile(
+                "small",
+                maxBytes,
+                d.maxPixels(),
+                d.minSide(),
+                d.maxAspectRatio(),
+                d.minSharpness(),
+                d.minTextChars(),
+                d.maxTextChars(),
+                d.minLetterRatio(),
+                d.nearDuplicateMaxDistance());
     }
 }

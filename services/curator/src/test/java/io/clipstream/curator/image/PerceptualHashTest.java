@@ -1,14 +1,13 @@
 package io.clipstream.curator.image;
 
-import io.clipstream.curator.TestImages;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
-import javax.imageio.ImageIO;
+import io.clipstream.curator.TestImages;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
 
 class PerceptualHashTest {
 
@@ -39,7 +38,8 @@ class PerceptualHashTest {
         BufferedImage photo = TestImages.photo(640, 480, 22);
         GreyImage full = GreyImage.of(photo);
         GreyImage half = full.resize(320, 240);
-        assertThat(PerceptualHash.hammingDistance(PerceptualHash.of(full), PerceptualHash.of(half))).isLessThanOrEqualTo(4);
+        assertThat(PerceptualHash.hammingDistance(PerceptualHash.of(full), PerceptualHash.of(half)))
+                .isLessThanOrEqualTo(4);
     }
 
     @Test

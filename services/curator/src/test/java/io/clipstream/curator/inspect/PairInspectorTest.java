@@ -1,5 +1,7 @@
 package io.clipstream.curator.inspect;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.clipstream.contracts.DomainCatalogue;
 import io.clipstream.contracts.Json;
 import io.clipstream.contracts.PairSubmitted;
@@ -9,8 +11,6 @@ import io.clipstream.curator.config.QualityProfile;
 import io.clipstream.curator.config.QualityProfiles;
 import io.clipstream.imaging.DecodeLimits;
 import io.clipstream.storage.ContentAddress;
-import org.junit.jupiter.api.Test;
-
 import java.awt.Color;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -20,29 +20,50 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class PairInspectorTest {
     private static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
     private static final RawRecord RAW = new RawRecord("pairs.raw", 2, 41);
     private static final QualityProfile D = QualityProfile.defaults();
-    private static final QualityProfiles PROFILES = new QualityProfiles(D, List.of(new QualityProfiles.Named(
-            new QualityProfile("fashion-mnist", D.maxImageBytes(), D.maxPixels(), 28, D.maxAspectRatio(), 100,
-                    D.minTextChars(), D.maxTextChars(), D.minLetterRatio(), 0), List.of("fashion-mnist"), List.of())));
-    private static final DomainCatalogue DOMAINS = new DomainCatalogue("original", Map.of(
-            "web", new DomainCatalogue.Producer(Optional.of("photos"), List.of("photos", "web.*")),
-            "fashion-mnist", new DomainCatalogue.Producer(Optional.of("original"), List.of("original", "*"))));
-    private final PairInspector inspector = new PairInspector(PROFILES, DOMAINS, ImageSource.NONE, DecodeLimits.DEFAULTS, 256,
-            Clock.fixed(NOW, ZoneOffset.UTC));
+    private static final QualityProfiles PROFILES = new QualityProfiles(
+            D,
+            List.of(new QualityProfiles.Named(
+                    new QualityProfile(
+                            "fashion-mnist",
+                            D.maxImageBytes(),
+                            D.maxPixels(),
+                            28,
+                            D.maxAspectRatio(),
+                            100,
+                            D.minTextChars(),
+                            D.maxTextChars(),
+                            D.minLetterRatio(),
+                            0),
+                    List.of("fashion-mnist"),
+                    List.of())));
+    private static final DomainCatalogue DOMAINS = new DomainCatalogue(
+            "original",
+            Map.of(
+                    "web", new DomainCatalogue.Producer(Optional.of("photos"), List.of("photos", "web.*")),
+                    "fashion-mnist", new DomainCatalogue.Producer(Optional.of("original"), List.of("original", "*"))));
+    private final PairInspector inspector = new PairInspector(
+            PROFILES, DOMAINS, ImageSource.NONE, DecodeLimits.DEFAULTS, 256, Clock.fixed(NOW, ZoneOffset.UTC));
 
     private static byte[] event(String pairId, String source, String text, byte[] image) {
         return event(pairId, source, "photos", text, image);
     }
 
     private static byte[] event(String pairId, String source, String domain, String text, byte[] image) {
-        return Json.write(PairSubmitted.of(pairId, source, domain, text,
-                image == null ? null : Base64.getEncoder().encodeToString(image), null, Map.of(), NOW.minusSeconds(5)));
+        return Json.write(PairSubmitted.of(
+                pairId,
+                source,
+                domain,
+                text,
+                image == null ? null : Base64.getEncoder().encodeToString(image),
+                null,
+                Map.of(),
+                NOW.minusSeconds(5)));
     }
 
     /** Keyed by the event's pairId, as the gateway writes pairs.raw; "k" when there is none. */
@@ -85,8 +106,12 @@ class PairInspectorTest {
         assertThat(v.rejection().rejectedAt()).isEqualTo(NOW);
 
         assertThat(inspect(null).rejection().reasons()).containsExactly(ReasonCode.MALFORMED_EVENT);
-        assertThat(inspect("[1,2]".getBytes(StandardCharsets.UTF_8)).rejection().reasons()).containsExactly(ReasonCode.MALFORMED_EVENT);
-        assertThat(inspect("{\"schemaVersion\":1}".getBytes(StandardCharsets.UTF_8)).rejection().detail()).contains("pairId");
+        assertThat(inspect("[1,2]".getBytes(StandardCharsets.UTF_8)).rejection().reasons())
+                .containsExactly(ReasonCode.MALFORMED_EVENT);
+        assertThat(inspect("{\"schemaVersion\":1}".getBytes(StandardCharsets.UTF_8))
+                        .rejection()
+                        .detail())
+                .contains("pairId");
     }
 
     @Test
@@ -103,16 +128,19 @@ class PairInspectorTest {
     void missingOrUndecodableImage() {
         assertThat(inspect(event("p3", "web", "a red kite", null)).rejection().reasons())
                 .containsExactly(ReasonCode.IMAGE_MISSING);
-        byte[] badBase64 = Json.write(PairSubmitted.of("p4", "web", null, "a red kite", "***not base64***", null,
-                Map.of(), NOW));
+        byte[] badBase64 =
+                Json.write(PairSubmitted.of("p4", "web", null, "a red kite", "***not base64***", null, Map.of(), NOW));
         assertThat(inspect(badBase64).rejection().reasons()).containsExactly(ReasonCode.IMAGE_CORRUPT);
     }
 
     @Test
     void imageReferencesOutsideTheProducersInboxAreInvalidAndNeverFetched() {
         // ImageSource.NONE throws if asked: every one of these is refused before any fetch
-        for (String uri : List.of("https://example.com/a.png", "s3://clipstream/a/../b",
-                "s3:///inbox/web/a.png", "s3://x/inbox/web/" + "k".repeat(1100))) {
+        for (String uri : List.of(
+                "https://example.com/a.png",
+                "s3://clipstream/a/../b",
+                "s3:///inbox/web/a.png",
+                "s3://x/inbox/web/" + "k".repeat(1100))) {
             byte[] event = Json.write(PairSubmitted.of("p5", "web", null, "a red kite", null, uri, Map.of(), NOW));
             assertThat(inspect(event).rejection().reasons()).as(uri).containsExactly(ReasonCode.IMAGE_REF_INVALID);
         }
@@ -159,15 +187,23 @@ class PairInspectorTest {
     @Test
     void rejectionDetailNamesTheProfile() {
         byte[] tiny = TestImages.png(TestImages.photo(10, 10, 33));
-        assertThat(inspect(event("p8", "fashion-mnist", "a t-shirt", tiny)).rejection().detail())
+        assertThat(inspect(event("p8", "fashion-mnist", "a t-shirt", tiny))
+                        .rejection()
+                        .detail())
                 .contains("profile fashion-mnist");
     }
 
     @Test
     void aPairWithoutDomainIsCuratedIntoItsProducersDefault() {
         byte[] png = TestImages.png(TestImages.photo(300, 240, 34));
-        assertThat(inspect(event("p9", "web", null, "a red kite", png)).candidate().domain()).isEqualTo("photos");
-        assertThat(inspect(event("p10", "web", "web.kites", "a red kite", png)).candidate().domain()).isEqualTo("web.kites");
+        assertThat(inspect(event("p9", "web", null, "a red kite", png))
+                        .candidate()
+                        .domain())
+                .isEqualTo("photos");
+        assertThat(inspect(event("p10", "web", "web.kites", "a red kite", png))
+                        .candidate()
+                        .domain())
+                .isEqualTo("web.kites");
     }
 
     @Test
@@ -183,8 +219,12 @@ class PairInspectorTest {
             assertThat(v.rejection().reasons()).as(foreign).containsExactly(ReasonCode.DOMAIN_NOT_ALLOWED);
             assertThat(v.rejection().detail()).as(foreign).doesNotContain("fashion-mnist");
         }
-        assertThat(inspect(event("p-stranger", "stranger", null, "a red kite", png)).rejection().reasons())
+        assertThat(inspect(event("p-stranger", "stranger", null, "a red kite", png))
+                        .rejection()
+                        .reasons())
                 .containsExactly(ReasonCode.DOMAIN_NOT_ALLOWED);
-        assertThat(inspect(event("p-owner", "fashion-mnist", "original", "a t-shirt", png)).rejected()).isFalse();
+        assertThat(inspect(event("p-owner", "fashion-mnist", "original", "a t-shirt", png))
+                        .rejected())
+                .isFalse();
     }
 }

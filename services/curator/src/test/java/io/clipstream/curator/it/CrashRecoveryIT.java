@@ -1,5 +1,8 @@
 package io.clipstream.curator.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.clipstream.contracts.PairCurated;
 import io.clipstream.contracts.ReasonCode;
 import io.clipstream.curator.TestImages;
@@ -8,15 +11,6 @@ import io.clipstream.storage.ObjectStore;
 import io.clipstream.storage.StorageConfig;
 import io.clipstream.testkit.ChildJvm;
 import io.clipstream.testkit.Infra;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.awt.Color;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,9 +24,13 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The packaged curator ({@code target/quarkus-app/quarkus-run.jar}) as a child JVM, killed hard
@@ -95,7 +93,7 @@ class CrashRecoveryIT {
             events.add(pair(i));
         }
         try (RawProducer raw = new RawProducer(infra.kafkaClientConfig(), RAW);
-             OutputTopics out = new OutputTopics(infra.kafkaClientConfig(), CURATED, REJECTED)) {
+                OutputTopics out = new OutputTopics(infra.kafkaClientConfig(), CURATED, REJECTED)) {
             // a steady stream (~60 pairs/s) so that the kill lands in the middle of it
             CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
                 for (int i = 0; i < PAIRS; i++) {
@@ -138,30 +136,43 @@ class CrashRecoveryIT {
             int expectedRejected = 2 * (PAIRS / 15);
             assertThat(out.rejected()).hasSize(expectedRejected);
             assertThat(out.curated()).hasSize(PAIRS - expectedRejected);
-            Map<ReasonCode, Long> reasons = out.rejected().stream().map(ConsumerRecord::value)
+            Map<ReasonCode, Long> reasons = out.rejected().stream()
+                    .map(ConsumerRecord::value)
                     .collect(Collectors.groupingBy(r -> r.reasons().getFirst(), Collectors.counting()));
-            assertThat(reasons).containsEntry(ReasonCode.IMAGE_BLURRY, (long) PAIRS / 15)
+            assertThat(reasons)
+                    .containsEntry(ReasonCode.IMAGE_BLURRY, (long) PAIRS / 15)
                     .containsEntry(ReasonCode.DUPLICATE_EXACT, (long) PAIRS / 15);
 
             // exactly one object per curated pair, none missing, none extra
-            try (ObjectStore store = ObjectStore.connect(StorageConfig.of(infra.s3Endpoint(), infra.s3AccessKey(),
-                    infra.s3SecretKey()).withBucket(BUCKET))) {
+            try (ObjectStore store =
+                    ObjectStore.connect(StorageConfig.of(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey())
+                            .withBucket(BUCKET))) {
                 List<String> images = store.list("pairs/images/");
                 List<String> texts = store.list("pairs/text/");
-                Set<String> expectedImages = out.curated().stream().map(r -> r.value().imageKey()).collect(Collectors.toSet());
+                Set<String> expectedImages =
+                        out.curated().stream().map(r -> r.value().imageKey()).collect(Collectors.toSet());
                 assertThat(expectedImages).hasSize(PAIRS - expectedRejected);
-                assertThat(images).hasSize(PAIRS - expectedRejected).containsExactlyInAnyOrderElementsOf(expectedImages);
+                assertThat(images)
+                        .hasSize(PAIRS - expectedRejected)
+                        .containsExactlyInAnyOrderElementsOf(expectedImages);
                 assertThat(texts).as("text objects are off by default").isEmpty();
-                assertThat(out.curated()).allSatisfy(r -> assertThat(r.value().textKey()).isNull());
+                assertThat(out.curated())
+                        .allSatisfy(r -> assertThat(r.value().textKey()).isNull());
                 for (ConsumerRecord<String, PairCurated> r : out.curated().subList(0, 10)) {
                     byte[] bytes = store.get(r.value().imageKey()).orElseThrow();
-                    assertThat(ContentAddress.sha256Hex(bytes)).isEqualTo(r.value().sha256());
+                    assertThat(ContentAddress.sha256Hex(bytes))
+                            .isEqualTo(r.value().sha256());
                     assertThat(r.key()).isEqualTo(r.value().catalogueKey());
                 }
             }
-            System.out.printf("crash IT: first start %.1f s, killed after %d outputs, restart %.1f s, "
+            System.out.printf(
+                    "crash IT: first start %.1f s, killed after %d outputs, restart %.1f s, "
                             + "recovered to %d pairs in %.1f s, total %.1f s%n",
-                    (started - t0) / 1e9, atKill, (restarted - killed) / 1e9, PAIRS, (done - restarted) / 1e9,
+                    (started - t0) / 1e9,
+                    atKill,
+                    (restarted - killed) / 1e9,
+                    PAIRS,
+                    (done - restarted) / 1e9,
                     (done - t0) / 1e9);
         } finally {
             stopChildren(); // before the state directory goes
@@ -181,15 +192,21 @@ class CrashRecoveryIT {
         try (Admin admin = Admin.create(infra.kafkaClientConfig())) {
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(APP_ID)
-                        .partitionsToOffsetAndMetadata().get();
+                        .partitionsToOffsetAndMetadata()
+                        .get();
                 Set<TopicPartition> rawPartitions = committed.keySet().stream()
-                        .filter(tp -> tp.topic().equals(RAW)).collect(Collectors.toSet());
+                        .filter(tp -> tp.topic().equals(RAW))
+                        .collect(Collectors.toSet());
                 if (rawPartitions.size() < 3) {
                     return false;
                 }
-                var ends = admin.listOffsets(rawPartitions.stream().collect(Collectors.toMap(Function.identity(),
-                        tp -> OffsetSpec.latest()))).all().get();
-                return rawPartitions.stream().allMatch(tp -> committed.get(tp).offset() >= ends.get(tp).offset());
+                var ends = admin.listOffsets(rawPartitions.stream()
+                                .collect(Collectors.toMap(Function.identity(), tp -> OffsetSpec.latest())))
+                        .all()
+                        .get();
+                return rawPartitions.stream()
+                        .allMatch(
+                                tp -> committed.get(tp).offset() >= ends.get(tp).offset());
             });
         }
     }

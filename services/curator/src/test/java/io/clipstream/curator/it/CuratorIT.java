@@ -1,25 +1,24 @@
 package io.clipstream.curator.it;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+
 import io.clipstream.contracts.Json;
 import io.clipstream.contracts.PairCurated;
 import io.clipstream.contracts.PairRejected;
 import io.clipstream.contracts.ReasonCode;
 import io.clipstream.curator.TestImages;
-import io.clipstream.storage.StorageSettings;
 import io.clipstream.curator.image.HostileImages;
 import io.clipstream.storage.ContentAddress;
 import io.clipstream.storage.ObjectStore;
+import io.clipstream.storage.StorageSettings;
 import io.clipstream.testkit.Infra;
 import io.clipstream.testkit.quarkus.ClipStreamInfraResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.ThreadMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
@@ -30,11 +29,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.containsString;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.ThreadMetadata;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The curator in-process against the real broker and S3 server: a bad input made for every curator
@@ -105,8 +104,9 @@ class CuratorIT {
         expected.put("r-missing", ReasonCode.IMAGE_MISSING);
         events.put("r-bytes", TestPairs.event("r-bytes", "it-tight", caption, photo(5002)));
         expected.put("r-bytes", ReasonCode.IMAGE_TOO_MANY_BYTES);
-        events.put("r-truncated", TestPairs.event("r-truncated", "it", caption,
-                TestImages.truncated(TestImages.png(sharp), 0.5)));
+        events.put(
+                "r-truncated",
+                TestPairs.event("r-truncated", "it", caption, TestImages.truncated(TestImages.png(sharp), 0.5)));
         expected.put("r-truncated", ReasonCode.IMAGE_CORRUPT);
         events.put("r-heic", TestPairs.event("r-heic", "it", caption, TestImages.heicHeader()));
         expected.put("r-heic", ReasonCode.IMAGE_UNSUPPORTED_FORMAT);
@@ -114,12 +114,22 @@ class CuratorIT {
         expected.put("r-bomb", ReasonCode.IMAGE_DECOMPRESSION_BOMB);
         events.put("r-tiny", TestPairs.event("r-tiny", "it", caption, TestImages.png(TestImages.photo(1, 1, 1))));
         expected.put("r-tiny", ReasonCode.IMAGE_TOO_SMALL);
-        events.put("r-aspect", TestPairs.event("r-aspect", "it", caption, TestImages.png(TestImages.photo(900, 250, 5003))));
+        events.put(
+                "r-aspect",
+                TestPairs.event("r-aspect", "it", caption, TestImages.png(TestImages.photo(900, 250, 5003))));
         expected.put("r-aspect", ReasonCode.IMAGE_EXTREME_ASPECT_RATIO);
-        events.put("r-blank", TestPairs.event("r-blank", "it", caption, TestImages.png(TestImages.blank(300, 300, Color.LIGHT_GRAY))));
+        events.put(
+                "r-blank",
+                TestPairs.event(
+                        "r-blank", "it", caption, TestImages.png(TestImages.blank(300, 300, Color.LIGHT_GRAY))));
         expected.put("r-blank", ReasonCode.IMAGE_BLURRY);
-        events.put("r-blurred", TestPairs.event("r-blurred", "it", caption,
-                TestImages.png(TestImages.gaussianBlur(TestImages.photo(300, 240, 5004), 3.0))));
+        events.put(
+                "r-blurred",
+                TestPairs.event(
+                        "r-blurred",
+                        "it",
+                        caption,
+                        TestImages.png(TestImages.gaussianBlur(TestImages.photo(300, 240, 5004), 3.0))));
         expected.put("r-blurred", ReasonCode.IMAGE_BLURRY);
         events.put("r-text-empty", TestPairs.event("r-text-empty", "it", " <br> ", photo(5005)));
         expected.put("r-text-empty", ReasonCode.TEXT_EMPTY);
@@ -154,10 +164,16 @@ class CuratorIT {
         PairCurated good = awaitCurated("r-good-after");
         assertThat(store.exists(good.imageKey())).isTrue();
 
-        Set<ReasonCode> covered = expected.values().stream().collect(Collectors.toCollection(() -> EnumSet.noneOf(ReasonCode.class)));
+        Set<ReasonCode> covered =
+                expected.values().stream().collect(Collectors.toCollection(() -> EnumSet.noneOf(ReasonCode.class)));
         // see the tests below
-        covered.addAll(EnumSet.of(ReasonCode.DUPLICATE_EXACT, ReasonCode.DUPLICATE_NEAR, ReasonCode.FIELD_TOO_LONG,
-                ReasonCode.PAIR_ID_CONFLICT, ReasonCode.IMAGE_REF_INVALID, ReasonCode.IMAGE_UNREADABLE));
+        covered.addAll(EnumSet.of(
+                ReasonCode.DUPLICATE_EXACT,
+                ReasonCode.DUPLICATE_NEAR,
+                ReasonCode.FIELD_TOO_LONG,
+                ReasonCode.PAIR_ID_CONFLICT,
+                ReasonCode.IMAGE_REF_INVALID,
+                ReasonCode.IMAGE_UNREADABLE));
         Set<ReasonCode> curatorCodes = EnumSet.noneOf(ReasonCode.class);
         for (ReasonCode c : ReasonCode.values()) {
             if (c.stage() == ReasonCode.Stage.CURATOR && c != ReasonCode.LOW_ALIGNMENT) {
@@ -172,7 +188,9 @@ class CuratorIT {
     }
 
     private static Set<String> streamThreads(KafkaStreams streams) {
-        return streams.metadataForLocalThreads().stream().map(ThreadMetadata::threadName).collect(Collectors.toSet());
+        return streams.metadataForLocalThreads().stream()
+                .map(ThreadMetadata::threadName)
+                .collect(Collectors.toSet());
     }
 
     /**
@@ -191,8 +209,10 @@ class CuratorIT {
         expected.put("h-bmp", ReasonCode.IMAGE_UNSUPPORTED_FORMAT);
         events.put("h-dotdot", TestPairs.eventWithUri("h-dotdot", "it", caption, "s3://curator-it/a/../b"));
         expected.put("h-dotdot", ReasonCode.IMAGE_REF_INVALID);
-        events.put("h-long-key", TestPairs.eventWithUri("h-long-key", "it", caption,
-                "s3://curator-it/inbox/it/" + "k".repeat(1_100) + ".png"));
+        events.put(
+                "h-long-key",
+                TestPairs.eventWithUri(
+                        "h-long-key", "it", caption, "s3://curator-it/inbox/it/" + "k".repeat(1_100) + ".png"));
         expected.put("h-long-key", ReasonCode.IMAGE_REF_INVALID);
         String hugeId = "h-" + "x".repeat(70_000);
         events.put(hugeId, TestPairs.event(hugeId, "it", caption, photo(4001)));
@@ -222,11 +242,12 @@ class CuratorIT {
         });
         for (var e : expected.entrySet()) {
             PairRejected r = awaitRejected(e.getKey());
-            assertThat(r.reasons()).as(e.getKey().substring(0, Math.min(12, e.getKey().length())) + ": " + r.detail())
+            assertThat(r.reasons())
+                    .as(e.getKey().substring(0, Math.min(12, e.getKey().length())) + ": " + r.detail())
                     .containsExactly(e.getValue());
         }
-        assertThat(out.rejected("h-conflict")).hasValueSatisfying(r ->
-                assertThat(r.reasons()).containsExactly(ReasonCode.PAIR_ID_CONFLICT));
+        assertThat(out.rejected("h-conflict"))
+                .hasValueSatisfying(r -> assertThat(r.reasons()).containsExactly(ReasonCode.PAIR_ID_CONFLICT));
         assertThat(streamThreads(streams)).as("the same stream thread runs").isEqualTo(threadsBefore);
         assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
                 .containsPattern("clipstream_curator_stream_thread_replacements_total(\\{[^}]*})? 0(\\.0)?\n");
@@ -250,18 +271,28 @@ class CuratorIT {
     void claimCheckImagesAreReadFromTheProducersInboxAfterAHead() {
         byte[] image = photo(4101);
         store.put("inbox/it/kite.png", image, "image/png");
-        raw.send("u-ok", TestPairs.eventWithUri("u-ok", "it", "a kite from the inbox", "s3://curator-it/inbox/it/kite.png"));
+        raw.send(
+                "u-ok",
+                TestPairs.eventWithUri("u-ok", "it", "a kite from the inbox", "s3://curator-it/inbox/it/kite.png"));
         assertThat(awaitCurated("u-ok").sha256()).isEqualTo(ContentAddress.sha256Hex(image));
 
         store.put("inbox/it-tight/big.png", photo(4102), "image/png");
-        raw.send("u-big", TestPairs.eventWithUri("u-big", "it-tight", "a kite too large", "s3://curator-it/inbox/it-tight/big.png"));
+        raw.send(
+                "u-big",
+                TestPairs.eventWithUri(
+                        "u-big", "it-tight", "a kite too large", "s3://curator-it/inbox/it-tight/big.png"));
         PairRejected big = awaitRejected("u-big");
         assertThat(big.reasons()).containsExactly(ReasonCode.IMAGE_TOO_MANY_BYTES);
         assertThat(big.detail()).contains("not read");
 
-        raw.send("u-theirs", TestPairs.eventWithUri("u-theirs", "other", "a kite of someone else", "s3://curator-it/inbox/it/kite.png"));
+        raw.send(
+                "u-theirs",
+                TestPairs.eventWithUri(
+                        "u-theirs", "other", "a kite of someone else", "s3://curator-it/inbox/it/kite.png"));
         assertThat(awaitRejected("u-theirs").reasons()).containsExactly(ReasonCode.IMAGE_REF_INVALID);
-        raw.send("u-absent", TestPairs.eventWithUri("u-absent", "it", "a kite not uploaded", "s3://curator-it/inbox/it/none.png"));
+        raw.send(
+                "u-absent",
+                TestPairs.eventWithUri("u-absent", "it", "a kite not uploaded", "s3://curator-it/inbox/it/none.png"));
         assertThat(awaitRejected("u-absent").reasons()).containsExactly(ReasonCode.IMAGE_MISSING);
     }
 
@@ -280,15 +311,26 @@ class CuratorIT {
         assertThat(c.height()).isEqualTo(220);
         assertThat(c.perceptualHash()).matches("[0-9a-f]{16}");
         assertThat(c.quality()).containsKey("sharpness");
-        assertThat(out.curated().stream().filter(r -> "s-1".equals(r.value().pairId())).findFirst().orElseThrow().key())
-                .as("the catalogue key: producer and image").isEqualTo("it/" + sha);
+        assertThat(out.curated().stream()
+                        .filter(r -> "s-1".equals(r.value().pairId()))
+                        .findFirst()
+                        .orElseThrow()
+                        .key())
+                .as("the catalogue key: producer and image")
+                .isEqualTo("it/" + sha);
 
-        assertThat(store.get(c.imageKey())).hasValueSatisfying(b -> assertThat(b).isEqualTo(image));
+        assertThat(store.get(c.imageKey()))
+                .hasValueSatisfying(b -> assertThat(b).isEqualTo(image));
         @SuppressWarnings("unchecked")
         Map<String, Object> text = Json.read(store.get(c.textKey()).orElseThrow(), Map.class);
-        assertThat(text).containsEntry("pairId", "s-1").containsEntry("text", "A bright kite & a beach")
-                .containsEntry("sha256", sha).containsEntry("width", 240).containsEntry("height", 220)
-                .containsEntry("perceptualHash", c.perceptualHash()).containsEntry("source", "it");
+        assertThat(text)
+                .containsEntry("pairId", "s-1")
+                .containsEntry("text", "A bright kite & a beach")
+                .containsEntry("sha256", sha)
+                .containsEntry("width", 240)
+                .containsEntry("height", 220)
+                .containsEntry("perceptualHash", c.perceptualHash())
+                .containsEntry("source", "it");
         assertThat(storage.bucket()).isEqualTo("curator-it");
     }
 
@@ -312,7 +354,9 @@ class CuratorIT {
         byte[] touched = TestImages.jpg(TestImages.copyWithPixel(photo, 50, 60, 0x00ff00));
         raw.send("n-near", TestPairs.event("n-near", "it", "a RED kite   over the dunes", touched));
         byte[] touchedElsewhere = TestImages.jpg(TestImages.copyWithPixel(photo, 70, 80, 0x0000ff));
-        raw.send("n-other-caption", TestPairs.event("n-other-caption", "it", "a kite, seen from the beach", touchedElsewhere));
+        raw.send(
+                "n-other-caption",
+                TestPairs.event("n-other-caption", "it", "a kite, seen from the beach", touchedElsewhere));
 
         PairRejected r = awaitRejected("n-near");
         assertThat(r.reasons()).containsExactly(ReasonCode.DUPLICATE_NEAR);
@@ -322,12 +366,15 @@ class CuratorIT {
 
     @Test
     void healthAndMetricsAreServed() {
-        await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
-                .body(containsString("object-store")));
+        await().atMost(WAIT)
+                .untilAsserted(() ->
+                        given().get("/q/health/ready").then().statusCode(200).body(containsString("object-store")));
         given().get("/q/health/live").then().statusCode(200).body(containsString("store-stage"));
         raw.send("m-1", TestPairs.event("m-1", "it", "a picture for the metrics", photo(9001)));
         awaitCurated("m-1");
-        given().get("/q/metrics").then().statusCode(200)
+        given().get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .body(containsString("clipstream_curator_pairs_in_total"))
                 .body(containsString("clipstream_curator_pairs_curated_total"))
                 .body(containsString("clipstream_curator_rejections_total{reason=\"IMAGE_BLURRY\""))

@@ -2,7 +2,6 @@ package io.clipstream.curator.it;
 
 import io.clipstream.testkit.ChildJvm;
 import io.clipstream.testkit.Infra;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,8 +12,7 @@ import java.util.Map;
 
 /** The packaged curator, {@code java -jar target/quarkus-app/quarkus-run.jar}, as a child JVM on the shared infra. */
 public final class CuratorProcess {
-    private CuratorProcess() {
-    }
+    private CuratorProcess() {}
 
     /** Settings every test child gets: random HTTP port, quick commits and fail-over. */
     public static Map<String, String> baseProperties(String appId, String topicPrefix, String bucket, Path stateDir) {

@@ -4,13 +4,6 @@ import io.clipstream.contracts.Json;
 import io.clipstream.contracts.PairCurated;
 import io.clipstream.contracts.PairDeadLettered;
 import io.clipstream.contracts.PairRejected;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,6 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads pairs.curated and pairs.rejected from the beginning with {@code isolation.level=read_committed}
@@ -37,7 +36,8 @@ public final class OutputTopics implements AutoCloseable {
     }
 
     /** Also reads the dead-letter topic, when {@code deadLetterTopic} is not null. */
-    public OutputTopics(Map<String, Object> connection, String curatedTopic, String rejectedTopic, String deadLetterTopic) {
+    public OutputTopics(
+            Map<String, Object> connection, String curatedTopic, String rejectedTopic, String deadLetterTopic) {
         this.curatedTopic = curatedTopic;
         this.deadLetterTopic = deadLetterTopic;
         Map<String, Object> config = new java.util.HashMap<>(connection);
@@ -47,7 +47,8 @@ public final class OutputTopics implements AutoCloseable {
         config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
         consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
-        List<String> topics = deadLetterTopic == null ? List.of(curatedTopic, rejectedTopic)
+        List<String> topics = deadLetterTopic == null
+                ? List.of(curatedTopic, rejectedTopic)
                 : List.of(curatedTopic, rejectedTopic, deadLetterTopic);
         for (String topic : topics) {
             consumer.partitionsFor(topic, Duration.ofSeconds(30))
@@ -96,11 +97,17 @@ public final class OutputTopics implements AutoCloseable {
     }
 
     public Optional<PairCurated> curated(String pairId) {
-        return curated.stream().map(ConsumerRecord::value).filter(c -> pairId.equals(c.pairId())).findFirst();
+        return curated.stream()
+                .map(ConsumerRecord::value)
+                .filter(c -> pairId.equals(c.pairId()))
+                .findFirst();
     }
 
     public Optional<PairRejected> rejected(String pairId) {
-        return rejected.stream().map(ConsumerRecord::value).filter(c -> pairId.equals(c.pairId())).findFirst();
+        return rejected.stream()
+                .map(ConsumerRecord::value)
+                .filter(c -> pairId.equals(c.pairId()))
+                .findFirst();
     }
 
     private static <V> ConsumerRecord<String, V> map(ConsumerRecord<String, byte[]> r, V value) {

@@ -1,14 +1,13 @@
 package io.clipstream.curator.it;
 
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
 
 /** An idempotent producer to pairs.raw (acks=all), like the gateway's. */
 public final class RawProducer implements AutoCloseable {

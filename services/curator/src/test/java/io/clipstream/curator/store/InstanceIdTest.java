@@ -1,12 +1,11 @@
 package io.clipstream.curator.store;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class InstanceIdTest {
     @Test
@@ -15,6 +14,7 @@ class InstanceIdTest {
         String first = InstanceId.load(file);
         assertThat(InstanceId.load(file)).as("after a restart").isEqualTo(first);
         assertThat(Files.readString(file)).isEqualTo(first);
-        assertThat(InstanceId.load(dir.resolve("other").resolve("app-store-stage.id"))).isNotEqualTo(first);
+        assertThat(InstanceId.load(dir.resolve("other").resolve("app-store-stage.id")))
+                .isNotEqualTo(first);
     }
 }

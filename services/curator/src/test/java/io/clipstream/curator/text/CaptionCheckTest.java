@@ -1,10 +1,10 @@
 package io.clipstream.curator.text;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.clipstream.contracts.ReasonCode;
 import io.clipstream.curator.config.QualityProfile;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class CaptionCheckTest {
     private static final QualityProfile P = QualityProfile.defaults();
@@ -37,7 +37,8 @@ class CaptionCheckTest {
     @Test
     void noLettersIsNotText() {
         assertThat(CaptionCheck.of("1234567 !!! ### 42", P).reasons()).containsExactly(ReasonCode.TEXT_NOT_TEXT);
-        assertThat(CaptionCheck.of("\uD83D\uDE00\uD83D\uDE00\uD83D\uDE00\uD83D\uDE00\uD83D\uDE00", P).reasons())
+        assertThat(CaptionCheck.of("\uD83D\uDE00\uD83D\uDE00\uD83D\uDE00\uD83D\uDE00\uD83D\uDE00", P)
+                        .reasons())
                 .containsExactly(ReasonCode.TEXT_NOT_TEXT);
         assertThat(CaptionCheck.of("a 1234567890 ++++ ----", P).reasons()).containsExactly(ReasonCode.TEXT_NOT_TEXT);
     }

@@ -1,8 +1,8 @@
 package io.clipstream.curator.text;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class CaptionCleanerTest {
 
@@ -10,7 +10,8 @@ class CaptionCleanerTest {
     void stripsTagsScriptsAndComments() {
         assertThat(CaptionCleaner.clean("<p>A <b>red</b> dress</p><script>alert('x')</script><!-- c -->"))
                 .isEqualTo("A red dress");
-        assertThat(CaptionCleaner.clean("<div class=\"x\">summer<br/>hat</div>")).isEqualTo("summer hat");
+        assertThat(CaptionCleaner.clean("<div class=\"x\">summer<br/>hat</div>"))
+                .isEqualTo("summer hat");
     }
 
     @Test
@@ -28,7 +29,8 @@ class CaptionCleanerTest {
 
     @Test
     void removesControlAndFormatCharactersAndCollapsesWhitespace() {
-        assertThat(CaptionCleaner.clean("  a\u0000b\tc\n\nd\u200Be\uFEFF \u00a0 f\u2003g  ")).isEqualTo("ab c de f g");
+        assertThat(CaptionCleaner.clean("  a\u0000b\tc\n\nd\u200Be\uFEFF \u00a0 f\u2003g  "))
+                .isEqualTo("ab c de f g");
     }
 
     @Test
@@ -44,7 +46,8 @@ class CaptionCleanerTest {
 
     @Test
     void rightToLeftCaptionsKeepTheJoinersTheirWordsAreWrittenWith() {
-        String persian = "\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645 \u06CC\u06A9 \u0628\u0627\u062F\u0628\u0627\u062F\u06A9"; // mi-khaham: ZWNJ inside
+        String persian = "\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645 \u06CC\u06A9 "
+                + "\u0628\u0627\u062F\u0628\u0627\u062F\u06A9"; // mi-khaham: ZWNJ inside
         assertThat(CaptionCleaner.clean(persian)).isEqualTo(persian).contains("\u200C");
         String hebrew = "\u05E2\u05E4\u05D9\u05E4\u05D5\u05DF \u05D0\u05D3\u05D5\u05DD";
         assertThat(CaptionCleaner.clean(hebrew)).isEqualTo(hebrew);
@@ -54,6 +57,7 @@ class CaptionCleanerTest {
 
     @Test
     void bidiOverridesAndOtherInvisibleFormatCharactersStillGo() {
-        assertThat(CaptionCleaner.clean("a \u202Eetik\u202C red\u00AD kite\uFEFF")).isEqualTo("a etik red kite");
+        assertThat(CaptionCleaner.clean("a \u202Eetik\u202C red\u00AD kite\uFEFF"))
+                .isEqualTo("a etik red kite");
     }
 }

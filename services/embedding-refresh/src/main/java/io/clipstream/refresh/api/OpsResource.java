@@ -1,8 +1,8 @@
 package io.clipstream.refresh.api;
 
-import io.clipstream.refresh.reindex.Refresher;
 import io.clipstream.refresh.ops.OpsJournal;
 import io.clipstream.refresh.ops.VersionCatalog;
+import io.clipstream.refresh.reindex.Refresher;
 import io.clipstream.registry.VersionRecord;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -19,8 +19,12 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 public class OpsResource {
     /** The operations view's data, newest first in every list. */
-    public record Ops(Refresher.Status index, List<OpsJournal.RunView> runs, List<VersionRecord> versions,
-                      List<io.clipstream.contracts.ModelVersion> announcements, List<io.clipstream.contracts.IndexEvent> indexEvents) {}
+    public record Ops(
+            Refresher.Status index,
+            List<OpsJournal.RunView> runs,
+            List<VersionRecord> versions,
+            List<io.clipstream.contracts.ModelVersion> announcements,
+            List<io.clipstream.contracts.IndexEvent> indexEvents) {}
 
     private final Refresher refresher;
     private final OpsJournal journal;

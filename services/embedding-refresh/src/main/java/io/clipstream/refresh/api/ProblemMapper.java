@@ -12,15 +12,23 @@ public class ProblemMapper {
         Response.ResponseBuilder r = Response.status(p.status())
                 .type(Problem.MEDIA_TYPE)
                 .entity(Problem.of(p.status(), p.reason(), title(p.status()), p.getMessage()));
-        if (p.retryAfterSeconds() > 0) r.header("Retry-After", Long.toString(p.retryAfterSeconds()));
-        else if (p.status() == 503) r.header("Retry-After", "5");
-        if (p.status() == 401) r.header("WWW-Authenticate", "Bearer");
+        if (p.retryAfterSeconds() > 0) {
+            r.header("Retry-After", Long.toString(p.retryAfterSeconds()));
+        } else if (p.status() == 503) {
+            r.header("Retry-After", "5");
+        }
+        if (p.status() == 401) {
+            r.header("WWW-Authenticate", "Bearer");
+        }
         return r.build();
     }
 
     @ServerExceptionMapper
     public Response unsupported(NotSupportedException e) {
-        return map(new ApiProblem(415, "UNSUPPORTED_MEDIA_TYPE", "send the query image as its bytes with Content-Type image/png, image/jpeg, ..."));
+        return map(new ApiProblem(
+                415,
+                "UNSUPPORTED_MEDIA_TYPE",
+                "send the query image as its bytes with Content-Type image/png, image/jpeg, ..."));
     }
 
     private static String title(int status) {

@@ -1,15 +1,14 @@
 package io.clipstream.refresh.api;
 
 import io.clipstream.contracts.RecordFollower;
-import io.clipstream.refresh.reindex.Refresher;
 import io.clipstream.refresh.ops.OpsJournal;
+import io.clipstream.refresh.reindex.Refresher;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
-
-import java.util.List;
 
 /**
  * Alive while the followers of the loop's topics follow: DOWN, with the follower and its last error named, when one
@@ -33,8 +32,11 @@ public class RefreshLiveness implements HealthCheck {
         HealthCheckResponseBuilder b = HealthCheckResponse.named("followers")
                 .status(followers.stream().noneMatch(RecordFollower.Health::failing));
         for (RecordFollower.Health h : followers) {
-            b.withData(h.name(), h.failing() ? "failing: " + h.consecutiveFailures() + " in a row, last " + h.lastError()
-                    : "following (" + h.failures() + " failures so far)");
+            b.withData(
+                    h.name(),
+                    h.failing()
+                            ? "failing: " + h.consecutiveFailures() + " in a row, last " + h.lastError()
+                            : "following (" + h.failures() + " failures so far)");
         }
         return b.build();
     }

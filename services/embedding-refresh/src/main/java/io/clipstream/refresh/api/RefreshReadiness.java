@@ -18,7 +18,9 @@ public class RefreshReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("index").status(live.current().isPresent())
-                .withData("live", live.current().map(Object::toString).orElse("none")).build();
+        return HealthCheckResponse.named("index")
+                .status(live.current().isPresent())
+                .withData("live", live.current().map(Object::toString).orElse("none"))
+                .build();
     }
 }

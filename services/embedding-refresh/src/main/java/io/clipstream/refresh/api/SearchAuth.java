@@ -30,23 +30,35 @@ public class SearchAuth {
     public SearchAuth(RefreshConfig cfg) {
         this.keys = new ApiKeys(PROPERTY, cfg.apiKeys());
         RefreshConfig.Search s = cfg.search();
-        this.imageQueries = new ClientLimits(s.imageRatePerSecond(), s.imageBurst(), s.imageMaxInFlight(), System::nanoTime);
-        if (keys.isEmpty()) LOG.warnf("no search keys configured (%s.<client>=<key>): every /v1 request gets 401", PROPERTY);
+        this.imageQueries =
+                new ClientLimits(s.imageRatePerSecond(), s.imageBurst(), s.imageMaxInFlight(), System::nanoTime);
+        if (keys.isEmpty()) {
+            LOG.warnf("no search keys configured (%s.<client>=<key>): every /v1 request gets 401", PROPERTY);
+        }
     }
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
     public void authenticate(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
-        if (!path.startsWith("/v1/")) return;
-        String client = ApiKeys.presentedKey(request.getHeaderString("X-Api-Key"), request.getHeaderString(HttpHeaders.AUTHORIZATION))
+        if (!path.startsWith("/v1/")) {
+            return;
+        }
+        String client = ApiKeys.presentedKey(
+                        request.getHeaderString("X-Api-Key"), request.getHeaderString(HttpHeaders.AUTHORIZATION))
                 .flatMap(keys::producerFor)
-                .orElseThrow(() -> new ApiProblem(401, "UNAUTHORIZED",
+                .orElseThrow(() -> new ApiProblem(
+                        401,
+                        "UNAUTHORIZED",
                         "send a valid search key in the X-Api-Key header or as Authorization: Bearer <key>"));
         if (path.startsWith("/v1/search/image")) {
             ClientLimits.Decision d = imageQueries.tryAdmit(client);
             if (!d.admitted()) {
-                throw new ApiProblem(429, "TOO_MANY_REQUESTS", "client " + client + " is " + d.reason() + " for image queries; retry after "
-                        + d.retryAfterSeconds() + " s", d.retryAfterSeconds());
+                throw new ApiProblem(
+                        429,
+                        "TOO_MANY_REQUESTS",
+                        "client " + client + " is " + d.reason() + " for image queries; retry after "
+                                + d.retryAfterSeconds() + " s",
+                        d.retryAfterSeconds());
             }
             request.setProperty(ADMITTED, client);
         }
@@ -54,6 +66,8 @@ public class SearchAuth {
 
     @ServerResponseFilter
     public void release(ContainerRequestContext request) {
-        if (request.getProperty(ADMITTED) instanceof String client) imageQueries.release(client);
+        if (request.getProperty(ADMITTED) instanceof String client) {
+            imageQueries.release(client);
+        }
     }
 }

@@ -9,7 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Captions embedded through the {@link EmbeddingCache}: each in its own space, one model pass per space for the missing ones. */
+/**
+ * Captions embedded through the {@link EmbeddingCache}: each in its own space, one model pass per space for the missing
+ * ones.
+ */
 final class CachedTexts {
     private CachedTexts() {}
 
@@ -22,7 +25,8 @@ final class CachedTexts {
     /** Each caption's vector, and whether it was found in the cache. */
     record Result(float[][] vectors, boolean[] found) {}
 
-    static Result embed(List<String> captions, List<String> spaceOfEach, EmbeddingCache cache, Pass pass) throws IOException {
+    static Result embed(List<String> captions, List<String> spaceOfEach, EmbeddingCache cache, Pass pass)
+            throws IOException {
         List<EmbeddingCache.Key> keys = new ArrayList<>(captions.size());
         for (int i = 0; i < captions.size(); i++) {
             String sha = ContentAddress.sha256Hex(captions.get(i).getBytes(StandardCharsets.UTF_8));
@@ -35,11 +39,15 @@ final class CachedTexts {
         for (int i = 0; i < keys.size(); i++) {
             vectors[i] = found.get(keys.get(i));
             hit[i] = vectors[i] != null;
-            if (!hit[i]) missing.computeIfAbsent(spaceOfEach.get(i), s -> new ArrayList<>()).add(i);
+            if (!hit[i]) {
+                missing.computeIfAbsent(spaceOfEach.get(i), s -> new ArrayList<>())
+                        .add(i);
+            }
         }
         Map<EmbeddingCache.Key, float[]> computed = new HashMap<>();
         for (Map.Entry<String, List<Integer>> e : missing.entrySet()) {
-            float[][] v = pass.embed(e.getKey(), e.getValue().stream().map(captions::get).toList());
+            float[][] v = pass.embed(
+                    e.getKey(), e.getValue().stream().map(captions::get).toList());
             for (int j = 0; j < v.length; j++) {
                 int i = e.getValue().get(j);
                 vectors[i] = v[j];

@@ -41,7 +41,10 @@ import org.apache.lucene.util.BytesRef;
 public interface EmbeddingCache extends AutoCloseable {
 
     /** What is cached: an image's vector or a caption's. */
-    enum Kind { IMAGE, TEXT }
+    enum Kind {
+        IMAGE,
+        TEXT
+    }
 
     /** One vector's address: what (content sha256) in which space. */
     record Key(Kind kind, String contentSha256, String space) {
@@ -99,11 +102,14 @@ public interface EmbeddingCache extends AutoCloseable {
             this.directory = FSDirectory.open(dir);
             IndexWriter w = null;
             try {
-                w = new IndexWriter(directory, new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
+                w = new IndexWriter(
+                        directory, new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
                 this.writer = w;
                 this.searchers = new SearcherManager(w, null);
             } catch (IOException | RuntimeException e) {
-                if (w != null) w.close();
+                if (w != null) {
+                    w.close();
+                }
                 directory.close();
                 throw e;
             }
@@ -112,14 +118,20 @@ public interface EmbeddingCache extends AutoCloseable {
         @Override
         public Map<Key, float[]> get(Collection<Key> keys) throws IOException {
             Map<String, Key> byId = new HashMap<>();
-            for (Key k : keys) byId.put(k.id(), k);
+            for (Key k : keys) {
+                byId.put(k.id(), k);
+            }
             Map<Key, float[]> out = new HashMap<>();
-            if (byId.isEmpty()) return out;
+            if (byId.isEmpty()) {
+                return out;
+            }
             IndexSearcher s = searchers.acquire();
             try {
                 List<String> ids = new ArrayList<>(byId.keySet());
                 for (int from = 0; from < ids.size(); from += LOOKUP_CHUNK) {
-                    List<BytesRef> terms = ids.subList(from, Math.min(ids.size(), from + LOOKUP_CHUNK)).stream().map(BytesRef::new).toList();
+                    List<BytesRef> terms = ids.subList(from, Math.min(ids.size(), from + LOOKUP_CHUNK)).stream()
+                            .map(BytesRef::new)
+                            .toList();
                     StoredFields stored = s.storedFields();
                     for (ScoreDoc d : s.search(new TermInSetQuery(ID, terms), terms.size()).scoreDocs) {
                         Document doc = stored.document(d.doc);
@@ -134,7 +146,9 @@ public interface EmbeddingCache extends AutoCloseable {
 
         @Override
         public void put(Map<Key, float[]> vectors) throws IOException {
-            if (vectors.isEmpty()) return;
+            if (vectors.isEmpty()) {
+                return;
+            }
             for (Map.Entry<Key, float[]> e : vectors.entrySet()) {
                 Document doc = new Document();
                 doc.add(new StringField(ID, e.getKey().id(), Field.Store.YES));
@@ -148,8 +162,11 @@ public interface EmbeddingCache extends AutoCloseable {
 
         @Override
         public void retain(Set<String> spaces) throws IOException {
-            BooleanQuery.Builder drop = new BooleanQuery.Builder().add(new MatchAllDocsQuery(), BooleanClause.Occur.MUST);
-            for (String space : new LinkedHashSet<>(spaces)) drop.add(new TermQuery(new Term(SPACE, space)), BooleanClause.Occur.MUST_NOT);
+            BooleanQuery.Builder drop =
+                    new BooleanQuery.Builder().add(new MatchAllDocsQuery(), BooleanClause.Occur.MUST);
+            for (String space : new LinkedHashSet<>(spaces)) {
+                drop.add(new TermQuery(new Term(SPACE, space)), BooleanClause.Occur.MUST_NOT);
+            }
             writer.deleteDocuments(drop.build());
             writer.commit();
             searchers.maybeRefresh();
@@ -187,7 +204,10 @@ public interface EmbeddingCache extends AutoCloseable {
 
         private static float[] decode(BytesRef bytes) {
             float[] v = new float[bytes.length / Float.BYTES];
-            ByteBuffer.wrap(bytes.bytes, bytes.offset, bytes.length).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+            ByteBuffer.wrap(bytes.bytes, bytes.offset, bytes.length)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer()
+                    .get(v);
             return v;
         }
     }

@@ -1,7 +1,7 @@
 package io.clipstream.refresh.embed;
 
-import io.clipstream.contracts.SkipReason;
 import io.clipstream.contracts.PairCurated;
+import io.clipstream.contracts.SkipReason;
 import io.clipstream.refresh.index.IndexedPair;
 import io.clipstream.storage.ObjectStore;
 import java.awt.image.BufferedImage;
@@ -61,10 +61,12 @@ public final class PairEmbedder implements AutoCloseable {
     /**
      * @param skipped told of every pair left out, with its reason
      */
-    public List<IndexedPair> embed(List<PairCurated> pairs, VersionEncoder encoder, BiConsumer<PairCurated, String> skipped)
+    public List<IndexedPair> embed(
+            List<PairCurated> pairs, VersionEncoder encoder, BiConsumer<PairCurated, String> skipped)
             throws IOException {
         List<IndexedPair> out = new ArrayList<>(pairs.size());
-        embedBatches(pairs, Math.max(1, pairs.size()), encoder, skipped, (embedded, batch, carried) -> out.addAll(embedded));
+        embedBatches(
+                pairs, Math.max(1, pairs.size()), encoder, skipped, (embedded, batch, carried) -> out.addAll(embedded));
         return out;
     }
 
@@ -72,11 +74,20 @@ public final class PairEmbedder implements AutoCloseable {
      * Embeds {@code pairs} in batches of {@code batchSize}, pipelined: the next batch's images are fetched and decoded
      * while the model embeds the current one, so storage, decoding and the model overlap.
      */
-    public void embedBatches(List<PairCurated> pairs, int batchSize, VersionEncoder encoder, BiConsumer<PairCurated, String> skipped,
-                             BatchSink sink) throws IOException {
+    public void embedBatches(
+            List<PairCurated> pairs,
+            int batchSize,
+            VersionEncoder encoder,
+            BiConsumer<PairCurated, String> skipped,
+            BatchSink sink)
+            throws IOException {
         List<List<PairCurated>> batches = new ArrayList<>();
-        for (int i = 0; i < pairs.size(); i += batchSize) batches.add(pairs.subList(i, Math.min(pairs.size(), i + batchSize)));
-        if (batches.isEmpty()) return;
+        for (int i = 0; i < pairs.size(); i += batchSize) {
+            batches.add(pairs.subList(i, Math.min(pairs.size(), i + batchSize)));
+        }
+        if (batches.isEmpty()) {
+            return;
+        }
         List<Future<Prepared>> next = prepareAsync(batches.get(0), encoder);
         try {
             for (int b = 0; b < batches.size(); b++) {
@@ -93,28 +104,40 @@ public final class PairEmbedder implements AutoCloseable {
 
     private List<Future<Prepared>> prepareAsync(List<PairCurated> batch, VersionEncoder encoder) {
         List<Future<Prepared>> out = new ArrayList<>(batch.size());
-        for (PairCurated p : batch) out.add(pool.submit(() -> prepare(p, encoder)));
+        for (PairCurated p : batch) {
+            out.add(pool.submit(() -> prepare(p, encoder)));
+        }
         return out;
     }
 
     private static List<Prepared> await(List<Future<Prepared>> futures) throws IOException {
         List<Prepared> out = new ArrayList<>(futures.size());
         try {
-            for (Future<Prepared> f : futures) out.add(f.get());
+            for (Future<Prepared> f : futures) {
+                out.add(f.get());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            if (e.getCause() instanceof Error err) throw err;
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
             throw new IOException(e.getCause());
         }
         return out;
     }
 
     /** Adds the embedded pairs to {@code out}; returns how many of them were carried. */
-    private int embedPrepared(List<Prepared> prepared, VersionEncoder encoder, BiConsumer<PairCurated, String> skipped,
-                              List<IndexedPair> out) throws IOException {
+    private int embedPrepared(
+            List<Prepared> prepared,
+            VersionEncoder encoder,
+            BiConsumer<PairCurated, String> skipped,
+            List<IndexedPair> out)
+            throws IOException {
         List<PairCurated> kept = new ArrayList<>(prepared.size());
         List<float[]> chw = new ArrayList<>(prepared.size());
         for (Prepared p : prepared) {
@@ -125,28 +148,50 @@ public final class PairEmbedder implements AutoCloseable {
                 chw.add(p.chw());
             }
         }
-        if (kept.isEmpty()) return 0;
-        List<VersionEncoder.Embedded> embedded = encoder.embedPairs(chw, kept.stream().map(p -> p.text() == null ? "" : p.text()).toList(),
-                kept.stream().map(PairCurated::sha256).toList(), cache);
+        if (kept.isEmpty()) {
+            return 0;
+        }
+        List<VersionEncoder.Embedded> embedded = encoder.embedPairs(
+                chw,
+                kept.stream().map(p -> p.text() == null ? "" : p.text()).toList(),
+                kept.stream().map(PairCurated::sha256).toList(),
+                cache);
         int carried = 0;
         for (int i = 0; i < kept.size(); i++) {
             PairCurated p = kept.get(i);
             VersionEncoder.Embedded e = embedded.get(i);
-            out.add(new IndexedPair(p.sha256(), p.pairId(), p.source(), p.domain(), p.text(), p.imageKey(), e.image(), e.text(), e.expert()));
-            if (e.carried()) carried++;
+            out.add(new IndexedPair(
+                    p.sha256(),
+                    p.pairId(),
+                    p.source(),
+                    p.domain(),
+                    p.text(),
+                    p.imageKey(),
+                    e.image(),
+                    e.text(),
+                    e.expert()));
+            if (e.carried()) {
+                carried++;
+            }
         }
         return carried;
     }
 
     private Prepared prepare(PairCurated p, VersionEncoder encoder) {
         Optional<byte[]> bytes = store.get(p.imageKey());
-        if (bytes.isEmpty()) return new Prepared(p, null, SkipReason.OBJECT_MISSING);
+        if (bytes.isEmpty()) {
+            return new Prepared(p, null, SkipReason.OBJECT_MISSING);
+        }
         BufferedImage img = decode(bytes.get());
-        if (img == null) return new Prepared(p, null, SkipReason.IMAGE_UNREADABLE);
+        if (img == null) {
+            return new Prepared(p, null, SkipReason.IMAGE_UNREADABLE);
+        }
         return new Prepared(p, encoder.preprocessor().preprocess(img), null);
     }
 
-    /** The curator decoded this image before (within its bounds), so a failure here means the object changed or broke. */
+    /**
+     * The curator decoded this image before (within its bounds), so a failure here means the object changed or broke.
+     */
     private static BufferedImage decode(byte[] bytes) {
         try {
             return ImageIO.read(new ByteArrayInputStream(bytes));

@@ -54,7 +54,8 @@ public interface VersionEncoder extends AutoCloseable {
      * Each pair's image ({@code chw}: preprocessed, {@code imageSha256}: its content address) and caption, by the
      * image's expert; vectors found in {@code cache} are used as they are, and the ones computed are put there.
      */
-    List<Embedded> embedPairs(List<float[]> chw, List<String> captions, List<String> imageSha256, EmbeddingCache cache) throws IOException;
+    List<Embedded> embedPairs(List<float[]> chw, List<String> captions, List<String> imageSha256, EmbeddingCache cache)
+            throws IOException;
 
     /** The vectors a text query is searched with. */
     List<QueryVector> queryText(String text);
@@ -74,7 +75,8 @@ public interface VersionEncoder extends AutoCloseable {
     /** @param spaceOfDomain every routed domain's space id (domains served by one expert share it) */
     static VersionEncoder of(ExpertEncoder encoder, Map<String, String> spaceOfDomain) {
         if (!spaceOfDomain.keySet().equals(Set.copyOf(encoder.domains()))) {
-            throw new IllegalArgumentException("spaces of " + spaceOfDomain.keySet() + " for experts of " + encoder.domains());
+            throw new IllegalArgumentException(
+                    "spaces of " + spaceOfDomain.keySet() + " for experts of " + encoder.domains());
         }
         return new Experts(encoder, Map.copyOf(spaceOfDomain));
     }
@@ -92,19 +94,32 @@ public interface VersionEncoder extends AutoCloseable {
         }
 
         @Override
-        public List<Embedded> embedPairs(List<float[]> chw, List<String> captions, List<String> imageSha256, EmbeddingCache cache)
+        public List<Embedded> embedPairs(
+                List<float[]> chw, List<String> captions, List<String> imageSha256, EmbeddingCache cache)
                 throws IOException {
-            List<EmbeddingCache.Key> keys = imageSha256.stream().map(sha -> new EmbeddingCache.Key(EmbeddingCache.Kind.IMAGE, sha, space)).toList();
+            List<EmbeddingCache.Key> keys = imageSha256.stream()
+                    .map(sha -> new EmbeddingCache.Key(EmbeddingCache.Kind.IMAGE, sha, space))
+                    .toList();
             Map<EmbeddingCache.Key, float[]> found = cache.get(keys);
             List<Integer> missing = new ArrayList<>();
-            for (int i = 0; i < keys.size(); i++) if (!found.containsKey(keys.get(i))) missing.add(i);
+            for (int i = 0; i < keys.size(); i++) {
+                if (!found.containsKey(keys.get(i))) {
+                    missing.add(i);
+                }
+            }
             Map<EmbeddingCache.Key, float[]> computed = new HashMap<>();
             if (!missing.isEmpty()) {
-                float[][] pass = encoder.encodePixels(missing.stream().map(chw::get).toList());
-                for (int j = 0; j < pass.length; j++) computed.put(keys.get(missing.get(j)), pass[j]);
+                float[][] pass =
+                        encoder.encodePixels(missing.stream().map(chw::get).toList());
+                for (int j = 0; j < pass.length; j++) {
+                    computed.put(keys.get(missing.get(j)), pass[j]);
+                }
             }
             cache.put(computed);
-            CachedTexts.Result texts = CachedTexts.embed(captions, Collections.nCopies(captions.size(), space), cache,
+            CachedTexts.Result texts = CachedTexts.embed(
+                    captions,
+                    Collections.nCopies(captions.size(), space),
+                    cache,
                     (sp, batch) -> encoder.encodeTexts(batch));
             List<Embedded> out = new ArrayList<>(keys.size());
             for (int i = 0; i < keys.size(); i++) {
@@ -145,12 +160,15 @@ public interface VersionEncoder extends AutoCloseable {
         }
 
         @Override
-        public List<Embedded> embedPairs(List<float[]> chw, List<String> captions, List<String> imageSha256, EmbeddingCache cache)
+        public List<Embedded> embedPairs(
+                List<float[]> chw, List<String> captions, List<String> imageSha256, EmbeddingCache cache)
                 throws IOException {
             List<String> domains = encoder.domains();
             List<EmbeddingCache.Key> keys = new ArrayList<>();
             for (String sha : imageSha256) {
-                for (String space : spaces()) keys.add(new EmbeddingCache.Key(EmbeddingCache.Kind.IMAGE, sha, space));
+                for (String space : spaces()) {
+                    keys.add(new EmbeddingCache.Key(EmbeddingCache.Kind.IMAGE, sha, space));
+                }
             }
             Map<EmbeddingCache.Key, float[]> found = cache.get(keys);
             List<Map<String, float[]>> known = new ArrayList<>(chw.size());
@@ -158,7 +176,9 @@ public interface VersionEncoder extends AutoCloseable {
                 Map<String, float[]> k = new HashMap<>();
                 for (String d : domains) {
                     float[] v = found.get(imageKey(sha, d));
-                    if (v != null) k.put(d, v);
+                    if (v != null) {
+                        k.put(d, v);
+                    }
                 }
                 known.add(k);
             }
@@ -167,13 +187,22 @@ public interface VersionEncoder extends AutoCloseable {
             for (int i = 0; i < routed.size(); i++) {
                 for (Map.Entry<String, float[]> e : routed.get(i).byExpert().entrySet()) {
                     EmbeddingCache.Key key = imageKey(imageSha256.get(i), e.getKey());
-                    if (!found.containsKey(key)) computed.put(key, e.getValue());
+                    if (!found.containsKey(key)) {
+                        computed.put(key, e.getValue());
+                    }
                 }
             }
             cache.put(computed);
-            List<String> expertOf = routed.stream().map(ExpertEncoder.Routed::domain).toList();
-            CachedTexts.Result texts = CachedTexts.embed(captions, expertOf.stream().map(spaceOfDomain::get).toList(), cache,
-                    (space, batch) -> encoder.encodeTexts(batch, List.of(domainOf(space))).values().iterator().next());
+            List<String> expertOf =
+                    routed.stream().map(ExpertEncoder.Routed::domain).toList();
+            CachedTexts.Result texts = CachedTexts.embed(
+                    captions,
+                    expertOf.stream().map(spaceOfDomain::get).toList(),
+                    cache,
+                    (space, batch) -> encoder.encodeTexts(batch, List.of(domainOf(space)))
+                            .values()
+                            .iterator()
+                            .next());
             List<Embedded> out = new ArrayList<>(routed.size());
             for (int i = 0; i < routed.size(); i++) {
                 ExpertEncoder.Routed r = routed.get(i);
@@ -189,7 +218,11 @@ public interface VersionEncoder extends AutoCloseable {
 
         /** A domain whose expert makes {@code space} (domains sharing an expert embed alike). */
         private String domainOf(String space) {
-            for (String d : encoder.domains()) if (spaceOfDomain.get(d).equals(space)) return d;
+            for (String d : encoder.domains()) {
+                if (spaceOfDomain.get(d).equals(space)) {
+                    return d;
+                }
+            }
             throw new IllegalArgumentException("no expert makes space " + space);
         }
 
@@ -200,11 +233,14 @@ public interface VersionEncoder extends AutoCloseable {
             return out;
         }
 
-        /** Routing the query image embeds it by every expert: it is searched in each expert's space with that vector. */
+        /**
+         * Routing the query image embeds it by every expert: it is searched in each expert's space with that vector.
+         */
         @Override
         public List<QueryVector> queryImage(BufferedImage image) {
             // the router picks the expert, as it picked each indexed image's: the query is searched in that space only
-            ExpertEncoder.Routed r = encoder.encodePixels(List.of(preprocessor().preprocess(image))).getFirst();
+            ExpertEncoder.Routed r = encoder.encodePixels(List.of(preprocessor().preprocess(image)))
+                    .getFirst();
             return List.of(new QueryVector(r.domain(), r.embedding()));
         }
     }

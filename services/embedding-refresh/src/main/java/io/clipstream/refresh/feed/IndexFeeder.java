@@ -5,7 +5,6 @@ import io.clipstream.contracts.MalformedEventException;
 import io.clipstream.contracts.PairCurated;
 import io.clipstream.contracts.Readers;
 import io.clipstream.refresh.embed.PairEmbedder;
-import io.clipstream.refresh.index.IndexedPair;
 import io.clipstream.refresh.serve.Generation;
 import io.clipstream.storage.StorageUnavailableException;
 import java.time.Clock;
@@ -14,10 +13,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -68,8 +67,15 @@ public final class IndexFeeder implements AutoCloseable {
     private volatile long endAtStart = -1;
     private volatile Map<Integer, Long> positions = Map.of();
 
-    public IndexFeeder(Generation target, Map<String, Object> consumerConfig, String topic, PairEmbedder embedder, int batchSize,
-                       Duration commitEvery, Listener listener, Clock clock) {
+    public IndexFeeder(
+            Generation target,
+            Map<String, Object> consumerConfig,
+            String topic,
+            PairEmbedder embedder,
+            int batchSize,
+            Duration commitEvery,
+            Listener listener,
+            Clock clock) {
         this.target = target;
         Map<String, Object> cfg = new HashMap<>(consumerConfig);
         cfg.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(batchSize, 1) * 4);
@@ -119,15 +125,22 @@ public final class IndexFeeder implements AutoCloseable {
 
     private void run() {
         try {
-            List<TopicPartition> parts = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(parts);
             Map<Integer, Long> committed = target.index().committedPositions();
             for (TopicPartition tp : parts) {
                 Long at = committed.get(tp.partition());
-                if (at == null) consumer.seekToBeginning(List.of(tp));
-                else consumer.seek(tp, at);
+                if (at == null) {
+                    consumer.seekToBeginning(List.of(tp));
+                } else {
+                    consumer.seek(tp, at);
+                }
             }
-            endAtStart = consumer.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum()
+            endAtStart = consumer.endOffsets(parts).values().stream()
+                            .mapToLong(Long::longValue)
+                            .sum()
                     - committed.values().stream().mapToLong(Long::longValue).sum();
             Instant lastCommit = clock.instant();
             Instant lastEndCheck = Instant.EPOCH;
@@ -138,10 +151,14 @@ public final class IndexFeeder implements AutoCloseable {
                     List<PairCurated> batch = new ArrayList<>();
                     for (ConsumerRecord<String, byte[]> r : records) {
                         PairCurated p = parse(r);
-                        if (p != null) batch.add(p);
+                        if (p != null) {
+                            batch.add(p);
+                        }
                     }
                     index(latestPerKey(batch));
-                    if (!running) break;
+                    if (!running) {
+                        break;
+                    }
                     positions = positionsNow(parts);
                     dirty = true;
                 }
@@ -151,7 +168,9 @@ public final class IndexFeeder implements AutoCloseable {
                     lastCommit = now;
                     dirty = false;
                 }
-                if (records.isEmpty() && !caughtUp && Duration.between(lastEndCheck, now).compareTo(END_CHECK) >= 0) {
+                if (records.isEmpty()
+                        && !caughtUp
+                        && Duration.between(lastEndCheck, now).compareTo(END_CHECK) >= 0) {
                     lastEndCheck = now;
                     Map<TopicPartition, Long> end = consumer.endOffsets(parts);
                     positions = positionsNow(parts);
@@ -163,7 +182,9 @@ public final class IndexFeeder implements AutoCloseable {
                     }
                 }
             }
-            if (dirty) target.index().commit(positions);
+            if (dirty) {
+                target.index().commit(positions);
+            }
         } catch (WakeupException e) {
             // close() asked us to stop
         } catch (Exception e) {
@@ -178,12 +199,16 @@ public final class IndexFeeder implements AutoCloseable {
 
     private Map<Integer, Long> positionsNow(List<TopicPartition> parts) {
         Map<Integer, Long> m = new LinkedHashMap<>();
-        for (TopicPartition tp : parts) m.put(tp.partition(), consumer.position(tp));
+        for (TopicPartition tp : parts) {
+            m.put(tp.partition(), consumer.position(tp));
+        }
         return Map.copyOf(m);
     }
 
     private PairCurated parse(ConsumerRecord<String, byte[]> r) {
-        if (r.value() == null) return null; // a tombstone: compaction removed the pair from the catalogue
+        if (r.value() == null) {
+            return null;
+        } // a tombstone: compaction removed the pair from the catalogue
         try {
             return Json.read(r.value(), PairCurated.class);
         } catch (MalformedEventException e) {
@@ -206,19 +231,31 @@ public final class IndexFeeder implements AutoCloseable {
         long backoffMs = 200;
         while (running) {
             try {
-                embedder.embedBatches(pairs, batchSize, target.encoder(), (p, reason) -> listener.skipped(target, p, reason), (embedded, batch, fromCache) -> {
-                    target.index().upsert(embedded);
-                    target.index().refresh();
-                    indexed.addAndGet(embedded.size());
-                    carried.addAndGet(fromCache);
-                    Set<String> kept = new HashSet<>();
-                    embedded.forEach(e -> kept.add(e.key()));
-                    listener.indexed(target, batch.stream().filter(p -> kept.contains(p.catalogueKey())).toList());
-                });
+                embedder.embedBatches(
+                        pairs,
+                        batchSize,
+                        target.encoder(),
+                        (p, reason) -> listener.skipped(target, p, reason),
+                        (embedded, batch, fromCache) -> {
+                            target.index().upsert(embedded);
+                            target.index().refresh();
+                            indexed.addAndGet(embedded.size());
+                            carried.addAndGet(fromCache);
+                            Set<String> kept = new HashSet<>();
+                            embedded.forEach(e -> kept.add(e.key()));
+                            listener.indexed(
+                                    target,
+                                    batch.stream()
+                                            .filter(p -> kept.contains(p.catalogueKey()))
+                                            .toList());
+                        });
                 return;
             } catch (StorageUnavailableException e) {
-                // the batches upserted before the outage are upserted again: an upsert by key replaces, it does not duplicate
-                LOG.warnf("storage unavailable while feeding %s, retrying in %d ms: %s", target, backoffMs, e.getMessage());
+                // the batches upserted before the outage are upserted again: an upsert by key replaces, it does not
+                // duplicate
+                LOG.warnf(
+                        "storage unavailable while feeding %s, retrying in %d ms: %s",
+                        target, backoffMs, e.getMessage());
                 Thread.sleep(backoffMs);
                 backoffMs = Math.min(backoffMs * 2, 5_000);
             }

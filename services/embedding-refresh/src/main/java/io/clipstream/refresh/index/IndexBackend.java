@@ -25,10 +25,8 @@ public interface IndexBackend extends AutoCloseable {
      * Points the backend's own alias {@code alias} at index {@code name}, for readers outside this service (a cluster
      * alias, swapped atomically); nothing to do for an embedded index. Called before the service swaps its live index.
      */
-    default void publish(String alias, String name) throws IOException {
-    }
+    default void publish(String alias, String name) throws IOException {}
 
     @Override
-    default void close() throws IOException {
-    }
+    default void close() throws IOException {}
 }

@@ -5,11 +5,26 @@ package io.clipstream.refresh.index;
  * result shows, the unit-norm embeddings of its image and its caption by one model version, and, in a version of
  * per-domain experts, the expert that embedded them (the domain its image was routed to; null for one adapter).
  */
-public record IndexedPair(String sha256, String pairId, String source, String domain, String caption, String imageKey,
-                          float[] imageVector, float[] textVector, String expert) {
+public record IndexedPair(
+        String sha256,
+        String pairId,
+        String source,
+        String domain,
+        String caption,
+        String imageKey,
+        float[] imageVector,
+        float[] textVector,
+        String expert) {
 
-    public IndexedPair(String sha256, String pairId, String source, String domain, String caption, String imageKey,
-                       float[] imageVector, float[] textVector) {
+    public IndexedPair(
+            String sha256,
+            String pairId,
+            String source,
+            String domain,
+            String caption,
+            String imageKey,
+            float[] imageVector,
+            float[] textVector) {
         this(sha256, pairId, source, domain, caption, imageKey, imageVector, textVector, null);
     }
 

@@ -27,15 +27,19 @@ public final class LuceneBackend implements IndexBackend {
      *                      another on the caller's thread
      */
     public LuceneBackend(Path root, LuceneIndex.Format format, int searchThreads) throws IOException {
-        if (searchThreads < 1) throw new IllegalArgumentException("search threads must be at least 1, not " + searchThreads);
+        if (searchThreads < 1) {
+            throw new IllegalArgumentException("search threads must be at least 1, not " + searchThreads);
+        }
         this.root = Files.createDirectories(root);
         this.format = format;
         AtomicInteger n = new AtomicInteger();
-        this.searchExecutor = searchThreads == 1 ? null : Executors.newFixedThreadPool(searchThreads, r -> {
-            Thread t = new Thread(r, "lucene-search-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.searchExecutor = searchThreads == 1
+                ? null
+                : Executors.newFixedThreadPool(searchThreads, r -> {
+                    Thread t = new Thread(r, "lucene-search-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     @Override
@@ -51,9 +55,13 @@ public final class LuceneBackend implements IndexBackend {
     @Override
     public void drop(String name) throws IOException {
         Path dir = dir(name);
-        if (!Files.exists(dir)) return;
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 
@@ -68,7 +76,9 @@ public final class LuceneBackend implements IndexBackend {
     }
 
     private Path dir(String name) {
-        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) throw new IllegalArgumentException("bad index name " + name);
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
+            throw new IllegalArgumentException("bad index name " + name);
+        }
         return root.resolve(name);
     }
 }

@@ -49,19 +49,27 @@ import org.apache.lucene.store.FSDirectory;
  */
 public final class LuceneIndex implements VectorIndex {
     /** How vectors are stored: float32, or Lucene's int8 scalar quantisation (4x smaller, rescored). */
-    public enum Format { FLOAT32, INT8 }
+    public enum Format {
+        FLOAT32,
+        INT8
+    }
 
     /** The document key: {@link IndexedPair#key()}. */
     static final String KEY = "key";
-    /** Commit user data saying how documents are keyed; an index without it was keyed by sha256 alone, and is rebuilt. */
+    /**
+     * Commit user data saying how documents are keyed; an index without it was keyed by sha256 alone, and is rebuilt.
+     */
     private static final String KEYED_BY = "keyed-by";
+
     private static final String KEYED_BY_VALUE = "source/sha256";
     private static final String POSITION_PREFIX = "position.";
     /** The per-domain expert that embedded a document (versions of experts only). */
     static final String EXPERT = "expert";
+
     private static final String DIMENSION = "dimension";
     /** HNSW defaults of Lucene: 16 neighbours per node, beam width 100 while building. */
     private static final int MAX_CONN = 16;
+
     private static final int BEAM_WIDTH = 100;
 
     private final String name;
@@ -70,24 +78,30 @@ public final class LuceneIndex implements VectorIndex {
     private final IndexWriter writer;
     private final SearcherManager searchers;
 
-    private LuceneIndex(String name, int dimension, Directory directory, IndexWriter writer, Executor searchExecutor) throws IOException {
+    private LuceneIndex(String name, int dimension, Directory directory, IndexWriter writer, Executor searchExecutor)
+            throws IOException {
         this.name = name;
         this.dimension = dimension;
         this.directory = directory;
         this.writer = writer;
-        this.searchers = new SearcherManager(writer, searchExecutor == null ? null : new SearcherFactory() {
-            @Override
-            public IndexSearcher newSearcher(IndexReader reader, IndexReader previousReader) {
-                return new IndexSearcher(reader, searchExecutor);
-            }
-        });
+        this.searchers = new SearcherManager(
+                writer,
+                searchExecutor == null
+                        ? null
+                        : new SearcherFactory() {
+                            @Override
+                            public IndexSearcher newSearcher(IndexReader reader, IndexReader previousReader) {
+                                return new IndexSearcher(reader, searchExecutor);
+                            }
+                        });
     }
 
     /**
      * @param searchExecutor where the segments of one query are searched side by side (Lucene's slices), or null to
      *                       search them one after another on the caller's thread
      */
-    static LuceneIndex open(Path dir, String name, int dimension, Format format, Executor searchExecutor) throws IOException {
+    static LuceneIndex open(Path dir, String name, int dimension, Format format, Executor searchExecutor)
+            throws IOException {
         Directory directory = FSDirectory.open(dir);
         try {
             IndexWriterConfig cfg = new IndexWriterConfig()
@@ -103,8 +117,9 @@ public final class LuceneIndex implements VectorIndex {
             }
             if (stored != null && !KEYED_BY_VALUE.equals(data.get(KEYED_BY))) {
                 writer.rollback();
-                throw new IOException("index " + name + " keys its documents by image sha256 alone (built before de-duplication was "
-                        + "scoped by producer): it is rebuilt");
+                throw new IOException(
+                        "index " + name + " keys its documents by image sha256 alone (built before de-duplication was "
+                                + "scoped by producer): it is rebuilt");
             }
             return new LuceneIndex(name, dimension, directory, writer, searchExecutor);
         } catch (IOException | RuntimeException e) {
@@ -116,11 +131,16 @@ public final class LuceneIndex implements VectorIndex {
     private static Map<String, String> userData(IndexWriter writer) {
         Map<String, String> m = new HashMap<>();
         Iterable<Map.Entry<String, String>> live = writer.getLiveCommitData();
-        if (live != null) live.forEach(e -> m.put(e.getKey(), e.getValue()));
+        if (live != null) {
+            live.forEach(e -> m.put(e.getKey(), e.getValue()));
+        }
         return m;
     }
 
-    /** The default codec with {@code format} for the vector fields (the format's name is written per field, so the default codec reads it back). */
+    /**
+     * The default codec with {@code format} for the vector fields (the format's name is written per field, so the
+     * default codec reads it back).
+     */
     private static Codec codec(Format format) {
         KnnVectorsFormat vectors = switch (format) {
             case FLOAT32 -> new Lucene99HnswVectorsFormat(MAX_CONN, BEAM_WIDTH);
@@ -164,7 +184,9 @@ public final class LuceneIndex implements VectorIndex {
             d.add(new StoredField("pairId", nullToEmpty(p.pairId())));
             d.add(new StoredField("caption", nullToEmpty(p.caption())));
             d.add(new StoredField("imageKey", p.imageKey()));
-            if (p.expert() != null) d.add(new StringField(EXPERT, p.expert(), Field.Store.YES));
+            if (p.expert() != null) {
+                d.add(new StringField(EXPERT, p.expert(), Field.Store.YES));
+            }
             d.add(new KnnFloatVectorField(Target.IMAGE.field(), p.imageVector(), VectorSimilarityFunction.DOT_PRODUCT));
             d.add(new KnnFloatVectorField(Target.TEXT.field(), p.textVector(), VectorSimilarityFunction.DOT_PRODUCT));
             writer.updateDocument(new Term(KEY, p.key()), d);
@@ -193,16 +215,22 @@ public final class LuceneIndex implements VectorIndex {
     @Override
     public Map<Integer, Long> committedPositions() throws IOException {
         Map<Integer, Long> out = new TreeMap<>();
-        if (!DirectoryReader.indexExists(directory)) return out;
+        if (!DirectoryReader.indexExists(directory)) {
+            return out;
+        }
         SegmentInfos.readLatestCommit(directory).getUserData().forEach((k, v) -> {
-            if (k.startsWith(POSITION_PREFIX)) out.put(Integer.parseInt(k.substring(POSITION_PREFIX.length())), Long.parseLong(v));
+            if (k.startsWith(POSITION_PREFIX)) {
+                out.put(Integer.parseInt(k.substring(POSITION_PREFIX.length())), Long.parseLong(v));
+            }
         });
         return out;
     }
 
     @Override
     public List<Hit> search(Target target, float[] query, int k, Filter filter) throws IOException {
-        if (query.length != dimension) throw new IllegalArgumentException("a " + query.length + "-d query in a " + dimension + "-d index");
+        if (query.length != dimension) {
+            throw new IllegalArgumentException("a " + query.length + "-d query in a " + dimension + "-d index");
+        }
         IndexSearcher searcher = searchers.acquire();
         try {
             TopDocs top = searcher.search(new KnnFloatVectorQuery(target.field(), query, k, filterQuery(filter)), k);
@@ -211,8 +239,15 @@ public final class LuceneIndex implements VectorIndex {
             for (ScoreDoc sd : top.scoreDocs) {
                 Document d = stored.document(sd.doc);
                 // Lucene scores a dot product as (1 + dot) / 2
-                hits.add(new Hit(d.get("sha256"), emptyToNull(d.get("pairId")), emptyToNull(d.get("source")), emptyToNull(d.get("domain")),
-                        d.get("caption"), d.get("imageKey"), 2 * sd.score - 1, d.get(EXPERT)));
+                hits.add(new Hit(
+                        d.get("sha256"),
+                        emptyToNull(d.get("pairId")),
+                        emptyToNull(d.get("source")),
+                        emptyToNull(d.get("domain")),
+                        d.get("caption"),
+                        d.get("imageKey"),
+                        2 * sd.score - 1,
+                        d.get(EXPERT)));
             }
             return hits;
         } finally {
@@ -221,11 +256,19 @@ public final class LuceneIndex implements VectorIndex {
     }
 
     private static Query filterQuery(Filter f) {
-        if (f == null || f.isEmpty()) return null;
+        if (f == null || f.isEmpty()) {
+            return null;
+        }
         BooleanQuery.Builder b = new BooleanQuery.Builder();
-        if (f.domain() != null) b.add(new TermQuery(new Term("domain", f.domain())), BooleanClause.Occur.FILTER);
-        if (f.source() != null) b.add(new TermQuery(new Term("source", f.source())), BooleanClause.Occur.FILTER);
-        if (f.expert() != null) b.add(new TermQuery(new Term(EXPERT, f.expert())), BooleanClause.Occur.FILTER);
+        if (f.domain() != null) {
+            b.add(new TermQuery(new Term("domain", f.domain())), BooleanClause.Occur.FILTER);
+        }
+        if (f.source() != null) {
+            b.add(new TermQuery(new Term("source", f.source())), BooleanClause.Occur.FILTER);
+        }
+        if (f.expert() != null) {
+            b.add(new TermQuery(new Term(EXPERT, f.expert())), BooleanClause.Occur.FILTER);
+        }
         return b.build();
     }
 

@@ -27,10 +27,13 @@ public final class SolrBackend implements IndexBackend {
     private final String prefix;
     private final int shards;
     private final int replicas;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public SolrBackend(List<String> urls, String prefix, int shards, int replicas) {
-        if (urls.isEmpty()) throw new IllegalArgumentException("clipstream.refresh.solr.urls is empty");
+        if (urls.isEmpty()) {
+            throw new IllegalArgumentException("clipstream.refresh.solr.urls is empty");
+        }
         this.urls = List.copyOf(urls);
         this.prefix = prefix;
         this.shards = shards;
@@ -44,47 +47,68 @@ public final class SolrBackend implements IndexBackend {
 
     @Override
     public VectorIndex open(String name, int dimension) throws IOException {
-        // "k3": documents keyed by source/sha256, with the expert that embedded them; a collection of an older configset is
+        // "k3": documents keyed by source/sha256, with the expert that embedded them; a collection of an older
+        // configset is
         // refused and rebuilt
         String configset = prefix + "k3-d" + dimension;
         JsonNode sets = get("/admin/configs?action=LIST&wt=json");
         boolean present = false;
-        for (JsonNode n : sets.path("configSets")) present |= n.asText().equals(configset);
-        if (!present) post("/admin/configs?action=UPLOAD&name=" + configset, "application/octet-stream", SolrSchema.configset(dimension));
+        for (JsonNode n : sets.path("configSets")) {
+            present |= n.asText().equals(configset);
+        }
+        if (!present) {
+            post(
+                    "/admin/configs?action=UPLOAD&name=" + configset,
+                    "application/octet-stream",
+                    SolrSchema.configset(dimension));
+        }
         String collection = prefix + name;
         if (!collections().contains(collection)) {
-            get("/admin/collections?action=CREATE&name=" + collection + "&collection.configName=" + configset + "&numShards=" + shards
-                    + "&replicationFactor=" + replicas + "&waitForFinalState=true&wt=json");
+            get("/admin/collections?action=CREATE&name=" + collection + "&collection.configName=" + configset
+                    + "&numShards=" + shards + "&replicationFactor=" + replicas + "&waitForFinalState=true&wt=json");
         } else {
             String used = get("/admin/collections?action=CLUSTERSTATUS&collection=" + collection + "&wt=json")
-                    .at("/cluster/collections/" + collection + "/configName").asText();
-            if (!used.equals(configset)) throw new IOException("index " + name + " uses " + used + ", not the " + dimension + "-d " + configset);
+                    .at("/cluster/collections/" + collection + "/configName")
+                    .asText();
+            if (!used.equals(configset)) {
+                throw new IOException("index " + name + " uses " + used + ", not the " + dimension + "-d " + configset);
+            }
         }
         return new SolrIndex(this, collection, name, dimension);
     }
 
     @Override
     public void drop(String name) throws IOException {
-        if (!collections().contains(prefix + name)) return;
+        if (!collections().contains(prefix + name)) {
+            return;
+        }
         get("/admin/collections?action=DELETE&name=" + prefix + name + "&wt=json");
     }
 
     @Override
     public List<String> names() throws IOException {
         List<String> out = new ArrayList<>();
-        for (String c : collections()) if (c.startsWith(prefix)) out.add(c.substring(prefix.length()));
+        for (String c : collections()) {
+            if (c.startsWith(prefix)) {
+                out.add(c.substring(prefix.length()));
+            }
+        }
         out.sort(null);
         return out;
     }
 
     @Override
     public void publish(String alias, String name) throws IOException {
-        get("/admin/collections?action=CREATEALIAS&name=" + prefix + alias + "&collections=" + prefix + name + "&wt=json");
+        get("/admin/collections?action=CREATEALIAS&name=" + prefix + alias + "&collections=" + prefix + name
+                + "&wt=json");
     }
 
     /** The collection an alias names now (empty when there is no such alias). */
     public String aliased(String alias) throws IOException {
-        return get("/admin/collections?action=LISTALIASES&wt=json").path("aliases").path(prefix + alias).asText("");
+        return get("/admin/collections?action=LISTALIASES&wt=json")
+                .path("aliases")
+                .path(prefix + alias)
+                .asText("");
     }
 
     private List<String> collections() throws IOException {
@@ -104,8 +128,11 @@ public final class SolrBackend implements IndexBackend {
     private JsonNode send(String path, String contentType, byte[] body) throws IOException {
         IOException last = null;
         for (String base : urls) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
-            if (body != null) b.header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            HttpRequest.Builder b =
+                    HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+            if (body != null) {
+                b.header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            }
             HttpResponse<String> r;
             try {
                 r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -116,7 +143,9 @@ public final class SolrBackend implements IndexBackend {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted", e);
             }
-            if (r.statusCode() / 100 != 2) throw new IOException("Solr " + path.split("\\?")[0] + ": " + r.statusCode() + " " + r.body());
+            if (r.statusCode() / 100 != 2) {
+                throw new IOException("Solr " + path.split("\\?")[0] + ": " + r.statusCode() + " " + r.body());
+            }
             return Json.mapper().readTree(r.body());
         }
         throw new IOException("no Solr node answered " + path.split("\\?")[0] + ": " + last, last);
@@ -125,7 +154,9 @@ public final class SolrBackend implements IndexBackend {
     static String form(String... kv) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < kv.length; i += 2) {
-            if (b.length() > 0) b.append('&');
+            if (b.length() > 0) {
+                b.append('&');
+            }
             b.append(kv[i]).append('=').append(URLEncoder.encode(kv[i + 1], StandardCharsets.UTF_8));
         }
         return b.toString();

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /** Which vectors a query searches: the images' or the captions'. */
 public enum Target {
-    IMAGE, TEXT;
+    IMAGE,
+    TEXT;
 
     public String field() {
         return name().toLowerCase(Locale.ROOT);
@@ -12,7 +13,11 @@ public enum Target {
 
     /** {@code image} or {@code text}, any case. */
     public static Target parse(String s) {
-        for (Target t : values()) if (t.field().equalsIgnoreCase(s)) return t;
+        for (Target t : values()) {
+            if (t.field().equalsIgnoreCase(s)) {
+                return t;
+            }
+        }
         throw new IllegalArgumentException("target must be image or text, not '" + s + "'");
     }
 }

@@ -20,8 +20,8 @@ public interface VectorIndex extends AutoCloseable {
     /** Refuses a pair whose vectors do not have {@code dimension} components, before anything of it is written. */
     static void requireDimension(IndexedPair p, int dimension) {
         if (p.imageVector().length != dimension || p.textVector().length != dimension) {
-            throw new IllegalArgumentException(p.sha256() + ": vectors of " + p.imageVector().length + "/" + p.textVector().length
-                    + " dimensions in a " + dimension + "-d index");
+            throw new IllegalArgumentException(p.sha256() + ": vectors of " + p.imageVector().length + "/"
+                    + p.textVector().length + " dimensions in a " + dimension + "-d index");
         }
     }
 

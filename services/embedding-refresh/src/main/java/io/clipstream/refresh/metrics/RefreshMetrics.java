@@ -22,10 +22,20 @@ public final class RefreshMetrics {
         this.registry = registry;
         registry.gauge("clipstream_refresh_live_version", liveVersion);
         // at zero before the first event: a dashboard shows 0, not "no data"
-        for (String reason : io.clipstream.contracts.SkipReason.ALL) Counter.builder("clipstream_refresh_pairs_skipped_total").tag("reason", reason).register(registry);
+        for (String reason : io.clipstream.contracts.SkipReason.ALL) {
+            Counter.builder("clipstream_refresh_pairs_skipped_total")
+                    .tag("reason", reason)
+                    .register(registry);
+        }
         Counter.builder("clipstream_refresh_records_malformed_total").register(registry);
-        registry.gauge("clipstream_refresh_index_pairs", java.util.List.of(io.micrometer.core.instrument.Tag.of("index", "live")), livePairs);
-        registry.gauge("clipstream_refresh_index_pairs", java.util.List.of(io.micrometer.core.instrument.Tag.of("index", "build")), buildPairs);
+        registry.gauge(
+                "clipstream_refresh_index_pairs",
+                java.util.List.of(io.micrometer.core.instrument.Tag.of("index", "live")),
+                livePairs);
+        registry.gauge(
+                "clipstream_refresh_index_pairs",
+                java.util.List.of(io.micrometer.core.instrument.Tag.of("index", "build")),
+                buildPairs);
         registry.gauge("clipstream_refresh_build_version", buildVersion);
         registry.gauge("clipstream_refresh_build_progress", buildProgress, AtomicReference::get);
         freshness = DistributionSummary.builder("clipstream_refresh_freshness_seconds")
@@ -56,19 +66,30 @@ public final class RefreshMetrics {
     }
 
     public void indexed(String index, int n) {
-        Counter.builder("clipstream_refresh_pairs_indexed_total").tag("index", index).register(registry).increment(n);
+        Counter.builder("clipstream_refresh_pairs_indexed_total")
+                .tag("index", index)
+                .register(registry)
+                .increment(n);
     }
 
     public void skipped(String reason) {
-        Counter.builder("clipstream_refresh_pairs_skipped_total").tag("reason", reason).register(registry).increment();
+        Counter.builder("clipstream_refresh_pairs_skipped_total")
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
     }
 
     public void malformed() {
-        Counter.builder("clipstream_refresh_records_malformed_total").register(registry).increment();
+        Counter.builder("clipstream_refresh_records_malformed_total")
+                .register(registry)
+                .increment();
     }
 
     public void reindex(String outcome) {
-        Counter.builder("clipstream_refresh_reindex_total").tag("outcome", outcome).register(registry).increment();
+        Counter.builder("clipstream_refresh_reindex_total")
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
     }
 
     public void freshness(Duration d) {
@@ -76,7 +97,11 @@ public final class RefreshMetrics {
     }
 
     public void query(String kind, String outcome, long nanos) {
-        Timer.builder("clipstream_refresh_query_seconds").tag("kind", kind).tag("outcome", outcome)
-                .publishPercentiles(0.5, 0.99).register(registry).record(Duration.ofNanos(nanos));
+        Timer.builder("clipstream_refresh_query_seconds")
+                .tag("kind", kind)
+                .tag("outcome", outcome)
+                .publishPercentiles(0.5, 0.99)
+                .register(registry)
+                .record(Duration.ofNanos(nanos));
     }
 }

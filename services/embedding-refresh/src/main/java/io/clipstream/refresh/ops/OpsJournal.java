@@ -39,7 +39,13 @@ public final class OpsJournal implements AutoCloseable {
     public record Snapshot(List<RunView> runs, List<ModelVersion> announcements, List<IndexEvent> index) {}
 
     /** Topic names and how much history to keep. */
-    public record Settings(String model, String runsTopic, String versionsTopic, String indexTopic, int recentRuns, int recentEvents) {}
+    public record Settings(
+            String model,
+            String runsTopic,
+            String versionsTopic,
+            String indexTopic,
+            int recentRuns,
+            int recentEvents) {}
 
     private final Settings settings;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -47,6 +53,7 @@ public final class OpsJournal implements AutoCloseable {
     private final LinkedHashMap<String, RunView> runs = new LinkedHashMap<>();
     private final Deque<ModelVersion> announcements = new ArrayDeque<>();
     private final Deque<IndexEvent> index = new ArrayDeque<>();
+
     public OpsJournal(Map<String, Object> consumerSettings, Settings settings) {
         this.settings = settings;
         this.consumer = Readers.create(consumerSettings);
@@ -65,46 +72,66 @@ public final class OpsJournal implements AutoCloseable {
     private void fromTheStart() {
         List<TopicPartition> parts = new ArrayList<>();
         for (String t : List.of(settings.runsTopic(), settings.versionsTopic(), settings.indexTopic())) {
-            consumer.partitionsFor(t, Duration.ofSeconds(30)).forEach(p -> parts.add(new TopicPartition(t, p.partition())));
+            consumer.partitionsFor(t, Duration.ofSeconds(30))
+                    .forEach(p -> parts.add(new TopicPartition(t, p.partition())));
         }
         consumer.assign(parts);
         consumer.seekToBeginning(parts);
     }
 
     private void accept(ConsumerRecord<String, byte[]> r) {
-        if (r.value() == null) return;
+        if (r.value() == null) {
+            return;
+        }
         try {
-            if (r.topic().equals(settings.runsTopic())) add(Json.read(r.value(), TrainingRun.class));
-            else if (r.topic().equals(settings.versionsTopic())) add(Json.read(r.value(), ModelVersion.class));
-            else add(Json.read(r.value(), IndexEvent.class));
+            if (r.topic().equals(settings.runsTopic())) {
+                add(Json.read(r.value(), TrainingRun.class));
+            } else if (r.topic().equals(settings.versionsTopic())) {
+                add(Json.read(r.value(), ModelVersion.class));
+            } else {
+                add(Json.read(r.value(), IndexEvent.class));
+            }
         } catch (MalformedEventException e) {
             LOG.warnf("skipped a %s record that does not parse (offset %d): %s", r.topic(), r.offset(), e.getMessage());
         }
     }
 
     synchronized void add(TrainingRun e) {
-        if (!settings.model().equals(e.model())) return;
+        if (!settings.model().equals(e.model())) {
+            return;
+        }
         RunView old = runs.remove(e.runId());
         List<Step> steps = new ArrayList<>(old == null ? List.of() : old.steps());
-        boolean repeat = !steps.isEmpty() && steps.getLast().state() == e.state() && e.state() == TrainingRun.State.PROGRESS;
-        if (!repeat) steps.add(new Step(e.state(), e.at()));
+        boolean repeat =
+                !steps.isEmpty() && steps.getLast().state() == e.state() && e.state() == TrainingRun.State.PROGRESS;
+        if (!repeat) {
+            steps.add(new Step(e.state(), e.at()));
+        }
         runs.put(e.runId(), new RunView(e, List.copyOf(steps), old == null ? e.at() : old.startedAt()));
-        while (runs.size() > settings.recentRuns()) runs.remove(runs.keySet().iterator().next());
+        while (runs.size() > settings.recentRuns()) {
+            runs.remove(runs.keySet().iterator().next());
+        }
     }
 
     synchronized void add(ModelVersion v) {
-        if (!settings.model().equals(v.model())) return;
+        if (!settings.model().equals(v.model())) {
+            return;
+        }
         bounded(announcements, v);
     }
 
     synchronized void add(IndexEvent e) {
-        if (!settings.model().equals(e.model())) return;
+        if (!settings.model().equals(e.model())) {
+            return;
+        }
         bounded(index, e);
     }
 
     private <T> void bounded(Deque<T> q, T item) {
         q.addFirst(item);
-        while (q.size() > settings.recentEvents()) q.removeLast();
+        while (q.size() > settings.recentEvents()) {
+            q.removeLast();
+        }
     }
 
     public synchronized Snapshot snapshot() {

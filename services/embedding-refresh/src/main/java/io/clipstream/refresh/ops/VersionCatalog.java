@@ -39,7 +39,9 @@ public final class VersionCatalog {
         List<VersionRecord> out = new ArrayList<>();
         for (int n : numbers.reversed()) {
             VersionRecord r = records.computeIfAbsent(n, k -> registry.read(k).orElse(null));
-            if (r != null) out.add(r);
+            if (r != null) {
+                out.add(r);
+            }
         }
         return out;
     }

@@ -38,17 +38,22 @@ public final class ChampionWatch implements AutoCloseable {
     /** Reads the topic from its start to its current end; the model's latest announcement, if any. */
     public Optional<ModelVersion> readToEnd(Duration timeout) {
         List<TopicPartition> parts = consumer.partitionsFor(topic, timeout).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
         consumer.assign(parts);
         consumer.seekToBeginning(parts);
         Map<TopicPartition, Long> end = consumer.endOffsets(parts, timeout);
         ModelVersion last = null;
         long deadline = System.nanoTime() + timeout.toNanos();
         while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-            if (System.nanoTime() > deadline) throw new IllegalStateException("could not read " + topic + " to its end in " + timeout);
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("could not read " + topic + " to its end in " + timeout);
+            }
             for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                 ModelVersion v = parse(r);
-                if (v != null) last = v;
+                if (v != null) {
+                    last = v;
+                }
             }
         }
         return Optional.ofNullable(last);
@@ -58,12 +63,16 @@ public final class ChampionWatch implements AutoCloseable {
     public void follow(Consumer<ModelVersion> onChampion) {
         follower.start(() -> {}, r -> {
             ModelVersion v = parse(r);
-            if (v != null) onChampion.accept(v);
+            if (v != null) {
+                onChampion.accept(v);
+            }
         });
     }
 
     private ModelVersion parse(ConsumerRecord<String, byte[]> r) {
-        if (!model.equals(r.key()) || r.value() == null) return null;
+        if (!model.equals(r.key()) || r.value() == null) {
+            return null;
+        }
         try {
             return Json.read(r.value(), ModelVersion.class);
         } catch (MalformedEventException e) {

@@ -19,11 +19,19 @@ public final class IndexEvents {
     }
 
     public void send(IndexEvent e) {
-        LOG.infof("%s %s v%d: %d indexed%s, %.0f pairs/s%s", e.state(), e.buildId(), e.version(), e.indexed(),
-                e.carried() == null ? "" : " (" + e.reembedded() + " re-embedded, " + e.carried() + " carried)", e.pairsPerSecond(),
+        LOG.infof(
+                "%s %s v%d: %d indexed%s, %.0f pairs/s%s",
+                e.state(),
+                e.buildId(),
+                e.version(),
+                e.indexed(),
+                e.carried() == null ? "" : " (" + e.reembedded() + " re-embedded, " + e.carried() + " carried)",
+                e.pairsPerSecond(),
                 e.error() == null ? "" : ", " + e.error());
         producer.send(new ProducerRecord<>(topic, e.model(), Json.write(e)), (md, ex) -> {
-            if (ex != null) LOG.warnf("could not write %s to %s: %s", e.state(), topic, ex.getMessage());
+            if (ex != null) {
+                LOG.warnf("could not write %s to %s: %s", e.state(), topic, ex.getMessage());
+            }
         });
     }
 }

@@ -38,20 +38,27 @@ public final class ModelFiles {
     }
 
     /**
-     * @param announcedAdapterSha256 the hash the version was announced with (null: an index state from before it was kept)
-     * @param basePin                the base the version was announced with; any other base is refused (null: accept the
+     * @param announcedAdapterSha256 the hash the version was announced with (null: an index state from before it was
+     * kept)
+     * @param basePin                the base the version was announced with; any other base is refused (null: accept
+     * the
      *                               base as it is, for v0 and versions from before bases were pinned)
      */
-    public VersionEncoder open(int version, String announcedAdapterSha256, ModelVersion.BasePin basePin) throws IOException {
+    public VersionEncoder open(int version, String announcedAdapterSha256, ModelVersion.BasePin basePin)
+            throws IOException {
         Path base = cache.resolve("base");
         ModelVersion.BasePin pin = registry.downloadBase(base, basePin, label(version));
         if (version == 0) {
-            return VersionEncoder.of(ClipEncoder.open(base, null, device, label(version), batchSize, precision), space(pin, "base", null));
+            return VersionEncoder.of(
+                    ClipEncoder.open(base, null, device, label(version), batchSize, precision),
+                    space(pin, "base", null));
         }
         Path dir = cache.resolve("v" + version);
         registry.download(version, announcedAdapterSha256, dir);
         if (!ExpertSet.isIn(dir)) {
-            return VersionEncoder.of(ClipEncoder.open(base, dir, device, label(version), batchSize, precision), space(pin, "adapter", dir));
+            return VersionEncoder.of(
+                    ClipEncoder.open(base, dir, device, label(version), batchSize, precision),
+                    space(pin, "adapter", dir));
         }
         ExpertSet set = ExpertSet.read(dir);
         Map<String, Path> adapterOf = new LinkedHashMap<>();
@@ -62,8 +69,16 @@ public final class ModelFiles {
             spaceOf.put(e.getKey(), folder == null ? space(pin, "expert-base", null) : space(pin, "expert", folder));
         }
         try {
-            return VersionEncoder.of(ExpertEncoder.open(base, DomainRouter.restore(set.router()), adapterOf, device, label(version), batchSize,
-                    precision), spaceOf);
+            return VersionEncoder.of(
+                    ExpertEncoder.open(
+                            base,
+                            DomainRouter.restore(set.router()),
+                            adapterOf,
+                            device,
+                            label(version),
+                            batchSize,
+                            precision),
+                    spaceOf);
         } catch (IllegalArgumentException e) {
             throw new IOException(label(version) + ": its experts do not load: " + e.getMessage(), e);
         }
@@ -74,16 +89,24 @@ public final class ModelFiles {
      * manifest rendered). Two versions that share an expert share its space, and so the cached vectors of it.
      */
     String space(ModelVersion.BasePin pin, String kind, Path adapterDir) throws IOException {
-        String weights = adapterDir == null ? "none" : ContentAddress.sha256Hex(VersionManifest.render(adapterFiles(adapterDir)));
+        String weights = adapterDir == null
+                ? "none"
+                : ContentAddress.sha256Hex(VersionManifest.render(adapterFiles(adapterDir)));
         // fp32 keeps the id it had before precision was a setting
-        return kind + ":" + pin.checkpointSha256() + ":" + weights + (precision == Precision.FP32 ? "" : ":" + precision);
+        return kind + ":" + pin.checkpointSha256() + ":" + weights
+                + (precision == Precision.FP32 ? "" : ":" + precision);
     }
 
-    /** The files that make an adapter (PEFT's {@code adapter_*}), less what describes the version rather than the weights. */
+    /**
+     * The files that make an adapter (PEFT's {@code adapter_*}), less what describes the version rather than the
+     * weights.
+     */
     private static Map<String, String> adapterFiles(Path dir) throws IOException {
         Map<String, String> files = new java.util.TreeMap<>(VersionManifest.hashes(dir));
         files.keySet().removeIf(f -> !f.startsWith("adapter_"));
-        if (files.isEmpty()) throw new IOException(dir + " holds no adapter_* file");
+        if (files.isEmpty()) {
+            throw new IOException(dir + " holds no adapter_* file");
+        }
         return files;
     }
 

@@ -1,9 +1,9 @@
 package io.clipstream.refresh.reindex;
 
-import io.clipstream.refresh.embed.EmbeddingCache;
-import io.clipstream.refresh.embed.VersionEncoder;
 import io.clipstream.contracts.IndexEvent;
 import io.clipstream.contracts.ModelVersion;
+import io.clipstream.refresh.embed.EmbeddingCache;
+import io.clipstream.refresh.embed.VersionEncoder;
 import io.clipstream.refresh.feed.IndexFeeder;
 import io.clipstream.refresh.index.IndexBackend;
 import io.clipstream.refresh.index.VectorIndex;
@@ -32,10 +32,16 @@ import org.jboss.logging.Logger;
  */
 public final class Refresher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Refresher.class);
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
 
     /** Settings of the loop. */
-    public record Settings(String model, Duration gracePeriod, Duration progressEvery, Duration retryBackoff, Duration championTimeout) {}
+    public record Settings(
+            String model,
+            Duration gracePeriod,
+            Duration progressEvery,
+            Duration retryBackoff,
+            Duration championTimeout) {}
 
     /** Starts a feeder into a generation; {@code live} says whether it serves (freshness is measured there). */
     @FunctionalInterface
@@ -63,14 +69,18 @@ public final class Refresher implements AutoCloseable {
 
     private StateFile.State state = StateFile.State.EMPTY;
     private IndexFeeder liveFeeder;
-    /** The live index's pair count, asked again only when its feeder has indexed more (with Solr it is an HTTP query). */
+    /**
+     * The live index's pair count, asked again only when its feeder has indexed more (with Solr it is an HTTP query).
+     */
     private Generation countedGeneration;
+
     private long countedAtIndexed = -1;
     private Long countedPairs;
     private Build build;
     private int champion;
     /** The champion's adapter hash as announced: what its files must hash to before it serves. */
     private String championSha;
+
     private ModelVersion.BasePin championBase;
     private String championReason = "first index";
     private volatile Status status = Status.NONE;
@@ -93,13 +103,34 @@ public final class Refresher implements AutoCloseable {
     }
 
     /** What the status page and the API show: the champion, the live index and a build in progress. */
-    public record Status(int champion, Integer liveVersion, String liveIndex, Long livePairs, Integer buildVersion, String buildIndex,
-                         Long buildIndexed, Long buildTotal, String buildReason, Instant buildStartedAt, String backend) {
+    public record Status(
+            int champion,
+            Integer liveVersion,
+            String liveIndex,
+            Long livePairs,
+            Integer buildVersion,
+            String buildIndex,
+            Long buildIndexed,
+            Long buildTotal,
+            String buildReason,
+            Instant buildStartedAt,
+            String backend) {
         static final Status NONE = new Status(0, null, null, null, null, null, null, null, null, null, null);
     }
 
-    public Refresher(Settings settings, IndexBackend backend, ModelFiles files, EmbeddingCache cache, StateFile stateFile, LiveIndex live, IndexEvents events,
-                     RefreshMetrics metrics, Clock clock, ChampionWatch watch, FeederFactory feeders, IndexFeeder.Listener listener) {
+    public Refresher(
+            Settings settings,
+            IndexBackend backend,
+            ModelFiles files,
+            EmbeddingCache cache,
+            StateFile stateFile,
+            LiveIndex live,
+            IndexEvents events,
+            RefreshMetrics metrics,
+            Clock clock,
+            ChampionWatch watch,
+            FeederFactory feeders,
+            IndexFeeder.Listener listener) {
         this.settings = settings;
         this.backend = backend;
         this.files = files;
@@ -140,14 +171,17 @@ public final class Refresher implements AutoCloseable {
         try {
             // before start() returns, so that a restarted service is ready (serving) as soon as it is up
             loop.submit(() -> {
-                try {
-                    state = stateFile.read();
-                } catch (Exception e) {
-                    LOG.warnf(e, "could not read the index state; starting without one");
-                    state = StateFile.State.EMPTY;
-                }
-                if (state.live() != null) serveAgain(state.live());
-            }).get();
+                        try {
+                            state = stateFile.read();
+                        } catch (Exception e) {
+                            LOG.warnf(e, "could not read the index state; starting without one");
+                            state = StateFile.State.EMPTY;
+                        }
+                        if (state.live() != null) {
+                            serveAgain(state.live());
+                        }
+                    })
+                    .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while opening the index", e);
@@ -211,7 +245,9 @@ public final class Refresher implements AutoCloseable {
     private void ensureBuild(boolean startingUp) {
         int target = champion;
         if (build != null) {
-            if (build.entry.version() == target) return;
+            if (build.entry.version() == target) {
+                return;
+            }
             abandon(build, "superseded: v" + target + " is the champion now");
         }
         Integer liveVersion = live.current().map(Generation::version).orElse(null);
@@ -226,9 +262,12 @@ public final class Refresher implements AutoCloseable {
         StateFile.Entry entry;
         if (startingUp && state.build() != null && state.build().version() == target) {
             StateFile.Entry b = state.build();
-            entry = new StateFile.Entry(b.index(), b.version(), b.buildId(), "resumed", b.startedAt(), championSha, championBase);
+            entry = new StateFile.Entry(
+                    b.index(), b.version(), b.buildId(), "resumed", b.startedAt(), championSha, championBase);
         } else {
-            if (state.build() != null) dropQuietly(state.build().index());
+            if (state.build() != null) {
+                dropQuietly(state.build().index());
+            }
             Instant now = clock.instant();
             String name = settings.model() + "-v" + target + "-" + STAMP.format(now);
             entry = new StateFile.Entry(name, target, name, championReason, now, championSha, championBase);
@@ -241,7 +280,8 @@ public final class Refresher implements AutoCloseable {
         try {
             g = open(entry);
         } catch (Exception e) {
-            LOG.errorf("could not start the build of %s (retried in %s): %s", entry.index(), settings.retryBackoff(), e);
+            LOG.errorf(
+                    "could not start the build of %s (retried in %s): %s", entry.index(), settings.retryBackoff(), e);
             events.send(event(entry, IndexEvent.State.FAILED, 0, null, 0, null, Duration.ZERO, e.toString()));
             metrics.reindex("failed");
             state = state.withBuild(null);
@@ -259,9 +299,14 @@ public final class Refresher implements AutoCloseable {
     }
 
     private void retryLater() {
-        loop.schedule(() -> {
-            if (build == null) ensureBuild(false);
-        }, settings.retryBackoff().toMillis(), TimeUnit.MILLISECONDS);
+        loop.schedule(
+                () -> {
+                    if (build == null) {
+                        ensureBuild(false);
+                    }
+                },
+                settings.retryBackoff().toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     private void tick() {
@@ -290,26 +335,64 @@ public final class Refresher implements AutoCloseable {
         double rate = took.toMillis() > 0 ? indexed * 1000.0 / took.toMillis() : 0;
         Double eta = total >= 0 && rate > 0 ? Math.max(0, (total - indexed) / rate) : null;
         long carried = Math.min(indexed, b.feeder.carried());
-        return new IndexEvent(IndexEvent.SCHEMA_VERSION, settings.model(), b.entry.buildId(), s, b.entry.version(), liveVersion(),
-                backend.kind(), indexed, indexed - carried, carried, total >= 0 ? total : null, rate,
-                s == IndexEvent.State.PROGRESS ? eta : null, took.toMillis() / 1000.0, b.entry.reason(), error, clock.instant());
+        return new IndexEvent(
+                IndexEvent.SCHEMA_VERSION,
+                settings.model(),
+                b.entry.buildId(),
+                s,
+                b.entry.version(),
+                liveVersion(),
+                backend.kind(),
+                indexed,
+                indexed - carried,
+                carried,
+                total >= 0 ? total : null,
+                rate,
+                s == IndexEvent.State.PROGRESS ? eta : null,
+                took.toMillis() / 1000.0,
+                b.entry.reason(),
+                error,
+                clock.instant());
     }
 
     private Integer liveVersion() {
         return live.current().map(Generation::version).orElse(null);
     }
 
-    private IndexEvent event(StateFile.Entry e, IndexEvent.State s, long indexed, Long total, double rate, Double eta, Duration took,
-                             String error) {
-        return new IndexEvent(IndexEvent.SCHEMA_VERSION, settings.model(), e.buildId(), s, e.version(), liveVersion(), backend.kind(),
-                indexed, total, rate, eta, took.toMillis() / 1000.0, e.reason(), error, clock.instant());
+    private IndexEvent event(
+            StateFile.Entry e,
+            IndexEvent.State s,
+            long indexed,
+            Long total,
+            double rate,
+            Double eta,
+            Duration took,
+            String error) {
+        return new IndexEvent(
+                IndexEvent.SCHEMA_VERSION,
+                settings.model(),
+                e.buildId(),
+                s,
+                e.version(),
+                liveVersion(),
+                backend.kind(),
+                indexed,
+                total,
+                rate,
+                eta,
+                took.toMillis() / 1000.0,
+                e.reason(),
+                error,
+                clock.instant());
     }
 
     private void swap(Build b) {
         try {
             backend.publish(settings.model(), b.entry.index());
         } catch (Exception e) {
-            LOG.warnf("could not point the %s alias at %s (tried again in a moment): %s", backend.kind(), b.entry.index(), e.getMessage());
+            LOG.warnf(
+                    "could not point the %s alias at %s (tried again in a moment): %s",
+                    backend.kind(), b.entry.index(), e.getMessage());
             return;
         }
         build = null;
@@ -321,14 +404,24 @@ public final class Refresher implements AutoCloseable {
         metrics.reindex("swapped");
         publishStatus(); // before the event: whoever reads SWAPPED and then asks for the status sees the new index
         events.send(progress(b, IndexEvent.State.SWAPPED, null));
-        LOG.infof("%s serves now%s", b.generation, old.map(g -> "; " + g + " is dropped in " + settings.gracePeriod()).orElse(""));
-        if (oldFeeder != null) oldFeeder.close();
+        LOG.infof(
+                "%s serves now%s",
+                b.generation,
+                old.map(g -> "; " + g + " is dropped in " + settings.gracePeriod())
+                        .orElse(""));
+        if (oldFeeder != null) {
+            oldFeeder.close();
+        }
         retainCacheOf(b.generation);
-        old.ifPresent(g -> loop.schedule(() -> g.retire(this::dropWhenClosed), settings.gracePeriod().toMillis(), TimeUnit.MILLISECONDS));
+        old.ifPresent(g -> loop.schedule(
+                () -> g.retire(this::dropWhenClosed), settings.gracePeriod().toMillis(), TimeUnit.MILLISECONDS));
         publishStatus();
     }
 
-    /** Vectors of spaces that the new live version does not have are asked for no more (until a rollback re-embeds them). */
+    /**
+     * Vectors of spaces that the new live version does not have are asked for no more (until a rollback re-embeds
+     * them).
+     */
     private void retainCacheOf(Generation g) {
         try {
             cache.retain(g.encoder().spaces());
@@ -363,12 +456,15 @@ public final class Refresher implements AutoCloseable {
             build.failure = e;
         } else if (liveFeeder != null && liveFeeder.target() == g) {
             // the live index keeps answering; its feed starts again from its last commit
-            loop.schedule(() -> {
-                if (liveFeeder != null && liveFeeder.target() == g && !g.isClosed()) {
-                    liveFeeder = feeders.create(g, listener);
-                    liveFeeder.start();
-                }
-            }, settings.retryBackoff().toMillis(), TimeUnit.MILLISECONDS);
+            loop.schedule(
+                    () -> {
+                        if (liveFeeder != null && liveFeeder.target() == g && !g.isClosed()) {
+                            liveFeeder = feeders.create(g, listener);
+                            liveFeeder.start();
+                        }
+                    },
+                    settings.retryBackoff().toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -388,8 +484,12 @@ public final class Refresher implements AutoCloseable {
     private void dropOrphans() {
         try {
             Set<String> keep = new HashSet<>();
-            if (state.live() != null) keep.add(state.live().index());
-            if (state.build() != null) keep.add(state.build().index());
+            if (state.live() != null) {
+                keep.add(state.live().index());
+            }
+            if (state.build() != null) {
+                keep.add(state.build().index());
+            }
             for (String n : backend.names()) {
                 if (!keep.contains(n)) {
                     LOG.infof("dropping index %s: it neither serves nor is being built", n);
@@ -429,16 +529,27 @@ public final class Refresher implements AutoCloseable {
             }
         }
         Build b = build;
-        status = new Status(champion, g.map(Generation::version).orElse(null), g.map(x -> x.index().name()).orElse(null), livePairs,
-                b == null ? null : b.entry.version(), b == null ? null : b.entry.index(), b == null ? null : b.feeder.indexed(),
-                b == null || b.feeder.endAtStart() < 0 ? null : b.feeder.endAtStart(), b == null ? null : b.entry.reason(),
-                b == null ? null : b.startedAt, backend.kind());
+        status = new Status(
+                champion,
+                g.map(Generation::version).orElse(null),
+                g.map(x -> x.index().name()).orElse(null),
+                livePairs,
+                b == null ? null : b.entry.version(),
+                b == null ? null : b.entry.index(),
+                b == null ? null : b.feeder.indexed(),
+                b == null || b.feeder.endAtStart() < 0 ? null : b.feeder.endAtStart(),
+                b == null ? null : b.entry.reason(),
+                b == null ? null : b.startedAt,
+                backend.kind());
         metrics.live(g.map(Generation::version).orElse(-1), livePairs == null ? 0 : livePairs);
         if (b == null) {
             metrics.noBuild();
         } else {
             long total = b.feeder.endAtStart();
-            metrics.build(b.entry.version(), b.feeder.indexed(), total > 0 ? Math.min(1.0, b.feeder.indexed() / (double) total) : Double.NaN);
+            metrics.build(
+                    b.entry.version(),
+                    b.feeder.indexed(),
+                    total > 0 ? Math.min(1.0, b.feeder.indexed() / (double) total) : Double.NaN);
         }
     }
 
@@ -448,17 +559,18 @@ public final class Refresher implements AutoCloseable {
         watch.close();
         try {
             loop.submit(() -> {
-                if (build != null) {
-                    build.feeder.close();
-                    build.generation.retire(g -> {});
-                    build = null;
-                }
-                if (liveFeeder != null) {
-                    liveFeeder.close();
-                    liveFeeder = null;
-                }
-                live.clear().ifPresent(g -> g.retire(x -> {}));
-            }).get(60, TimeUnit.SECONDS);
+                        if (build != null) {
+                            build.feeder.close();
+                            build.generation.retire(g -> {});
+                            build = null;
+                        }
+                        if (liveFeeder != null) {
+                            liveFeeder.close();
+                            liveFeeder = null;
+                        }
+                        live.clear().ifPresent(g -> g.retire(x -> {}));
+                    })
+                    .get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warnf(e, "closing the refresh loop");
         }

@@ -15,12 +15,19 @@ public final class StateFile {
     /**
      * One index: its name in the backend and the model version it is embedded with.
      *
-     * @param adapterSha256 the version's adapter hash as announced (null for v0, and in a state written before it was kept)
+     * @param adapterSha256 the version's adapter hash as announced (null for v0, and in a state written before it was
+     * kept)
      * @param basePin       the base the version was announced with (null for v0, a version from before bases were
      *                      pinned, and a state written before it was kept)
      */
-    public record Entry(String index, int version, String buildId, String reason, Instant startedAt, String adapterSha256,
-                        io.clipstream.contracts.ModelVersion.BasePin basePin) {}
+    public record Entry(
+            String index,
+            int version,
+            String buildId,
+            String reason,
+            Instant startedAt,
+            String adapterSha256,
+            io.clipstream.contracts.ModelVersion.BasePin basePin) {}
 
     /** {@code live} answers queries; {@code build} is being built beside it. Either may be null. */
     public record State(Entry live, Entry build) {
@@ -42,7 +49,9 @@ public final class StateFile {
     }
 
     public State read() throws IOException {
-        if (!Files.exists(file)) return State.EMPTY;
+        if (!Files.exists(file)) {
+            return State.EMPTY;
+        }
         return Json.read(Files.readAllBytes(file), State.class);
     }
 

@@ -41,15 +41,21 @@ public final class Generation {
 
     /** Takes a reference unless the generation is closing; the caller must {@link #release()} it. */
     boolean tryAcquire() {
-        for (;;) {
+        for (; ; ) {
             int n = references.get();
-            if (n <= 0) return false;
-            if (references.compareAndSet(n, n + 1)) return true;
+            if (n <= 0) {
+                return false;
+            }
+            if (references.compareAndSet(n, n + 1)) {
+                return true;
+            }
         }
     }
 
     void release() {
-        if (references.decrementAndGet() == 0) closeNow();
+        if (references.decrementAndGet() == 0) {
+            closeNow();
+        }
     }
 
     /** The owner lets go: the generation closes once no query holds it, then runs {@code onClosed}. */

@@ -34,12 +34,18 @@ public final class LiveIndex {
 
     /** A lease on the live generation; empty when nothing serves yet. */
     public Optional<Lease> lease() {
-        for (;;) {
+        for (; ; ) {
             Generation g = live.get();
-            if (g == null) return Optional.empty();
-            if (g.tryAcquire()) return Optional.of(new Lease(g));
+            if (g == null) {
+                return Optional.empty();
+            }
+            if (g.tryAcquire()) {
+                return Optional.of(new Lease(g));
+            }
             // g was swapped out and closed between the read and the acquire: read the new one
-            if (live.get() == g) return Optional.empty();
+            if (live.get() == g) {
+                return Optional.empty();
+            }
         }
     }
 

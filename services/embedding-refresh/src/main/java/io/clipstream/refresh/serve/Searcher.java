@@ -1,11 +1,11 @@
 package io.clipstream.refresh.serve;
 
+import io.clipstream.refresh.embed.VersionEncoder;
 import io.clipstream.refresh.index.Filter;
 import io.clipstream.refresh.index.Hit;
 import io.clipstream.refresh.index.Target;
-import java.awt.image.BufferedImage;
-import io.clipstream.refresh.embed.VersionEncoder;
 import io.clipstream.storage.Parallel;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -45,11 +45,13 @@ public final class Searcher implements AutoCloseable {
         this.live = live;
         this.candidates = candidates;
         AtomicInteger n = new AtomicInteger();
-        this.expertSearches = expertThreads <= 1 ? null : Executors.newFixedThreadPool(expertThreads, r -> {
-            Thread t = new Thread(r, "expert-search-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.expertSearches = expertThreads <= 1
+                ? null
+                : Executors.newFixedThreadPool(expertThreads, r -> {
+                    Thread t = new Thread(r, "expert-search-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     public Answer byText(String query, Target target, int k, Filter filter) throws NotServing, IOException {
@@ -64,10 +66,13 @@ public final class Searcher implements AutoCloseable {
      * The query's vector in each space of the generation (one, or one per expert) searched in that space, and the
      * answers merged on their scores.
      */
-    private Answer answer(Function<Generation, List<VersionEncoder.QueryVector>> embed, Target target, int k, Filter filter)
+    private Answer answer(
+            Function<Generation, List<VersionEncoder.QueryVector>> embed, Target target, int k, Filter filter)
             throws NotServing, IOException {
         Optional<LiveIndex.Lease> lease = live.lease();
-        if (lease.isEmpty()) throw new NotServing();
+        if (lease.isEmpty()) {
+            throw new NotServing();
+        }
         try (LiveIndex.Lease l = lease.get()) {
             Generation g = l.generation();
             List<VersionEncoder.QueryVector> vectors = embed.apply(g);
@@ -77,17 +82,22 @@ public final class Searcher implements AutoCloseable {
             Parallel.IoFunction<VersionEncoder.QueryVector, List<Hit>> search =
                     q -> g.index().search(target, q.vector(), n, f.withExpert(q.expert()));
             if (expertSearches == null || vectors.size() == 1) {
-                for (VersionEncoder.QueryVector q : vectors) hits.addAll(search.apply(q));
+                for (VersionEncoder.QueryVector q : vectors) {
+                    hits.addAll(search.apply(q));
+                }
             } else {
                 Parallel.map(vectors, expertSearches, search).forEach(hits::addAll);
             }
             hits.sort(Comparator.comparingDouble(Hit::score).reversed());
-            return new Answer(g.version(), g.index().name(), target, hits.size() > k ? List.copyOf(hits.subList(0, k)) : hits);
+            return new Answer(
+                    g.version(), g.index().name(), target, hits.size() > k ? List.copyOf(hits.subList(0, k)) : hits);
         }
     }
 
     @Override
     public void close() {
-        if (expertSearches != null) expertSearches.shutdownNow();
+        if (expertSearches != null) {
+            expertSearches.shutdownNow();
+        }
     }
 }

@@ -2,12 +2,12 @@ package io.clipstream.refresh.bench;
 
 import ai.djl.Device;
 import io.clipstream.clip.ClipEncoder;
-import io.clipstream.refresh.embed.VersionEncoder;
 import io.clipstream.clip.ClipModel;
 import io.clipstream.clip.tools.GenerateTinyClip;
 import io.clipstream.clip.tools.TinyClipSpec;
 import io.clipstream.contracts.PairCurated;
 import io.clipstream.refresh.embed.PairEmbedder;
+import io.clipstream.refresh.embed.VersionEncoder;
 import io.clipstream.refresh.index.Filter;
 import io.clipstream.refresh.index.Hit;
 import io.clipstream.refresh.index.IndexedPair;
@@ -75,26 +75,41 @@ public final class RefreshBench {
             switch (args[i]) {
                 case "--pairs" -> pairs = Integer.parseInt(args[++i]);
                 case "--large-pairs" -> largePairs = Integer.parseInt(args[++i]);
-                case "--vectors" -> sizes = Arrays.stream(args[++i].split(",")).map(String::trim).map(Integer::parseInt).toList();
+                case "--vectors" ->
+                    sizes = Arrays.stream(args[++i].split(","))
+                            .map(String::trim)
+                            .map(Integer::parseInt)
+                            .toList();
                 case "--queries" -> queries = Integer.parseInt(args[++i]);
                 case "--one-thread-up-to" -> oneThreadUpTo = Integer.parseInt(args[++i]);
-                case "--formats" -> formats = Arrays.stream(args[++i].split(","))
-                        .map(f -> LuceneIndex.Format.valueOf(f.trim().toUpperCase(Locale.ROOT))).toList();
+                case "--formats" ->
+                    formats = Arrays.stream(args[++i].split(","))
+                            .map(f -> LuceneIndex.Format.valueOf(f.trim().toUpperCase(Locale.ROOT)))
+                            .toList();
                 case "--work" -> work = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         ChildJvm.deleteRecursively(work);
         Files.createDirectories(work);
-        System.out.printf("refresh-bench %s, %d cores, Java %s, vector API %s%n", Instant.now(), Runtime.getRuntime().availableProcessors(),
-                Runtime.version(), ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() ? "on" : "OFF (scalar Lucene)");
-        if (pairs > 0) reembed(work, "tiny CLIP", TinyClipSpec.defaults(), pairs);
+        System.out.printf(
+                "refresh-bench %s, %d cores, Java %s, vector API %s%n",
+                Instant.now(),
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.version(),
+                ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() ? "on" : "OFF (scalar Lucene)");
+        if (pairs > 0) {
+            reembed(work, "tiny CLIP", TinyClipSpec.defaults(), pairs);
+        }
         if (largePairs > 0) {
             // ViT-B/32's shape (random weights): 224 px, 32 px patches, 12 layers of width 768, 512-d embeddings
-            reembed(work, "ViT-B/32-shaped CLIP", TinyClipSpec.vitB32Shaped(),
-                    largePairs);
+            reembed(work, "ViT-B/32-shaped CLIP", TinyClipSpec.vitB32Shaped(), largePairs);
         }
-        for (int n : sizes) if (n > 0) index(work, n, queries, n <= oneThreadUpTo, formats);
+        for (int n : sizes) {
+            if (n > 0) {
+                index(work, n, queries, n <= oneThreadUpTo, formats);
+            }
+        }
         System.exit(0);
     }
 
@@ -105,8 +120,15 @@ public final class RefreshBench {
         GenerateTinyClip.generate(model, spec);
         Infra infra = Infra.shared();
         Map<String, String> q = infra.quarkusConfig();
-        StorageConfig sc = new StorageConfig(q.get("clipstream.storage.endpoint"), q.get("clipstream.storage.access-key"),
-                q.get("clipstream.storage.secret-key"), q.get("clipstream.storage.region"), "bench", Duration.ofSeconds(30), 3, true);
+        StorageConfig sc = new StorageConfig(
+                q.get("clipstream.storage.endpoint"),
+                q.get("clipstream.storage.access-key"),
+                q.get("clipstream.storage.secret-key"),
+                q.get("clipstream.storage.region"),
+                "bench",
+                Duration.ofSeconds(30),
+                3,
+                true);
         Random rnd = new Random(1);
         List<BufferedImage> images = new ArrayList<>(n);
         List<PairCurated> curated = new ArrayList<>(n);
@@ -114,7 +136,11 @@ public final class RefreshBench {
             store.ensureBucket();
             for (int i = 0; i < n; i++) {
                 BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
-                for (int y = 0; y < 64; y++) for (int x = 0; x < 64; x++) img.setRGB(x, y, rnd.nextInt(0x1000000));
+                for (int y = 0; y < 64; y++) {
+                    for (int x = 0; x < 64; x++) {
+                        img.setRGB(x, y, rnd.nextInt(0x1000000));
+                    }
+                }
                 images.add(img);
                 ByteArrayOutputStream png = new ByteArrayOutputStream();
                 ImageIO.write(img, "png", png);
@@ -122,15 +148,31 @@ public final class RefreshBench {
                 String key = ContentAddress.imageKey(sha, "png");
                 store.put(key, png.toByteArray(), "image/png");
                 Instant now = Instant.now();
-                curated.add(new PairCurated(1, "b" + i, "bench", "bench", sha, key, ContentAddress.textKey("bench", sha), "png", "0", 64, 64,
-                        "a photo number " + i + " of the benchmark", Map.of(), now, now));
+                curated.add(new PairCurated(
+                        1,
+                        "b" + i,
+                        "bench",
+                        "bench",
+                        sha,
+                        key,
+                        ContentAddress.textKey("bench", sha),
+                        "png",
+                        "0",
+                        64,
+                        64,
+                        "a photo number " + i + " of the benchmark",
+                        Map.of(),
+                        now,
+                        now));
             }
             List<String> captions = curated.stream().map(PairCurated::text).toList();
             int batch = 32;
             try (ClipModel raw = ClipModel.load(model, Device.cpu());
-                    VersionEncoder encoder = VersionEncoder.of(ClipEncoder.open(model, null, Device.cpu(), "base", batch), "base")) {
+                    VersionEncoder encoder =
+                            VersionEncoder.of(ClipEncoder.open(model, null, Device.cpu(), "base", batch), "base")) {
                 raw.setBatchSize(batch);
-                List<float[]> chw = images.stream().map(raw.preprocessor()::preprocess).toList();
+                List<float[]> chw =
+                        images.stream().map(raw.preprocessor()::preprocess).toList();
                 raw.encodePixels(chw.subList(0, Math.min(64, n)));
                 long t0 = System.nanoTime();
                 raw.encodePixels(chw);
@@ -142,7 +184,11 @@ public final class RefreshBench {
                 int[] done = {0};
                 int poll = 4 * batch; // what the feeder gets from one poll of pairs.curated
                 for (int i = 0; i < n; i += poll) {
-                    embedder.embedBatches(curated.subList(i, Math.min(n, i + poll)), batch, encoder, (p, r) -> {},
+                    embedder.embedBatches(
+                            curated.subList(i, Math.min(n, i + poll)),
+                            batch,
+                            encoder,
+                            (p, r) -> {},
                             (embedded, b, carried) -> done[0] += embedded.size());
                 }
                 double pipeRate = done[0] / ((System.nanoTime() - t1) / 1e9);
@@ -152,14 +198,21 @@ public final class RefreshBench {
                 List<java.util.Optional<byte[]>> bytes = store.getAll(keys, 8);
                 double getRate = n / ((System.nanoTime() - t2) / 1e9);
                 long t3 = System.nanoTime();
-                io.clipstream.storage.Parallel.map(bytes, 8, b -> encoder.preprocessor().preprocess(ImageIO.read(new java.io.ByteArrayInputStream(b.orElseThrow()))));
+                io.clipstream.storage.Parallel.map(
+                        bytes,
+                        8,
+                        b -> encoder.preprocessor()
+                                .preprocess(ImageIO.read(new java.io.ByteArrayInputStream(b.orElseThrow()))));
                 double decodeRate = n / ((System.nanoTime() - t3) / 1e9);
                 embedder.close();
                 System.out.printf("%nre-embedding, %s, batch %d, %d pairs of 64x64 PNG + caption:%n", name, batch, n);
                 System.out.printf("  raw ClipModel (pixels in memory)     %8.0f pairs/s%n", rawRate);
-                System.out.printf("  pipeline (S3 get, decode, embed)     %8.0f pairs/s  = %.0f %% of raw (goal >= 80 %%)%n", pipeRate,
-                        100 * pipeRate / rawRate);
-                System.out.printf("    its stages alone: S3 get %.0f images/s, decode + preprocess %.0f images/s (8 at a time)%n", getRate, decodeRate);
+                System.out.printf(
+                        "  pipeline (S3 get, decode, embed)     %8.0f pairs/s  = %.0f %% of raw (goal >= 80 %%)%n",
+                        pipeRate, 100 * pipeRate / rawRate);
+                System.out.printf(
+                        "    its stages alone: S3 get %.0f images/s, decode + preprocess %.0f images/s (8 at a time)%n",
+                        getRate, decodeRate);
             }
         }
     }
@@ -171,14 +224,18 @@ public final class RefreshBench {
         Random rnd = new Random(7);
         float[][] centres = new float[100][DIM];
         for (float[] c : centres) {
-            for (int d = 0; d < DIM; d++) c[d] = (float) rnd.nextGaussian();
+            for (int d = 0; d < DIM; d++) {
+                c[d] = (float) rnd.nextGaussian();
+            }
             normalise(c);
         }
         Random r = new Random(seed);
         float[][] out = new float[n][DIM];
         for (int i = 0; i < n; i++) {
             float[] c = centres[r.nextInt(centres.length)];
-            for (int d = 0; d < DIM; d++) out[i][d] = c[d] + spread * (float) r.nextGaussian() / (float) Math.sqrt(DIM);
+            for (int d = 0; d < DIM; d++) {
+                out[i][d] = c[d] + spread * (float) r.nextGaussian() / (float) Math.sqrt(DIM);
+            }
             normalise(out[i]);
         }
         return out;
@@ -186,22 +243,33 @@ public final class RefreshBench {
 
     private static void normalise(float[] v) {
         double s = 0;
-        for (float x : v) s += x * x;
+        for (float x : v) {
+            s += x * x;
+        }
         float inv = (float) (1 / Math.sqrt(s));
-        for (int i = 0; i < v.length; i++) v[i] *= inv;
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= inv;
+        }
     }
 
-    private static void index(Path work, int n, int queries, boolean oneThreadBaseline, List<LuceneIndex.Format> formats) throws Exception {
+    private static void index(
+            Path work, int n, int queries, boolean oneThreadBaseline, List<LuceneIndex.Format> formats)
+            throws Exception {
         float[][] vectors = clustered(n, 11, 1.0f);
         float[][] texts = clustered(n, 12, 1.0f);
         float[][] qs = clustered(queries, 13, 1.0f);
         long te = System.nanoTime();
         int[][] exact = exact(vectors, qs);
-        System.out.printf("%nexact top-%d of %d queries by brute force: %.1f s%n", K, queries, (System.nanoTime() - te) / 1e9);
-        System.out.printf("%nindex of %,d pairs (two %d-d HNSW vectors each, M 16, beam 100), %d queries, k %d:%n", n, DIM, queries, K);
+        System.out.printf(
+                "%nexact top-%d of %d queries by brute force: %.1f s%n", K, queries, (System.nanoTime() - te) / 1e9);
+        System.out.printf(
+                "%nindex of %,d pairs (two %d-d HNSW vectors each, M 16, beam 100), %d queries, k %d:%n",
+                n, DIM, queries, K);
         int cores = Runtime.getRuntime().availableProcessors();
         for (LuceneIndex.Format format : formats) {
-            for (int threads : format == LuceneIndex.Format.FLOAT32 && oneThreadBaseline ? new int[] {1, cores} : new int[] {cores}) {
+            for (int threads : format == LuceneIndex.Format.FLOAT32 && oneThreadBaseline
+                    ? new int[] {1, cores}
+                    : new int[] {cores}) {
                 Path dir = work.resolve("index-" + format + "-" + threads + "-" + n);
                 try (VectorIndex idx = new LuceneBackend(dir, format).open("bench", DIM)) {
                     long t0 = System.nanoTime();
@@ -209,9 +277,17 @@ public final class RefreshBench {
                     idx.commit(Map.of(0, (long) n));
                     idx.refresh();
                     double secs = (System.nanoTime() - t0) / 1e9;
-                    System.out.printf("  %-7s build, %d thread%s: %8.0f pairs/s (%,.0f vectors/s), %.1f s, %,d MiB on disk,"
-                                    + " %d segments%n", format, threads, threads == 1 ? " " : "s", n / secs, 2 * n / secs, secs,
-                            sizeOnDisk(dir) >> 20, segments(dir.resolve("bench")));
+                    System.out.printf(
+                            "  %-7s build, %d thread%s: %8.0f pairs/s (%,.0f vectors/s), %.1f s, %,d MiB on disk,"
+                                    + " %d segments%n",
+                            format,
+                            threads,
+                            threads == 1 ? " " : "s",
+                            n / secs,
+                            2 * n / secs,
+                            secs,
+                            sizeOnDisk(dir) >> 20,
+                            segments(dir.resolve("bench")));
                 }
                 if (threads == cores) {
                     // the index as committed, searched one segment after another, then its segments side by side
@@ -228,7 +304,9 @@ public final class RefreshBench {
 
     private static long sizeOnDisk(Path dir) throws IOException {
         try (var files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(f -> f.toFile().length())
+                    .sum();
         }
     }
 
@@ -241,37 +319,51 @@ public final class RefreshBench {
                 fs.add(pool.submit(() -> {
                     List<IndexedPair> batch = new ArrayList<>(chunk);
                     for (int i = s; i < Math.min(vectors.length, s + chunk); i++) {
-                        batch.add(new IndexedPair("sha" + i, "p" + i, "bench", "d" + (i % 4), "caption " + i, "k" + i, vectors[i], texts[i]));
+                        batch.add(new IndexedPair(
+                                "sha" + i,
+                                "p" + i,
+                                "bench",
+                                "d" + (i % 4),
+                                "caption " + i,
+                                "k" + i,
+                                vectors[i],
+                                texts[i]));
                     }
                     idx.upsert(batch);
                     return null;
                 }));
             }
-            for (Future<?> f : fs) f.get();
+            for (Future<?> f : fs) {
+                f.get();
+            }
         }
     }
 
     private static int[][] exact(float[][] vectors, float[][] qs) {
-        return IntStream.range(0, qs.length).parallel().mapToObj(qi -> {
-            float[] q = qs[qi];
-            int[] best = new int[K];
-            float[] bestScore = new float[K];
-            Arrays.fill(bestScore, Float.NEGATIVE_INFINITY);
-            for (int i = 0; i < vectors.length; i++) {
-                float s = VectorUtil.dotProduct(q, vectors[i]); // Lucene's SIMD dot product: 1M x 500 in minutes, not tens
-                if (s > bestScore[K - 1]) {
-                    int at = K - 1;
-                    while (at > 0 && bestScore[at - 1] < s) {
-                        bestScore[at] = bestScore[at - 1];
-                        best[at] = best[at - 1];
-                        at--;
+        return IntStream.range(0, qs.length)
+                .parallel()
+                .mapToObj(qi -> {
+                    float[] q = qs[qi];
+                    int[] best = new int[K];
+                    float[] bestScore = new float[K];
+                    Arrays.fill(bestScore, Float.NEGATIVE_INFINITY);
+                    for (int i = 0; i < vectors.length; i++) {
+                        float s = VectorUtil.dotProduct(
+                                q, vectors[i]); // Lucene's SIMD dot product: 1M x 500 in minutes, not tens
+                        if (s > bestScore[K - 1]) {
+                            int at = K - 1;
+                            while (at > 0 && bestScore[at - 1] < s) {
+                                bestScore[at] = bestScore[at - 1];
+                                best[at] = best[at - 1];
+                                at--;
+                            }
+                            bestScore[at] = s;
+                            best[at] = i;
+                        }
                     }
-                    bestScore[at] = s;
-                    best[at] = i;
-                }
-            }
-            return best;
-        }).toArray(int[][]::new);
+                    return best;
+                })
+                .toArray(int[][]::new);
     }
 
     private static int segments(Path indexDir) throws IOException {
@@ -280,10 +372,13 @@ public final class RefreshBench {
         }
     }
 
-    private static void searchFigures(VectorIndex idx, float[][] qs, int[][] exact, LuceneIndex.Format format, int searchThreads)
+    private static void searchFigures(
+            VectorIndex idx, float[][] qs, int[][] exact, LuceneIndex.Format format, int searchThreads)
             throws Exception {
         for (int candidates : new int[] {K, 30, 50, 100}) {
-            for (int i = 0; i < Math.min(50, qs.length); i++) idx.search(Target.IMAGE, qs[i], candidates, Filter.NONE); // warm-up
+            for (int i = 0; i < Math.min(50, qs.length); i++) {
+                idx.search(Target.IMAGE, qs[i], candidates, Filter.NONE);
+            } // warm-up
             long[] nanos = new long[qs.length];
             double recall = 0;
             for (int i = 0; i < qs.length; i++) {
@@ -291,13 +386,26 @@ public final class RefreshBench {
                 List<Hit> hits = idx.search(Target.IMAGE, qs[i], candidates, Filter.NONE);
                 nanos[i] = System.nanoTime() - t0;
                 Set<String> truth = new HashSet<>();
-                for (int e : exact[i]) truth.add("sha" + e);
-                recall += hits.stream().limit(K).filter(h -> truth.contains(h.sha256())).count() / (double) K;
+                for (int e : exact[i]) {
+                    truth.add("sha" + e);
+                }
+                recall += hits.stream()
+                                .limit(K)
+                                .filter(h -> truth.contains(h.sha256()))
+                                .count()
+                        / (double) K;
             }
             Arrays.sort(nanos);
-            System.out.printf("  %-7s search, %3d candidates, %d search thread%s: recall@10 %.3f, p50 %.2f ms, p99 %.2f ms"
-                            + " (one query at a time)%n", format, candidates, searchThreads, searchThreads == 1 ? " " : "s",
-                    recall / qs.length, nanos[nanos.length / 2] / 1e6, nanos[(int) (nanos.length * 0.99)] / 1e6);
+            System.out.printf(
+                    "  %-7s search, %3d candidates, %d search thread%s: recall@10 %.3f, p50 %.2f ms, p99 %.2f ms"
+                            + " (one query at a time)%n",
+                    format,
+                    candidates,
+                    searchThreads,
+                    searchThreads == 1 ? " " : "s",
+                    recall / qs.length,
+                    nanos[nanos.length / 2] / 1e6,
+                    nanos[(int) (nanos.length * 0.99)] / 1e6);
         }
     }
 }

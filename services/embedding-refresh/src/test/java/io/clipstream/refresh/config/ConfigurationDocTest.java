@@ -5,13 +5,17 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * docs/configuration.md lists every key the embedding refresh reads through its config mappings, with the default and the meaning
+ * docs/configuration.md lists every key the embedding refresh reads through its config mappings, with the default and
+ * the meaning
  * those mappings give (rewrite it with {@code -Dclipstream.config-doc.write=true} after changing a mapping).
  */
 class ConfigurationDocTest {
     @Test
     void theReferenceListsEveryKeyWithItsDefaultAndMeaning() {
-        ConfigDoc.check(Path.of("../../docs/configuration.md"), Path.of("../.."), Path.of("src/main/resources/application.properties"),
+        ConfigDoc.check(
+                Path.of("../../docs/configuration.md"),
+                Path.of("../.."),
+                Path.of("src/main/resources/application.properties"),
                 RefreshConfig.class);
     }
 }

@@ -26,7 +26,9 @@ class EmbeddingCacheTest {
             assertThat(found).containsOnlyKeys(image, text);
             assertThat(found.get(image)).containsExactly(0.6f, -0.8f, Float.MIN_VALUE);
             cache.put(Map.of(image, new float[] {0f, 1f, 0f}));
-            assertThat(cache.get(List.of(image)).get(image)).as("a second put of a key replaces it").containsExactly(0f, 1f, 0f);
+            assertThat(cache.get(List.of(image)).get(image))
+                    .as("a second put of a key replaces it")
+                    .containsExactly(0f, 1f, 0f);
             assertThat(((EmbeddingCache.OnDisk) cache).size()).isEqualTo(2);
         }
         try (EmbeddingCache cache = EmbeddingCache.open(dir)) {
@@ -49,7 +51,9 @@ class EmbeddingCacheTest {
     void manyKeysAreLookedUpInChunks() throws Exception {
         try (EmbeddingCache cache = EmbeddingCache.open(dir)) {
             Map<Key, float[]> many = new java.util.HashMap<>();
-            for (int i = 0; i < 5_000; i++) many.put(new Key(Kind.IMAGE, String.format("%064d", i), "s"), new float[] {i});
+            for (int i = 0; i < 5_000; i++) {
+                many.put(new Key(Kind.IMAGE, String.format("%064d", i), "s"), new float[] {i});
+            }
             cache.put(many);
             Map<Key, float[]> found = cache.get(many.keySet());
             assertThat(found).hasSize(5_000);

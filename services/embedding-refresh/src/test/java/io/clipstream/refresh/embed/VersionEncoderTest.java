@@ -11,8 +11,8 @@ import io.clipstream.clip.routing.ExpertEncoder;
 import io.clipstream.clip.routing.RoutingFeatures;
 import io.clipstream.clip.tools.GenerateTinyClip;
 import io.clipstream.clip.tools.TinyClipSpec;
-import io.clipstream.synthetic.SyntheticDomains;
 import io.clipstream.storage.ContentAddress;
+import io.clipstream.synthetic.SyntheticDomains;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,7 +69,9 @@ class VersionEncoderTest {
             Map<String, float[][]> two = new LinkedHashMap<>();
             Map<String, float[][]> three = new LinkedHashMap<>();
             for (String d : DOMAINS) {
-                if (two.size() < 2) two.put(d, RoutingFeatures.of(m, adapters.subList(0, 2), byDomain.get(d)));
+                if (two.size() < 2) {
+                    two.put(d, RoutingFeatures.of(m, adapters.subList(0, 2), byDomain.get(d)));
+                }
                 three.put(d, RoutingFeatures.of(m, adapters, byDomain.get(d)));
             }
             twoExperts = DomainRouter.fit(two);
@@ -84,7 +86,15 @@ class VersionEncoderTest {
             adapterOf.put(d, folders.get(d));
             spaceOf.put(d, "expert:" + d);
         }
-        return VersionEncoder.of(ExpertEncoder.open(model, router, adapterOf, Device.cpu(), "v" + router.domains().size(), 8), spaceOf);
+        return VersionEncoder.of(
+                ExpertEncoder.open(
+                        model,
+                        router,
+                        adapterOf,
+                        Device.cpu(),
+                        "v" + router.domains().size(),
+                        8),
+                spaceOf);
     }
 
     @Test
@@ -99,8 +109,10 @@ class VersionEncoderTest {
                 List<VersionEncoder.Embedded> again = v4.embedPairs(chw, captions, shas, cache);
                 assertThat(again).allMatch(VersionEncoder.Embedded::carried);
                 for (int i = 0; i < again.size(); i++) {
-                    assertThat(again.get(i).image()).containsExactly(before.get(i).image());
-                    assertThat(again.get(i).text()).containsExactly(before.get(i).text());
+                    assertThat(again.get(i).image())
+                            .containsExactly(before.get(i).image());
+                    assertThat(again.get(i).text())
+                            .containsExactly(before.get(i).text());
                 }
             }
             try (VersionEncoder v5 = open(threeExperts)) {
@@ -115,16 +127,22 @@ class VersionEncoderTest {
             assertThat(c.expert()).as("pair %d is routed as without a cache", i).isEqualTo(f.expert());
             assertThat(c.image()).containsExactly(f.image(), org.assertj.core.data.Offset.offset(1e-5f));
             assertThat(c.text()).containsExactly(f.text(), org.assertj.core.data.Offset.offset(1e-5f));
-            assertThat(c.carried()).as("pair %d (%s -> %s) is carried only when its expert stayed", i, before.get(i).expert(), c.expert())
+            assertThat(c.carried())
+                    .as(
+                            "pair %d (%s -> %s) is carried only when its expert stayed",
+                            i, before.get(i).expert(), c.expert())
                     .isEqualTo(c.expert().equals(before.get(i).expert()));
-            if (c.carried()) carried++;
+            if (c.carried()) {
+                carried++;
+            }
         }
         long tinted = cached.stream().filter(e -> e.expert().equals("tinted")).count();
         // an image query is answered in the space of the expert the router picks, the one its own pair was indexed by
         try (VersionEncoder v5 = open(threeExperts)) {
             for (int i = 0; i < chw.size(); i += 7) {
                 String indexedBy = fresh.get(i).expert();
-                assertThat(v5.queryImage(originals.get(i))).singleElement()
+                assertThat(v5.queryImage(originals.get(i)))
+                        .singleElement()
                         .satisfies(v -> assertThat(v.expert()).isEqualTo(indexedBy));
             }
         }

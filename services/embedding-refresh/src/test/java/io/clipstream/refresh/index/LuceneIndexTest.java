@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.lucene.document.Document;
-import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.store.FSDirectory;
@@ -36,7 +36,8 @@ class LuceneIndexTest {
             assertThat(index.count()).isEqualTo(2);
             assertThat(index.search(Target.IMAGE, new float[] {1, 0}, 5, null))
                     .extracting(Hit::source, Hit::caption, Hit::sha256)
-                    .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("acme", "a heron, again", SHA),
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple("acme", "a heron, again", SHA),
                             org.assertj.core.groups.Tuple.tuple("globex", "a grey heron", SHA));
             index.commit(Map.of(0, 3L));
         }
@@ -48,7 +49,8 @@ class LuceneIndexTest {
     @Test
     void anIndexKeyedByImageAloneIsRefusedSoThatItIsRebuilt() throws Exception {
         Path dir = tmp.resolve("old");
-        try (FSDirectory d = FSDirectory.open(dir); IndexWriter w = new IndexWriter(d, new IndexWriterConfig())) {
+        try (FSDirectory d = FSDirectory.open(dir);
+                IndexWriter w = new IndexWriter(d, new IndexWriterConfig())) {
             Document doc = new Document();
             doc.add(new StringField("sha256", SHA, Field.Store.YES));
             w.addDocument(doc);

@@ -3,17 +3,17 @@ package io.clipstream.refresh.it;
 import ai.djl.Device;
 import io.clipstream.clip.ClipModel;
 import io.clipstream.clip.lora.LoraConfig;
+import io.clipstream.clip.routing.DomainRouter;
+import io.clipstream.clip.routing.RoutingFeatures;
 import io.clipstream.contracts.Json;
 import io.clipstream.contracts.ModelVersion;
 import io.clipstream.contracts.PairCurated;
-import io.clipstream.synthetic.SyntheticDomains;
-import io.clipstream.clip.routing.DomainRouter;
-import io.clipstream.clip.routing.RoutingFeatures;
 import io.clipstream.registry.ExpertSet;
 import io.clipstream.registry.Registry;
 import io.clipstream.registry.VersionRecord;
 import io.clipstream.storage.ContentAddress;
 import io.clipstream.storage.ObjectStore;
+import io.clipstream.synthetic.SyntheticDomains;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -52,12 +52,28 @@ final class Corpus {
         store.put(key, png, "image/png");
         PNGS.put(key, png);
         Instant now = Instant.now();
-        return new PairCurated(PairCurated.SCHEMA_VERSION, pairId, "it", domain, sha, key, ContentAddress.textKey("it", sha), "png",
-                "0000000000000000", 28, 28, p.caption(), Map.of(), now, now);
+        return new PairCurated(
+                PairCurated.SCHEMA_VERSION,
+                pairId,
+                "it",
+                domain,
+                sha,
+                key,
+                ContentAddress.textKey("it", sha),
+                "png",
+                "0000000000000000",
+                28,
+                28,
+                p.caption(),
+                Map.of(),
+                now,
+                now);
     }
 
     static void send(KafkaProducer<String, byte[]> producer, String topic, List<PairCurated> pairs) {
-        for (PairCurated c : pairs) producer.send(new ProducerRecord<>(topic, c.catalogueKey(), Json.write(c)));
+        for (PairCurated c : pairs) {
+            producer.send(new ProducerRecord<>(topic, c.catalogueKey(), Json.write(c)));
+        }
         producer.flush();
     }
 
@@ -67,7 +83,8 @@ final class Corpus {
     }
 
     /** Publishes a version whose adapter has random B (so it embeds differently) and returns its announcement. */
-    static ModelVersion publishRandomVersion(Registry registry, Path base, String bucket, long seed, Integer parent) throws Exception {
+    static ModelVersion publishRandomVersion(Registry registry, Path base, String bucket, long seed, Integer parent)
+            throws Exception {
         Path staged = Files.createTempDirectory("refresh-it-version");
         try (ClipModel m = ClipModel.load(base, Device.cpu())) {
             m.addAdapter(LoraConfig.attention(4, 8f), seed);
@@ -75,9 +92,21 @@ final class Corpus {
             m.saveAdapter(staged);
         }
         String model = registry.layout().model();
-        VersionRecord draft = new VersionRecord(model, 0, parent, registry.layout().base(), Registry.pinOf(base), null,
-                new ModelVersion.DataWindow("pairs.curated", Map.of(), Map.of()), Map.of(), Map.of(),
-                new ModelVersion.Gate(true, "candidate", List.of(), List.of()), "random-b", "it-run-" + seed, "cpu", Instant.now());
+        VersionRecord draft = new VersionRecord(
+                model,
+                0,
+                parent,
+                registry.layout().base(),
+                Registry.pinOf(base),
+                null,
+                new ModelVersion.DataWindow("pairs.curated", Map.of(), Map.of()),
+                Map.of(),
+                Map.of(),
+                new ModelVersion.Gate(true, "candidate", List.of(), List.of()),
+                "random-b",
+                "it-run-" + seed,
+                "cpu",
+                Instant.now());
         VersionRecord published = registry.publish(staged, draft);
         return published.announcement(ModelVersion.Announcement.PROMOTED, published.version(), bucket, Instant.now());
     }
@@ -87,8 +116,14 @@ final class Corpus {
      * under {@code experts/}), a router fitted on those images' routing features, and routing.json; returns its
      * announcement.
      */
-    static ModelVersion publishExpertsVersion(Registry registry, Path base, String bucket, Map<String, List<PairCurated>> images, long seed,
-                                              Integer parent) throws Exception {
+    static ModelVersion publishExpertsVersion(
+            Registry registry,
+            Path base,
+            String bucket,
+            Map<String, List<PairCurated>> images,
+            long seed,
+            Integer parent)
+            throws Exception {
         return publishExpertsVersion(registry, base, bucket, images, seed, parent, images.size());
     }
 
@@ -97,8 +132,15 @@ final class Corpus {
      * others, as the trainer extends a promoted router: the same seed and the same first domains give a version that
      * shares those experts, byte for byte, and their stages with the version published without the later domains.
      */
-    static ModelVersion publishExpertsVersion(Registry registry, Path base, String bucket, Map<String, List<PairCurated>> images, long seed,
-                                              Integer parent, int routerFittedOn) throws Exception {
+    static ModelVersion publishExpertsVersion(
+            Registry registry,
+            Path base,
+            String bucket,
+            Map<String, List<PairCurated>> images,
+            long seed,
+            Integer parent,
+            int routerFittedOn)
+            throws Exception {
         Path staged = Files.createTempDirectory("refresh-it-experts");
         Map<String, String> expertOf = new java.util.LinkedHashMap<>();
         Map<String, ExpertSet.Expert> experts = new java.util.LinkedHashMap<>();
@@ -112,32 +154,58 @@ final class Corpus {
                 m.saveAdapter(folder);
                 adapters.add(m.lora().copyWeights(m.manager()));
                 expertOf.put(d, d);
-                experts.put(d, new ExpertSet.Expert(List.of(d), ContentAddress.sha256Hex(Files.readAllBytes(folder.resolve(Registry.ADAPTER_WEIGHTS))),
-                        null, "it-run-" + seed, images.get(d).size()));
+                experts.put(
+                        d,
+                        new ExpertSet.Expert(
+                                List.of(d),
+                                ContentAddress.sha256Hex(Files.readAllBytes(folder.resolve(Registry.ADAPTER_WEIGHTS))),
+                                null,
+                                "it-run-" + seed,
+                                images.get(d).size()));
             }
             Map<String, float[][]> first = new java.util.LinkedHashMap<>();
             Map<String, float[][]> examples = new java.util.LinkedHashMap<>();
             for (Map.Entry<String, List<PairCurated>> e : images.entrySet()) {
                 List<float[]> chw = new ArrayList<>();
                 for (PairCurated p : e.getValue()) {
-                    chw.add(m.preprocessor().preprocess(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(pngOf(p)))));
+                    chw.add(m.preprocessor()
+                            .preprocess(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(pngOf(p)))));
                 }
-                if (first.size() < routerFittedOn) first.put(e.getKey(), RoutingFeatures.of(m, adapters.subList(0, routerFittedOn), chw));
+                if (first.size() < routerFittedOn) {
+                    first.put(e.getKey(), RoutingFeatures.of(m, adapters.subList(0, routerFittedOn), chw));
+                }
                 examples.put(e.getKey(), RoutingFeatures.of(m, adapters, chw));
             }
             DomainRouter router = DomainRouter.fit(first);
-            if (routerFittedOn < images.size()) router = router.extend(examples, 1);
-            ExpertSet.of(images.keySet().iterator().next(), router.describe(), expertOf, experts).write(staged);
+            if (routerFittedOn < images.size()) {
+                router = router.extend(examples, 1);
+            }
+            ExpertSet.of(images.keySet().iterator().next(), router.describe(), expertOf, experts)
+                    .write(staged);
         }
         String model = registry.layout().model();
-        VersionRecord draft = new VersionRecord(model, 0, parent, registry.layout().base(), Registry.pinOf(base), null,
-                new ModelVersion.DataWindow("pairs.curated", Map.of(), Map.of()), Map.of(), Map.of(),
-                new ModelVersion.Gate(true, "experts", List.of(), List.of()), "routed", "it-run-" + seed, "cpu", Instant.now());
+        VersionRecord draft = new VersionRecord(
+                model,
+                0,
+                parent,
+                registry.layout().base(),
+                Registry.pinOf(base),
+                null,
+                new ModelVersion.DataWindow("pairs.curated", Map.of(), Map.of()),
+                Map.of(),
+                Map.of(),
+                new ModelVersion.Gate(true, "experts", List.of(), List.of()),
+                "routed",
+                "it-run-" + seed,
+                "cpu",
+                Instant.now());
         VersionRecord published = registry.publish(staged, draft);
         return published.announcement(ModelVersion.Announcement.PROMOTED, published.version(), bucket, Instant.now());
     }
 
-    /** The PNG the pair's image was put as (drawn again from its pair id's seed is not possible: kept by {@link #put}). */
+    /**
+     * The PNG the pair's image was put as (drawn again from its pair id's seed is not possible: kept by {@link #put}).
+     */
     private static byte[] pngOf(PairCurated p) {
         return PNGS.get(p.imageKey());
     }

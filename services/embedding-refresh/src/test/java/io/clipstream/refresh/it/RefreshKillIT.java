@@ -15,11 +15,11 @@ import io.clipstream.contracts.Readers;
 import io.clipstream.contracts.TopicCreator;
 import io.clipstream.contracts.TopicSpec;
 import io.clipstream.contracts.TopicSpecs;
-import io.clipstream.synthetic.SyntheticDomains;
 import io.clipstream.registry.ModelLayout;
 import io.clipstream.registry.Registry;
 import io.clipstream.storage.ObjectStore;
 import io.clipstream.storage.StorageConfig;
+import io.clipstream.synthetic.SyntheticDomains;
 import io.clipstream.testkit.ChildJvm;
 import io.clipstream.testkit.Infra;
 import java.net.ServerSocket;
@@ -84,8 +84,13 @@ class RefreshKillIT {
     private ChildJvm start(int port, Path data, String name) {
         ChildJvm.Builder b = ChildJvm.builder(name)
                 .jar(Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath())
-                .jvmArgs("-Xmx512m", "--add-modules", "jdk.incubator.vector", "-Dai.djl.offline=true",
-                        "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1")
+                .jvmArgs(
+                        "-Xmx512m",
+                        "--add-modules",
+                        "jdk.incubator.vector",
+                        "-Dai.djl.offline=true",
+                        "-Dai.djl.pytorch.num_threads=1",
+                        "-Dai.djl.pytorch.num_interop_threads=1")
                 .logFile(tmp.resolve(name + ".log"))
                 .systemProperty("quarkus.http.port", Integer.toString(port))
                 .systemProperty("quarkus.http.host", "127.0.0.1")
@@ -109,14 +114,20 @@ class RefreshKillIT {
     }
 
     private JsonNode get(int port, String path) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("X-Api-Key", KEY)
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("X-Api-Key", KEY)
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
         return Json.mapper().readTree(r.body());
     }
 
     private List<IndexEvent> readEvents(KafkaConsumer<String, byte[]> c, List<IndexEvent> into) {
-        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) into.add(Json.read(r.value(), IndexEvent.class));
+        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+            into.add(Json.read(r.value(), IndexEvent.class));
+        }
         return into;
     }
 
@@ -129,8 +140,15 @@ class RefreshKillIT {
         names.put(TopicSpecs.INDEX_EVENTS, events);
         TopicCreator.createMissing(KafkaClientSettings.forAdmin(kafka), names, null, (short) 1, n -> {});
         Map<String, String> q = Infra.shared().quarkusConfig();
-        StorageConfig sc = new StorageConfig(q.get("clipstream.storage.endpoint"), q.get("clipstream.storage.access-key"),
-                q.get("clipstream.storage.secret-key"), q.get("clipstream.storage.region"), bucket, Duration.ofSeconds(30), 3, true);
+        StorageConfig sc = new StorageConfig(
+                q.get("clipstream.storage.endpoint"),
+                q.get("clipstream.storage.access-key"),
+                q.get("clipstream.storage.secret-key"),
+                q.get("clipstream.storage.region"),
+                bucket,
+                Duration.ofSeconds(30),
+                3,
+                true);
         try (ObjectStore store = ObjectStore.connect(sc);
                 KafkaProducer<String, byte[]> producer = Infra.shared().bytesProducer();
                 KafkaConsumer<String, byte[]> consumer = Readers.create(KafkaClientSettings.forConsumer(kafka))) {
@@ -141,16 +159,21 @@ class RefreshKillIT {
             registry.uploadBase(base);
             List<PairCurated> corpus = new ArrayList<>();
             int i = 0;
-            for (SyntheticDomains.Pair pair : SyntheticDomains.pairs("plain", PAIRS, 9)) corpus.add(Corpus.put(store, "plain", "k-" + i++, pair));
+            for (SyntheticDomains.Pair pair : SyntheticDomains.pairs("plain", PAIRS, 9)) {
+                corpus.add(Corpus.put(store, "plain", "k-" + i++, pair));
+            }
             List<PairCurated> dim = new ArrayList<>();
-            for (SyntheticDomains.Pair pair : SyntheticDomains.pairs("dim", DIM_PAIRS, 10)) dim.add(Corpus.put(store, "dim", "d-" + i++, pair));
+            for (SyntheticDomains.Pair pair : SyntheticDomains.pairs("dim", DIM_PAIRS, 10)) {
+                dim.add(Corpus.put(store, "dim", "d-" + i++, pair));
+            }
             Corpus.send(producer, curated, corpus);
             Corpus.send(producer, curated, dim);
             int total = PAIRS + DIM_PAIRS;
             // v1: one expert (plain's); the service's first index is built with it
             Map<String, List<PairCurated>> plainOnly = new LinkedHashMap<>();
             plainOnly.put("plain", corpus.subList(0, 100));
-            Corpus.announce(producer, versions, Corpus.publishExpertsVersion(registry, base, bucket, plainOnly, 41, null));
+            Corpus.announce(
+                    producer, versions, Corpus.publishExpertsVersion(registry, base, bucket, plainOnly, 41, null));
             TopicPartition tp = new TopicPartition(events, 0);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
@@ -159,8 +182,10 @@ class RefreshKillIT {
             Path data = tmp.resolve("data");
             int port = freePort();
             ChildJvm first = start(port, data, "refresh-1");
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(300))
-                    .until(() -> readEvents(consumer, seen).stream().anyMatch(e -> e.state() == IndexEvent.State.SWAPPED && e.version() == 1));
+            await().atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofMillis(300))
+                    .until(() -> readEvents(consumer, seen).stream()
+                            .anyMatch(e -> e.state() == IndexEvent.State.SWAPPED && e.version() == 1));
             assertThat(get(port, "/v1/index").get("livePairs").asLong()).isEqualTo(total);
 
             // v2 keeps plain's expert and adds dim's: a domain-scoped re-index, killed in the middle
@@ -168,45 +193,71 @@ class RefreshKillIT {
             both.put("dim", dim.subList(0, 100));
             ModelVersion v2 = Corpus.publishExpertsVersion(registry, base, bucket, both, 41, 1, 1);
             Corpus.announce(producer, versions, v2);
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).until(() -> readEvents(consumer, seen).stream()
-                    .anyMatch(e -> e.state() == IndexEvent.State.PROGRESS && e.version() == 2 && e.indexed() >= total / 4));
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> readEvents(consumer, seen).stream()
+                            .anyMatch(e -> e.state() == IndexEvent.State.PROGRESS
+                                    && e.version() == 2
+                                    && e.indexed() >= total / 4));
             first.kill();
-            IndexEvent lastBeforeKill = seen.stream().filter(e -> e.version() == 2).reduce((a, b) -> b).orElseThrow();
+            IndexEvent lastBeforeKill = seen.stream()
+                    .filter(e -> e.version() == 2)
+                    .reduce((a, b) -> b)
+                    .orElseThrow();
             assertThat(lastBeforeKill.state()).as("killed mid-build").isEqualTo(IndexEvent.State.PROGRESS);
-            System.out.printf("killed the build of v2 at %d of %d pairs (%d carried)%n", lastBeforeKill.indexed(), total,
-                    lastBeforeKill.carried());
+            System.out.printf(
+                    "killed the build of v2 at %d of %d pairs (%d carried)%n",
+                    lastBeforeKill.indexed(), total, lastBeforeKill.carried());
 
             start(port, data, "refresh-2");
             // the index that served before serves again at once, with every pair, embedded by v1
             JsonNode status = get(port, "/v1/index");
-            JsonNode answer = get(port, "/v1/search?target=text&k=1&q=" + URLEncoder.encode(corpus.get(7).text(), StandardCharsets.UTF_8));
+            JsonNode answer = get(
+                    port,
+                    "/v1/search?target=text&k=1&q="
+                            + URLEncoder.encode(corpus.get(7).text(), StandardCharsets.UTF_8));
             assertThat(answer.get("version").asInt()).isEqualTo(1);
             assertThat(answer.get("results")).hasSize(1);
             assertThat(status.get("liveVersion").asInt()).isEqualTo(1);
             assertThat(status.get("livePairs").asLong()).isEqualTo(total);
 
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(300))
-                    .until(() -> readEvents(consumer, seen).stream().anyMatch(e -> e.state() == IndexEvent.State.SWAPPED && e.version() == 2));
-            IndexEvent resumed = seen.stream().filter(e -> e.version() == 2 && e.state() == IndexEvent.State.REINDEX_STARTED)
-                    .reduce((a, b) -> b).orElseThrow();
-            List<IndexEvent> swaps = seen.stream().filter(e -> e.version() == 2 && e.state() == IndexEvent.State.SWAPPED).toList();
+            await().atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofMillis(300))
+                    .until(() -> readEvents(consumer, seen).stream()
+                            .anyMatch(e -> e.state() == IndexEvent.State.SWAPPED && e.version() == 2));
+            IndexEvent resumed = seen.stream()
+                    .filter(e -> e.version() == 2 && e.state() == IndexEvent.State.REINDEX_STARTED)
+                    .reduce((a, b) -> b)
+                    .orElseThrow();
+            List<IndexEvent> swaps = seen.stream()
+                    .filter(e -> e.version() == 2 && e.state() == IndexEvent.State.SWAPPED)
+                    .toList();
             assertThat(swaps).as("swapped once").hasSize(1);
             IndexEvent swapped = swaps.getFirst();
             assertThat(resumed.reason()).isEqualTo("resumed");
             assertThat(resumed.buildId()).isEqualTo(lastBeforeKill.buildId());
-            assertThat(swapped.indexed()).as("resumed from its last commit, not from the start").isLessThan(total);
-            assertThat(swapped.carried()).as("plain's pairs keep v1's vectors from the embedding cache: %s", swapped).isPositive();
-            System.out.printf("after the restart the build embedded the remaining %d pairs (%d re-embedded, %d carried)%n",
+            assertThat(swapped.indexed())
+                    .as("resumed from its last commit, not from the start")
+                    .isLessThan(total);
+            assertThat(swapped.carried())
+                    .as("plain's pairs keep v1's vectors from the embedding cache: %s", swapped)
+                    .isPositive();
+            System.out.printf(
+                    "after the restart the build embedded the remaining %d pairs (%d re-embedded, %d carried)%n",
                     swapped.indexed(), swapped.reembedded(), swapped.carried());
             JsonNode after = get(port, "/v1/index");
             assertThat(after.get("liveVersion").asInt()).isEqualTo(2);
-            assertThat(after.get("livePairs").asLong()).as("every curated pair is searchable").isEqualTo(total);
+            assertThat(after.get("livePairs").asLong())
+                    .as("every curated pair is searchable")
+                    .isEqualTo(total);
             Path indexes = data.resolve(MODEL).resolve("indexes");
-            await("v0 index dropped after its grace period").atMost(Duration.ofSeconds(30)).until(() -> {
-                try (var s = Files.list(indexes)) {
-                    return s.count() == 1;
-                }
-            });
+            await("v0 index dropped after its grace period")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> {
+                        try (var s = Files.list(indexes)) {
+                            return s.count() == 1;
+                        }
+                    });
         }
     }
 }

@@ -25,11 +25,17 @@ class RefreshSolrIT extends RefreshScenario {
     public static class OwnTopics implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("clipstream.topics.curated", "refresh-solr-it.pairs.curated",
-                    "clipstream.topics.model-versions", "refresh-solr-it.model.versions",
-                    "clipstream.topics.index-events", "refresh-solr-it.index.events",
-                    "clipstream.topics.training-runs", "refresh-solr-it.training.runs",
-                    "clipstream.storage.bucket", "refresh-solr-it");
+            return Map.of(
+                    "clipstream.topics.curated",
+                    "refresh-solr-it.pairs.curated",
+                    "clipstream.topics.model-versions",
+                    "refresh-solr-it.model.versions",
+                    "clipstream.topics.index-events",
+                    "refresh-solr-it.index.events",
+                    "clipstream.topics.training-runs",
+                    "refresh-solr-it.training.runs",
+                    "clipstream.storage.bucket",
+                    "refresh-solr-it");
         }
     }
 
@@ -44,6 +50,8 @@ class RefreshSolrIT extends RefreshScenario {
     @Override
     protected void servingIndexIs(String liveIndex) throws Exception {
         assertThat(backend).isInstanceOf(SolrBackend.class);
-        assertThat(((SolrBackend) backend).aliased(model)).as("the alias names the index that serves").endsWith(liveIndex);
+        assertThat(((SolrBackend) backend).aliased(model))
+                .as("the alias names the index that serves")
+                .endsWith(liveIndex);
     }
 }

@@ -1,11 +1,11 @@
 package io.clipstream.gateway.admission;
 
+import io.clipstream.contracts.ApiKeys;
 import io.clipstream.contracts.ClientLimits;
 import io.clipstream.contracts.ReasonCode;
 import io.clipstream.gateway.GatewayConfig;
 import io.clipstream.gateway.GatewayMetrics;
 import io.clipstream.gateway.auth.ApiKeyFilter;
-import io.clipstream.contracts.ApiKeys;
 import io.clipstream.gateway.http.EarlyReplies;
 import io.clipstream.gateway.problem.Problems;
 import io.quarkus.vertx.http.runtime.RouteConstants;
@@ -15,7 +15,6 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-
 import java.util.List;
 import java.util.Map;
 
@@ -49,21 +48,37 @@ public class AdmissionRoute {
 
     private void admit(RoutingContext ctx) {
         var request = ctx.request();
-        String producer = ApiKeys.presentedKey(request.getHeader(ApiKeyFilter.API_KEY_HEADER),
-                request.getHeader(HttpHeaders.AUTHORIZATION)).flatMap(keys::producerFor).orElse(null);
+        String producer = ApiKeys.presentedKey(
+                        request.getHeader(ApiKeyFilter.API_KEY_HEADER), request.getHeader(HttpHeaders.AUTHORIZATION))
+                .flatMap(keys::producerFor)
+                .orElse(null);
         if (producer == null) {
             metrics.refused(ReasonCode.UNAUTHORIZED.name(), null);
-            EarlyReplies.refuse(ctx, Problems.of(ReasonCode.UNAUTHORIZED, "send a valid producer key in the "
-                            + ApiKeyFilter.API_KEY_HEADER + " header or as Authorization: Bearer <key>", request.path(), List.of()),
-                    smallBody(ctx), Map.of("WWW-Authenticate", "Bearer realm=\"clipstream\""));
+            EarlyReplies.refuse(
+                    ctx,
+                    Problems.of(
+                            ReasonCode.UNAUTHORIZED,
+                            "send a valid producer key in the " + ApiKeyFilter.API_KEY_HEADER
+                                    + " header or as Authorization: Bearer <key>",
+                            request.path(),
+                            List.of()),
+                    smallBody(ctx),
+                    Map.of("WWW-Authenticate", "Bearer realm=\"clipstream\""));
             return;
         }
         ClientLimits.Decision decision = limits.tryAdmit(producer);
         if (!decision.admitted()) {
             metrics.refused(ReasonCode.TOO_MANY_REQUESTS.name(), producer);
-            EarlyReplies.refuse(ctx, Problems.of(ReasonCode.TOO_MANY_REQUESTS, "producer " + producer + " is "
-                            + decision.reason() + "; retry after " + decision.retryAfterSeconds() + " s", request.path(), List.of()),
-                    smallBody(ctx), Map.of(HttpHeaders.RETRY_AFTER.toString(), Long.toString(decision.retryAfterSeconds())));
+            EarlyReplies.refuse(
+                    ctx,
+                    Problems.of(
+                            ReasonCode.TOO_MANY_REQUESTS,
+                            "producer " + producer + " is " + decision.reason() + "; retry after "
+                                    + decision.retryAfterSeconds() + " s",
+                            request.path(),
+                            List.of()),
+                    smallBody(ctx),
+                    Map.of(HttpHeaders.RETRY_AFTER.toString(), Long.toString(decision.retryAfterSeconds())));
             return;
         }
         ctx.put(ApiKeyFilter.PRODUCER, producer); // ApiKeyFilter does not check the key a second time

@@ -25,6 +25,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 public class ApiKeyFilter {
     /** Request property holding the authenticated producer name. */
     public static final String PRODUCER = "clipstream.producer";
+
     public static final String API_KEY_HEADER = "X-Api-Key";
     private static final Logger LOG = Logger.getLogger(ApiKeyFilter.class);
 
@@ -37,7 +38,8 @@ public class ApiKeyFilter {
 
     void onStart(@Observes StartupEvent event) {
         if (keys.isEmpty()) {
-            LOG.warn("no API keys configured (clipstream.gateway.api-keys.<producer>=<key>): every request will get 401");
+            LOG.warn("no API keys configured (clipstream.gateway.api-keys.<producer>=<key>): every request will get "
+                    + "401");
         } else {
             LOG.infof("%d producer API key(s) configured", keys.size());
         }
@@ -50,11 +52,13 @@ public class ApiKeyFilter {
             request.setProperty(PRODUCER, admitted);
             return;
         }
-        String producer = ApiKeys.presentedKey(request.getHeaderString(API_KEY_HEADER),
-                        request.getHeaderString(HttpHeaders.AUTHORIZATION))
+        String producer = ApiKeys.presentedKey(
+                        request.getHeaderString(API_KEY_HEADER), request.getHeaderString(HttpHeaders.AUTHORIZATION))
                 .flatMap(keys::producerFor)
-                .orElseThrow(() -> new GatewayException(ReasonCode.UNAUTHORIZED,
-                        "send a valid producer key in the " + API_KEY_HEADER + " header or as Authorization: Bearer <key>"));
+                .orElseThrow(() -> new GatewayException(
+                        ReasonCode.UNAUTHORIZED,
+                        "send a valid producer key in the " + API_KEY_HEADER
+                                + " header or as Authorization: Bearer <key>"));
         request.setProperty(PRODUCER, producer);
     }
 }

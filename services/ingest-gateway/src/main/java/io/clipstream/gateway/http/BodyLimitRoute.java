@@ -13,11 +13,10 @@ import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Answers oversized requests to /v1/* with a PAYLOAD_TOO_LARGE problem body. Quarkus enforces
@@ -45,13 +44,17 @@ public class BodyLimitRoute {
     void install(@Observes Router router) {
         long limit = maxBodySize.asLongValue();
         BodyHandler chunkedBody = BodyHandler.create(false).setBodyLimit(limit).setHandleFileUploads(false);
-        router.route("/v1/*").order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1)
+        router.route("/v1/*")
+                .order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1)
                 .handler(ctx -> {
                     String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
                     if (length != null) {
                         long declared = parse(length);
                         if (declared > limit) {
-                            refuse(ctx, "request body of " + declared + " bytes exceeds the limit of " + limit + " bytes", declared <= DRAIN_FACTOR * limit);
+                            refuse(
+                                    ctx,
+                                    "request body of " + declared + " bytes exceeds the limit of " + limit + " bytes",
+                                    declared <= DRAIN_FACTOR * limit);
                         } else {
                             ctx.next();
                         }
@@ -72,8 +75,11 @@ public class BodyLimitRoute {
 
     private void refuse(RoutingContext ctx, String detail, boolean drain) {
         metrics.refused(ReasonCode.PAYLOAD_TOO_LARGE.name(), null);
-        EarlyReplies.refuse(ctx, Problems.of(ReasonCode.PAYLOAD_TOO_LARGE, detail, ctx.request().path(), List.of()),
-                drain, Map.of());
+        EarlyReplies.refuse(
+                ctx,
+                Problems.of(ReasonCode.PAYLOAD_TOO_LARGE, detail, ctx.request().path(), List.of()),
+                drain,
+                Map.of());
     }
 
     private static boolean isChunkedNonMultipart(HttpServerRequest request) {

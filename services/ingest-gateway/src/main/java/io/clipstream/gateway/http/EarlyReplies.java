@@ -6,7 +6,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
-
 import java.util.Map;
 
 /**
@@ -16,8 +15,7 @@ import java.util.Map;
  * rather than a reset connection.
  */
 public final class EarlyReplies {
-    private EarlyReplies() {
-    }
+    private EarlyReplies() {}
 
     public static void refuse(RoutingContext ctx, Problem problem, boolean drain, Map<String, String> headers) {
         HttpServerRequest request = ctx.request();
@@ -27,13 +25,14 @@ public final class EarlyReplies {
                 .putHeader(HttpHeaders.CONNECTION, "close");
         headers.forEach(response::putHeader);
         response.endHandler(v -> {
-            if (!drain || request.isEnded()) {
-                request.connection().close();
-            } else {
-                request.handler(buffer -> { });
-                request.endHandler(end -> request.connection().close());
-                request.resume();
-            }
-        }).end(Buffer.buffer(Json.write(problem)));
+                    if (!drain || request.isEnded()) {
+                        request.connection().close();
+                    } else {
+                        request.handler(buffer -> {});
+                        request.endHandler(end -> request.connection().close());
+                        request.resume();
+                    }
+                })
+                .end(Buffer.buffer(Json.write(problem)));
     }
 }

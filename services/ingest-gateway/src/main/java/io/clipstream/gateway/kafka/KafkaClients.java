@@ -9,15 +9,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
-
-import java.time.Duration;
-import java.util.Map;
 
 /**
  * The gateway's Kafka clients. Connection settings come from {@code kafka.*} (Quarkus' default
@@ -37,7 +36,10 @@ public class KafkaClients {
     @Produces
     @ApplicationScoped
     Producer<String, PairSubmitted> pairProducer() {
-        return new KafkaProducer<>(producerConfig(kafkaConfig, config.publishTimeout(), config.producer()), new StringSerializer(), EventSerdes.serializer());
+        return new KafkaProducer<>(
+                producerConfig(kafkaConfig, config.publishTimeout(), config.producer()),
+                new StringSerializer(),
+                EventSerdes.serializer());
     }
 
     void closeProducer(@Disposes Producer<String, PairSubmitted> producer) {
@@ -59,7 +61,8 @@ public class KafkaClients {
     }
 
     /** Visible for tests. Timeouts derive from the publish timeout so a record is acked or failed by then. */
-    static Map<String, Object> producerConfig(Map<String, Object> kafka, Duration publishTimeout, GatewayConfig.Producer producer) {
+    static Map<String, Object> producerConfig(
+            Map<String, Object> kafka, Duration publishTimeout, GatewayConfig.Producer producer) {
         Map<String, Object> props = KafkaClientSettings.forProducer(kafka);
         long timeoutMs = publishTimeout.toMillis();
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "clipstream-ingest-gateway");
@@ -67,8 +70,8 @@ public class KafkaClients {
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, producer.compressionType());
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, producer.maxRequestSize());
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1_000, timeoutMs / 2));
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
-                (int) Math.max(timeoutMs, producer.lingerMs() + Math.max(1_000, timeoutMs / 2)));
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int)
+                Math.max(timeoutMs, producer.lingerMs() + Math.max(1_000, timeoutMs / 2)));
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
         // not overridable: the gateway answers 202 only for a record every in-sync replica holds, written once
         props.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -1,20 +1,14 @@
 package io.clipstream.gateway.kafka;
 
-import io.clipstream.contracts.TopicsConfig;
 import io.clipstream.contracts.PairSubmitted;
 import io.clipstream.contracts.ReasonCode;
+import io.clipstream.contracts.TopicsConfig;
 import io.clipstream.gateway.GatewayConfig;
 import io.clipstream.gateway.GatewayMetrics;
 import io.clipstream.gateway.problem.GatewayException;
 import io.clipstream.gateway.validation.PairSubmission;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +18,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.jboss.logging.Logger;
 
 /**
  * Turns validated submissions into {@link PairSubmitted} events on pairs.raw (key = pairId) and
@@ -34,8 +33,7 @@ public class PairPublisher {
     private static final Logger LOG = Logger.getLogger(PairPublisher.class);
 
     /** Where a pair landed. */
-    public record Published(String pairId, String topic, int partition, long offset) {
-    }
+    public record Published(String pairId, String topic, int partition, long offset) {}
 
     @Inject
     Producer<String, PairSubmitted> producer;
@@ -53,9 +51,17 @@ public class PairPublisher {
 
     public List<Published> publish(String source, List<PairSubmission> pairs) {
         Instant now = clock.instant();
-        List<PairSubmitted> events = pairs.stream().map(p -> PairSubmitted.of(
-                p.pairId() != null ? p.pairId() : UUID.randomUUID().toString(),
-                source, p.domain(), p.text(), p.imageBase64(), p.imageUri(), p.attributes(), now)).toList();
+        List<PairSubmitted> events = pairs.stream()
+                .map(p -> PairSubmitted.of(
+                        p.pairId() != null ? p.pairId() : UUID.randomUUID().toString(),
+                        source,
+                        p.domain(),
+                        p.text(),
+                        p.imageBase64(),
+                        p.imageUri(),
+                        p.attributes(),
+                        now))
+                .toList();
         List<String> ids = events.stream().map(PairSubmitted::pairId).toList();
 
         long deadline = System.nanoTime() + config.publishTimeout().toNanos();
@@ -96,7 +102,8 @@ public class PairPublisher {
 
     private RuntimeException failure(Throwable cause, List<String> ids) {
         if (cause instanceof RecordTooLargeException) {
-            return new GatewayException(ReasonCode.PAYLOAD_TOO_LARGE, "record too large for Kafka: " + cause.getMessage());
+            return new GatewayException(
+                    ReasonCode.PAYLOAD_TOO_LARGE, "record too large for Kafka: " + cause.getMessage());
         }
         LOG.warnf("publishing %d pair(s) to %s failed: %s", ids.size(), topics.raw(), cause.toString());
         // the cause stays in the log: 503 bodies do not echo internal exception text

@@ -4,7 +4,6 @@ import io.clipstream.contracts.Json;
 import io.clipstream.contracts.ReasonCode;
 import io.clipstream.gateway.validation.FieldError;
 import jakarta.ws.rs.core.Response;
-
 import java.util.List;
 
 /** Builds problem bodies and responses; the one place that maps a reason to an HTTP status. */
@@ -14,8 +13,7 @@ public final class Problems {
     /** 500: a bug. */
     public static final String INTERNAL_ERROR = ReasonCode.INTERNAL_ERROR.name();
 
-    private Problems() {
-    }
+    private Problems() {}
 
     public static int status(ReasonCode reason) {
         return switch (reason) {
@@ -30,13 +28,28 @@ public final class Problems {
     }
 
     public static Problem of(ReasonCode reason, String detail, String instance, List<FieldError> errors) {
-        return new Problem(typeOf(reason.name()), reason.description(), status(reason), detail, instance,
-                reason.name(), errors, List.of());
+        return new Problem(
+                typeOf(reason.name()),
+                reason.description(),
+                status(reason),
+                detail,
+                instance,
+                reason.name(),
+                errors,
+                List.of());
     }
 
-    public static Problem of(String reason, String title, int status, String detail, String instance, List<String> pairIds) {
-        return new Problem(reason == null ? "about:blank" : typeOf(reason), title, status, detail, instance, reason,
-                List.of(), pairIds);
+    public static Problem of(
+            String reason, String title, int status, String detail, String instance, List<String> pairIds) {
+        return new Problem(
+                reason == null ? "about:blank" : typeOf(reason),
+                title,
+                status,
+                detail,
+                instance,
+                reason,
+                List.of(),
+                pairIds);
     }
 
     public static String typeOf(String reason) {

@@ -6,8 +6,7 @@ package io.clipstream.gateway.validation;
  * decoding it: a 4 MB image is not copied a second time to be checked.
  */
 final class Base64Check {
-    private Base64Check() {
-    }
+    private Base64Check() {}
 
     /** Null when valid, else what is wrong. */
     static String problem(String s) {

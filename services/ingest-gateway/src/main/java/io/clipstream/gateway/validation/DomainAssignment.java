@@ -1,7 +1,6 @@
 package io.clipstream.gateway.validation;
 
 import io.clipstream.contracts.DomainCatalogue;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,8 +29,11 @@ public final class DomainAssignment {
                 }
                 continue;
             }
-            out.add(d.domain().equals(p.domain()) ? p
-                    : new PairSubmission(p.pairId(), d.domain(), p.text(), p.imageBase64(), p.imageUri(), p.attributes()));
+            out.add(
+                    d.domain().equals(p.domain())
+                            ? p
+                            : new PairSubmission(
+                                    p.pairId(), d.domain(), p.text(), p.imageBase64(), p.imageUri(), p.attributes()));
         }
         if (!errors.isEmpty()) {
             throw ValidationException.of(errors);

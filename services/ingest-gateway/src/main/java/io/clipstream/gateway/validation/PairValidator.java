@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.clipstream.contracts.DomainName;
 import io.clipstream.contracts.ImageRef;
 import io.clipstream.contracts.ReasonCode;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -45,9 +44,13 @@ public final class PairValidator {
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
                 // the HTTP body limit bounds string sizes; Jackson's own 20M default must not cut in first
-                .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxStringLength(Integer.MAX_VALUE)
+                        .build())
                 .build();
-        this.mapper = JsonMapper.builder(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+        this.mapper = JsonMapper.builder(factory)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
     }
 
     public ShapeRules rules() {
@@ -58,7 +61,8 @@ public final class PairValidator {
     public PairSubmission parsePair(byte[] body) {
         JsonNode root = readTree(body);
         if (!root.isObject()) {
-            throw new ValidationException(ReasonCode.INVALID_JSON, "request body must be a JSON object, got " + kind(root));
+            throw new ValidationException(
+                    ReasonCode.INVALID_JSON, "request body must be a JSON object, got " + kind(root));
         }
         List<FieldError> errors = new ArrayList<>();
         PairSubmission pair = validatePair(root, "", errors);
@@ -72,8 +76,8 @@ public final class PairValidator {
     public List<PairSubmission> parseBatch(byte[] body) {
         JsonNode root = readTree(body);
         if (!root.isObject()) {
-            throw new ValidationException(ReasonCode.INVALID_JSON,
-                    "request body must be a JSON object {\"pairs\":[...]}, got " + kind(root));
+            throw new ValidationException(
+                    ReasonCode.INVALID_JSON, "request body must be a JSON object {\"pairs\":[...]}, got " + kind(root));
         }
         List<FieldError> errors = new ArrayList<>();
         root.fieldNames().forEachRemaining(name -> {
@@ -83,14 +87,18 @@ public final class PairValidator {
         });
         JsonNode pairs = root.get("pairs");
         if (pairs == null || !pairs.isArray()) {
-            errors.add(new FieldError("/pairs", ReasonCode.INVALID_FIELD,
+            errors.add(new FieldError(
+                    "/pairs",
+                    ReasonCode.INVALID_FIELD,
                     pairs == null ? "required array is missing" : "must be an array, got " + kind(pairs)));
             throw ValidationException.of(errors);
         }
         if (pairs.size() > rules.batchMaxPairs()) {
-            throw new ValidationException(ReasonCode.BATCH_TOO_LARGE, "batch holds " + pairs.size()
-                    + " pairs, at most " + rules.batchMaxPairs() + " are allowed",
-                    List.of(new FieldError("/pairs", ReasonCode.BATCH_TOO_LARGE, "at most " + rules.batchMaxPairs() + " pairs")));
+            throw new ValidationException(
+                    ReasonCode.BATCH_TOO_LARGE,
+                    "batch holds " + pairs.size() + " pairs, at most " + rules.batchMaxPairs() + " are allowed",
+                    List.of(new FieldError(
+                            "/pairs", ReasonCode.BATCH_TOO_LARGE, "at most " + rules.batchMaxPairs() + " pairs")));
         }
         if (pairs.isEmpty()) {
             errors.add(new FieldError("/pairs", ReasonCode.INVALID_FIELD, "must hold at least one pair"));
@@ -108,7 +116,9 @@ public final class PairValidator {
             if (pair.pairId() != null) {
                 Integer previous = seenIds.putIfAbsent(pair.pairId(), i);
                 if (previous != null) {
-                    errors.add(new FieldError(pointer + "/pairId", ReasonCode.INVALID_FIELD,
+                    errors.add(new FieldError(
+                            pointer + "/pairId",
+                            ReasonCode.INVALID_FIELD,
                             "duplicates /pairs/" + previous + "/pairId"));
                 }
             }
@@ -131,14 +141,16 @@ public final class PairValidator {
         List<FieldError> errors = new ArrayList<>();
         checkPairId(idempotencyKey, "#Idempotency-Key", errors);
         if (pair.pairId() != null && !pair.pairId().equals(idempotencyKey)) {
-            errors.add(new FieldError("#Idempotency-Key", ReasonCode.INVALID_FIELD,
+            errors.add(new FieldError(
+                    "#Idempotency-Key",
+                    ReasonCode.INVALID_FIELD,
                     "differs from the body's pairId; send one id, or the same in both"));
         }
         if (!errors.isEmpty()) {
             throw ValidationException.of(errors);
         }
-        return new PairSubmission(idempotencyKey, pair.domain(), pair.text(), pair.imageBase64(), pair.imageUri(),
-                pair.attributes());
+        return new PairSubmission(
+                idempotencyKey, pair.domain(), pair.text(), pair.imageBase64(), pair.imageUri(), pair.attributes());
     }
 
     /**
@@ -155,7 +167,8 @@ public final class PairValidator {
             try {
                 ImageRef.parse(uri, rules.imageBucket(), producer);
             } catch (ImageRef.InvalidImageRefException e) {
-                errors.add(new FieldError((batch ? "/pairs/" + i : "") + "/imageUri", ReasonCode.INVALID_FIELD, e.getMessage()));
+                errors.add(new FieldError(
+                        (batch ? "/pairs/" + i : "") + "/imageUri", ReasonCode.INVALID_FIELD, e.getMessage()));
             }
         }
         if (!errors.isEmpty()) {
@@ -193,9 +206,13 @@ public final class PairValidator {
             }
             return root;
         } catch (JsonProcessingException e) {
-            throw new ValidationException(ReasonCode.INVALID_JSON, "malformed JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr()));
+            throw new ValidationException(
+                    ReasonCode.INVALID_JSON,
+                    "malformed JSON: " + e.getOriginalMessage()
+                            + (e.getLocation() == null
+                                    ? ""
+                                    : " at line " + e.getLocation().getLineNr() + ", column "
+                                            + e.getLocation().getColumnNr()));
         } catch (IOException e) {
             throw new ValidationException(ReasonCode.INVALID_JSON, "unreadable JSON: " + e.getMessage());
         }
@@ -204,8 +221,10 @@ public final class PairValidator {
     private PairSubmission validatePair(JsonNode node, String at, List<FieldError> errors) {
         node.fieldNames().forEachRemaining(name -> {
             if (!PAIR_FIELDS.contains(name)) {
-                errors.add(new FieldError(at + "/" + escape(name), ReasonCode.INVALID_FIELD, name.equals("source")
-                        ? "source is set by the gateway from the API key" : "unknown field"));
+                errors.add(new FieldError(
+                        at + "/" + escape(name),
+                        ReasonCode.INVALID_FIELD,
+                        name.equals("source") ? "source is set by the gateway from the API key" : "unknown field"));
             }
         });
         String pairId = optionalString(node, "pairId", at, errors);
@@ -219,7 +238,8 @@ public final class PairValidator {
         checkDomain(domain, at + "/domain", errors);
         if (text == null) {
             if (isAbsent(node.get("text"))) {
-                errors.add(new FieldError(at + "/text", ReasonCode.INVALID_FIELD, "required string is missing (it may be empty)"));
+                errors.add(new FieldError(
+                        at + "/text", ReasonCode.INVALID_FIELD, "required string is missing (it may be empty)"));
             }
         } else {
             checkText(text, at + "/text", errors);
@@ -227,14 +247,20 @@ public final class PairValidator {
         boolean hasInline = !isAbsent(node.get("imageBase64"));
         boolean hasUri = !isAbsent(node.get("imageUri"));
         if (hasInline && hasUri) {
-            errors.add(new FieldError(at + "/imageUri", ReasonCode.INVALID_FIELD, "give exactly one of imageBase64 and imageUri, not both"));
+            errors.add(new FieldError(
+                    at + "/imageUri",
+                    ReasonCode.INVALID_FIELD,
+                    "give exactly one of imageBase64 and imageUri, not both"));
         } else if (!hasInline && !hasUri) {
-            errors.add(new FieldError(at + "/imageBase64", ReasonCode.INVALID_FIELD, "give exactly one of imageBase64 and imageUri"));
+            errors.add(new FieldError(
+                    at + "/imageBase64", ReasonCode.INVALID_FIELD, "give exactly one of imageBase64 and imageUri"));
         }
         if (imageBase64 != null) {
             String problem = Base64Check.problem(imageBase64);
             if (problem != null) {
-                errors.add(new FieldError(at + "/imageBase64", ReasonCode.INVALID_IMAGE_ENCODING,
+                errors.add(new FieldError(
+                        at + "/imageBase64",
+                        ReasonCode.INVALID_IMAGE_ENCODING,
                         "not standard base64 (RFC 4648, no line breaks): " + problem));
             }
         }
@@ -249,7 +275,8 @@ public final class PairValidator {
             return;
         }
         if (pairId.isEmpty() || pairId.length() > rules.pairIdLength()) {
-            errors.add(new FieldError(at, ReasonCode.INVALID_FIELD, "must be 1 to " + rules.pairIdLength() + " characters"));
+            errors.add(new FieldError(
+                    at, ReasonCode.INVALID_FIELD, "must be 1 to " + rules.pairIdLength() + " characters"));
         } else if (pairId.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
             errors.add(new FieldError(at, ReasonCode.INVALID_FIELD, "must not hold whitespace or control characters"));
         }
@@ -264,22 +291,28 @@ public final class PairValidator {
 
     private void checkText(String text, String at, List<FieldError> errors) {
         if (text.length() > rules.textLength()) {
-            errors.add(new FieldError(at, ReasonCode.INVALID_FIELD, "longer than " + rules.textLength() + " characters"));
+            errors.add(
+                    new FieldError(at, ReasonCode.INVALID_FIELD, "longer than " + rules.textLength() + " characters"));
         }
     }
 
     private void checkImageUri(String imageUri, String at, List<FieldError> errors) {
         if (imageUri.length() > rules.imageUriLength()) {
-            errors.add(new FieldError(at, ReasonCode.INVALID_FIELD, "longer than " + rules.imageUriLength() + " characters"));
+            errors.add(new FieldError(
+                    at, ReasonCode.INVALID_FIELD, "longer than " + rules.imageUriLength() + " characters"));
             return;
         }
         try {
             URI uri = new URI(imageUri);
             if (!uri.isAbsolute() || uri.isOpaque()) {
-                errors.add(new FieldError(at, ReasonCode.INVALID_FIELD, "must be an absolute hierarchical URI such as s3://bucket/key"));
+                errors.add(new FieldError(
+                        at, ReasonCode.INVALID_FIELD, "must be an absolute hierarchical URI such as s3://bucket/key"));
             } else if (!ImageRef.SCHEME.equals(uri.getScheme().toLowerCase(Locale.ROOT))) {
-                errors.add(new FieldError(at, ReasonCode.INVALID_FIELD, "scheme '" + uri.getScheme()
-                        + "' is not s3 (the curator reads only s3://" + rules.imageBucket() + "/inbox/<producer>/...)"));
+                errors.add(new FieldError(
+                        at,
+                        ReasonCode.INVALID_FIELD,
+                        "scheme '" + uri.getScheme() + "' is not s3 (the curator reads only s3://" + rules.imageBucket()
+                                + "/inbox/<producer>/...)"));
             }
         } catch (URISyntaxException e) {
             errors.add(new FieldError(at, ReasonCode.INVALID_FIELD, "not a URI: " + e.getMessage()));
@@ -303,11 +336,18 @@ public final class PairValidator {
             String key = e.getKey();
             String pointer = at + "/" + escape(key);
             if (key.isEmpty() || key.length() > rules.attributeKeyLength()) {
-                errors.add(new FieldError(pointer, ReasonCode.INVALID_FIELD, "key must be 1 to " + rules.attributeKeyLength() + " characters"));
+                errors.add(new FieldError(
+                        pointer,
+                        ReasonCode.INVALID_FIELD,
+                        "key must be 1 to " + rules.attributeKeyLength() + " characters"));
             } else if (!e.getValue().isTextual()) {
-                errors.add(new FieldError(pointer, ReasonCode.INVALID_FIELD, "must be a string, got " + kind(e.getValue())));
+                errors.add(new FieldError(
+                        pointer, ReasonCode.INVALID_FIELD, "must be a string, got " + kind(e.getValue())));
             } else if (e.getValue().textValue().length() > rules.attributeValueLength()) {
-                errors.add(new FieldError(pointer, ReasonCode.INVALID_FIELD, "longer than " + rules.attributeValueLength() + " characters"));
+                errors.add(new FieldError(
+                        pointer,
+                        ReasonCode.INVALID_FIELD,
+                        "longer than " + rules.attributeValueLength() + " characters"));
             } else {
                 result.put(key, e.getValue().textValue());
             }
@@ -322,7 +362,8 @@ public final class PairValidator {
             return null;
         }
         if (!value.isTextual()) {
-            errors.add(new FieldError(at + "/" + field, ReasonCode.INVALID_FIELD, "must be a string, got " + kind(value)));
+            errors.add(
+                    new FieldError(at + "/" + field, ReasonCode.INVALID_FIELD, "must be a string, got " + kind(value)));
             return null;
         }
         return value.textValue();

@@ -1,7 +1,6 @@
 package io.clipstream.gateway.validation;
 
 import io.clipstream.contracts.ReasonCode;
-
 import java.util.List;
 
 /** The request has the wrong shape; carries every violation found (all-or-nothing). */
@@ -27,9 +26,12 @@ public final class ValidationException extends RuntimeException {
         FieldError first = errors.getFirst();
         String detail = errors.size() == 1
                 ? first.pointer() + ": " + first.detail()
-                : errors.size() + " fields are invalid" + (errors.size() > MAX_LISTED_ERRORS ? " (the first "
-                + MAX_LISTED_ERRORS + " are listed)" : "") + "; first " + first.pointer() + ": " + first.detail();
-        return new ValidationException(first.reason(), detail,
+                : errors.size() + " fields are invalid"
+                        + (errors.size() > MAX_LISTED_ERRORS ? " (the first " + MAX_LISTED_ERRORS + " are listed)" : "")
+                        + "; first " + first.pointer() + ": " + first.detail();
+        return new ValidationException(
+                first.reason(),
+                detail,
                 errors.size() > MAX_LISTED_ERRORS ? errors.subList(0, MAX_LISTED_ERRORS) : errors);
     }
 

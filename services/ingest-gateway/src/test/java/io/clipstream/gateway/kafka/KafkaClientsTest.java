@@ -1,13 +1,12 @@
 package io.clipstream.gateway.kafka;
 
-import io.clipstream.gateway.GatewayConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clipstream.gateway.GatewayConfig;
 import java.time.Duration;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.junit.jupiter.api.Test;
 
 class KafkaClientsTest {
     private static final GatewayConfig.Producer DEFAULTS = new GatewayConfig.Producer() {
@@ -26,12 +25,15 @@ class KafkaClientsTest {
 
     @Test
     void deliveryGuaranteesCannotBeWeakenedByKafkaStarConfig() {
-        Map<String, Object> props = KafkaClients.producerConfig(Map.of(
-                "bootstrap.servers", "broker:9092",
-                "acks", "1",
-                "enable.idempotence", "false",
-                "security.protocol", "SSL",
-                "group.id", "consumer-only, dropped"), Duration.ofSeconds(10), DEFAULTS);
+        Map<String, Object> props = KafkaClients.producerConfig(
+                Map.of(
+                        "bootstrap.servers", "broker:9092",
+                        "acks", "1",
+                        "enable.idempotence", "false",
+                        "security.protocol", "SSL",
+                        "group.id", "consumer-only, dropped"),
+                Duration.ofSeconds(10),
+                DEFAULTS);
         assertThat(props)
                 .containsEntry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9092")
                 .containsEntry("security.protocol", "SSL")

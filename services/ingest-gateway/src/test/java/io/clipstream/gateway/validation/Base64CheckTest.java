@@ -1,11 +1,10 @@
 package io.clipstream.gateway.validation;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Base64;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class Base64CheckTest {
 
@@ -15,14 +14,16 @@ class Base64CheckTest {
         for (int n = 0; n < 40; n++) {
             byte[] b = new byte[n];
             random.nextBytes(b);
-            assertThat(Base64Check.problem(Base64.getEncoder().encodeToString(b))).isNull();
-            assertThat(Base64Check.problem(Base64.getEncoder().withoutPadding().encodeToString(b))).isNull();
+            assertThat(Base64Check.problem(Base64.getEncoder().encodeToString(b)))
+                    .isNull();
+            assertThat(Base64Check.problem(Base64.getEncoder().withoutPadding().encodeToString(b)))
+                    .isNull();
         }
     }
 
     @Test
     void refusesWhatTheJdkDecoderRefuses() {
-        for (String bad : new String[]{"abcde", "ab=c", "a\nbc", "ab c", "a-b_", "====", "ab==cd==", "abc=="}) {
+        for (String bad : new String[] {"abcde", "ab=c", "a\nbc", "ab c", "a-b_", "====", "ab==cd==", "abc=="}) {
             assertThat(Base64Check.problem(bad)).as(bad).isNotNull();
             try {
                 Base64.getDecoder().decode(bad);

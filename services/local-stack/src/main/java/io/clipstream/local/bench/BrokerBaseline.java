@@ -1,5 +1,10 @@
 package io.clipstream.local.bench;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -8,12 +13,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 
 /**
  * The broker's raw throughput for the very records the curator gets: the same bytes produced with
@@ -34,8 +33,7 @@ final class BrokerBaseline {
         }
     }
 
-    private BrokerBaseline() {
-    }
+    private BrokerBaseline() {}
 
     /** @param connection bootstrap servers and credentials */
     static Properties producerConfig(Map<String, Object> connection) {
@@ -49,9 +47,12 @@ final class BrokerBaseline {
     }
 
     static Result measure(Map<String, Object> connection, String topic, List<Map.Entry<byte[], byte[]>> records) {
-        long bytes = records.stream().mapToLong(e -> e.getKey().length + e.getValue().length).sum();
+        long bytes = records.stream()
+                .mapToLong(e -> e.getKey().length + e.getValue().length)
+                .sum();
         long t0 = System.nanoTime();
-        try (var producer = new KafkaProducer<>(producerConfig(connection), new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (var producer =
+                new KafkaProducer<>(producerConfig(connection), new ByteArraySerializer(), new ByteArraySerializer())) {
             for (var e : records) {
                 producer.send(new ProducerRecord<>(topic, e.getKey(), e.getValue()));
             }

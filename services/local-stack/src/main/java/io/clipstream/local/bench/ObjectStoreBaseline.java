@@ -5,7 +5,6 @@ import io.clipstream.storage.ContentAddress;
 import io.clipstream.storage.ObjectStore;
 import io.clipstream.storage.StorageConfig;
 import io.clipstream.testkit.Infra;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
@@ -29,15 +28,15 @@ final class ObjectStoreBaseline {
         }
     }
 
-    private ObjectStoreBaseline() {
-    }
+    private ObjectStoreBaseline() {}
 
     /** As {@link #measure} with conditional PUTs, from {@code threads} threads at once: the store's ceiling. */
-    static Result measureParallel(Infra infra, List<DemoPair> pairs, boolean textObjects, int threads) throws Exception {
+    static Result measureParallel(Infra infra, List<DemoPair> pairs, boolean textObjects, int threads)
+            throws Exception {
         StorageConfig config = StorageConfig.of(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey())
                 .withBucket("bench-baseline-" + UUID.randomUUID().toString().substring(0, 8));
         try (ObjectStore store = ObjectStore.connect(config);
-             var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+                var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
             store.ensureBucket();
             long t0 = System.nanoTime();
             List<java.util.concurrent.Future<?>> writes = new java.util.ArrayList<>();
@@ -64,8 +63,8 @@ final class ObjectStoreBaseline {
     }
 
     private static byte[] textDocument(DemoPair p, String sha) {
-        return ("{\"schemaVersion\":1,\"pairId\":\"" + p.pairId() + "\",\"text\":\"" + p.text()
-                + "\",\"sha256\":\"" + sha + "\",\"width\":28,\"height\":28,\"perceptualHash\":\"0123456789abcdef\"}")
+        return ("{\"schemaVersion\":1,\"pairId\":\"" + p.pairId() + "\",\"text\":\"" + p.text() + "\",\"sha256\":\""
+                        + sha + "\",\"width\":28,\"height\":28,\"perceptualHash\":\"0123456789abcdef\"}")
                 .getBytes(StandardCharsets.UTF_8);
     }
 

@@ -20,7 +20,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Follows the operations topics ({@code training.runs}, {@code model.versions}, {@code index.events},
  * {@code pairs.rejected}) and prints one readable line per event, as {@code tail -f} would. Connects as the services
- * do: {@code KAFKA_BOOTSTRAP_SERVERS}, and for SASL/SCRAM {@code KAFKA_SECURITY_PROTOCOL}, {@code CLIPSTREAM_KAFKA_USER}
+ * do: {@code KAFKA_BOOTSTRAP_SERVERS}, and for SASL/SCRAM {@code KAFKA_SECURITY_PROTOCOL}, {@code
+ * CLIPSTREAM_KAFKA_USER}
  * (an operator principal) and {@code CLIPSTREAM_KAFKA_PASSWORD}.
  *
  * <pre>FollowOps [--from-beginning] [--no-rejected]</pre>
@@ -48,28 +49,43 @@ public final class FollowOps {
         cfg.put("security.protocol", protocol);
         if (protocol.startsWith("SASL")) {
             cfg.put("sasl.mechanism", "SCRAM-SHA-512");
-            cfg.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-                    + env.getOrDefault("CLIPSTREAM_KAFKA_USER", "clipstream-operator") + "\" password=\""
-                    + env.getOrDefault("CLIPSTREAM_KAFKA_PASSWORD", "") + "\";");
+            cfg.put(
+                    "sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                            + env.getOrDefault("CLIPSTREAM_KAFKA_USER", "clipstream-operator") + "\" password=\""
+                            + env.getOrDefault("CLIPSTREAM_KAFKA_PASSWORD", "") + "\";");
         }
-        List<String> topics = new ArrayList<>(List.of(Topics.TRAINING_RUNS, Topics.MODEL_VERSIONS, Topics.INDEX_EVENTS));
-        if (rejected) topics.add(Topics.PAIRS_REJECTED);
+        List<String> topics =
+                new ArrayList<>(List.of(Topics.TRAINING_RUNS, Topics.MODEL_VERSIONS, Topics.INDEX_EVENTS));
+        if (rejected) {
+            topics.add(Topics.PAIRS_REJECTED);
+        }
         try (KafkaConsumer<String, byte[]> c = Readers.create(cfg)) {
             List<TopicPartition> parts = new ArrayList<>();
-            for (String t : topics) c.partitionsFor(t, Duration.ofSeconds(30)).forEach(p -> parts.add(new TopicPartition(t, p.partition())));
+            for (String t : topics) {
+                c.partitionsFor(t, Duration.ofSeconds(30))
+                        .forEach(p -> parts.add(new TopicPartition(t, p.partition())));
+            }
             c.assign(parts);
-            if (fromBeginning) c.seekToBeginning(parts);
-            else c.seekToEnd(parts);
+            if (fromBeginning) {
+                c.seekToBeginning(parts);
+            } else {
+                c.seekToEnd(parts);
+            }
             System.out.println("following " + String.join(", ", topics) + " (Ctrl-C to stop)");
             while (true) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) System.out.println(line(r.topic(), r.value()));
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    System.out.println(line(r.topic(), r.value()));
+                }
             }
         }
     }
 
     /** The readable line of one record of {@code topic}; a record that does not parse is shown as such, not dropped. */
     public static String line(String topic, byte[] value) {
-        if (value == null) return "          " + topic + ": tombstone";
+        if (value == null) {
+            return "          " + topic + ": tombstone";
+        }
         try {
             return switch (topic) {
                 case Topics.TRAINING_RUNS -> OpsLines.run(Json.read(value, TrainingRun.class));

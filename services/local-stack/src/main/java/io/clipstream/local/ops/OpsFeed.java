@@ -24,7 +24,8 @@ import org.apache.kafka.common.TopicPartition;
  * one readable line ({@link OpsLines}) to {@code print}.
  */
 public final class OpsFeed implements AutoCloseable {
-    private static final List<String> TOPICS = List.of(Topics.TRAINING_RUNS, Topics.MODEL_VERSIONS, Topics.INDEX_EVENTS);
+    private static final List<String> TOPICS =
+            List.of(Topics.TRAINING_RUNS, Topics.MODEL_VERSIONS, Topics.INDEX_EVENTS);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final Consumer<String> print;
@@ -32,12 +33,17 @@ public final class OpsFeed implements AutoCloseable {
     private final List<ModelVersion> versions = new ArrayList<>();
     private final List<IndexEvent> index = new ArrayList<>();
 
-    /** @param connection bootstrap servers and credentials of a principal that may read the three topics (the operator) */
+    /**
+     * @param connection bootstrap servers and credentials of a principal that may read the three topics (the operator)
+     */
     public OpsFeed(Map<String, Object> connection, Consumer<String> print) {
         this.consumer = Readers.create(connection);
         this.print = print;
         List<TopicPartition> parts = new ArrayList<>();
-        for (String t : TOPICS) consumer.partitionsFor(t, Duration.ofSeconds(30)).forEach(p -> parts.add(new TopicPartition(t, p.partition())));
+        for (String t : TOPICS) {
+            consumer.partitionsFor(t, Duration.ofSeconds(30))
+                    .forEach(p -> parts.add(new TopicPartition(t, p.partition())));
+        }
         consumer.assign(parts);
         consumer.seekToBeginning(parts);
     }
@@ -46,7 +52,9 @@ public final class OpsFeed implements AutoCloseable {
     public int poll(Duration timeout) {
         int n = 0;
         for (ConsumerRecord<String, byte[]> r : consumer.poll(timeout)) {
-            if (r.value() == null) continue;
+            if (r.value() == null) {
+                continue;
+            }
             n++;
             print.accept(FollowOps.line(r.topic(), r.value()));
             try {
@@ -66,7 +74,9 @@ public final class OpsFeed implements AutoCloseable {
     public boolean awaitUntil(Predicate<OpsFeed> done, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!done.test(this)) {
-            if (System.nanoTime() > deadline) return false;
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
             poll(Duration.ofMillis(300));
         }
         return true;
@@ -91,12 +101,15 @@ public final class OpsFeed implements AutoCloseable {
 
     /** Whether a run started that has not ended yet. */
     public boolean runInFlight() {
-        return runs.stream().filter(r -> r.state() == TrainingRun.State.STARTED).count() > endedRuns().size();
+        return runs.stream().filter(r -> r.state() == TrainingRun.State.STARTED).count()
+                > endedRuns().size();
     }
 
     /** The SWAPPED event of the index built for {@code version}, once there is one. */
     public Optional<IndexEvent> swapped(int version) {
-        return index.stream().filter(e -> e.state() == IndexEvent.State.SWAPPED && e.version() == version).reduce((a, b) -> b);
+        return index.stream()
+                .filter(e -> e.state() == IndexEvent.State.SWAPPED && e.version() == version)
+                .reduce((a, b) -> b);
     }
 
     @Override

@@ -31,14 +31,21 @@ public final class PrometheusCheck {
     private static final List<String> SUFFIXES = List.of("_bucket", "_count", "_sum", "_max");
 
     /** What the check found: targets up of all, rule groups that failed to load, names used but never scraped. */
-    public record Result(int targetsUp, int targets, List<String> ruleErrors, List<String> metricsUsed, List<String> missing) {
+    public record Result(
+            int targetsUp, int targets, List<String> ruleErrors, List<String> metricsUsed, List<String> missing) {
         public boolean ok() {
             return targetsUp == targets && ruleErrors.isEmpty() && missing.isEmpty();
         }
 
         public String describe() {
-            return String.format("%d of %d targets up, %d alert rule errors, %d of %d metrics the dashboard and the alerts use present%s",
-                    targetsUp, targets, ruleErrors.size(), metricsUsed.size() - missing.size(), metricsUsed.size(),
+            return String.format(
+                    "%d of %d targets up, %d alert rule errors, %d of %d metrics the dashboard and the alerts use "
+                            + "present%s",
+                    targetsUp,
+                    targets,
+                    ruleErrors.size(),
+                    metricsUsed.size() - missing.size(),
+                    metricsUsed.size(),
                     missing.isEmpty() ? "" : "; missing: " + String.join(", ", missing));
         }
     }
@@ -48,10 +55,14 @@ public final class PrometheusCheck {
     /** The Prometheus binary: {@code PROMETHEUS} or {@code prometheus} on the PATH. */
     public static Optional<Path> binary() {
         String env = System.getenv("PROMETHEUS");
-        if (env != null && !env.isBlank()) return Optional.of(Path.of(env));
+        if (env != null && !env.isBlank()) {
+            return Optional.of(Path.of(env));
+        }
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
             Path p = Path.of(dir, "prometheus");
-            if (Files.isExecutable(p)) return Optional.of(p);
+            if (Files.isExecutable(p)) {
+                return Optional.of(p);
+            }
         }
         return Optional.empty();
     }
@@ -60,36 +71,57 @@ public final class PrometheusCheck {
      * @param repoRoot where {@code deploy/} is
      * @param targets  job name -> base URI of a service (its metrics are at {@code /q/metrics})
      */
-    public static Result run(Path prometheus, Path repoRoot, Map<String, URI> targets, Duration timeout) throws IOException, InterruptedException {
+    public static Result run(Path prometheus, Path repoRoot, Map<String, URI> targets, Duration timeout)
+            throws IOException, InterruptedException {
         Path work = Files.createTempDirectory("clipstream-prometheus");
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        StringBuilder cfg = new StringBuilder("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n  - ")
-                .append(repoRoot.resolve("deploy/prometheus/alerts.yml").toAbsolutePath()).append("\nscrape_configs:\n");
-        new TreeMap<>(targets).forEach((job, uri) -> cfg.append("  - job_name: ").append(job).append("\n    metrics_path: /q/metrics\n")
-                .append("    static_configs:\n      - targets: [\"").append(uri.getHost()).append(':').append(uri.getPort()).append("\"]\n"));
+        StringBuilder cfg = new StringBuilder(
+                        "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n  - ")
+                .append(repoRoot.resolve("deploy/prometheus/alerts.yml").toAbsolutePath())
+                .append("\nscrape_configs:\n");
+        new TreeMap<>(targets)
+                .forEach((job, uri) -> cfg.append("  - job_name: ")
+                        .append(job)
+                        .append("\n    metrics_path: /q/metrics\n")
+                        .append("    static_configs:\n      - targets: [\"")
+                        .append(uri.getHost())
+                        .append(':')
+                        .append(uri.getPort())
+                        .append("\"]\n"));
         Files.writeString(work.resolve("prometheus.yml"), cfg);
-        Process p = new ProcessBuilder(prometheus.toString(), "--config.file=" + work.resolve("prometheus.yml"),
-                "--storage.tsdb.path=" + work.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
-                .redirectErrorStream(true).redirectOutput(work.resolve("prometheus.log").toFile()).start();
+        Process p = new ProcessBuilder(
+                        prometheus.toString(),
+                        "--config.file=" + work.resolve("prometheus.yml"),
+                        "--storage.tsdb.path=" + work.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + port)
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("prometheus.log").toFile())
+                .start();
         URI api = URI.create("http://127.0.0.1:" + port);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         try {
             long deadline = System.nanoTime() + timeout.toNanos();
             List<String> used = metricsUsed(repoRoot);
             int up = 0;
             List<String> missing = used;
             List<String> ruleErrors = List.of("rules not read");
-            // every target up and every used name present, or the timeout: the services' meters appear with their first event
+            // every target up and every used name present, or the timeout: the services' meters appear with their first
+            // event
             while (System.nanoTime() < deadline) {
-                if (!p.isAlive()) throw new IOException("prometheus exited: " + Files.readString(work.resolve("prometheus.log")));
+                if (!p.isAlive()) {
+                    throw new IOException("prometheus exited: " + Files.readString(work.resolve("prometheus.log")));
+                }
                 try {
                     up = targetsUp(http, api);
                     ruleErrors = ruleErrors(http, api);
                     missing = missing(http, api, used);
-                    if (up == targets.size() && missing.isEmpty()) break;
+                    if (up == targets.size() && missing.isEmpty()) {
+                        break;
+                    }
                 } catch (IOException e) {
                     // not listening yet
                 }
@@ -98,7 +130,9 @@ public final class PrometheusCheck {
             return new Result(up, targets.size(), ruleErrors, used, missing);
         } finally {
             p.destroy();
-            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
+            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
             ChildJvm.deleteRecursively(work);
         }
     }
@@ -113,21 +147,30 @@ public final class PrometheusCheck {
         files.add(repoRoot.resolve("deploy/prometheus/alerts.yml"));
         for (Path f : files) {
             Matcher m = METRIC.matcher(Files.readString(f));
-            while (m.find()) names.add(baseName(m.group()));
+            while (m.find()) {
+                names.add(baseName(m.group()));
+            }
         }
         return List.copyOf(names);
     }
 
     /** A histogram's or summary's series ({@code _bucket}, {@code _count}, ...) count as its name. */
     static String baseName(String series) {
-        for (String s : SUFFIXES) if (series.endsWith(s)) return series.substring(0, series.length() - s.length());
+        for (String s : SUFFIXES) {
+            if (series.endsWith(s)) {
+                return series.substring(0, series.length() - s.length());
+            }
+        }
         return series;
     }
 
     private static int targetsUp(HttpClient http, URI api) throws IOException, InterruptedException {
         int up = 0;
-        for (JsonNode t : get(http, api, "/api/v1/targets?state=active").path("data").path("activeTargets")) {
-            if ("up".equals(t.path("health").asText())) up++;
+        for (JsonNode t :
+                get(http, api, "/api/v1/targets?state=active").path("data").path("activeTargets")) {
+            if ("up".equals(t.path("health").asText())) {
+                up++;
+            }
         }
         return up;
     }
@@ -135,25 +178,37 @@ public final class PrometheusCheck {
     private static List<String> ruleErrors(HttpClient http, URI api) throws IOException, InterruptedException {
         List<String> out = new ArrayList<>();
         JsonNode groups = get(http, api, "/api/v1/rules").path("data").path("groups");
-        if (groups.isEmpty()) out.add("no rule group loaded");
+        if (groups.isEmpty()) {
+            out.add("no rule group loaded");
+        }
         for (JsonNode g : groups) {
             for (JsonNode r : g.path("rules")) {
-                if ("err".equals(r.path("health").asText())) out.add(r.path("name").asText() + ": " + r.path("lastError").asText());
+                if ("err".equals(r.path("health").asText())) {
+                    out.add(r.path("name").asText() + ": " + r.path("lastError").asText());
+                }
             }
         }
         return out;
     }
 
-    private static List<String> missing(HttpClient http, URI api, List<String> used) throws IOException, InterruptedException {
+    private static List<String> missing(HttpClient http, URI api, List<String> used)
+            throws IOException, InterruptedException {
         TreeSet<String> present = new TreeSet<>();
-        for (JsonNode n : get(http, api, "/api/v1/label/__name__/values").path("data")) present.add(baseName(n.asText()));
+        for (JsonNode n : get(http, api, "/api/v1/label/__name__/values").path("data")) {
+            present.add(baseName(n.asText()));
+        }
         return used.stream().filter(u -> !present.contains(u)).toList();
     }
 
     private static JsonNode get(HttpClient http, URI api, String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(api.resolve(path)).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(api.resolve(path))
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) throw new IOException(path + ": " + r.statusCode());
+        if (r.statusCode() != 200) {
+            throw new IOException(path + ": " + r.statusCode());
+        }
         return Json.mapper().readTree(r.body());
     }
 }

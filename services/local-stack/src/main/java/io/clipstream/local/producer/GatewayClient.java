@@ -3,7 +3,6 @@ package io.clipstream.local.producer;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clipstream.contracts.Json;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,7 +14,8 @@ import java.util.List;
 
 /** Pushes pairs to the ingest gateway: batches, retrying 5xx/429 answers with back-off, or one pair and its answer. */
 public final class GatewayClient {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI batchUri;
     private final URI pairUri;
     private final String apiKey;
@@ -35,10 +35,13 @@ public final class GatewayClient {
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .header("X-Api-Key", apiKey)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(pairJson(Json.mapper().createObjectNode(), p))))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(
+                        Json.write(pairJson(Json.mapper().createObjectNode(), p))))
                 .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        String reason = response.statusCode() == 202 ? null : Json.mapper().readTree(response.body()).path("reason").asText(null);
+        String reason = response.statusCode() == 202
+                ? null
+                : Json.mapper().readTree(response.body()).path("reason").asText(null);
         return new Answer(response.statusCode(), reason);
     }
 

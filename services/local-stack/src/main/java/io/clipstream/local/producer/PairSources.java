@@ -4,7 +4,6 @@ import io.clipstream.continual.bench.domains.FashionStream;
 import io.clipstream.datasets.CaptionTemplates;
 import io.clipstream.datasets.FashionMnist;
 import io.clipstream.datasets.GreyImages;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,8 +18,7 @@ import java.util.stream.Stream;
 public final class PairSources {
     private static final Set<String> IMAGE_EXTENSIONS = Set.of("png", "jpg", "jpeg", "gif", "bmp", "webp");
 
-    private PairSources() {
-    }
+    private PairSources() {}
 
     /**
      * The first {@code count} training images of Fashion-MNIST as PNG, captioned from the class name
@@ -32,7 +30,10 @@ public final class PairSources {
         List<DemoPair> pairs = new ArrayList<>(samples.size());
         for (FashionMnist.Sample s : samples) {
             String caption = CaptionTemplates.caption(CaptionTemplates.DEFAULT, s.className(), s.index());
-            pairs.add(new DemoPair("fmnist-train-" + s.index(), domain, caption,
+            pairs.add(new DemoPair(
+                    "fmnist-train-" + s.index(),
+                    domain,
+                    caption,
                     GreyImages.toPng(s.pixels(), FashionMnist.SIDE, FashionMnist.SIDE)));
         }
         return pairs;
@@ -45,7 +46,9 @@ public final class PairSources {
      */
     public static List<DemoPair> fashionDomain(Path dir, String domain, int from, int count) throws IOException {
         List<FashionMnist.Sample> samples = FashionMnist.read(dir, FashionMnist.Split.TRAIN, from + count);
-        if (samples.size() < from + count) throw new IOException("Fashion-MNIST has " + samples.size() + " training images, not " + (from + count));
+        if (samples.size() < from + count) {
+            throw new IOException("Fashion-MNIST has " + samples.size() + " training images, not " + (from + count));
+        }
         List<DemoPair> out = new ArrayList<>(count);
         for (FashionStream.Pair p : FashionStream.pairs(samples.subList(from, from + count), domain)) {
             out.add(new DemoPair(p.id(), p.domain(), p.caption(), p.png()));
@@ -62,7 +65,9 @@ public final class PairSources {
         java.util.regex.Pattern id = java.util.regex.Pattern.compile("[a-z]+(?:-[a-z]+)*-(\\d{1,6})");
         return pairId -> {
             java.util.regex.Matcher m = id.matcher(pairId);
-            if (!m.matches()) return null;
+            if (!m.matches()) {
+                return null;
+            }
             int i = Integer.parseInt(m.group(1));
             return i < all.size() && all.get(i).index() == i ? all.get(i).className() : null;
         };
@@ -85,12 +90,16 @@ public final class PairSources {
                     missing.add(image);
                     continue;
                 }
-                pairs.add(new DemoPair(base, domain, Files.readString(caption, StandardCharsets.UTF_8).strip(),
+                pairs.add(new DemoPair(
+                        base,
+                        domain,
+                        Files.readString(caption, StandardCharsets.UTF_8).strip(),
                         Files.readAllBytes(image)));
             }
         }
         if (!missing.isEmpty()) {
-            throw new IOException(missing.size() + " image(s) have no caption file beside them, e.g. " + missing.getFirst());
+            throw new IOException(
+                    missing.size() + " image(s) have no caption file beside them, e.g. " + missing.getFirst());
         }
         return pairs;
     }

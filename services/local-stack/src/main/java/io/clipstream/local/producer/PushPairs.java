@@ -1,7 +1,6 @@
 package io.clipstream.local.producer;
 
 import io.clipstream.datasets.FashionMnist;
-
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -61,7 +60,8 @@ public final class PushPairs {
             pushed += batch.size();
             if (pushed >= nextReport || pushed == pairs.size()) {
                 double s = (System.nanoTime() - start) / 1e9;
-                System.out.printf("pushed %,d / %,d pairs (%.0f pairs/s)%n", pushed, pairs.size(), pushed / Math.max(s, 1e-9));
+                System.out.printf(
+                        "pushed %,d / %,d pairs (%.0f pairs/s)%n", pushed, pairs.size(), pushed / Math.max(s, 1e-9));
                 nextReport += every;
             }
         }
@@ -70,10 +70,11 @@ public final class PushPairs {
 
     private static void usage(String problem) {
         System.err.println(problem);
-        System.err.println("usage: PushPairs --gateway URL --api-key KEY (--folder DIR | --fashion-mnist N) [--domain D] [--batch N]");
+        System.err.println(
+                "usage: PushPairs --gateway URL --api-key KEY (--folder DIR | --fashion-mnist N) [--domain D] "
+                        + "[--batch N]");
         System.exit(2);
     }
 
-    private PushPairs() {
-    }
+    private PushPairs() {}
 }

@@ -1,9 +1,9 @@
 package io.clipstream.local.bench;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 class PercentilesTest {
     @Test
@@ -21,7 +21,7 @@ class PercentilesTest {
 
     @Test
     void smallSamples() {
-        Percentiles p = new Percentiles(new double[]{7, 3});
+        Percentiles p = new Percentiles(new double[] {7, 3});
         assertThat(p.at(50)).isEqualTo(3);
         assertThat(p.at(99)).isEqualTo(7);
         assertThatThrownBy(() -> new Percentiles(new double[0])).isInstanceOf(IllegalArgumentException.class);

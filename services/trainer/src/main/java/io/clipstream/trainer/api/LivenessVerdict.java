@@ -14,23 +14,28 @@ import java.util.Map;
  */
 public record LivenessVerdict(boolean up, Map<String, Object> data) {
 
-    public static LivenessVerdict of(FailedChecks.Snapshot checks, CuratedFeed.Health feed, Instant now, Duration maxDown) {
+    public static LivenessVerdict of(
+            FailedChecks.Snapshot checks, CuratedFeed.Health feed, Instant now, Duration maxDown) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("consecutiveFailedChecks", checks.consecutive());
         data.put("feedRestarts", feed.restarts());
         boolean up = true;
         if (checks.tooMany()) {
             up = false;
-            data.put("checks", checks.consecutive() + " trigger checks failed in a row (max-failed-checks " + checks.max()
-                    + "), the last: " + checks.lastCause());
+            data.put(
+                    "checks",
+                    checks.consecutive() + " trigger checks failed in a row (max-failed-checks " + checks.max()
+                            + "), the last: " + checks.lastCause());
         }
         if (feed.threadEnded()) {
             up = false;
             data.put("feed", "the curated feed's thread ended");
         } else if (feed.downSince() != null && !now.isBefore(feed.downSince().plus(maxDown))) {
             up = false;
-            data.put("feed", "the curated feed has not read since " + feed.downSince() + " (max-down " + maxDown + "), the last failure: "
-                    + feed.lastFailure());
+            data.put(
+                    "feed",
+                    "the curated feed has not read since " + feed.downSince() + " (max-down " + maxDown
+                            + "), the last failure: " + feed.lastFailure());
         }
         return new LivenessVerdict(up, Map.copyOf(data));
     }

@@ -28,9 +28,14 @@ public class OperatorAuth {
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
     public Response authenticate(ContainerRequestContext request) {
-        if (!request.getUriInfo().getPath().startsWith("/v1/")) return null;
+        if (!request.getUriInfo().getPath().startsWith("/v1/")) {
+            return null;
+        }
         if (token.isEmpty()) {
-            return refuse(Response.Status.FORBIDDEN, "OPERATOR_TOKEN_UNSET", "set clipstream.trainer.operator-token to allow this");
+            return refuse(
+                    Response.Status.FORBIDDEN,
+                    "OPERATOR_TOKEN_UNSET",
+                    "set clipstream.trainer.operator-token to allow this");
         }
         String auth = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         String given = auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : "";
@@ -41,8 +46,10 @@ public class OperatorAuth {
     }
 
     private static Response refuse(Response.Status status, String code, String message) {
-        return Response.status(status).entity(Problem.of(status.getStatusCode(), code, status.getReasonPhrase(), message))
+        return Response.status(status)
+                .entity(Problem.of(status.getStatusCode(), code, status.getReasonPhrase(), message))
                 .type(Problem.MEDIA_TYPE)
-                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                .build();
     }
 }

@@ -25,11 +25,18 @@ public class TrainerLiveness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        LivenessVerdict v = LivenessVerdict.of(scheduler.failedChecks(), scheduler.feedHealth(), clock.instant(), cfg.feed().maxDown());
+        LivenessVerdict v = LivenessVerdict.of(
+                scheduler.failedChecks(),
+                scheduler.feedHealth(),
+                clock.instant(),
+                cfg.feed().maxDown());
         HealthCheckResponseBuilder b = HealthCheckResponse.named("trainer").status(v.up());
         v.data().forEach((k, value) -> {
-            if (value instanceof Number n) b.withData(k, n.longValue());
-            else b.withData(k, String.valueOf(value));
+            if (value instanceof Number n) {
+                b.withData(k, n.longValue());
+            } else {
+                b.withData(k, String.valueOf(value));
+            }
         });
         return b.build();
     }

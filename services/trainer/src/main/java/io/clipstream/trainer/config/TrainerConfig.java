@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@code clipstream.trainer.*}: what the trainer trains, when, and how (defaults documented in application.properties). */
+/**
+ * {@code clipstream.trainer.*}: what the trainer trains, when, and how (defaults documented in application.properties).
+ */
 @ConfigMapping(prefix = "clipstream.trainer")
 public interface TrainerConfig {
     /** The model this trainer keeps fresh: its objects live under {@code models/<model>/}. */
@@ -26,7 +28,6 @@ public interface TrainerConfig {
     Trigger trigger();
 
     Feed feed();
-
 
     Lock lock();
 
@@ -177,7 +178,9 @@ public interface TrainerConfig {
         @WithDefault("42")
         long seed();
 
-        /** Images are scaled down at materialisation so that their short side is at most this (0 = the model's size). */
+        /**
+         * Images are scaled down at materialisation so that their short side is at most this (0 = the model's size).
+         */
         @WithDefault("0")
         int maxImageSide();
 
@@ -206,7 +209,10 @@ public interface TrainerConfig {
         @WithDefault("0")
         double minNewDomainValue();
 
-        /** An earlier domain or the base domain may also lose at most this share of a gated metric's value (0.25 = a quarter; 0 = no relative bound). */
+        /**
+         * An earlier domain or the base domain may also lose at most this share of a gated metric's value (0.25 = a
+         * quarter; 0 = no relative bound).
+         */
         @WithDefault("0.25")
         double maxRelativeDrop();
 

@@ -11,7 +11,9 @@ public final class Anchors {
 
     /** True when the pair with this image sha256 belongs to the held-out share. */
     public static boolean isAnchor(String sha256, double share) {
-        if (share <= 0) return false;
+        if (share <= 0) {
+            return false;
+        }
         long bucket = Long.parseUnsignedLong(sha256.substring(0, 15), 16) % BUCKETS;
         return bucket < Math.round(share * BUCKETS);
     }

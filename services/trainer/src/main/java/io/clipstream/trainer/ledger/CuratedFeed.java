@@ -62,14 +62,29 @@ public final class CuratedFeed implements AutoCloseable {
     private volatile String lastFailure;
     private Thread thread;
 
-    public CuratedFeed(Map<String, Object> kafka, String topic, PendingPairs pending, Backoff backoff, Clock clock,
-                       Consumer<Refusal> onRefused, Consumer<List<PairRef>> onRead, Runnable onRestart) {
+    public CuratedFeed(
+            Map<String, Object> kafka,
+            String topic,
+            PendingPairs pending,
+            Backoff backoff,
+            Clock clock,
+            Consumer<Refusal> onRefused,
+            Consumer<List<PairRef>> onRead,
+            Runnable onRestart) {
         this(kafka, topic, pending, backoff, clock, onRefused, onRead, onRestart, ExpertGroups.NONE);
     }
 
     /** @param groups the expert each declared domain trains: a pair is pending under its expert's name */
-    public CuratedFeed(Map<String, Object> kafka, String topic, PendingPairs pending, Backoff backoff, Clock clock,
-                       Consumer<Refusal> onRefused, Consumer<List<PairRef>> onRead, Runnable onRestart, ExpertGroups groups) {
+    public CuratedFeed(
+            Map<String, Object> kafka,
+            String topic,
+            PendingPairs pending,
+            Backoff backoff,
+            Clock clock,
+            Consumer<Refusal> onRefused,
+            Consumer<List<PairRef>> onRead,
+            Runnable onRestart,
+            ExpertGroups groups) {
         this.groups = groups;
         this.kafka = kafka;
         this.topic = topic;
@@ -96,7 +111,9 @@ public final class CuratedFeed implements AutoCloseable {
             Throwable failure;
             try {
                 c = open();
-                if (c == null) return;
+                if (c == null) {
+                    return;
+                }
                 read(c, ledger);
                 return;
             } catch (Throwable e) { // a WakeupException too, when closing
@@ -110,13 +127,19 @@ public final class CuratedFeed implements AutoCloseable {
                     closeQuietly(c);
                 }
             }
-            if (!running) return;
+            if (!running) {
+                return;
+            }
             wait = downSince == null ? backoff.first() : backoff.after(wait);
-            if (downSince == null) downSince = clock.instant();
+            if (downSince == null) {
+                downSince = clock.instant();
+            }
             lastFailure = failure.getClass().getSimpleName() + ": " + failure.getMessage();
             LOG.errorf(failure, "the curated feed failed; it reads on from the pending positions in %s", wait);
             try {
-                if (closing.await(wait.toMillis(), TimeUnit.MILLISECONDS)) return;
+                if (closing.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -128,7 +151,9 @@ public final class CuratedFeed implements AutoCloseable {
 
     private KafkaConsumer<String, byte[]> open() {
         synchronized (consumerLock) {
-            if (!running) return null;
+            if (!running) {
+                return null;
+            }
             consumer = Readers.create(kafka);
             return consumer;
         }
@@ -136,10 +161,14 @@ public final class CuratedFeed implements AutoCloseable {
 
     private void read(KafkaConsumer<String, byte[]> c, LedgerState ledger) {
         List<TopicPartition> parts = awaitPartitions(c);
-        if (parts == null) return;
+        if (parts == null) {
+            return;
+        }
         c.assign(parts);
         // the ledger's position at the first start, where the feed got to after a failure
-        for (TopicPartition tp : parts) c.seek(tp, Math.max(ledger.next(tp.partition()), pending.readUpTo(tp.partition())));
+        for (TopicPartition tp : parts) {
+            c.seek(tp, Math.max(ledger.next(tp.partition()), pending.readUpTo(tp.partition())));
+        }
         Map<TopicPartition, Long> endAtStart = c.endOffsets(parts);
         assigned = true;
         while (running) {
@@ -154,15 +183,23 @@ public final class CuratedFeed implements AutoCloseable {
                     case Refused x -> refuse(r, x);
                 }
             }
-            if (!read.isEmpty()) onRead.accept(read);
-            for (TopicPartition tp : parts) pending.readTo(tp.partition(), c.position(tp));
+            if (!read.isEmpty()) {
+                onRead.accept(read);
+            }
+            for (TopicPartition tp : parts) {
+                pending.readTo(tp.partition(), c.position(tp));
+            }
             downSince = null;
-            if (!caughtUp) caughtUp = parts.stream().allMatch(tp -> c.position(tp) >= endAtStart.get(tp));
+            if (!caughtUp) {
+                caughtUp = parts.stream().allMatch(tp -> c.position(tp) >= endAtStart.get(tp));
+            }
         }
     }
 
     private void refuse(ConsumerRecord<String, byte[]> r, Refused x) {
-        LOG.warnf("refused %s-%d@%d (pairId %s): %s, %s", topic, r.partition(), r.offset(), x.pairId(), x.reason(), x.detail());
+        LOG.warnf(
+                "refused %s-%d@%d (pairId %s): %s, %s",
+                topic, r.partition(), r.offset(), x.pairId(), x.reason(), x.detail());
         pending.readTo(r.partition(), r.offset() + 1);
         onRefused.accept(new Refusal(r.partition(), r.offset(), x.pairId(), x.reason(), x.detail(), clock.instant()));
     }
@@ -208,7 +245,9 @@ public final class CuratedFeed implements AutoCloseable {
         running = false;
         closing.countDown();
         synchronized (consumerLock) {
-            if (consumer != null) consumer.wakeup();
+            if (consumer != null) {
+                consumer.wakeup();
+            }
         }
         if (thread != null) {
             try {

@@ -47,18 +47,34 @@ public final class CuratedRecordCheck {
         }
         String pairId = blank(c.pairId()) ? null : quote(c.pairId(), QUOTE);
         List<String> missing = new ArrayList<>();
-        if (blank(c.pairId())) missing.add("pairId");
-        if (blank(c.sha256())) missing.add("sha256");
-        if (blank(c.imageKey())) missing.add("imageKey");
-        if (blank(c.domain())) missing.add("domain");
-        if (blank(c.text())) missing.add("text");
-        if (!missing.isEmpty()) return new Refused(Reason.FIELD_MISSING, "missing " + String.join(", ", missing), pairId);
+        if (blank(c.pairId())) {
+            missing.add("pairId");
+        }
+        if (blank(c.sha256())) {
+            missing.add("sha256");
+        }
+        if (blank(c.imageKey())) {
+            missing.add("imageKey");
+        }
+        if (blank(c.domain())) {
+            missing.add("domain");
+        }
+        if (blank(c.text())) {
+            missing.add("text");
+        }
+        if (!missing.isEmpty()) {
+            return new Refused(Reason.FIELD_MISSING, "missing " + String.join(", ", missing), pairId);
+        }
         Optional<String> domainProblem = DomainName.problem(c.domain());
         if (domainProblem.isPresent()) {
-            return new Refused(Reason.DOMAIN_INVALID, "domain '" + quote(c.domain(), QUOTE) + "': " + domainProblem.get(), pairId);
+            return new Refused(
+                    Reason.DOMAIN_INVALID, "domain '" + quote(c.domain(), QUOTE) + "': " + domainProblem.get(), pairId);
         }
         if (!SHA256.matcher(c.sha256()).matches()) {
-            return new Refused(Reason.SHA256_INVALID, "sha256 '" + quote(c.sha256(), QUOTE) + "' is not 64 lower-case hex digits", pairId);
+            return new Refused(
+                    Reason.SHA256_INVALID,
+                    "sha256 '" + quote(c.sha256(), QUOTE) + "' is not 64 lower-case hex digits",
+                    pairId);
         }
         return new Accepted(PairRef.of(c, partition, offset));
     }
@@ -70,7 +86,9 @@ public final class CuratedRecordCheck {
     /** {@code s} cut to {@code max} characters, control characters replaced: it goes into one log line. */
     private static String quote(String s, int max) {
         String cut = s.length() > max ? s.substring(0, max) + "... (" + s.length() + " chars)" : s;
-        return cut.codePoints().map(cp -> Character.isISOControl(cp) ? '?' : cp)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return cut.codePoints()
+                .map(cp -> Character.isISOControl(cp) ? '?' : cp)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
     }
 }

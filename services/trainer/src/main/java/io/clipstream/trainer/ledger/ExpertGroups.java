@@ -24,8 +24,9 @@ public record ExpertGroups(Map<String, String> expertOf) {
             });
             String next = expertOf.get(e.getValue());
             if (next != null && !next.equals(e.getValue())) {
-                throw new IllegalArgumentException("expert-of." + e.getKey() + " names " + e.getValue() + ", which is mapped onto " + next
-                        + " in turn: map " + e.getKey() + " onto " + next + " directly");
+                throw new IllegalArgumentException(
+                        "expert-of." + e.getKey() + " names " + e.getValue() + ", which is mapped onto " + next
+                                + " in turn: map " + e.getKey() + " onto " + next + " directly");
             }
         }
     }
@@ -38,7 +39,8 @@ public record ExpertGroups(Map<String, String> expertOf) {
     /** The pair as the trainer sees it: its domain replaced by its expert's name. */
     public PairRef apply(PairRef p) {
         String expert = expertOf(p.domain());
-        return expert.equals(p.domain()) ? p
+        return expert.equals(p.domain())
+                ? p
                 : new PairRef(p.sha256(), p.pairId(), expert, p.imageKey(), p.caption(), p.partition(), p.offset());
     }
 }

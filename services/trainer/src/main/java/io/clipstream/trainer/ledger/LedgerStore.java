@@ -30,9 +30,12 @@ public final class LedgerStore {
     public int claimRunNumber(String owner, java.time.Instant at) {
         int from = load().runs() + 1;
         for (int n = from; n < from + MAX_RUN_CLAIM_TRIES; n++) {
-            if (objects.create(layout.runClaim(n), java.util.Map.of("owner", owner, "claimedAt", at.toString()))) return n;
+            if (objects.create(layout.runClaim(n), java.util.Map.of("owner", owner, "claimedAt", at.toString()))) {
+                return n;
+            }
         }
-        throw new IllegalStateException("no free run number for " + layout.model() + " in " + from + ".." + (from + MAX_RUN_CLAIM_TRIES - 1));
+        throw new IllegalStateException(
+                "no free run number for " + layout.model() + " in " + from + ".." + (from + MAX_RUN_CLAIM_TRIES - 1));
     }
 
     /** Claims of numbers past the ledger's {@code runs} a trainer tries before it gives up. */

@@ -25,7 +25,9 @@ public final class PendingPairs {
         readUpTo.merge(partition, offset, Math::max);
     }
 
-    /** Where the feed reads next on {@code partition}: the offset after the last record it read there (0 before any). */
+    /**
+     * Where the feed reads next on {@code partition}: the offset after the last record it read there (0 before any).
+     */
     public synchronized long readUpTo(int partition) {
         return readUpTo.getOrDefault(partition, 0L);
     }
@@ -41,7 +43,9 @@ public final class PendingPairs {
     public synchronized void cut(Map<Integer, Long> next) {
         next.forEach((p, o) -> {
             List<PairRef> l = byPartition.get(p);
-            if (l != null) l.removeIf(r -> r.offset() < o);
+            if (l != null) {
+                l.removeIf(r -> r.offset() < o);
+            }
         });
     }
 

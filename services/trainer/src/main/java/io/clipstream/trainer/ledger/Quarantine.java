@@ -29,8 +29,14 @@ public final class Quarantine {
      * @param rejections     how many runs rejected (some of) them
      * @param retryRequested an operator asked that the next run takes them back
      */
-    public record Entry(String domain, List<PairRef> pairs, String runId, List<String> reasons, Instant at, int rejections,
-                        boolean retryRequested) {
+    public record Entry(
+            String domain,
+            List<PairRef> pairs,
+            String runId,
+            List<String> reasons,
+            Instant at,
+            int rejections,
+            boolean retryRequested) {
         public Entry {
             pairs = List.copyOf(pairs);
             reasons = reasons == null ? List.of() : List.copyOf(reasons);
@@ -60,14 +66,22 @@ public final class Quarantine {
         return objects.read(layout.quarantine(domain), ENTRY);
     }
 
-    /** Holds {@code pairs} of {@code domain}, rejected by {@code runId}, beside what the domain already holds (each pair once). */
+    /**
+     * Holds {@code pairs} of {@code domain}, rejected by {@code runId}, beside what the domain already holds (each pair
+     * once).
+     */
     public Entry hold(String domain, Collection<PairRef> pairs, String runId, List<String> reasons, Instant at) {
         Optional<Entry> before = get(domain);
         List<PairRef> all = new ArrayList<>(before.map(Entry::pairs).orElse(List.of()));
         Set<String> have = new HashSet<>();
         all.forEach(r -> have.add(identity(r)));
-        for (PairRef r : pairs) if (have.add(identity(r))) all.add(r);
-        Entry e = new Entry(domain, all, runId, reasons, at, before.map(Entry::rejections).orElse(0) + 1, false);
+        for (PairRef r : pairs) {
+            if (have.add(identity(r))) {
+                all.add(r);
+            }
+        }
+        Entry e = new Entry(
+                domain, all, runId, reasons, at, before.map(Entry::rejections).orElse(0) + 1, false);
         objects.write(layout.quarantine(domain), e);
         return e;
     }
@@ -75,15 +89,24 @@ public final class Quarantine {
     /** Marks {@code domain}'s pairs for the next run; false when it holds none. */
     public boolean requestRetry(String domain) {
         Optional<Entry> e = get(domain);
-        if (e.isEmpty()) return false;
+        if (e.isEmpty()) {
+            return false;
+        }
         Entry x = e.get();
-        objects.write(layout.quarantine(domain), new Entry(x.domain(), x.pairs(), x.runId(), x.reasons(), x.at(), x.rejections(), true));
+        objects.write(
+                layout.quarantine(domain),
+                new Entry(x.domain(), x.pairs(), x.runId(), x.reasons(), x.at(), x.rejections(), true));
         return true;
     }
 
-    /** Drops {@code domain}'s pairs for good (an operator's decision, or a run that trained them promoted); false when it held none. */
+    /**
+     * Drops {@code domain}'s pairs for good (an operator's decision, or a run that trained them promoted); false when
+     * it held none.
+     */
     public boolean drop(String domain) {
-        if (get(domain).isEmpty()) return false;
+        if (get(domain).isEmpty()) {
+            return false;
+        }
         objects.store().delete(layout.quarantine(domain));
         return true;
     }
@@ -92,7 +115,9 @@ public final class Quarantine {
     public static Set<String> releasable(Map<String, Entry> held, Set<String> arriving) {
         Set<String> out = new TreeSet<>();
         held.forEach((d, e) -> {
-            if (arriving.contains(d) || e.retryRequested()) out.add(d);
+            if (arriving.contains(d) || e.retryRequested()) {
+                out.add(d);
+            }
         });
         return out;
     }

@@ -5,7 +5,10 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 
-/** The last pairs.curated records the feed refused, oldest first, for {@code GET /v1/models/{model}/refused}. Thread-safe. */
+/**
+ * The last pairs.curated records the feed refused, oldest first, for {@code GET /v1/models/{model}/refused}.
+ * Thread-safe.
+ */
 public final class RefusedRecords {
     public static final int KEPT = 100;
 
@@ -20,12 +23,16 @@ public final class RefusedRecords {
     }
 
     public RefusedRecords(int capacity) {
-        if (capacity < 1) throw new IllegalArgumentException("capacity must be at least 1, not " + capacity);
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1, not " + capacity);
+        }
         this.capacity = capacity;
     }
 
     public synchronized void add(Refusal refusal) {
-        if (last.size() == capacity) last.removeFirst();
+        if (last.size() == capacity) {
+            last.removeFirst();
+        }
         last.addLast(refusal);
     }
 

@@ -39,12 +39,15 @@ public final class LeaseRenewal implements AutoCloseable {
     }
 
     private void renew() {
-        if (lost) return;
+        if (lost) {
+            return;
+        }
         try {
             if (!lock.renew()) {
                 lost = true;
-                LOG.errorf("run %s lost the run lock: it is now %s; the run will not publish", runId,
-                        lock.holder().map(Object::toString).orElse("free"));
+                LOG.errorf(
+                        "run %s lost the run lock: it is now %s; the run will not publish",
+                        runId, lock.holder().map(Object::toString).orElse("free"));
             }
         } catch (RuntimeException e) {
             LOG.warnf("could not renew the run lock of %s (the lease lasts %s): %s", runId, lock.ttl(), e.getMessage());
@@ -53,11 +56,14 @@ public final class LeaseRenewal implements AutoCloseable {
 
     /** Throws when the lease was lost, or the lock is not this trainer's now: nothing may be published then. */
     public void ensureHeld() {
-        if (lost) throw new IllegalStateException("run " + runId + " lost the run lock; nothing is published");
+        if (lost) {
+            throw new IllegalStateException("run " + runId + " lost the run lock; nothing is published");
+        }
         RunLock.Holder now = lock.holder().orElse(null);
         if (now == null || !lock.owner().equals(now.owner()) || !runId.equals(now.runId())) {
             lost = true;
-            throw new IllegalStateException("run " + runId + " no longer holds the run lock (" + (now == null ? "free" : now) + "); nothing is published");
+            throw new IllegalStateException("run " + runId + " no longer holds the run lock ("
+                    + (now == null ? "free" : now) + "); nothing is published");
         }
     }
 
@@ -65,5 +71,4 @@ public final class LeaseRenewal implements AutoCloseable {
     public void close() {
         Shutdown.now(timer, Duration.ofSeconds(5));
     }
-
 }

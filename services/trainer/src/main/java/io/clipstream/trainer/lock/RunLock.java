@@ -1,7 +1,7 @@
 package io.clipstream.trainer.lock;
 
-import io.clipstream.registry.ModelLayout;
 import io.clipstream.contracts.TrainingRun;
+import io.clipstream.registry.ModelLayout;
 import io.clipstream.trainer.ledger.JsonObjects;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +30,8 @@ public final class RunLock {
      * What the lock says about the run that holds it. {@code owner} and {@code expiresAt} are null in a lock written
      * before leases: such a lock counts as expired.
      */
-    public record Holder(String runId, int attempt, TrainingRun.Trigger trigger, Instant since, String owner, Instant expiresAt) {
+    public record Holder(
+            String runId, int attempt, TrainingRun.Trigger trigger, Instant since, String owner, Instant expiresAt) {
         public boolean expired(Instant now) {
             return expiresAt == null || !now.isBefore(expiresAt);
         }
@@ -55,7 +56,9 @@ public final class RunLock {
     public record HeldBy(Holder holder) implements Acquired {}
 
     public RunLock(JsonObjects objects, ModelLayout layout, String owner, Duration ttl, Clock clock) {
-        if (ttl.isNegative() || ttl.isZero()) throw new IllegalArgumentException("the run lock's lease must be positive, not " + ttl);
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("the run lock's lease must be positive, not " + ttl);
+        }
         this.objects = objects;
         this.layout = layout;
         this.owner = owner;
@@ -75,13 +78,17 @@ public final class RunLock {
     public Acquired acquire(String runId, int attempt, TrainingRun.Trigger trigger) {
         Instant now = clock.instant();
         Holder mine = new Holder(runId, attempt, trigger, now, owner, now.plus(ttl));
-        if (objects.create(layout.lock(), mine)) return new Taken(Optional.empty());
+        if (objects.create(layout.lock(), mine)) {
+            return new Taken(Optional.empty());
+        }
         Optional<Holder> current = holder();
         if (current.isEmpty()) {
             // released between the two calls: one more try
             return objects.create(layout.lock(), mine) ? new Taken(Optional.empty()) : held();
         }
-        if (!current.get().expired(now)) return new HeldBy(current.get());
+        if (!current.get().expired(now)) {
+            return new HeldBy(current.get());
+        }
         objects.store().delete(layout.lock());
         return objects.create(layout.lock(), mine) ? new Taken(current) : held();
     }
@@ -93,7 +100,9 @@ public final class RunLock {
     /** Extends this trainer's lease by the ttl from now; false when the lock is no longer this trainer's. */
     public boolean renew() {
         Optional<Holder> current = holder();
-        if (current.isEmpty() || !owner.equals(current.get().owner())) return false;
+        if (current.isEmpty() || !owner.equals(current.get().owner())) {
+            return false;
+        }
         objects.write(layout.lock(), current.get().renewed(clock.instant().plus(ttl)));
         return true;
     }
@@ -105,7 +114,9 @@ public final class RunLock {
     /** Removes the lock if it is this trainer's; true if it was. */
     public boolean release() {
         Optional<Holder> current = holder();
-        if (current.isEmpty() || !owner.equals(current.get().owner())) return false;
+        if (current.isEmpty() || !owner.equals(current.get().owner())) {
+            return false;
+        }
         objects.store().delete(layout.lock());
         return true;
     }
@@ -113,7 +124,9 @@ public final class RunLock {
     /** Removes a lease that expired (its run died with its process); true if it did. */
     public boolean breakExpired(Holder expected) {
         Optional<Holder> current = holder();
-        if (current.isEmpty() || !current.get().equals(expected) || !expected.expired(clock.instant())) return false;
+        if (current.isEmpty() || !current.get().equals(expected) || !expected.expired(clock.instant())) {
+            return false;
+        }
         objects.store().delete(layout.lock());
         return true;
     }

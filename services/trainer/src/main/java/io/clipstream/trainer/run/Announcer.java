@@ -47,7 +47,8 @@ public final class Announcer {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted announcing " + v.model() + " v" + v.version(), e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not announce " + v.model() + " v" + v.version() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "could not announce " + v.model() + " v" + v.version() + ": " + e.getMessage(), e);
         }
     }
 
@@ -67,7 +68,9 @@ public final class Announcer {
     private Optional<ModelVersion> readLatest(String model) {
         try (KafkaConsumer<String, byte[]> c = Readers.create(kafka)) {
             List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(30));
-            if (infos == null || infos.isEmpty()) return Optional.empty();
+            if (infos == null || infos.isEmpty()) {
+                return Optional.empty();
+            }
             List<TopicPartition> parts = new ArrayList<>();
             infos.forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
             c.assign(parts);
@@ -76,9 +79,13 @@ public final class Announcer {
             ModelVersion last = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) throw new IllegalStateException("could not read " + topic + " to its end");
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " to its end");
+                }
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    if (!model.equals(r.key()) || r.value() == null) continue;
+                    if (!model.equals(r.key()) || r.value() == null) {
+                        continue;
+                    }
                     ModelVersion v = Json.read(r.value(), ModelVersion.class);
                     last = v; // one key, one partition: offset order is announcement order
                 }

@@ -36,7 +36,9 @@ public final class ArrivalPrefetcher implements Consumer<List<PairRef>>, AutoClo
     /** Queues the images of {@code refs}, the pairs of one poll of the feed. */
     @Override
     public void accept(List<PairRef> refs) {
-        if (refs.isEmpty()) return;
+        if (refs.isEmpty()) {
+            return;
+        }
         try {
             queued.incrementAndGet();
             worker.execute(() -> fetch(refs));
@@ -48,7 +50,9 @@ public final class ArrivalPrefetcher implements Consumer<List<PairRef>>, AutoClo
     private void fetch(List<PairRef> refs) {
         try {
             int fetched = materialiser.prefetch(refs, refs.size());
-            if (fetched > 0) LOG.debugf("fetched %d images of %d pairs on arrival", fetched, refs.size());
+            if (fetched > 0) {
+                LOG.debugf("fetched %d images of %d pairs on arrival", fetched, refs.size());
+            }
         } catch (IOException | RuntimeException e) {
             LOG.debugf("fetching images on arrival failed (the run fetches what it needs): %s", e.getMessage());
         } finally {

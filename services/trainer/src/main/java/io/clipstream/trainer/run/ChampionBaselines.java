@@ -2,7 +2,6 @@ package io.clipstream.trainer.run;
 
 import io.clipstream.continual.data.Sample;
 import io.clipstream.continual.train.Evaluator;
-
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +28,9 @@ final class ChampionBaselines {
                 Known k = byDomain.get(d);
                 if (k != null && k.anchorIds().equals(ids(samples))) {
                     metrics.put(d, k.metrics());
-                    if (k.hits() != null) hits.put(d, k.hits());
+                    if (k.hits() != null) {
+                        hits.put(d, k.hits());
+                    }
                 }
             });
         }
@@ -44,7 +45,10 @@ final class ChampionBaselines {
         }
         anchors.forEach((d, samples) -> {
             Map<String, Double> m = measured.metrics().get(d);
-            if (m != null) byDomain.put(d, new Known(ids(samples), m, measured.zeroShotHits().get(d)));
+            if (m != null) {
+                byDomain.put(
+                        d, new Known(ids(samples), m, measured.zeroShotHits().get(d)));
+            }
         });
     }
 

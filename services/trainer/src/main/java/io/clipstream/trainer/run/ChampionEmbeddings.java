@@ -28,14 +28,20 @@ final class ChampionEmbeddings implements AutoCloseable {
         return championVersion == version && model != null;
     }
 
-    /** Makes the champion {@code championVersion} (0: the base; adapter in {@code championDir}, else null) the one held. */
+    /**
+     * Makes the champion {@code championVersion} (0: the base; adapter in {@code championDir}, else null) the one held.
+     */
     void hold(int championVersion, Path baseDir, Path championDir, Device device) throws IOException {
-        if (holds(championVersion)) return;
+        if (holds(championVersion)) {
+            return;
+        }
         close();
         ClipModel m = ClipModel.load(baseDir, device);
         try {
             m.setBatchSize(INFERENCE_BATCH);
-            if (championDir != null) m.loadAdapter(championDir);
+            if (championDir != null) {
+                m.loadAdapter(championDir);
+            }
         } catch (IOException | RuntimeException e) {
             m.close();
             throw e;
@@ -52,7 +58,9 @@ final class ChampionEmbeddings implements AutoCloseable {
 
     /** Embeds the samples' images, captions and their domains' class prompts with the held champion. */
     void embed(Map<String, List<Sample>> anchors, Evaluator evaluator) {
-        if (model == null || anchors.isEmpty()) return;
+        if (model == null || anchors.isEmpty()) {
+            return;
+        }
         evaluator.measure(model, anchors, Evaluator.ALL, memo);
     }
 
@@ -60,11 +68,16 @@ final class ChampionEmbeddings implements AutoCloseable {
      * {@code known} completed with the held champion's measurements of the domains it lacks, from what was embedded
      * ahead (and whatever is missing, embedded now); {@code known} itself when another version (or none) is held.
      */
-    Evaluator.Measured complete(int championVersion, Map<String, List<Sample>> anchors, Evaluator.Measured known, Evaluator evaluator) {
-        if (!holds(championVersion)) return known;
+    Evaluator.Measured complete(
+            int championVersion, Map<String, List<Sample>> anchors, Evaluator.Measured known, Evaluator evaluator) {
+        if (!holds(championVersion)) {
+            return known;
+        }
         Map<String, List<Sample>> unknown = new LinkedHashMap<>(anchors);
         unknown.keySet().removeAll(known.metrics().keySet());
-        if (unknown.isEmpty()) return known;
+        if (unknown.isEmpty()) {
+            return known;
+        }
         Evaluator.Measured now = evaluator.measure(model, unknown, Evaluator.ALL, memo);
         Map<String, Map<String, Double>> metrics = new LinkedHashMap<>(known.metrics());
         metrics.putAll(now.metrics());
@@ -75,7 +88,9 @@ final class ChampionEmbeddings implements AutoCloseable {
 
     @Override
     public void close() {
-        if (model != null) model.close();
+        if (model != null) {
+            model.close();
+        }
         model = null;
         memo = null;
         version = -1;

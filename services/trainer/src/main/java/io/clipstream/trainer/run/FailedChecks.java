@@ -17,7 +17,9 @@ public final class FailedChecks {
     }
 
     public FailedChecks(int max) {
-        if (max < 1) throw new IllegalArgumentException("trigger.max-failed-checks must be at least 1, not " + max);
+        if (max < 1) {
+            throw new IllegalArgumentException("trigger.max-failed-checks must be at least 1, not " + max);
+        }
         this.max = max;
     }
 

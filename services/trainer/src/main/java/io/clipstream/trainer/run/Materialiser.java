@@ -1,8 +1,8 @@
 package io.clipstream.trainer.run;
 
-import io.clipstream.contracts.SkipReason;
 import io.clipstream.continual.data.PixelImage;
 import io.clipstream.continual.data.Sample;
+import io.clipstream.contracts.SkipReason;
 import io.clipstream.contracts.TrainingRun;
 import io.clipstream.storage.ObjectStore;
 import io.clipstream.storage.Parallel;
@@ -44,7 +44,8 @@ public final class Materialiser {
     }
 
     /** @param decodedBudgetBytes decoded images kept in memory between runs, at most (0: none) */
-    public Materialiser(ObjectStore store, Path cache, int maxSide, Map<String, List<String>> classes, long decodedBudgetBytes) {
+    public Materialiser(
+            ObjectStore store, Path cache, int maxSide, Map<String, List<String>> classes, long decodedBudgetBytes) {
         this.store = store;
         this.cache = cache;
         this.maxSide = maxSide;
@@ -52,7 +53,10 @@ public final class Materialiser {
         this.decoded = new DecodedImages(decodedBudgetBytes);
     }
 
-    /** Where the images that {@link #load} read came from, counted since this materialiser began ({@link #prefetch} is not counted). */
+    /**
+     * Where the images that {@link #load} read came from, counted since this materialiser began ({@link #prefetch} is
+     * not counted).
+     */
     public record Sources(long memory, long disk, long storage) {
         public Sources since(Sources earlier) {
             return new Sources(memory - earlier.memory, disk - earlier.disk, storage - earlier.storage);
@@ -60,7 +64,8 @@ public final class Materialiser {
 
         @Override
         public String toString() {
-            return memory + " decoded in memory, " + disk + " read from the local cache, " + storage + " fetched from storage";
+            return memory + " decoded in memory, " + disk + " read from the local cache, " + storage
+                    + " fetched from storage";
         }
     }
 
@@ -75,8 +80,12 @@ public final class Materialiser {
         List<Sample> out = new ArrayList<>(refs.size());
         for (int i = 0; i < refs.size(); i++) {
             Loaded l = loaded.get(i);
-            if (l.sample() != null) out.add(l.sample());
-            else skipped.accept(new TrainingRun.SkippedPair(refs.get(i).sha256(), refs.get(i).pairId(), l.skipReason()));
+            if (l.sample() != null) {
+                out.add(l.sample());
+            } else {
+                skipped.accept(new TrainingRun.SkippedPair(
+                        refs.get(i).sha256(), refs.get(i).pairId(), l.skipReason()));
+            }
         }
         return out;
     }
@@ -89,11 +98,18 @@ public final class Materialiser {
      * @return how many images were downloaded
      */
     public int prefetch(List<PairRef> refs, int max) throws IOException {
-        List<PairRef> missing = refs.stream().filter(r -> !Files.exists(cached(r))).limit(max).toList();
-        int fetched = Parallel.map(missing, PARALLEL_FETCHES, r -> bytes(r, false).isPresent() ? 1 : 0).stream().mapToInt(Integer::intValue).sum();
+        List<PairRef> missing =
+                refs.stream().filter(r -> !Files.exists(cached(r))).limit(max).toList();
+        int fetched = Parallel.map(
+                        missing, PARALLEL_FETCHES, r -> bytes(r, false).isPresent() ? 1 : 0)
+                .stream()
+                .mapToInt(Integer::intValue)
+                .sum();
         // and decoded too, while the decoded images fit in their budget
-        List<PairRef> undecoded = refs.stream().filter(r -> decoded.get(r.sha256()) == null && Files.exists(cached(r)))
-                .limit(decoded.hasRoom() ? max : 0).toList();
+        List<PairRef> undecoded = refs.stream()
+                .filter(r -> decoded.get(r.sha256()) == null && Files.exists(cached(r)))
+                .limit(decoded.hasRoom() ? max : 0)
+                .toList();
         Parallel.map(undecoded, PARALLEL_FETCHES, r -> load(r, false));
         return fetched;
     }
@@ -109,25 +125,35 @@ public final class Materialiser {
     private Loaded load(PairRef r, boolean counted) throws IOException {
         PixelImage known = decoded.get(r.sha256());
         if (known != null) {
-            if (counted) fromMemory.increment();
+            if (counted) {
+                fromMemory.increment();
+            }
             return new Loaded(sample(r, known), null);
         }
         Optional<byte[]> bytes = bytes(r, counted);
-        if (bytes.isEmpty()) return new Loaded(null, SkipReason.OBJECT_MISSING);
+        if (bytes.isEmpty()) {
+            return new Loaded(null, SkipReason.OBJECT_MISSING);
+        }
         BufferedImage img;
         try {
             img = ImageIO.read(new ByteArrayInputStream(bytes.get()));
         } catch (IOException | RuntimeException e) {
             img = null;
         }
-        if (img == null) return new Loaded(null, SkipReason.IMAGE_UNREADABLE);
+        if (img == null) {
+            return new Loaded(null, SkipReason.IMAGE_UNREADABLE);
+        }
         PixelImage pixels = PixelImage.of(scaled(img, maxSide));
         decoded.put(r.sha256(), pixels);
         return new Loaded(sample(r, pixels), null);
     }
 
     private Sample sample(PairRef r, PixelImage pixels) {
-        return new Sample(r.sha256(), pixels, r.caption(), r.domain(),
+        return new Sample(
+                r.sha256(),
+                pixels,
+                r.caption(),
+                r.domain(),
                 ClassLabels.find(r.caption(), classes.getOrDefault(r.domain(), List.of())));
     }
 
@@ -135,7 +161,8 @@ public final class Materialiser {
     static final class DecodedImages {
         private final long budget;
         private long used;
-        private final java.util.LinkedHashMap<String, PixelImage> images = new java.util.LinkedHashMap<>(16, 0.75f, true);
+        private final java.util.LinkedHashMap<String, PixelImage> images =
+                new java.util.LinkedHashMap<>(16, 0.75f, true);
 
         DecodedImages(long budget) {
             this.budget = budget;
@@ -151,9 +178,13 @@ public final class Materialiser {
 
         synchronized void put(String sha256, PixelImage image) {
             long size = bytes(image);
-            if (size > budget) return;
+            if (size > budget) {
+                return;
+            }
             PixelImage old = images.put(sha256, image);
-            if (old != null) used -= bytes(old);
+            if (old != null) {
+                used -= bytes(old);
+            }
             used += size;
             var eldest = images.entrySet().iterator();
             while (used > budget && eldest.hasNext()) {
@@ -170,14 +201,19 @@ public final class Materialiser {
     private Optional<byte[]> bytes(PairRef r, boolean counted) throws IOException {
         Path local = cached(r);
         if (Files.exists(local)) {
-            if (counted) fromDisk.increment();
+            if (counted) {
+                fromDisk.increment();
+            }
             return Optional.of(Files.readAllBytes(local));
         }
-        if (counted) fromStorage.increment();
+        if (counted) {
+            fromStorage.increment();
+        }
         Optional<byte[]> b = store.get(r.imageKey());
         if (b.isPresent()) {
             Files.createDirectories(local.getParent());
-            Path tmp = local.resolveSibling(r.sha256() + "." + Thread.currentThread().threadId() + ".tmp"); // one per fetching thread
+            Path tmp = local.resolveSibling(
+                    r.sha256() + "." + Thread.currentThread().threadId() + ".tmp"); // one per fetching thread
             Files.write(tmp, b.get());
             Files.move(tmp, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
@@ -189,7 +225,9 @@ public final class Materialiser {
         int w = img.getWidth();
         int h = img.getHeight();
         int shortSide = Math.min(w, h);
-        if (maxSide <= 0 || shortSide <= maxSide) return img;
+        if (maxSide <= 0 || shortSide <= maxSide) {
+            return img;
+        }
         double f = (double) maxSide / shortSide;
         int nw = Math.max(1, (int) Math.round(w * f));
         int nh = Math.max(1, (int) Math.round(h * f));
@@ -217,9 +255,14 @@ public final class Materialiser {
             String text = " " + caption.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", " ") + " ";
             String found = null;
             for (String c : classNames) {
-                String name = " " + c.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", " ").trim() + " ";
+                String name = " "
+                        + c.toLowerCase(Locale.ROOT)
+                                .replaceAll("[^\\p{L}\\p{N}]+", " ")
+                                .trim() + " ";
                 if (text.contains(name)) {
-                    if (found != null && !found.equals(c)) return null;
+                    if (found != null && !found.equals(c)) {
+                        return null;
+                    }
                     found = c;
                 }
             }

@@ -15,7 +15,9 @@ import java.util.Set;
  */
 record RunDecision(List<IncrementReport> reports) {
     RunDecision {
-        if (reports.isEmpty()) throw new IllegalArgumentException("a run decides at least one increment");
+        if (reports.isEmpty()) {
+            throw new IllegalArgumentException("a run decides at least one increment");
+        }
         reports = List.copyOf(reports);
     }
 
@@ -50,13 +52,21 @@ record RunDecision(List<IncrementReport> reports) {
      */
     Set<String> reservoirDomains(Set<String> trained, boolean routed, String baseDomain) {
         Set<String> out = new LinkedHashSet<>();
-        for (String d : trained) if (promotedDomains().contains(d) || routed && d.equals(baseDomain)) out.add(d);
+        for (String d : trained) {
+            if (promotedDomains().contains(d) || routed && d.equals(baseDomain)) {
+                out.add(d);
+            }
+        }
         return out;
     }
 
     /** The gate's reasons for rejecting {@code domain}'s increment. */
     List<String> reasonsOf(String domain) {
-        return reports.stream().filter(r -> r.domains().contains(domain)).findFirst().map(r -> r.decision().reasons()).orElse(List.of());
+        return reports.stream()
+                .filter(r -> r.domains().contains(domain))
+                .findFirst()
+                .map(r -> r.decision().reasons())
+                .orElse(List.of());
     }
 
     /**
@@ -64,11 +74,19 @@ record RunDecision(List<IncrementReport> reports) {
      * domain for a run of several (a reason about an earlier domain is a reason to reject the new one).
      */
     List<String> reasons() {
-        if (reports.size() == 1) return reports.getFirst().promoted() ? List.of() : reports.getFirst().decision().reasons();
+        if (reports.size() == 1) {
+            return reports.getFirst().promoted()
+                    ? List.of()
+                    : reports.getFirst().decision().reasons();
+        }
         List<String> out = new ArrayList<>();
         for (IncrementReport r : reports) {
-            if (r.promoted()) continue;
-            for (String reason : r.decision().reasons()) out.add(String.join("+", r.domains()) + " rejected: " + reason);
+            if (r.promoted()) {
+                continue;
+            }
+            for (String reason : r.decision().reasons()) {
+                out.add(String.join("+", r.domains()) + " rejected: " + reason);
+            }
         }
         return out;
     }
@@ -92,10 +110,17 @@ record RunDecision(List<IncrementReport> reports) {
     ModelVersion.Gate gate() {
         if (reports.size() == 1) {
             IncrementReport r = reports.getFirst();
-            return new ModelVersion.Gate(r.decision().blessed(), r.chosen(), r.decision().reasons(), r.decision().checks());
+            return new ModelVersion.Gate(
+                    r.decision().blessed(),
+                    r.chosen(),
+                    r.decision().reasons(),
+                    r.decision().checks());
         }
         List<String> checks = new ArrayList<>();
-        for (IncrementReport r : reports) r.decision().checks().forEach(c -> checks.add(String.join("+", r.domains()) + ": " + c));
-        return new ModelVersion.Gate(promoted(), "experts of " + String.join(", ", promotedDomains()), reasons(), checks);
+        for (IncrementReport r : reports) {
+            r.decision().checks().forEach(c -> checks.add(String.join("+", r.domains()) + ": " + c));
+        }
+        return new ModelVersion.Gate(
+                promoted(), "experts of " + String.join(", ", promotedDomains()), reasons(), checks);
     }
 }

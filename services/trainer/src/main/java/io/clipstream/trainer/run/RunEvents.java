@@ -22,7 +22,9 @@ public final class RunEvents {
     /** Terminal events wait for the broker; progress is fire-and-forget (a lost PROGRESS costs nothing). */
     public void emit(TrainingRun e) {
         var send = producer.send(new ProducerRecord<>(topic, e.runId(), Json.write(e)));
-        if (e.state() == TrainingRun.State.PROGRESS) return;
+        if (e.state() == TrainingRun.State.PROGRESS) {
+            return;
+        }
         try {
             send.get(60, TimeUnit.SECONDS);
         } catch (InterruptedException ex) {

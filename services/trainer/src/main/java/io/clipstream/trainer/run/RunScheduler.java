@@ -3,15 +3,15 @@ package io.clipstream.trainer.run;
 import io.clipstream.contracts.ModelVersion;
 import io.clipstream.contracts.Shutdown;
 import io.clipstream.contracts.TrainingRun;
+import io.clipstream.registry.Registry;
+import io.clipstream.registry.VersionRecord;
 import io.clipstream.trainer.config.TrainerConfig;
 import io.clipstream.trainer.ledger.CuratedFeed;
 import io.clipstream.trainer.ledger.LedgerState;
 import io.clipstream.trainer.ledger.LedgerStore;
 import io.clipstream.trainer.ledger.PendingPairs;
-import io.clipstream.trainer.metrics.TrainerMetrics;
-import io.clipstream.registry.Registry;
 import io.clipstream.trainer.lock.RunLock;
-import io.clipstream.registry.VersionRecord;
+import io.clipstream.trainer.metrics.TrainerMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,6 +52,7 @@ public final class RunScheduler implements AutoCloseable {
     private final AtomicBoolean manual = new AtomicBoolean();
     /** An operator asked that quarantined pairs be retried: a run starts even when no new pair waits. */
     private final AtomicBoolean quarantineRetry = new AtomicBoolean();
+
     private final FailedChecks failedChecks;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "trainer-runs");
@@ -62,12 +63,23 @@ public final class RunScheduler implements AutoCloseable {
     private volatile Retry retry;
     /** A lease found in the lock at start-up that was still valid: followed until released or expired. */
     private volatile RunLock.Holder awaitedLease;
+
     private volatile boolean started;
 
     private record Retry(String runId, int attempt, Instant at) {}
 
-    public RunScheduler(TrainerConfig cfg, TrainingRunner runner, RunLock lock, LedgerStore ledgerStore, Registry registry,
-                        Announcer announcer, CuratedFeed feed, PendingPairs pending, TrainerMetrics metrics, Clock clock, String bucket) {
+    public RunScheduler(
+            TrainerConfig cfg,
+            TrainingRunner runner,
+            RunLock lock,
+            LedgerStore ledgerStore,
+            Registry registry,
+            Announcer announcer,
+            CuratedFeed feed,
+            PendingPairs pending,
+            TrainerMetrics metrics,
+            Clock clock,
+            String bucket) {
         this.cfg = cfg;
         this.runner = runner;
         this.lock = lock;
@@ -79,7 +91,8 @@ public final class RunScheduler implements AutoCloseable {
         this.metrics = metrics;
         this.clock = clock;
         this.bucket = bucket;
-        this.triggers = new Triggers(cfg.trigger().count(), cfg.trigger().interval(), cfg.trigger().minPairs());
+        this.triggers = new Triggers(
+                cfg.trigger().count(), cfg.trigger().interval(), cfg.trigger().minPairs());
         this.failedChecks = new FailedChecks(cfg.trigger().maxFailedChecks());
     }
 
@@ -93,7 +106,8 @@ public final class RunScheduler implements AutoCloseable {
 
     /**
      * The run-once mode: recovery, the feed read up to the topic's end as it was, then one run of what waits: the
-     * retry of a run that died with its process, else a new run (trigger MANUAL) when at least {@code trigger.min-pairs}
+     * retry of a run that died with its process, else a new run (trigger MANUAL) when at least {@code
+     * trigger.min-pairs}
      * wait. Returns the run's end state; empty when nothing waited.
      */
     public Optional<TrainingRun.State> runOnce(Duration patience) throws InterruptedException {
@@ -101,7 +115,9 @@ public final class RunScheduler implements AutoCloseable {
         started = true;
         long deadline = System.nanoTime() + patience.toNanos();
         while (!feed.caughtUp()) {
-            if (System.nanoTime() > deadline) throw new IllegalStateException("pairs.curated not read to its end within " + patience);
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("pairs.curated not read to its end within " + patience);
+            }
             Thread.sleep(100);
         }
         // beside a live run of another trainer (the Job beside the Deployment) this one waits for the lock, as long as
@@ -119,7 +135,9 @@ public final class RunScheduler implements AutoCloseable {
                 attempt = r.attempt();
             } else {
                 if (pending.size() < Math.max(1, cfg.trigger().minPairs())) {
-                    LOG.infof("run once: %d pairs wait, fewer than trigger.min-pairs (%d): nothing to train", pending.size(), cfg.trigger().minPairs());
+                    LOG.infof(
+                            "run once: %d pairs wait, fewer than trigger.min-pairs (%d): nothing to train",
+                            pending.size(), cfg.trigger().minPairs());
                     return Optional.empty();
                 }
                 runId = null;
@@ -129,12 +147,17 @@ public final class RunScheduler implements AutoCloseable {
             Optional<RunLock.Holder> holder = lock.holder().filter(h -> !h.expired(clock.instant()));
             if (holder.isEmpty()) {
                 if (runId == null) {
-                    if (manualRunId == null) manualRunId = cfg.model() + "-run-" + ledgerStore.claimRunNumber(lock.owner(), clock.instant());
+                    if (manualRunId == null) {
+                        manualRunId = cfg.model() + "-run-" + ledgerStore.claimRunNumber(lock.owner(), clock.instant());
+                    }
                     runId = manualRunId;
                 }
                 retry = null;
-                TrainingRunner.Outcome o = runner.run(runId, trigger, attempt, () -> announceUnannounced(ledgerStore.load()));
-                if (o != null || pending.size() == 0) return Optional.ofNullable(o).map(TrainingRunner.Outcome::state);
+                TrainingRunner.Outcome o =
+                        runner.run(runId, trigger, attempt, () -> announceUnannounced(ledgerStore.load()));
+                if (o != null || pending.size() == 0) {
+                    return Optional.ofNullable(o).map(TrainingRunner.Outcome::state);
+                }
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("run once: the run lock stayed held for " + patience + " by "
@@ -149,18 +172,23 @@ public final class RunScheduler implements AutoCloseable {
             if (h.expired(clock.instant())) {
                 takeOverDeadRun(h);
             } else {
-                // a live run of another trainer (a Job beside the Deployment), or this trainer's predecessor whose lease
+                // a live run of another trainer (a Job beside the Deployment), or this trainer's predecessor whose
+                // lease
                 // has not run out yet: which one shows when the lease is released or expires
                 LOG.infof("the run lock is held: %s; runs start once it is released or its lease expires", h);
                 awaitedLease = h;
             }
         });
-        // a live lease is a run of another trainer that may stand between its manifest and its announcement: it announces
+        // a live lease is a run of another trainer that may stand between its manifest and its announcement: it
+        // announces
         // its own version, and any left unannounced is announced before the next run here (under the lease)
-        boolean runElsewhere = lock.holder().filter(h -> !h.expired(clock.instant())).isPresent();
+        boolean runElsewhere =
+                lock.holder().filter(h -> !h.expired(clock.instant())).isPresent();
         LedgerState ledger = runElsewhere ? ledgerStore.load() : announceUnannounced(ledgerStore.load());
         lastRunAt = ledger.lastRunAt() != null ? ledger.lastRunAt() : clock.instant();
-        if (ledger.lastPromotedAt() != null) metrics.promotedAt(ledger.lastPromotedAt());
+        if (ledger.lastPromotedAt() != null) {
+            metrics.promotedAt(ledger.lastPromotedAt());
+        }
         announcer.latest(cfg.model()).ifPresent(v -> metrics.champion(v.version(), v.metrics()));
         runner.reportQuarantine();
         feed.start(ledger);
@@ -184,9 +212,13 @@ public final class RunScheduler implements AutoCloseable {
     /** The lease found at start-up: released by a live owner (nothing to do), or expired (its run died). */
     private void followAwaitedLease() {
         RunLock.Holder h = awaitedLease;
-        if (h == null) return;
+        if (h == null) {
+            return;
+        }
         Optional<RunLock.Holder> now = lock.holder();
-        if (now.isEmpty() || !now.get().runId().equals(h.runId()) || !java.util.Objects.equals(now.get().owner(), h.owner())) {
+        if (now.isEmpty()
+                || !now.get().runId().equals(h.runId())
+                || !java.util.Objects.equals(now.get().owner(), h.owner())) {
             awaitedLease = null;
         } else if (now.get().expired(clock.instant())) {
             awaitedLease = null;
@@ -202,10 +234,13 @@ public final class RunScheduler implements AutoCloseable {
      */
     private LedgerState announceUnannounced(LedgerState ledger) {
         // read again: another trainer (a Job beside this Deployment) may have announced since this one last read
-        int announced = announcer.refresh(cfg.model()).map(ModelVersion::latestVersion).orElse(0);
+        int announced =
+                announcer.refresh(cfg.model()).map(ModelVersion::latestVersion).orElse(0);
         LedgerState out = ledger;
         for (int n : registry.versions()) {
-            if (n <= announced) continue;
+            if (n <= announced) {
+                continue;
+            }
             VersionRecord rec = registry.read(n).orElseThrow();
             Map<Integer, Long> ends = new TreeMap<>();
             rec.dataWindow().partitions().forEach((p, r) -> ends.put(p, r.to()));
@@ -218,20 +253,29 @@ public final class RunScheduler implements AutoCloseable {
         return out;
     }
 
-    /** One trigger check; whatever it throws is counted ({@link FailedChecks}, the liveness reads it) and the next check tries again. */
+    /**
+     * One trigger check; whatever it throws is counted ({@link FailedChecks}, the liveness reads it) and the next check
+     * tries again.
+     */
     private void tick() {
         try {
             check();
             int failedBefore = failedChecks.passed();
-            if (failedBefore > 0) LOG.infof("trigger check passed after %d failed in a row", failedBefore);
+            if (failedBefore > 0) {
+                LOG.infof("trigger check passed after %d failed in a row", failedBefore);
+            }
         } catch (Throwable e) {
             int n = failedChecks.failed(e);
             int max = cfg.trigger().maxFailedChecks();
             // a check runs every few seconds: the first failure of a streak is logged with its stack, the one that
             // turns the liveness DOWN once more, the others only at DEBUG
-            if (n == 1) LOG.errorf(e, "trigger check failed; the next check tries again");
-            else if (n == max) LOG.errorf("%d trigger checks failed in a row: the liveness reports DOWN; the last: %s", n, e);
-            else LOG.debugf("trigger check failed (%d in a row): %s", n, e);
+            if (n == 1) {
+                LOG.errorf(e, "trigger check failed; the next check tries again");
+            } else if (n == max) {
+                LOG.errorf("%d trigger checks failed in a row: the liveness reports DOWN; the last: %s", n, e);
+            } else {
+                LOG.debugf("trigger check failed (%d in a row): %s", n, e);
+            }
         }
     }
 
@@ -242,19 +286,25 @@ public final class RunScheduler implements AutoCloseable {
         Retry r = retry;
         // a retry waits until the feed has read the pairs again (right after a restart it has not yet)
         if (r != null && !now.isBefore(r.at()) && pending.size() > 0) {
-            if (lockHeldElsewhere(r.runId())) return;
+            if (lockHeldElsewhere(r.runId())) {
+                return;
+            }
             retry = null;
             execute(r.runId(), TrainingRun.Trigger.RETRY, r.attempt());
             return;
         }
         Optional<TrainingRun.Trigger> t = triggers.decide(pending.size(), lastRunAt, now, manual.get());
-        if (t.isEmpty() && quarantineRetry.get()) t = Optional.of(TrainingRun.Trigger.MANUAL);
+        if (t.isEmpty() && quarantineRetry.get()) {
+            t = Optional.of(TrainingRun.Trigger.MANUAL);
+        }
         if (t.isEmpty()) {
             runner.warm(PREFETCH_PER_CHECK);
             return;
         }
         // a run waits while another one's lease is valid: the trigger still holds at the next check
-        if (lockHeldElsewhere(null)) return;
+        if (lockHeldElsewhere(null)) {
+            return;
+        }
         manual.set(false);
         quarantineRetry.set(false);
         execute(cfg.model() + "-run-" + ledgerStore.claimRunNumber(lock.owner(), clock.instant()), t.get(), 1);
@@ -262,10 +312,13 @@ public final class RunScheduler implements AutoCloseable {
 
     private void execute(String runId, TrainingRun.Trigger trigger, int attempt) {
         TrainingRunner.Outcome o = runner.run(runId, trigger, attempt, () -> announceUnannounced(ledgerStore.load()));
-        if (o == null) return;
+        if (o == null) {
+            return;
+        }
         lastRunAt = clock.instant();
         if (o.state() == TrainingRun.State.FAILED && attempt < cfg.trigger().maxAttempts()) {
-            retry = new Retry(runId, attempt + 1, clock.instant().plus(cfg.trigger().retryBackoff()));
+            retry = new Retry(
+                    runId, attempt + 1, clock.instant().plus(cfg.trigger().retryBackoff()));
         }
     }
 
@@ -276,7 +329,9 @@ public final class RunScheduler implements AutoCloseable {
     }
 
     public boolean requestRun() {
-        if (pending.size() == 0) return false;
+        if (pending.size() == 0) {
+            return false;
+        }
         manual.set(true);
         return true;
     }

@@ -1,9 +1,9 @@
 package io.clipstream.trainer.run;
 
 import ai.djl.Device;
+import io.clipstream.clip.ClipModel;
 import io.clipstream.clip.DeviceChoice;
 import io.clipstream.clip.precision.Precision;
-import io.clipstream.clip.ClipModel;
 import io.clipstream.continual.data.Captioner;
 import io.clipstream.continual.data.ClassPrompts;
 import io.clipstream.continual.data.Sample;
@@ -19,6 +19,9 @@ import io.clipstream.continual.train.TrainConfig;
 import io.clipstream.contracts.ModelVersion;
 import io.clipstream.contracts.TrainingRun;
 import io.clipstream.contracts.TrainingRun.State;
+import io.clipstream.registry.ExpertSet;
+import io.clipstream.registry.Registry;
+import io.clipstream.registry.VersionRecord;
 import io.clipstream.trainer.config.TrainerConfig;
 import io.clipstream.trainer.ledger.Anchors;
 import io.clipstream.trainer.ledger.LedgerState;
@@ -26,12 +29,9 @@ import io.clipstream.trainer.ledger.LedgerStore;
 import io.clipstream.trainer.ledger.PairRef;
 import io.clipstream.trainer.ledger.PendingPairs;
 import io.clipstream.trainer.ledger.Quarantine;
-import io.clipstream.trainer.metrics.TrainerMetrics;
-import io.clipstream.registry.Registry;
 import io.clipstream.trainer.lock.LeaseRenewal;
 import io.clipstream.trainer.lock.RunLock;
-import io.clipstream.registry.ExpertSet;
-import io.clipstream.registry.VersionRecord;
+import io.clipstream.trainer.metrics.TrainerMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,17 +79,31 @@ public final class TrainingRunner implements AutoCloseable {
     private final String curatedTopic;
     /** The base as the last warm-up downloaded it; null until one did. */
     private volatile ModelVersion.BasePin warmBase;
+
     private final ChampionBaselines baselines = new ChampionBaselines();
     private final ChampionEmbeddings ahead = new ChampionEmbeddings();
     /** The stored anchors as the last run left them (null: read them again), for embedding ahead. */
     private Map<String, List<PairRef>> anchorsAsStored;
+
     private final Evaluator evaluator;
     /** The last holder a run found in the lock, so that waiting for it is said once. */
     private volatile String lastHolderSeen;
 
-    public TrainingRunner(TrainerConfig cfg, Registry registry, Announcer announcer, RunEvents events, RunLock lock,
-                          LedgerStore ledgerStore, PairSets sets, Quarantine quarantine, PendingPairs pending, Materialiser materialiser,
-                          TrainerMetrics metrics, Clock clock, String bucket, String curatedTopic) {
+    public TrainingRunner(
+            TrainerConfig cfg,
+            Registry registry,
+            Announcer announcer,
+            RunEvents events,
+            RunLock lock,
+            LedgerStore ledgerStore,
+            PairSets sets,
+            Quarantine quarantine,
+            PendingPairs pending,
+            Materialiser materialiser,
+            TrainerMetrics metrics,
+            Clock clock,
+            String bucket,
+            String curatedTopic) {
         this.cfg = cfg;
         this.registry = registry;
         this.announcer = announcer;
@@ -125,14 +139,39 @@ public final class TrainingRunner implements AutoCloseable {
             this.attempt = attempt;
         }
 
-        TrainingRun event(State state, TrainingRun.Progress progress, Map<String, Map<String, Double>> m, List<String> reasons,
-                          Integer version, Map<String, Integer> perDomain, TrainingRun.Timings timings, String error) {
-            return new TrainingRun(TrainingRun.SCHEMA_VERSION, id, cfg.model(), state, trigger, attempt, device, progress, m, reasons,
-                    skipped, version, perDomain, timings, error, clock.instant());
+        TrainingRun event(
+                State state,
+                TrainingRun.Progress progress,
+                Map<String, Map<String, Double>> m,
+                List<String> reasons,
+                Integer version,
+                Map<String, Integer> perDomain,
+                TrainingRun.Timings timings,
+                String error) {
+            return new TrainingRun(
+                    TrainingRun.SCHEMA_VERSION,
+                    id,
+                    cfg.model(),
+                    state,
+                    trigger,
+                    attempt,
+                    device,
+                    progress,
+                    m,
+                    reasons,
+                    skipped,
+                    version,
+                    perDomain,
+                    timings,
+                    error,
+                    clock.instant());
         }
     }
 
-    /** Pairs the feed has just read: their images are fetched now, on a thread of their own (see {@link ArrivalPrefetcher}). */
+    /**
+     * Pairs the feed has just read: their images are fetched now, on a thread of their own (see {@link
+     * ArrivalPrefetcher}).
+     */
     public void arrived(List<PairRef> refs) {
         arrivals.accept(refs);
     }
@@ -145,12 +184,18 @@ public final class TrainingRunner implements AutoCloseable {
      */
     public void warm(int max) {
         try {
-            if (warmBase == null) warmBase = registry.downloadBase(cfg.workDir().resolve("base"));
+            if (warmBase == null) {
+                warmBase = registry.downloadBase(cfg.workDir().resolve("base"));
+            }
             PendingPairs.Snapshot snap = pending.snapshot();
             int fetched = materialiser.prefetch(snap.pairs(), max);
-            if (fetched > 0) LOG.debugf("prefetched %d images of waiting pairs", fetched);
+            if (fetched > 0) {
+                LOG.debugf("prefetched %d images of waiting pairs", fetched);
+            }
             int embedded = cfg.embedAhead() && !strategy().routed() ? embedAhead(snap, max) : 0;
-            if (embedded > 0) LOG.debugf("embedded %d waiting anchors with the champion", embedded);
+            if (embedded > 0) {
+                LOG.debugf("embedded %d waiting anchors with the champion", embedded);
+            }
         } catch (IOException | RuntimeException e) {
             LOG.debugf("warming the caches failed (the next run fetches what it needs): %s", e.getMessage());
         }
@@ -173,27 +218,43 @@ public final class TrainingRunner implements AutoCloseable {
         // measuring the champion itself
         if (!ahead.holds(champion)) {
             ModelVersion.BasePin pinned = announced.map(ModelVersion::basePin).orElse(null);
-            if (pinned != null && !pinned.equals(warmBase)) return 0; // the run itself says why it cannot load the champion
+            if (pinned != null && !pinned.equals(warmBase)) {
+                return 0;
+            } // the run itself says why it cannot load the champion
             Path championDir = null;
             if (champion > 0) {
                 championDir = cfg.workDir().resolve("versions").resolve(String.valueOf(champion));
                 registry.download(champion, announced.get().adapterSha256(), championDir);
             }
-            Device device = DeviceChoice.choose("clipstream.trainer.train.device", cfg.train().device()).device();
+            Device device = DeviceChoice.choose(
+                            "clipstream.trainer.train.device", cfg.train().device())
+                    .device();
             ahead.hold(champion, cfg.workDir().resolve("base"), championDir, device);
         }
-        if (waiting.isEmpty()) return 0;
-        if (anchorsAsStored == null) anchorsAsStored = sets.anchors();
+        if (waiting.isEmpty()) {
+            return 0;
+        }
+        if (anchorsAsStored == null) {
+            anchorsAsStored = sets.anchors();
+        }
         Map<String, List<PairRef>> stored = new LinkedHashMap<>(anchorsAsStored);
         stored.keySet().retainAll(waiting.keySet());
         Map<String, List<Sample>> todo = new LinkedHashMap<>();
         int left = max;
-        for (Map.Entry<String, List<PairRef>> e : PairSets.merge(stored, waiting).entrySet()) {
-            List<PairRef> refs = e.getValue().stream().filter(r -> !ahead.has(champion, r.sha256())).limit(left).toList();
-            List<Sample> samples = materialiser.load(refs, skipped -> { });
-            if (!samples.isEmpty()) todo.put(e.getKey(), samples);
+        for (Map.Entry<String, List<PairRef>> e :
+                PairSets.merge(stored, waiting).entrySet()) {
+            List<PairRef> refs = e.getValue().stream()
+                    .filter(r -> !ahead.has(champion, r.sha256()))
+                    .limit(left)
+                    .toList();
+            List<Sample> samples = materialiser.load(refs, skipped -> {});
+            if (!samples.isEmpty()) {
+                todo.put(e.getKey(), samples);
+            }
             left -= refs.size();
-            if (left <= 0) break;
+            if (left <= 0) {
+                break;
+            }
         }
         ahead.embed(todo, evaluator);
         return max - Math.max(left, 0);
@@ -208,7 +269,14 @@ public final class TrainingRunner implements AutoCloseable {
     /** Emits FAILED for a run that died with its process (its lease expired in the lock); the lock is not touched. */
     public void failInterrupted(RunLock.Holder h) {
         Run r = new Run(h.runId(), h.trigger(), h.attempt());
-        events.emit(r.event(State.FAILED, null, null, List.of("the trainer stopped during the run"), null, null, null,
+        events.emit(r.event(
+                State.FAILED,
+                null,
+                null,
+                List.of("the trainer stopped during the run"),
+                null,
+                null,
+                null,
                 "run " + h.runId() + " (attempt " + h.attempt() + ") was interrupted: its trainer (" + h.owner()
                         + ") stopped before it finished"));
         metrics.runOutcome("failed");
@@ -221,7 +289,9 @@ public final class TrainingRunner implements AutoCloseable {
      * takes what is left.
      */
     public Outcome run(String runId, TrainingRun.Trigger trigger, int attempt, Runnable underLock) {
-        if (pending.size() == 0 && !retryAsked()) return null;
+        if (pending.size() == 0 && !retryAsked()) {
+            return null;
+        }
         RunLock.Acquired got = lock.acquire(runId, attempt, trigger);
         if (got instanceof RunLock.HeldBy held) {
             noteLockHeld("run " + runId, held.holder());
@@ -239,14 +309,17 @@ public final class TrainingRunner implements AutoCloseable {
             underLock.run();
             LedgerState ledger = ledgerStore.load();
             pending.cut(ledger.next());
-            if (ledger.runs() < LedgerStore.runNumber(runId)) ledgerStore.save(ledger.withRuns(LedgerStore.runNumber(runId)));
+            if (ledger.runs() < LedgerStore.runNumber(runId)) {
+                ledgerStore.save(ledger.withRuns(LedgerStore.runNumber(runId)));
+            }
             PendingPairs.Snapshot snap = pending.snapshot();
             if (snap.pairs().isEmpty() && !retryAsked()) {
                 LOG.infof("%s does not start: no pair waits (another trainer's run may have taken them)", runId);
                 return null;
             }
             try {
-                DeviceChoice.Choice device = DeviceChoice.choose("clipstream.trainer.train.device", cfg.train().device());
+                DeviceChoice.Choice device = DeviceChoice.choose(
+                        "clipstream.trainer.train.device", cfg.train().device());
                 run.device = device.label();
                 metrics.device(device.label());
                 events.emit(run.event(State.STARTED, null, null, null, null, snap.perDomain(), null, null));
@@ -269,20 +342,28 @@ public final class TrainingRunner implements AutoCloseable {
     public void noteLockHeld(String wanted, RunLock.Holder holder) {
         metrics.lockHeld();
         String who = holder == null ? "a run that just took it" : holder.toString();
-        if (who.equals(lastHolderSeen)) return;
+        if (who.equals(lastHolderSeen)) {
+            return;
+        }
         lastHolderSeen = who;
-        LOG.warnf("%s of %s does not start: the run lock is held by %s; it starts once that run ends or its lease expires",
+        LOG.warnf(
+                "%s of %s does not start: the run lock is held by %s; it starts once that run ends or its lease "
+                        + "expires",
                 wanted, cfg.model(), who);
     }
 
-    private Outcome execute(Run run, PendingPairs.Snapshot snap, DeviceChoice.Choice device, Path work, LeaseRenewal lease) throws IOException {
+    private Outcome execute(
+            Run run, PendingPairs.Snapshot snap, DeviceChoice.Choice device, Path work, LeaseRenewal lease)
+            throws IOException {
         long t0 = System.nanoTime();
         anchorsAsStored = null; // whatever this run ends with, the next warm-up reads them again
         LedgerState ledger = ledgerStore.load();
         Map<String, List<PairRef>> freshTrain = new LinkedHashMap<>();
         Map<String, List<PairRef>> freshAnchors = new LinkedHashMap<>();
         for (PairRef r : snap.pairs()) {
-            (Anchors.isAnchor(r.sha256(), cfg.anchorShare()) ? freshAnchors : freshTrain).computeIfAbsent(r.domain(), d -> new ArrayList<>()).add(r);
+            (Anchors.isAnchor(r.sha256(), cfg.anchorShare()) ? freshAnchors : freshTrain)
+                    .computeIfAbsent(r.domain(), d -> new ArrayList<>())
+                    .add(r);
         }
         Set<String> released = takeBackQuarantined(freshTrain, freshAnchors.keySet());
         Map<String, List<PairRef>> storedAnchors = sets.anchors();
@@ -292,12 +373,16 @@ public final class TrainingRunner implements AutoCloseable {
         Path baseDir = cfg.workDir().resolve("base");
         Optional<ModelVersion> champion = announcer.latest(cfg.model());
         warmBase = null; // the local base changes now: nothing is embedded ahead on it until it is checked
-        ModelVersion.BasePin base = registry.downloadBase(baseDir, champion.map(ModelVersion::basePin).orElse(null),
+        ModelVersion.BasePin base = registry.downloadBase(
+                baseDir,
+                champion.map(ModelVersion::basePin).orElse(null),
                 champion.map(v -> "v" + v.version()).orElse(null));
         warmBase = base;
         Path championDir = null;
         if (champion.isPresent()) {
-            championDir = cfg.workDir().resolve("versions").resolve(String.valueOf(champion.get().version()));
+            championDir = cfg.workDir()
+                    .resolve("versions")
+                    .resolve(String.valueOf(champion.get().version()));
             registry.download(champion.get().version(), champion.get().adapterSha256(), championDir);
         }
         Materialiser.Sources before = materialiser.sources();
@@ -308,15 +393,25 @@ public final class TrainingRunner implements AutoCloseable {
         run.skipped.forEach(s -> metrics.skipped(s.reason()));
         double materialise = seconds(t0);
         metrics.phase("materialise", materialise);
-        LOG.infof("%s materialised in %.2f s: images %s", run.id, materialise, materialiser.sources().since(before));
+        LOG.infof(
+                "%s materialised in %.2f s: images %s",
+                run.id, materialise, materialiser.sources().since(before));
 
         ModelVersion.DataWindow window = window(ledger, snap);
         if (train.isEmpty()) {
             sets.addAnchors(storedAnchors, freshAnchors);
             finish(ledger, snap, false);
-            List<String> reasons = List.of("no pairs to train on: all " + snap.pairs().size() + " were held out as anchors or skipped");
-            events.emit(run.event(State.REJECTED, null, null, reasons, null, snap.perDomain(),
-                    new TrainingRun.Timings(materialise, 0, 0, 0), null));
+            List<String> reasons = List.of(
+                    "no pairs to train on: all " + snap.pairs().size() + " were held out as anchors or skipped");
+            events.emit(run.event(
+                    State.REJECTED,
+                    null,
+                    null,
+                    reasons,
+                    null,
+                    snap.perDomain(),
+                    new TrainingRun.Timings(materialise, 0, 0, 0),
+                    null));
             metrics.runOutcome("rejected");
             return new Outcome(run.id, State.REJECTED, null, reasons);
         }
@@ -326,7 +421,8 @@ public final class TrainingRunner implements AutoCloseable {
         try {
             model = ClipModel.load(baseDir, device.device());
         } catch (IOException | RuntimeException e) {
-            throw new IOException("the base checkpoint " + registry.layout().base() + " does not load: " + e.getMessage(), e);
+            throw new IOException(
+                    "the base checkpoint " + registry.layout().base() + " does not load: " + e.getMessage(), e);
         }
         long[] evalStart = {0};
         double baselineSeconds;
@@ -338,34 +434,76 @@ public final class TrainingRunner implements AutoCloseable {
         try (model) {
             model.setBatchSize(INFERENCE_BATCH);
             // a routed learner loads its experts itself, on a model that carries none
-            if (championDir != null && !strategy.routed()) model.loadAdapter(championDir);
+            if (championDir != null && !strategy.routed()) {
+                model.loadAdapter(championDir);
+            }
             long[] lastProgress = {0};
             Precision precision = Precision.parse(cfg.train().precision(), device.device());
-            IncrementTrainer trainer = new IncrementTrainer(Captioner.fixed(), evaluator, false).log(m -> LOG.infof("%s%s", run.id, m))
-                    .precision(precision).onStep(step -> {
-                metrics.progress(step.samplesPerSecond(), step.loss(), step.lossScale(), step.skippedSteps());
-                long now = System.nanoTime();
-                if (now - lastProgress[0] >= cfg.progressEvery().toNanos() || step.step() == step.totalSteps()) {
-                    lastProgress[0] = now;
-                    events.emit(run.event(State.PROGRESS, new TrainingRun.Progress(step.step(), step.totalSteps(),
-                            Double.isFinite(step.loss()) ? step.loss() : 0, step.samplesPerSecond(), step.etaSeconds(),
-                            step.precision().label(), step.lossScale(), step.skippedSteps()),
-                            null, null, null, null, null, null));
-                }
-            });
-            ReplayBuffer<String, Sample> buffer = new ReplayBuffer<>(Math.max(1, cfg.replay().perDomainPerRun()), new Random(cfg.train().seed()));
-            replay.forEach((d, s) -> buffer.restore(d, s.subList(0, Math.min(s.size(), buffer.capacityPerDomain())), s.size()));
-            EvaluationGate gate = new EvaluationGate(new GateConfig(cfg.gate().maxDropPoints(), cfg.gate().newDomainTolerancePoints(),
-                    cfg.gate().minNewDomainValue(), cfg.gate().metrics(), cfg.gate().maxRelativeDrop(), cfg.gate().minNewDomainGainPoints(),
-                    cfg.gate().minGainStandardErrors(), cfg.gate().pairedZ(), 0));
+            IncrementTrainer trainer = new IncrementTrainer(Captioner.fixed(), evaluator, false)
+                    .log(m -> LOG.infof("%s%s", run.id, m))
+                    .precision(precision)
+                    .onStep(step -> {
+                        metrics.progress(step.samplesPerSecond(), step.loss(), step.lossScale(), step.skippedSteps());
+                        long now = System.nanoTime();
+                        if (now - lastProgress[0] >= cfg.progressEvery().toNanos()
+                                || step.step() == step.totalSteps()) {
+                            lastProgress[0] = now;
+                            events.emit(run.event(
+                                    State.PROGRESS,
+                                    new TrainingRun.Progress(
+                                            step.step(),
+                                            step.totalSteps(),
+                                            Double.isFinite(step.loss()) ? step.loss() : 0,
+                                            step.samplesPerSecond(),
+                                            step.etaSeconds(),
+                                            step.precision().label(),
+                                            step.lossScale(),
+                                            step.skippedSteps()),
+                                    null,
+                                    null,
+                                    null,
+                                    null,
+                                    null,
+                                    null));
+                        }
+                    });
+            ReplayBuffer<String, Sample> buffer = new ReplayBuffer<>(
+                    Math.max(1, cfg.replay().perDomainPerRun()),
+                    new Random(cfg.train().seed()));
+            replay.forEach((d, s) ->
+                    buffer.restore(d, s.subList(0, Math.min(s.size(), buffer.capacityPerDomain())), s.size()));
+            EvaluationGate gate = new EvaluationGate(new GateConfig(
+                    cfg.gate().maxDropPoints(),
+                    cfg.gate().newDomainTolerancePoints(),
+                    cfg.gate().minNewDomainValue(),
+                    cfg.gate().metrics(),
+                    cfg.gate().maxRelativeDrop(),
+                    cfg.gate().minNewDomainGainPoints(),
+                    cfg.gate().minGainStandardErrors(),
+                    cfg.gate().pairedZ(),
+                    0));
             VersionPublisher stage = (m, p) -> {
                 deleteQuietly(staged); // each promotion of the run stages the whole version again
-                if (p.experts() != null) return new VersionPublisher.Published(staged, m.directory(), null, p.experts().write(m, staged, run.id, null));
+                if (p.experts() != null) {
+                    return new VersionPublisher.Published(
+                            staged, m.directory(), null, p.experts().write(m, staged, run.id, null));
+                }
                 m.saveAdapter(staged);
                 return new VersionPublisher.Published(staged, m.directory(), staged);
             };
-            try (ContinualLearner learner = new ContinualLearner(model, strategy, trainConfig(ledger.runs()), trainer, evaluator, gate,
-                    cfg.baseDomain(), buffer, cfg.train().seed(), stage).reportMetrics(Evaluator.ALL).log(m -> LOG.infof("%s%s", run.id, m))) {
+            try (ContinualLearner learner = new ContinualLearner(
+                            model,
+                            strategy,
+                            trainConfig(ledger.runs()),
+                            trainer,
+                            evaluator,
+                            gate,
+                            cfg.baseDomain(),
+                            buffer,
+                            cfg.train().seed(),
+                            stage)
+                    .reportMetrics(Evaluator.ALL)
+                    .log(m -> LOG.infof("%s%s", run.id, m))) {
                 learner.onEvaluating(() -> {
                     evalStart[0] = System.nanoTime();
                     events.emit(run.event(State.EVALUATING, null, null, null, null, null, null, null));
@@ -373,17 +511,28 @@ public final class TrainingRunner implements AutoCloseable {
                 List<String> learned = new ArrayList<>(storedAnchors.keySet());
                 long tBaseline = System.nanoTime();
                 // a domain whose every pair was held out as an anchor this run has arrived but is not trained on: its
-                // anchors wait for the run that learns it (no decision reads a domain that is not learned or learnt now)
-                decisionAnchors.keySet().removeIf(d -> !learned.contains(d) && !train.containsKey(d) && !d.equals(cfg.baseDomain()));
+                // anchors wait for the run that learns it (no decision reads a domain that is not learned or learnt
+                // now)
+                decisionAnchors
+                        .keySet()
+                        .removeIf(d -> !learned.contains(d) && !train.containsKey(d) && !d.equals(cfg.baseDomain()));
                 int championVersion = champion.map(ModelVersion::version).orElse(0);
-                Evaluator.Measured known = ahead.complete(championVersion, decisionAnchors,
-                        baselines.reusable(championVersion, decisionAnchors), evaluator);
+                Evaluator.Measured known = ahead.complete(
+                        championVersion,
+                        decisionAnchors,
+                        baselines.reusable(championVersion, decisionAnchors),
+                        evaluator);
                 if (!strategy.routed()) {
                     learner.resume(learned, decisionAnchors, championDir, known);
                 } else if (championDir != null && ExpertSet.isIn(championDir)) {
                     learner.resumeRouted(championDir, learned, decisionAnchors, known);
                 } else {
-                    learner.resumeRoutedFromAdapter(championDir, champion.map(ModelVersion::version).orElse(null), learned, decisionAnchors, known);
+                    learner.resumeRoutedFromAdapter(
+                            championDir,
+                            champion.map(ModelVersion::version).orElse(null),
+                            learned,
+                            decisionAnchors,
+                            known);
                 }
                 baselineSeconds = seconds(tBaseline);
                 reports = learner.incrementEach(baseDomainFirst(train), decisionAnchors);
@@ -403,12 +552,23 @@ public final class TrainingRunner implements AutoCloseable {
         // that is every domain of a rejected run)
         for (String d : decided.rejectedDomains()) {
             List<PairRef> refs = freshTrain.get(d);
-            if (refs != null) metrics.quarantined(d, quarantine.hold(d, refs, run.id, decided.reasonsOf(d), clock.instant()).pairs().size());
+            if (refs != null) {
+                metrics.quarantined(
+                        d,
+                        quarantine
+                                .hold(d, refs, run.id, decided.reasonsOf(d), clock.instant())
+                                .pairs()
+                                .size());
+            }
         }
         if (!decided.promoted()) {
             Map<String, List<PairRef>> routingOnly = toReservoirs(train, freshTrain, decided, strategy);
             if (!routingOnly.isEmpty()) {
-                sets.offerToReplay(reservoirs, routingOnly, cfg.replay().capacityPerDomain(), cfg.train().seed() + ledger.runs());
+                sets.offerToReplay(
+                        reservoirs,
+                        routingOnly,
+                        cfg.replay().capacityPerDomain(),
+                        cfg.train().seed() + ledger.runs());
             }
             baselines.remember(champion.map(ModelVersion::version).orElse(0), decisionAnchors, promotedMeasured);
             sets.addAnchors(storedAnchors, freshAnchors);
@@ -416,15 +576,38 @@ public final class TrainingRunner implements AutoCloseable {
             double publish = seconds(tPub);
             metrics.phase("publish", publish);
             metrics.runOutcome("rejected");
-            events.emit(run.event(State.REJECTED, null, decided.candidateAnchors(), decided.reasons(), null, snap.perDomain(),
-                    new TrainingRun.Timings(materialise, trainSeconds, evaluate, publish), null));
+            events.emit(run.event(
+                    State.REJECTED,
+                    null,
+                    decided.candidateAnchors(),
+                    decided.reasons(),
+                    null,
+                    snap.perDomain(),
+                    new TrainingRun.Timings(materialise, trainSeconds, evaluate, publish),
+                    null));
             return new Outcome(run.id, State.REJECTED, null, decided.reasons());
         }
         Instant now = clock.instant();
-        VersionRecord draft = new VersionRecord(cfg.model(), 0, champion.map(ModelVersion::version).orElse(null), registry.layout().base(),
-                base, null, window, decided.promotedAnchors(), decided.baseline(), decided.gate(), strategy.name(), run.id, run.device, now);
+        VersionRecord draft = new VersionRecord(
+                cfg.model(),
+                0,
+                champion.map(ModelVersion::version).orElse(null),
+                registry.layout().base(),
+                base,
+                null,
+                window,
+                decided.promotedAnchors(),
+                decided.baseline(),
+                decided.gate(),
+                strategy.name(),
+                run.id,
+                run.device,
+                now);
         sets.addAnchors(storedAnchors, freshAnchors);
-        sets.offerToReplay(reservoirs, toReservoirs(train, freshTrain, decided, strategy), cfg.replay().capacityPerDomain(),
+        sets.offerToReplay(
+                reservoirs,
+                toReservoirs(train, freshTrain, decided, strategy),
+                cfg.replay().capacityPerDomain(),
                 cfg.train().seed() + ledger.runs());
         lease.ensureHeld();
         VersionRecord rec = registry.publish(staged, draft);
@@ -435,15 +618,28 @@ public final class TrainingRunner implements AutoCloseable {
             metrics.quarantined(d, 0);
         });
         finish(ledger, snap, true);
-        announcer.announce(rec.announcement(ModelVersion.Announcement.PROMOTED, rec.version(), bucket, clock.instant()));
+        announcer.announce(
+                rec.announcement(ModelVersion.Announcement.PROMOTED, rec.version(), bucket, clock.instant()));
         double publish = seconds(tPub);
         metrics.phase("publish", publish);
         metrics.runOutcome("promoted");
         metrics.promotedAt(now);
         metrics.champion(rec.version(), rec.metrics());
-        events.emit(run.event(State.PROMOTED, null, rec.metrics(), decided.reasons(), rec.version(), snap.perDomain(),
-                new TrainingRun.Timings(materialise, trainSeconds, evaluate, publish), null));
-        LOG.infof("run %s promoted %s v%d (%s)%s", run.id, cfg.model(), rec.version(), decided.gate().chosen(),
+        events.emit(run.event(
+                State.PROMOTED,
+                null,
+                rec.metrics(),
+                decided.reasons(),
+                rec.version(),
+                snap.perDomain(),
+                new TrainingRun.Timings(materialise, trainSeconds, evaluate, publish),
+                null));
+        LOG.infof(
+                "run %s promoted %s v%d (%s)%s",
+                run.id,
+                cfg.model(),
+                rec.version(),
+                decided.gate().chosen(),
                 decided.reasons().isEmpty() ? "" : "; rejected " + decided.reasons());
         return new Outcome(run.id, State.PROMOTED, rec.version(), List.of());
     }
@@ -454,7 +650,9 @@ public final class TrainingRunner implements AutoCloseable {
      */
     private Set<String> takeBackQuarantined(Map<String, List<PairRef>> freshTrain, Set<String> freshAnchorDomains) {
         Map<String, Quarantine.Entry> held = quarantine.all();
-        if (held.isEmpty()) return Set.of();
+        if (held.isEmpty()) {
+            return Set.of();
+        }
         Set<String> arriving = new java.util.HashSet<>(freshTrain.keySet());
         arriving.addAll(freshAnchorDomains);
         Set<String> released = Quarantine.releasable(held, arriving);
@@ -462,14 +660,22 @@ public final class TrainingRunner implements AutoCloseable {
             List<PairRef> refs = new ArrayList<>(freshTrain.getOrDefault(d, List.of()));
             Set<String> have = new java.util.HashSet<>();
             refs.forEach(r -> have.add(r.partition() + "@" + r.offset()));
-            for (PairRef r : held.get(d).pairs()) if (have.add(r.partition() + "@" + r.offset())) refs.add(r);
+            for (PairRef r : held.get(d).pairs()) {
+                if (have.add(r.partition() + "@" + r.offset())) {
+                    refs.add(r);
+                }
+            }
             freshTrain.put(d, refs);
-            LOG.infof("takes back %d quarantined pairs of %s (rejected by %s)", held.get(d).pairs().size(), d, held.get(d).runId());
+            LOG.infof(
+                    "takes back %d quarantined pairs of %s (rejected by %s)",
+                    held.get(d).pairs().size(), d, held.get(d).runId());
         }
         return released;
     }
 
-    /** An operator asked that some domain's quarantined pairs be retried: a run takes them even when no new pair waits. */
+    /**
+     * An operator asked that some domain's quarantined pairs be retried: a run takes them even when no new pair waits.
+     */
     private boolean retryAsked() {
         return quarantine.all().values().stream().anyMatch(Quarantine.Entry::retryRequested);
     }
@@ -487,35 +693,53 @@ public final class TrainingRunner implements AutoCloseable {
 
     private ModelVersion.DataWindow window(LedgerState ledger, PendingPairs.Snapshot snap) {
         Map<Integer, ModelVersion.OffsetRange> parts = new TreeMap<>();
-        snap.readUpTo().forEach((p, to) -> parts.put(p, new ModelVersion.OffsetRange(Math.min(ledger.next(p), to), to)));
+        snap.readUpTo()
+                .forEach((p, to) -> parts.put(p, new ModelVersion.OffsetRange(Math.min(ledger.next(p), to), to)));
         return new ModelVersion.DataWindow(curatedTopic, parts, snap.perDomain());
     }
 
-    /** The pairs of this run that join their domain's replay reservoir ({@link RunDecision#reservoirDomains}), as loaded. */
-    private Map<String, List<PairRef>> toReservoirs(Map<String, List<Sample>> train, Map<String, List<PairRef>> freshTrain, RunDecision decided,
-                                                    Strategy strategy) {
+    /**
+     * The pairs of this run that join their domain's replay reservoir ({@link RunDecision#reservoirDomains}), as
+     * loaded.
+     */
+    private Map<String, List<PairRef>> toReservoirs(
+            Map<String, List<Sample>> train,
+            Map<String, List<PairRef>> freshTrain,
+            RunDecision decided,
+            Strategy strategy) {
         Map<String, List<PairRef>> out = new LinkedHashMap<>();
         for (String d : decided.reservoirDomains(train.keySet(), strategy.routed(), cfg.baseDomain())) {
             Set<String> loaded = new java.util.HashSet<>();
             train.get(d).forEach(x -> loaded.add(x.id()));
-            out.put(d, freshTrain.get(d).stream().filter(r -> loaded.contains(r.sha256())).toList());
+            out.put(
+                    d,
+                    freshTrain.get(d).stream()
+                            .filter(r -> loaded.contains(r.sha256()))
+                            .toList());
         }
         return out;
     }
 
-    /** The base domain's pairs first: a routed learner tells every other domain from it, so it learns it before them. */
+    /**
+     * The base domain's pairs first: a routed learner tells every other domain from it, so it learns it before them.
+     */
     private Map<String, List<Sample>> baseDomainFirst(Map<String, List<Sample>> train) {
         Map<String, List<Sample>> out = new LinkedHashMap<>();
-        if (train.containsKey(cfg.baseDomain())) out.put(cfg.baseDomain(), train.get(cfg.baseDomain()));
+        if (train.containsKey(cfg.baseDomain())) {
+            out.put(cfg.baseDomain(), train.get(cfg.baseDomain()));
+        }
         out.putAll(train);
         return out;
     }
 
     /** A seeded, domain-balanced sample of the replay reservoirs of the domains this run does not bring. */
-    private Map<String, List<PairRef>> replaySample(Map<String, PairSets.Reservoir> reservoirs, java.util.Set<String> newDomains, int runNumber) {
+    private Map<String, List<PairRef>> replaySample(
+            Map<String, PairSets.Reservoir> reservoirs, java.util.Set<String> newDomains, int runNumber) {
         Map<String, List<PairRef>> out = new LinkedHashMap<>();
         reservoirs.forEach((d, r) -> {
-            if (newDomains.contains(d) || r.items().isEmpty()) return;
+            if (newDomains.contains(d) || r.items().isEmpty()) {
+                return;
+            }
             List<PairRef> items = new ArrayList<>(r.items());
             items.sort(Comparator.comparing(PairRef::sha256));
             Collections.shuffle(items, new Random(cfg.train().seed() + runNumber));
@@ -528,7 +752,9 @@ public final class TrainingRunner implements AutoCloseable {
         Map<String, List<Sample>> out = new LinkedHashMap<>();
         for (Map.Entry<String, List<PairRef>> e : refs.entrySet()) {
             List<Sample> s = materialiser.load(e.getValue(), run.skipped::add);
-            if (!s.isEmpty()) out.put(e.getKey(), s);
+            if (!s.isEmpty()) {
+                out.put(e.getKey(), s);
+            }
         }
         return out;
     }
@@ -536,15 +762,21 @@ public final class TrainingRunner implements AutoCloseable {
     private Strategy strategy() {
         Strategy s = Strategy.named(cfg.train().strategy());
         if (s.joint() || s.mergeFresh()) {
-            throw new IllegalArgumentException("clipstream.trainer.train.strategy " + s.name() + ": joint and merge-fresh need every"
-                    + " earlier domain's pairs or a merged base, which the trainer does not keep");
+            throw new IllegalArgumentException(
+                    "clipstream.trainer.train.strategy " + s.name() + ": joint and merge-fresh need every"
+                            + " earlier domain's pairs or a merged base, which the trainer does not keep");
         }
         return s;
     }
 
     private TrainConfig trainConfig(int runNumber) {
-        return TrainConfig.defaults().withEpochs(cfg.train().epochs()).withMaxSteps(cfg.train().maxSteps())
-                .withBatchSize(cfg.train().batchSize()).withLr(cfg.train().lr()).withSeed(cfg.train().seed() + runNumber).withPatience(0);
+        return TrainConfig.defaults()
+                .withEpochs(cfg.train().epochs())
+                .withMaxSteps(cfg.train().maxSteps())
+                .withBatchSize(cfg.train().batchSize())
+                .withLr(cfg.train().lr())
+                .withSeed(cfg.train().seed() + runNumber)
+                .withPatience(0);
     }
 
     private static double seconds(long since) {
@@ -552,7 +784,9 @@ public final class TrainingRunner implements AutoCloseable {
     }
 
     private static void deleteQuietly(Path dir) {
-        if (!Files.exists(dir)) return;
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {

@@ -17,10 +17,18 @@ public record Triggers(int count, Duration interval, int minPairs) {
      * @param manual    an operator asked for a run
      */
     public Optional<TrainingRun.Trigger> decide(int waiting, Instant lastRunAt, Instant now, boolean manual) {
-        if (waiting <= 0) return Optional.empty();
-        if (manual) return Optional.of(TrainingRun.Trigger.MANUAL);
-        if (waiting >= count) return Optional.of(TrainingRun.Trigger.COUNT);
-        if (waiting >= minPairs && !now.isBefore(lastRunAt.plus(interval))) return Optional.of(TrainingRun.Trigger.TIME);
+        if (waiting <= 0) {
+            return Optional.empty();
+        }
+        if (manual) {
+            return Optional.of(TrainingRun.Trigger.MANUAL);
+        }
+        if (waiting >= count) {
+            return Optional.of(TrainingRun.Trigger.COUNT);
+        }
+        if (waiting >= minPairs && !now.isBefore(lastRunAt.plus(interval))) {
+            return Optional.of(TrainingRun.Trigger.TIME);
+        }
         return Optional.empty();
     }
 }

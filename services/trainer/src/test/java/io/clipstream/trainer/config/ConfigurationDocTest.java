@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 class ConfigurationDocTest {
     @Test
     void theReferenceListsEveryKeyWithItsDefaultAndMeaning() {
-        ConfigDoc.check(Path.of("../../docs/configuration.md"), Path.of("../.."), Path.of("src/main/resources/application.properties"),
+        ConfigDoc.check(
+                Path.of("../../docs/configuration.md"),
+                Path.of("../.."),
+                Path.of("src/main/resources/application.properties"),
                 TrainerConfig.class);
     }
 }

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Putting a base checkpoint into the registry with shared/continual's PutBase on the real S3 server: one that loads is put, one that does not is refused. */
+/**
+ * Putting a base checkpoint into the registry with shared/continual's PutBase on the real S3 server: one that loads is
+ * put, one that does not is refused.
+ */
 class PutBaseIT {
     @TempDir
     Path tmp;
@@ -30,8 +33,15 @@ class PutBaseIT {
     @BeforeEach
     void connect() {
         Infra infra = Infra.shared();
-        store = ObjectStore.connect(new StorageConfig(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(), null,
-                "put-base-" + System.nanoTime(), Duration.ofSeconds(30), 3, true));
+        store = ObjectStore.connect(new StorageConfig(
+                infra.s3Endpoint(),
+                infra.s3AccessKey(),
+                infra.s3SecretKey(),
+                null,
+                "put-base-" + System.nanoTime(),
+                Duration.ofSeconds(30),
+                3,
+                true));
         store.ensureBucket();
         registry = new Registry(store, new ModelLayout("reg-tiny"));
     }
@@ -50,14 +60,21 @@ class PutBaseIT {
         byte[] weights = Files.readAllBytes(broken.resolve("model.safetensors"));
         Files.write(broken.resolve("model.safetensors"), java.util.Arrays.copyOf(weights, weights.length / 2));
 
-        assertThatThrownBy(() -> PutBase.put(registry, broken)).hasMessageContaining("is not a CLIP checkpoint that loads");
-        assertThat(store.list(registry.layout().base())).as("nothing of a refused base is written").isEmpty();
+        assertThatThrownBy(() -> PutBase.put(registry, broken))
+                .hasMessageContaining("is not a CLIP checkpoint that loads");
+        assertThat(store.list(registry.layout().base()))
+                .as("nothing of a refused base is written")
+                .isEmpty();
 
         PutBase.put(registry, good);
-        assertThat(store.list(registry.layout().base())).contains("models/reg-tiny/base/config.json", "models/reg-tiny/base/model.safetensors",
-                "models/reg-tiny/base/tokenizer.json");
+        assertThat(store.list(registry.layout().base()))
+                .contains(
+                        "models/reg-tiny/base/config.json",
+                        "models/reg-tiny/base/model.safetensors",
+                        "models/reg-tiny/base/tokenizer.json");
         Path back = tmp.resolve("back");
         registry.downloadBase(back);
-        assertThat(Files.readAllBytes(back.resolve("model.safetensors"))).isEqualTo(Files.readAllBytes(good.resolve("model.safetensors")));
+        assertThat(Files.readAllBytes(back.resolve("model.safetensors")))
+                .isEqualTo(Files.readAllBytes(good.resolve("model.safetensors")));
     }
 }

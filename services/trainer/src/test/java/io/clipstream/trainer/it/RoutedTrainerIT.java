@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clipstream.contracts.ModelVersion;
 import io.clipstream.contracts.TrainingRun;
-import io.clipstream.synthetic.SyntheticDomains;
 import io.clipstream.registry.ExpertSet;
 import io.clipstream.registry.Registry;
 import io.clipstream.registry.VersionManifest;
 import io.clipstream.storage.ObjectStore;
+import io.clipstream.synthetic.SyntheticDomains;
 import io.clipstream.testkit.Infra;
 import io.clipstream.testkit.quarkus.ClipStreamInfraResource;
 import io.clipstream.trainer.ledger.Quarantine;
@@ -45,15 +45,25 @@ class RoutedTrainerIT {
     public static class Routed implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("clipstream.trainer.train.strategy", "routed",
-                    "clipstream.trainer.model", "it-routed",
-                    "clipstream.storage.bucket", "trainer-routed-it",
-                    "clipstream.topics.curated", "trainer-routed-it.pairs.curated",
-                    "clipstream.topics.training-runs", "trainer-routed-it.training.runs",
-                    "clipstream.topics.model-versions", "trainer-routed-it.model.versions",
-                    "clipstream.trainer.trigger.count", String.valueOf(2 * PER_DOMAIN),
-                    "clipstream.trainer.classes.shuffled", "circle,square,star,heart,moon,cloud,tree,house,boat,bird",
-                    "clipstream.trainer.expert-of.dim-b", "dim");
+            return Map.of(
+                    "clipstream.trainer.train.strategy",
+                    "routed",
+                    "clipstream.trainer.model",
+                    "it-routed",
+                    "clipstream.storage.bucket",
+                    "trainer-routed-it",
+                    "clipstream.topics.curated",
+                    "trainer-routed-it.pairs.curated",
+                    "clipstream.topics.training-runs",
+                    "trainer-routed-it.training.runs",
+                    "clipstream.topics.model-versions",
+                    "trainer-routed-it.model.versions",
+                    "clipstream.trainer.trigger.count",
+                    String.valueOf(2 * PER_DOMAIN),
+                    "clipstream.trainer.classes.shuffled",
+                    "circle,square,star,heart,moon,cloud,tree,house,boat,bird",
+                    "clipstream.trainer.expert-of.dim-b",
+                    "dim");
         }
     }
 
@@ -80,10 +90,13 @@ class RoutedTrainerIT {
         Path tmp = Files.createTempDirectory("trainer-routed-it-base");
         SyntheticDomains.trainBase(tmp.resolve("init"), tmp.resolve("base"));
         registry.uploadBase(tmp.resolve("base"));
-        try (KafkaProducer<String, byte[]> producer = Infra.shared().bytesProducer(); RunWatcher watch = new RunWatcher(runsTopic, versionsTopic)) {
+        try (KafkaProducer<String, byte[]> producer = Infra.shared().bytesProducer();
+                RunWatcher watch = new RunWatcher(runsTopic, versionsTopic)) {
             CuratedPairs.send(store, producer, curatedTopic, "plain", 2 * PER_DOMAIN, 3000);
             TrainingRun first = watch.awaitRunEnd(0, RUN_WAIT);
-            System.out.printf("run %s (plain): %s %s metrics %s%n", first.runId(), first.state(), first.reasons(), first.metrics());
+            System.out.printf(
+                    "run %s (plain): %s %s metrics %s%n",
+                    first.runId(), first.state(), first.reasons(), first.metrics());
             assertThat(first.state()).as("plain: %s", first.reasons()).isEqualTo(TrainingRun.State.PROMOTED);
 
             // a second producer's dim pairs, declared as dim-b, which the operator mapped onto dim's expert
@@ -91,7 +104,9 @@ class RoutedTrainerIT {
             CuratedPairs.send(store, producer, curatedTopic, "dim", PER_DOMAIN - PER_DOMAIN / 3, 3001);
             CuratedPairs.send(store, producer, curatedTopic, "shuffled", PER_DOMAIN, 3002);
             TrainingRun both = watch.awaitRunEnd(1, RUN_WAIT);
-            System.out.printf("run %s (dim + shuffled): %s %s metrics %s%n", both.runId(), both.state(), both.reasons(), both.metrics());
+            System.out.printf(
+                    "run %s (dim + shuffled): %s %s metrics %s%n",
+                    both.runId(), both.state(), both.reasons(), both.metrics());
             assertThat(both.state()).as("dim + shuffled: %s", both.reasons()).isEqualTo(TrainingRun.State.PROMOTED);
             assertThat(both.pairsPerDomain()).as("dim-b trains dim's expert").containsOnlyKeys("dim", "shuffled");
             assertThat(both.reasons()).isNotEmpty().allMatch(r -> r.startsWith("shuffled rejected: "));
@@ -105,12 +120,22 @@ class RoutedTrainerIT {
             assertThat(set.experts().get("dim").runId()).isEqualTo(both.runId());
             assertThat(set.experts().get("dim").version()).isEqualTo(v.version());
             assertThat(set.experts().get("dim").pairs()).isPositive();
-            assertThat(set.experts().get("plain").version()).as("carried over from the first run's version").isEqualTo(first.version());
+            assertThat(set.experts().get("plain").version())
+                    .as("carried over from the first run's version")
+                    .isEqualTo(first.version());
             assertThat(down.resolve("experts/dim/adapter_config.json")).exists();
-            Map<String, String> files = VersionManifest.parse(store.get(registry.layout().version(v.version()) + VersionManifest.FILE).orElseThrow());
-            assertThat(files).containsKeys(ExpertSet.FILE, "experts/dim/" + Registry.ADAPTER_WEIGHTS, "experts/plain/" + Registry.ADAPTER_WEIGHTS)
+            Map<String, String> files =
+                    VersionManifest.parse(store.get(registry.layout().version(v.version()) + VersionManifest.FILE)
+                            .orElseThrow());
+            assertThat(files)
+                    .containsKeys(
+                            ExpertSet.FILE,
+                            "experts/dim/" + Registry.ADAPTER_WEIGHTS,
+                            "experts/plain/" + Registry.ADAPTER_WEIGHTS)
                     .doesNotContainKey(Registry.ADAPTER_WEIGHTS);
-            assertThat(v.gate().checks()).anyMatch(c -> c.startsWith("dim: ")).anyMatch(c -> c.startsWith("shuffled: "));
+            assertThat(v.gate().checks())
+                    .anyMatch(c -> c.startsWith("dim: "))
+                    .anyMatch(c -> c.startsWith("shuffled: "));
 
             // only the harmful domain's training pairs wait in the quarantine, with its reasons
             Map<String, Quarantine.Entry> held = quarantine.all();

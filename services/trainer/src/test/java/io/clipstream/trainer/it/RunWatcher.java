@@ -29,13 +29,18 @@ final class RunWatcher implements AutoCloseable {
     void poll() {
         if (consumer.assignment().isEmpty()) {
             List<TopicPartition> parts = new ArrayList<>();
-            for (String t : List.of(runsTopic, versionsTopic)) consumer.partitionsFor(t).forEach(i -> parts.add(new TopicPartition(t, i.partition())));
+            for (String t : List.of(runsTopic, versionsTopic)) {
+                consumer.partitionsFor(t).forEach(i -> parts.add(new TopicPartition(t, i.partition())));
+            }
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
         }
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(300))) {
-            if (r.topic().equals(runsTopic)) runs.add(Json.read(r.value(), TrainingRun.class));
-            else versions.add(Json.read(r.value(), ModelVersion.class));
+            if (r.topic().equals(runsTopic)) {
+                runs.add(Json.read(r.value(), TrainingRun.class));
+            } else {
+                versions.add(Json.read(r.value(), ModelVersion.class));
+            }
         }
     }
 

@@ -8,13 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.clipstream.contracts.Json;
 import io.clipstream.contracts.ModelVersion;
 import io.clipstream.contracts.TrainingRun;
-import io.clipstream.synthetic.SyntheticDomains;
+import io.clipstream.registry.Registry;
 import io.clipstream.registry.VersionManifest;
 import io.clipstream.storage.ContentAddress;
 import io.clipstream.storage.ObjectStore;
+import io.clipstream.synthetic.SyntheticDomains;
 import io.clipstream.testkit.Infra;
 import io.clipstream.testkit.quarkus.ClipStreamInfraResource;
-import io.clipstream.registry.Registry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -84,21 +84,44 @@ class TrainerIT {
 
     /** The records of {@link CuratedPairs#unacceptable} were refused with their reasons, and the trainer is live. */
     private static void assertRefusedAndLive() throws Exception {
-        JsonNode refused = Json.mapper().readTree(operator().get("/v1/models/it-tiny/refused").then().statusCode(200).extract().asByteArray());
+        JsonNode refused = Json.mapper()
+                .readTree(operator()
+                        .get("/v1/models/it-tiny/refused")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asByteArray());
         List<String> seen = new ArrayList<>();
-        refused.get("refused").forEach(r -> seen.add((r.hasNonNull("pairId") ? r.get("pairId").asText() : "-") + " " + r.get("reason").asText()));
-        assertThat(seen).containsExactlyInAnyOrder("no-domain FIELD_MISSING", "climbing-domain DOMAIN_INVALID", "upper-domain DOMAIN_INVALID",
-                "- MALFORMED");
+        refused.get("refused")
+                .forEach(r -> seen.add((r.hasNonNull("pairId") ? r.get("pairId").asText() : "-") + " "
+                        + r.get("reason").asText()));
+        assertThat(seen)
+                .containsExactlyInAnyOrder(
+                        "no-domain FIELD_MISSING",
+                        "climbing-domain DOMAIN_INVALID",
+                        "upper-domain DOMAIN_INVALID",
+                        "- MALFORMED");
         refused.get("refused").forEach(r -> assertThat(r.get("detail").asText()).isNotBlank());
         operator().get("/v1/models/it-tiny/waiting").then().statusCode(200);
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        assertThat(metrics).contains("clipstream_trainer_curated_refused_total{reason=\"DOMAIN_INVALID\"} 2.0")
+        String metrics =
+                given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics)
+                .contains("clipstream_trainer_curated_refused_total{reason=\"DOMAIN_INVALID\"} 2.0")
                 .contains("clipstream_trainer_curated_refused_total{reason=\"FIELD_MISSING\"} 1.0")
                 .contains("clipstream_trainer_curated_refused_total{reason=\"MALFORMED\"} 1.0");
-        JsonNode live = Json.mapper().readTree(given().get("/q/health/live").then().statusCode(200).extract().asByteArray());
+        JsonNode live = Json.mapper()
+                .readTree(given().get("/q/health/live")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asByteArray());
         assertThat(live.get("status").asText()).isEqualTo("UP");
         JsonNode trainer = null;
-        for (JsonNode c : live.get("checks")) if (c.get("name").asText().equals("trainer")) trainer = c;
+        for (JsonNode c : live.get("checks")) {
+            if (c.get("name").asText().equals("trainer")) {
+                trainer = c;
+            }
+        }
         assertThat(trainer).as("the trainer's liveness check").isNotNull();
         assertThat(trainer.get("data").get("consecutiveFailedChecks").asInt()).isZero();
     }
@@ -108,7 +131,8 @@ class TrainerIT {
     }
 
     @Test
-    void domainsArrivingOneAfterAnotherArePromotedAHarmfulOneIsRejectedAndTheChampionCanBeRolledBack() throws Exception {
+    void domainsArrivingOneAfterAnotherArePromotedAHarmfulOneIsRejectedAndTheChampionCanBeRolledBack()
+            throws Exception {
         try (RunWatcher w = new RunWatcher(runsTopic, versionsTopic)) {
             watch = w;
             learnThreeDomainsRejectOneAndRollBack();
@@ -123,17 +147,31 @@ class TrainerIT {
         List<String> domains = List.of("plain", "dim", "tinted");
         for (int d = 0; d < domains.size(); d++) {
             // the first domain's pairs have records no run can take among them: they are refused, the run goes on
-            CuratedPairs.send(store, producer, curatedTopic, domains.get(d), PER_DOMAIN, 1000 + d,
+            CuratedPairs.send(
+                    store,
+                    producer,
+                    curatedTopic,
+                    domains.get(d),
+                    PER_DOMAIN,
+                    1000 + d,
                     d == 0 ? CuratedPairs.unacceptable(curatedTopic) : List.of());
             TrainingRun end = watch.awaitRunEnd(d, RUN_WAIT);
-            List<String> states = eventsOf(end.runId()).stream().map(r -> r.state().name()).toList();
-            System.out.printf("run %s (%s): %s %s timings %s metrics %s%n", end.runId(), domains.get(d), end.state(), end.reasons(),
-                    end.timings(), end.metrics());
+            List<String> states =
+                    eventsOf(end.runId()).stream().map(r -> r.state().name()).toList();
+            System.out.printf(
+                    "run %s (%s): %s %s timings %s metrics %s%n",
+                    end.runId(), domains.get(d), end.state(), end.reasons(), end.timings(), end.metrics());
             assertThat(end.state()).as(domains.get(d) + ": " + end.reasons()).isEqualTo(TrainingRun.State.PROMOTED);
-            assertThat(states).startsWith("STARTED").contains("PROGRESS", "EVALUATING").endsWith("PROMOTED");
+            assertThat(states)
+                    .startsWith("STARTED")
+                    .contains("PROGRESS", "EVALUATING")
+                    .endsWith("PROMOTED");
             // precision auto on the CPU is fp32: loss scale 1, nothing skipped
-            assertThat(eventsOf(end.runId()).stream().filter(r -> r.state() == TrainingRun.State.PROGRESS).map(TrainingRun::progress))
-                    .isNotEmpty().allSatisfy(p -> {
+            assertThat(eventsOf(end.runId()).stream()
+                            .filter(r -> r.state() == TrainingRun.State.PROGRESS)
+                            .map(TrainingRun::progress))
+                    .isNotEmpty()
+                    .allSatisfy(p -> {
                         assertThat(p.precision()).isEqualTo("fp32");
                         assertThat(p.lossScale()).isEqualTo(1.0);
                         assertThat(p.skippedSteps()).isZero();
@@ -146,7 +184,10 @@ class TrainerIT {
             assertThat(end.timings().trainSeconds()).isPositive();
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 watch.poll();
-                return watch.versions.size() > watch.versions.stream().filter(v -> v.version() <= end.version() - 1).count()
+                return watch.versions.size()
+                                > watch.versions.stream()
+                                        .filter(v -> v.version() <= end.version() - 1)
+                                        .count()
                         && watch.versions.get(watch.versions.size() - 1).version() == end.version();
             });
             ModelVersion v = watch.versions.get(watch.versions.size() - 1);
@@ -156,13 +197,16 @@ class TrainerIT {
             assertThat(v.dataWindow().pairsPerDomain()).containsEntry(domains.get(d), PER_DOMAIN);
             assertThat(v.metrics()).isEqualTo(end.metrics());
             // in storage: MANIFEST last, every listed file with its sha256
-            byte[] manifest = store.get(registry.layout().version(v.version()) + VersionManifest.FILE).orElseThrow();
+            byte[] manifest = store.get(registry.layout().version(v.version()) + VersionManifest.FILE)
+                    .orElseThrow();
             Map<String, String> files = VersionManifest.parse(manifest);
             assertThat(files).containsKeys("adapter_config.json", "adapter_model.safetensors", "metrics.json");
             assertThat(files.get("adapter_model.safetensors")).isEqualTo(v.adapterSha256());
             for (var f : files.entrySet()) {
-                assertThat(ContentAddress.sha256Hex(store.get(registry.layout().version(v.version()) + f.getKey()).orElseThrow()))
-                        .as(f.getKey()).isEqualTo(f.getValue());
+                assertThat(ContentAddress.sha256Hex(store.get(registry.layout().version(v.version()) + f.getKey())
+                                .orElseThrow()))
+                        .as(f.getKey())
+                        .isEqualTo(f.getValue());
             }
             assertThat(registry.read(v.version()).orElseThrow().metrics()).isEqualTo(v.metrics());
         }
@@ -173,24 +217,38 @@ class TrainerIT {
 
         send("shuffled", 2000);
         TrainingRun harmful = watch.awaitRunEnd(3, RUN_WAIT);
-        System.out.printf("run %s (shuffled): %s %s metrics %s%n", harmful.runId(), harmful.state(), harmful.reasons(), harmful.metrics());
+        System.out.printf(
+                "run %s (shuffled): %s %s metrics %s%n",
+                harmful.runId(), harmful.state(), harmful.reasons(), harmful.metrics());
         assertThat(harmful.state()).isEqualTo(TrainingRun.State.REJECTED);
         assertThat(harmful.version()).isNull();
-        assertThat(harmful.reasons()).anyMatch(r -> r.contains("new domain shuffled")).anyMatch(r -> r.contains("domain plain"));
+        assertThat(harmful.reasons())
+                .anyMatch(r -> r.contains("new domain shuffled"))
+                .anyMatch(r -> r.contains("domain plain"));
         assertThat(harmful.metrics()).containsKeys("plain", "dim", "tinted", "shuffled");
         watch.poll();
-        assertThat(watch.versions).as("a rejection announces nothing: the champion stays").hasSize(3);
+        assertThat(watch.versions)
+                .as("a rejection announces nothing: the champion stays")
+                .hasSize(3);
         assertThat(registry.versions()).containsExactly(1, 2, 3);
 
         // the rejected run's training pairs are quarantined, not lost: listed with the gate's reasons, counted, and
         // dropped only by an operator
-        JsonNode held = Json.mapper().readTree(operator().get("/v1/models/it-tiny/quarantine").then().statusCode(200).extract().asByteArray());
+        JsonNode held = Json.mapper()
+                .readTree(operator()
+                        .get("/v1/models/it-tiny/quarantine")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asByteArray());
         assertThat(held.get("quarantine")).hasSize(1);
         JsonNode shuffled = held.get("quarantine").get(0);
         assertThat(shuffled.get("domain").asText()).isEqualTo("shuffled");
         assertThat(shuffled.get("runId").asText()).isEqualTo(harmful.runId());
         int quarantined = shuffled.get("pairs").asInt();
-        assertThat(quarantined).as("its training pairs (its anchors are kept as anchors)").isBetween(1, PER_DOMAIN - 1);
+        assertThat(quarantined)
+                .as("its training pairs (its anchors are kept as anchors)")
+                .isBetween(1, PER_DOMAIN - 1);
         List<String> heldReasons = new ArrayList<>();
         shuffled.get("reasons").forEach(r -> heldReasons.add(r.asText()));
         assertThat(heldReasons).isEqualTo(harmful.reasons());
@@ -200,48 +258,103 @@ class TrainerIT {
         send("shuffled", 2001);
         TrainingRun again = watch.awaitRunEnd(4, RUN_WAIT);
         assertThat(again.state()).isEqualTo(TrainingRun.State.REJECTED);
-        JsonNode heldAgain = Json.mapper().readTree(operator().get("/v1/models/it-tiny/quarantine").then().extract().asByteArray());
+        JsonNode heldAgain = Json.mapper()
+                .readTree(operator()
+                        .get("/v1/models/it-tiny/quarantine")
+                        .then()
+                        .extract()
+                        .asByteArray());
         assertThat(heldAgain.at("/quarantine/0/runId").asText()).isEqualTo(again.runId());
         assertThat(heldAgain.at("/quarantine/0/rejections").asInt()).isEqualTo(2);
-        assertThat(heldAgain.at("/quarantine/0/pairs").asInt()).as("the first run's pairs and the second's").isGreaterThan(quarantined);
+        assertThat(heldAgain.at("/quarantine/0/pairs").asInt())
+                .as("the first run's pairs and the second's")
+                .isGreaterThan(quarantined);
         given().get("/v1/models/it-tiny/quarantine").then().statusCode(401);
-        operator().post("/v1/models/it-tiny/quarantine/sketch/retry").then().statusCode(404)
-                .contentType("application/problem+json").body("reason", org.hamcrest.Matchers.is("NOT_QUARANTINED"));
+        operator()
+                .post("/v1/models/it-tiny/quarantine/sketch/retry")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body("reason", org.hamcrest.Matchers.is("NOT_QUARANTINED"));
         // an operator's retry starts a run on the quarantined pairs alone (no new pair waits)
-        operator().post("/v1/models/it-tiny/quarantine/shuffled/retry").then().statusCode(202).body("runRequested", org.hamcrest.Matchers.is(true));
+        operator()
+                .post("/v1/models/it-tiny/quarantine/shuffled/retry")
+                .then()
+                .statusCode(202)
+                .body("runRequested", org.hamcrest.Matchers.is(true));
         TrainingRun retried = watch.awaitRunEnd(5, RUN_WAIT);
         assertThat(retried.trigger()).isEqualTo(TrainingRun.Trigger.MANUAL);
         assertThat(retried.state()).as("still harmful").isEqualTo(TrainingRun.State.REJECTED);
-        JsonNode afterRetry = Json.mapper().readTree(operator().get("/v1/models/it-tiny/quarantine").then().extract().asByteArray());
+        JsonNode afterRetry = Json.mapper()
+                .readTree(operator()
+                        .get("/v1/models/it-tiny/quarantine")
+                        .then()
+                        .extract()
+                        .asByteArray());
         assertThat(afterRetry.at("/quarantine/0/runId").asText()).isEqualTo(retried.runId());
         assertThat(afterRetry.at("/quarantine/0/rejections").asInt()).isEqualTo(3);
-        assertThat(afterRetry.at("/quarantine/0/retryRequested").asBoolean()).as("a rejection clears the request").isFalse();
-        assertThat(afterRetry.at("/quarantine/0/pairs").asInt()).isEqualTo(heldAgain.at("/quarantine/0/pairs").asInt());
+        assertThat(afterRetry.at("/quarantine/0/retryRequested").asBoolean())
+                .as("a rejection clears the request")
+                .isFalse();
+        assertThat(afterRetry.at("/quarantine/0/pairs").asInt())
+                .isEqualTo(heldAgain.at("/quarantine/0/pairs").asInt());
         operator().delete("/v1/models/it-tiny/quarantine/shuffled").then().statusCode(204);
         operator().delete("/v1/models/it-tiny/quarantine/shuffled").then().statusCode(404);
-        assertThat(Json.mapper().readTree(operator().get("/v1/models/it-tiny/quarantine").then().extract().asByteArray()).get("quarantine")).isEmpty();
-        assertThat(given().get("/q/metrics").then().extract().asString()).contains("clipstream_trainer_quarantined_pairs{domain=\"shuffled\"} 0.0");
+        assertThat(Json.mapper()
+                        .readTree(operator()
+                                .get("/v1/models/it-tiny/quarantine")
+                                .then()
+                                .extract()
+                                .asByteArray())
+                        .get("quarantine"))
+                .isEmpty();
+        assertThat(given().get("/q/metrics").then().extract().asString())
+                .contains("clipstream_trainer_quarantined_pairs{domain=\"shuffled\"} 0.0");
 
-        JsonNode list = Json.mapper().readTree(operator().get("/v1/models/it-tiny/versions").then().statusCode(200).extract().asByteArray());
+        JsonNode list = Json.mapper()
+                .readTree(operator()
+                        .get("/v1/models/it-tiny/versions")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asByteArray());
         assertThat(list.get("champion").asInt()).isEqualTo(3);
         assertThat(list.get("versions")).hasSize(3);
         given().post("/v1/models/it-tiny/runs").then().statusCode(401);
         // deny by default: reads need the token too; health and metrics are left to the network policy
         given().get("/v1/models/it-tiny/versions").then().statusCode(401).header("WWW-Authenticate", "Bearer");
-        given().header("Authorization", "Bearer wrong").get("/v1/models/it-tiny/refused").then().statusCode(401);
+        given().header("Authorization", "Bearer wrong")
+                .get("/v1/models/it-tiny/refused")
+                .then()
+                .statusCode(401);
         given().get("/q/health/ready").then().statusCode(200);
-        given().header("Authorization", "Bearer it-operator-token").post("/v1/models/it-tiny/runs").then().statusCode(409);
+        given().header("Authorization", "Bearer it-operator-token")
+                .post("/v1/models/it-tiny/runs")
+                .then()
+                .statusCode(409);
 
         // a rollback needs the operator token: none, or a wrong one, changes nothing
-        given().contentType("application/json").body("{\"version\": 2}").post("/v1/models/it-tiny/champion").then().statusCode(401);
-        given().header("Authorization", "Bearer not-the-operator-token").contentType("application/json").body("{\"version\": 2}")
-                .post("/v1/models/it-tiny/champion").then().statusCode(401);
+        given().contentType("application/json")
+                .body("{\"version\": 2}")
+                .post("/v1/models/it-tiny/champion")
+                .then()
+                .statusCode(401);
+        given().header("Authorization", "Bearer not-the-operator-token")
+                .contentType("application/json")
+                .body("{\"version\": 2}")
+                .post("/v1/models/it-tiny/champion")
+                .then()
+                .statusCode(401);
         watch.poll();
         assertThat(watch.versions).as("a refused rollback announces nothing").hasSize(3);
 
         // roll back: version 2 is re-announced as the champion; latestVersion still says 3 exist
-        given().header("Authorization", "Bearer it-operator-token").contentType("application/json").body("{\"version\": 2}")
-                .post("/v1/models/it-tiny/champion").then().statusCode(200);
+        given().header("Authorization", "Bearer it-operator-token")
+                .contentType("application/json")
+                .body("{\"version\": 2}")
+                .post("/v1/models/it-tiny/champion")
+                .then()
+                .statusCode(200);
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             watch.poll();
             return watch.versions.size() == 4;
@@ -250,8 +363,10 @@ class TrainerIT {
         assertThat(rollback.announcement()).isEqualTo(ModelVersion.Announcement.ROLLBACK);
         assertThat(rollback.version()).isEqualTo(2);
         assertThat(rollback.latestVersion()).isEqualTo(3);
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        assertThat(metrics).contains("clipstream_trainer_runs_total{outcome=\"promoted\"} 3.0")
+        String metrics =
+                given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics)
+                .contains("clipstream_trainer_runs_total{outcome=\"promoted\"} 3.0")
                 .contains("clipstream_trainer_runs_total{outcome=\"rejected\"} 3.0")
                 .contains("clipstream_trainer_eval{domain=\"tinted\",metric=\"r1_mean\"}")
                 .contains("clipstream_trainer_champion_version 2.0"); // after the rollback

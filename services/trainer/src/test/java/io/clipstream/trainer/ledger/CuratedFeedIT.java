@@ -1,9 +1,9 @@
 package io.clipstream.trainer.ledger;
 
-import io.clipstream.contracts.Backoff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.clipstream.contracts.Backoff;
 import io.clipstream.contracts.Json;
 import io.clipstream.contracts.KafkaClientSettings;
 import io.clipstream.contracts.PairCurated;
@@ -39,22 +39,41 @@ class CuratedFeedIT {
 
     @AfterEach
     void close() {
-        if (feed != null) feed.close();
+        if (feed != null) {
+            feed.close();
+        }
         producer.close();
     }
 
     private void send(int offset, String domain) throws Exception {
         Instant t = Instant.now();
         String sha = String.format("%064x", 5000 + offset);
-        PairCurated c = new PairCurated(PairCurated.SCHEMA_VERSION, "p" + offset, "it", domain, sha, ContentAddress.imageKey(sha, "png"),
-                null, "png", "0000000000000000", 28, 28, "a photo of a circle.", Map.of(), t, t);
+        PairCurated c = new PairCurated(
+                PairCurated.SCHEMA_VERSION,
+                "p" + offset,
+                "it",
+                domain,
+                sha,
+                ContentAddress.imageKey(sha, "png"),
+                null,
+                "png",
+                "0000000000000000",
+                28,
+                28,
+                "a photo of a circle.",
+                Map.of(),
+                t,
+                t);
         producer.send(new ProducerRecord<>(topic, sha, Json.write(c))).get();
     }
 
     @Test
     void aFeedThatFailsReadsOnFromWhereItGotAndTakesEveryRecordOnce() throws Exception {
-        TopicCreator.createMissing(KafkaClientSettings.forAdmin(kafka), Map.of(TopicSpecs.PAIRS_CURATED, topic), 1, (short) 1, n -> {});
-        for (int i = 0; i < 6; i++) send(i, i == 3 ? "Upper" : "plain");
+        TopicCreator.createMissing(
+                KafkaClientSettings.forAdmin(kafka), Map.of(TopicSpecs.PAIRS_CURATED, topic), 1, (short) 1, n -> {});
+        for (int i = 0; i < 6; i++) {
+            send(i, i == 3 ? "Upper" : "plain");
+        }
 
         PendingPairs pending = new PendingPairs();
         RefusedRecords refused = new RefusedRecords();
@@ -62,17 +81,27 @@ class CuratedFeedIT {
         TrainerMetrics metrics = new TrainerMetrics(meters, Clock.systemUTC(), pending::perDomain);
         AtomicBoolean failedOnce = new AtomicBoolean();
         List<PairRef> handed = new CopyOnWriteArrayList<>();
-        feed = new CuratedFeed(KafkaClientSettings.forConsumer(kafka), topic, pending,
-                new Backoff(Duration.ofMillis(100), Duration.ofMillis(400)), Clock.systemUTC(), r -> {
+        feed = new CuratedFeed(
+                KafkaClientSettings.forConsumer(kafka),
+                topic,
+                pending,
+                new Backoff(Duration.ofMillis(100), Duration.ofMillis(400)),
+                Clock.systemUTC(),
+                r -> {
                     refused.add(r);
                     metrics.refused(r.reason());
-                }, read -> {
-                    if (failedOnce.compareAndSet(false, true)) throw new IllegalStateException("the prefetcher broke");
+                },
+                read -> {
+                    if (failedOnce.compareAndSet(false, true)) {
+                        throw new IllegalStateException("the prefetcher broke");
+                    }
                     handed.addAll(read);
-                }, metrics::feedRestarted);
+                },
+                metrics::feedRestarted);
         feed.start(LedgerState.empty());
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> feed.health().restarts() >= 1 && feed.assigned() && pending.readUpTo(0) == 6);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> feed.health().restarts() >= 1 && feed.assigned() && pending.readUpTo(0) == 6);
         assertThat(feed.health().lastFailure()).isEqualTo("IllegalStateException: the prefetcher broke");
         send(6, "plain");
         send(7, "plain");
@@ -89,7 +118,9 @@ class CuratedFeedIT {
         assertThat(feed.health().downSince()).as("reading again").isNull();
         assertThat(feed.caughtUp()).isTrue();
         assertThat(meters.counter("clipstream.trainer.feed.restarts").count()).isEqualTo(1.0);
-        assertThat(meters.counter("clipstream.trainer.curated.refused", "reason", "DOMAIN_INVALID").count()).isEqualTo(1.0);
+        assertThat(meters.counter("clipstream.trainer.curated.refused", "reason", "DOMAIN_INVALID")
+                        .count())
+                .isEqualTo(1.0);
         assertThat(refused.recent()).extracting(Refusal::reason).containsOnly(Reason.DOMAIN_INVALID);
     }
 }

@@ -19,8 +19,22 @@ class CuratedRecordCheckTest {
 
     private static byte[] record(String pairId, String domain, String sha) {
         Instant t = Instant.parse("2026-12-07T10:00:00Z");
-        return Json.write(new PairCurated(PairCurated.SCHEMA_VERSION, pairId, "it", domain, sha, ContentAddress.imageKey(SHA, "png"),
-                null, "png", "0000000000000000", 28, 28, "a photo of a circle.", Map.of(), t, t));
+        return Json.write(new PairCurated(
+                PairCurated.SCHEMA_VERSION,
+                pairId,
+                "it",
+                domain,
+                sha,
+                ContentAddress.imageKey(SHA, "png"),
+                null,
+                "png",
+                "0000000000000000",
+                28,
+                28,
+                "a photo of a circle.",
+                Map.of(),
+                t,
+                t));
     }
 
     private static Refused refused(byte[] value) {
@@ -33,8 +47,15 @@ class CuratedRecordCheckTest {
     void aGoodRecordIsAcceptedWithItsPosition() {
         Result r = CuratedRecordCheck.check(record("p1", "fashion.v2_x-1", SHA), 2, 17);
         assertThat(r).isInstanceOf(Accepted.class);
-        assertThat(((Accepted) r).pair()).isEqualTo(new PairRef(SHA, "p1", "fashion.v2_x-1", ContentAddress.imageKey(SHA, "png"),
-                "a photo of a circle.", 2, 17));
+        assertThat(((Accepted) r).pair())
+                .isEqualTo(new PairRef(
+                        SHA,
+                        "p1",
+                        "fashion.v2_x-1",
+                        ContentAddress.imageKey(SHA, "png"),
+                        "a photo of a circle.",
+                        2,
+                        17));
     }
 
     @Test
@@ -63,7 +84,10 @@ class CuratedRecordCheckTest {
 
         Refused tooLong = refused(record("p1", "a".repeat(300), SHA));
         assertThat(tooLong.reason()).isEqualTo(Reason.DOMAIN_INVALID);
-        assertThat(tooLong.detail()).contains("at most 63 characters, not 300").contains("(300 chars)").hasSizeLessThan(250);
+        assertThat(tooLong.detail())
+                .contains("at most 63 characters, not 300")
+                .contains("(300 chars)")
+                .hasSizeLessThan(250);
 
         Refused newline = refused(record("p1", "a\nWARN forged log line", SHA));
         assertThat(newline.reason()).isEqualTo(Reason.DOMAIN_INVALID);
@@ -79,8 +103,13 @@ class CuratedRecordCheckTest {
 
     @Test
     void bytesThatAreNoPairCuratedAreMalformed() {
-        for (byte[] garbage : new byte[][] {{(byte) 0xff, 0, 1, 2}, "{\"pairId\": ".getBytes(StandardCharsets.UTF_8),
-                "null".getBytes(StandardCharsets.UTF_8), "{\"width\": \"wide\"}".getBytes(StandardCharsets.UTF_8), null}) {
+        for (byte[] garbage : new byte[][] {
+            {(byte) 0xff, 0, 1, 2},
+            "{\"pairId\": ".getBytes(StandardCharsets.UTF_8),
+            "null".getBytes(StandardCharsets.UTF_8),
+            "{\"width\": \"wide\"}".getBytes(StandardCharsets.UTF_8),
+            null
+        }) {
             Refused r = refused(garbage);
             assertThat(r.reason()).isEqualTo(Reason.MALFORMED);
             assertThat(r.pairId()).isNull();

@@ -24,9 +24,11 @@ class ExpertGroupsTest {
     @Test
     void anInvalidExpertNameOrAChainIsRefusedAtStartUp() {
         assertThatThrownBy(() -> new ExpertGroups(Map.of("a", "Not A Domain!")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expert-of.a");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expert-of.a");
         assertThatThrownBy(() -> new ExpertGroups(Map.of("a", "b", "b", "c")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("map a onto c directly");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("map a onto c directly");
         assertThat(new ExpertGroups(Map.of("a", "b", "b", "b")).expertOf("a")).isEqualTo("b");
     }
 }

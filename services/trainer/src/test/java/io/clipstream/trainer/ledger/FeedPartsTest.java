@@ -1,11 +1,9 @@
 package io.clipstream.trainer.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clipstream.trainer.ledger.CuratedRecordCheck.Reason;
 import io.clipstream.trainer.ledger.RefusedRecords.Refusal;
-import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +12,9 @@ class FeedPartsTest {
     @Test
     void onlyTheLastRefusalsAreKeptOldestFirst() {
         RefusedRecords r = new RefusedRecords(3);
-        for (int i = 0; i < 5; i++) r.add(new Refusal(0, i, "p" + i, Reason.MALFORMED, "d", Instant.EPOCH));
+        for (int i = 0; i < 5; i++) {
+            r.add(new Refusal(0, i, "p" + i, Reason.MALFORMED, "d", Instant.EPOCH));
+        }
         assertThat(r.recent()).extracting(Refusal::offset).containsExactly(2L, 3L, 4L);
         assertThat(new RefusedRecords().recent()).isEmpty();
     }

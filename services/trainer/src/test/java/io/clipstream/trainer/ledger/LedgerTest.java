@@ -9,13 +9,22 @@ import org.junit.jupiter.api.Test;
 
 class LedgerTest {
     static PairRef ref(String sha, String domain, int partition, long offset) {
-        return new PairRef(sha, "p" + offset, domain, io.clipstream.storage.ContentAddress.imageKey(sha, "png"), "a caption", partition, offset);
+        return new PairRef(
+                sha,
+                "p" + offset,
+                domain,
+                io.clipstream.storage.ContentAddress.imageKey(sha, "png"),
+                "a caption",
+                partition,
+                offset);
     }
 
     @Test
     void anchorsAreADeterministicShareByContentHash() {
-        long anchors = IntStream.range(0, 10_000).mapToObj(i -> io.clipstream.storage.ContentAddress.sha256Hex(("pair-" + i).getBytes()))
-                .filter(sha -> Anchors.isAnchor(sha, 0.1)).count();
+        long anchors = IntStream.range(0, 10_000)
+                .mapToObj(i -> io.clipstream.storage.ContentAddress.sha256Hex(("pair-" + i).getBytes()))
+                .filter(sha -> Anchors.isAnchor(sha, 0.1))
+                .count();
         assertThat(anchors).isBetween(800L, 1200L);
         String sha = "ab".repeat(32);
         assertThat(Anchors.isAnchor(sha, 0.3)).isEqualTo(Anchors.isAnchor(sha, 0.3));

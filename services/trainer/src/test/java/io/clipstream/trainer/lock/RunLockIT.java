@@ -33,8 +33,15 @@ class RunLockIT {
     @BeforeEach
     void connect() {
         Infra infra = Infra.shared();
-        store = ObjectStore.connect(new StorageConfig(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(), null,
-                "lock-" + System.nanoTime(), Duration.ofSeconds(30), 3, true));
+        store = ObjectStore.connect(new StorageConfig(
+                infra.s3Endpoint(),
+                infra.s3AccessKey(),
+                infra.s3SecretKey(),
+                null,
+                "lock-" + System.nanoTime(),
+                Duration.ofSeconds(30),
+                3,
+                true));
         store.ensureBucket();
         JsonObjects objects = new JsonObjects(store);
         deployment = new RunLock(objects, LAYOUT, "deployment-pod", Duration.ofSeconds(60), clock);
@@ -48,11 +55,13 @@ class RunLockIT {
 
     @Test
     void aLiveLeaseKeepsTheOtherTrainerOutAndAnExpiredOneIsTakenOverOnce() {
-        assertThat(deployment.acquire("run-1", 1, TrainingRun.Trigger.COUNT)).isEqualTo(new RunLock.Taken(Optional.empty()));
-        assertThat(job.acquire("run-2", 1, TrainingRun.Trigger.MANUAL)).isInstanceOfSatisfying(RunLock.HeldBy.class, h -> {
-            assertThat(h.holder().owner()).isEqualTo("deployment-pod");
-            assertThat(h.holder().runId()).isEqualTo("run-1");
-        });
+        assertThat(deployment.acquire("run-1", 1, TrainingRun.Trigger.COUNT))
+                .isEqualTo(new RunLock.Taken(Optional.empty()));
+        assertThat(job.acquire("run-2", 1, TrainingRun.Trigger.MANUAL))
+                .isInstanceOfSatisfying(RunLock.HeldBy.class, h -> {
+                    assertThat(h.holder().owner()).isEqualTo("deployment-pod");
+                    assertThat(h.holder().runId()).isEqualTo("run-1");
+                });
 
         clock.advance(Duration.ofSeconds(40));
         assertThat(deployment.renew()).isTrue();
@@ -62,24 +71,47 @@ class RunLockIT {
         assertThat(deployment.holder()).get().extracting(RunLock.Holder::owner).isEqualTo("deployment-pod");
 
         clock.advance(Duration.ofSeconds(21)); // the deployment's trainer died: no renewal for a whole lease
-        assertThat(job.acquire("run-2", 1, TrainingRun.Trigger.MANUAL)).isInstanceOfSatisfying(RunLock.Taken.class,
-                t -> assertThat(t.previous()).get().extracting(RunLock.Holder::runId, RunLock.Holder::owner)
-                        .containsExactly("run-1", "deployment-pod"));
+        assertThat(job.acquire("run-2", 1, TrainingRun.Trigger.MANUAL))
+                .isInstanceOfSatisfying(
+                        RunLock.Taken.class,
+                        t -> assertThat(t.previous())
+                                .get()
+                                .extracting(RunLock.Holder::runId, RunLock.Holder::owner)
+                                .containsExactly("run-1", "deployment-pod"));
         assertThat(deployment.renew()).as("the lease is the job's now").isFalse();
         assertThat(deployment.release()).isFalse();
-        assertThat(job.holder()).get().extracting(RunLock.Holder::owner, RunLock.Holder::runId).containsExactly("job-pod", "run-2");
+        assertThat(job.holder())
+                .get()
+                .extracting(RunLock.Holder::owner, RunLock.Holder::runId)
+                .containsExactly("job-pod", "run-2");
 
         assertThat(job.release()).isTrue();
         assertThat(job.holder()).isEmpty();
-        assertThat(deployment.acquire("run-3", 1, TrainingRun.Trigger.COUNT)).isEqualTo(new RunLock.Taken(Optional.empty()));
+        assertThat(deployment.acquire("run-3", 1, TrainingRun.Trigger.COUNT))
+                .isEqualTo(new RunLock.Taken(Optional.empty()));
     }
 
     @Test
     void aLockWrittenBeforeLeasesCountsAsExpired() {
-        new JsonObjects(store).create(LAYOUT.lock(), new java.util.LinkedHashMap<>(java.util.Map.of(
-                "runId", "old-run", "attempt", 1, "trigger", "COUNT", "since", "2026-12-01T00:00:00Z")));
-        assertThat(job.acquire("run-9", 1, TrainingRun.Trigger.COUNT)).isInstanceOfSatisfying(RunLock.Taken.class,
-                t -> assertThat(t.previous()).get().extracting(RunLock.Holder::runId).isEqualTo("old-run"));
+        new JsonObjects(store)
+                .create(
+                        LAYOUT.lock(),
+                        new java.util.LinkedHashMap<>(java.util.Map.of(
+                                "runId",
+                                "old-run",
+                                "attempt",
+                                1,
+                                "trigger",
+                                "COUNT",
+                                "since",
+                                "2026-12-01T00:00:00Z")));
+        assertThat(job.acquire("run-9", 1, TrainingRun.Trigger.COUNT))
+                .isInstanceOfSatisfying(
+                        RunLock.Taken.class,
+                        t -> assertThat(t.previous())
+                                .get()
+                                .extracting(RunLock.Holder::runId)
+                                .isEqualTo("old-run"));
     }
 
     @Test

@@ -23,17 +23,23 @@ class ChampionBaselinesTest {
     @Test
     void aDomainIsReusedOnlyForTheSameChampionAndExactlyTheSameAnchors() {
         ChampionBaselines b = new ChampionBaselines();
-        assertThat(b.reusable(0, Map.of("plain", PLAIN)).metrics()).as("nothing known yet").isEmpty();
+        assertThat(b.reusable(0, Map.of("plain", PLAIN)).metrics())
+                .as("nothing known yet")
+                .isEmpty();
         b.remember(3, Map.of("plain", PLAIN, "dim", DIM), MEASURED);
 
-        Evaluator.Measured same = b.reusable(3, Map.of("plain", PLAIN, "dim", List.of(sample("c", "dim"), sample("d", "dim"))));
+        Evaluator.Measured same =
+                b.reusable(3, Map.of("plain", PLAIN, "dim", List.of(sample("c", "dim"), sample("d", "dim"))));
         assertThat(same.metrics()).as("dim got an anchor since").containsOnlyKeys("plain");
         assertThat(same.metrics().get("plain")).containsEntry("zero_shot", 50.0);
         assertThat(same.zeroShotHits().get("plain")).containsExactly(true, false);
-        assertThat(b.reusable(2, Map.of("plain", PLAIN)).metrics()).as("another champion (a rollback)").isEmpty();
+        assertThat(b.reusable(2, Map.of("plain", PLAIN)).metrics())
+                .as("another champion (a rollback)")
+                .isEmpty();
 
         b.remember(4, Map.of("dim", DIM), MEASURED);
-        assertThat(b.reusable(4, Map.of("plain", PLAIN, "dim", DIM)).metrics()).as("version 3's values are forgotten")
+        assertThat(b.reusable(4, Map.of("plain", PLAIN, "dim", DIM)).metrics())
+                .as("version 3's values are forgotten")
                 .containsOnlyKeys("dim");
     }
 }

@@ -33,9 +33,12 @@ class ChampionEmbeddingsTest {
         List<Sample> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             float[] px = new float[28 * 28];
-            for (int k = 0; k < px.length; k++) px[k] = rnd.nextFloat();
+            for (int k = 0; k < px.length; k++) {
+                px[k] = rnd.nextFloat();
+            }
             String c = CLASSES.get(i % CLASSES.size());
-            out.add(new Sample(domain + "-sha-" + i, PixelImage.grey(28, 28, px), "a photo of a " + c + ".", domain, c));
+            out.add(new Sample(
+                    domain + "-sha-" + i, PixelImage.grey(28, 28, px), "a photo of a " + c + ".", domain, c));
         }
         return out;
     }
@@ -54,7 +57,9 @@ class ChampionEmbeddingsTest {
 
         try (ChampionEmbeddings ahead = new ChampionEmbeddings()) {
             Evaluator.Measured none = new Evaluator.Measured(Map.of(), Map.of());
-            assertThat(ahead.complete(0, sets, none, EVALUATOR)).as("nothing held yet").isSameAs(none);
+            assertThat(ahead.complete(0, sets, none, EVALUATOR))
+                    .as("nothing held yet")
+                    .isSameAs(none);
             ahead.hold(0, base, null, Device.cpu());
             Map<String, List<Sample>> arrived = new LinkedHashMap<>();
             sets.forEach((d, s) -> arrived.put(d, s.subList(0, 10)));
@@ -62,14 +67,27 @@ class ChampionEmbeddingsTest {
             assertThat(ahead.has(0, "plain-sha-9")).isTrue();
             assertThat(ahead.has(0, "plain-sha-10")).as("arrived after").isFalse();
             assertThat(ahead.has(1, "plain-sha-9")).as("another champion").isFalse();
-            assertThat(ahead.complete(1, sets, none, EVALUATOR)).as("another champion's baseline is not this one").isSameAs(none);
+            assertThat(ahead.complete(1, sets, none, EVALUATOR))
+                    .as("another champion's baseline is not this one")
+                    .isSameAs(none);
 
-            Evaluator.Measured known = new Evaluator.Measured(Map.of("dim", Map.of(Evaluator.ZERO_SHOT, 0.123)), Map.of());
+            Evaluator.Measured known =
+                    new Evaluator.Measured(Map.of("dim", Map.of(Evaluator.ZERO_SHOT, 0.123)), Map.of());
             Evaluator.Measured completed = ahead.complete(0, sets, known, EVALUATOR);
-            assertThat(completed.metrics().get("dim")).as("what was known is kept").containsEntry(Evaluator.ZERO_SHOT, 0.123);
-            direct.metrics().get("plain").forEach((k, v) -> assertThat(completed.metrics().get("plain").get(k)).as(k).isCloseTo(v, offset(1e-9)));
-            assertThat(completed.zeroShotHits().get("plain")).isEqualTo(direct.zeroShotHits().get("plain"));
-            assertThat(ahead.has(0, "plain-sha-17")).as("the rest embedded for the run").isTrue();
+            assertThat(completed.metrics().get("dim"))
+                    .as("what was known is kept")
+                    .containsEntry(Evaluator.ZERO_SHOT, 0.123);
+            direct.metrics()
+                    .get("plain")
+                    .forEach((k, v) -> assertThat(
+                                    completed.metrics().get("plain").get(k))
+                            .as(k)
+                            .isCloseTo(v, offset(1e-9)));
+            assertThat(completed.zeroShotHits().get("plain"))
+                    .isEqualTo(direct.zeroShotHits().get("plain"));
+            assertThat(ahead.has(0, "plain-sha-17"))
+                    .as("the rest embedded for the run")
+                    .isTrue();
             ahead.close();
             assertThat(ahead.holds(0)).isFalse();
         }

@@ -29,10 +29,12 @@ class TriggersTest {
     @Test
     void classLabelsComeFromTheOneClassACaptionNames() {
         List<String> classes = List.of("t-shirt", "shirt", "ankle boot", "bag");
-        assertThat(Materialiser.ClassLabels.find("A photo of my ankle boot.", classes)).isEqualTo("ankle boot");
+        assertThat(Materialiser.ClassLabels.find("A photo of my ankle boot.", classes))
+                .isEqualTo("ankle boot");
         assertThat(Materialiser.ClassLabels.find("a bag", classes)).isEqualTo("bag");
         assertThat(Materialiser.ClassLabels.find("a shirt and a bag", classes)).isNull(); // two classes
-        assertThat(Materialiser.ClassLabels.find("a t-shirt", classes)).isNull(); // "t shirt" names shirt too: ambiguous
+        assertThat(Materialiser.ClassLabels.find("a t-shirt", classes))
+                .isNull(); // "t shirt" names shirt too: ambiguous
         assertThat(Materialiser.ClassLabels.find("a baggy coat", classes)).isNull(); // whole words only
     }
 }

@@ -1,13 +1,13 @@
 package io.clipstream.clip.lora;
 
-import io.clipstream.clip.ScalarOps;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import io.clipstream.clip.tensor.NoGrad;
-import io.clipstream.clip.tensor.Ops;
+import io.clipstream.clip.ScalarOps;
 import io.clipstream.clip.model.Linear;
 import io.clipstream.clip.model.WeightView;
+import io.clipstream.clip.tensor.NoGrad;
+import io.clipstream.clip.tensor.Ops;
 
 /**
  * One rank-r adapter on one {@link Linear}: {@code delta(x) = scale * B(A(dropout(x)))} with
@@ -37,12 +37,17 @@ public final class LoraAdapter implements AutoCloseable {
         Shape expectA = new Shape(aArray.getShape().get(0), target.inFeatures());
         Shape expectB = new Shape(target.outFeatures(), aArray.getShape().get(0));
         if (!aArray.getShape().equals(expectA) || !bArray.getShape().equals(expectB)) {
-            throw new IllegalArgumentException(
-                    "adapter shapes " + aArray.getShape() + "/" + bArray.getShape() + " do not fit "
-                            + target.path() + " (expected " + expectA + "/" + expectB + ")");
+            throw new IllegalArgumentException("adapter shapes " + aArray.getShape() + "/" + bArray.getShape()
+                    + " do not fit " + target.path() + " (expected " + expectA + "/" + expectB + ")");
         }
-        a = Parameter.builder().setName(keyA(target.path())).setType(Parameter.Type.WEIGHT).build();
-        b = Parameter.builder().setName(keyB(target.path())).setType(Parameter.Type.WEIGHT).build();
+        a = Parameter.builder()
+                .setName(keyA(target.path()))
+                .setType(Parameter.Type.WEIGHT)
+                .build();
+        b = Parameter.builder()
+                .setName(keyB(target.path()))
+                .setType(Parameter.Type.WEIGHT)
+                .build();
         a.setArray(aArray);
         b.setArray(bArray);
         a.freeze(false);
@@ -103,7 +108,9 @@ public final class LoraAdapter implements AutoCloseable {
 
     /** The same, reading A and B through {@code view} (their fp16 working copies in a mixed-precision step). */
     public NDArray delta(NDArray x, boolean training, WeightView view) {
-        if (rowsA != null) return rowsDelta(x);
+        if (rowsA != null) {
+            return rowsDelta(x);
+        }
         NDArray h = Ops.dropout(x, dropout, training);
         return ScalarOps.mul(Ops.linear(Ops.linear(h, like(view.of(a), x), null), like(view.of(b), x), null), scale);
     }
@@ -113,7 +120,9 @@ public final class LoraAdapter implements AutoCloseable {
      * is cast per call, which costs little at rank r; the copy belongs to x's manager.
      */
     private static NDArray like(NDArray w, NDArray x) {
-        if (w.getDataType() == x.getDataType()) return w;
+        if (w.getDataType() == x.getDataType()) {
+            return w;
+        }
         NDArray cast = w.toType(x.getDataType(), false);
         cast.attach(x.getManager());
         return cast;
@@ -125,7 +134,9 @@ public final class LoraAdapter implements AutoCloseable {
      * adapters (the batching of S-LoRA and Punica), for inference.
      */
     void serveRows(NDArray a, NDArray b) {
-        if (merged) throw new IllegalStateException(target.path() + ": a merged adapter cannot serve several adapters");
+        if (merged) {
+            throw new IllegalStateException(target.path() + ": a merged adapter cannot serve several adapters");
+        }
         rowsA = a;
         rowsB = b;
     }
@@ -139,7 +150,8 @@ public final class LoraAdapter implements AutoCloseable {
     private NDArray rowsDelta(NDArray x) {
         long k = rowsA.getShape().get(0);
         if (x.getShape().get(0) != k) {
-            throw new IllegalStateException(target.path() + ": a batch of " + x.getShape().get(0) + " rows for " + k + " adapters");
+            throw new IllegalStateException(
+                    target.path() + ": a batch of " + x.getShape().get(0) + " rows for " + k + " adapters");
         }
         Shape shape = x.getShape();
         NDArray flat = x.reshape(k, -1, shape.get(shape.dimension() - 1));

@@ -8,10 +8,10 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import io.clipstream.clip.tensor.NoGrad;
 import io.clipstream.clip.model.ClipModule;
 import io.clipstream.clip.model.Linear;
 import io.clipstream.clip.model.WeightView;
+import io.clipstream.clip.tensor.NoGrad;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -97,8 +97,7 @@ public final class LoraAdapters implements AutoCloseable {
                 av[i] = (rnd.nextFloat() * 2f - 1f) * bound;
             }
             NDArray aArr = manager.create(av, new Shape(cfg.r(), in)).toDevice(device(lin), false);
-            NDArray bArr =
-                    manager.zeros(new Shape(lin.outFeatures(), cfg.r()), DataType.FLOAT32, device(lin));
+            NDArray bArr = manager.zeros(new Shape(lin.outFeatures(), cfg.r()), DataType.FLOAT32, device(lin));
             attach(lin, aArr, bArr, cfg);
         }
         config = cfg;
@@ -205,7 +204,10 @@ public final class LoraAdapters implements AutoCloseable {
             this.count = weights.size();
             try (NoGrad g = NoGrad.enter()) {
                 for (LoraAdapter ad : adapters) {
-                    perAdapter.add(new NDArray[] {stack(weights, ad.loraA().getName()), stack(weights, ad.loraB().getName())});
+                    perAdapter.add(new NDArray[] {
+                        stack(weights, ad.loraA().getName()),
+                        stack(weights, ad.loraB().getName())
+                    });
                 }
             }
         }
@@ -215,7 +217,9 @@ public final class LoraAdapters implements AutoCloseable {
                 List<NDArray> t = new ArrayList<>();
                 for (Map<String, NDArray> w : weights) {
                     NDArray v = w.get(key);
-                    if (v == null) throw new IllegalArgumentException("missing adapter weight " + key);
+                    if (v == null) {
+                        throw new IllegalArgumentException("missing adapter weight " + key);
+                    }
                     NDArray local = v.toDevice(manager.getDevice(), true).toType(DataType.FLOAT32, false);
                     local.attach(scratch);
                     t.add(local.transpose());
@@ -243,7 +247,9 @@ public final class LoraAdapters implements AutoCloseable {
     /** {@code weights} (each as {@link #copyWeights} gives it) stacked to serve one batch together. */
     public Rows rows(List<Map<String, NDArray>> weights) {
         requireActive();
-        if (weights.isEmpty()) throw new IllegalArgumentException("no adapters to serve");
+        if (weights.isEmpty()) {
+            throw new IllegalArgumentException("no adapters to serve");
+        }
         return new Rows(weights);
     }
 
@@ -253,7 +259,9 @@ public final class LoraAdapters implements AutoCloseable {
      */
     public void serveRows(Rows rows) {
         requireActive();
-        for (int i = 0; i < adapters.size(); i++) adapters.get(i).serveRows(rows.perAdapter.get(i)[0], rows.perAdapter.get(i)[1]);
+        for (int i = 0; i < adapters.size(); i++) {
+            adapters.get(i).serveRows(rows.perAdapter.get(i)[0], rows.perAdapter.get(i)[1]);
+        }
     }
 
     /** Every row through the live adapter's own weights again. */
@@ -291,8 +299,7 @@ public final class LoraAdapters implements AutoCloseable {
 
     private static void assignArray(NDArray target, NDArray v, String name) {
         if (!target.getShape().equals(v.getShape())) {
-            throw new IllegalArgumentException(
-                    name + ": shape " + v.getShape() + " != " + target.getShape());
+            throw new IllegalArgumentException(name + ": shape " + v.getShape() + " != " + target.getShape());
         }
         try (NDArray src = v.toDevice(target.getDevice(), true).toType(DataType.FLOAT32, false)) {
             target.set(new NDIndex("..."), src);
@@ -350,7 +357,9 @@ public final class LoraAdapters implements AutoCloseable {
     public NDArray squaredDistance(Map<String, NDArray> reference, NDManager owner, WeightView view) {
         Map<String, NDArray> live = new LinkedHashMap<>();
         parameters().forEach((k, p) -> live.put(k, view.of(p)));
-        if (logitScale.requiresGradient() || logitScaleLoaded) live.put(LOGIT_SCALE_KEY, view.of(logitScale));
+        if (logitScale.requiresGradient() || logitScaleLoaded) {
+            live.put(LOGIT_SCALE_KEY, view.of(logitScale));
+        }
         NDArray total = null;
         for (Map.Entry<String, NDArray> e : reference.entrySet()) {
             NDArray w = live.get(e.getKey());
@@ -379,7 +388,8 @@ public final class LoraAdapters implements AutoCloseable {
             tmp.getEngine().setRandomSeed((int) seed);
             for (Map.Entry<String, NDArray> e : w.entrySet()) {
                 if (e.getKey().endsWith("lora_B.weight")) {
-                    e.setValue(tmp.randomNormal(0f, std, e.getValue().getShape(), e.getValue().getDataType()));
+                    e.setValue(tmp.randomNormal(
+                            0f, std, e.getValue().getShape(), e.getValue().getDataType()));
                 }
             }
             setWeights(w);
@@ -472,7 +482,8 @@ public final class LoraAdapters implements AutoCloseable {
             }
             remove();
         }
-        io.clipstream.clip.SafetensorsCheck.check(dir.resolve(WEIGHTS_FILE), io.clipstream.clip.SafetensorsCheck.DEFAULT_MAX_HEADER_BYTES);
+        io.clipstream.clip.SafetensorsCheck.check(
+                dir.resolve(WEIGHTS_FILE), io.clipstream.clip.SafetensorsCheck.DEFAULT_MAX_HEADER_BYTES);
         try (NDManager tmp = manager.newSubManager(ai.djl.Device.cpu());
                 InputStream is = Files.newInputStream(dir.resolve(WEIGHTS_FILE))) {
             NDList list = NDList.decode(tmp, is);
@@ -490,8 +501,12 @@ public final class LoraAdapters implements AutoCloseable {
                 // while the adapter trains (garbage or NaN weights after the first increment)
                 attach(
                         lin,
-                        aArr.toType(DataType.FLOAT32, false).toDevice(device(lin), false).duplicate(),
-                        bArr.toType(DataType.FLOAT32, false).toDevice(device(lin), false).duplicate(),
+                        aArr.toType(DataType.FLOAT32, false)
+                                .toDevice(device(lin), false)
+                                .duplicate(),
+                        bArr.toType(DataType.FLOAT32, false)
+                                .toDevice(device(lin), false)
+                                .duplicate(),
                         cfg);
             }
             config = cfg;

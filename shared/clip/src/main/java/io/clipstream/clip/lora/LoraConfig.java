@@ -36,15 +36,13 @@ public record LoraConfig(
         String baseModelNameOrPath) {
 
     /** q/k/v/out projections of both towers, PEFT's usual choice for CLIP. */
-    public static final List<String> ATTENTION_TARGETS =
-            List.of("q_proj", "k_proj", "v_proj", "out_proj");
+    public static final List<String> ATTENTION_TARGETS = List.of("q_proj", "k_proj", "v_proj", "out_proj");
 
     /** Every linear layer of both towers' blocks: the attention projections and the MLP's fc1/fc2. */
     public static final List<String> ATTENTION_AND_MLP_TARGETS =
             List.of("q_proj", "k_proj", "v_proj", "out_proj", "fc1", "fc2");
 
-    private static final ObjectMapper JSON =
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Validates and copies. */
     public LoraConfig {

@@ -1,8 +1,8 @@
 package io.clipstream.clip.model;
 
-import io.clipstream.clip.ScalarOps;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
+import io.clipstream.clip.ScalarOps;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
 
@@ -44,7 +44,8 @@ public final class Activations {
      * @return activation
      */
     public static NDArray geluTanh(NDArray x) {
-        NDArray inner = ScalarOps.mul(x.add(ScalarOps.mul(ScalarOps.pow(x, 3f), 0.044715f)), (float) Math.sqrt(2.0 / Math.PI));
+        NDArray inner =
+                ScalarOps.mul(x.add(ScalarOps.mul(ScalarOps.pow(x, 3f), 0.044715f)), (float) Math.sqrt(2.0 / Math.PI));
         return ScalarOps.mul(x, 0.5f).mul(inner.tanh().add(1f));
     }
 }

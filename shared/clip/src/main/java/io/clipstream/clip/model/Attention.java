@@ -1,8 +1,8 @@
 package io.clipstream.clip.model;
 
-import io.clipstream.clip.ScalarOps;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import io.clipstream.clip.ScalarOps;
 
 /** Multi-head self-attention with separate q/k/v/out projections (HF {@code CLIPAttention}). */
 public final class Attention extends ClipModule {

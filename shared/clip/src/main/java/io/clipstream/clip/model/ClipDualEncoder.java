@@ -33,24 +33,13 @@ public final class ClipDualEncoder extends ClipModule {
         super("");
         this.config = config;
         textModel = register("text_model", new TextTransformer("text_model", config.text()));
-        visionModel =
-                register("vision_model", new VisionTransformer("vision_model", config.vision()));
-        visualProjection =
-                register(
-                        "visual_projection",
-                        new Linear(
-                                "visual_projection",
-                                config.vision().hiddenSize(),
-                                config.projectionDim(),
-                                false));
-        textProjection =
-                register(
-                        "text_projection",
-                        new Linear(
-                                "text_projection",
-                                config.text().hiddenSize(),
-                                config.projectionDim(),
-                                false));
+        visionModel = register("vision_model", new VisionTransformer("vision_model", config.vision()));
+        visualProjection = register(
+                "visual_projection",
+                new Linear("visual_projection", config.vision().hiddenSize(), config.projectionDim(), false));
+        textProjection = register(
+                "text_projection",
+                new Linear("text_projection", config.text().hiddenSize(), config.projectionDim(), false));
         logitScale = declare("logit_scale", Parameter.Type.OTHER, new Shape());
     }
 
@@ -120,24 +109,17 @@ public final class ClipDualEncoder extends ClipModule {
 
     @Override
     protected NDList forwardInternal(
-            ParameterStore parameterStore,
-            NDList inputs,
-            boolean training,
-            PairList<String, Object> params) {
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray pixels = inputs.get(0);
         NDArray ids = inputs.get(1);
         NDArray mask = inputs.size() > 2 ? inputs.get(2) : null;
         return new NDList(
-                imageEmbeds(pixels, training),
-                textEmbeds(ids, mask, training),
-                logitScaleExp(pixels.getManager()));
+                imageEmbeds(pixels, training), textEmbeds(ids, mask, training), logitScaleExp(pixels.getManager()));
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         long p = config.projectionDim();
-        return new Shape[] {
-            new Shape(inputShapes[0].get(0), p), new Shape(inputShapes[1].get(0), p), new Shape()
-        };
+        return new Shape[] {new Shape(inputShapes[0].get(0), p), new Shape(inputShapes[1].get(0), p), new Shape()};
     }
 }

@@ -55,7 +55,8 @@ public abstract class ClipModule extends AbstractBlock {
      */
     protected final Parameter declare(String local, Parameter.Type type, Shape shape) {
         String name = child(local);
-        Parameter p = addParameter(Parameter.builder().setName(name).setType(type).build());
+        Parameter p =
+                addParameter(Parameter.builder().setName(name).setType(type).build());
         params.put(name, p);
         shapes.put(name, shape);
         return p;
@@ -138,10 +139,7 @@ public abstract class ClipModule extends AbstractBlock {
     /** {@inheritDoc} */
     @Override
     protected NDList forwardInternal(
-            ParameterStore parameterStore,
-            NDList inputs,
-            boolean training,
-            PairList<String, Object> params) {
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(forward(inputs.singletonOrThrow(), training));
     }
 

@@ -18,21 +18,12 @@ public final class Encoder extends ClipModule {
      * @param hiddenAct activation
      * @param eps layer norm epsilon
      */
-    public Encoder(
-            String path,
-            int layers,
-            int hidden,
-            int intermediate,
-            int heads,
-            String hiddenAct,
-            double eps) {
+    public Encoder(String path, int layers, int hidden, int intermediate, int heads, String hiddenAct, double eps) {
         super(path);
         for (int i = 0; i < layers; i++) {
             String local = "layers." + i;
             this.layers.add(
-                    register(
-                            local,
-                            new EncoderLayer(child(local), hidden, intermediate, heads, hiddenAct, eps)));
+                    register(local, new EncoderLayer(child(local), hidden, intermediate, heads, hiddenAct, eps)));
         }
     }
 

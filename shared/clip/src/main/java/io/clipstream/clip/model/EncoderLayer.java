@@ -18,8 +18,7 @@ public final class EncoderLayer extends ClipModule {
      * @param hiddenAct activation
      * @param eps layer norm epsilon
      */
-    public EncoderLayer(
-            String path, int hidden, int intermediate, int heads, String hiddenAct, double eps) {
+    public EncoderLayer(String path, int hidden, int intermediate, int heads, String hiddenAct, double eps) {
         super(path);
         ln1 = register("layer_norm1", new LayerNorm(child("layer_norm1"), hidden, eps));
         attn = register("self_attn", new Attention(child("self_attn"), hidden, heads));

@@ -3,8 +3,8 @@ package io.clipstream.clip.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import io.clipstream.clip.tensor.Ops;
 import io.clipstream.clip.lora.LoraAdapter;
+import io.clipstream.clip.tensor.Ops;
 
 /**
  * {@code nn.Linear}: {@code weight [out, in]}, optional {@code bias [out]}, and an optional LoRA

@@ -23,11 +23,7 @@ public final class TextEmbeddings extends ClipModule {
         super(path);
         this.maxPositions = maxPositions;
         token = declare("token_embedding.weight", Parameter.Type.WEIGHT, new Shape(vocab, hidden));
-        position =
-                declare(
-                        "position_embedding.weight",
-                        Parameter.Type.WEIGHT,
-                        new Shape(maxPositions, hidden));
+        position = declare("position_embedding.weight", Parameter.Type.WEIGHT, new Shape(maxPositions, hidden));
     }
 
     /**

@@ -26,29 +26,21 @@ public final class TextTransformer extends ClipModule {
     public TextTransformer(String path, ClipConfig.TextConfig c) {
         super(path);
         this.config = c;
-        embeddings =
-                register(
-                        "embeddings",
-                        new TextEmbeddings(
-                                child("embeddings"),
-                                c.vocabSize(),
-                                c.maxPositionEmbeddings(),
-                                c.hiddenSize()));
-        encoder =
-                register(
-                        "encoder",
-                        new Encoder(
-                                child("encoder"),
-                                c.numHiddenLayers(),
-                                c.hiddenSize(),
-                                c.intermediateSize(),
-                                c.numAttentionHeads(),
-                                c.hiddenAct(),
-                                c.layerNormEps()));
-        finalLayerNorm =
-                register(
-                        "final_layer_norm",
-                        new LayerNorm(child("final_layer_norm"), c.hiddenSize(), c.layerNormEps()));
+        embeddings = register(
+                "embeddings",
+                new TextEmbeddings(child("embeddings"), c.vocabSize(), c.maxPositionEmbeddings(), c.hiddenSize()));
+        encoder = register(
+                "encoder",
+                new Encoder(
+                        child("encoder"),
+                        c.numHiddenLayers(),
+                        c.hiddenSize(),
+                        c.intermediateSize(),
+                        c.numAttentionHeads(),
+                        c.hiddenAct(),
+                        c.layerNormEps()));
+        finalLayerNorm = register(
+                "final_layer_norm", new LayerNorm(child("final_layer_norm"), c.hiddenSize(), c.layerNormEps()));
     }
 
     /**
@@ -78,10 +70,9 @@ public final class TextTransformer extends ClipModule {
      */
     public NDArray pooled(NDArray ids, NDArray attentionMask, boolean training) {
         NDArray last = lastHiddenState(ids, attentionMask, training);
-        NDArray eosIndex =
-                config.eosTokenId() == 2
-                        ? ids.argMax(1)
-                        : ids.eq(config.eosTokenId()).toType(DataType.INT32, false).argMax(1);
+        NDArray eosIndex = config.eosTokenId() == 2
+                ? ids.argMax(1)
+                : ids.eq(config.eosTokenId()).toType(DataType.INT32, false).argMax(1);
         long b = last.getShape().get(0);
         long h = last.getShape().get(2);
         NDArray index = eosIndex.toType(DataType.INT64, false).reshape(b, 1, 1).broadcast(b, 1, h);
@@ -91,16 +82,13 @@ public final class TextTransformer extends ClipModule {
     private static NDArray buildMask(NDArray ids, NDArray attentionMask, DataType type) {
         int t = (int) ids.getShape().get(1);
         NDArray causal = Constants.causalMask(ids.getManager(), t, ids.getDevice(), type);
-        if (attentionMask == null) return causal;
+        if (attentionMask == null) {
+            return causal;
+        }
         long b = ids.getShape().get(0);
         float masked = Constants.masked(type);
         NDArray pad =
-                attentionMask
-                        .toType(type, false)
-                        .neg()
-                        .add(1f)
-                        .mul(masked)
-                        .reshape(b, 1, 1, t);
+                attentionMask.toType(type, false).neg().add(1f).mul(masked).reshape(b, 1, 1, t);
         NDArray mask = causal.add(pad).maximum(masked);
         Constants.release(causal);
         return mask;

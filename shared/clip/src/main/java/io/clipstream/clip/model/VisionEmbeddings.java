@@ -27,13 +27,9 @@ public final class VisionEmbeddings extends ClipModule {
         hidden = c.hiddenSize();
         positions = c.numPatches() + 1;
         classEmbedding = declare("class_embedding", Parameter.Type.WEIGHT, new Shape(hidden));
-        patchEmbedding =
-                declare(
-                        "patch_embedding.weight",
-                        Parameter.Type.WEIGHT,
-                        new Shape(hidden, c.numChannels(), patch, patch));
-        positionEmbedding =
-                declare("position_embedding.weight", Parameter.Type.WEIGHT, new Shape(positions, hidden));
+        patchEmbedding = declare(
+                "patch_embedding.weight", Parameter.Type.WEIGHT, new Shape(hidden, c.numChannels(), patch, patch));
+        positionEmbedding = declare("position_embedding.weight", Parameter.Type.WEIGHT, new Shape(positions, hidden));
     }
 
     /**
@@ -46,21 +42,19 @@ public final class VisionEmbeddings extends ClipModule {
         long b = pixels.getShape().get(0);
         NDArray kernel = value(patchEmbedding);
         // the pixels arrive in fp32; a half-precision forward casts them (an input needs no gradient)
-        NDArray input = pixels.getDataType() == kernel.getDataType() ? pixels : pixels.toType(kernel.getDataType(), false);
+        NDArray input =
+                pixels.getDataType() == kernel.getDataType() ? pixels : pixels.toType(kernel.getDataType(), false);
         NDArray patches = Ops.conv2d(input, kernel, null, patch);
         long n = patches.getShape().get(2) * patches.getShape().get(3);
         if (n + 1 != positions) {
-            throw new IllegalArgumentException(
-                    "image of shape " + pixels.getShape() + " gives " + n + " patches, model expects "
-                            + (positions - 1));
+            throw new IllegalArgumentException("image of shape " + pixels.getShape() + " gives " + n
+                    + " patches, model expects " + (positions - 1));
         }
         patches = patches.reshape(b, hidden, n).transpose(0, 2, 1);
-        NDArray cls =
-                pixels.getManager()
-                        .zeros(new Shape(b, 1, hidden), kernel.getDataType(), pixels.getDevice())
-                        .add(value(classEmbedding));
-        NDArray ids =
-                pixels.getManager().arange(0, positions, 1, DataType.INT64, pixels.getDevice());
+        NDArray cls = pixels.getManager()
+                .zeros(new Shape(b, 1, hidden), kernel.getDataType(), pixels.getDevice())
+                .add(value(classEmbedding));
+        NDArray ids = pixels.getManager().arange(0, positions, 1, DataType.INT64, pixels.getDevice());
         return cls.concat(patches, 1).add(Ops.embedding(ids, value(positionEmbedding)));
     }
 }

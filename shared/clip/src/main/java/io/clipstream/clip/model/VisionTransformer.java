@@ -24,25 +24,19 @@ public final class VisionTransformer extends ClipModule {
         super(path);
         this.config = c;
         embeddings = register("embeddings", new VisionEmbeddings(child("embeddings"), c));
-        preLayerNorm =
-                register(
-                        "pre_layrnorm",
-                        new LayerNorm(child("pre_layrnorm"), c.hiddenSize(), c.layerNormEps()));
-        encoder =
-                register(
-                        "encoder",
-                        new Encoder(
-                                child("encoder"),
-                                c.numHiddenLayers(),
-                                c.hiddenSize(),
-                                c.intermediateSize(),
-                                c.numAttentionHeads(),
-                                c.hiddenAct(),
-                                c.layerNormEps()));
+        preLayerNorm = register("pre_layrnorm", new LayerNorm(child("pre_layrnorm"), c.hiddenSize(), c.layerNormEps()));
+        encoder = register(
+                "encoder",
+                new Encoder(
+                        child("encoder"),
+                        c.numHiddenLayers(),
+                        c.hiddenSize(),
+                        c.intermediateSize(),
+                        c.numAttentionHeads(),
+                        c.hiddenAct(),
+                        c.layerNormEps()));
         postLayerNorm =
-                register(
-                        "post_layernorm",
-                        new LayerNorm(child("post_layernorm"), c.hiddenSize(), c.layerNormEps()));
+                register("post_layernorm", new LayerNorm(child("post_layernorm"), c.hiddenSize(), c.layerNormEps()));
     }
 
     /**

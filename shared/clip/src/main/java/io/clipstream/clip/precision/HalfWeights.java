@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
-import io.clipstream.clip.tensor.NoGrad;
 import io.clipstream.clip.model.WeightView;
+import io.clipstream.clip.tensor.NoGrad;
 import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -39,8 +39,8 @@ public final class HalfWeights implements WeightView, AutoCloseable {
      * @param keepFp32  weights of either kind that stay in fp32
      * @param parent    manager the copies are made under (closed with {@link #close})
      */
-    public static HalfWeights of(Collection<Parameter> frozen, Collection<Parameter> trainable, Set<Parameter> keepFp32,
-                                 NDManager parent) {
+    public static HalfWeights of(
+            Collection<Parameter> frozen, Collection<Parameter> trainable, Set<Parameter> keepFp32, NDManager parent) {
         HalfWeights w = new HalfWeights(parent.newSubManager());
         try (NoGrad g = NoGrad.enter()) {
             for (Parameter p : frozen) {
@@ -49,7 +49,9 @@ public final class HalfWeights implements WeightView, AutoCloseable {
                 }
             }
             for (Parameter p : trainable) {
-                if (keepFp32.contains(p)) continue;
+                if (keepFp32.contains(p)) {
+                    continue;
+                }
                 NDArray copy = w.cast(p.getArray());
                 copy.setRequiresGradient(true);
                 w.half.put(p, copy);

@@ -38,9 +38,13 @@ public enum Precision {
      */
     public static Precision parse(String value, Device device) {
         String v = value.strip().toLowerCase(Locale.ROOT);
-        if (v.equals("auto")) return defaultFor(device);
+        if (v.equals("auto")) {
+            return defaultFor(device);
+        }
         for (Precision p : values()) {
-            if (p.label.equals(v)) return p;
+            if (p.label.equals(v)) {
+                return p;
+            }
         }
         throw new IllegalArgumentException("unknown precision '" + value + "': expected fp32, fp16-mixed or auto");
     }

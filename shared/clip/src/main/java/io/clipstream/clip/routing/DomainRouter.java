@@ -21,7 +21,8 @@ import java.util.Random;
  * apart among themselves, so an earlier domain can only lose the images that the new stage takes, and a prior toward
  * the earlier domains bounds those ({@link #fit(Map, double)}). A router refitted from scratch at every increment moved
  * 2-3 % of the rotated domain's images to the upright one when sketches arrived, and the gate rejected sketches for it.
- * A linear stage was not enough: it sent 6-7 % of upright Fashion-MNIST images to the rotated domain's expert. Immutable.
+ * A linear stage was not enough: it sent 6-7 % of upright Fashion-MNIST images to the rotated domain's expert.
+ * Immutable.
  */
 public final class DomainRouter {
     private static final int HIDDEN = 64;
@@ -72,7 +73,8 @@ public final class DomainRouter {
      * one stage per domain): each stage's logits are lowered just enough that, of each domain before it, at most
      * {@code maxTaken} of the held-out examples go to its domains. A stage is then fitted on four fifths of every
      * domain's examples, and the fifth left out sets the shift of that very network; each earlier domain is bounded
-     * on its own, so that one easily told apart cannot make room for one that is not. An earlier domain's image sent to a later expert is a loss the gate sees on that domain, while a later
+     * on its own, so that one easily told apart cannot make room for one that is not. An earlier domain's image sent to
+     * a later expert is a loss the gate sees on that domain, while a later
      * domain's image kept by an earlier expert only makes the later domain learn less: this trades the second for the
      * first.
      */
@@ -82,7 +84,9 @@ public final class DomainRouter {
         DomainRouter r = new DomainRouter(null, List.of(names.get(0)), dim, null, 0);
         for (int k = 1; k < names.size(); k++) {
             Map<String, float[][]> upTo = new LinkedHashMap<>();
-            for (String d : names.subList(0, k + 1)) upTo.put(d, examples.get(d));
+            for (String d : names.subList(0, k + 1)) {
+                upTo.put(d, examples.get(d));
+            }
             r = r.stage(upTo, List.of(names.get(k)), maxTaken);
         }
         return r;
@@ -97,10 +101,13 @@ public final class DomainRouter {
         int dim = validate(examples, maxTaken);
         List<String> names = List.copyOf(examples.keySet());
         if (names.size() <= domains.size() || !names.subList(0, domains.size()).equals(domains)) {
-            throw new IllegalArgumentException("a router of " + domains + " is extended by examples of those domains first, in that order,"
-                    + " then new ones; got " + names);
+            throw new IllegalArgumentException(
+                    "a router of " + domains + " is extended by examples of those domains first, in that order,"
+                            + " then new ones; got " + names);
         }
-        if (dim < features) throw new IllegalArgumentException("examples have " + dim + " features; the router reads " + features);
+        if (dim < features) {
+            throw new IllegalArgumentException("examples have " + dim + " features; the router reads " + features);
+        }
         return stage(examples, names.subList(domains.size(), names.size()), maxTaken);
     }
 
@@ -125,8 +132,12 @@ public final class DomainRouter {
         Network net = new Network(x, y, classes, dim);
         double shift = 0;
         if (calibrate) {
-            for (String d : domains) shift = Math.max(shift, shiftKeeping(net, heldOut.get(d), maxTaken));
-            for (int c = 1; c < classes; c++) net.b2[c] -= shift;
+            for (String d : domains) {
+                shift = Math.max(shift, shiftKeeping(net, heldOut.get(d), maxTaken));
+            }
+            for (int c = 1; c < classes; c++) {
+                net.b2[c] -= shift;
+            }
         }
         return new DomainRouter(this, newDomains, dim, net, shift);
     }
@@ -140,27 +151,41 @@ public final class DomainRouter {
         for (float[] v : earlier) {
             double[] z = net.logits(v);
             double later = Double.NEGATIVE_INFINITY;
-            for (int c = 1; c < z.length; c++) later = Math.max(later, z[c]);
+            for (int c = 1; c < z.length; c++) {
+                later = Math.max(later, z[c]);
+            }
             margins.add(later - z[0]);
         }
         Collections.sort(margins);
         int allowed = (int) Math.floor(maxTaken * margins.size());
-        if (allowed >= margins.size()) return 0;
+        if (allowed >= margins.size()) {
+            return 0;
+        }
         // lowering by the (allowed+1)-th largest margin leaves at most `allowed` examples above the earlier domains
         return Math.max(0, margins.get(margins.size() - 1 - allowed) + 1e-9);
     }
 
     /** The feature length of every domain's rows, after checking them. */
     private static int validate(Map<String, float[][]> examples, double maxTaken) {
-        if (examples.isEmpty()) throw new IllegalArgumentException("a router needs at least one domain");
-        if (maxTaken < 0 || maxTaken > 1) throw new IllegalArgumentException("maxTaken must be in [0, 1]: " + maxTaken);
+        if (examples.isEmpty()) {
+            throw new IllegalArgumentException("a router needs at least one domain");
+        }
+        if (maxTaken < 0 || maxTaken > 1) {
+            throw new IllegalArgumentException("maxTaken must be in [0, 1]: " + maxTaken);
+        }
         Integer dim = null;
         for (Map.Entry<String, float[][]> e : examples.entrySet()) {
-            if (e.getValue().length == 0) throw new IllegalArgumentException("no examples of domain " + e.getKey() + " to route by");
+            if (e.getValue().length == 0) {
+                throw new IllegalArgumentException("no examples of domain " + e.getKey() + " to route by");
+            }
             for (float[] row : e.getValue()) {
-                if (dim == null) dim = row.length;
-                if (row.length != dim) throw new IllegalArgumentException("examples of domain " + e.getKey() + " have " + row.length
-                        + " features, others " + dim);
+                if (dim == null) {
+                    dim = row.length;
+                }
+                if (row.length != dim) {
+                    throw new IllegalArgumentException(
+                            "examples of domain " + e.getKey() + " have " + row.length + " features, others " + dim);
+                }
             }
         }
         return dim;
@@ -169,7 +194,9 @@ public final class DomainRouter {
     /** How much each domain's logit was lowered in favour of the domains before it (all 0: no prior). */
     public Map<String, Double> priorShifts() {
         Map<String, Double> out = earlier == null ? new LinkedHashMap<>() : new LinkedHashMap<>(earlier.priorShifts());
-        for (String d : own) out.put(d, priorShift);
+        for (String d : own) {
+            out.put(d, priorShift);
+        }
         return out;
     }
 
@@ -186,7 +213,11 @@ public final class DomainRouter {
     /** The index of the largest value (the first of equal ones). */
     static int argmax(double[] values) {
         int best = 0;
-        for (int k = 1; k < values.length; k++) if (values[k] > values[best]) best = k;
+        for (int k = 1; k < values.length; k++) {
+            if (values[k] > values[best]) {
+                best = k;
+            }
+        }
         return best;
     }
 
@@ -198,16 +229,22 @@ public final class DomainRouter {
         return decide(features).probabilities();
     }
 
-    /** Where an image goes: its domain's index in {@link #domains()} (see {@link #route}), and {@link #probabilities}. */
+    /**
+     * Where an image goes: its domain's index in {@link #domains()} (see {@link #route}), and {@link #probabilities}.
+     */
     public record Decision(int domain, double[] probabilities) {}
 
     /** {@link #route} and {@link #probabilities} at once, each stage's network evaluated once. */
     public Decision decide(float[] features) {
         requireLength(features);
         List<DomainRouter> stages = new ArrayList<>();
-        for (DomainRouter s = this; s.net != null; s = s.earlier) stages.add(0, s);
+        for (DomainRouter s = this; s.net != null; s = s.earlier) {
+            stages.add(0, s);
+        }
         double[][] q = new double[stages.size()][];
-        for (int i = 0; i < q.length; i++) q[i] = stages.get(i).net.probabilities(features);
+        for (int i = 0; i < q.length; i++) {
+            q[i] = stages.get(i).net.probabilities(features);
+        }
         int routed = 0;
         for (int i = q.length - 1; i >= 0; i--) {
             int c = argmax(q[i]);
@@ -220,8 +257,12 @@ public final class DomainRouter {
         p[0] = 1.0;
         int known = 1;
         for (double[] qs : q) {
-            for (int k = 0; k < known; k++) p[k] *= qs[0];
-            for (int c = 1; c < qs.length; c++) p[known + c - 1] = qs[c];
+            for (int k = 0; k < known; k++) {
+                p[k] *= qs[0];
+            }
+            for (int c = 1; c < qs.length; c++) {
+                p[known + c - 1] = qs[c];
+            }
             known += qs.length - 1;
         }
         return new Decision(routed, p);
@@ -229,19 +270,26 @@ public final class DomainRouter {
 
     private void requireLength(float[] features) {
         if (features.length != this.features) {
-            throw new IllegalArgumentException(features.length + " features; the router was fitted on " + this.features);
+            throw new IllegalArgumentException(
+                    features.length + " features; the router was fitted on " + this.features);
         }
     }
 
     /** What a served version needs to route: each stage's standardisation and network weights, first stage first. */
     public Map<String, Object> describe() {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("model", "a cascade of stages, newest first: a stage reads the first `features` values of x = the image's "
-                + RoutingFeatures.THUMB + "x" + RoutingFeatures.THUMB + " thumbnail per channel, then every adapter's image embedding"
-                + " (in the order of domains); h = relu(w1 . ((x - mean) * scale) + b1); p = softmax(w2 . h + b2) over"
-                + " [an earlier domain, then the stage's domains] (b2 includes prior_shift); the image goes to the stage's"
-                + " most probable domain, or on to the stage before when that is 'an earlier domain'; the first stage's"
-                + " single domain takes what reaches it");
+        out.put(
+                "model",
+                "a cascade of stages, newest first: a stage reads the first `features` values of x = the image's "
+                        + RoutingFeatures.THUMB + "x" + RoutingFeatures.THUMB
+                        + " thumbnail per channel, then every adapter's image embedding"
+                        + " (in the order of domains); h = relu(w1 . ((x - mean) * scale) + b1); p = softmax(w2 . h + "
+                        + "b2) over"
+                        + " [an earlier domain, then the stage's domains] (b2 includes prior_shift); the image goes "
+                        + "to the stage's"
+                        + " most probable domain, or on to the stage before when that is 'an earlier domain'; the "
+                        + "first stage's"
+                        + " single domain takes what reaches it");
         out.put("domains", domains);
         List<Map<String, Object>> stages = new ArrayList<>();
         for (DomainRouter s = this; s != null; s = s.earlier) {
@@ -275,19 +323,29 @@ public final class DomainRouter {
         }
         DomainRouter r = null;
         for (Object o : stages) {
-            if (!(o instanceof Map<?, ?> st)) throw new IllegalArgumentException("a stage is an object");
+            if (!(o instanceof Map<?, ?> st)) {
+                throw new IllegalArgumentException("a stage is an object");
+            }
             List<String> own = strings(st.get("domains"));
             int features = ((Number) st.get("features")).intValue();
             if (r == null) {
-                if (own.size() != 1 || st.containsKey("w1")) throw new IllegalArgumentException("the first stage is one domain and no network");
+                if (own.size() != 1 || st.containsKey("w1")) {
+                    throw new IllegalArgumentException("the first stage is one domain and no network");
+                }
                 r = new DomainRouter(null, own, features, null, 0);
                 continue;
             }
-            Network net = new Network(vector(st.get("mean")), vector(st.get("scale")), matrix(st.get("w1")), vector(st.get("b1")),
-                    matrix(st.get("w2")), vector(st.get("b2")));
+            Network net = new Network(
+                    vector(st.get("mean")),
+                    vector(st.get("scale")),
+                    matrix(st.get("w1")),
+                    vector(st.get("b1")),
+                    matrix(st.get("w2")),
+                    vector(st.get("b2")));
             if (net.mean.length != features || net.w2.length != own.size() + 1) {
-                throw new IllegalArgumentException("stage " + own + ": " + net.mean.length + " features and " + net.w2.length
-                        + " classes do not fit " + features + " features and " + (own.size() + 1) + " classes");
+                throw new IllegalArgumentException(
+                        "stage " + own + ": " + net.mean.length + " features and " + net.w2.length
+                                + " classes do not fit " + features + " features and " + (own.size() + 1) + " classes");
             }
             r = new DomainRouter(r, own, features, net, ((Number) st.get("prior_shift")).doubleValue());
         }
@@ -298,27 +356,41 @@ public final class DomainRouter {
     }
 
     private static List<String> strings(Object o) {
-        if (!(o instanceof List<?> l) || l.isEmpty()) throw new IllegalArgumentException("domains: a non-empty list expected");
+        if (!(o instanceof List<?> l) || l.isEmpty()) {
+            throw new IllegalArgumentException("domains: a non-empty list expected");
+        }
         return l.stream().map(x -> (String) x).toList();
     }
 
     private static double[] vector(Object o) {
-        if (o instanceof double[] d) return d.clone();
-        if (!(o instanceof List<?> l)) throw new IllegalArgumentException("a vector of numbers expected");
+        if (o instanceof double[] d) {
+            return d.clone();
+        }
+        if (!(o instanceof List<?> l)) {
+            throw new IllegalArgumentException("a vector of numbers expected");
+        }
         double[] out = new double[l.size()];
-        for (int i = 0; i < out.length; i++) out[i] = ((Number) l.get(i)).doubleValue();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ((Number) l.get(i)).doubleValue();
+        }
         return out;
     }
 
     private static double[][] matrix(Object o) {
         if (o instanceof double[][] d) {
             double[][] out = new double[d.length][];
-            for (int i = 0; i < d.length; i++) out[i] = d[i].clone();
+            for (int i = 0; i < d.length; i++) {
+                out[i] = d[i].clone();
+            }
             return out;
         }
-        if (!(o instanceof List<?> rows)) throw new IllegalArgumentException("a matrix of numbers expected");
+        if (!(o instanceof List<?> rows)) {
+            throw new IllegalArgumentException("a matrix of numbers expected");
+        }
         double[][] out = new double[rows.size()][];
-        for (int i = 0; i < out.length; i++) out[i] = vector(rows.get(i));
+        for (int i = 0; i < out.length; i++) {
+            out[i] = vector(rows.get(i));
+        }
         return out;
     }
 
@@ -328,6 +400,7 @@ public final class DomainRouter {
         private final double[] scale;
         /** [hidden][feature], [hidden], [class][hidden], [class] */
         private final double[][] w1;
+
         private final double[] b1;
         private final double[][] w2;
         private final double[] b2;
@@ -335,26 +408,47 @@ public final class DomainRouter {
         Network(List<float[]> x, List<Integer> y, int classes, int dim) {
             mean = new double[dim];
             scale = new double[dim];
-            for (float[] v : x) for (int j = 0; j < dim; j++) mean[j] += v[j] / x.size();
-            for (float[] v : x) for (int j = 0; j < dim; j++) scale[j] += (v[j] - mean[j]) * (v[j] - mean[j]) / x.size();
-            for (int j = 0; j < dim; j++) scale[j] = scale[j] > 1e-12 ? 1 / Math.sqrt(scale[j]) : 0;
+            for (float[] v : x) {
+                for (int j = 0; j < dim; j++) {
+                    mean[j] += v[j] / x.size();
+                }
+            }
+            for (float[] v : x) {
+                for (int j = 0; j < dim; j++) {
+                    scale[j] += (v[j] - mean[j]) * (v[j] - mean[j]) / x.size();
+                }
+            }
+            for (int j = 0; j < dim; j++) {
+                scale[j] = scale[j] > 1e-12 ? 1 / Math.sqrt(scale[j]) : 0;
+            }
             Random rnd = new Random(SEED);
             w1 = new double[HIDDEN][dim];
             b1 = new double[HIDDEN];
             w2 = new double[classes][HIDDEN];
             b2 = new double[classes];
-            for (double[] row : w1) for (int j = 0; j < dim; j++) row[j] = rnd.nextGaussian() * Math.sqrt(2.0 / dim);
-            for (double[] row : w2) for (int j = 0; j < HIDDEN; j++) row[j] = rnd.nextGaussian() * Math.sqrt(1.0 / HIDDEN);
+            for (double[] row : w1) {
+                for (int j = 0; j < dim; j++) {
+                    row[j] = rnd.nextGaussian() * Math.sqrt(2.0 / dim);
+                }
+            }
+            for (double[] row : w2) {
+                for (int j = 0; j < HIDDEN; j++) {
+                    row[j] = rnd.nextGaussian() * Math.sqrt(1.0 / HIDDEN);
+                }
+            }
             fit(x.stream().map(this::standardised).toList(), y, rnd);
         }
 
         /** A network as {@link DomainRouter#describe()} wrote it. */
         Network(double[] mean, double[] scale, double[][] w1, double[] b1, double[][] w2, double[] b2) {
-            if (w1.length != HIDDEN || b1.length != HIDDEN || scale.length != mean.length || b2.length != w2.length
+            if (w1.length != HIDDEN
+                    || b1.length != HIDDEN
+                    || scale.length != mean.length
+                    || b2.length != w2.length
                     || java.util.Arrays.stream(w1).anyMatch(row -> row.length != mean.length)
                     || java.util.Arrays.stream(w2).anyMatch(row -> row.length != HIDDEN)) {
-                throw new IllegalArgumentException("a stage's weights are not of a " + HIDDEN + "-unit network over "
-                        + mean.length + " features");
+                throw new IllegalArgumentException(
+                        "a stage's weights are not of a " + HIDDEN + "-unit network over " + mean.length + " features");
             }
             this.mean = mean;
             this.scale = scale;
@@ -367,10 +461,16 @@ public final class DomainRouter {
         double[] probabilities(float[] features) {
             double[] z = logits(features);
             double max = Double.NEGATIVE_INFINITY;
-            for (double v : z) max = Math.max(max, v);
+            for (double v : z) {
+                max = Math.max(max, v);
+            }
             double sum = 0;
-            for (int k = 0; k < z.length; k++) sum += z[k] = Math.exp(z[k] - max);
-            for (int k = 0; k < z.length; k++) z[k] /= sum;
+            for (int k = 0; k < z.length; k++) {
+                sum += z[k] = Math.exp(z[k] - max);
+            }
+            for (int k = 0; k < z.length; k++) {
+                z[k] /= sum;
+            }
             return z;
         }
 
@@ -381,7 +481,9 @@ public final class DomainRouter {
         /** The first {@code mean.length} features, standardised. */
         private double[] standardised(float[] v) {
             double[] f = new double[mean.length];
-            for (int j = 0; j < mean.length; j++) f[j] = (v[j] - mean[j]) * scale[j];
+            for (int j = 0; j < mean.length; j++) {
+                f[j] = (v[j] - mean[j]) * scale[j];
+            }
             return f;
         }
 
@@ -390,13 +492,17 @@ public final class DomainRouter {
             for (int u = 0; u < HIDDEN; u++) {
                 double a = b1[u];
                 double[] w = w1[u];
-                for (int j = 0; j < x.length; j++) a += w[j] * x[j];
+                for (int j = 0; j < x.length; j++) {
+                    a += w[j] * x[j];
+                }
                 h[u] = Math.max(0, a);
             }
             double[] z = new double[w2.length];
             for (int k = 0; k < z.length; k++) {
                 double a = b2[k];
-                for (int u = 0; u < HIDDEN; u++) a += w2[k][u] * h[u];
+                for (int u = 0; u < HIDDEN; u++) {
+                    a += w2[k][u] * h[u];
+                }
                 z[k] = a;
             }
             return z;
@@ -409,7 +515,9 @@ public final class DomainRouter {
             int dim = mean.length;
             int classes = w2.length;
             List<Integer> order = new ArrayList<>();
-            for (int i = 0; i < x.size(); i++) order.add(i);
+            for (int i = 0; i < x.size(); i++) {
+                order.add(i);
+            }
             double[] h = new double[HIDDEN];
             double[] dh = new double[HIDDEN];
             for (int epoch = 0; epoch < EPOCHS; epoch++) {
@@ -425,9 +533,13 @@ public final class DomainRouter {
                         double[] xi = x.get(i);
                         double[] z = logits(xi, h);
                         double max = Double.NEGATIVE_INFINITY;
-                        for (double v : z) max = Math.max(max, v);
+                        for (double v : z) {
+                            max = Math.max(max, v);
+                        }
                         double sum = 0;
-                        for (int k = 0; k < classes; k++) sum += z[k] = Math.exp(z[k] - max);
+                        for (int k = 0; k < classes; k++) {
+                            sum += z[k] = Math.exp(z[k] - max);
+                        }
                         java.util.Arrays.fill(dh, 0);
                         for (int k = 0; k < classes; k++) {
                             double dz = z[k] / sum - (y.get(i) == k ? 1 : 0);
@@ -438,10 +550,14 @@ public final class DomainRouter {
                             }
                         }
                         for (int u = 0; u < HIDDEN; u++) {
-                            if (h[u] <= 0) continue;
+                            if (h[u] <= 0) {
+                                continue;
+                            }
                             gb1[u] += dh[u];
                             double[] g = g1[u];
-                            for (int j = 0; j < dim; j++) g[j] += dh[u] * xi[j];
+                            for (int j = 0; j < dim; j++) {
+                                g[j] += dh[u] * xi[j];
+                            }
                         }
                     }
                     double inv = 1.0 / (to - from);

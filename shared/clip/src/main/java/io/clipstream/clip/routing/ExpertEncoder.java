@@ -29,8 +29,11 @@ public final class ExpertEncoder implements ServedVersion {
     private final String version;
     /** The adapter of each routed domain, in the router's order; domains served by the base share one map. */
     private final Map<String, Map<String, NDArray>> adapters;
-    /** Every distinct expert stacked, to embed one text by all of them in one pass; null when one would not fit a batch. */
+    /**
+     * Every distinct expert stacked, to embed one text by all of them in one pass; null when one would not fit a batch.
+     */
     private final LoraAdapters.Rows everyExpert;
+
     private final List<Map<String, NDArray>> distinct;
     private final ReentrantLock lock = new ReentrantLock();
     private boolean closed;
@@ -38,32 +41,57 @@ public final class ExpertEncoder implements ServedVersion {
     /** An image embedded by its expert: the routed domain, its expert's embedding, and every expert's (for queries). */
     public record Routed(String domain, float[] embedding, Map<String, float[]> byExpert) {}
 
-    private ExpertEncoder(ClipModel model, DomainRouter router, String version, Map<String, Map<String, NDArray>> adapters, int batchSize) {
+    private ExpertEncoder(
+            ClipModel model,
+            DomainRouter router,
+            String version,
+            Map<String, Map<String, NDArray>> adapters,
+            int batchSize) {
         this.model = model;
         this.router = router;
         this.version = version;
         this.adapters = adapters;
         Map<Map<String, NDArray>, Boolean> seen = new IdentityHashMap<>();
         List<Map<String, NDArray>> d = new ArrayList<>();
-        for (Map<String, NDArray> w : adapters.values()) if (seen.put(w, true) == null) d.add(w);
+        for (Map<String, NDArray> w : adapters.values()) {
+            if (seen.put(w, true) == null) {
+                d.add(w);
+            }
+        }
         this.distinct = List.copyOf(d);
-        this.everyExpert = distinct.size() > 1 && distinct.size() <= batchSize ? model.lora().rows(distinct) : null;
+        this.everyExpert = distinct.size() > 1 && distinct.size() <= batchSize
+                ? model.lora().rows(distinct)
+                : null;
     }
 
     /**
      * @param adapterOfDomain every domain the router routes, and the PEFT adapter directory of its expert (null: the
      *                        base model)
      */
-    public static ExpertEncoder open(Path baseDir, DomainRouter router, Map<String, Path> adapterOfDomain, Device device, String version,
-                                     int batchSize) throws IOException {
+    public static ExpertEncoder open(
+            Path baseDir,
+            DomainRouter router,
+            Map<String, Path> adapterOfDomain,
+            Device device,
+            String version,
+            int batchSize)
+            throws IOException {
         return open(baseDir, router, adapterOfDomain, device, version, batchSize, Precision.FP32);
     }
 
     /** The same, embedding in fp16 when {@code precision} is {@code fp16-mixed} (the embeddings come out in fp32). */
-    public static ExpertEncoder open(Path baseDir, DomainRouter router, Map<String, Path> adapterOfDomain, Device device, String version,
-                                     int batchSize, Precision precision) throws IOException {
+    public static ExpertEncoder open(
+            Path baseDir,
+            DomainRouter router,
+            Map<String, Path> adapterOfDomain,
+            Device device,
+            String version,
+            int batchSize,
+            Precision precision)
+            throws IOException {
         if (!router.domains().equals(List.copyOf(adapterOfDomain.keySet()))) {
-            throw new IllegalArgumentException("the router routes " + router.domains() + ", the experts are of " + adapterOfDomain.keySet());
+            throw new IllegalArgumentException(
+                    "the router routes " + router.domains() + ", the experts are of " + adapterOfDomain.keySet());
         }
         ClipModel model = ClipModel.load(baseDir, device);
         try {
@@ -71,7 +99,9 @@ public final class ExpertEncoder implements ServedVersion {
             Map<String, Map<String, NDArray>> adapters = new LinkedHashMap<>();
             Map<Path, Map<String, NDArray>> loaded = new LinkedHashMap<>();
             for (Map.Entry<String, Path> e : adapterOfDomain.entrySet()) {
-                if (e.getValue() == null) continue;
+                if (e.getValue() == null) {
+                    continue;
+                }
                 Map<String, NDArray> w = loaded.get(e.getValue());
                 if (w == null) {
                     model.loadAdapter(e.getValue());
@@ -80,13 +110,20 @@ public final class ExpertEncoder implements ServedVersion {
                 }
                 adapters.put(e.getKey(), w);
             }
-            if (loaded.isEmpty()) throw new IllegalArgumentException(version + ": a version of experts names no expert's adapter");
+            if (loaded.isEmpty()) {
+                throw new IllegalArgumentException(version + ": a version of experts names no expert's adapter");
+            }
             // the base model's own embedding, through the same adapter structure: every lora_B zero
-            Map<String, NDArray> base = new LinkedHashMap<>(loaded.values().iterator().next());
+            Map<String, NDArray> base =
+                    new LinkedHashMap<>(loaded.values().iterator().next());
             base.replaceAll((k, v) -> k.contains("lora_B") ? v.zerosLike() : v);
             Map<String, Map<String, NDArray>> ordered = new LinkedHashMap<>();
-            for (String d : router.domains()) ordered.put(d, adapters.containsKey(d) ? adapters.get(d) : base);
-            if (precision.mixed()) model.serveInHalfPrecision(model.manager());
+            for (String d : router.domains()) {
+                ordered.put(d, adapters.containsKey(d) ? adapters.get(d) : base);
+            }
+            if (precision.mixed()) {
+                model.serveInHalfPrecision(model.manager());
+            }
             return new ExpertEncoder(model, router, version, ordered, batchSize);
         } catch (IOException | RuntimeException e) {
             model.close();
@@ -121,20 +158,26 @@ public final class ExpertEncoder implements ServedVersion {
      * pass (by domain): each expert runs only over the images it has no embedding of.
      */
     public List<Routed> encodePixels(List<float[]> chw, List<Map<String, float[]>> known) {
-        if (known.size() != chw.size()) throw new IllegalArgumentException(known.size() + " known rows for " + chw.size() + " images");
+        if (known.size() != chw.size()) {
+            throw new IllegalArgumentException(known.size() + " known rows for " + chw.size() + " images");
+        }
         lock.lock();
         try {
             requireOpen();
             List<String> domains = router.domains();
             float[][][] given = new float[chw.size()][domains.size()][];
             for (int i = 0; i < given.length; i++) {
-                for (int k = 0; k < domains.size(); k++) given[i][k] = known.get(i).get(domains.get(k));
+                for (int k = 0; k < domains.size(); k++) {
+                    given[i][k] = known.get(i).get(domains.get(k));
+                }
             }
             float[][] features = RoutingFeatures.of(model, List.copyOf(adapters.values()), chw, given);
             List<Routed> out = new ArrayList<>(chw.size());
             for (float[] row : features) {
                 Map<String, float[]> byExpert = new LinkedHashMap<>();
-                for (int k = 0; k < domains.size(); k++) byExpert.put(domains.get(k), RoutingFeatures.embedding(model, row, k));
+                for (int k = 0; k < domains.size(); k++) {
+                    byExpert.put(domains.get(k), RoutingFeatures.embedding(model, row, k));
+                }
                 String d = domains.get(router.decide(row).domain());
                 out.add(new Routed(d, byExpert.get(d), byExpert));
             }
@@ -154,15 +197,20 @@ public final class ExpertEncoder implements ServedVersion {
                 // a query: one base pass, row k through expert k, instead of one pass per expert
                 model.lora().serveRows(everyExpert);
                 try {
-                    float[][] rows = model.encodeTexts(java.util.Collections.nCopies(distinct.size(), texts.getFirst()));
-                    for (int k = 0; k < rows.length; k++) byAdapter.put(distinct.get(k), new float[][] {rows[k]});
+                    float[][] rows =
+                            model.encodeTexts(java.util.Collections.nCopies(distinct.size(), texts.getFirst()));
+                    for (int k = 0; k < rows.length; k++) {
+                        byAdapter.put(distinct.get(k), new float[][] {rows[k]});
+                    }
                 } finally {
                     model.lora().serveOne();
                 }
             }
             Map<String, float[][]> out = new LinkedHashMap<>();
             for (String d : domains) {
-                if (!adapters.containsKey(d)) throw new IllegalArgumentException("no expert of domain " + d + "; routed: " + router.domains());
+                if (!adapters.containsKey(d)) {
+                    throw new IllegalArgumentException("no expert of domain " + d + "; routed: " + router.domains());
+                }
                 Map<String, NDArray> w = adapters.get(d);
                 float[][] e = byAdapter.get(w);
                 if (e == null) {
@@ -179,7 +227,9 @@ public final class ExpertEncoder implements ServedVersion {
     }
 
     private void requireOpen() {
-        if (closed) throw new IllegalStateException("the encoder of " + version + " is closed");
+        if (closed) {
+            throw new IllegalStateException("the encoder of " + version + " is closed");
+        }
     }
 
     /** Waits for the call in flight, then frees the weights; idempotent. */
@@ -189,7 +239,9 @@ public final class ExpertEncoder implements ServedVersion {
         try {
             if (!closed) {
                 closed = true;
-                if (everyExpert != null) everyExpert.close();
+                if (everyExpert != null) {
+                    everyExpert.close();
+                }
                 model.close();
             }
         } finally {

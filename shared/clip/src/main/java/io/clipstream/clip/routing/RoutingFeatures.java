@@ -33,24 +33,34 @@ public final class RoutingFeatures {
      * earlier pass: an adapter runs only over the images whose embedding by it is not known, and not at all when every
      * one is. Adapters given as one map (domains served by one expert) run once.
      */
-    public static float[][] of(ClipModel model, List<Map<String, NDArray>> adapters, List<float[]> chw, float[][][] known) {
+    public static float[][] of(
+            ClipModel model, List<Map<String, NDArray>> adapters, List<float[]> chw, float[][][] known) {
         int dim = model.dimension();
         int size = model.preprocessor().size();
         int thumb = thumbnailLength(chw, size);
         float[][] out = new float[chw.size()][thumb + adapters.size() * dim];
-        for (int i = 0; i < chw.size(); i++) thumbnail(chw.get(i), size, out[i], 0);
+        for (int i = 0; i < chw.size(); i++) {
+            thumbnail(chw.get(i), size, out[i], 0);
+        }
         Map<Map<String, NDArray>, float[][]> computed = new java.util.IdentityHashMap<>();
         for (int k = 0; k < adapters.size(); k++) {
             List<Integer> missing = new java.util.ArrayList<>();
-            for (int i = 0; i < chw.size(); i++) if (known[i][k] == null) missing.add(i);
+            for (int i = 0; i < chw.size(); i++) {
+                if (known[i][k] == null) {
+                    missing.add(i);
+                }
+            }
             float[][] e = missing.isEmpty() ? new float[0][] : computed.get(adapters.get(k));
             if (e == null) {
                 // one pass per adapter over every image that any of its domains lacks, so that shared ones run once
                 List<Integer> lacking = lacking(adapters, known, adapters.get(k));
                 model.lora().setWeights(adapters.get(k));
-                float[][] pass = model.encodePixels(lacking.stream().map(chw::get).toList());
+                float[][] pass =
+                        model.encodePixels(lacking.stream().map(chw::get).toList());
                 e = new float[chw.size()][];
-                for (int j = 0; j < lacking.size(); j++) e[lacking.get(j)] = pass[j];
+                for (int j = 0; j < lacking.size(); j++) {
+                    e[lacking.get(j)] = pass[j];
+                }
                 computed.put(adapters.get(k), e);
             }
             for (int i = 0; i < chw.size(); i++) {
@@ -62,7 +72,8 @@ public final class RoutingFeatures {
     }
 
     /** The images that some position holding {@code adapter} has no known embedding of. */
-    private static List<Integer> lacking(List<Map<String, NDArray>> adapters, float[][][] known, Map<String, NDArray> adapter) {
+    private static List<Integer> lacking(
+            List<Map<String, NDArray>> adapters, float[][][] known, Map<String, NDArray> adapter) {
         List<Integer> out = new java.util.ArrayList<>();
         for (int i = 0; i < known.length; i++) {
             for (int k = 0; k < adapters.size(); k++) {
@@ -112,7 +123,9 @@ public final class RoutingFeatures {
                     out[at + c * THUMB * THUMB + cell] += chw[c * size * size + y * size + x];
                 }
             }
-            for (int cell = 0; cell < THUMB * THUMB; cell++) out[at + c * THUMB * THUMB + cell] /= count[cell];
+            for (int cell = 0; cell < THUMB * THUMB; cell++) {
+                out[at + c * THUMB * THUMB + cell] /= count[cell];
+            }
         }
     }
 }

@@ -51,7 +51,9 @@ public final class Constants {
      * caller (see {@link #release}).
      */
     public static NDArray scalar(NDArray x, float value) {
-        if (!caching) return x.getManager().full(new Shape(), value, x.getDataType(), x.getDevice());
+        if (!caching) {
+            return x.getManager().full(new Shape(), value, x.getDataType(), x.getDevice());
+        }
         Device d = x.getDevice();
         Key k = new Key(d.toString(), x.getDataType(), Float.floatToIntBits(value), -1);
         return CACHE.computeIfAbsent(k, key -> owner(d).full(new Shape(), value, key.type(), d));
@@ -67,7 +69,9 @@ public final class Constants {
 
     /** The same in {@code type} (float32 or float16), blocked positions at {@link #masked}. */
     public static NDArray causalMask(NDManager manager, int t, Device device, DataType type) {
-        if (!caching) return buildCausal(manager, t, device, type);
+        if (!caching) {
+            return buildCausal(manager, t, device, type);
+        }
         Key k = new Key(device.toString(), type, 0, t);
         return CACHE.computeIfAbsent(k, key -> buildCausal(owner(device), t, device, type));
     }
@@ -83,14 +87,18 @@ public final class Constants {
 
     /** Whether closing {@code constant} is the caller's job (it is not when the cache holds it). */
     public static void release(NDArray constant) {
-        if (!caching) constant.close();
+        if (!caching) {
+            constant.close();
+        }
     }
 
     private static NDArray buildCausal(NDManager manager, int t, Device device, DataType type) {
         float[] causal = new float[t * t];
         float masked = masked(type);
         for (int i = 0; i < t; i++) {
-            for (int j = i + 1; j < t; j++) causal[i * t + j] = masked;
+            for (int j = i + 1; j < t; j++) {
+                causal[i * t + j] = masked;
+            }
         }
         NDArray host = manager.create(causal, new Shape(1, 1, t, t));
         if (type != DataType.FLOAT32) {
@@ -98,7 +106,9 @@ public final class Constants {
             host.close();
             host = typed;
         }
-        if (host.getDevice().equals(device)) return host;
+        if (host.getDevice().equals(device)) {
+            return host;
+        }
         NDArray onDevice = host.toDevice(device, false);
         host.close();
         return onDevice;

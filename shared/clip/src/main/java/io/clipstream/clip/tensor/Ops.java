@@ -46,7 +46,9 @@ public final class Ops {
      * @return [..., d]
      */
     public static NDArray embedding(NDArray ids, NDArray weight) {
-        return ids.getNDArrayInternal().embedding(ids, weight, SparseFormat.DENSE).singletonOrThrow();
+        return ids.getNDArrayInternal()
+                .embedding(ids, weight, SparseFormat.DENSE)
+                .singletonOrThrow();
     }
 
     /**
@@ -60,14 +62,7 @@ public final class Ops {
      */
     public static NDArray conv2d(NDArray x, NDArray weight, NDArray bias, int stride) {
         return x.getNDArrayInternal()
-                .convolution(
-                        x,
-                        weight,
-                        bias,
-                        new Shape(stride, stride),
-                        new Shape(0, 0),
-                        new Shape(1, 1),
-                        1)
+                .convolution(x, weight, bias, new Shape(stride, stride), new Shape(0, 0), new Shape(1, 1), 1)
                 .singletonOrThrow();
     }
 

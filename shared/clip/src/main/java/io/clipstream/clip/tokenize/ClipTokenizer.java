@@ -31,16 +31,14 @@ public final class ClipTokenizer implements AutoCloseable {
      * @return the tokenizer
      * @throws IOException if the file cannot be read
      */
-    public static ClipTokenizer load(Path tokenizerJson, int contextLength, long padId)
-            throws IOException {
-        HuggingFaceTokenizer tok =
-                HuggingFaceTokenizer.builder()
-                        .optTokenizerPath(tokenizerJson)
-                        .optAddSpecialTokens(true)
-                        .optTruncation(true)
-                        .optMaxLength(contextLength)
-                        .optPadding(false)
-                        .build();
+    public static ClipTokenizer load(Path tokenizerJson, int contextLength, long padId) throws IOException {
+        HuggingFaceTokenizer tok = HuggingFaceTokenizer.builder()
+                .optTokenizerPath(tokenizerJson)
+                .optAddSpecialTokens(true)
+                .optTruncation(true)
+                .optMaxLength(contextLength)
+                .optPadding(false)
+                .build();
         return new ClipTokenizer(tok, contextLength, padId);
     }
 

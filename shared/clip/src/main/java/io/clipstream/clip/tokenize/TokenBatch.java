@@ -47,8 +47,7 @@ public record TokenBatch(long[][] ids, long[][] attentionMask) {
      */
     public TokenBatch slice(int from, int to) {
         return new TokenBatch(
-                java.util.Arrays.copyOfRange(ids, from, to),
-                java.util.Arrays.copyOfRange(attentionMask, from, to));
+                java.util.Arrays.copyOfRange(ids, from, to), java.util.Arrays.copyOfRange(attentionMask, from, to));
     }
 
     private static long[] flatten(long[][] rows) {

@@ -77,28 +77,24 @@ public final class BenchmarkForward {
             time("encode texts  (no grad)", iters, () -> model.encodeTokens(tokens));
 
             model.addAdapter(LoraConfig.attention(rank, 2f * rank), 1);
-            Optimizer adamW =
-                    Optimizer.adamW().optLearningRateTracker(Tracker.fixed(1e-4f)).build();
-            time(
-                    "LoRA r=" + rank + " train step (fwd+bwd+AdamW)",
-                    iters,
-                    () -> {
-                        try (NDManager m = model.manager().newSubManager()) {
-                            NDArray px = model.preprocessor().toBatch(m, pixels);
-                            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                                NDArray loss =
-                                        ContrastiveLoss.symmetricInfoNce(
-                                                model.forward(
-                                                        px, tokens.idsArray(m), tokens.maskArray(m), true));
-                                gc.backward(loss);
-                            }
-                            for (Parameter p : model.trainableParameters().values()) {
-                                try (NDArray g = p.getArray().getGradient()) {
-                                    adamW.update(p.getId(), p.getArray(), g);
-                                }
-                            }
+            Optimizer adamW = Optimizer.adamW()
+                    .optLearningRateTracker(Tracker.fixed(1e-4f))
+                    .build();
+            time("LoRA r=" + rank + " train step (fwd+bwd+AdamW)", iters, () -> {
+                try (NDManager m = model.manager().newSubManager()) {
+                    NDArray px = model.preprocessor().toBatch(m, pixels);
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray loss = ContrastiveLoss.symmetricInfoNce(
+                                model.forward(px, tokens.idsArray(m), tokens.maskArray(m), true));
+                        gc.backward(loss);
+                    }
+                    for (Parameter p : model.trainableParameters().values()) {
+                        try (NDArray g = p.getArray().getGradient()) {
+                            adamW.update(p.getId(), p.getArray(), g);
                         }
-                    });
+                    }
+                }
+            });
         }
     }
 

@@ -28,14 +28,13 @@ import javax.imageio.ImageIO;
 public final class DumpEmbeddings {
 
     /** Fixed prompts. */
-    public static final List<String> TEXTS =
-            List.of(
-                    "a photo of a t-shirt/top.",
-                    "a sketch of an ankle boot",
-                    "A Rotated Picture of a Sneaker!",
-                    "bag",
-                    "",
-                    "a photo of a photo of a photo of a photo of a photo of a photo of a coat.");
+    public static final List<String> TEXTS = List.of(
+            "a photo of a t-shirt/top.",
+            "a sketch of an ankle boot",
+            "A Rotated Picture of a Sneaker!",
+            "bag",
+            "",
+            "a photo of a photo of a photo of a photo of a photo of a photo of a coat.");
 
     private DumpEmbeddings() {}
 
@@ -62,7 +61,9 @@ public final class DumpEmbeddings {
                     "usage: DumpEmbeddings --model DIR --out result.json [--adapter DIR] [--device cpu]");
         }
         try (ClipModel clip = ClipModel.load(model, device)) {
-            if (adapter != null) clip.loadAdapter(adapter);
+            if (adapter != null) {
+                clip.loadAdapter(adapter);
+            }
             dump(clip, adapter, out);
         }
         System.out.println("wrote " + out.toAbsolutePath());
@@ -129,8 +130,7 @@ public final class DumpEmbeddings {
             int h = dims[k][1];
             boolean grey = k == dims.length - 1;
             BufferedImage img =
-                    new BufferedImage(
-                            w, h, grey ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+                    new BufferedImage(w, h, grey ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
                     int r = (int) (127.5 + 127.5 * Math.sin(0.37 * x + 0.11 * k));

@@ -61,20 +61,19 @@ public final class GenerateTinyClip {
         if (a.containsKey("corpus")) {
             words.addAll(Files.readAllLines(Path.of(a.get("corpus"))));
         }
-        TinyClipSpec spec =
-                new TinyClipSpec(
-                        intArg(a, "image-size", d.imageSize()),
-                        intArg(a, "patch", d.patchSize()),
-                        intArg(a, "channels", d.numChannels()),
-                        width,
-                        intArg(a, "layers", d.layers()),
-                        intArg(a, "heads", d.heads()),
-                        intArg(a, "intermediate", 4 * width),
-                        intArg(a, "proj", d.projectionDim()),
-                        intArg(a, "context", d.contextLength()),
-                        a.getOrDefault("act", d.hiddenAct()),
-                        Long.parseLong(a.getOrDefault("seed", String.valueOf(d.seed()))),
-                        words);
+        TinyClipSpec spec = new TinyClipSpec(
+                intArg(a, "image-size", d.imageSize()),
+                intArg(a, "patch", d.patchSize()),
+                intArg(a, "channels", d.numChannels()),
+                width,
+                intArg(a, "layers", d.layers()),
+                intArg(a, "heads", d.heads()),
+                intArg(a, "intermediate", 4 * width),
+                intArg(a, "proj", d.projectionDim()),
+                intArg(a, "context", d.contextLength()),
+                a.getOrDefault("act", d.hiddenAct()),
+                Long.parseLong(a.getOrDefault("seed", String.valueOf(d.seed()))),
+                words);
         Path out = Path.of(a.get("out"));
         generate(out, spec);
         System.out.println("tiny CLIP written to " + out.toAbsolutePath());
@@ -85,12 +84,11 @@ public final class GenerateTinyClip {
     }
 
     private static void usage(String msg) {
-        throw new IllegalArgumentException(
-                msg
-                        + "\nusage: GenerateTinyClip --out DIR [--image-size 32] [--patch 8] [--channels 3]"
-                        + " [--width 64] [--layers 2] [--heads 4] [--intermediate N] [--proj 64]"
-                        + " [--context 16] [--act quick_gelu] [--seed 42] [--words \"...\"]"
-                        + " [--corpus captions.txt]");
+        throw new IllegalArgumentException(msg
+                + "\nusage: GenerateTinyClip --out DIR [--image-size 32] [--patch 8] [--channels 3]"
+                + " [--width 64] [--layers 2] [--heads 4] [--intermediate N] [--proj 64]"
+                + " [--context 16] [--act quick_gelu] [--seed 42] [--words \"...\"]"
+                + " [--corpus captions.txt]");
     }
 
     /**
@@ -101,30 +99,28 @@ public final class GenerateTinyClip {
      * @return the config
      */
     public static ClipConfig config(TinyClipSpec spec, int vocabSize) {
-        ClipConfig.TextConfig text =
-                new ClipConfig.TextConfig(
-                        vocabSize,
-                        spec.width(),
-                        spec.intermediate(),
-                        spec.layers(),
-                        spec.heads(),
-                        spec.contextLength(),
-                        spec.hiddenAct(),
-                        1e-5,
-                        vocabSize - 2,
-                        vocabSize - 1,
-                        vocabSize - 1);
-        ClipConfig.VisionConfig vision =
-                new ClipConfig.VisionConfig(
-                        spec.width(),
-                        spec.intermediate(),
-                        spec.layers(),
-                        spec.heads(),
-                        spec.imageSize(),
-                        spec.patchSize(),
-                        spec.numChannels(),
-                        spec.hiddenAct(),
-                        1e-5);
+        ClipConfig.TextConfig text = new ClipConfig.TextConfig(
+                vocabSize,
+                spec.width(),
+                spec.intermediate(),
+                spec.layers(),
+                spec.heads(),
+                spec.contextLength(),
+                spec.hiddenAct(),
+                1e-5,
+                vocabSize - 2,
+                vocabSize - 1,
+                vocabSize - 1);
+        ClipConfig.VisionConfig vision = new ClipConfig.VisionConfig(
+                spec.width(),
+                spec.intermediate(),
+                spec.layers(),
+                spec.heads(),
+                spec.imageSize(),
+                spec.patchSize(),
+                spec.numChannels(),
+                spec.hiddenAct(),
+                1e-5);
         return new ClipConfig(text, vision, spec.projectionDim(), 2.6592);
     }
 
@@ -145,10 +141,8 @@ public final class GenerateTinyClip {
         config.write(out.resolve(ClipModel.CONFIG_FILE));
         Files.writeString(out.resolve(ClipModel.TOKENIZER_FILE), TinyTokenizerJson.tokenizerJson(vocab));
         Files.writeString(
-                out.resolve("tokenizer_config.json"),
-                TinyTokenizerJson.tokenizerConfigJson(spec.contextLength()));
-        Files.writeString(
-                out.resolve("special_tokens_map.json"), TinyTokenizerJson.specialTokensMapJson());
+                out.resolve("tokenizer_config.json"), TinyTokenizerJson.tokenizerConfigJson(spec.contextLength()));
+        Files.writeString(out.resolve("special_tokens_map.json"), TinyTokenizerJson.specialTokensMapJson());
 
         Map<String, Shape> shapes = new LinkedHashMap<>();
         new ClipDualEncoder(config).collectShapes(shapes);

@@ -32,7 +32,9 @@ public final class GpuCheckBundle {
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
-        if (out == null) throw new IllegalArgumentException("usage: GpuCheckBundle --out DIR [--experts a,b] [--seed N]");
+        if (out == null) {
+            throw new IllegalArgumentException("usage: GpuCheckBundle --out DIR [--experts a,b] [--seed N]");
+        }
         write(out, experts, seed);
         System.out.println("wrote " + out.toAbsolutePath());
     }

@@ -63,8 +63,19 @@ public record TinyClipSpec(
      * @return a copy with that geometry
      */
     public TinyClipSpec withImage(int size, int patch) {
-        return new TinyClipSpec(size, patch, numChannels, width, layers, heads, intermediate,
-                projectionDim, contextLength, hiddenAct, seed, extraWords);
+        return new TinyClipSpec(
+                size,
+                patch,
+                numChannels,
+                width,
+                layers,
+                heads,
+                intermediate,
+                projectionDim,
+                contextLength,
+                hiddenAct,
+                seed,
+                extraWords);
     }
 
     /**
@@ -72,8 +83,19 @@ public record TinyClipSpec(
      * @return a copy with that seed
      */
     public TinyClipSpec withSeed(long s) {
-        return new TinyClipSpec(imageSize, patchSize, numChannels, width, layers, heads, intermediate,
-                projectionDim, contextLength, hiddenAct, s, extraWords);
+        return new TinyClipSpec(
+                imageSize,
+                patchSize,
+                numChannels,
+                width,
+                layers,
+                heads,
+                intermediate,
+                projectionDim,
+                contextLength,
+                hiddenAct,
+                s,
+                extraWords);
     }
 
     /**
@@ -81,7 +103,18 @@ public record TinyClipSpec(
      * @return a copy with those words
      */
     public TinyClipSpec withWords(List<String> words) {
-        return new TinyClipSpec(imageSize, patchSize, numChannels, width, layers, heads, intermediate,
-                projectionDim, contextLength, hiddenAct, seed, words);
+        return new TinyClipSpec(
+                imageSize,
+                patchSize,
+                numChannels,
+                width,
+                layers,
+                heads,
+                intermediate,
+                projectionDim,
+                contextLength,
+                hiddenAct,
+                seed,
+                words);
     }
 }

@@ -30,15 +30,14 @@ public final class TinyTokenizerJson {
     public static final String EOS = "<|endoftext|>";
 
     /** Fashion-MNIST class names and caption template words. */
-    public static final List<String> DEFAULT_WORDS =
-            List.of(
-                    "t-shirt/top trouser pullover dress coat sandal shirt sneaker bag ankle boot",
-                    "a an the of photo picture image sketch drawing rotated inverted negative",
-                    "photograph rendering blurry noisy bright dark low contrast high small large",
-                    "close-up cropped black white grey gray colour color clothing item product",
-                    "fashion type kind this is it there and with in on style tiny big good bad",
-                    ". , ! ? ' \" : ; - / ( )",
-                    "a b c d e f g h i j k l m n o p q r s t u v w x y z 0 1 2 3 4 5 6 7 8 9");
+    public static final List<String> DEFAULT_WORDS = List.of(
+            "t-shirt/top trouser pullover dress coat sandal shirt sneaker bag ankle boot",
+            "a an the of photo picture image sketch drawing rotated inverted negative",
+            "photograph rendering blurry noisy bright dark low contrast high small large",
+            "close-up cropped black white grey gray colour color clothing item product",
+            "fashion type kind this is it there and with in on style tiny big good bad",
+            ". , ! ? ' \" : ; - / ( )",
+            "a b c d e f g h i j k l m n o p q r s t u v w x y z 0 1 2 3 4 5 6 7 8 9");
 
     private static final Pattern WORD = Pattern.compile("\\w+|[^\\w\\s]+", Pattern.UNICODE_CHARACTER_CLASS);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -33,7 +33,9 @@ class LossScalerTest {
     @Test
     void theScaleNeverFallsBelowOne() {
         LossScaler s = new LossScaler(2, 10);
-        for (int i = 0; i < 5; i++) s.update(false);
+        for (int i = 0; i < 5; i++) {
+            s.update(false);
+        }
         assertThat(s.scale()).isEqualTo(1);
         assertThat(s.skippedSteps()).isEqualTo(5);
         assertThatThrownBy(() -> new LossScaler(0.5, 10)).isInstanceOf(IllegalArgumentException.class);
@@ -45,6 +47,7 @@ class LossScalerTest {
         assertThat(Precision.parse(" FP32 ", Device.cpu())).isEqualTo(Precision.FP32);
         assertThat(Precision.parse("auto", Device.cpu())).isEqualTo(Precision.FP32);
         assertThat(Precision.parse("auto", Device.gpu())).isEqualTo(Precision.FP16_MIXED);
-        assertThatThrownBy(() -> Precision.parse("bf16", Device.cpu())).hasMessageContaining("fp32, fp16-mixed or auto");
+        assertThatThrownBy(() -> Precision.parse("bf16", Device.cpu()))
+                .hasMessageContaining("fp32, fp16-mixed or auto");
     }
 }

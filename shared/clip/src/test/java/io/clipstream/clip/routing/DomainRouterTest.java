@@ -9,7 +9,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class DomainRouterTest {
-    /** Unit vectors around a domain's direction, each also pulled toward one of a few "classes" that all domains share. */
+    /**
+     * Unit vectors around a domain's direction, each also pulled toward one of a few "classes" that all domains share.
+     */
     private static float[][] domain(int axis, int n, long seed) {
         return domain(axis, n, seed, 1.0f);
     }
@@ -19,25 +21,37 @@ class DomainRouterTest {
         float[][] out = new float[n][16];
         for (int i = 0; i < n; i++) {
             float[] v = out[i];
-            for (int j = 0; j < v.length; j++) v[j] = (float) (0.3 * rnd.nextGaussian());
+            for (int j = 0; j < v.length; j++) {
+                v[j] = (float) (0.3 * rnd.nextGaussian());
+            }
             v[8 + rnd.nextInt(8)] += 1.5f; // the class: the same directions in every domain
-            v[axis] += shift;               // the domain: a smaller shift than the class
+            v[axis] += shift; // the domain: a smaller shift than the class
             double norm = 0;
-            for (float x : v) norm += x * x;
-            for (int j = 0; j < v.length; j++) v[j] /= (float) Math.sqrt(norm);
+            for (float x : v) {
+                norm += x * x;
+            }
+            for (int j = 0; j < v.length; j++) {
+                v[j] /= (float) Math.sqrt(norm);
+            }
         }
         return out;
     }
 
     private static double routedTo(DomainRouter r, float[][] held, String domain) {
         int hits = 0;
-        for (float[] v : held) if (r.route(v).equals(domain)) hits++;
+        for (float[] v : held) {
+            if (r.route(v).equals(domain)) {
+                hits++;
+            }
+        }
         return hits / (double) held.length;
     }
 
     private static Map<String, float[][]> examples(String... domains) {
         Map<String, float[][]> m = new LinkedHashMap<>();
-        for (int i = 0; i < domains.length; i++) m.put(domains[i], domain(i, 400, i + 1));
+        for (int i = 0; i < domains.length; i++) {
+            m.put(domains[i], domain(i, 400, i + 1));
+        }
         return m;
     }
 
@@ -54,7 +68,9 @@ class DomainRouterTest {
             assertThat(p[0] + p[1] + p[2]).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
             int best = p[0] >= p[1] && p[0] >= p[2] ? 0 : p[1] >= p[2] ? 1 : 2;
             // a domain with more than half of the probability wins at every stage of the cascade
-            if (p[best] > 0.5) assertThat(r.route(v)).isEqualTo(r.domains().get(best));
+            if (p[best] > 0.5) {
+                assertThat(r.route(v)).isEqualTo(r.domains().get(best));
+            }
         }
     }
 
@@ -87,7 +103,10 @@ class DomainRouterTest {
         assertThat(routedTo(one, domain(1, 100, 12), "a")).isEqualTo(1.0);
         Map<String, Object> two = DomainRouter.fit(examples("a", "b")).describe();
         assertThat(two).containsKeys("model", "domains", "stages");
-        assertThat((java.util.List<?>) two.get("stages")).hasSize(2).last().asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+        assertThat((java.util.List<?>) two.get("stages"))
+                .hasSize(2)
+                .last()
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
                 .containsKeys("domains", "features", "prior_shift", "mean", "scale", "w1", "b1", "w2", "b2");
     }
 
@@ -107,12 +126,21 @@ class DomainRouterTest {
             for (float[] v : held) {
                 total++;
                 String now = three.route(v);
-                if (now.equals("c")) taken++;
-                else assertThat(now).as("an image the new stage leaves is routed as before").isEqualTo(two.route(v));
+                if (now.equals("c")) {
+                    taken++;
+                } else {
+                    assertThat(now)
+                            .as("an image the new stage leaves is routed as before")
+                            .isEqualTo(two.route(v));
+                }
             }
         }
-        assertThat(taken / (double) total).as("the new stage takes few of the earlier domains' images").isLessThan(0.04);
-        assertThat(routedTo(three, domain(2, 500, 33, 0.4f), "c")).as("yet it learns its own").isGreaterThan(5 * taken / (double) total);
+        assertThat(taken / (double) total)
+                .as("the new stage takes few of the earlier domains' images")
+                .isLessThan(0.04);
+        assertThat(routedTo(three, domain(2, 500, 33, 0.4f), "c"))
+                .as("yet it learns its own")
+                .isGreaterThan(5 * taken / (double) total);
         double[] p = three.probabilities(domain(2, 1, 34, 0.4f)[0]);
         assertThat(p[0] + p[1] + p[2]).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
     }
@@ -131,10 +159,12 @@ class DomainRouterTest {
 
         assertThat(restored.domains()).containsExactly("a", "b", "c");
         assertThat(restored.priorShifts()).isEqualTo(fitted.priorShifts());
-        for (float[][] held : java.util.List.of(domain(0, 200, 41, 0.6f), domain(1, 200, 42, 0.6f), domain(2, 200, 43, 0.6f))) {
+        for (float[][] held :
+                java.util.List.of(domain(0, 200, 41, 0.6f), domain(1, 200, 42, 0.6f), domain(2, 200, 43, 0.6f))) {
             for (float[] v : held) {
                 assertThat(restored.route(v)).isEqualTo(fitted.route(v));
-                assertThat(restored.probabilities(v)).containsExactly(fitted.probabilities(v), org.assertj.core.data.Offset.offset(1e-12));
+                assertThat(restored.probabilities(v))
+                        .containsExactly(fitted.probabilities(v), org.assertj.core.data.Offset.offset(1e-12));
             }
         }
         assertThat(json.writeValueAsString(restored.describe())).isEqualTo(json.writeValueAsString(fitted.describe()));
@@ -147,13 +177,17 @@ class DomainRouterTest {
 
     @Test
     void aDescriptionThatIsNotOfSuchARouterIsRefused() throws Exception {
-        Map<String, Object> d = new LinkedHashMap<>(DomainRouter.fit(examples("a", "b")).describe());
+        Map<String, Object> d =
+                new LinkedHashMap<>(DomainRouter.fit(examples("a", "b")).describe());
         d.put("domains", java.util.List.of("a", "x"));
         assertThatThrownBy(() -> DomainRouter.restore(d)).hasMessageContaining("the description names");
-        assertThatThrownBy(() -> DomainRouter.restore(Map.of("stages", java.util.List.of()))).hasMessageContaining("stages");
-        Map<String, Object> cut = new LinkedHashMap<>(DomainRouter.fit(examples("a", "b")).describe());
+        assertThatThrownBy(() -> DomainRouter.restore(Map.of("stages", java.util.List.of())))
+                .hasMessageContaining("stages");
+        Map<String, Object> cut =
+                new LinkedHashMap<>(DomainRouter.fit(examples("a", "b")).describe());
         @SuppressWarnings("unchecked")
-        java.util.List<Map<String, Object>> stages = new java.util.ArrayList<>((java.util.List<Map<String, Object>>) cut.get("stages"));
+        java.util.List<Map<String, Object>> stages =
+                new java.util.ArrayList<>((java.util.List<Map<String, Object>>) cut.get("stages"));
         Map<String, Object> second = new LinkedHashMap<>(stages.get(1));
         second.put("b1", new double[3]);
         stages.set(1, second);
@@ -164,17 +198,20 @@ class DomainRouterTest {
     @Test
     void extendsOnlyWithItsOwnDomainsFirstAndSomethingNew() {
         DomainRouter two = DomainRouter.fit(examples("a", "b"));
-        assertThatThrownBy(() -> two.extend(examples("b", "a", "c"), 0.01)).hasMessageContaining("extended by examples of those domains first");
+        assertThatThrownBy(() -> two.extend(examples("b", "a", "c"), 0.01))
+                .hasMessageContaining("extended by examples of those domains first");
         assertThatThrownBy(() -> two.extend(examples("a", "b"), 0.01)).hasMessageContaining("then new ones");
     }
 
     @Test
     void refusesNoDomainsADomainWithoutExamplesAndFeaturesOfAnotherLength() {
         assertThatThrownBy(() -> DomainRouter.fit(Map.of())).hasMessageContaining("at least one domain");
-        assertThatThrownBy(() -> DomainRouter.fit(Map.of("a", new float[0][]))).hasMessageContaining("no examples of domain a");
+        assertThatThrownBy(() -> DomainRouter.fit(Map.of("a", new float[0][])))
+                .hasMessageContaining("no examples of domain a");
         Map<String, float[][]> mixed = examples("a");
         mixed.put("b", new float[][] {new float[3]});
         assertThatThrownBy(() -> DomainRouter.fit(mixed)).hasMessageContaining("have 3 features");
-        assertThatThrownBy(() -> DomainRouter.fit(examples("a")).route(new float[3])).hasMessageContaining("fitted on 16");
+        assertThatThrownBy(() -> DomainRouter.fit(examples("a")).route(new float[3]))
+                .hasMessageContaining("fitted on 16");
     }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
 import io.clipstream.clip.ClipModel;
-import io.clipstream.clip.precision.Precision;
 import io.clipstream.clip.lora.LoraConfig;
+import io.clipstream.clip.precision.Precision;
 import io.clipstream.clip.tools.GenerateTinyClip;
 import io.clipstream.clip.tools.TinyClipSpec;
 import java.nio.file.Path;
@@ -52,7 +52,11 @@ class ExpertEncoderTest {
         int e = 0;
         for (String d : adapterOf.keySet()) {
             float[][] rows = new float[20][features];
-            for (float[] row : rows) for (int j = 0; j < row.length; j++) row[j] = (float) (rnd.nextGaussian() + 3 * e);
+            for (float[] row : rows) {
+                for (int j = 0; j < row.length; j++) {
+                    row[j] = (float) (rnd.nextGaussian() + 3 * e);
+                }
+            }
             examples.put(d, rows);
             e++;
         }
@@ -68,11 +72,14 @@ class ExpertEncoderTest {
             Map<String, float[][]> perExpert = encoder.encodeTexts(List.of(q, q), encoder.domains());
             assertThat(batched.keySet()).containsExactlyElementsOf(encoder.domains());
             for (String d : encoder.domains()) {
-                assertThat(batched.get(d)[0]).as("expert %s", d).containsExactly(perExpert.get(d)[0], Offset.offset(1e-5f));
+                assertThat(batched.get(d)[0])
+                        .as("expert %s", d)
+                        .containsExactly(perExpert.get(d)[0], Offset.offset(1e-5f));
             }
             assertThat(batched.get("a")[0]).as("the experts differ").isNotEqualTo(batched.get("b")[0]);
             // after a batched pass every expert serves alone as before
-            assertThat(encoder.encodeTexts(List.of(q), List.of("c")).get("c")[0]).containsExactly(perExpert.get("c")[0], Offset.offset(1e-5f));
+            assertThat(encoder.encodeTexts(List.of(q), List.of("c")).get("c")[0])
+                    .containsExactly(perExpert.get("c")[0], Offset.offset(1e-5f));
         }
     }
 
@@ -86,14 +93,17 @@ class ExpertEncoderTest {
                 Map<String, float[]> k = new LinkedHashMap<>();
                 // image i knows the experts of the first i % 4 domains
                 List<String> domains = encoder.domains();
-                for (int d = 0; d < i % 4; d++) k.put(domains.get(d), fresh.get(i).byExpert().get(domains.get(d)));
+                for (int d = 0; d < i % 4; d++) {
+                    k.put(domains.get(d), fresh.get(i).byExpert().get(domains.get(d)));
+                }
                 known.add(k);
             }
             List<ExpertEncoder.Routed> partly = encoder.encodePixels(chw, known);
             for (int i = 0; i < chw.size(); i++) {
                 assertThat(partly.get(i).domain()).isEqualTo(fresh.get(i).domain());
                 for (String d : encoder.domains()) {
-                    assertThat(partly.get(i).byExpert().get(d)).containsExactly(fresh.get(i).byExpert().get(d), Offset.offset(1e-5f));
+                    assertThat(partly.get(i).byExpert().get(d))
+                            .containsExactly(fresh.get(i).byExpert().get(d), Offset.offset(1e-5f));
                 }
             }
         }
@@ -103,14 +113,18 @@ class ExpertEncoderTest {
     @Test
     void halfPrecisionServingEmbedsAsFullPrecision() throws Exception {
         try (ExpertEncoder full = ExpertEncoder.open(base, router, adapterOf, Device.cpu(), "v1", 8);
-             ExpertEncoder half = ExpertEncoder.open(base, router, adapterOf, Device.cpu(), "v1", 8, Precision.FP16_MIXED)) {
+                ExpertEncoder half =
+                        ExpertEncoder.open(base, router, adapterOf, Device.cpu(), "v1", 8, Precision.FP16_MIXED)) {
             String q = "a picture of a sneaker, left.";
-            for (List<String> texts : List.of(List.of(q, "a sketch of a boot."), List.of(q))) { // per expert, and batched
+            for (List<String> texts :
+                    List.of(List.of(q, "a sketch of a boot."), List.of(q))) { // per expert, and batched
                 Map<String, float[][]> f = full.encodeTexts(texts, full.domains());
                 Map<String, float[][]> h = half.encodeTexts(texts, half.domains());
                 for (String d : full.domains()) {
                     for (int i = 0; i < texts.size(); i++) {
-                        assertThat(cosine(f.get(d)[i], h.get(d)[i])).as("text %d, expert %s", i, d).isGreaterThan(0.999);
+                        assertThat(cosine(f.get(d)[i], h.get(d)[i]))
+                                .as("text %d, expert %s", i, d)
+                                .isGreaterThan(0.999);
                     }
                 }
             }
@@ -119,7 +133,10 @@ class ExpertEncoderTest {
             List<ExpertEncoder.Routed> h = half.encodePixels(chw);
             for (int i = 0; i < chw.size(); i++) {
                 for (String d : full.domains()) {
-                    assertThat(cosine(f.get(i).byExpert().get(d), h.get(i).byExpert().get(d))).as("image %d, expert %s", i, d)
+                    assertThat(cosine(
+                                    f.get(i).byExpert().get(d),
+                                    h.get(i).byExpert().get(d)))
+                            .as("image %d, expert %s", i, d)
                             .isGreaterThan(0.999);
                 }
             }
@@ -133,7 +150,9 @@ class ExpertEncoderTest {
         List<float[]> chw = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             float[] x = new float[3 * size * size];
-            for (int j = 0; j < x.length; j++) x[j] = (float) rnd.nextGaussian();
+            for (int j = 0; j < x.length; j++) {
+                x[j] = (float) rnd.nextGaussian();
+            }
             chw.add(x);
         }
         return chw;

@@ -24,14 +24,18 @@ import org.junit.jupiter.api.io.TempDir;
  * skipped and why. The LoRA step timing needs transformers and peft, which are not packaged here.
  */
 class GpuCheckScriptIT {
-    static final Path SCRIPT = Path.of("../../deploy/gpu-check/gpu_check.py").toAbsolutePath().normalize();
+    static final Path SCRIPT =
+            Path.of("../../deploy/gpu-check/gpu_check.py").toAbsolutePath().normalize();
 
     /** The first python3 that imports torch (pyenv's may shadow Debian's, which has python3-torch), else the first. */
-    static final String PYTHON = pythons().stream().filter(p -> runs(p, "-c", "import torch")).findFirst()
+    static final String PYTHON = pythons().stream()
+            .filter(p -> runs(p, "-c", "import torch"))
+            .findFirst()
             .orElse(pythons().isEmpty() ? null : pythons().getFirst());
 
     @TempDir
     static Path tmp;
+
     static Path bundle;
 
     record Result(int exit, String output, JsonNode json) {}
@@ -44,7 +48,9 @@ class GpuCheckScriptIT {
     }
 
     static List<String> pythons() {
-        return List.of("python3", "/usr/bin/python3").stream().filter(p -> runs(p, "--version")).toList();
+        return List.of("python3", "/usr/bin/python3").stream()
+                .filter(p -> runs(p, "--version"))
+                .toList();
     }
 
     static boolean runs(String... cmd) {
@@ -64,8 +70,14 @@ class GpuCheckScriptIT {
 
     static Result run(Path bundle) throws Exception {
         Path json = Files.createTempFile(tmp, "result", ".json");
-        List<String> cmd = new ArrayList<>(List.of(PYTHON, SCRIPT.toString(), "--bundle", bundle.toString(),
-                "--skip-lora-step", "--json", json.toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                PYTHON,
+                SCRIPT.toString(),
+                "--bundle",
+                bundle.toString(),
+                "--skip-lora-step",
+                "--json",
+                json.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("the script ends").isTrue();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -74,7 +86,9 @@ class GpuCheckScriptIT {
 
     static String status(Result r, String check) {
         for (JsonNode c : r.json()) {
-            if (c.get("check").asText().equals(check)) return c.get("status").asText();
+            if (c.get("check").asText().equals(check)) {
+                return c.get("status").asText();
+            }
         }
         throw new AssertionError("no " + check + " in " + r.output());
     }
@@ -89,7 +103,8 @@ class GpuCheckScriptIT {
             assertThat(status(r, "experts")).as(r.output()).isEqualTo("PASS");
             assertThat(r.output()).contains("original, sketch");
         } else {
-            assertThat(r.json()).allSatisfy(c -> assertThat(c.get("status").asText()).isEqualTo("SKIP"));
+            assertThat(r.json())
+                    .allSatisfy(c -> assertThat(c.get("status").asText()).isEqualTo("SKIP"));
             assertThat(r.output()).contains("torch not installed");
         }
     }
@@ -114,8 +129,11 @@ class GpuCheckScriptIT {
         try (var walk = Files.walk(from)) {
             for (Path p : walk.toList()) {
                 Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) Files.createDirectories(target);
-                else Files.copy(p, target);
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
             }
         }
     }

@@ -23,6 +23,7 @@ public final class BenchOptions {
     public int baseTrain = 24000;
     /** Anchors per domain: 1,000 keep one standard error of a paired difference near a point. */
     public int valPerDomain = 1000;
+
     public int testPerDomain = 1000;
     public int baseEpochs = 4;
     /**
@@ -42,6 +43,7 @@ public final class BenchOptions {
      * reach.
      */
     public LoraConfig lora = LoraConfig.attentionAndMlp(8, 16f);
+
     public int incrementEpochs = 4;
     public int batchSize = 64;
     public float baseLr = 1e-3f;
@@ -49,16 +51,23 @@ public final class BenchOptions {
     public int replayPerDomain = 1000;
     /** The gated strategies' replay share of a batch, distillation weight and WiSE-FT alphas; null = the strategy's. */
     public Double replayShare;
+
     public Float distillWeight;
     public List<Float> wiseAlphas;
     /** The gate's bounds in points: against the champion, and against each domain's reference. */
     public double gateDrop = GateConfig.paired().maxDropPoints();
+
     public double gateTotalDrop = GateConfig.paired().maxTotalDropPoints();
-    public List<String> strategies = new ArrayList<>(List.of(ContinualBench.NO_UPDATE, "naive", "guarded", "joint", "routed"));
+    public List<String> strategies =
+            new ArrayList<>(List.of(ContinualBench.NO_UPDATE, "naive", "guarded", "joint", "routed"));
     /** The domains in arrival order, the first the base domain: built-in ids or folders (see {@code --domains}). */
     public List<String> domains = new ArrayList<>(io.clipstream.continual.bench.domains.BenchDomains.FASHION);
-    /** Runs with seeds seed, seed+1, ...: each its own splits, base model and increments; tables show mean ± 95 % interval. */
+    /**
+     * Runs with seeds seed, seed+1, ...: each its own splits, base model and increments; tables show mean ± 95 %
+     * interval.
+     */
     public int seeds = 3;
+
     public boolean dann = false;
     public boolean torchReference = true;
     public String python = "/usr/bin/python3";
@@ -76,6 +85,7 @@ public final class BenchOptions {
     public int threads = 1;
     /** whether --threads was given */
     public boolean threadsGiven;
+
     public int throughputSteps = 30;
     public long seed = 42;
     /** The increments' arithmetic. */
@@ -126,7 +136,9 @@ public final class BenchOptions {
     public static BenchOptions parse(String[] args) {
         BenchOptions o = new BenchOptions();
         for (String a : args) {
-            if (a.equals("--quick")) o.applyQuick();
+            if (a.equals("--quick")) {
+                o.applyQuick();
+            }
         }
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -151,7 +163,9 @@ public final class BenchOptions {
                     List<String> t = switch (args[++i]) {
                         case "attention" -> LoraConfig.ATTENTION_TARGETS;
                         case "attention+mlp" -> LoraConfig.ATTENTION_AND_MLP_TARGETS;
-                        default -> throw new IllegalArgumentException("--lora-targets takes attention or attention+mlp, not " + args[i]);
+                        default ->
+                            throw new IllegalArgumentException(
+                                    "--lora-targets takes attention or attention+mlp, not " + args[i]);
                     };
                     o.lora = new LoraConfig(o.lora.r(), o.lora.alpha(), 0f, t, null, false, null);
                 }
@@ -163,7 +177,11 @@ public final class BenchOptions {
                 case "--distill" -> o.distillWeight = Float.parseFloat(args[++i]);
                 case "--wise" -> {
                     String v = args[++i];
-                    o.wiseAlphas = v.equals("none") ? List.of() : java.util.Arrays.stream(v.split(",")).map(Float::valueOf).toList();
+                    o.wiseAlphas = v.equals("none")
+                            ? List.of()
+                            : java.util.Arrays.stream(v.split(","))
+                                    .map(Float::valueOf)
+                                    .toList();
                 }
                 case "--gate-drop" -> o.gateDrop = Double.parseDouble(args[++i]);
                 case "--gate-total-drop" -> o.gateTotalDrop = Double.parseDouble(args[++i]);
@@ -184,39 +202,61 @@ public final class BenchOptions {
                 }
                 case "--seed" -> o.seed = Long.parseLong(args[++i]);
                 case "--precision" -> {
-                    o.precision = Precision.parse(args[++i], ai.djl.engine.Engine.getInstance().defaultDevice());
-                    if (o.precision != Precision.FP32) o.comparePrecision = o.precision;
+                    o.precision = Precision.parse(
+                            args[++i], ai.djl.engine.Engine.getInstance().defaultDevice());
+                    if (o.precision != Precision.FP32) {
+                        o.comparePrecision = o.precision;
+                    }
                 }
-                case "--compare-precision" -> o.comparePrecision = Precision.parse(args[++i],
-                        ai.djl.engine.Engine.getInstance().defaultDevice());
+                case "--compare-precision" ->
+                    o.comparePrecision = Precision.parse(
+                            args[++i], ai.djl.engine.Engine.getInstance().defaultDevice());
                 case "--domains" -> o.domains = new ArrayList<>(List.of(args[++i].split(",")));
                 case "--seeds" -> {
                     o.seeds = Integer.parseInt(args[++i]);
-                    if (o.seeds < 1) throw new IllegalArgumentException("--seeds must be at least 1");
+                    if (o.seeds < 1) {
+                        throw new IllegalArgumentException("--seeds must be at least 1");
+                    }
                 }
                 case "--help", "-h" -> throw new IllegalArgumentException(USAGE);
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
         }
         for (String s : o.strategies) {
-            if (!s.equals(ContinualBench.NO_UPDATE)) ContinualBench.strategy(s, false); // fail on a bad name before the base training
+            if (!s.equals(ContinualBench.NO_UPDATE)) {
+                ContinualBench.strategy(s, false);
+            } // fail on a bad name before the base training
         }
-        if (o.jsonOut == null) o.jsonOut = o.workDir.resolve("result.json");
+        if (o.jsonOut == null) {
+            o.jsonOut = o.workDir.resolve("result.json");
+        }
         return o;
     }
 
     /** A gated strategy with the guards given on the command line; other strategies as they are. */
     Strategy tune(Strategy s) {
-        if (!s.gate()) return s;
-        return s.withGuards(replayShare == null ? s.replay() : replayShare, distillWeight == null ? s.distill() : distillWeight,
+        if (!s.gate()) {
+            return s;
+        }
+        return s.withGuards(
+                replayShare == null ? s.replay() : replayShare,
+                distillWeight == null ? s.distill() : distillWeight,
                 wiseAlphas == null ? s.wiseAlphas() : wiseAlphas);
     }
 
     /** The benchmark's gate ({@link GateConfig#paired()}) with the bounds given on the command line. */
     GateConfig gate() {
         GateConfig p = GateConfig.paired();
-        return new GateConfig(gateDrop, p.newDomainTolerancePoints(), p.minNewDomainValue(), p.metrics(), p.maxRelativeDrop(),
-                p.minNewDomainGainPoints(), p.minGainStandardErrors(), p.pairedZ(), gateTotalDrop);
+        return new GateConfig(
+                gateDrop,
+                p.newDomainTolerancePoints(),
+                p.minNewDomainValue(),
+                p.metrics(),
+                p.maxRelativeDrop(),
+                p.minNewDomainGainPoints(),
+                p.minGainStandardErrors(),
+                p.pairedZ(),
+                gateTotalDrop);
     }
 
     private static boolean onOff(String option, String v) {
@@ -228,7 +268,9 @@ public final class BenchOptions {
     }
 
     static Path defaultTorchBlas() {
-        if (java.nio.file.Files.isReadable(TorchReference.DEBIAN_OPENBLAS.resolve("libblas.so.3"))) return TorchReference.DEBIAN_OPENBLAS;
+        if (java.nio.file.Files.isReadable(TorchReference.DEBIAN_OPENBLAS.resolve("libblas.so.3"))) {
+            return TorchReference.DEBIAN_OPENBLAS;
+        }
         String env = System.getenv("CLIPSTREAM_TORCH_BLAS_DIR");
         return env == null || env.isBlank() ? null : Path.of(env);
     }

@@ -45,36 +45,75 @@ public final class PrecisionBench {
             }
         }
         boolean large = model.equals("vit-b32");
-        if (!large && !model.equals("tiny")) throw new IllegalArgumentException("--model tiny or vit-b32");
-        if (train < 0) train = large ? 32 : 2000;
-        if (batch < 0) batch = large ? 8 : 64;
+        if (!large && !model.equals("tiny")) {
+            throw new IllegalArgumentException("--model tiny or vit-b32");
+        }
+        if (train < 0) {
+            train = large ? 32 : 2000;
+        }
+        if (batch < 0) {
+            batch = large ? 8 : 64;
+        }
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
 
         List<String> classes = FashionMnist.CLASS_NAMES;
         Domain d = Domain.D1_INVERTED;
-        DomainSplits splits = DomainSplits.build(FashionMnist.read(FashionMnist.defaultDir(), FashionMnist.Split.TRAIN, 0),
-                FashionMnist.read(FashionMnist.defaultDir(), FashionMnist.Split.TEST, 0), List.of(Domain.values()), train, 100, 200, 7);
+        DomainSplits splits = DomainSplits.build(
+                FashionMnist.read(FashionMnist.defaultDir(), FashionMnist.Split.TRAIN, 0),
+                FashionMnist.read(FashionMnist.defaultDir(), FashionMnist.Split.TEST, 0),
+                List.of(Domain.values()),
+                train,
+                100,
+                200,
+                7);
         Evaluator evaluator = new Evaluator(Captions.captioner(), Captions.classPrompts(classes), true);
         Path base = Files.createTempDirectory("precision-bench").resolve("base");
-        TinyClipSpec spec = large ? TinyClipSpec.vitB32Shaped().withWords(new ArrayList<>(Captions.vocabulary(classes)))
+        TinyClipSpec spec = large
+                ? TinyClipSpec.vitB32Shaped().withWords(new ArrayList<>(Captions.vocabulary(classes)))
                 : BenchModels.spec(new ArrayList<>(Captions.vocabulary(classes)), 7);
         GenerateTinyClip.generate(base, spec);
-        TrainConfig cfg = TrainConfig.defaults().withEpochs(epochs).withBatchSize(batch).withSeed(7).withPatience(0).withAugment(false);
+        TrainConfig cfg = TrainConfig.defaults()
+                .withEpochs(epochs)
+                .withBatchSize(batch)
+                .withSeed(7)
+                .withPatience(0)
+                .withAugment(false);
         IncrementTrainer trainer = new IncrementTrainer(Captions.captioner(), evaluator, true);
-        System.out.printf("%s model (%d px, width %d, %d layers), LoRA %s, %d %s pairs, batch %d, %d epoch(s), %d intra-op thread(s)%n",
-                model, spec.imageSize(), spec.width(), spec.layers(), ClipModels.loraConfig().targetModules(), train, d.id(), batch,
-                epochs, threads);
-        List<PrecisionComparison.Row> rows = PrecisionComparison.run(List.of(Precision.FP32, Precision.FP16_MIXED), base,
-                ClipModels.loraConfig(), trainer, evaluator, d.id(), splits.train().get(d), splits.val().get(d),
-                splits.test().get(d), cfg, BenchDomains.FASHION);
+        System.out.printf(
+                "%s model (%d px, width %d, %d layers), LoRA %s, %d %s pairs, batch %d, %d epoch(s), %d intra-op "
+                        + "thread(s)%n",
+                model,
+                spec.imageSize(),
+                spec.width(),
+                spec.layers(),
+                ClipModels.loraConfig().targetModules(),
+                train,
+                d.id(),
+                batch,
+                epochs,
+                threads);
+        List<PrecisionComparison.Row> rows = PrecisionComparison.run(
+                List.of(Precision.FP32, Precision.FP16_MIXED),
+                base,
+                ClipModels.loraConfig(),
+                trainer,
+                evaluator,
+                d.id(),
+                splits.train().get(d),
+                splits.val().get(d),
+                splits.test().get(d),
+                cfg,
+                BenchDomains.FASHION);
         System.out.println();
         System.out.println(PrecisionComparison.table("fp32 against fp16-mixed, " + model, rows));
         PrecisionComparison.Row fp32 = rows.get(0);
         PrecisionComparison.Row mixed = rows.get(1);
-        System.out.printf("fp16-mixed / fp32: %.2fx train samples/s; final loss %+.4f; zero-shot %+.1f points%n",
-                mixed.samplesPerSecond() / fp32.samplesPerSecond(), mixed.finalLoss() - fp32.finalLoss(),
+        System.out.printf(
+                "fp16-mixed / fp32: %.2fx train samples/s; final loss %+.4f; zero-shot %+.1f points%n",
+                mixed.samplesPerSecond() / fp32.samplesPerSecond(),
+                mixed.finalLoss() - fp32.finalLoss(),
                 100 * (mixed.zeroShot() - fp32.zeroShot()));
     }
 }

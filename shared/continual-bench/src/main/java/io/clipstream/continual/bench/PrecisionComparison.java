@@ -22,8 +22,14 @@ import java.util.Map;
 public final class PrecisionComparison {
     private PrecisionComparison() {}
 
-    public record Row(Precision precision, int steps, double samplesPerSecond, double finalLoss, double zeroShot,
-                      int skippedSteps, double lossScale) {
+    public record Row(
+            Precision precision,
+            int steps,
+            double samplesPerSecond,
+            double finalLoss,
+            double zeroShot,
+            int skippedSteps,
+            double lossScale) {
         Map<String, Object> json() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("precision", precision.label());
@@ -40,17 +46,33 @@ public final class PrecisionComparison {
     /**
      * @param trainer a trainer set up for the domain (captions, augmentations); its precision is set for each run
      */
-    public static List<Row> run(List<Precision> precisions, Path baseDir, LoraConfig lora, IncrementTrainer trainer,
-                                Evaluator evaluator, String domain, List<Sample> train, List<Sample> val,
-                                List<Sample> test, TrainConfig cfg, List<String> domainIndex) throws Exception {
+    public static List<Row> run(
+            List<Precision> precisions,
+            Path baseDir,
+            LoraConfig lora,
+            IncrementTrainer trainer,
+            Evaluator evaluator,
+            String domain,
+            List<Sample> train,
+            List<Sample> val,
+            List<Sample> test,
+            TrainConfig cfg,
+            List<String> domainIndex)
+            throws Exception {
         List<Row> rows = new ArrayList<>();
         for (Precision p : precisions) {
             try (ClipModel model = ClipModel.load(baseDir)) {
                 ClipModels.adapterTraining(model, cfg.seed(), lora);
-                IncrementTrainer.Result r = trainer.precision(p).train(model, Map.of(domain, train), null,
-                        Map.of(domain, val), null, cfg, domainIndex);
-                rows.add(new Row(p, r.steps(), r.samplesPerSecond(), r.epochLoss().getLast(),
-                        evaluator.zeroShotAccuracy(model, domain, test), r.skippedSteps(), r.lossScale()));
+                IncrementTrainer.Result r = trainer.precision(p)
+                        .train(model, Map.of(domain, train), null, Map.of(domain, val), null, cfg, domainIndex);
+                rows.add(new Row(
+                        p,
+                        r.steps(),
+                        r.samplesPerSecond(),
+                        r.epochLoss().getLast(),
+                        evaluator.zeroShotAccuracy(model, domain, test),
+                        r.skippedSteps(),
+                        r.lossScale()));
             } finally {
                 trainer.precision(Precision.FP32);
             }
@@ -59,11 +81,20 @@ public final class PrecisionComparison {
     }
 
     public static String table(String title, List<Row> rows) {
-        StringBuilder out = new StringBuilder(title).append("\n\n| precision | steps | train samples/s | final loss | zero-shot (%) | skipped steps | loss scale |\n"
-                + "|---|---:|---:|---:|---:|---:|---:|\n");
+        StringBuilder out = new StringBuilder(title)
+                .append("\n\n| precision | steps | train samples/s | final loss | zero-shot (%) | skipped steps | "
+                        + "loss scale |\n"
+                        + "|---|---:|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
-            out.append(String.format("| %s | %d | %.1f | %.4f | %.1f | %d | %.0f |%n", r.precision(), r.steps(), r.samplesPerSecond(),
-                    r.finalLoss(), 100 * r.zeroShot(), r.skippedSteps(), r.lossScale()));
+            out.append(String.format(
+                    "| %s | %d | %.1f | %.4f | %.1f | %d | %.0f |%n",
+                    r.precision(),
+                    r.steps(),
+                    r.samplesPerSecond(),
+                    r.finalLoss(),
+                    100 * r.zeroShot(),
+                    r.skippedSteps(),
+                    r.lossScale()));
         }
         return out.toString();
     }

@@ -27,7 +27,8 @@ public final class Throughput {
 
     public static Numbers measure(ClipModel model, List<String> captions, int batch, int steps, int embedBatch) {
         int s = model.config().vision().imageSize();
-        Optimizer opt = Optimizer.adamW().optLearningRateTracker(Tracker.fixed(1e-4f)).build();
+        Optimizer opt =
+                Optimizer.adamW().optLearningRateTracker(Tracker.fixed(1e-4f)).build();
         Map<String, NDArray> params = new LinkedHashMap<>();
         model.trainableParameters().forEach((k, p) -> params.put(k, p.getArray()));
         try (NDManager m = model.manager().newSubManager()) {
@@ -39,7 +40,9 @@ public final class Throughput {
             long t0 = 0;
             int warm = Math.max(2, steps / 5);
             for (int i = 0; i < warm + steps; i++) {
-                if (i == warm) t0 = System.nanoTime();
+                if (i == warm) {
+                    t0 = System.nanoTime();
+                }
                 try (NDManager step = m.newSubManager()) {
                     // per-step copies so that every intermediate array is freed with the step
                     NDArray spx = px.duplicate();
@@ -65,7 +68,9 @@ public final class Throughput {
             int reps = Math.max(3, steps / 2);
             long t1 = 0;
             for (int i = 0; i < reps + 2; i++) {
-                if (i == 2) t1 = System.nanoTime();
+                if (i == 2) {
+                    t1 = System.nanoTime();
+                }
                 try (NDManager step = m.newSubManager()) {
                     NDArray in = epx.duplicate();
                     in.attach(step);

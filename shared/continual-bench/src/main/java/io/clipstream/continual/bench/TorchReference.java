@@ -26,19 +26,45 @@ public final class TorchReference {
      * @param lora the adapter's rank, alpha and target layers (the reference supports the attention and MLP ones)
      * @param tokens token ids and attention mask of the training batch (the same the DJL measurement used)
      */
-    public static JsonNode run(String python, Path workDir, Path modelDir, LoraConfig lora, TokenBatch tokens, int steps,
-                               int embedBatch, int threads, Path blasDir) throws IOException, InterruptedException {
+    public static JsonNode run(
+            String python,
+            Path workDir,
+            Path modelDir,
+            LoraConfig lora,
+            TokenBatch tokens,
+            int steps,
+            int embedBatch,
+            int threads,
+            Path blasDir)
+            throws IOException, InterruptedException {
         Path script = workDir.resolve("torch_reference.py");
         try (InputStream in = TorchReference.class.getResourceAsStream("/python/torch_reference.py")) {
-            if (in == null) throw new IOException("torch_reference.py not on the classpath");
+            if (in == null) {
+                throw new IOException("torch_reference.py not on the classpath");
+            }
             Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
         }
         Path tok = workDir.resolve("throughput_tokens.json");
         new ObjectMapper().writeValue(tok.toFile(), Map.of("ids", tokens.ids(), "mask", tokens.attentionMask()));
-        List<String> cmd = List.of(python, script.toString(), "--config", modelDir.resolve("config.json").toString(),
-                "--tokens", tok.toString(), "--rank", String.valueOf(lora.r()), "--alpha", String.valueOf(lora.alpha()),
-                "--targets", String.join(",", lora.targetModules()),
-                "--steps", String.valueOf(steps), "--embed-batch", String.valueOf(embedBatch), "--threads", String.valueOf(threads));
+        List<String> cmd = List.of(
+                python,
+                script.toString(),
+                "--config",
+                modelDir.resolve("config.json").toString(),
+                "--tokens",
+                tok.toString(),
+                "--rank",
+                String.valueOf(lora.r()),
+                "--alpha",
+                String.valueOf(lora.alpha()),
+                "--targets",
+                String.join(",", lora.targetModules()),
+                "--steps",
+                String.valueOf(steps),
+                "--embed-batch",
+                String.valueOf(embedBatch),
+                "--threads",
+                String.valueOf(threads));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         if (blasDir != null) {
             // Debian's python3-torch links libblas.so.3: the netlib reference BLAS unless an optimised alternative is
@@ -52,7 +78,10 @@ public final class TorchReference {
         if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
             throw new IOException("torch reference failed: " + out);
         }
-        String last = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow(() -> new IOException("no JSON from torch reference: " + out));
+        String last = out.lines()
+                .filter(l -> l.startsWith("{"))
+                .reduce((a, b) -> b)
+                .orElseThrow(() -> new IOException("no JSON from torch reference: " + out));
         return new ObjectMapper().readTree(last);
     }
 }

@@ -29,7 +29,8 @@ import java.util.Random;
  * every caption tokenised in every epoch, batches built on the training thread) and as it runs now. Prints train
  * samples/s of every run and the medians.
  *
- * <pre>./mvnw -B -q -pl shared/continual-bench exec:java -Dbench.main=io.clipstream.continual.bench.TrainSpeed -Dexec.args="3"</pre>
+ * <pre>./mvnw -B -q -pl shared/continual-bench exec:java -Dbench.main=io.clipstream.continual.bench.TrainSpeed
+ * -Dexec.args="3"</pre>
  */
 public final class TrainSpeed {
     private TrainSpeed() {}
@@ -42,20 +43,34 @@ public final class TrainSpeed {
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         Path work = Files.createTempDirectory("train-speed");
         List<String> classes = FashionMnist.CLASS_NAMES;
-        DomainSplits splits = DomainSplits.build(FashionMnist.read(FashionMnist.defaultDir(), FashionMnist.Split.TRAIN, 0),
-                FashionMnist.read(FashionMnist.defaultDir(), FashionMnist.Split.TEST, 0), List.of(Domain.values()), 2000, 100, 10, 7);
+        DomainSplits splits = DomainSplits.build(
+                FashionMnist.read(FashionMnist.defaultDir(), FashionMnist.Split.TRAIN, 0),
+                FashionMnist.read(FashionMnist.defaultDir(), FashionMnist.Split.TEST, 0),
+                List.of(Domain.values()),
+                2000,
+                100,
+                10,
+                7);
         Evaluator evaluator = new Evaluator(Captions.captioner(), Captions.classPrompts(classes), true);
         Path base = work.resolve("base");
         ClipModels.generate(base, BenchModels.spec(new ArrayList<>(Captions.vocabulary(classes)), 7));
         ReplayBuffer<String, Sample> replay = new ReplayBuffer<>(1000, new Random(7));
         replay.offerAll(Domain.D0_ORIGINAL.id(), splits.train().get(Domain.D0_ORIGINAL));
-        Map<String, List<Sample>> fresh = Map.of(Domain.D1_INVERTED.id(), splits.train().get(Domain.D1_INVERTED));
-        Map<String, List<Sample>> val = Map.of(Domain.D1_INVERTED.id(), splits.val().get(Domain.D1_INVERTED));
-        TrainConfig cfg = TrainConfig.defaults().withEpochs(3).withBatchSize(64).withSeed(7).withPatience(0)
+        Map<String, List<Sample>> fresh =
+                Map.of(Domain.D1_INVERTED.id(), splits.train().get(Domain.D1_INVERTED));
+        Map<String, List<Sample>> val =
+                Map.of(Domain.D1_INVERTED.id(), splits.val().get(Domain.D1_INVERTED));
+        TrainConfig cfg = TrainConfig.defaults()
+                .withEpochs(3)
+                .withBatchSize(64)
+                .withSeed(7)
+                .withPatience(0)
                 .withGuards(0.5, 1f, io.clipstream.continual.train.DistillScope.BATCH, 0.01f);
         List<String> domainIndex = BenchDomains.FASHION;
 
-        System.out.printf("guarded LoRA increment: %d new + replayed pairs, batch %d (half replayed), distillation + L2, %d epochs, %d intra-op thread(s)%n%n",
+        System.out.printf(
+                "guarded LoRA increment: %d new + replayed pairs, batch %d (half replayed), distillation + L2, %d "
+                        + "epochs, %d intra-op thread(s)%n%n",
                 fresh.values().iterator().next().size(), cfg.batchSize(), cfg.epochs(), threads);
         System.out.println("| round | before: samples/s | after: samples/s |\n|---:|---:|---:|");
         run(base, evaluator, fresh, replay, val, cfg, domainIndex, StepOptions.DEFAULT, true); // warm-up: JIT, engine
@@ -71,14 +86,24 @@ public final class TrainSpeed {
         System.out.printf("%nmedian: before %.0f samples/s, after %.0f samples/s (%.2fx)%n", b, a, a / b);
     }
 
-    private static double run(Path base, Evaluator evaluator, Map<String, List<Sample>> fresh, ReplayBuffer<String, Sample> replay,
-                              Map<String, List<Sample>> val, TrainConfig cfg, List<String> domainIndex, StepOptions options,
-                              boolean constantCache) throws Exception {
+    private static double run(
+            Path base,
+            Evaluator evaluator,
+            Map<String, List<Sample>> fresh,
+            ReplayBuffer<String, Sample> replay,
+            Map<String, List<Sample>> val,
+            TrainConfig cfg,
+            List<String> domainIndex,
+            StepOptions options,
+            boolean constantCache)
+            throws Exception {
         Constants.setCaching(constantCache);
-        try (ClipModel model = ClipModel.load(base); ClipModel teacher = ClipModels.loadFrozen(base, null)) {
+        try (ClipModel model = ClipModel.load(base);
+                ClipModel teacher = ClipModels.loadFrozen(base, null)) {
             ClipModels.adapterTraining(model, 7);
             IncrementTrainer trainer = new IncrementTrainer(Captions.captioner(), evaluator, true).stepOptions(options);
-            return trainer.train(model, fresh, replay, val, teacher, cfg, domainIndex).samplesPerSecond();
+            return trainer.train(model, fresh, replay, val, teacher, cfg, domainIndex)
+                    .samplesPerSecond();
         } finally {
             Constants.setCaching(true);
         }

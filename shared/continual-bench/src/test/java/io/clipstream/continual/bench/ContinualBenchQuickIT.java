@@ -21,10 +21,26 @@ import org.junit.jupiter.api.io.TempDir;
 class ContinualBenchQuickIT {
     @Test
     void quickBenchProducesAFullMatrixPerStrategyAndGateDecisions(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(FashionMnist.isAvailable(FashionMnist.defaultDir()), "dataset-fashion-mnist not installed");
-        BenchOptions o = BenchOptions.parse(new String[] {"--quick", "--train", "300", "--base-train", "500",
-                "--base-epochs", "8", "--val", "50", "--test", "100", "--compare-precision", "fp16-mixed", "--no-torch",
-                "--work", dir.toString()});
+        Assumptions.assumeTrue(
+                FashionMnist.isAvailable(FashionMnist.defaultDir()), "dataset-fashion-mnist not installed");
+        BenchOptions o = BenchOptions.parse(new String[] {
+            "--quick",
+            "--train",
+            "300",
+            "--base-train",
+            "500",
+            "--base-epochs",
+            "8",
+            "--val",
+            "50",
+            "--test",
+            "100",
+            "--compare-precision",
+            "fp16-mixed",
+            "--no-torch",
+            "--work",
+            dir.toString()
+        });
         Map<String, Object> res = ContinualBench.run(o);
         assertThat(res).containsKeys("base", "strategies", "throughput");
         JsonNode json = new ObjectMapper().readTree(o.jsonOut.toFile());
@@ -34,12 +50,15 @@ class ContinualBenchQuickIT {
         for (JsonNode s : strategies) {
             assertThat(s.get("forgetting").asDouble()).isBetween(-1.0, 1.0);
             assertThat(s.get("per_seed")).hasSize(1);
-            assertThat(s.get("intervals").get("acc").get("mean").asDouble()).isEqualTo(s.get("acc").asDouble());
+            assertThat(s.get("intervals").get("acc").get("mean").asDouble())
+                    .isEqualTo(s.get("acc").asDouble());
             JsonNode m = s.get("matrix");
             assertThat(m).hasSize(4);
             for (JsonNode row : m) {
                 assertThat(row).hasSize(4);
-                for (JsonNode v : row) assertThat(v.asDouble()).isBetween(0.0, 1.0);
+                for (JsonNode v : row) {
+                    assertThat(v.asDouble()).isBetween(0.0, 1.0);
+                }
             }
             assertThat(s.get("acc").asDouble()).isBetween(0.0, 1.0);
             assertThat(s.get("bwt").asDouble()).isBetween(-1.0, 1.0);
@@ -47,17 +66,23 @@ class ContinualBenchQuickIT {
         // the floor: the base model never trained further, every row its row, nothing forgotten and nothing gained
         JsonNode none = strategies.get("no-update");
         assertThat(none.get("increments")).isEmpty();
-        for (JsonNode row : none.get("matrix")) assertThat(row).isEqualTo(none.get("matrix").get(0));
+        for (JsonNode row : none.get("matrix")) {
+            assertThat(row).isEqualTo(none.get("matrix").get(0));
+        }
         assertThat(none.get("bwt").asDouble()).isZero();
         assertThat(none.get("forgetting").asDouble()).isZero();
-        for (String trained : List.of("naive", "guarded", "joint")) assertThat(strategies.get(trained).get("increments")).hasSize(3);
+        for (String trained : List.of("naive", "guarded", "joint")) {
+            assertThat(strategies.get(trained).get("increments")).hasSize(3);
+        }
         for (JsonNode inc : strategies.get("guarded").get("increments")) {
             assertThat(inc.get("gate").get("blessed").isBoolean()).isTrue();
             assertThat(inc.get("gate").get("checks").size()).isPositive();
             assertThat(inc.get("chosen").asText()).isNotBlank();
         }
-        assertThat(json.get("throughput").get("djl_train_samples_per_s").asDouble()).isPositive();
-        assertThat(json.get("throughput").get("djl_embed_images_per_s").asDouble()).isPositive();
+        assertThat(json.get("throughput").get("djl_train_samples_per_s").asDouble())
+                .isPositive();
+        assertThat(json.get("throughput").get("djl_embed_images_per_s").asDouble())
+                .isPositive();
         assertThat(dir.resolve("base/model.safetensors")).exists();
         assertThat(dir.resolve("base/config.json")).exists();
         assertThat(dir.resolve("base/tokenizer.json")).exists();
@@ -68,7 +93,13 @@ class ContinualBenchQuickIT {
             assertThat(v.resolve("adapter_model.safetensors")).exists();
             assertThat(v.resolve("MANIFEST.json")).exists();
         }
-        assertThat(strategies.get("naive").get("final_retrieval_r1").get("sketch").get("t2i_r1").asDouble()).isBetween(0.0, 1.0);
+        assertThat(strategies
+                        .get("naive")
+                        .get("final_retrieval_r1")
+                        .get("sketch")
+                        .get("t2i_r1")
+                        .asDouble())
+                .isBetween(0.0, 1.0);
 
         // both precisions on the first increment, from the same base
         assertThat(json.get("increment_precision").asText()).isEqualTo("fp32");
@@ -79,9 +110,11 @@ class ContinualBenchQuickIT {
         assertThat(precision.get(0).get("loss_scale").asDouble()).isEqualTo(1.0);
         for (JsonNode p : precision) {
             assertThat(p.get("final_loss").asDouble()).isFinite().isPositive();
-            assertThat(p.get("steps").asInt()).isEqualTo(precision.get(0).get("steps").asInt());
+            assertThat(p.get("steps").asInt())
+                    .isEqualTo(precision.get(0).get("steps").asInt());
         }
-        assertThat(precision.get(1).get("zero_shot").asDouble()).as("fp16-mixed against fp32, zero-shot on the test set")
+        assertThat(precision.get(1).get("zero_shot").asDouble())
+                .as("fp16-mixed against fp32, zero-shot on the test set")
                 .isCloseTo(precision.get(0).get("zero_shot").asDouble(), org.assertj.core.api.Assertions.within(0.05));
     }
 }

@@ -39,8 +39,14 @@ class FolderBenchTest {
             g.dispose();
             String file = "img" + i + (i % 2 == 0 ? ".png" : ".jpg");
             ImageIO.write(img, i % 2 == 0 ? "png" : "jpg", dir.resolve(file).toFile());
-            manifest.append(file).append(',').append(CLASSES.get(cls)).append(",\"a ").append(night ? "dark" : "bright")
-                    .append(" picture, of a ").append(CLASSES.get(cls)).append(".\"\n");
+            manifest.append(file)
+                    .append(',')
+                    .append(CLASSES.get(cls))
+                    .append(",\"a ")
+                    .append(night ? "dark" : "bright")
+                    .append(" picture, of a ")
+                    .append(CLASSES.get(cls))
+                    .append(".\"\n");
         }
         Files.writeString(dir.resolve(FolderDomain.MANIFEST), manifest);
     }
@@ -49,9 +55,28 @@ class FolderBenchTest {
     void benchRunsAUsersFolderDomainsInTheGivenOrderWithSeedIntervals(@TempDir Path tmp) throws Exception {
         folder(tmp.resolve("day"), false, 90);
         folder(tmp.resolve("night"), true, 90);
-        BenchOptions o = BenchOptions.parse(new String[] {"--quick", "--work", tmp.resolve("work").toString(),
-            "--domains", tmp.resolve("day") + "," + tmp.resolve("night"), "--strategies", "no-update,naive,guarded",
-            "--seeds", "2", "--train", "60", "--val", "9", "--test", "18", "--base-epochs", "3", "--epochs", "1", "--no-torch"});
+        BenchOptions o = BenchOptions.parse(new String[] {
+            "--quick",
+            "--work",
+            tmp.resolve("work").toString(),
+            "--domains",
+            tmp.resolve("day") + "," + tmp.resolve("night"),
+            "--strategies",
+            "no-update,naive,guarded",
+            "--seeds",
+            "2",
+            "--train",
+            "60",
+            "--val",
+            "9",
+            "--test",
+            "18",
+            "--base-epochs",
+            "3",
+            "--epochs",
+            "1",
+            "--no-torch"
+        });
         ContinualBench.run(o);
         JsonNode json = new ObjectMapper().readTree(o.jsonOut.toFile());
         assertThat(json.get("domains")).extracting(JsonNode::asText).containsExactly("day", "night");
@@ -68,6 +93,7 @@ class FolderBenchTest {
         double a0 = guarded.get("per_seed").get(0).get("acc").asDouble();
         double a1 = guarded.get("per_seed").get(1).get("acc").asDouble();
         assertThat(acc.get("mean").asDouble()).isCloseTo((a0 + a1) / 2, org.assertj.core.api.Assertions.within(1e-9));
-        assertThat(json.get("strategies").get("no-update").get("gains").get(0).asDouble()).isZero();
+        assertThat(json.get("strategies").get("no-update").get("gains").get(0).asDouble())
+                .isZero();
     }
 }

@@ -31,22 +31,69 @@ class StrategyNamesTest {
         Strategy r = ContinualBench.strategy("guarded-distill-replay", false);
         assertThat(r).isEqualTo(GUARDED.withDistillScope("guarded-distill-replay", DistillScope.REPLAY));
         assertThat(r.withDistillScope(GUARDED.name(), DistillScope.BATCH)).isEqualTo(GUARDED);
-        assertThat(ContinualBench.strategy("guarded-distill-replay-no-l2", false).distillScope()).isEqualTo(DistillScope.REPLAY);
+        assertThat(ContinualBench.strategy("guarded-distill-replay-no-l2", false)
+                        .distillScope())
+                .isEqualTo(DistillScope.REPLAY);
     }
 
     @Test
     void eachSuffixSwitchesOneGuardOff() {
-        assertThat(ContinualBench.strategy("guarded-no-replay", false)).isEqualTo(
-                new Strategy("guarded-no-replay", 0, GUARDED.distill(), GUARDED.l2(), true, GUARDED.wiseAlphas(), false, false, 0));
-        assertThat(ContinualBench.strategy("guarded-no-distill", false)).isEqualTo(
-                new Strategy("guarded-no-distill", GUARDED.replay(), 0, GUARDED.l2(), true, GUARDED.wiseAlphas(), false, false, 0));
-        assertThat(ContinualBench.strategy("guarded-no-l2", false)).isEqualTo(
-                new Strategy("guarded-no-l2", GUARDED.replay(), GUARDED.distill(), 0, true, GUARDED.wiseAlphas(), false, false, 0));
+        assertThat(ContinualBench.strategy("guarded-no-replay", false))
+                .isEqualTo(new Strategy(
+                        "guarded-no-replay",
+                        0,
+                        GUARDED.distill(),
+                        GUARDED.l2(),
+                        true,
+                        GUARDED.wiseAlphas(),
+                        false,
+                        false,
+                        0));
+        assertThat(ContinualBench.strategy("guarded-no-distill", false))
+                .isEqualTo(new Strategy(
+                        "guarded-no-distill",
+                        GUARDED.replay(),
+                        0,
+                        GUARDED.l2(),
+                        true,
+                        GUARDED.wiseAlphas(),
+                        false,
+                        false,
+                        0));
+        assertThat(ContinualBench.strategy("guarded-no-l2", false))
+                .isEqualTo(new Strategy(
+                        "guarded-no-l2",
+                        GUARDED.replay(),
+                        GUARDED.distill(),
+                        0,
+                        true,
+                        GUARDED.wiseAlphas(),
+                        false,
+                        false,
+                        0));
         // the gate off implies WiSE-FT off (it only runs on a rejection)
-        assertThat(ContinualBench.strategy("guarded-no-gate", false)).isEqualTo(
-                new Strategy("guarded-no-gate", GUARDED.replay(), GUARDED.distill(), GUARDED.l2(), false, List.of(), false, false, 0));
-        assertThat(ContinualBench.strategy("guarded-no-wise", false)).isEqualTo(
-                new Strategy("guarded-no-wise", GUARDED.replay(), GUARDED.distill(), GUARDED.l2(), true, List.of(), false, false, 0));
+        assertThat(ContinualBench.strategy("guarded-no-gate", false))
+                .isEqualTo(new Strategy(
+                        "guarded-no-gate",
+                        GUARDED.replay(),
+                        GUARDED.distill(),
+                        GUARDED.l2(),
+                        false,
+                        List.of(),
+                        false,
+                        false,
+                        0));
+        assertThat(ContinualBench.strategy("guarded-no-wise", false))
+                .isEqualTo(new Strategy(
+                        "guarded-no-wise",
+                        GUARDED.replay(),
+                        GUARDED.distill(),
+                        GUARDED.l2(),
+                        true,
+                        List.of(),
+                        false,
+                        false,
+                        0));
     }
 
     @Test
@@ -65,13 +112,17 @@ class StrategyNamesTest {
 
     @Test
     void badNamesFailWhenTheOptionsAreParsed() {
-        assertThat(BenchOptions.parse(new String[] {"--strategies", "guarded,guarded-no-replay,guarded-no-gate"}).strategies)
+        assertThat(BenchOptions.parse(new String[] {"--strategies", "guarded,guarded-no-replay,guarded-no-gate"})
+                        .strategies)
                 .containsExactly("guarded", "guarded-no-replay", "guarded-no-gate");
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--strategies", "guarded-no-teacher"}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown guard teacher");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown guard teacher");
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--strategies", "naive-no-replay"}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("naive-no-replay");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("naive-no-replay");
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--strategies", "guarded,gaurded"}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown strategy gaurded");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown strategy gaurded");
     }
 }

@@ -7,8 +7,14 @@ import java.util.Random;
  * Image augmentation for training pairs: random resized crop (bilinear, back to the input size), horizontal flip,
  * brightness / contrast jitter. Pure functions of (image, Random).
  */
-public record ImageAugmenter(double minScale, double maxScale, double minRatio, double maxRatio,
-                             double flipProbability, double brightness, double contrast) {
+public record ImageAugmenter(
+        double minScale,
+        double maxScale,
+        double minRatio,
+        double maxRatio,
+        double flipProbability,
+        double brightness,
+        double contrast) {
 
     /** torchvision-like defaults, milder scale range (small images lose their object in a 0.08 crop). */
     public static ImageAugmenter defaults() {
@@ -26,7 +32,9 @@ public record ImageAugmenter(double minScale, double maxScale, double minRatio, 
 
     public PixelImage apply(PixelImage img, Random rnd) {
         PixelImage out = randomResizedCrop(img, rnd, minScale, maxScale, minRatio, maxRatio);
-        if (rnd.nextDouble() < flipProbability) out = hflip(out);
+        if (rnd.nextDouble() < flipProbability) {
+            out = hflip(out);
+        }
         if (brightness > 0 || contrast > 0) {
             double b = 1 + (rnd.nextDouble() * 2 - 1) * brightness;
             double c = 1 + (rnd.nextDouble() * 2 - 1) * contrast;
@@ -41,7 +49,9 @@ public record ImageAugmenter(double minScale, double maxScale, double minRatio, 
         float[] p = img.values();
         float[] o = new float[p.length];
         for (int y = 0; y < img.height(); y++) {
-            for (int x = 0; x < w; x++) System.arraycopy(p, (y * w + (w - 1 - x)) * c, o, (y * w + x) * c, c);
+            for (int x = 0; x < w; x++) {
+                System.arraycopy(p, (y * w + (w - 1 - x)) * c, o, (y * w + x) * c, c);
+            }
         }
         return new PixelImage(w, img.height(), c, o);
     }
@@ -50,16 +60,22 @@ public record ImageAugmenter(double minScale, double maxScale, double minRatio, 
     public static PixelImage jitter(PixelImage img, double brightnessFactor, double contrastFactor) {
         float[] p = img.values();
         float[] o = new float[p.length];
-        for (int i = 0; i < p.length; i++) o[i] = (float) (p[i] * brightnessFactor);
+        for (int i = 0; i < p.length; i++) {
+            o[i] = (float) (p[i] * brightnessFactor);
+        }
         double mean = 0;
-        for (float v : o) mean += v;
+        for (float v : o) {
+            mean += v;
+        }
         mean /= o.length;
-        for (int i = 0; i < o.length; i++) o[i] = clamp01((float) ((o[i] - mean) * contrastFactor + mean));
+        for (int i = 0; i < o.length; i++) {
+            o[i] = clamp01((float) ((o[i] - mean) * contrastFactor + mean));
+        }
         return new PixelImage(img.width(), img.height(), img.channels(), o);
     }
 
-    public static PixelImage randomResizedCrop(PixelImage img, Random rnd, double minScale, double maxScale,
-                                              double minRatio, double maxRatio) {
+    public static PixelImage randomResizedCrop(
+            PixelImage img, Random rnd, double minScale, double maxScale, double minRatio, double maxRatio) {
         int w = img.width();
         int h = img.height();
         double area = (double) w * h;
@@ -80,7 +96,9 @@ public record ImageAugmenter(double minScale, double maxScale, double minRatio, 
 
     /** Bilinear resize of the crop (x0,y0,cw,ch) to outW x outH (align_corners=false convention). */
     public static PixelImage cropResize(PixelImage img, int x0, int y0, int cw, int ch, int outW, int outH) {
-        if (x0 == 0 && y0 == 0 && cw == img.width() && ch == img.height() && outW == cw && outH == ch) return img;
+        if (x0 == 0 && y0 == 0 && cw == img.width() && ch == img.height() && outW == cw && outH == ch) {
+            return img;
+        }
         int c = img.channels();
         float[] o = new float[outW * outH * c];
         double sx = (double) cw / outW;

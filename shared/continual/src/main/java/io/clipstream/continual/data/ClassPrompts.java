@@ -25,7 +25,9 @@ public interface ClassPrompts {
 
     /** Class names per domain, prompts from {@code templates} ("{c}" replaced by the class name). */
     static ClassPrompts of(Map<String, List<String>> classesByDomain, List<String> templates) {
-        if (templates.isEmpty()) throw new IllegalArgumentException("at least one prompt template");
+        if (templates.isEmpty()) {
+            throw new IllegalArgumentException("at least one prompt template");
+        }
         Map<String, List<String>> classes = Map.copyOf(classesByDomain);
         List<String> tpl = List.copyOf(templates);
         return new ClassPrompts() {

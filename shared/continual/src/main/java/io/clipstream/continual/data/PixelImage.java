@@ -12,8 +12,12 @@ import java.util.Arrays;
  */
 public record PixelImage(int width, int height, int channels, float[] values) {
     public PixelImage {
-        if (width <= 0 || height <= 0 || (channels != 1 && channels != 3) || values.length != (long) width * height * channels) {
-            throw new IllegalArgumentException("bad image shape " + width + "x" + height + "x" + channels + " for " + values.length + " values");
+        if (width <= 0
+                || height <= 0
+                || (channels != 1 && channels != 3)
+                || values.length != (long) width * height * channels) {
+            throw new IllegalArgumentException(
+                    "bad image shape " + width + "x" + height + "x" + channels + " for " + values.length + " values");
         }
     }
 
@@ -25,7 +29,9 @@ public record PixelImage(int width, int height, int channels, float[] values) {
     /** A grey image from unsigned bytes (0..255). */
     public static PixelImage ofGreyBytes(int width, int height, byte[] data, int offset) {
         float[] p = new float[width * height];
-        for (int i = 0; i < p.length; i++) p[i] = (data[offset + i] & 0xff) / 255f;
+        for (int i = 0; i < p.length; i++) {
+            p[i] = (data[offset + i] & 0xff) / 255f;
+        }
         return grey(width, height, p);
     }
 
@@ -37,9 +43,13 @@ public record PixelImage(int width, int height, int channels, float[] values) {
         int w = image.getWidth();
         int h = image.getHeight();
         byte[] grey = ImagePreprocessor.greyBytes(image);
-        if (grey != null) return ofGreyBytes(w, h, grey, 0);
+        if (grey != null) {
+            return ofGreyBytes(w, h, grey, 0);
+        }
         float[] rgb = ImagePreprocessor.rgb(image);
-        for (int i = 0; i < rgb.length; i++) rgb[i] /= 255f;
+        for (int i = 0; i < rgb.length; i++) {
+            rgb[i] /= 255f;
+        }
         return new PixelImage(w, h, 3, rgb);
     }
 
@@ -55,7 +65,9 @@ public record PixelImage(int width, int height, int channels, float[] values) {
 
     public double mean() {
         double s = 0;
-        for (float v : values) s += v;
+        for (float v : values) {
+            s += v;
+        }
         return s / values.length;
     }
 
@@ -64,7 +76,9 @@ public record PixelImage(int width, int height, int channels, float[] values) {
         int n = width * height;
         float[] rgb = new float[3 * n];
         if (channels == 3) {
-            for (int i = 0; i < rgb.length; i++) rgb[i] = 255f * values[i];
+            for (int i = 0; i < rgb.length; i++) {
+                rgb[i] = 255f * values[i];
+            }
         } else {
             for (int i = 0; i < n; i++) {
                 float v = 255f * values[i];
@@ -78,7 +92,10 @@ public record PixelImage(int width, int height, int channels, float[] values) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PixelImage g && g.width == width && g.height == height && g.channels == channels
+        return o instanceof PixelImage g
+                && g.width == width
+                && g.height == height
+                && g.channels == channels
                 && Arrays.equals(g.values, values);
     }
 

@@ -11,7 +11,11 @@ package io.clipstream.continual.data;
  */
 public record Sample(String id, PixelImage image, String caption, String domain, String label) {
     public Sample {
-        if (image == null || domain == null || domain.isBlank()) throw new IllegalArgumentException("a sample needs an image and a domain");
-        if (caption == null) throw new IllegalArgumentException("a sample needs a caption");
+        if (image == null || domain == null || domain.isBlank()) {
+            throw new IllegalArgumentException("a sample needs an image and a domain");
+        }
+        if (caption == null) {
+            throw new IllegalArgumentException("a sample needs a caption");
+        }
     }
 }

@@ -4,15 +4,15 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.clipstream.clip.ClipModel;
 import io.clipstream.clip.ImageTextEmbedder;
-import io.clipstream.clip.lora.LoraConfig;
 import io.clipstream.clip.lora.LoraAdapters;
+import io.clipstream.clip.lora.LoraConfig;
+import io.clipstream.clip.routing.DomainRouter;
+import io.clipstream.clip.routing.RoutingFeatures;
 import io.clipstream.continual.data.Sample;
 import io.clipstream.continual.gate.Discordance;
 import io.clipstream.continual.gate.EvaluationGate;
 import io.clipstream.continual.gate.GateDecision;
 import io.clipstream.continual.model.ClipModels;
-import io.clipstream.clip.routing.DomainRouter;
-import io.clipstream.clip.routing.RoutingFeatures;
 import io.clipstream.continual.routing.RoutedEmbedder;
 import io.clipstream.continual.sampling.ReplayBuffer;
 import io.clipstream.continual.train.EmbeddingMemo;
@@ -70,6 +70,7 @@ public final class ContinualLearner implements AutoCloseable {
      * i.e. the base model, until its own pairs train one), and the lineage of each trained expert, by domain.
      */
     private DomainRouter router;
+
     private final Map<String, Map<String, NDArray>> experts = new LinkedHashMap<>();
     private final Map<String, ExpertSet.Expert> lineage = new LinkedHashMap<>();
     private final Set<String> learned = new LinkedHashSet<>();
@@ -80,11 +81,13 @@ public final class ContinualLearner implements AutoCloseable {
     private final Map<String, boolean[]> promotedHits = new LinkedHashMap<>();
     /** Per domain, the best value any promoted version had (the gate's reference), and that version's hits. */
     private final Map<String, Map<String, Double>> reference = new LinkedHashMap<>();
+
     private final Map<String, boolean[]> referenceHits = new LinkedHashMap<>();
     /** HF checkpoint of the promoted model (the base, or the latest merged checkpoint under merge-fresh). */
     private Path promotedModelDir;
     /** PEFT adapter of the promoted model on top of {@link #promotedModelDir}; null = none (B = 0). */
     private Path promotedAdapterDir;
+
     private int version;
     private Consumer<String> log = s -> {};
     private Runnable onEvaluating = () -> {};
@@ -99,10 +102,17 @@ public final class ContinualLearner implements AutoCloseable {
      *                          previous model when rejected)
      * @param published         where the promoted version was written; null when rejected
      */
-    public record IncrementReport(List<String> domains, boolean promoted, String chosen, GateDecision decision,
-                                  Map<String, Map<String, Double>> baseline, Map<String, Map<String, Double>> candidateAnchors,
-                                  Map<String, Map<String, Double>> promotedAnchors, List<String> wiseTried,
-                                  IncrementTrainer.Result training, VersionPublisher.Published published) {
+    public record IncrementReport(
+            List<String> domains,
+            boolean promoted,
+            String chosen,
+            GateDecision decision,
+            Map<String, Map<String, Double>> baseline,
+            Map<String, Map<String, Double>> candidateAnchors,
+            Map<String, Map<String, Double>> promotedAnchors,
+            List<String> wiseTried,
+            IncrementTrainer.Result training,
+            VersionPublisher.Published published) {
         public Path versionDir() {
             return published == null ? null : published.versionDir();
         }
@@ -114,16 +124,44 @@ public final class ContinualLearner implements AutoCloseable {
      * @param baseDomain the base / general domain, always guarded
      * @param replay     the replay buffer of earlier domains: the increment's new data is offered to it afterwards
      */
-    public ContinualLearner(ClipModel model, Strategy strategy, TrainConfig baseConfig, IncrementTrainer trainer,
-                            Evaluator evaluator, EvaluationGate gate, String baseDomain, ReplayBuffer<String, Sample> replay,
-                            long seed, VersionPublisher publisher) {
-        this(model, strategy, baseConfig, trainer, evaluator, gate, baseDomain, replay, seed, publisher, ClipModels.loraConfig());
+    public ContinualLearner(
+            ClipModel model,
+            Strategy strategy,
+            TrainConfig baseConfig,
+            IncrementTrainer trainer,
+            Evaluator evaluator,
+            EvaluationGate gate,
+            String baseDomain,
+            ReplayBuffer<String, Sample> replay,
+            long seed,
+            VersionPublisher publisher) {
+        this(
+                model,
+                strategy,
+                baseConfig,
+                trainer,
+                evaluator,
+                gate,
+                baseDomain,
+                replay,
+                seed,
+                publisher,
+                ClipModels.loraConfig());
     }
 
     /** @param lora the adapter a model without one gets ({@link ClipModels#loraConfig()} by default) */
-    public ContinualLearner(ClipModel model, Strategy strategy, TrainConfig baseConfig, IncrementTrainer trainer,
-                            Evaluator evaluator, EvaluationGate gate, String baseDomain, ReplayBuffer<String, Sample> replay,
-                            long seed, VersionPublisher publisher, LoraConfig lora) {
+    public ContinualLearner(
+            ClipModel model,
+            Strategy strategy,
+            TrainConfig baseConfig,
+            IncrementTrainer trainer,
+            Evaluator evaluator,
+            EvaluationGate gate,
+            String baseDomain,
+            ReplayBuffer<String, Sample> replay,
+            long seed,
+            VersionPublisher publisher,
+            LoraConfig lora) {
         this.model = model;
         this.strategy = strategy;
         this.baseConfig = baseConfig;
@@ -170,7 +208,9 @@ public final class ContinualLearner implements AutoCloseable {
      * anchor, is refused. The benchmark seals its test sets, on which it reports.
      */
     public ContinualLearner sealTestSet(Collection<Sample> test) {
-        for (Sample s : test) sealed.add(s.id());
+        for (Sample s : test) {
+            sealed.add(s.id());
+        }
         return this;
     }
 
@@ -196,7 +236,9 @@ public final class ContinualLearner implements AutoCloseable {
         return strategy.routed() ? new RoutedEmbedder(model, router, experts) : model;
     }
 
-    /** Routed strategies: the router of the promoted version (the base domain alone before any promotion); else null. */
+    /**
+     * Routed strategies: the router of the promoted version (the base domain alone before any promotion); else null.
+     */
     public DomainRouter router() {
         return router;
     }
@@ -218,11 +260,18 @@ public final class ContinualLearner implements AutoCloseable {
         Map<String, float[][]> examples = new LinkedHashMap<>();
         for (String d : byDomain.keySet()) {
             List<Sample> kept = replay.contents().getOrDefault(d, List.of());
-            examples.put(d, RoutingFeatures.of(model, adapters,
-                    PixelBatch.toChw(model.preprocessor(), kept.stream().map(Sample::image).toList())));
+            examples.put(
+                    d,
+                    RoutingFeatures.of(
+                            model,
+                            adapters,
+                            PixelBatch.toChw(
+                                    model.preprocessor(),
+                                    kept.stream().map(Sample::image).toList())));
         }
         List<String> order = List.copyOf(byDomain.keySet());
-        boolean extendable = router != null && order.size() > router.domains().size()
+        boolean extendable = router != null
+                && order.size() > router.domains().size()
                 && order.subList(0, router.domains().size()).equals(router.domains())
                 && router.domains().stream().allMatch(d -> byDomain.get(d) == experts.get(d));
         return extendable ? router.extend(examples, ROUTER_MAX_TAKEN) : DomainRouter.fit(examples, ROUTER_MAX_TAKEN);
@@ -233,7 +282,8 @@ public final class ContinualLearner implements AutoCloseable {
      * are the promoted ones (published at {@code adapterDir} on top of the model's directory; null = the base),
      * and they are evaluated on {@code anchors} now, as the baseline of the next increment.
      */
-    public Map<String, Map<String, Double>> resume(Collection<String> learnedDomains, Map<String, List<Sample>> anchors, Path adapterDir) {
+    public Map<String, Map<String, Double>> resume(
+            Collection<String> learnedDomains, Map<String, List<Sample>> anchors, Path adapterDir) {
         return resume(learnedDomains, anchors, adapterDir, new Evaluator.Measured(Map.of(), Map.of()));
     }
 
@@ -242,9 +292,15 @@ public final class ContinualLearner implements AutoCloseable {
      * exactly these anchors by exactly these weights, e.g. when they were promoted): only the other domains are
      * measured now.
      */
-    public Map<String, Map<String, Double>> resume(Collection<String> learnedDomains, Map<String, List<Sample>> anchors, Path adapterDir,
-                                                   Evaluator.Measured known) {
-        if (strategy.routed()) throw new IllegalStateException(strategy.name() + " is routed: resume it from its routing with resumeRouted");
+    public Map<String, Map<String, Double>> resume(
+            Collection<String> learnedDomains,
+            Map<String, List<Sample>> anchors,
+            Path adapterDir,
+            Evaluator.Measured known) {
+        if (strategy.routed()) {
+            throw new IllegalStateException(
+                    strategy.name() + " is routed: resume it from its routing with resumeRouted");
+        }
         learned.add(baseDomain);
         learned.addAll(learnedDomains);
         promotedAdapterDir = adapterDir;
@@ -259,16 +315,22 @@ public final class ContinualLearner implements AutoCloseable {
      * base domain's expert. The replay buffer must hold the routed domains' reservoirs (a new stage is fitted on them).
      * Call it on a model that carries no trained adapter.
      */
-    public Map<String, Map<String, Double>> resumeRouted(Path versionDir, Collection<String> learnedDomains, Map<String, List<Sample>> anchors,
-                                                         Evaluator.Measured known) throws IOException {
+    public Map<String, Map<String, Double>> resumeRouted(
+            Path versionDir,
+            Collection<String> learnedDomains,
+            Map<String, List<Sample>> anchors,
+            Evaluator.Measured known)
+            throws IOException {
         requireRouted();
         ExpertSet set = ExpertSet.read(versionDir);
         if (!set.baseDomain().equals(baseDomain)) {
-            throw new IllegalArgumentException("the version's base domain is " + set.baseDomain() + ", not " + baseDomain);
+            throw new IllegalArgumentException(
+                    "the version's base domain is " + set.baseDomain() + ", not " + baseDomain);
         }
         DomainRouter restored = DomainRouter.restore(set.router());
         if (!restored.domains().equals(set.domains())) {
-            throw new IllegalArgumentException("the router routes " + restored.domains() + ", the version names experts of " + set.domains());
+            throw new IllegalArgumentException(
+                    "the router routes " + restored.domains() + ", the version names experts of " + set.domains());
         }
         Map<String, Map<String, NDArray>> byName = new LinkedHashMap<>();
         for (String name : set.experts().keySet()) {
@@ -277,20 +339,28 @@ public final class ContinualLearner implements AutoCloseable {
         }
         set.expertOfDomain().forEach((d, name) -> {
             experts.put(d, name == null ? initialAdapter : byName.get(name));
-            if (name != null) lineage.put(d, set.experts().get(name));
+            if (name != null) {
+                lineage.put(d, set.experts().get(name));
+            }
         });
         return resumedRouted(restored, learnedDomains, anchors, known);
     }
 
     /**
-     * Continues a routed strategy from a version of one adapter ({@code adapterDir}; null = the base model): that adapter
+     * Continues a routed strategy from a version of one adapter ({@code adapterDir}; null = the base model): that
+     * adapter
      * becomes the base domain's expert and serves every domain learned so far, and each domain that arrives from now on
      * gets an expert and a stage of its own. This is how a one-adapter champion is upgraded to experts.
      *
      * @param version the version that trained the adapter (its lineage)
      */
-    public Map<String, Map<String, Double>> resumeRoutedFromAdapter(Path adapterDir, Integer version, Collection<String> learnedDomains,
-                                                                    Map<String, List<Sample>> anchors, Evaluator.Measured known) throws IOException {
+    public Map<String, Map<String, Double>> resumeRoutedFromAdapter(
+            Path adapterDir,
+            Integer version,
+            Collection<String> learnedDomains,
+            Map<String, List<Sample>> anchors,
+            Evaluator.Measured known)
+            throws IOException {
         requireRouted();
         if (adapterDir == null) {
             experts.put(baseDomain, initialAdapter);
@@ -299,17 +369,24 @@ public final class ContinualLearner implements AutoCloseable {
             experts.put(baseDomain, model.lora().copyWeights(state));
             lineage.put(baseDomain, new ExpertSet.Expert(List.of(baseDomain), null, version, null, 0));
         }
-        return resumedRouted(DomainRouter.single(baseDomain, RoutingFeatures.length(model, 1)), learnedDomains, anchors, known);
+        return resumedRouted(
+                DomainRouter.single(baseDomain, RoutingFeatures.length(model, 1)), learnedDomains, anchors, known);
     }
 
     private void requireRouted() {
-        if (!strategy.routed()) throw new IllegalStateException(strategy.name() + " is not routed: resume from its adapter");
+        if (!strategy.routed()) {
+            throw new IllegalStateException(strategy.name() + " is not routed: resume from its adapter");
+        }
     }
 
-    private Map<String, Map<String, Double>> resumedRouted(DomainRouter restored, Collection<String> learnedDomains,
-                                                           Map<String, List<Sample>> anchors, Evaluator.Measured known) {
+    private Map<String, Map<String, Double>> resumedRouted(
+            DomainRouter restored,
+            Collection<String> learnedDomains,
+            Map<String, List<Sample>> anchors,
+            Evaluator.Measured known) {
         if (!restored.domains().getFirst().equals(baseDomain)) {
-            throw new IllegalArgumentException("the router's first domain is " + restored.domains().getFirst() + ", not the base domain " + baseDomain);
+            throw new IllegalArgumentException("the router's first domain is "
+                    + restored.domains().getFirst() + ", not the base domain " + baseDomain);
         }
         model.lora().setWeights(initialAdapter);
         router = restored;
@@ -319,8 +396,11 @@ public final class ContinualLearner implements AutoCloseable {
         return measurePromoted(anchors, known);
     }
 
-    /** The promoted model measured on {@code anchors} (those {@code known} has are taken from it) becomes the baseline. */
-    private Map<String, Map<String, Double>> measurePromoted(Map<String, List<Sample>> anchors, Evaluator.Measured known) {
+    /**
+     * The promoted model measured on {@code anchors} (those {@code known} has are taken from it) becomes the baseline.
+     */
+    private Map<String, Map<String, Double>> measurePromoted(
+            Map<String, List<Sample>> anchors, Evaluator.Measured known) {
         Map<String, List<Sample>> unknown = new LinkedHashMap<>(anchors);
         unknown.keySet().removeAll(known.metrics().keySet());
         Evaluator.Measured now = evaluator.measure(embedder(), unknown, measured());
@@ -328,8 +408,12 @@ public final class ContinualLearner implements AutoCloseable {
         Map<String, boolean[]> hits = new LinkedHashMap<>();
         for (String d : anchors.keySet()) {
             Evaluator.Measured from = known.metrics().containsKey(d) ? known : now;
-            if (from.metrics().containsKey(d)) metrics.put(d, from.metrics().get(d));
-            if (from.zeroShotHits().containsKey(d)) hits.put(d, from.zeroShotHits().get(d));
+            if (from.metrics().containsKey(d)) {
+                metrics.put(d, from.metrics().get(d));
+            }
+            if (from.zeroShotHits().containsKey(d)) {
+                hits.put(d, from.zeroShotHits().get(d));
+            }
         }
         // the champion is the reference too: the values earlier versions had are not known here
         promote(new Evaluator.Measured(metrics, hits), anchors.keySet());
@@ -345,7 +429,8 @@ public final class ContinualLearner implements AutoCloseable {
     }
 
     /** One domain's increment. */
-    public IncrementReport increment(String domain, List<Sample> train, Map<String, List<Sample>> anchors) throws IOException {
+    public IncrementReport increment(String domain, List<Sample> train, Map<String, List<Sample>> anchors)
+            throws IOException {
         return increment(Map.of(domain, train), anchors);
     }
 
@@ -353,9 +438,12 @@ public final class ContinualLearner implements AutoCloseable {
      * Trains on {@code newData} (domain -> pairs; several domains are sampled balanced), gates on {@code anchors}
      * (domain -> held-out pairs; the new domains' anchors double as early-stopping validation sets).
      */
-    public IncrementReport increment(Map<String, List<Sample>> newData, Map<String, List<Sample>> anchors) throws IOException {
+    public IncrementReport increment(Map<String, List<Sample>> newData, Map<String, List<Sample>> anchors)
+            throws IOException {
         if (strategy.routed() && newData.size() > 1) {
-            throw new IllegalArgumentException("a routed strategy decides each domain on its own: incrementEach, not increment, of " + newData.keySet());
+            throw new IllegalArgumentException(
+                    "a routed strategy decides each domain on its own: incrementEach, not increment, of "
+                            + newData.keySet());
         }
         return incrementEach(newData, anchors).getFirst();
     }
@@ -365,8 +453,11 @@ public final class ContinualLearner implements AutoCloseable {
      * each (a domain it has an expert of refines it), each gated and promoted or rejected on its own evidence against
      * what was promoted before it. Other strategies make one increment of all the domains.
      */
-    public List<IncrementReport> incrementEach(Map<String, List<Sample>> newData, Map<String, List<Sample>> anchors) throws IOException {
-        if (promotedMetrics == null) throw new IllegalStateException("registerBase or resume first");
+    public List<IncrementReport> incrementEach(Map<String, List<Sample>> newData, Map<String, List<Sample>> anchors)
+            throws IOException {
+        if (promotedMetrics == null) {
+            throw new IllegalStateException("registerBase or resume first");
+        }
         List<String> domains = List.copyOf(newData.keySet());
         requireArrived(anchors, domains);
         newData.forEach((d, train) -> requireUnsealed("training data of " + d, train));
@@ -383,12 +474,15 @@ public final class ContinualLearner implements AutoCloseable {
         }
         if (strategy.routed()) {
             List<IncrementReport> out = new ArrayList<>();
-            for (Map.Entry<String, List<Sample>> e : newData.entrySet()) out.add(routedIncrement(e.getKey(), e.getValue(), anchors, domainIndex));
+            for (Map.Entry<String, List<Sample>> e : newData.entrySet()) {
+                out.add(routedIncrement(e.getKey(), e.getValue(), anchors, domainIndex));
+            }
             return out;
         }
         try (NDManager inc = state.newSubManager()) {
             Map<String, NDArray> previous = model.lora().copyWeights(inc);
-            TrainConfig cfg = baseConfig.withGuards(strategy.replay(), strategy.distill(), strategy.distillScope(), strategy.l2())
+            TrainConfig cfg = baseConfig
+                    .withGuards(strategy.replay(), strategy.distill(), strategy.distillScope(), strategy.l2())
                     .withDann(strategy.dann(), baseConfig.dannLambda())
                     .withSeed(baseConfig.seed() + 1000L * (learned.size()));
             Map<String, List<Sample>> trainData = new LinkedHashMap<>();
@@ -399,9 +493,14 @@ public final class ContinualLearner implements AutoCloseable {
             trainData.putAll(newData);
             // early stopping on the domains trained on: the new ones, and for joint training every domain seen so far
             Map<String, List<Sample>> val = new LinkedHashMap<>();
-            for (String d : trainData.keySet()) if (anchors.containsKey(d) && !anchors.get(d).isEmpty()) val.put(d, anchors.get(d));
+            for (String d : trainData.keySet()) {
+                if (anchors.containsKey(d) && !anchors.get(d).isEmpty()) {
+                    val.put(d, anchors.get(d));
+                }
+            }
             IncrementTrainer.Result res;
-            try (ClipModel teacher = strategy.distill() > 0 ? ClipModels.loadFrozen(promotedModelDir, promotedAdapterDir) : null) {
+            try (ClipModel teacher =
+                    strategy.distill() > 0 ? ClipModels.loadFrozen(promotedModelDir, promotedAdapterDir) : null) {
                 res = trainer.train(model, trainData, replay, val, teacher, cfg, domainIndex);
             }
 
@@ -411,8 +510,8 @@ public final class ContinualLearner implements AutoCloseable {
             Map<String, Map<String, Double>> cand = candMeasured.metrics();
             List<String> earlier = List.copyOf(learned);
             Map<String, Map<String, Double>> baseline = promotedMetrics;
-            GateDecision decision = gate.evaluate(cand, strategy.gate() ? baseline : null, domains, earlier, baseDomain,
-                    evidence(candMeasured));
+            GateDecision decision = gate.evaluate(
+                    cand, strategy.gate() ? baseline : null, domains, earlier, baseDomain, evidence(candMeasured));
             Evaluator.Measured finalMeasured = candMeasured;
             String chosen = "candidate";
             List<String> wiseTried = new ArrayList<>();
@@ -429,9 +528,16 @@ public final class ContinualLearner implements AutoCloseable {
                     Map<String, Map<String, Double>> m = mm.metrics();
                     GateDecision d = mixed.decision();
                     double score = gate.score(m, anchors.keySet());
-                    wiseTried.add(mixed.complete() ? String.format("alpha=%.2f %s mean=%.3f", alpha, d.verdict(), score)
-                            : String.format("alpha=%.2f %s on %s (%d of %d domains measured)", alpha, d.verdict(),
-                                    String.join("+", m.keySet()), m.size(), anchors.size()));
+                    wiseTried.add(
+                            mixed.complete()
+                                    ? String.format("alpha=%.2f %s mean=%.3f", alpha, d.verdict(), score)
+                                    : String.format(
+                                            "alpha=%.2f %s on %s (%d of %d domains measured)",
+                                            alpha,
+                                            d.verdict(),
+                                            String.join("+", m.keySet()),
+                                            m.size(),
+                                            anchors.size()));
                     if (d.blessed() && score > bestScore) {
                         best = mix;
                         bestScore = score;
@@ -448,8 +554,17 @@ public final class ContinualLearner implements AutoCloseable {
             if (promoted) {
                 promote(finalMeasured, anchors.keySet());
                 version++;
-                published = publisher.publish(model, new VersionPublisher.Promotion(version, domains, strategy.name(), decision, chosen,
-                        finalMetrics, promotedModelDir, promotedAdapterDir));
+                published = publisher.publish(
+                        model,
+                        new VersionPublisher.Promotion(
+                                version,
+                                domains,
+                                strategy.name(),
+                                decision,
+                                chosen,
+                                finalMetrics,
+                                promotedModelDir,
+                                promotedAdapterDir));
                 promotedModelDir = published.modelDir();
                 promotedAdapterDir = published.adapterDir();
             } else {
@@ -461,28 +576,40 @@ public final class ContinualLearner implements AutoCloseable {
                 replay.offerAll(d, train);
                 seenTrain.put(d, train);
             });
-            log.accept(String.format("  [%s] %s: gate %s%s -> %s", strategy.name(), String.join("+", domains), decision.verdict(),
-                    decision.reasons().isEmpty() ? "" : " " + decision.reasons(), chosen));
-            return List.of(new IncrementReport(domains, promoted, chosen, decision, baseline, cand, promotedMetrics, wiseTried, res, published));
+            log.accept(String.format(
+                    "  [%s] %s: gate %s%s -> %s",
+                    strategy.name(),
+                    String.join("+", domains),
+                    decision.verdict(),
+                    decision.reasons().isEmpty() ? "" : " " + decision.reasons(),
+                    chosen));
+            return List.of(new IncrementReport(
+                    domains, promoted, chosen, decision, baseline, cand, promotedMetrics, wiseTried, res, published));
         }
     }
 
     /**
      * A routed increment of one domain: its expert (a fresh adapter, or the domain's own to refine) learns the new data
      * (with the strategy's replay share), the router learns the domain from its training data (offered to the replay
-     * reservoir first, as the base domain's was; a refined expert changes what the router reads, so it is fitted again),
+     * reservoir first, as the base domain's was; a refined expert changes what the router reads, so it is fitted
+     * again),
      * and the gate judges the routed model with the new expert against the promoted one. Rejected, the expert and the
      * router's stage are dropped.
      */
-    private IncrementReport routedIncrement(String domain, List<Sample> data, Map<String, List<Sample>> anchors,
-                                            List<String> domainIndex) throws IOException {
+    private IncrementReport routedIncrement(
+            String domain, List<Sample> data, Map<String, List<Sample>> anchors, List<String> domainIndex)
+            throws IOException {
         List<String> domains = List.of(domain);
         Map<String, List<Sample>> newData = Map.of(domain, data);
         model.lora().setWeights(experts.getOrDefault(domain, initialAdapter));
-        TrainConfig cfg = baseConfig.withGuards(strategy.replay(), 0, strategy.distillScope(), 0).withDann(0, baseConfig.dannLambda())
+        TrainConfig cfg = baseConfig
+                .withGuards(strategy.replay(), 0, strategy.distillScope(), 0)
+                .withDann(0, baseConfig.dannLambda())
                 .withSeed(baseConfig.seed() + 1000L * (learned.size()));
         Map<String, List<Sample>> val = new LinkedHashMap<>();
-        if (anchors.containsKey(domain) && !anchors.get(domain).isEmpty()) val.put(domain, anchors.get(domain));
+        if (anchors.containsKey(domain) && !anchors.get(domain).isEmpty()) {
+            val.put(domain, anchors.get(domain));
+        }
         IncrementTrainer.Result res = trainer.train(model, newData, replay, val, null, cfg, domainIndex);
         Map<String, NDArray> expert = model.lora().copyWeights(state);
 
@@ -490,24 +617,45 @@ public final class ContinualLearner implements AutoCloseable {
         replay.offerAll(domain, data);
         Map<String, Map<String, NDArray>> candidateExperts = new LinkedHashMap<>(experts);
         candidateExperts.put(domain, expert);
-        List<String> unseen = candidateExperts.keySet().stream().filter(d -> replay.contents().getOrDefault(d, List.of()).isEmpty()).toList();
+        List<String> unseen = candidateExperts.keySet().stream()
+                .filter(d -> replay.contents().getOrDefault(d, List.of()).isEmpty())
+                .toList();
         if (!unseen.isEmpty()) {
             // the router learns a domain from its reservoir: without one it cannot tell the new domain's images from it
             expert.values().forEach(NDArray::close);
             model.lora().setWeights(initialAdapter);
-            GateDecision refused = new GateDecision(false, List.of("the router holds no pairs of " + String.join(", ", unseen) + " to tell "
-                    + domain + " from: " + domain + " waits until it does"), List.of());
+            GateDecision refused = new GateDecision(
+                    false,
+                    List.of("the router holds no pairs of " + String.join(", ", unseen) + " to tell " + domain
+                            + " from: " + domain + " waits until it does"),
+                    List.of());
             log.accept(String.format("  [%s] %s: %s", strategy.name(), domain, refused.reasons()));
-            return new IncrementReport(domains, false, "previous (rejected)", refused, promotedMetrics, promotedMetrics, promotedMetrics,
-                    List.of(), res, null);
+            return new IncrementReport(
+                    domains,
+                    false,
+                    "previous (rejected)",
+                    refused,
+                    promotedMetrics,
+                    promotedMetrics,
+                    promotedMetrics,
+                    List.of(),
+                    res,
+                    null);
         }
         DomainRouter candidateRouter = fitRouter(candidateExperts);
-        log.accept("  [" + strategy.name() + "] router: logits lowered in favour of earlier domains by " + candidateRouter.priorShifts());
+        log.accept("  [" + strategy.name() + "] router: logits lowered in favour of earlier domains by "
+                + candidateRouter.priorShifts());
         RoutedEmbedder candidate = new RoutedEmbedder(model, candidateRouter, candidateExperts);
-        log.accept("  [" + strategy.name() + "] anchors routed to their own domain's adapter: " + RoutedEmbedder.percentages(candidate.shareRoutedToOwnAdapter(anchors)));
+        log.accept("  [" + strategy.name() + "] anchors routed to their own domain's adapter: "
+                + RoutedEmbedder.percentages(candidate.shareRoutedToOwnAdapter(anchors)));
         Evaluator.Measured cand = evaluator.measure(candidate, anchors, measured());
         Map<String, Map<String, Double>> baseline = promotedMetrics;
-        GateDecision decision = gate.evaluate(cand.metrics(), strategy.gate() ? baseline : null, domains, List.copyOf(learned), baseDomain,
+        GateDecision decision = gate.evaluate(
+                cand.metrics(),
+                strategy.gate() ? baseline : null,
+                domains,
+                List.copyOf(learned),
+                baseDomain,
                 evidence(cand));
         boolean promoted = !strategy.gate() || decision.blessed();
         VersionPublisher.Published published = null;
@@ -516,13 +664,27 @@ public final class ContinualLearner implements AutoCloseable {
             Map<String, NDArray> replaced = experts.get(domain);
             router = candidateRouter;
             experts.put(domain, expert);
-            if (replaced != null && replaced != initialAdapter && !experts.containsValue(replaced)) replaced.values().forEach(NDArray::close);
+            if (replaced != null && replaced != initialAdapter && !experts.containsValue(replaced)) {
+                replaced.values().forEach(NDArray::close);
+            }
             lineage.put(domain, new ExpertSet.Expert(List.of(domain), null, null, null, data.size()));
             promote(cand, anchors.keySet());
             version++;
-            published = publisher.publish(model, new VersionPublisher.Promotion(version, domains, strategy.name(), decision, chosen,
-                    cand.metrics(), promotedModelDir, promotedAdapterDir, promotedExperts()));
-            if (published.experts() != null) lineage.put(domain, published.experts().experts().get(domain));
+            published = publisher.publish(
+                    model,
+                    new VersionPublisher.Promotion(
+                            version,
+                            domains,
+                            strategy.name(),
+                            decision,
+                            chosen,
+                            cand.metrics(),
+                            promotedModelDir,
+                            promotedAdapterDir,
+                            promotedExperts()));
+            if (published.experts() != null) {
+                lineage.put(domain, published.experts().experts().get(domain));
+            }
             model.lora().setWeights(initialAdapter);
         } else {
             expert.values().forEach(NDArray::close);
@@ -530,9 +692,24 @@ public final class ContinualLearner implements AutoCloseable {
         }
         learned.add(domain);
         seenTrain.put(domain, data);
-        log.accept(String.format("  [%s] %s: gate %s%s -> %s", strategy.name(), domain, decision.verdict(),
-                decision.reasons().isEmpty() ? "" : " " + decision.reasons(), chosen));
-        return new IncrementReport(domains, promoted, chosen, decision, baseline, cand.metrics(), promotedMetrics, List.of(), res, published);
+        log.accept(String.format(
+                "  [%s] %s: gate %s%s -> %s",
+                strategy.name(),
+                domain,
+                decision.verdict(),
+                decision.reasons().isEmpty() ? "" : " " + decision.reasons(),
+                chosen));
+        return new IncrementReport(
+                domains,
+                promoted,
+                chosen,
+                decision,
+                baseline,
+                cand.metrics(),
+                promotedMetrics,
+                List.of(),
+                res,
+                published);
     }
 
     /**
@@ -541,7 +718,9 @@ public final class ContinualLearner implements AutoCloseable {
      * run not yet known is filled in by whoever publishes).
      */
     public VersionPublisher.Experts promotedExperts() {
-        if (!strategy.routed()) throw new IllegalStateException(strategy.name() + " keeps one adapter");
+        if (!strategy.routed()) {
+            throw new IllegalStateException(strategy.name() + " keeps one adapter");
+        }
         Map<String, String> expertOf = new LinkedHashMap<>();
         Map<String, ExpertSet.Expert> set = new LinkedHashMap<>();
         Map<String, Map<String, NDArray>> weights = new LinkedHashMap<>();
@@ -549,28 +728,38 @@ public final class ContinualLearner implements AutoCloseable {
             Map<String, NDArray> w = experts.get(d);
             boolean base = w == initialAdapter;
             expertOf.put(d, base ? null : d);
-            if (base) continue;
+            if (base) {
+                continue;
+            }
             set.put(d, lineage.getOrDefault(d, new ExpertSet.Expert(List.of(d), null, null, null, 0)));
             weights.put(d, w);
         }
         return new VersionPublisher.Experts(ExpertSet.of(baseDomain, router.describe(), expertOf, set), weights);
     }
 
-    /** The promoted model's metrics and hits become the baseline; where they beat a domain's reference, its reference. */
+    /**
+     * The promoted model's metrics and hits become the baseline; where they beat a domain's reference, its reference.
+     */
     private void promote(Evaluator.Measured m, Collection<String> domains) {
         promotedMetrics = new LinkedHashMap<>(m.metrics());
         promotedHits.clear();
         promotedHits.putAll(m.zeroShotHits());
         for (String d : domains) {
             Map<String, Double> values = m.metrics().get(d);
-            if (values == null) continue;
+            if (values == null) {
+                continue;
+            }
             Map<String, Double> ref = reference.computeIfAbsent(d, k -> new LinkedHashMap<>());
             values.forEach((metric, v) -> {
-                if (Evaluator.SAMPLES.equals(metric)) return;
+                if (Evaluator.SAMPLES.equals(metric)) {
+                    return;
+                }
                 Double best = ref.get(metric);
                 if (best == null || v > best) {
                     ref.put(metric, v);
-                    if (Evaluator.ZERO_SHOT.equals(metric) && m.zeroShotHits().containsKey(d)) referenceHits.put(d, m.zeroShotHits().get(d));
+                    if (Evaluator.ZERO_SHOT.equals(metric) && m.zeroShotHits().containsKey(d)) {
+                        referenceHits.put(d, m.zeroShotHits().get(d));
+                    }
                 }
             });
         }
@@ -585,8 +774,12 @@ public final class ContinualLearner implements AutoCloseable {
      * metrics, so a reason found on some domains is a reason on all of them, and the rest need not be embedded. A mix
      * that passes is measured on every domain and judged on all of them, exactly as without this shortcut.
      */
-    private MixMeasure measureUntilRejected(Map<String, List<Sample>> anchors, List<String> metrics,
-                                           Map<String, Map<String, Double>> baseline, List<String> domains, List<String> earlier) {
+    private MixMeasure measureUntilRejected(
+            Map<String, List<Sample>> anchors,
+            List<String> metrics,
+            Map<String, Map<String, Double>> baseline,
+            List<String> domains,
+            List<String> earlier) {
         List<String> order = new ArrayList<>();
         anchors.keySet().stream().filter(domains::contains).forEach(order::add);
         anchors.keySet().stream().filter(d -> !domains.contains(d)).forEach(order::add);
@@ -598,19 +791,31 @@ public final class ContinualLearner implements AutoCloseable {
             Evaluator.Measured one = evaluator.measure(model, Map.of(d, anchors.get(d)), metrics, texts);
             partial.putAll(one.metrics());
             partialHits.putAll(one.zeroShotHits());
-            if (i == order.size() - 1) break;
+            if (i == order.size() - 1) {
+                break;
+            }
             Evaluator.Measured sofar = new Evaluator.Measured(partial, partialHits);
-            GateDecision early = gate.evaluate(partial, baseline, domains.stream().filter(partial::containsKey).toList(),
-                    earlier.stream().filter(partial::containsKey).toList(), partial.containsKey(baseDomain) ? baseDomain : null,
+            GateDecision early = gate.evaluate(
+                    partial,
+                    baseline,
+                    domains.stream().filter(partial::containsKey).toList(),
+                    earlier.stream().filter(partial::containsKey).toList(),
+                    partial.containsKey(baseDomain) ? baseDomain : null,
                     evidence(sofar));
-            if (!early.blessed()) return new MixMeasure(sofar, early, false);
+            if (!early.blessed()) {
+                return new MixMeasure(sofar, early, false);
+            }
         }
         // in the anchors' order, as a measurement of all of them at once reports them
         Map<String, Map<String, Double>> all = new LinkedHashMap<>();
         Map<String, boolean[]> allHits = new LinkedHashMap<>();
         for (String d : anchors.keySet()) {
-            if (partial.containsKey(d)) all.put(d, partial.get(d));
-            if (partialHits.containsKey(d)) allHits.put(d, partialHits.get(d));
+            if (partial.containsKey(d)) {
+                all.put(d, partial.get(d));
+            }
+            if (partialHits.containsKey(d)) {
+                allHits.put(d, partialHits.get(d));
+            }
         }
         Evaluator.Measured full = new Evaluator.Measured(all, allHits);
         return new MixMeasure(full, gate.evaluate(all, baseline, domains, earlier, baseDomain, evidence(full)), true);
@@ -618,34 +823,43 @@ public final class ContinualLearner implements AutoCloseable {
 
     /** The paired evidence of a measured model against the promoted one and against each domain's reference. */
     private EvaluationGate.Evidence evidence(Evaluator.Measured m) {
-        return new EvaluationGate.Evidence(discordance(promotedHits, m.zeroShotHits()), reference, discordance(referenceHits, m.zeroShotHits()));
+        return new EvaluationGate.Evidence(
+                discordance(promotedHits, m.zeroShotHits()), reference, discordance(referenceHits, m.zeroShotHits()));
     }
 
     private static Map<String, Discordance> discordance(Map<String, boolean[]> before, Map<String, boolean[]> after) {
         Map<String, Discordance> out = new LinkedHashMap<>();
         before.forEach((d, b) -> {
             boolean[] a = after.get(d);
-            if (a != null && a.length == b.length) out.put(d, Discordance.of(b, a));
+            if (a != null && a.length == b.length) {
+                out.put(d, Discordance.of(b, a));
+            }
         });
         return out;
     }
 
-    /** Refuses anchors of a domain that has not arrived (neither learned nor in {@code arriving}), and sealed samples. */
+    /**
+     * Refuses anchors of a domain that has not arrived (neither learned nor in {@code arriving}), and sealed samples.
+     */
     private void requireArrived(Map<String, List<Sample>> anchors, Collection<String> arriving) {
         for (Map.Entry<String, List<Sample>> e : anchors.entrySet()) {
             if (!learned.contains(e.getKey()) && !arriving.contains(e.getKey())) {
-                throw new IllegalArgumentException("anchors of domain " + e.getKey() + ", which has not arrived yet (learned: " + learned
-                        + ", arriving: " + arriving + "): no decision may read data of a future domain");
+                throw new IllegalArgumentException(
+                        "anchors of domain " + e.getKey() + ", which has not arrived yet (learned: " + learned
+                                + ", arriving: " + arriving + "): no decision may read data of a future domain");
             }
             requireUnsealed("anchors of " + e.getKey(), e.getValue());
         }
     }
 
     private void requireUnsealed(String what, List<Sample> samples) {
-        if (sealed.isEmpty()) return;
+        if (sealed.isEmpty()) {
+            return;
+        }
         for (Sample s : samples) {
             if (sealed.contains(s.id())) {
-                throw new IllegalArgumentException(what + " hold test sample " + s.id() + ": no decision may read test data");
+                throw new IllegalArgumentException(
+                        what + " hold test sample " + s.id() + ": no decision may read test data");
             }
         }
     }

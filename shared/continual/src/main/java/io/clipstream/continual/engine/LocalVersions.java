@@ -43,9 +43,19 @@ public final class LocalVersions implements VersionPublisher {
         metrics.put("domains", p.domains());
         metrics.put("strategy", p.strategy());
         metrics.put("parent_model", p.parentModel().toString());
-        metrics.put("parent_adapter", p.parentAdapter() == null ? null : p.parentAdapter().toString());
+        metrics.put(
+                "parent_adapter",
+                p.parentAdapter() == null ? null : p.parentAdapter().toString());
         metrics.put("chosen", p.chosen());
-        metrics.put("gate", Map.of("blessed", p.decision().blessed(), "reasons", p.decision().reasons(), "checks", p.decision().checks()));
+        metrics.put(
+                "gate",
+                Map.of(
+                        "blessed",
+                        p.decision().blessed(),
+                        "reasons",
+                        p.decision().reasons(),
+                        "checks",
+                        p.decision().checks()));
         metrics.put("anchor_metrics", p.metrics());
         JSON.writeValue(dir.resolve("metrics.json").toFile(), metrics);
         Published out;

@@ -19,17 +19,44 @@ import java.util.List;
  * @param routed       an adapter per domain (an expert, trained from a fresh adapter on its domain's data only) and a
  *                     router that picks an image's expert from the image ({@link io.clipstream.continual.routing})
  */
-public record Strategy(String name, double replay, float distill, float l2, boolean gate, List<Float> wiseAlphas,
-                       boolean mergeFresh, boolean joint, float dann, DistillScope distillScope, boolean routed) {
+public record Strategy(
+        String name,
+        double replay,
+        float distill,
+        float l2,
+        boolean gate,
+        List<Float> wiseAlphas,
+        boolean mergeFresh,
+        boolean joint,
+        float dann,
+        DistillScope distillScope,
+        boolean routed) {
 
-    public Strategy(String name, double replay, float distill, float l2, boolean gate, List<Float> wiseAlphas,
-                    boolean mergeFresh, boolean joint, float dann, DistillScope distillScope) {
+    public Strategy(
+            String name,
+            double replay,
+            float distill,
+            float l2,
+            boolean gate,
+            List<Float> wiseAlphas,
+            boolean mergeFresh,
+            boolean joint,
+            float dann,
+            DistillScope distillScope) {
         this(name, replay, distill, l2, gate, wiseAlphas, mergeFresh, joint, dann, distillScope, false);
     }
 
     /** A strategy that distils on the whole batch (the default scope). */
-    public Strategy(String name, double replay, float distill, float l2, boolean gate, List<Float> wiseAlphas,
-                    boolean mergeFresh, boolean joint, float dann) {
+    public Strategy(
+            String name,
+            double replay,
+            float distill,
+            float l2,
+            boolean gate,
+            List<Float> wiseAlphas,
+            boolean mergeFresh,
+            boolean joint,
+            float dann) {
         this(name, replay, distill, l2, gate, wiseAlphas, mergeFresh, joint, dann, DistillScope.BATCH);
     }
 
@@ -64,9 +91,13 @@ public record Strategy(String name, double replay, float distill, float l2, bool
         return new Strategy("joint", 0, 0, 0, false, List.of(), false, true, 0);
     }
 
-    /** A guard that {@link #without} can switch off, so that its effect can be measured (CLI suffix {@code -no-<id>}). */
+    /**
+     * A guard that {@link #without} can switch off, so that its effect can be measured (CLI suffix {@code -no-<id>}).
+     */
     public enum Guard {
-        REPLAY("replay"), DISTILL("distill"), L2("l2"),
+        REPLAY("replay"),
+        DISTILL("distill"),
+        L2("l2"),
         /** the evaluation gate; switching it off also switches WiSE-FT off (WiSE-FT only runs on a rejection) */
         GATE("gate"),
         /** WiSE-FT before rejecting: with the gate on, a rejected candidate is rolled back directly */
@@ -83,7 +114,11 @@ public record Strategy(String name, double replay, float distill, float l2, bool
         }
 
         public static Guard byId(String id) {
-            for (Guard g : values()) if (g.id.equals(id)) return g;
+            for (Guard g : values()) {
+                if (g.id.equals(id)) {
+                    return g;
+                }
+            }
             throw new IllegalArgumentException("unknown guard " + id + " (one of replay, distill, l2, gate, wise)");
         }
     }
@@ -102,13 +137,17 @@ public record Strategy(String name, double replay, float distill, float l2, bool
             case "joint" -> jointTraining();
             case "merge-fresh" -> guardedMergeFresh();
             case "routed" -> routedExperts();
-            default -> throw new IllegalArgumentException("unknown strategy " + name
-                    + " (one of naive, guarded, guarded-distill-replay, joint, merge-fresh, routed)");
+            default ->
+                throw new IllegalArgumentException("unknown strategy " + name
+                        + " (one of naive, guarded, guarded-distill-replay, joint, merge-fresh, routed)");
         };
         if (parts.length > 1 && !s.gate()) {
-            throw new IllegalArgumentException("strategy " + name + ": guards can only be switched off on guarded or merge-fresh");
+            throw new IllegalArgumentException(
+                    "strategy " + name + ": guards can only be switched off on guarded or merge-fresh");
         }
-        for (int i = 1; i < parts.length; i++) s = s.without(Guard.byId(parts[i]));
+        for (int i = 1; i < parts.length; i++) {
+            s = s.without(Guard.byId(parts[i]));
+        }
         return s;
     }
 
@@ -116,21 +155,38 @@ public record Strategy(String name, double replay, float distill, float l2, bool
     public Strategy without(Guard g) {
         String n = name + "-no-" + g.id();
         return switch (g) {
-            case REPLAY -> new Strategy(n, 0, distill, l2, gate, wiseAlphas, mergeFresh, joint, dann, distillScope, routed);
-            case DISTILL -> new Strategy(n, replay, 0, l2, gate, wiseAlphas, mergeFresh, joint, dann, distillScope, routed);
-            case L2 -> new Strategy(n, replay, distill, 0, gate, wiseAlphas, mergeFresh, joint, dann, distillScope, routed);
-            case GATE -> new Strategy(n, replay, distill, l2, false, List.of(), mergeFresh, joint, dann, distillScope, routed);
-            case WISE -> new Strategy(n, replay, distill, l2, gate, List.of(), mergeFresh, joint, dann, distillScope, routed);
+            case REPLAY ->
+                new Strategy(n, 0, distill, l2, gate, wiseAlphas, mergeFresh, joint, dann, distillScope, routed);
+            case DISTILL ->
+                new Strategy(n, replay, 0, l2, gate, wiseAlphas, mergeFresh, joint, dann, distillScope, routed);
+            case L2 ->
+                new Strategy(n, replay, distill, 0, gate, wiseAlphas, mergeFresh, joint, dann, distillScope, routed);
+            case GATE ->
+                new Strategy(n, replay, distill, l2, false, List.of(), mergeFresh, joint, dann, distillScope, routed);
+            case WISE ->
+                new Strategy(n, replay, distill, l2, gate, List.of(), mergeFresh, joint, dann, distillScope, routed);
         };
     }
 
     /** The same strategy with another replay share, distillation weight and WiSE-FT alphas (same name). */
     public Strategy withGuards(double replayShare, float distillWeight, List<Float> alphas) {
-        return new Strategy(name, replayShare, distillWeight, l2, gate, List.copyOf(alphas), mergeFresh, joint, dann, distillScope, routed);
+        return new Strategy(
+                name,
+                replayShare,
+                distillWeight,
+                l2,
+                gate,
+                List.copyOf(alphas),
+                mergeFresh,
+                joint,
+                dann,
+                distillScope,
+                routed);
     }
 
     public Strategy withDann(float w) {
-        return new Strategy(name + "+dann", replay, distill, l2, gate, wiseAlphas, mergeFresh, joint, w, distillScope, routed);
+        return new Strategy(
+                name + "+dann", replay, distill, l2, gate, wiseAlphas, mergeFresh, joint, w, distillScope, routed);
     }
 
     public Strategy withDistillScope(String newName, DistillScope scope) {

@@ -25,12 +25,28 @@ public interface VersionPublisher {
      * @param metrics      the promoted weights' metrics on the anchor sets (domain -> metric -> value)
      * @param parentModel  HF checkpoint the adapter applies to
      * @param parentAdapter the adapter promoted before, null if none
-     * @param experts      a routed strategy's experts and router (written by {@link Experts#write}); null for one adapter
+     * @param experts      a routed strategy's experts and router (written by {@link Experts#write}); null for one
+     * adapter
      */
-    record Promotion(int number, List<String> domains, String strategy, GateDecision decision, String chosen,
-                     Map<String, Map<String, Double>> metrics, Path parentModel, Path parentAdapter, Experts experts) {
-        public Promotion(int number, List<String> domains, String strategy, GateDecision decision, String chosen,
-                         Map<String, Map<String, Double>> metrics, Path parentModel, Path parentAdapter) {
+    record Promotion(
+            int number,
+            List<String> domains,
+            String strategy,
+            GateDecision decision,
+            String chosen,
+            Map<String, Map<String, Double>> metrics,
+            Path parentModel,
+            Path parentAdapter,
+            Experts experts) {
+        public Promotion(
+                int number,
+                List<String> domains,
+                String strategy,
+                GateDecision decision,
+                String chosen,
+                Map<String, Map<String, Double>> metrics,
+                Path parentModel,
+                Path parentAdapter) {
             this(number, domains, strategy, decision, chosen, metrics, parentModel, parentAdapter, null);
         }
     }
@@ -53,8 +69,14 @@ public interface VersionPublisher {
                 model.lora().setWeights(weights.get(e.getKey()));
                 model.saveAdapter(folder);
                 ExpertSet.Expert x = e.getValue();
-                out.put(e.getKey(), new ExpertSet.Expert(x.domains(), VersionManifest.sha256(folder.resolve(Registry.ADAPTER_WEIGHTS)),
-                        x.version() == null ? version : x.version(), x.runId() == null ? runId : x.runId(), x.pairs()));
+                out.put(
+                        e.getKey(),
+                        new ExpertSet.Expert(
+                                x.domains(),
+                                VersionManifest.sha256(folder.resolve(Registry.ADAPTER_WEIGHTS)),
+                                x.version() == null ? version : x.version(),
+                                x.runId() == null ? runId : x.runId(),
+                                x.pairs()));
             }
             ExpertSet written = ExpertSet.of(set.baseDomain(), set.router(), set.expertOfDomain(), out);
             written.write(dir);

@@ -11,19 +11,26 @@ package io.clipstream.continual.gate;
  */
 public record Discordance(int baselineOnly, int candidateOnly) {
     public Discordance {
-        if (baselineOnly < 0 || candidateOnly < 0) throw new IllegalArgumentException("counts >= 0");
+        if (baselineOnly < 0 || candidateOnly < 0) {
+            throw new IllegalArgumentException("counts >= 0");
+        }
     }
 
     /** The counts of two hit vectors over the same samples, in the same order. */
     public static Discordance of(boolean[] baseline, boolean[] candidate) {
         if (baseline.length != candidate.length) {
-            throw new IllegalArgumentException("a paired test needs the same samples: " + baseline.length + " vs " + candidate.length);
+            throw new IllegalArgumentException(
+                    "a paired test needs the same samples: " + baseline.length + " vs " + candidate.length);
         }
         int b = 0;
         int c = 0;
         for (int i = 0; i < baseline.length; i++) {
-            if (baseline[i] && !candidate[i]) b++;
-            if (candidate[i] && !baseline[i]) c++;
+            if (baseline[i] && !candidate[i]) {
+                b++;
+            }
+            if (candidate[i] && !baseline[i]) {
+                c++;
+            }
         }
         return new Discordance(b, c);
     }

@@ -37,14 +37,20 @@ public final class EvaluationGate {
      * baseline on the same anchors, each guarded domain's reference value (the best a promoted version had), and the
      * discordant pairs against the version that had it. Any part may be empty.
      */
-    public record Evidence(Map<String, Discordance> vsBaseline, Map<String, Map<String, Double>> reference,
-                           Map<String, Discordance> vsReference) {
+    public record Evidence(
+            Map<String, Discordance> vsBaseline,
+            Map<String, Map<String, Double>> reference,
+            Map<String, Discordance> vsReference) {
         public static final Evidence NONE = new Evidence(Map.of(), Map.of(), Map.of());
     }
 
     /** One new domain; see {@link #evaluate(Map, Map, Collection, Collection, String)}. */
-    public GateDecision evaluate(Map<String, Map<String, Double>> candidate, Map<String, Map<String, Double>> baseline,
-                                 String newDomain, Collection<String> earlier, String baseDomain) {
+    public GateDecision evaluate(
+            Map<String, Map<String, Double>> candidate,
+            Map<String, Map<String, Double>> baseline,
+            String newDomain,
+            Collection<String> earlier,
+            String baseDomain) {
         return evaluate(candidate, baseline, List.of(newDomain), earlier, baseDomain);
     }
 
@@ -55,14 +61,23 @@ public final class EvaluationGate {
      * @param earlier     domains learned before (guarded against forgetting)
      * @param baseDomain  the base/general anchor domain (always guarded), or null
      */
-    public GateDecision evaluate(Map<String, Map<String, Double>> candidate, Map<String, Map<String, Double>> baseline,
-                                 Collection<String> newDomains, Collection<String> earlier, String baseDomain) {
+    public GateDecision evaluate(
+            Map<String, Map<String, Double>> candidate,
+            Map<String, Map<String, Double>> baseline,
+            Collection<String> newDomains,
+            Collection<String> earlier,
+            String baseDomain) {
         return evaluate(candidate, baseline, newDomains, earlier, baseDomain, Evidence.NONE);
     }
 
     /** With a paired test and the bound against each domain's reference, where {@code evidence} has them. */
-    public GateDecision evaluate(Map<String, Map<String, Double>> candidate, Map<String, Map<String, Double>> baseline,
-                                 Collection<String> newDomains, Collection<String> earlier, String baseDomain, Evidence evidence) {
+    public GateDecision evaluate(
+            Map<String, Map<String, Double>> candidate,
+            Map<String, Map<String, Double>> baseline,
+            Collection<String> newDomains,
+            Collection<String> earlier,
+            String baseDomain,
+            Evidence evidence) {
         List<String> reasons = new ArrayList<>();
         List<String> checks = new ArrayList<>();
         for (String nd : newDomains) {
@@ -73,10 +88,17 @@ public final class EvaluationGate {
             }
             for (String metric : config.metrics()) {
                 Double v = c.get(metric);
-                if (v == null || config.minNewDomainValue() <= 0) continue;
+                if (v == null || config.minNewDomainValue() <= 0) {
+                    continue;
+                }
                 boolean ok = v >= config.minNewDomainValue();
-                checks.add(String.format("%s %s: %.1f >= min %.1f : %s", nd, metric, 100 * v, 100 * config.minNewDomainValue(), ok));
-                if (!ok) reasons.add(String.format("new domain %s %s %.1f below minimum %.1f", nd, metric, 100 * v, 100 * config.minNewDomainValue()));
+                checks.add(String.format(
+                        "%s %s: %.1f >= min %.1f : %s", nd, metric, 100 * v, 100 * config.minNewDomainValue(), ok));
+                if (!ok) {
+                    reasons.add(String.format(
+                            "new domain %s %s %.1f below minimum %.1f",
+                            nd, metric, 100 * v, 100 * config.minNewDomainValue()));
+                }
             }
         }
         if (baseline == null) {
@@ -93,15 +115,29 @@ public final class EvaluationGate {
             for (String metric : config.metrics()) {
                 Double b = value(baseline, nd, metric);
                 Double c = value(candidate, nd, metric);
-                if (b == null || c == null) continue;
+                if (b == null || c == null) {
+                    continue;
+                }
                 double delta = 100 * (c - b);
                 Discordance dc = paired(metric, nd, evidence.vsBaseline());
                 // with the paired test, getting worse beyond the tolerance rejects only if it is significant
                 boolean ok = withinBound(-delta, config.newDomainTolerancePoints(), dc);
-                checks.add(String.format("new %s %s: %.1f vs baseline %.1f (%+.1f%s) : %s", nd, metric, 100 * c, 100 * b, delta,
-                        dc == null ? "" : String.format(", McNemar z %.2f", dc.z()), ok));
+                checks.add(String.format(
+                        "new %s %s: %.1f vs baseline %.1f (%+.1f%s) : %s",
+                        nd,
+                        metric,
+                        100 * c,
+                        100 * b,
+                        delta,
+                        dc == null ? "" : String.format(", McNemar z %.2f", dc.z()),
+                        ok));
                 if (!ok) {
-                    reasons.add(String.format("new domain %s got worse on %s: %.1f -> %.1f%s", nd, metric, 100 * b, 100 * c,
+                    reasons.add(String.format(
+                            "new domain %s got worse on %s: %.1f -> %.1f%s",
+                            nd,
+                            metric,
+                            100 * b,
+                            100 * c,
                             dc == null ? "" : String.format(" (significant: z %.2f)", dc.z())));
                 }
                 boolean pass;
@@ -110,13 +146,17 @@ public final class EvaluationGate {
                     pairedAny = true;
                     double required = config.minNewDomainGainPoints();
                     pass = delta > 0 && delta >= required - 1e-9 && dc.z() >= config.pairedZ() - 1e-9;
-                    check = String.format("%+.1f points at best on %s, McNemar z %.2f, %.2f required (%d anchors right only now, %d only before)",
+                    check = String.format(
+                            "%+.1f points at best on %s, McNemar z %.2f, %.2f required (%d anchors right only now, %d "
+                                    + "only before)",
                             delta, metric, dc.z(), config.pairedZ(), dc.candidateOnly(), dc.baselineOnly());
                 } else {
                     double required = required(b, c, n);
                     pass = delta - required >= -1e-9;
                     String noise = required > config.minNewDomainGainPoints() + 1e-9
-                            ? String.format(" (%.1f standard errors on %.0f samples)", config.minGainStandardErrors(), n) : "";
+                            ? String.format(
+                                    " (%.1f standard errors on %.0f samples)", config.minGainStandardErrors(), n)
+                            : "";
                     check = String.format("%+.1f points at best, %.1f required%s", delta, required, noise);
                 }
                 if (pass && !gained || !gained && delta > bestGain) {
@@ -125,22 +165,29 @@ public final class EvaluationGate {
                     bestCheck = check;
                 }
             }
-            // the base domain is never new: more of it refreshes what the model knew and must not get worse, but it need not gain
+            // the base domain is never new: more of it refreshes what the model knew and must not get worse, but it
+            // need not gain
             boolean mustGain = !nd.equals(baseDomain)
                     && (config.minNewDomainGainPoints() > 0 || config.minGainStandardErrors() > 0 || pairedAny);
             if (mustGain && bestCheck != null) {
                 checks.add(String.format("new %s gained %s : %s", nd, bestCheck, gained));
-                if (!gained) reasons.add(String.format("new domain %s gained %s: nothing of it was learnt", nd, bestCheck));
+                if (!gained) {
+                    reasons.add(String.format("new domain %s gained %s: nothing of it was learnt", nd, bestCheck));
+                }
             }
         }
         Set<String> guarded = new LinkedHashSet<>();
-        if (baseDomain != null) guarded.add(baseDomain);
+        if (baseDomain != null) {
+            guarded.add(baseDomain);
+        }
         guarded.addAll(earlier);
         guarded.removeAll(newDomains);
         for (String d : guarded) {
             for (String metric : config.metrics()) {
                 Double b = value(baseline, d, metric);
-                if (b == null) continue;
+                if (b == null) {
+                    continue;
+                }
                 Double c = value(candidate, d, metric);
                 if (c == null) {
                     reasons.add("no " + metric + " for guarded domain " + d);
@@ -150,32 +197,51 @@ public final class EvaluationGate {
                 Discordance dc = paired(metric, d, evidence.vsBaseline());
                 boolean ok = withinBound(drop, config.maxDropPoints(), dc);
                 String z = dc == null ? "" : String.format(", McNemar z %.2f", dc.z());
-                checks.add(String.format("%s %s: %.1f vs baseline %.1f (%+.1f, bound -%.1f%s) : %s", d, metric, 100 * c, 100 * b, -drop,
-                        config.maxDropPoints(), z, ok));
+                checks.add(String.format(
+                        "%s %s: %.1f vs baseline %.1f (%+.1f, bound -%.1f%s) : %s",
+                        d, metric, 100 * c, 100 * b, -drop, config.maxDropPoints(), z, ok));
                 if (!ok) {
-                    reasons.add(String.format("domain %s dropped %.1f points on %s (%.1f -> %.1f), bound %.1f%s", d, drop, metric,
-                            100 * b, 100 * c, config.maxDropPoints(), dc == null ? "" : String.format(" (significant: z %.2f)", dc.z())));
+                    reasons.add(String.format(
+                            "domain %s dropped %.1f points on %s (%.1f -> %.1f), bound %.1f%s",
+                            d,
+                            drop,
+                            metric,
+                            100 * b,
+                            100 * c,
+                            config.maxDropPoints(),
+                            dc == null ? "" : String.format(" (significant: z %.2f)", dc.z())));
                 }
                 Double ref = value(evidence.reference(), d, metric);
                 if (config.maxTotalDropPoints() > 0 && ref != null) {
                     double total = 100 * (ref - c);
                     Discordance dr = paired(metric, d, evidence.vsReference());
                     boolean refOk = withinBound(total, config.maxTotalDropPoints(), dr);
-                    checks.add(String.format("%s %s: %.1f vs reference %.1f (%+.1f, bound -%.1f%s) : %s", d, metric, 100 * c, 100 * ref,
-                            -total, config.maxTotalDropPoints(), dr == null ? "" : String.format(", McNemar z %.2f", dr.z()), refOk));
+                    checks.add(String.format(
+                            "%s %s: %.1f vs reference %.1f (%+.1f, bound -%.1f%s) : %s",
+                            d,
+                            metric,
+                            100 * c,
+                            100 * ref,
+                            -total,
+                            config.maxTotalDropPoints(),
+                            dr == null ? "" : String.format(", McNemar z %.2f", dr.z()),
+                            refOk));
                     if (!refOk) {
-                        reasons.add(String.format("domain %s is %.1f points below its best (%.1f -> %.1f on %s), bound %.1f", d, total,
-                                100 * ref, 100 * c, metric, config.maxTotalDropPoints()));
+                        reasons.add(String.format(
+                                "domain %s is %.1f points below its best (%.1f -> %.1f on %s), bound %.1f",
+                                d, total, 100 * ref, 100 * c, metric, config.maxTotalDropPoints()));
                     }
                 }
                 if (config.maxRelativeDrop() > 0 && b > 0) {
                     double share = (b - c) / b;
                     boolean relOk = share <= config.maxRelativeDrop() + 1e-9;
-                    checks.add(String.format("%s %s: lost %.0f%% of baseline (bound %.0f%%) : %s", d, metric, 100 * share,
-                            100 * config.maxRelativeDrop(), relOk));
+                    checks.add(String.format(
+                            "%s %s: lost %.0f%% of baseline (bound %.0f%%) : %s",
+                            d, metric, 100 * share, 100 * config.maxRelativeDrop(), relOk));
                     if (!relOk) {
-                        reasons.add(String.format("domain %s lost %.0f%% of its %s (%.1f -> %.1f), bound %.0f%%", d, 100 * share, metric,
-                                100 * b, 100 * c, 100 * config.maxRelativeDrop()));
+                        reasons.add(String.format(
+                                "domain %s lost %.0f%% of its %s (%.1f -> %.1f), bound %.0f%%",
+                                d, 100 * share, metric, 100 * b, 100 * c, 100 * config.maxRelativeDrop()));
                     }
                 }
             }
@@ -183,10 +249,15 @@ public final class EvaluationGate {
         return new GateDecision(reasons.isEmpty(), reasons, checks);
     }
 
-    /** The gain a metric must show, in points: the configured minimum, or the noise bound on {@code n} samples if larger. */
+    /**
+     * The gain a metric must show, in points: the configured minimum, or the noise bound on {@code n} samples if
+     * larger.
+     */
     private double required(double b, double c, Double n) {
         double points = config.minNewDomainGainPoints();
-        if (config.minGainStandardErrors() <= 0 || n == null || n < 1) return points;
+        if (config.minGainStandardErrors() <= 0 || n == null || n < 1) {
+            return points;
+        }
         double se = Math.sqrt((clamp(b) * (1 - clamp(b)) + clamp(c) * (1 - clamp(c))) / n);
         return Math.max(points, 100 * config.minGainStandardErrors() * se);
     }
@@ -202,7 +273,9 @@ public final class EvaluationGate {
 
     /** The discordance of a domain where the paired test applies to the metric (zero-shot accuracy), else null. */
     private Discordance paired(String metric, String domain, Map<String, Discordance> discordance) {
-        if (config.pairedZ() <= 0 || !Evaluator.ZERO_SHOT.equals(metric)) return null;
+        if (config.pairedZ() <= 0 || !Evaluator.ZERO_SHOT.equals(metric)) {
+            return null;
+        }
         return discordance.get(domain);
     }
 

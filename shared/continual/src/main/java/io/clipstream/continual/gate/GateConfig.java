@@ -8,7 +8,8 @@ import java.util.List;
  * @param maxDropPoints     an earlier domain or the base domain may drop by at most this much vs the baseline
  * @param newDomainTolerancePoints a domain with new data may be at most this much worse than the baseline on it
  *                          (0 = must not get worse)
- * @param minNewDomainValue value threshold on each domain with new data (fraction), with or without baseline; 0 disables
+ * @param minNewDomainValue value threshold on each domain with new data (fraction), with or without baseline; 0
+ * disables
  * @param metrics           the metrics checked, each on every domain that has it (e.g. {@code zero_shot},
  *                          {@code r1_mean}; names from {@link io.clipstream.continual.train.Evaluator})
  * @param maxRelativeDrop   an earlier domain or the base domain may also lose at most this share of its baseline
@@ -32,32 +33,74 @@ import java.util.List;
  *                          {@code maxDropPoints} cannot add up version after version; with {@code pairedZ}, a drop
  *                          beyond it rejects only if significant against the reference's hits; 0 disables
  */
-public record GateConfig(double maxDropPoints, double newDomainTolerancePoints, double minNewDomainValue, List<String> metrics,
-                         double maxRelativeDrop, double minNewDomainGainPoints, double minGainStandardErrors, double pairedZ,
-                         double maxTotalDropPoints) {
+public record GateConfig(
+        double maxDropPoints,
+        double newDomainTolerancePoints,
+        double minNewDomainValue,
+        List<String> metrics,
+        double maxRelativeDrop,
+        double minNewDomainGainPoints,
+        double minGainStandardErrors,
+        double pairedZ,
+        double maxTotalDropPoints) {
     public GateConfig {
         metrics = List.copyOf(metrics);
-        if (metrics.isEmpty()) throw new IllegalArgumentException("the gate needs at least one metric");
-        if (maxRelativeDrop < 0 || maxRelativeDrop > 1) throw new IllegalArgumentException("maxRelativeDrop in [0,1]");
-        if (minGainStandardErrors < 0) throw new IllegalArgumentException("minGainStandardErrors >= 0");
-        if (pairedZ < 0 || maxTotalDropPoints < 0) throw new IllegalArgumentException("pairedZ and maxTotalDropPoints >= 0");
+        if (metrics.isEmpty()) {
+            throw new IllegalArgumentException("the gate needs at least one metric");
+        }
+        if (maxRelativeDrop < 0 || maxRelativeDrop > 1) {
+            throw new IllegalArgumentException("maxRelativeDrop in [0,1]");
+        }
+        if (minGainStandardErrors < 0) {
+            throw new IllegalArgumentException("minGainStandardErrors >= 0");
+        }
+        if (pairedZ < 0 || maxTotalDropPoints < 0) {
+            throw new IllegalArgumentException("pairedZ and maxTotalDropPoints >= 0");
+        }
     }
 
     /** Without the paired test and the bound against the reference. */
-    public GateConfig(double maxDropPoints, double newDomainTolerancePoints, double minNewDomainValue, List<String> metrics,
-                      double maxRelativeDrop, double minNewDomainGainPoints, double minGainStandardErrors) {
-        this(maxDropPoints, newDomainTolerancePoints, minNewDomainValue, metrics, maxRelativeDrop, minNewDomainGainPoints,
-                minGainStandardErrors, 0, 0);
+    public GateConfig(
+            double maxDropPoints,
+            double newDomainTolerancePoints,
+            double minNewDomainValue,
+            List<String> metrics,
+            double maxRelativeDrop,
+            double minNewDomainGainPoints,
+            double minGainStandardErrors) {
+        this(
+                maxDropPoints,
+                newDomainTolerancePoints,
+                minNewDomainValue,
+                metrics,
+                maxRelativeDrop,
+                minNewDomainGainPoints,
+                minGainStandardErrors,
+                0,
+                0);
     }
 
     /** Without the noise bound on the gain. */
-    public GateConfig(double maxDropPoints, double newDomainTolerancePoints, double minNewDomainValue, List<String> metrics,
-                      double maxRelativeDrop, double minNewDomainGainPoints) {
-        this(maxDropPoints, newDomainTolerancePoints, minNewDomainValue, metrics, maxRelativeDrop, minNewDomainGainPoints, 0);
+    public GateConfig(
+            double maxDropPoints,
+            double newDomainTolerancePoints,
+            double minNewDomainValue,
+            List<String> metrics,
+            double maxRelativeDrop,
+            double minNewDomainGainPoints) {
+        this(
+                maxDropPoints,
+                newDomainTolerancePoints,
+                minNewDomainValue,
+                metrics,
+                maxRelativeDrop,
+                minNewDomainGainPoints,
+                0);
     }
 
     /** Absolute thresholds only (no relative drop bound, no required gain). */
-    public GateConfig(double maxDropPoints, double newDomainTolerancePoints, double minNewDomainValue, List<String> metrics) {
+    public GateConfig(
+            double maxDropPoints, double newDomainTolerancePoints, double minNewDomainValue, List<String> metrics) {
         this(maxDropPoints, newDomainTolerancePoints, minNewDomainValue, metrics, 0, 0);
     }
 

@@ -13,7 +13,9 @@ public final class Retrieval {
         int n = sims.length;
         int hits = 0;
         for (int i = 0; i < n; i++) {
-            if (hit(sims[i], i, k, labels)) hits++;
+            if (hit(sims[i], i, k, labels)) {
+                hits++;
+            }
         }
         return n == 0 ? 0 : (double) hits / n;
     }
@@ -23,19 +25,27 @@ public final class Retrieval {
         int hits = 0;
         float[] col = new float[n];
         for (int j = 0; j < n; j++) {
-            for (int i = 0; i < n; i++) col[i] = sims[i][j];
-            if (hit(col, j, k, labels)) hits++;
+            for (int i = 0; i < n; i++) {
+                col[i] = sims[i][j];
+            }
+            if (hit(col, j, k, labels)) {
+                hits++;
+            }
         }
         return n == 0 ? 0 : (double) hits / n;
     }
 
     private static boolean hit(float[] row, int target, int k, int[] labels) {
-        if (Float.isNaN(row[target])) return false; // a broken model finds nothing
+        if (Float.isNaN(row[target])) {
+            return false;
+        } // a broken model finds nothing
         if (labels == null) {
             float t = row[target];
             int notWorse = 0;
             for (int j = 0; j < row.length; j++) {
-                if (j != target && row[j] >= t) notWorse++;
+                if (j != target && row[j] >= t) {
+                    notWorse++;
+                }
             }
             return notWorse < k;
         }
@@ -44,10 +54,14 @@ public final class Retrieval {
         for (int r = 0; r < Math.min(k, row.length); r++) {
             int best = -1;
             for (int j = 0; j < row.length; j++) {
-                if (!taken[j] && (best < 0 || row[j] > row[best] || (row[j] == row[best] && best == target))) best = j;
+                if (!taken[j] && (best < 0 || row[j] > row[best] || (row[j] == row[best] && best == target))) {
+                    best = j;
+                }
             }
             taken[best] = true;
-            if (labels[best] == labels[target]) return true;
+            if (labels[best] == labels[target]) {
+                return true;
+            }
         }
         return false;
     }

@@ -14,7 +14,9 @@ public final class ZeroShot {
             int dim = promptEmbeddings[c][0].length;
             float[] m = new float[dim];
             for (float[] e : promptEmbeddings[c]) {
-                for (int d = 0; d < dim; d++) m[d] += e[d];
+                for (int d = 0; d < dim; d++) {
+                    m[d] += e[d];
+                }
             }
             out[c] = normalize(m);
         }
@@ -45,7 +47,11 @@ public final class ZeroShot {
     /** The share of hits; 0 without samples. */
     public static double accuracy(boolean[] hits) {
         int ok = 0;
-        for (boolean h : hits) if (h) ok++;
+        for (boolean h : hits) {
+            if (h) {
+                ok++;
+            }
+        }
         return hits.length == 0 ? 0 : (double) ok / hits.length;
     }
 
@@ -53,23 +59,33 @@ public final class ZeroShot {
     public static boolean[] hits(float[][] imageEmbeddings, float[][] classEmbeddings, int[] labels) {
         int[] p = predict(imageEmbeddings, classEmbeddings);
         boolean[] out = new boolean[p.length];
-        for (int i = 0; i < p.length; i++) out[i] = p[i] == labels[i];
+        for (int i = 0; i < p.length; i++) {
+            out[i] = p[i] == labels[i];
+        }
         return out;
     }
 
     public static float[] normalize(float[] v) {
         double n = 0;
-        for (float x : v) n += x * x;
+        for (float x : v) {
+            n += x * x;
+        }
         n = Math.sqrt(n);
         float[] o = new float[v.length];
-        if (n == 0) return o;
-        for (int i = 0; i < v.length; i++) o[i] = (float) (v[i] / n);
+        if (n == 0) {
+            return o;
+        }
+        for (int i = 0; i < v.length; i++) {
+            o[i] = (float) (v[i] / n);
+        }
         return o;
     }
 
     static double dot(float[] a, float[] b) {
         double s = 0;
-        for (int i = 0; i < a.length; i++) s += a[i] * b[i];
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
         return s;
     }
 }

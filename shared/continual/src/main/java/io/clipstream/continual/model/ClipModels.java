@@ -47,8 +47,11 @@ public final class ClipModels {
 
     /** {@link #adapterTraining(ClipModel, long)} with the adapter to attach when none is (one loaded keeps its own). */
     public static void adapterTraining(ClipModel model, long seed, LoraConfig lora) {
-        if (!model.lora().isActive()) model.addAdapter(lora, seed);
-        else model.setBaseTrainable(false);
+        if (!model.lora().isActive()) {
+            model.addAdapter(lora, seed);
+        } else {
+            model.setBaseTrainable(false);
+        }
         model.setLogitScaleTrainable(true);
     }
 
@@ -73,10 +76,15 @@ public final class ClipModels {
     }
 
     public static long parameterCount(ClipModel model) {
-        return model.baseParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
+        return model.baseParameters().values().stream()
+                .mapToLong(p -> p.getArray().size())
+                .sum();
     }
 
     public static long adapterParameterCount(ClipModel model) {
-        return model.lora().parameters().values().stream().map(Parameter::getArray).mapToLong(a -> a.size()).sum();
+        return model.lora().parameters().values().stream()
+                .map(Parameter::getArray)
+                .mapToLong(a -> a.size())
+                .sum();
     }
 }

@@ -40,9 +40,13 @@ public final class RoutedEmbedder implements ImageTextEmbedder {
         this.router = router;
         this.experts = Map.copyOf(experts);
         this.domains = router.domains();
-        if (domains.isEmpty()) throw new IllegalArgumentException("the router knows no domain");
+        if (domains.isEmpty()) {
+            throw new IllegalArgumentException("the router knows no domain");
+        }
         for (String d : domains) {
-            if (!experts.containsKey(d)) throw new IllegalArgumentException("no expert for routed domain " + d);
+            if (!experts.containsKey(d)) {
+                throw new IllegalArgumentException("no expert for routed domain " + d);
+            }
         }
     }
 
@@ -52,12 +56,15 @@ public final class RoutedEmbedder implements ImageTextEmbedder {
 
     /** The domain each image is routed to, in order. */
     public List<String> routes(List<float[]> chw) {
-        return routes(RoutingFeatures.of(model, domains.stream().map(experts::get).toList(), chw));
+        return routes(
+                RoutingFeatures.of(model, domains.stream().map(experts::get).toList(), chw));
     }
 
     private List<String> routes(float[][] features) {
         List<String> out = new ArrayList<>(features.length);
-        for (float[] v : features) out.add(router.route(v));
+        for (float[] v : features) {
+            out.add(router.route(v));
+        }
         return out;
     }
 
@@ -65,7 +72,8 @@ public final class RoutedEmbedder implements ImageTextEmbedder {
     public Map<String, Double> shareRoutedToOwnAdapter(Map<String, List<Sample>> sets) {
         Map<String, Double> out = new LinkedHashMap<>();
         sets.forEach((d, samples) -> {
-            List<String> r = routes(PixelBatch.toChw(preprocessor(), samples.stream().map(Sample::image).toList()));
+            List<String> r = routes(PixelBatch.toChw(
+                    preprocessor(), samples.stream().map(Sample::image).toList()));
             out.put(d, r.stream().filter(d::equals).count() / (double) Math.max(1, r.size()));
         });
         return out;
@@ -94,14 +102,20 @@ public final class RoutedEmbedder implements ImageTextEmbedder {
             sq += w[k] * w[k];
         }
         double norm = Math.sqrt(sq);
-        for (int k = 0; k < w.length; k++) w[k] /= norm;
+        for (int k = 0; k < w.length; k++) {
+            w[k] /= norm;
+        }
         return w;
     }
 
-    /** Each image's blocks are its experts' embeddings, which routing has computed already, weighted by {@link #blockWeights}. */
+    /**
+     * Each image's blocks are its experts' embeddings, which routing has computed already, weighted by {@link
+     * #blockWeights}.
+     */
     @Override
     public float[][] encodePixels(List<float[]> chw) {
-        float[][] features = RoutingFeatures.of(model, domains.stream().map(experts::get).toList(), chw);
+        float[][] features =
+                RoutingFeatures.of(model, domains.stream().map(experts::get).toList(), chw);
         int dim = model.dimension();
         int thumb = RoutingFeatures.embeddingOffset(model, 0);
         float[][] out = new float[chw.size()][domains.size() * dim];
@@ -109,8 +123,12 @@ public final class RoutedEmbedder implements ImageTextEmbedder {
             DomainRouter.Decision d = router.decide(features[i]);
             double[] w = blockWeights(d.probabilities(), d.domain());
             for (int k = 0; k < w.length; k++) {
-                if (w[k] == 0) continue;
-                for (int j = 0; j < dim; j++) out[i][k * dim + j] = (float) (w[k] * features[i][thumb + k * dim + j]);
+                if (w[k] == 0) {
+                    continue;
+                }
+                for (int j = 0; j < dim; j++) {
+                    out[i][k * dim + j] = (float) (w[k] * features[i][thumb + k * dim + j]);
+                }
             }
         }
         return out;
@@ -125,7 +143,9 @@ public final class RoutedEmbedder implements ImageTextEmbedder {
             model.lora().setWeights(experts.get(domains.get(k)));
             float[][] e = model.encodeTexts(texts);
             for (int i = 0; i < e.length; i++) {
-                for (int j = 0; j < dim; j++) out[i][k * dim + j] = e[i][j] * scale;
+                for (int j = 0; j < dim; j++) {
+                    out[i][k * dim + j] = e[i][j] * scale;
+                }
             }
         }
         return out;

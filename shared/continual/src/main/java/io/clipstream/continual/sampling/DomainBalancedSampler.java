@@ -22,12 +22,18 @@ public final class DomainBalancedSampler<K, T> {
     public DomainBalancedSampler(Map<K, List<T>> sources, Random rnd) {
         this.sources = new LinkedHashMap<>();
         sources.forEach((k, v) -> {
-            if (!v.isEmpty()) this.sources.put(k, List.copyOf(v));
+            if (!v.isEmpty()) {
+                this.sources.put(k, List.copyOf(v));
+            }
         });
-        if (this.sources.isEmpty()) throw new IllegalArgumentException("no non-empty source");
+        if (this.sources.isEmpty()) {
+            throw new IllegalArgumentException("no non-empty source");
+        }
         this.keys = List.copyOf(this.sources.keySet());
         this.rnd = rnd;
-        for (K k : keys) reshuffle(k);
+        for (K k : keys) {
+            reshuffle(k);
+        }
     }
 
     public List<K> keys() {
@@ -59,7 +65,9 @@ public final class DomainBalancedSampler<K, T> {
     private void reshuffle(K k) {
         int n = sources.get(k).size();
         int[] p = new int[n];
-        for (int i = 0; i < n; i++) p[i] = i;
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
         for (int i = n - 1; i > 0; i--) {
             int j = rnd.nextInt(i + 1);
             int t = p[i];

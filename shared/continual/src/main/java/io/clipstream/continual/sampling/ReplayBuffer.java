@@ -19,7 +19,9 @@ public final class ReplayBuffer<K, T> {
     private final Map<K, Long> seen = new LinkedHashMap<>();
 
     public ReplayBuffer(int capacityPerDomain, Random rnd) {
-        if (capacityPerDomain <= 0) throw new IllegalArgumentException("capacity must be > 0");
+        if (capacityPerDomain <= 0) {
+            throw new IllegalArgumentException("capacity must be > 0");
+        }
         this.capacityPerDomain = capacityPerDomain;
         this.rnd = rnd;
     }
@@ -31,7 +33,9 @@ public final class ReplayBuffer<K, T> {
             r.add(item);
         } else {
             long j = (long) (rnd.nextDouble() * n);
-            if (j < capacityPerDomain) r.set((int) j, item);
+            if (j < capacityPerDomain) {
+                r.set((int) j, item);
+            }
         }
     }
 
@@ -41,14 +45,17 @@ public final class ReplayBuffer<K, T> {
      */
     public void restore(K domain, List<T> items, long seen) {
         if (items.size() > capacityPerDomain || seen < items.size()) {
-            throw new IllegalArgumentException("reservoir of " + items.size() + " items, " + seen + " seen, capacity " + capacityPerDomain);
+            throw new IllegalArgumentException(
+                    "reservoir of " + items.size() + " items, " + seen + " seen, capacity " + capacityPerDomain);
         }
         reservoirs.put(domain, new ArrayList<>(items));
         this.seen.put(domain, seen);
     }
 
     public void offerAll(K domain, List<T> items) {
-        for (T t : items) offer(domain, t);
+        for (T t : items) {
+            offer(domain, t);
+        }
     }
 
     public Map<K, List<T>> contents() {

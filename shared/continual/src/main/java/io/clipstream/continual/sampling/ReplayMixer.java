@@ -19,7 +19,9 @@ public final class ReplayMixer<K, T> {
     private final Random rnd;
 
     public ReplayMixer(Map<K, List<T>> newData, ReplayBuffer<K, T> buffer, double replayFraction, Random rnd) {
-        if (replayFraction < 0 || replayFraction >= 1) throw new IllegalArgumentException("replayFraction in [0,1)");
+        if (replayFraction < 0 || replayFraction >= 1) {
+            throw new IllegalArgumentException("replayFraction in [0,1)");
+        }
         this.fresh = new DomainBalancedSampler<>(newData, rnd);
         Map<K, List<T>> old = new LinkedHashMap<>(buffer == null ? Map.of() : buffer.contents());
         newData.keySet().forEach(old::remove); // never "replay" the domain being learned
@@ -37,7 +39,9 @@ public final class ReplayMixer<K, T> {
         int r = replayCount(batchSize);
         List<T> out = new ArrayList<>(batchSize);
         out.addAll(fresh.nextBatch(batchSize - r));
-        if (r > 0) out.addAll(replay.nextBatch(r));
+        if (r > 0) {
+            out.addAll(replay.nextBatch(r));
+        }
         Collections.shuffle(out, rnd);
         return out;
     }

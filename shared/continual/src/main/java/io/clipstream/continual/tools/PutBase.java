@@ -38,17 +38,27 @@ public final class PutBase {
                 default -> usage("unknown argument " + args[i]);
             }
         }
-        if (model == null || (dir == null) == !generate) usage("give --model and one of --dir or --generate-tiny");
+        if (model == null || (dir == null) == !generate) {
+            usage("give --model and one of --dir or --generate-tiny");
+        }
         if (generate) {
             dir = Files.createTempDirectory("tiny-clip");
             GenerateTinyClip.generate(dir, TinyClipSpec.defaults());
         }
         Map<String, String> env = System.getenv();
         String endpoint = env.get("CLIPSTREAM_STORAGE_ENDPOINT");
-        if (endpoint == null) usage("set CLIPSTREAM_STORAGE_ENDPOINT, CLIPSTREAM_STORAGE_ACCESS_KEY and CLIPSTREAM_STORAGE_SECRET_KEY");
-        StorageConfig cfg = new StorageConfig(endpoint, env.getOrDefault("CLIPSTREAM_STORAGE_ACCESS_KEY", ""),
-                env.getOrDefault("CLIPSTREAM_STORAGE_SECRET_KEY", ""), env.get("CLIPSTREAM_STORAGE_REGION"), env.get("CLIPSTREAM_STORAGE_BUCKET"),
-                Duration.ofSeconds(60), 5, true);
+        if (endpoint == null) {
+            usage("set CLIPSTREAM_STORAGE_ENDPOINT, CLIPSTREAM_STORAGE_ACCESS_KEY and CLIPSTREAM_STORAGE_SECRET_KEY");
+        }
+        StorageConfig cfg = new StorageConfig(
+                endpoint,
+                env.getOrDefault("CLIPSTREAM_STORAGE_ACCESS_KEY", ""),
+                env.getOrDefault("CLIPSTREAM_STORAGE_SECRET_KEY", ""),
+                env.get("CLIPSTREAM_STORAGE_REGION"),
+                env.get("CLIPSTREAM_STORAGE_BUCKET"),
+                Duration.ofSeconds(60),
+                5,
+                true);
         try (ObjectStore store = ObjectStore.connect(cfg)) {
             ModelLayout layout = new ModelLayout(model);
             put(new Registry(store, layout), dir);
@@ -59,7 +69,10 @@ public final class PutBase {
     /** Loads {@code dir} (refusing a checkpoint that does not load), then uploads it as the base. */
     public static void put(Registry registry, Path dir) throws IOException {
         try (ClipModel m = ClipModel.load(dir, Device.cpu())) {
-            if (m.tokenizer() == null) throw new IOException(dir + " has no " + ClipModel.TOKENIZER_FILE + ": captions could not be tokenised");
+            if (m.tokenizer() == null) {
+                throw new IOException(
+                        dir + " has no " + ClipModel.TOKENIZER_FILE + ": captions could not be tokenised");
+            }
         } catch (IOException | RuntimeException e) {
             throw new IOException(dir + " is not a CLIP checkpoint that loads: " + e.getMessage(), e);
         }

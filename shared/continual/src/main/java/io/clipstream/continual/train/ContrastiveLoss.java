@@ -28,12 +28,22 @@ public final class ContrastiveLoss {
 
     /** Target matrix [B,B], rows sum to 1. */
     public static NDArray targets(NDManager m, int batch, int[] groups) {
-        if (groups == null) return m.eye(batch);
+        if (groups == null) {
+            return m.eye(batch);
+        }
         float[] t = new float[batch * batch];
         for (int i = 0; i < batch; i++) {
             int n = 0;
-            for (int j = 0; j < batch; j++) if (groups[j] == groups[i]) n++;
-            for (int j = 0; j < batch; j++) if (groups[j] == groups[i]) t[i * batch + j] = 1f / n;
+            for (int j = 0; j < batch; j++) {
+                if (groups[j] == groups[i]) {
+                    n++;
+                }
+            }
+            for (int j = 0; j < batch; j++) {
+                if (groups[j] == groups[i]) {
+                    t[i * batch + j] = 1f / n;
+                }
+            }
         }
         return m.create(t, new Shape(batch, batch));
     }
@@ -41,12 +51,15 @@ public final class ContrastiveLoss {
     /** Symmetric (multi-positive when {@code groups != null}) InfoNCE, scalar. */
     public static NDArray symmetric(ClipOutput o, int[] groups) {
         ClipOutput clamped = new ClipOutput(o.imageEmbeds(), o.textEmbeds(), clampedScale(o));
-        if (groups == null) return io.clipstream.clip.ContrastiveLoss.symmetricInfoNce(clamped);
+        if (groups == null) {
+            return io.clipstream.clip.ContrastiveLoss.symmetricInfoNce(clamped);
+        }
         NDArray logits = clamped.logitsPerImage();
         long b = logits.getShape().get(0);
         NDArray target = targets(logits.getManager(), (int) b, groups);
         NDArray i2t = ScalarOps.div(logits.logSoftmax(1).mul(target).sum().neg(), b);
-        NDArray t2i = ScalarOps.div(logits.transpose().logSoftmax(1).mul(target.transpose()).sum().neg(), b);
+        NDArray t2i = ScalarOps.div(
+                logits.transpose().logSoftmax(1).mul(target.transpose()).sum().neg(), b);
         return ScalarOps.div(i2t.add(t2i), 2f);
     }
 }

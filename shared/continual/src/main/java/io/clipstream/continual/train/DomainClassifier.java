@@ -1,9 +1,9 @@
 package io.clipstream.continual.train;
 
-import io.clipstream.clip.ScalarOps;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.clipstream.clip.ScalarOps;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,9 +19,21 @@ public final class DomainClassifier implements AutoCloseable {
     public DomainClassifier(NDManager parent, int dim, int hidden, int domains, long seed) {
         this.manager = parent.newSubManager();
         ai.djl.engine.Engine.getEngine(manager.getEngine().getEngineName()).setRandomSeed((int) seed);
-        params.put("dann.w1", manager.randomNormal(0, (float) Math.sqrt(2.0 / dim), new Shape(dim, hidden), ai.djl.ndarray.types.DataType.FLOAT32));
+        params.put(
+                "dann.w1",
+                manager.randomNormal(
+                        0,
+                        (float) Math.sqrt(2.0 / dim),
+                        new Shape(dim, hidden),
+                        ai.djl.ndarray.types.DataType.FLOAT32));
         params.put("dann.b1", manager.zeros(new Shape(hidden)));
-        params.put("dann.w2", manager.randomNormal(0, (float) Math.sqrt(1.0 / hidden), new Shape(hidden, domains), ai.djl.ndarray.types.DataType.FLOAT32));
+        params.put(
+                "dann.w2",
+                manager.randomNormal(
+                        0,
+                        (float) Math.sqrt(1.0 / hidden),
+                        new Shape(hidden, domains),
+                        ai.djl.ndarray.types.DataType.FLOAT32));
         params.put("dann.b2", manager.zeros(new Shape(domains)));
         params.values().forEach(p -> p.setRequiresGradient(true));
     }

@@ -24,7 +24,9 @@ public final class EmbeddingMemo {
         this.imagesById = imagesById;
     }
 
-    /** Texts only: for one evaluation, where the class prompts of every domain and repeated captions are embedded once. */
+    /**
+     * Texts only: for one evaluation, where the class prompts of every domain and repeated captions are embedded once.
+     */
     public static EmbeddingMemo texts() {
         return new EmbeddingMemo(false);
     }
@@ -40,20 +42,32 @@ public final class EmbeddingMemo {
         missing.removeIf(texts::containsKey);
         if (!missing.isEmpty()) {
             float[][] computed = model.encodeTexts(missing);
-            for (int i = 0; i < computed.length; i++) texts.put(missing.get(i), computed[i]);
+            for (int i = 0; i < computed.length; i++) {
+                texts.put(missing.get(i), computed[i]);
+            }
         }
         return list.stream().map(texts::get).toArray(float[][]::new);
     }
 
     /** Image embeddings of {@code samples}, in their order; with ids, only the samples not seen yet are embedded. */
     public float[][] images(ImageTextEmbedder model, List<Sample> samples) {
-        if (!imagesById) return Evaluator.embedPixels(model, samples.stream().map(Sample::image).toList());
+        if (!imagesById) {
+            return Evaluator.embedPixels(
+                    model, samples.stream().map(Sample::image).toList());
+        }
         Map<String, Sample> missing = new LinkedHashMap<>();
-        for (Sample s : samples) if (!images.containsKey(s.id())) missing.putIfAbsent(s.id(), s);
+        for (Sample s : samples) {
+            if (!images.containsKey(s.id())) {
+                missing.putIfAbsent(s.id(), s);
+            }
+        }
         if (!missing.isEmpty()) {
             List<Sample> todo = List.copyOf(missing.values());
-            float[][] computed = Evaluator.embedPixels(model, todo.stream().map(Sample::image).toList());
-            for (int i = 0; i < computed.length; i++) images.put(todo.get(i).id(), computed[i]);
+            float[][] computed = Evaluator.embedPixels(
+                    model, todo.stream().map(Sample::image).toList());
+            for (int i = 0; i < computed.length; i++) {
+                images.put(todo.get(i).id(), computed[i]);
+            }
         }
         return samples.stream().map(s -> images.get(s.id())).toArray(float[][]::new);
     }

@@ -24,14 +24,19 @@ import java.util.Set;
 public final class Evaluator {
     /** Metric names, as they appear in events, metrics.json and gate configurations. */
     public static final String ZERO_SHOT = "zero_shot";
+
     public static final String I2T_R1 = "i2t_r1";
     public static final String I2T_R5 = "i2t_r5";
     public static final String T2I_R1 = "t2i_r1";
     public static final String T2I_R5 = "t2i_r5";
     /** Mean of the two R@1: one label-free number per domain. */
     public static final String R1_MEAN = "r1_mean";
-    /** Not a metric: how many samples a domain's metrics were measured on, reported beside them for the gate's noise bound. */
+    /**
+     * Not a metric: how many samples a domain's metrics were measured on, reported beside them for the gate's noise
+     * bound.
+     */
     public static final String SAMPLES = "samples";
+
     public static final Set<String> RETRIEVAL = Set.of(I2T_R1, I2T_R5, T2I_R1, T2I_R5, R1_MEAN);
     public static final Set<String> ALL = Set.of(ZERO_SHOT, I2T_R1, I2T_R5, T2I_R1, T2I_R5, R1_MEAN);
 
@@ -47,7 +52,9 @@ public final class Evaluator {
         /** By metric name; zero-shot only where it exists. */
         public Map<String, Double> asMap() {
             Map<String, Double> m = new LinkedHashMap<>();
-            if (!Double.isNaN(zeroShotAccuracy)) m.put(ZERO_SHOT, zeroShotAccuracy);
+            if (!Double.isNaN(zeroShotAccuracy)) {
+                m.put(ZERO_SHOT, zeroShotAccuracy);
+            }
             m.put(I2T_R1, i2tR1);
             m.put(I2T_R5, i2tR5);
             m.put(T2I_R1, t2iR1);
@@ -99,13 +106,17 @@ public final class Evaluator {
             counts[c] = p.size();
             all.addAll(p);
         }
-        if (all.isEmpty()) return new float[0][];
+        if (all.isEmpty()) {
+            return new float[0][];
+        }
         float[][] flat = memo.texts(model, all);
         float[][][] grouped = new float[classes.size()][][];
         int at = 0;
         for (int c = 0; c < classes.size(); c++) {
             grouped[c] = new float[counts[c]][];
-            for (int k = 0; k < counts[c]; k++) grouped[c][k] = flat[at++];
+            for (int k = 0; k < counts[c]; k++) {
+                grouped[c][k] = flat[at++];
+            }
         }
         return ZeroShot.classEmbeddings(grouped);
     }
@@ -117,22 +128,32 @@ public final class Evaluator {
     }
 
     /** Zero-shot hit of each sample with a known class, in the samples' order; null when none has one. */
-    private boolean[] zeroShotHits(ImageTextEmbedder model, String domain, List<Sample> samples, float[][] imageEmbeddings,
-                                   EmbeddingMemo memo) {
+    private boolean[] zeroShotHits(
+            ImageTextEmbedder model,
+            String domain,
+            List<Sample> samples,
+            float[][] imageEmbeddings,
+            EmbeddingMemo memo) {
         List<String> classes = prompts.classNames(domain);
         List<Integer> rows = new ArrayList<>();
         for (int i = 0; i < samples.size(); i++) {
             String label = samples.get(i).label();
-            if (label != null && classes.contains(label)) rows.add(i);
+            if (label != null && classes.contains(label)) {
+                rows.add(i);
+            }
         }
-        if (rows.isEmpty()) return null;
+        if (rows.isEmpty()) {
+            return null;
+        }
         float[][] img;
         if (imageEmbeddings != null) {
             img = rows.stream().map(i -> imageEmbeddings[i]).toArray(float[][]::new);
         } else {
             img = memo.images(model, rows.stream().map(samples::get).toList());
         }
-        int[] labels = rows.stream().mapToInt(i -> classes.indexOf(samples.get(i).label())).toArray();
+        int[] labels = rows.stream()
+                .mapToInt(i -> classes.indexOf(samples.get(i).label()))
+                .toArray();
         return ZeroShot.hits(img, classEmbeddings(model, domain, memo), labels);
     }
 
@@ -141,23 +162,33 @@ public final class Evaluator {
         return evaluate(model, domain, samples, ALL);
     }
 
-    private DomainMetrics evaluate(ImageTextEmbedder model, String domain, List<Sample> samples, Collection<String> wanted) {
+    private DomainMetrics evaluate(
+            ImageTextEmbedder model, String domain, List<Sample> samples, Collection<String> wanted) {
         return evaluateWithHits(model, domain, samples, wanted, null, EmbeddingMemo.texts());
     }
 
     /** As {@link #evaluate}, and puts the zero-shot hits (where the domain has classes) into {@code hitsOut}. */
-    private DomainMetrics evaluateWithHits(ImageTextEmbedder model, String domain, List<Sample> samples, Collection<String> wanted,
-                                           Map<String, boolean[]> hitsOut, EmbeddingMemo memo) {
+    private DomainMetrics evaluateWithHits(
+            ImageTextEmbedder model,
+            String domain,
+            List<Sample> samples,
+            Collection<String> wanted,
+            Map<String, boolean[]> hitsOut,
+            EmbeddingMemo memo) {
         float[][] img = memo.images(model, samples);
         double acc = Double.NaN;
         if (wanted.contains(ZERO_SHOT)) {
             boolean[] hits = zeroShotHits(model, domain, samples, img, memo);
             if (hits != null) {
                 acc = ZeroShot.accuracy(hits);
-                if (hitsOut != null) hitsOut.put(domain, hits);
+                if (hitsOut != null) {
+                    hitsOut.put(domain, hits);
+                }
             }
         }
-        if (wanted.stream().noneMatch(RETRIEVAL::contains)) return new DomainMetrics(acc, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        if (wanted.stream().noneMatch(RETRIEVAL::contains)) {
+            return new DomainMetrics(acc, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        }
         Random rnd = new Random(CAPTION_SEED);
         List<String> caps = samples.stream().map(s -> captioner.caption(s, rnd)).toList();
         float[][] txt = memo.texts(model, caps);
@@ -165,13 +196,19 @@ public final class Evaluator {
         for (int i = 0; i < img.length; i++) {
             for (int j = 0; j < img.length; j++) {
                 double s = 0;
-                for (int d = 0; d < img[i].length; d++) s += img[i][d] * txt[j][d];
+                for (int d = 0; d < img[i].length; d++) {
+                    s += img[i][d] * txt[j][d];
+                }
                 sims[i][j] = (float) s;
             }
         }
         int[] groups = classAwareRetrieval ? groups(samples) : null;
-        return new DomainMetrics(acc, Retrieval.imageToText(sims, 1, groups), Retrieval.imageToText(sims, 5, groups),
-                Retrieval.textToImage(sims, 1, groups), Retrieval.textToImage(sims, 5, groups));
+        return new DomainMetrics(
+                acc,
+                Retrieval.imageToText(sims, 1, groups),
+                Retrieval.imageToText(sims, 5, groups),
+                Retrieval.textToImage(sims, 1, groups),
+                Retrieval.textToImage(sims, 5, groups));
     }
 
     /** Same label = same group; an unlabelled sample is a group of its own. */
@@ -190,7 +227,8 @@ public final class Evaluator {
      * {@link #SAMPLES}; a metric a domain cannot have (zero-shot without class names) is absent. Only what is wanted
      * is computed.
      */
-    public Map<String, Map<String, Double>> metrics(ImageTextEmbedder model, Map<String, List<Sample>> sets, Collection<String> wanted) {
+    public Map<String, Map<String, Double>> metrics(
+            ImageTextEmbedder model, Map<String, List<Sample>> sets, Collection<String> wanted) {
         return measure(model, sets, wanted).metrics();
     }
 
@@ -200,7 +238,9 @@ public final class Evaluator {
      */
     public record Measured(Map<String, Map<String, Double>> metrics, Map<String, boolean[]> zeroShotHits) {}
 
-    /** {@link #metrics} with the zero-shot hits beside them, from the same embeddings; each distinct text embedded once. */
+    /**
+     * {@link #metrics} with the zero-shot hits beside them, from the same embeddings; each distinct text embedded once.
+     */
     public Measured measure(ImageTextEmbedder model, Map<String, List<Sample>> sets, Collection<String> wanted) {
         return measure(model, sets, wanted, EmbeddingMemo.texts());
     }
@@ -209,15 +249,21 @@ public final class Evaluator {
      * The same, taking what {@code memo} already holds of {@code model}'s current weights, and leaving there what it
      * embeds (e.g. a champion's anchors embedded ahead of the run that needs them).
      */
-    public Measured measure(ImageTextEmbedder model, Map<String, List<Sample>> sets, Collection<String> wanted, EmbeddingMemo memo) {
+    public Measured measure(
+            ImageTextEmbedder model, Map<String, List<Sample>> sets, Collection<String> wanted, EmbeddingMemo memo) {
         Map<String, Map<String, Double>> out = new LinkedHashMap<>();
         Map<String, boolean[]> hits = new LinkedHashMap<>();
         sets.forEach((d, s) -> {
-            if (s.isEmpty()) return;
-            Map<String, Double> all = evaluateWithHits(model, d, s, wanted, hits, memo).asMap();
+            if (s.isEmpty()) {
+                return;
+            }
+            Map<String, Double> all =
+                    evaluateWithHits(model, d, s, wanted, hits, memo).asMap();
             Map<String, Double> kept = new LinkedHashMap<>();
             all.forEach((k, v) -> {
-                if (wanted.contains(k) && !Double.isNaN(v)) kept.put(k, v);
+                if (wanted.contains(k) && !Double.isNaN(v)) {
+                    kept.put(k, v);
+                }
             });
             kept.put(SAMPLES, (double) s.size());
             out.put(d, kept);

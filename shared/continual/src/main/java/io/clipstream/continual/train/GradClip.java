@@ -14,10 +14,15 @@ public final class GradClip {
      * single read-back (what clip_grad_norm_ does), instead of one host round-trip per tensor.
      */
     public static double globalNorm(Collection<NDArray> grads) {
-        if (grads.isEmpty()) return 0;
+        if (grads.isEmpty()) {
+            return 0;
+        }
         NDList norms = new NDList(grads.size());
-        for (NDArray g : grads) norms.add(g.norm());
-        try (NDArray stacked = NDArrays.stack(norms); NDArray total = stacked.norm()) {
+        for (NDArray g : grads) {
+            norms.add(g.norm());
+        }
+        try (NDArray stacked = NDArrays.stack(norms);
+                NDArray total = stacked.norm()) {
             return total.getFloat();
         } finally {
             norms.close();
@@ -28,7 +33,8 @@ public final class GradClip {
     public static double globalNormPerTensor(Collection<NDArray> grads) {
         double s = 0;
         for (NDArray g : grads) {
-            try (NDArray sq = g.square(); NDArray sum = sq.sum()) {
+            try (NDArray sq = g.square();
+                    NDArray sum = sq.sum()) {
                 s += sum.getFloat();
             }
         }
@@ -37,7 +43,9 @@ public final class GradClip {
 
     /** Factor to multiply every gradient by so that the global norm is at most maxNorm (1 when already below). */
     public static float scale(double norm, double maxNorm) {
-        if (maxNorm <= 0 || norm <= maxNorm) return 1f;
+        if (maxNorm <= 0 || norm <= maxNorm) {
+            return 1f;
+        }
         return (float) (maxNorm / (norm + 1e-6));
     }
 }

@@ -1,7 +1,7 @@
 package io.clipstream.continual.train;
 
-import io.clipstream.clip.ScalarOps;
 import ai.djl.ndarray.NDArray;
+import io.clipstream.clip.ScalarOps;
 
 /**
  * Gradient-reversal layer (Ganin &amp; Lempitsky): identity forward, gradient multiplied by -lambda backward.

@@ -26,7 +26,9 @@ final class HalfPrecisionScope implements AutoCloseable {
 
     /** After the optimizer moved the masters: copy them into the working copies. */
     void afterUpdate() {
-        if (half != null) half.syncFromMasters();
+        if (half != null) {
+            half.syncFromMasters();
+        }
     }
 
     @Override

@@ -72,8 +72,15 @@ public final class IncrementTrainer {
      * @param lossScale    the loss scale after this step (1 in fp32)
      * @param skippedSteps steps so far whose loss or gradients were not finite (skipped, no update)
      */
-    public record Step(int step, int totalSteps, double loss, long samples, double trainSeconds, Precision precision,
-                       double lossScale, int skippedSteps) {
+    public record Step(
+            int step,
+            int totalSteps,
+            double loss,
+            long samples,
+            double trainSeconds,
+            Precision precision,
+            double lossScale,
+            int skippedSteps) {
         public double samplesPerSecond() {
             return trainSeconds <= 0 ? 0 : samples / trainSeconds;
         }
@@ -84,9 +91,18 @@ public final class IncrementTrainer {
         }
     }
 
-    public record Result(int steps, long samples, double trainSeconds, double bestValR1, int bestEpoch,
-                         List<Double> epochLoss, List<Double> epochValR1, boolean stoppedEarly, Precision precision,
-                         double lossScale, int skippedSteps) {
+    public record Result(
+            int steps,
+            long samples,
+            double trainSeconds,
+            double bestValR1,
+            int bestEpoch,
+            List<Double> epochLoss,
+            List<Double> epochValR1,
+            boolean stoppedEarly,
+            Precision precision,
+            double lossScale,
+            int skippedSteps) {
         public double samplesPerSecond() {
             return trainSeconds <= 0 ? 0 : samples / trainSeconds;
         }
@@ -157,23 +173,33 @@ public final class IncrementTrainer {
     }
 
     /**
-     * @param model    trains whatever {@link ClipModel#trainableParameters()} holds (the whole base, or adapter + logit scale)
+     * @param model    trains whatever {@link ClipModel#trainableParameters()} holds (the whole base, or adapter + logit
+     * scale)
      * @param newData  new pairs, by domain (several domains = balanced multi-source sampling, e.g. joint training)
      * @param replay   replay buffer of earlier domains (null = none; used only when replayFraction > 0)
      * @param val      validation sets for early stopping (R@1 averaged over them)
      * @param teacher  frozen previous model for distillation (null = none), e.g. {@code ClipModels.loadFrozen}
      * @param domainIndex numbering of domains for the adversarial classifier
      */
-    public Result train(ClipModel model, Map<String, List<Sample>> newData, ReplayBuffer<String, Sample> replay,
-                        Map<String, List<Sample>> val, ClipModel teacher, TrainConfig cfg, List<String> domainIndex) {
+    public Result train(
+            ClipModel model,
+            Map<String, List<Sample>> newData,
+            ReplayBuffer<String, Sample> replay,
+            Map<String, List<Sample>> val,
+            ClipModel teacher,
+            TrainConfig cfg,
+            List<String> domainIndex) {
         Random rnd = new Random(cfg.seed());
         Function<String, ImageAugmenter> aug = cfg.augment() ? augmentations : d -> ImageAugmenter.none();
-        ReplayMixer<String, Sample> mixer = new ReplayMixer<>(newData, cfg.replayFraction() > 0 ? replay : null, cfg.replayFraction(), rnd);
+        ReplayMixer<String, Sample> mixer =
+                new ReplayMixer<>(newData, cfg.replayFraction() > 0 ? replay : null, cfg.replayFraction(), rnd);
         int newPerStep = Math.max(1, cfg.batchSize() - mixer.replayCount(cfg.batchSize()));
         int newTotal = newData.values().stream().mapToInt(List::size).sum();
         int stepsPerEpoch = Math.max(1, (int) Math.ceil(newTotal / (double) newPerStep));
         int totalSteps = cfg.epochs() * stepsPerEpoch;
-        if (cfg.maxSteps() > 0) totalSteps = Math.min(totalSteps, cfg.maxSteps());
+        if (cfg.maxSteps() > 0) {
+            totalSteps = Math.min(totalSteps, cfg.maxSteps());
+        }
         int warmup = Math.max(1, Math.round(cfg.warmupFraction() * totalSteps));
         Optimizer opt = Optimizer.adamW()
                 .optLearningRateTracker(new WarmupCosine(cfg.lr(), warmup, totalSteps, cfg.lr() * cfg.minLrFactor()))
@@ -183,19 +209,36 @@ public final class IncrementTrainer {
         Map<String, NDArray> params = new LinkedHashMap<>();
         Map<String, Parameter> trainable = model.trainableParameters();
         trainable.forEach((k, p) -> params.put(k, p.getArray()));
-        if (params.isEmpty()) throw new IllegalStateException("nothing to train: no trainable parameter");
+        if (params.isEmpty()) {
+            throw new IllegalStateException("nothing to train: no trainable parameter");
+        }
         boolean distillReplayOnly = cfg.distillScope() != DistillScope.BATCH;
         LossScaler scaler = precision.mixed() ? lossScalers.get() : null;
         try (NDManager runManager = model.manager().newSubManager();
-             HalfPrecisionScope half = new HalfPrecisionScope(model, precision, runManager);
-             TrainingBatches batches = new TrainingBatches(mixer, x -> !newData.containsKey(x.domain()), aug, captioner, model,
-                     options.cacheTokens() ? new TokenCache(model, TOKEN_CACHE_ENTRIES) : null, rnd, cfg.batchSize(),
-                     distillReplayOnly, domainIndex, totalSteps, options.prefetch())) {
+                HalfPrecisionScope half = new HalfPrecisionScope(model, precision, runManager);
+                TrainingBatches batches = new TrainingBatches(
+                        mixer,
+                        x -> !newData.containsKey(x.domain()),
+                        aug,
+                        captioner,
+                        model,
+                        options.cacheTokens() ? new TokenCache(model, TOKEN_CACHE_ENTRIES) : null,
+                        rnd,
+                        cfg.batchSize(),
+                        distillReplayOnly,
+                        domainIndex,
+                        totalSteps,
+                        options.prefetch())) {
             // L2 pull toward the adapter the increment starts from (the previous promoted one)
-            Map<String, NDArray> anchor = cfg.l2Weight() > 0 && model.lora().isActive() ? model.lora().copyWeights(runManager) : null;
+            Map<String, NDArray> anchor =
+                    cfg.l2Weight() > 0 && model.lora().isActive() ? model.lora().copyWeights(runManager) : null;
             DomainClassifier dann = cfg.dannWeight() > 0
-                    ? new DomainClassifier(runManager, model.config().projectionDim(), 64, domainIndex.size(), cfg.seed()) : null;
-            if (dann != null) params.putAll(dann.parameters());
+                    ? new DomainClassifier(
+                            runManager, model.config().projectionDim(), 64, domainIndex.size(), cfg.seed())
+                    : null;
+            if (dann != null) {
+                params.putAll(dann.parameters());
+            }
             // where each weight's gradient lands: its fp16 working copy in a mixed-precision step, else itself
             Map<String, NDArray> gradSources = new LinkedHashMap<>(params);
             trainable.forEach((k, p) -> gradSources.put(k, half.view().of(p)));
@@ -232,7 +275,8 @@ public final class IncrementTrainer {
                             NDArray tpx = distillRows == batch.size() ? px : px.get("0:" + distillRows);
                             NDArray tids = distillRows == batch.size() ? ids : ids.get("0:" + distillRows);
                             NDArray tmask = distillRows == batch.size() ? mask : mask.get("0:" + distillRows);
-                            teacherLogits = ContrastiveLoss.logits(teacher.forward(tpx, tids, tmask, false)).stopGradient();
+                            teacherLogits = ContrastiveLoss.logits(teacher.forward(tpx, tids, tmask, false))
+                                    .stopGradient();
                             teacherLogits.attach(m);
                         }
                         float lossValue;
@@ -241,15 +285,21 @@ public final class IncrementTrainer {
                             NDArray loss = ContrastiveLoss.symmetric(o, classAwarePositives ? groups : null);
                             if (teacherLogits != null) {
                                 NDArray studentLogits = ContrastiveLoss.logits(o);
-                                if (distillRows < batch.size()) studentLogits = studentLogits.get("0:" + distillRows + ", 0:" + distillRows);
-                                loss = loss.add(ScalarOps.mul(DistillationLoss.kl(studentLogits, teacherLogits, cfg.distillTemperature()),
+                                if (distillRows < batch.size()) {
+                                    studentLogits = studentLogits.get("0:" + distillRows + ", 0:" + distillRows);
+                                }
+                                loss = loss.add(ScalarOps.mul(
+                                        DistillationLoss.kl(studentLogits, teacherLogits, cfg.distillTemperature()),
                                         cfg.distillWeight()));
                             }
                             if (anchor != null) {
-                                loss = loss.add(ScalarOps.mul(model.lora().squaredDistance(anchor, m, half.view()), cfg.l2Weight()));
+                                loss = loss.add(ScalarOps.mul(
+                                        model.lora().squaredDistance(anchor, m, half.view()), cfg.l2Weight()));
                             }
                             if (dann != null) {
-                                loss = loss.add(ScalarOps.mul(dann.adversarialLoss(o.imageEmbeds(), doms, cfg.dannLambda()), cfg.dannWeight()));
+                                loss = loss.add(ScalarOps.mul(
+                                        dann.adversarialLoss(o.imageEmbeds(), doms, cfg.dannLambda()),
+                                        cfg.dannWeight()));
                             }
                             gc.backward(scaler == null ? loss : ScalarOps.mul(loss, (float) scaler.scale()));
                             lossValue = loss.getFloat();
@@ -267,16 +317,27 @@ public final class IncrementTrainer {
                             grads.put(e.getKey(), g);
                         }
                         gradientHook.accept(step, grads);
-                        double norm = options.deviceNorm() ? GradClip.globalNorm(grads.values()) : GradClip.globalNormPerTensor(grads.values());
+                        double norm = options.deviceNorm()
+                                ? GradClip.globalNorm(grads.values())
+                                : GradClip.globalNormPerTensor(grads.values());
                         boolean finite = Float.isFinite(lossValue) && Double.isFinite(norm);
-                        if (scaler != null) scaler.update(finite);
+                        if (scaler != null) {
+                            scaler.update(finite);
+                        }
                         if (!finite) {
                             // a non-finite loss or gradient would poison the weights and AdamW's moments: skip the step
                             // (in fp16-mixed an overflow at this loss scale, which the scaler has just halved)
                             gradSources.values().forEach(IncrementTrainer::zeroGradient);
                             skipped++;
-                            onStep.accept(new Step(step + 1, totalSteps, lossValueOf(lossSum, lossN), samples,
-                                    seconds + (System.nanoTime() - t0) / 1e9, precision, lossScale(scaler), skipped));
+                            onStep.accept(new Step(
+                                    step + 1,
+                                    totalSteps,
+                                    lossValueOf(lossSum, lossN),
+                                    samples,
+                                    seconds + (System.nanoTime() - t0) / 1e9,
+                                    precision,
+                                    lossScale(scaler),
+                                    skipped));
                             continue;
                         }
                         float scale = GradClip.scale(norm, cfg.clipNorm());
@@ -292,29 +353,55 @@ public final class IncrementTrainer {
                         lossN++;
                         samples += batch.size();
                     }
-                    onStep.accept(new Step(step + 1, totalSteps, lossValueOf(lossSum, lossN), samples,
-                            seconds + (System.nanoTime() - t0) / 1e9, precision, lossScale(scaler), skipped));
+                    onStep.accept(new Step(
+                            step + 1,
+                            totalSteps,
+                            lossValueOf(lossSum, lossN),
+                            samples,
+                            seconds + (System.nanoTime() - t0) / 1e9,
+                            precision,
+                            lossScale(scaler),
+                            skipped));
                 }
                 seconds += (System.nanoTime() - t0) / 1e9;
                 epochLoss.add(lossSum / Math.max(1, lossN));
                 double v = validationR1(model, val);
                 epochVal.add(v);
-                log.accept(String.format("  epoch %d: steps %d, loss %.4f, val R@1 %.3f, %.0f samples/s%s", epoch + 1, step,
-                        lossSum / Math.max(1, lossN), v, samples / Math.max(1e-9, seconds),
+                log.accept(String.format(
+                        "  epoch %d: steps %d, loss %.4f, val R@1 %.3f, %.0f samples/s%s",
+                        epoch + 1,
+                        step,
+                        lossSum / Math.max(1, lossN),
+                        v,
+                        samples / Math.max(1e-9, seconds),
                         skipped > 0 ? ", " + skipped + " non-finite steps skipped" : ""));
                 if (v > best + 1e-9) {
                     best = v;
                     bestEpoch = epoch;
                     sinceBest = 0;
-                    if (bestWeights != null) bestWeights.values().forEach(NDArray::close);
+                    if (bestWeights != null) {
+                        bestWeights.values().forEach(NDArray::close);
+                    }
                     bestWeights = snapshot(model, runManager);
                 } else if (cfg.patience() > 0 && ++sinceBest >= cfg.patience()) {
                     stopped = true;
                 }
             }
-            if (bestWeights != null && bestEpoch != epochLoss.size() - 1) restore(model, bestWeights);
-            return new Result(step, samples, seconds, best, bestEpoch, epochLoss, epochVal, stopped, precision,
-                    lossScale(scaler), skipped);
+            if (bestWeights != null && bestEpoch != epochLoss.size() - 1) {
+                restore(model, bestWeights);
+            }
+            return new Result(
+                    step,
+                    samples,
+                    seconds,
+                    best,
+                    bestEpoch,
+                    epochLoss,
+                    epochVal,
+                    stopped,
+                    precision,
+                    lossScale(scaler),
+                    skipped);
         }
     }
 
@@ -325,7 +412,9 @@ public final class IncrementTrainer {
     static <T> int replayFirst(List<T> batch, Predicate<T> isReplay) {
         List<T> replayed = new ArrayList<>(batch.size());
         List<T> fresh = new ArrayList<>(batch.size());
-        for (T x : batch) (isReplay.test(x) ? replayed : fresh).add(x);
+        for (T x : batch) {
+            (isReplay.test(x) ? replayed : fresh).add(x);
+        }
         batch.clear();
         batch.addAll(replayed);
         batch.addAll(fresh);
@@ -354,7 +443,9 @@ public final class IncrementTrainer {
     private static void restore(ClipModel model, Map<String, NDArray> weights) {
         model.trainableParameters().forEach((k, p) -> {
             NDArray w = weights.get(k);
-            if (w != null) p.getArray().set(w.toByteBuffer());
+            if (w != null) {
+                p.getArray().set(w.toByteBuffer());
+            }
         });
     }
 
@@ -367,7 +458,9 @@ public final class IncrementTrainer {
     }
 
     private double validationR1(ClipModel model, Map<String, List<Sample>> val) {
-        if (val == null || val.isEmpty()) return 0;
+        if (val == null || val.isEmpty()) {
+            return 0;
+        }
         double s = 0;
         for (Map.Entry<String, List<Sample>> e : val.entrySet()) {
             Evaluator.DomainMetrics m = evaluator.evaluate(model, e.getKey(), e.getValue());

@@ -21,7 +21,9 @@ public final class PixelBatch {
 
     public static List<float[]> toChw(ImagePreprocessor pre, List<PixelImage> images) {
         List<float[]> out = new ArrayList<>(images.size());
-        for (PixelImage g : images) out.add(toChw(pre, g));
+        for (PixelImage g : images) {
+            out.add(toChw(pre, g));
+        }
         return out;
     }
 

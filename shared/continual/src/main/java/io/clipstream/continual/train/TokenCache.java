@@ -29,7 +29,11 @@ final class TokenCache {
     /** The same ids and mask as {@code model.tokenize(texts)}. */
     TokenBatch tokenize(List<String> texts) {
         Set<String> unseen = new LinkedHashSet<>();
-        for (String t : texts) if (!rows.containsKey(t)) unseen.add(t);
+        for (String t : texts) {
+            if (!rows.containsKey(t)) {
+                unseen.add(t);
+            }
+        }
         List<String> missing = new ArrayList<>(unseen);
         Map<String, Row> fresh = new HashMap<>();
         if (!missing.isEmpty()) {
@@ -37,7 +41,9 @@ final class TokenCache {
             for (int i = 0; i < missing.size(); i++) {
                 Row r = new Row(tb.ids()[i], tb.attentionMask()[i]);
                 fresh.put(missing.get(i), r);
-                if (rows.size() < maxEntries) rows.put(missing.get(i), r);
+                if (rows.size() < maxEntries) {
+                    rows.put(missing.get(i), r);
+                }
             }
         }
         long[][] ids = new long[texts.size()][];

@@ -21,49 +21,227 @@ package io.clipstream.continual.train;
  * @param augment         image augmentation on/off
  * @param seed            seed of sampling / augmentation / captions
  */
-public record TrainConfig(int epochs, int maxSteps, int batchSize, float lr, float warmupFraction, float minLrFactor,
-                          float weightDecay, double clipNorm, int patience, double replayFraction, float distillWeight,
-                          float distillTemperature, DistillScope distillScope, float l2Weight, float dannWeight, float dannLambda, boolean augment,
-                          long seed) {
+public record TrainConfig(
+        int epochs,
+        int maxSteps,
+        int batchSize,
+        float lr,
+        float warmupFraction,
+        float minLrFactor,
+        float weightDecay,
+        double clipNorm,
+        int patience,
+        double replayFraction,
+        float distillWeight,
+        float distillTemperature,
+        DistillScope distillScope,
+        float l2Weight,
+        float dannWeight,
+        float dannLambda,
+        boolean augment,
+        long seed) {
 
     public static TrainConfig defaults() {
-        return new TrainConfig(3, 0, 64, 1e-3f, 0.1f, 0.05f, 0.01f, 1.0, 2, 0.0, 0f, 1f, DistillScope.BATCH, 0f, 0f, 0.1f, true, 42);
+        return new TrainConfig(
+                3, 0, 64, 1e-3f, 0.1f, 0.05f, 0.01f, 1.0, 2, 0.0, 0f, 1f, DistillScope.BATCH, 0f, 0f, 0.1f, true, 42);
     }
 
     public TrainConfig withEpochs(int e) {
-        return new TrainConfig(e, maxSteps, batchSize, lr, warmupFraction, minLrFactor, weightDecay, clipNorm, patience, replayFraction, distillWeight, distillTemperature, distillScope, l2Weight, dannWeight, dannLambda, augment, seed);
+        return new TrainConfig(
+                e,
+                maxSteps,
+                batchSize,
+                lr,
+                warmupFraction,
+                minLrFactor,
+                weightDecay,
+                clipNorm,
+                patience,
+                replayFraction,
+                distillWeight,
+                distillTemperature,
+                distillScope,
+                l2Weight,
+                dannWeight,
+                dannLambda,
+                augment,
+                seed);
     }
 
     public TrainConfig withMaxSteps(int s) {
-        return new TrainConfig(epochs, s, batchSize, lr, warmupFraction, minLrFactor, weightDecay, clipNorm, patience, replayFraction, distillWeight, distillTemperature, distillScope, l2Weight, dannWeight, dannLambda, augment, seed);
+        return new TrainConfig(
+                epochs,
+                s,
+                batchSize,
+                lr,
+                warmupFraction,
+                minLrFactor,
+                weightDecay,
+                clipNorm,
+                patience,
+                replayFraction,
+                distillWeight,
+                distillTemperature,
+                distillScope,
+                l2Weight,
+                dannWeight,
+                dannLambda,
+                augment,
+                seed);
     }
 
     public TrainConfig withBatchSize(int b) {
-        return new TrainConfig(epochs, maxSteps, b, lr, warmupFraction, minLrFactor, weightDecay, clipNorm, patience, replayFraction, distillWeight, distillTemperature, distillScope, l2Weight, dannWeight, dannLambda, augment, seed);
+        return new TrainConfig(
+                epochs,
+                maxSteps,
+                b,
+                lr,
+                warmupFraction,
+                minLrFactor,
+                weightDecay,
+                clipNorm,
+                patience,
+                replayFraction,
+                distillWeight,
+                distillTemperature,
+                distillScope,
+                l2Weight,
+                dannWeight,
+                dannLambda,
+                augment,
+                seed);
     }
 
     public TrainConfig withLr(float l) {
-        return new TrainConfig(epochs, maxSteps, batchSize, l, warmupFraction, minLrFactor, weightDecay, clipNorm, patience, replayFraction, distillWeight, distillTemperature, distillScope, l2Weight, dannWeight, dannLambda, augment, seed);
+        return new TrainConfig(
+                epochs,
+                maxSteps,
+                batchSize,
+                l,
+                warmupFraction,
+                minLrFactor,
+                weightDecay,
+                clipNorm,
+                patience,
+                replayFraction,
+                distillWeight,
+                distillTemperature,
+                distillScope,
+                l2Weight,
+                dannWeight,
+                dannLambda,
+                augment,
+                seed);
     }
 
     public TrainConfig withSeed(long s) {
-        return new TrainConfig(epochs, maxSteps, batchSize, lr, warmupFraction, minLrFactor, weightDecay, clipNorm, patience, replayFraction, distillWeight, distillTemperature, distillScope, l2Weight, dannWeight, dannLambda, augment, s);
+        return new TrainConfig(
+                epochs,
+                maxSteps,
+                batchSize,
+                lr,
+                warmupFraction,
+                minLrFactor,
+                weightDecay,
+                clipNorm,
+                patience,
+                replayFraction,
+                distillWeight,
+                distillTemperature,
+                distillScope,
+                l2Weight,
+                dannWeight,
+                dannLambda,
+                augment,
+                s);
     }
 
     /** Guards: replay share, distillation weight and scope, L2-pull weight. */
     public TrainConfig withGuards(double replay, float distill, DistillScope distillScope, float l2) {
-        return new TrainConfig(epochs, maxSteps, batchSize, lr, warmupFraction, minLrFactor, weightDecay, clipNorm, patience, replay, distill, distillTemperature, distillScope, l2, dannWeight, dannLambda, augment, seed);
+        return new TrainConfig(
+                epochs,
+                maxSteps,
+                batchSize,
+                lr,
+                warmupFraction,
+                minLrFactor,
+                weightDecay,
+                clipNorm,
+                patience,
+                replay,
+                distill,
+                distillTemperature,
+                distillScope,
+                l2,
+                dannWeight,
+                dannLambda,
+                augment,
+                seed);
     }
 
     public TrainConfig withDann(float weight, float lambda) {
-        return new TrainConfig(epochs, maxSteps, batchSize, lr, warmupFraction, minLrFactor, weightDecay, clipNorm, patience, replayFraction, distillWeight, distillTemperature, distillScope, l2Weight, weight, lambda, augment, seed);
+        return new TrainConfig(
+                epochs,
+                maxSteps,
+                batchSize,
+                lr,
+                warmupFraction,
+                minLrFactor,
+                weightDecay,
+                clipNorm,
+                patience,
+                replayFraction,
+                distillWeight,
+                distillTemperature,
+                distillScope,
+                l2Weight,
+                weight,
+                lambda,
+                augment,
+                seed);
     }
 
     public TrainConfig withAugment(boolean a) {
-        return new TrainConfig(epochs, maxSteps, batchSize, lr, warmupFraction, minLrFactor, weightDecay, clipNorm, patience, replayFraction, distillWeight, distillTemperature, distillScope, l2Weight, dannWeight, dannLambda, a, seed);
+        return new TrainConfig(
+                epochs,
+                maxSteps,
+                batchSize,
+                lr,
+                warmupFraction,
+                minLrFactor,
+                weightDecay,
+                clipNorm,
+                patience,
+                replayFraction,
+                distillWeight,
+                distillTemperature,
+                distillScope,
+                l2Weight,
+                dannWeight,
+                dannLambda,
+                a,
+                seed);
     }
 
     public TrainConfig withPatience(int p) {
-        return new TrainConfig(epochs, maxSteps, batchSize, lr, warmupFraction, minLrFactor, weightDecay, clipNorm, p, replayFraction, distillWeight, distillTemperature, distillScope, l2Weight, dannWeight, dannLambda, augment, seed);
+        return new TrainConfig(
+                epochs,
+                maxSteps,
+                batchSize,
+                lr,
+                warmupFraction,
+                minLrFactor,
+                weightDecay,
+                clipNorm,
+                p,
+                replayFraction,
+                distillWeight,
+                distillTemperature,
+                distillScope,
+                l2Weight,
+                dannWeight,
+                dannLambda,
+                augment,
+                seed);
     }
 }

@@ -52,9 +52,19 @@ final class TrainingBatches implements AutoCloseable {
     private final Thread worker;
     private int produced;
 
-    TrainingBatches(ReplayMixer<String, Sample> mixer, Predicate<Sample> isReplay, Function<String, ImageAugmenter> aug, Captioner captioner,
-                    ClipModel model, TokenCache tokens, Random rnd, int batchSize, boolean distillReplayOnly,
-                    List<String> domainIndex, int total, boolean background) {
+    TrainingBatches(
+            ReplayMixer<String, Sample> mixer,
+            Predicate<Sample> isReplay,
+            Function<String, ImageAugmenter> aug,
+            Captioner captioner,
+            ClipModel model,
+            TokenCache tokens,
+            Random rnd,
+            int batchSize,
+            boolean distillReplayOnly,
+            List<String> domainIndex,
+            int total,
+            boolean background) {
         this.mixer = mixer;
         this.isReplay = isReplay;
         this.aug = aug;
@@ -77,12 +87,18 @@ final class TrainingBatches implements AutoCloseable {
 
     /** The next step's batch (at most {@code total} of them). */
     Prepared next() {
-        if (queue == null) return prepare();
+        if (queue == null) {
+            return prepare();
+        }
         try {
             Object o = queue.take();
             if (o instanceof Failure f) {
-                if (f.error() instanceof RuntimeException re) throw re;
-                if (f.error() instanceof Error e) throw e;
+                if (f.error() instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (f.error() instanceof Error e) {
+                    throw e;
+                }
                 throw new IllegalStateException(f.error());
             }
             return (Prepared) o;
@@ -94,7 +110,9 @@ final class TrainingBatches implements AutoCloseable {
 
     private void produceAll() {
         try {
-            while (produced < total) queue.put(prepare());
+            while (produced < total) {
+                queue.put(prepare());
+            }
         } catch (InterruptedException e) {
             // closed: the run ended (early stop, failure) before every batch was used
         } catch (Throwable t) {

@@ -10,7 +10,11 @@ import org.junit.jupiter.api.Test;
 class ImageAugmenterTest {
     static PixelImage ramp() {
         float[] p = new float[28 * 28];
-        for (int y = 0; y < 28; y++) for (int x = 0; x < 28; x++) p[y * 28 + x] = x / 27f;
+        for (int y = 0; y < 28; y++) {
+            for (int x = 0; x < 28; x++) {
+                p[y * 28 + x] = x / 27f;
+            }
+        }
         return PixelImage.grey(28, 28, p);
     }
 
@@ -33,7 +37,9 @@ class ImageAugmenterTest {
             PixelImage a = ImageAugmenter.defaults().apply(img, rnd);
             assertThat(a.width()).isEqualTo(28);
             assertThat(a.height()).isEqualTo(28);
-            for (float v : a.values()) assertThat(v).isBetween(0f, 1f);
+            for (float v : a.values()) {
+                assertThat(v).isBetween(0f, 1f);
+            }
         }
     }
 
@@ -75,7 +81,8 @@ class ImageAugmenterTest {
         assertThat(right.at(0, 0, 0)).isGreaterThan(0.6f); // only the right half of the red ramp
         assertThat(right.at(3, 1, 1)).isCloseTo(0.5f, within(1e-6f));
         assertThat(right.at(2, 1, 2)).isCloseTo(1f, within(1e-6f));
-        assertThat(ImageAugmenter.defaults().apply(img, new Random(2)).channels()).isEqualTo(3);
+        assertThat(ImageAugmenter.defaults().apply(img, new Random(2)).channels())
+                .isEqualTo(3);
         assertThat(img.rgb255()).hasSize(24).startsWith(0f, 127.5f, 0f);
     }
 }

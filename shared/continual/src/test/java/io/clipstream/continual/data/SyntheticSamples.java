@@ -12,7 +12,8 @@ import java.util.Random;
  * a domain word), so the engine runs on them as on curated pairs with class names.
  */
 public final class SyntheticSamples {
-    public static final List<String> CLASSES = List.of("circle", "square", "star", "heart", "moon", "cloud", "tree", "house", "boat", "bird");
+    public static final List<String> CLASSES =
+            List.of("circle", "square", "star", "heart", "moon", "cloud", "tree", "house", "boat", "bird");
     public static final List<String> DOMAINS = List.of("plain", "inverted", "tinted");
     static final List<String> TEMPLATES = List.of("a photo of a {c}.", "a {d} picture of a {c}.", "an image of a {c}.");
 
@@ -24,8 +25,14 @@ public final class SyntheticSamples {
         for (int i = 0; i < n; i++) {
             int label = i % CLASSES.size();
             float[] p = new float[28 * 28];
-            for (int k = 0; k < p.length; k++) p[k] = 0.1f * rnd.nextFloat();
-            for (int y = 2 + 2 * label; y < 4 + 2 * label; y++) for (int x = 4; x < 24; x++) p[y * 28 + x] = 1f;
+            for (int k = 0; k < p.length; k++) {
+                p[k] = 0.1f * rnd.nextFloat();
+            }
+            for (int y = 2 + 2 * label; y < 4 + 2 * label; y++) {
+                for (int x = 4; x < 24; x++) {
+                    p[y * 28 + x] = 1f;
+                }
+            }
             String c = CLASSES.get(label);
             out.add(new Sample(domain + "-" + seed + "-" + i, image(domain, p), "a photo of a " + c + ".", domain, c));
         }
@@ -36,7 +43,9 @@ public final class SyntheticSamples {
         return switch (domain) {
             case "inverted" -> {
                 float[] o = new float[grey.length];
-                for (int i = 0; i < o.length; i++) o[i] = 1f - grey[i];
+                for (int i = 0; i < o.length; i++) {
+                    o[i] = 1f - grey[i];
+                }
                 yield PixelImage.grey(28, 28, o);
             }
             case "tinted" -> {
@@ -54,18 +63,28 @@ public final class SyntheticSamples {
 
     /** Draws a template per use, as the benchmark does. */
     public static Captioner templates() {
-        return (s, rnd) -> TEMPLATES.get(rnd.nextInt(TEMPLATES.size())).replace("{d}", s.domain()).replace("{c}", s.label());
+        return (s, rnd) -> TEMPLATES
+                .get(rnd.nextInt(TEMPLATES.size()))
+                .replace("{d}", s.domain())
+                .replace("{c}", s.label());
     }
 
     public static ClassPrompts prompts() {
-        return ClassPrompts.of(Map.of("plain", CLASSES, "inverted", CLASSES, "tinted", CLASSES),
+        return ClassPrompts.of(
+                Map.of("plain", CLASSES, "inverted", CLASSES, "tinted", CLASSES),
                 List.of("a photo of a {c}.", "an image of a {c}."));
     }
 
     /** Every caption and prompt the tests use, for the generated tokenizer's vocabulary. */
     public static List<String> texts() {
         List<String> out = new ArrayList<>();
-        for (String c : CLASSES) for (String d : DOMAINS) for (String t : TEMPLATES) out.add(t.replace("{d}", d).replace("{c}", c));
+        for (String c : CLASSES) {
+            for (String d : DOMAINS) {
+                for (String t : TEMPLATES) {
+                    out.add(t.replace("{d}", d).replace("{c}", c));
+                }
+            }
+        }
         return out;
     }
 

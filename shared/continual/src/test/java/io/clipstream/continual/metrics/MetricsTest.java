@@ -45,7 +45,8 @@ class MetricsTest {
         assertThat(i.halfWidth()).isCloseTo(2.4841, within(1e-4));
         assertThat(i.n()).isEqualTo(3);
         // five seeds: t(0.975, 4) = 2.7764; sd of 2,4,4,4,6 = sqrt(2)
-        assertThat(SeedInterval.of(new double[] {2, 4, 4, 4, 6}).halfWidth()).isCloseTo(2.7764 * Math.sqrt(2) / Math.sqrt(5), within(1e-4));
+        assertThat(SeedInterval.of(new double[] {2, 4, 4, 4, 6}).halfWidth())
+                .isCloseTo(2.7764 * Math.sqrt(2) / Math.sqrt(5), within(1e-4));
         assertThat(SeedInterval.of(new double[] {0.5}).halfWidth()).isNaN();
         assertThat(SeedInterval.of(new double[] {0.25, 0.5}).format(100)).isEqualTo("37.5 ± 158.8");
     }
@@ -63,7 +64,8 @@ class MetricsTest {
         float[][] sims = {
             {0.9f, 0.1f, 0.0f},
             {0.8f, 0.5f, 0.1f}, // partner ranked 2nd
-            {0.0f, 0.1f, 0.7f}};
+            {0.0f, 0.1f, 0.7f}
+        };
         assertThat(Retrieval.imageToText(sims, 1, null)).isCloseTo(2 / 3.0, within(1e-9));
         assertThat(Retrieval.imageToText(sims, 2, null)).isEqualTo(1.0);
         // text->image: column 0 best is image 0 (0.9), column 1 best is image 1 (0.5), column 2 best image 2
@@ -76,7 +78,8 @@ class MetricsTest {
     void zeroShotUsesMeanOfTemplateEmbeddings() {
         float[][][] prompts = {
             {{1, 0}, {0.8f, 0.6f}},
-            {{0, 1}, {-0.6f, 0.8f}}};
+            {{0, 1}, {-0.6f, 0.8f}}
+        };
         float[][] cls = ZeroShot.classEmbeddings(prompts);
         assertThat(cls[0][0] * cls[0][0] + cls[0][1] * cls[0][1]).isCloseTo(1f, within(1e-6f));
         float[][] imgs = {{1, 0.1f}, {-0.2f, 1}, {0.9f, 0.5f}};
@@ -87,9 +90,12 @@ class MetricsTest {
     @Test
     void aCollapsedModelScoresNoRecall() {
         float[][] same = {{0.5f, 0.5f, 0.5f}, {0.5f, 0.5f, 0.5f}, {0.5f, 0.5f, 0.5f}};
-        org.assertj.core.api.Assertions.assertThat(Retrieval.imageToText(same, 1, null)).isZero();
-        org.assertj.core.api.Assertions.assertThat(Retrieval.textToImage(same, 1, null)).isZero();
+        org.assertj.core.api.Assertions.assertThat(Retrieval.imageToText(same, 1, null))
+                .isZero();
+        org.assertj.core.api.Assertions.assertThat(Retrieval.textToImage(same, 1, null))
+                .isZero();
         float[][] nan = {{Float.NaN, Float.NaN}, {Float.NaN, Float.NaN}};
-        org.assertj.core.api.Assertions.assertThat(Retrieval.imageToText(nan, 1, null)).isZero();
+        org.assertj.core.api.Assertions.assertThat(Retrieval.imageToText(nan, 1, null))
+                .isZero();
     }
 }

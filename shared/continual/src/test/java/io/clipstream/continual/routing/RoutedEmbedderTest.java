@@ -8,13 +8,16 @@ import org.junit.jupiter.api.Test;
 class RoutedEmbedderTest {
     private static double squares(double[] w) {
         double s = 0;
-        for (double x : w) s += x * x;
+        for (double x : w) {
+            s += x * x;
+        }
         return s;
     }
 
     @Test
     void aConfidentRouteIsItsExpertAlone() {
-        assertThat(RoutedEmbedder.blockWeights(new double[] {0.02, 0.95, 0.03}, 1)).containsExactly(0, 1, 0);
+        assertThat(RoutedEmbedder.blockWeights(new double[] {0.02, 0.95, 0.03}, 1))
+                .containsExactly(0, 1, 0);
         assertThat(RoutedEmbedder.blockWeights(new double[] {1.0}, 0)).containsExactly(1);
     }
 

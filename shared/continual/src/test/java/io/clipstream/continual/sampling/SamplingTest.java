@@ -25,7 +25,9 @@ class SamplingTest {
         DomainBalancedSampler<String, String> s = new DomainBalancedSampler<>(src, new Random(1));
         Map<Character, Integer> counts = new HashMap<>();
         for (int i = 0; i < 100; i++) {
-            for (String x : s.nextBatch(10)) counts.merge(x.charAt(0), 1, Integer::sum);
+            for (String x : s.nextBatch(10)) {
+                counts.merge(x.charAt(0), 1, Integer::sum);
+            }
         }
         assertThat(counts.get('a')).isBetween(330, 337);
         assertThat(counts.get('b')).isBetween(330, 337);
@@ -45,15 +47,21 @@ class SamplingTest {
         Random rnd = new Random(42);
         for (int trial = 0; trial < 2000; trial++) {
             ReplayBuffer<String, Integer> buf = new ReplayBuffer<>(10, rnd);
-            for (int i = 0; i < 100; i++) buf.offer("x", i);
+            for (int i = 0; i < 100; i++) {
+                buf.offer("x", i);
+            }
             buf.offer("y", -1);
             assertThat(buf.contents().get("x")).hasSize(10);
             assertThat(buf.contents().get("y")).containsExactly(-1);
             assertThat(buf.seen("x")).isEqualTo(100);
-            for (int v : buf.contents().get("x")) hist[v]++;
+            for (int v : buf.contents().get("x")) {
+                hist[v]++;
+            }
         }
         // each of 100 items kept with p = 0.1 -> expected 200 of 2000 trials
-        for (int h : hist) assertThat(h).isBetween(140, 260);
+        for (int h : hist) {
+            assertThat(h).isBetween(140, 260);
+        }
     }
 
     @Test

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddingMemoTest {
     @TempDir
     static Path tmp;
+
     static Path init;
 
     @BeforeAll
@@ -68,7 +69,9 @@ class EmbeddingMemoTest {
 
     static Map<String, List<Sample>> anchors() {
         Map<String, List<Sample>> sets = new LinkedHashMap<>();
-        for (String d : SyntheticSamples.DOMAINS) sets.put(d, SyntheticSamples.of(d, 40, d.length()));
+        for (String d : SyntheticSamples.DOMAINS) {
+            sets.put(d, SyntheticSamples.of(d, 40, d.length()));
+        }
         return sets;
     }
 
@@ -102,14 +105,24 @@ class EmbeddingMemoTest {
             assertThat(c.images).isEqualTo(3 * 25);
 
             Evaluator.Measured completed = evaluator().measure(c, sets, Evaluator.ALL, memo);
-            assertThat(c.images).as("only the 15 anchors per domain that arrived later").isEqualTo(3 * 40);
-            assertThat(c.texts).as("the captions and prompts were all embedded ahead").isEqualTo(textsAhead);
+            assertThat(c.images)
+                    .as("only the 15 anchors per domain that arrived later")
+                    .isEqualTo(3 * 40);
+            assertThat(c.texts)
+                    .as("the captions and prompts were all embedded ahead")
+                    .isEqualTo(textsAhead);
             assertThat(memo.hasImage(sets.get("plain").get(39).id())).isTrue();
 
-            assertThat(completed.metrics().keySet()).containsExactlyElementsOf(direct.metrics().keySet());
-            direct.metrics().forEach((d, metrics) -> metrics.forEach((k, v) ->
-                    assertThat(completed.metrics().get(d).get(k)).as(d + " " + k).isCloseTo(v, org.assertj.core.data.Offset.offset(1e-9))));
-            direct.zeroShotHits().forEach((d, hits) -> assertThat(completed.zeroShotHits().get(d)).as(d).isEqualTo(hits));
+            assertThat(completed.metrics().keySet())
+                    .containsExactlyElementsOf(direct.metrics().keySet());
+            direct.metrics()
+                    .forEach((d, metrics) -> metrics.forEach(
+                            (k, v) -> assertThat(completed.metrics().get(d).get(k))
+                                    .as(d + " " + k)
+                                    .isCloseTo(v, org.assertj.core.data.Offset.offset(1e-9))));
+            direct.zeroShotHits()
+                    .forEach((d, hits) ->
+                            assertThat(completed.zeroShotHits().get(d)).as(d).isEqualTo(hits));
         }
     }
 

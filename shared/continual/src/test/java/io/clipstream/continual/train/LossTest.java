@@ -3,9 +3,9 @@ package io.clipstream.continual.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.clipstream.clip.ClipOutput;
@@ -17,19 +17,25 @@ class LossTest {
     void infoNceIsLogBatchForUniformLogitsAndSmallForAlignedPairs() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray same = m.ones(new ai.djl.ndarray.types.Shape(4, 2)).div((float) Math.sqrt(2));
-            float uniform = ContrastiveLoss.symmetric(new ClipOutput(same, same, m.create(10f)), null).getFloat();
+            float uniform = ContrastiveLoss.symmetric(new ClipOutput(same, same, m.create(10f)), null)
+                    .getFloat();
             assertThat(uniform).isCloseTo((float) Math.log(4), within(1e-4f));
             NDArray eye = m.eye(4);
-            assertThat(ContrastiveLoss.symmetric(new ClipOutput(eye, eye, m.create(100f)), null).getFloat()).isLessThan(1e-3f);
+            assertThat(ContrastiveLoss.symmetric(new ClipOutput(eye, eye, m.create(100f)), null)
+                            .getFloat())
+                    .isLessThan(1e-3f);
             // class-aware: rows 0 and 1 share a group -> target 0.5/0.5
             NDArray t = ContrastiveLoss.targets(m, 3, new int[] {5, 5, 7});
             assertThat(t.toFloatArray()).containsExactly(0.5f, 0.5f, 0f, 0.5f, 0.5f, 0f, 0f, 0f, 1f);
             // multi-positive loss: same-class captions are not negatives, and the scale is clamped at 100
             NDArray img = m.create(new float[] {1, 0, 1, 0, 0, 1}, new Shape(3, 2));
-            float grouped = ContrastiveLoss.symmetric(new ClipOutput(img, img, m.create(1e4f)), new int[] {5, 5, 7}).getFloat();
+            float grouped = ContrastiveLoss.symmetric(new ClipOutput(img, img, m.create(1e4f)), new int[] {5, 5, 7})
+                    .getFloat();
             // at its optimum the loss is the entropy of the targets: rows 0,1 have two positives -> (ln2 + ln2 + 0) / 3
             assertThat(grouped).isCloseTo((float) (2 * Math.log(2) / 3), within(1e-4f));
-            assertThat(ContrastiveLoss.clampedScale(new ClipOutput(img, img, m.create(1e4f))).getFloat()).isEqualTo(100f);
+            assertThat(ContrastiveLoss.clampedScale(new ClipOutput(img, img, m.create(1e4f)))
+                            .getFloat())
+                    .isEqualTo(100f);
         }
     }
 
@@ -57,10 +63,12 @@ class LossTest {
     void globalNormReducedOnTheDeviceIsTheNormOfAllGradientsTogether() {
         try (NDManager m = NDManager.newBaseManager()) {
             // 3-4-12-84: the norm of (3, 4) is 5, of (5, 12) is 13, of (13, 84) is 85
-            List<NDArray> grads = List.of(m.create(new float[] {3, 4}), m.create(new float[][] {{12}}), m.create(new float[] {84}));
+            List<NDArray> grads =
+                    List.of(m.create(new float[] {3, 4}), m.create(new float[][] {{12}}), m.create(new float[] {84}));
             assertThat(GradClip.globalNorm(grads)).isCloseTo(85.0, within(1e-4));
             assertThat(GradClip.globalNormPerTensor(grads)).isCloseTo(85.0, within(1e-4));
-            assertThat(GradClip.globalNorm(List.of(m.create(new float[] {1, Float.NaN})))).isNaN();
+            assertThat(GradClip.globalNorm(List.of(m.create(new float[] {1, Float.NaN}))))
+                    .isNaN();
             assertThat(GradClip.globalNorm(List.of())).isZero();
         }
     }

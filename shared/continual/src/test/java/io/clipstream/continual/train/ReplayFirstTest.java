@@ -20,7 +20,8 @@ class ReplayFirstTest {
     @Test
     void batchesWithoutReplayAreLeftAsTheyAre() {
         List<String> batch = new ArrayList<>(List.of("new-b", "new-a"));
-        assertThat(IncrementTrainer.replayFirst(batch, x -> x.startsWith("old"))).isZero();
+        assertThat(IncrementTrainer.replayFirst(batch, x -> x.startsWith("old")))
+                .isZero();
         assertThat(batch).containsExactly("new-b", "new-a");
     }
 }

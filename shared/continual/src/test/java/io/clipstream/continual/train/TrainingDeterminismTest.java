@@ -3,16 +3,15 @@ package io.clipstream.continual.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clipstream.clip.ClipModel;
+import io.clipstream.clip.tensor.Constants;
 import io.clipstream.continual.data.Sample;
 import io.clipstream.continual.data.SyntheticSamples;
 import io.clipstream.continual.model.ClipModels;
-import io.clipstream.clip.tensor.Constants;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +35,8 @@ class TrainingDeterminismTest {
         return train(init, gcPressure, IncrementTrainer.StepOptions.DEFAULT);
     }
 
-    static Map<String, float[]> train(Path init, boolean gcPressure, IncrementTrainer.StepOptions options) throws Exception {
+    static Map<String, float[]> train(Path init, boolean gcPressure, IncrementTrainer.StepOptions options)
+            throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         Thread gc = new Thread(() -> {
             while (!stop.get()) {
@@ -50,13 +50,27 @@ class TrainingDeterminismTest {
         });
         try (ClipModel m = ClipModel.load(init)) {
             ClipModels.fullTraining(m);
-            if (gcPressure) gc.start();
-            new IncrementTrainer(SyntheticSamples.templates(), new Evaluator(SyntheticSamples.templates(), SyntheticSamples.prompts(), true), true)
-                    .stepOptions(options).train(m,
-                    Map.of("plain", samples("plain", 160, 1)), null,
-                    Map.of("plain", samples("plain", 40, 2)), null,
-                    TrainConfig.defaults().withEpochs(3).withBatchSize(32).withLr(2e-3f).withSeed(3).withPatience(0),
-                    SyntheticSamples.DOMAINS);
+            if (gcPressure) {
+                gc.start();
+            }
+            new IncrementTrainer(
+                            SyntheticSamples.templates(),
+                            new Evaluator(SyntheticSamples.templates(), SyntheticSamples.prompts(), true),
+                            true)
+                    .stepOptions(options)
+                    .train(
+                            m,
+                            Map.of("plain", samples("plain", 160, 1)),
+                            null,
+                            Map.of("plain", samples("plain", 40, 2)),
+                            null,
+                            TrainConfig.defaults()
+                                    .withEpochs(3)
+                                    .withBatchSize(32)
+                                    .withLr(2e-3f)
+                                    .withSeed(3)
+                                    .withPatience(0),
+                            SyntheticSamples.DOMAINS);
             Map<String, float[]> w = new LinkedHashMap<>();
             m.baseParameters().forEach((k, p) -> w.put(k, p.getArray().toFloatArray()));
             return w;
@@ -75,9 +89,13 @@ class TrainingDeterminismTest {
         assertThat(b.keySet()).containsExactlyElementsOf(a.keySet());
         List<String> differ = new ArrayList<>();
         a.forEach((k, v) -> {
-            if (!java.util.Arrays.equals(v, b.get(k))) differ.add(k);
+            if (!java.util.Arrays.equals(v, b.get(k))) {
+                differ.add(k);
+            }
         });
-        assertThat(differ).as("parameters that differ between two identical trainings").isEmpty();
+        assertThat(differ)
+                .as("parameters that differ between two identical trainings")
+                .isEmpty();
     }
 
     /**
@@ -99,7 +117,9 @@ class TrainingDeterminismTest {
         }
         List<String> differ = new ArrayList<>();
         fast.forEach((k, v) -> {
-            if (!java.util.Arrays.equals(v, plain.get(k))) differ.add(k);
+            if (!java.util.Arrays.equals(v, plain.get(k))) {
+                differ.add(k);
+            }
         });
         assertThat(differ).as("parameters that differ").isEmpty();
         assertThat(fast.values().stream().mapToDouble(v -> v[0]).sum()).isFinite();

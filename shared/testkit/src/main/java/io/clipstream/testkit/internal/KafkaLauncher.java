@@ -13,25 +13,26 @@ import java.lang.reflect.InvocationTargetException;
  */
 public final class KafkaLauncher {
 
-    private KafkaLauncher() {
-    }
+    private KafkaLauncher() {}
 
     public static void main(String[] args) throws Throwable {
         String clusterId = args[0];
         String config = args[1];
-        java.util.List<String> format = new java.util.ArrayList<>(java.util.List.of(
-                "format", "--ignore-formatted", "-t", clusterId, "-c", config));
+        java.util.List<String> format = new java.util.ArrayList<>(
+                java.util.List.of("format", "--ignore-formatted", "-t", clusterId, "-c", config));
         for (int i = 2; i < args.length; i++) {
             format.add("--add-scram");
             format.add(args[i]);
         }
-        int exit = (int) invoke(Class.forName("kafka.tools.StorageTool").getMethod("execute", String[].class, PrintStream.class),
-                format.toArray(String[]::new), System.out);
+        int exit = (int) invoke(
+                Class.forName("kafka.tools.StorageTool").getMethod("execute", String[].class, PrintStream.class),
+                format.toArray(String[]::new),
+                System.out);
         if (exit != 0) {
             System.err.println("kafka storage format failed with exit code " + exit);
             System.exit(exit);
         }
-        invoke(Class.forName("kafka.Kafka").getMethod("main", String[].class), (Object) new String[]{config});
+        invoke(Class.forName("kafka.Kafka").getMethod("main", String[].class), (Object) new String[] {config});
     }
 
     private static Object invoke(java.lang.reflect.Method method, Object... args) throws Throwable {

@@ -9,8 +9,7 @@ import java.util.Optional;
  */
 public final class ParentWatchdog {
 
-    private ParentWatchdog() {
-    }
+    private ParentWatchdog() {}
 
     public static void premain(String parentPid) {
         Optional<ProcessHandle> parent = ProcessHandle.of(Long.parseLong(parentPid.trim()));
@@ -22,21 +21,25 @@ public final class ParentWatchdog {
     }
 
     private static void exit() {
-        Thread exiter = new Thread(() -> {
-            System.err.println("clipstream-testkit: parent JVM is gone, exiting");
-            System.exit(143);
-        }, "clipstream-parent-gone");
+        Thread exiter = new Thread(
+                () -> {
+                    System.err.println("clipstream-testkit: parent JVM is gone, exiting");
+                    System.exit(143);
+                },
+                "clipstream-parent-gone");
         exiter.setDaemon(true);
         exiter.start();
         // If shutdown hooks hang, do not linger as an orphan.
-        Thread halter = new Thread(() -> {
-            try {
-                Thread.sleep(15_000);
-            } catch (InterruptedException ignored) {
-                // fall through
-            }
-            Runtime.getRuntime().halt(143);
-        }, "clipstream-parent-gone-halt");
+        Thread halter = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(15_000);
+                    } catch (InterruptedException ignored) {
+                        // fall through
+                    }
+                    Runtime.getRuntime().halt(143);
+                },
+                "clipstream-parent-gone-halt");
         halter.setDaemon(true);
         halter.start();
     }

@@ -15,24 +15,28 @@ import java.util.List;
  */
 public final class SolrLauncher {
 
-    private SolrLauncher() {
-    }
+    private SolrLauncher() {}
 
     public static void main(String[] args) throws Throwable {
         Class<?> builderType = Class.forName("org.apache.solr.cloud.MiniSolrCloudCluster$Builder");
-        Object builder = builderType.getConstructor(int.class, Path.class).newInstance(Integer.parseInt(args[1]), Path.of(args[0]));
+        Object builder = builderType
+                .getConstructor(int.class, Path.class)
+                .newInstance(Integer.parseInt(args[1]), Path.of(args[0]));
         Object cluster = call(builderType.getMethod("build"), builder);
         List<String> urls = new ArrayList<>();
         for (Object jetty : (List<?>) call(cluster.getClass().getMethod("getJettySolrRunners"), cluster)) {
             urls.add(call(jetty.getClass().getMethod("getBaseUrl"), jetty).toString());
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                cluster.getClass().getMethod("shutdown").invoke(cluster);
-            } catch (ReflectiveOperationException e) {
-                e.printStackTrace();
-            }
-        }, "solr-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                cluster.getClass().getMethod("shutdown").invoke(cluster);
+                            } catch (ReflectiveOperationException e) {
+                                e.printStackTrace();
+                            }
+                        },
+                        "solr-shutdown"));
         System.out.println("clipstream-solr ready urls=" + String.join(",", urls));
         System.out.flush();
         Thread.currentThread().join();

@@ -2,7 +2,6 @@ package io.clipstream.testkit.quarkus;
 
 import io.clipstream.testkit.Infra;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.util.Map;
 
 /**

@@ -22,11 +22,17 @@ import java.util.function.Function;
  *
  * @param builtIn the ids that are built-in domains
  */
-public record BenchDomains(List<String> ids, Map<String, List<String>> classes, Map<String, List<Sample>> train,
-                           Map<String, List<Sample>> val, Map<String, List<Sample>> test, Set<String> builtIn) {
+public record BenchDomains(
+        List<String> ids,
+        Map<String, List<String>> classes,
+        Map<String, List<Sample>> train,
+        Map<String, List<Sample>> val,
+        Map<String, List<Sample>> test,
+        Set<String> builtIn) {
 
     /** The four built-in domains, D0 original first. */
-    public static final List<String> FASHION = java.util.Arrays.stream(Domain.values()).map(Domain::id).toList();
+    public static final List<String> FASHION =
+            java.util.Arrays.stream(Domain.values()).map(Domain::id).toList();
 
     /** Whether {@code spec} names a built-in domain (else it is a folder path). */
     public static boolean isBuiltIn(String spec) {
@@ -39,13 +45,32 @@ public record BenchDomains(List<String> ids, Map<String, List<String>> classes, 
      * @param baseTrain training pairs of the base domain (at most, for a folder); {@code trainPer} for the others
      * @param side      the model's image size, to which folder images are scaled
      */
-    public static BenchDomains build(List<String> specs, FashionFiles fashion, int baseTrain, int trainPer, int valPer, int testPer,
-                                     long seed, int side) throws IOException {
-        if (specs.size() < 2) throw new IllegalArgumentException("need a base domain and at least one more, got " + specs);
-        List<Domain> builtIns = specs.stream().filter(BenchDomains::isBuiltIn).map(Domain::byId).toList();
-        DomainSplits fs = builtIns.isEmpty() ? null
-                : DomainSplits.build(fashion.train(), fashion.test(), builtIns, isBuiltIn(specs.get(0)) ? baseTrain : trainPer, trainPer,
-                        valPer, testPer, seed);
+    public static BenchDomains build(
+            List<String> specs,
+            FashionFiles fashion,
+            int baseTrain,
+            int trainPer,
+            int valPer,
+            int testPer,
+            long seed,
+            int side)
+            throws IOException {
+        if (specs.size() < 2) {
+            throw new IllegalArgumentException("need a base domain and at least one more, got " + specs);
+        }
+        List<Domain> builtIns =
+                specs.stream().filter(BenchDomains::isBuiltIn).map(Domain::byId).toList();
+        DomainSplits fs = builtIns.isEmpty()
+                ? null
+                : DomainSplits.build(
+                        fashion.train(),
+                        fashion.test(),
+                        builtIns,
+                        isBuiltIn(specs.get(0)) ? baseTrain : trainPer,
+                        trainPer,
+                        valPer,
+                        testPer,
+                        seed);
         List<String> ids = new ArrayList<>();
         Map<String, List<String>> classes = new LinkedHashMap<>();
         Map<String, List<Sample>> train = new LinkedHashMap<>();
@@ -65,13 +90,16 @@ public record BenchDomains(List<String> ids, Map<String, List<String>> classes, 
             } else {
                 FolderDomain f = FolderDomain.read(Path.of(spec));
                 id = f.id();
-                List<List<Sample>> parts = FolderDomain.split(f.samples(side), ids.isEmpty() ? baseTrain : trainPer, valPer, testPer, seed);
+                List<List<Sample>> parts = FolderDomain.split(
+                        f.samples(side), ids.isEmpty() ? baseTrain : trainPer, valPer, testPer, seed);
                 classes.put(id, f.classes());
                 train.put(id, parts.get(0));
                 val.put(id, parts.get(1));
                 test.put(id, parts.get(2));
             }
-            if (ids.contains(id)) throw new IllegalArgumentException("domain " + id + " is named twice");
+            if (ids.contains(id)) {
+                throw new IllegalArgumentException("domain " + id + " is named twice");
+            }
             ids.add(id);
         }
         return new BenchDomains(List.copyOf(ids), classes, train, val, test, Set.copyOf(builtIn));
@@ -88,12 +116,16 @@ public record BenchDomains(List<String> ids, Map<String, List<String>> classes, 
         }
 
         List<FashionMnist.Sample> train() throws IOException {
-            if (train == null) train = FashionMnist.read(dir, FashionMnist.Split.TRAIN, 0);
+            if (train == null) {
+                train = FashionMnist.read(dir, FashionMnist.Split.TRAIN, 0);
+            }
             return train;
         }
 
         List<FashionMnist.Sample> test() throws IOException {
-            if (test == null) test = FashionMnist.read(dir, FashionMnist.Split.TEST, 0);
+            if (test == null) {
+                test = FashionMnist.read(dir, FashionMnist.Split.TEST, 0);
+            }
             return test;
         }
     }
@@ -116,7 +148,9 @@ public record BenchDomains(List<String> ids, Map<String, List<String>> classes, 
     /** Built-in domains' own augmentation ({@link Domain#augmentation}); the default one for folders. */
     public Function<String, ImageAugmenter> augmentations() {
         Map<String, ImageAugmenter> byDomain = new LinkedHashMap<>();
-        for (String id : ids) byDomain.put(id, builtIn.contains(id) ? Domain.augmentation(id) : ImageAugmenter.defaults());
+        for (String id : ids) {
+            byDomain.put(id, builtIn.contains(id) ? Domain.augmentation(id) : ImageAugmenter.defaults());
+        }
         return id -> byDomain.getOrDefault(id, ImageAugmenter.defaults());
     }
 
@@ -124,12 +158,18 @@ public record BenchDomains(List<String> ids, Map<String, List<String>> classes, 
     public Set<String> vocabulary() {
         Set<String> words = new LinkedHashSet<>(Captions.vocabulary(FashionMnist.CLASS_NAMES));
         for (String id : ids) {
-            if (builtIn.contains(id)) continue;
+            if (builtIn.contains(id)) {
+                continue;
+            }
             for (Map<String, List<Sample>> sets : List.of(train, val, test)) {
-                for (Sample s : sets.get(id)) words.addAll(Captions.words(s.caption()));
+                for (Sample s : sets.get(id)) {
+                    words.addAll(Captions.words(s.caption()));
+                }
             }
             for (String c : classes.get(id)) {
-                for (String t : Captions.EVAL_TEMPLATES) words.addAll(Captions.words(Captions.fill(t, c, "")));
+                for (String t : Captions.EVAL_TEMPLATES) {
+                    words.addAll(Captions.words(Captions.fill(t, c, "")));
+                }
             }
         }
         return words;

@@ -1,7 +1,5 @@
 package io.clipstream.continual.bench.domains;
 
-import io.clipstream.continual.data.PixelImage;
-
 import io.clipstream.continual.data.Captioner;
 import io.clipstream.continual.data.ClassPrompts;
 import java.util.ArrayList;
@@ -67,7 +65,9 @@ public final class Captions {
     /** Zero-shot prompts of one class; the same in every domain (see {@link #EVAL_TEMPLATES}). */
     public static List<String> prompts(String className, Domain domain) {
         List<String> out = new ArrayList<>();
-        for (String t : EVAL_TEMPLATES) out.add(fill(t, className, ""));
+        for (String t : EVAL_TEMPLATES) {
+            out.add(fill(t, className, ""));
+        }
         return out;
     }
 
@@ -79,7 +79,9 @@ public final class Captions {
         for (String t : all) {
             for (String c : classNames) {
                 for (Domain d : Domain.values()) {
-                    for (String w : d.words()) words.addAll(words(fill(t, c, w)));
+                    for (String w : d.words()) {
+                        words.addAll(words(fill(t, c, w)));
+                    }
                 }
             }
         }
@@ -98,10 +100,14 @@ public final class Captions {
                     out.add(cur.toString());
                     cur.setLength(0);
                 }
-                if (!Character.isWhitespace(ch)) out.add(String.valueOf(ch));
+                if (!Character.isWhitespace(ch)) {
+                    out.add(String.valueOf(ch));
+                }
             }
         }
-        if (!cur.isEmpty()) out.add(cur.toString());
+        if (!cur.isEmpty()) {
+            out.add(cur.toString());
+        }
         return out;
     }
 }

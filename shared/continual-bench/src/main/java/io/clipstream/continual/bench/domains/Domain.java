@@ -2,7 +2,6 @@ package io.clipstream.continual.bench.domains;
 
 import io.clipstream.continual.augment.ImageAugmenter;
 import io.clipstream.continual.data.PixelImage;
-
 import java.util.List;
 
 /**
@@ -55,7 +54,9 @@ public enum Domain {
 
     public static Domain byId(String id) {
         for (Domain d : values()) {
-            if (d.id.equalsIgnoreCase(id) || d.name().equalsIgnoreCase(id)) return d;
+            if (d.id.equalsIgnoreCase(id) || d.name().equalsIgnoreCase(id)) {
+                return d;
+            }
         }
         throw new IllegalArgumentException("unknown domain " + id);
     }

@@ -12,7 +12,9 @@ public final class DomainTransforms {
     public static PixelImage invert(PixelImage img) {
         float[] p = img.values();
         float[] o = new float[p.length];
-        for (int i = 0; i < p.length; i++) o[i] = 1f - p[i];
+        for (int i = 0; i < p.length; i++) {
+            o[i] = 1f - p[i];
+        }
         return PixelImage.grey(img.width(), img.height(), o);
     }
 
@@ -50,7 +52,9 @@ public final class DomainTransforms {
             }
         }
         if (max > 0) {
-            for (int i = 0; i < m.length; i++) m[i] /= max;
+            for (int i = 0; i < m.length; i++) {
+                m[i] /= max;
+            }
         }
         return m;
     }
@@ -59,7 +63,9 @@ public final class DomainTransforms {
     public static PixelImage sketch(PixelImage img, float threshold) {
         float[] m = sobelMagnitude(img);
         float[] o = new float[m.length];
-        for (int i = 0; i < m.length; i++) o[i] = m[i] > threshold ? 1f : 0f;
+        for (int i = 0; i < m.length; i++) {
+            o[i] = m[i] > threshold ? 1f : 0f;
+        }
         return PixelImage.grey(img.width(), img.height(), o);
     }
 

@@ -39,16 +39,22 @@ public final class FashionStream {
      */
     public static List<Pair> pairs(List<FashionMnist.Sample> samples, String domainId) {
         boolean shuffled = domainId.endsWith(MISLABELLED);
-        Domain domain = Domain.byId(shuffled ? domainId.substring(0, domainId.length() - MISLABELLED.length()) : domainId);
+        Domain domain =
+                Domain.byId(shuffled ? domainId.substring(0, domainId.length() - MISLABELLED.length()) : domainId);
         List<Pair> out = new ArrayList<>(samples.size());
         for (FashionMnist.Sample s : samples) {
             String className = FashionMnist.CLASS_NAMES.get(s.label());
             PixelImage img = domain.apply(PixelImage.ofGreyBytes(FashionMnist.SIDE, FashionMnist.SIDE, s.pixels(), 0));
-            out.add(new Pair(domainId + "-" + s.index(), domainId, Captions.random(new Random(s.index() * 31L + domain.ordinal()), className, domain),
-                    png(img), className));
+            out.add(new Pair(
+                    domainId + "-" + s.index(),
+                    domainId,
+                    Captions.random(new Random(s.index() * 31L + domain.ordinal()), className, domain),
+                    png(img),
+                    className));
         }
         if (shuffled) {
-            List<String> captions = new ArrayList<>(out.stream().map(Pair::caption).toList());
+            List<String> captions =
+                    new ArrayList<>(out.stream().map(Pair::caption).toList());
             Collections.shuffle(captions, new Random(samples.size()));
             for (int i = 0; i < out.size(); i++) {
                 Pair p = out.get(i);
@@ -63,18 +69,48 @@ public final class FashionStream {
      * {@code init} and trains it fully on {@code originals} for {@code epochs}, saving it to {@code base}; returns its
      * zero-shot accuracy on {@code validation} (original images it did not train on).
      */
-    public static double trainBase(Path init, Path base, List<FashionMnist.Sample> originals, List<FashionMnist.Sample> validation,
-                                   int epochs, long seed) throws IOException {
+    public static double trainBase(
+            Path init,
+            Path base,
+            List<FashionMnist.Sample> originals,
+            List<FashionMnist.Sample> validation,
+            int epochs,
+            long seed)
+            throws IOException {
         List<String> classes = FashionMnist.CLASS_NAMES;
-        ClipModels.generate(init, new io.clipstream.clip.tools.TinyClipSpec(28, 7, 3, 64, 2, 4, 256, 64, 16, "quick_gelu", seed,
-                new ArrayList<>(Captions.vocabulary(classes))));
+        ClipModels.generate(
+                init,
+                new io.clipstream.clip.tools.TinyClipSpec(
+                        28,
+                        7,
+                        3,
+                        64,
+                        2,
+                        4,
+                        256,
+                        64,
+                        16,
+                        "quick_gelu",
+                        seed,
+                        new ArrayList<>(Captions.vocabulary(classes))));
         Evaluator evaluator = new Evaluator(Captions.captioner(), Captions.classPrompts(classes), true);
         String d0 = Domain.D0_ORIGINAL.id();
         try (ClipModel m = ClipModel.load(init)) {
             ClipModels.fullTraining(m);
-            new IncrementTrainer(Captions.captioner(), evaluator, true).train(m, Map.of(d0, samples(originals)), null,
-                    Map.of(d0, samples(validation)), null,
-                    TrainConfig.defaults().withEpochs(epochs).withBatchSize(64).withLr(1e-3f).withSeed(seed).withPatience(0), List.of(d0));
+            new IncrementTrainer(Captions.captioner(), evaluator, true)
+                    .train(
+                            m,
+                            Map.of(d0, samples(originals)),
+                            null,
+                            Map.of(d0, samples(validation)),
+                            null,
+                            TrainConfig.defaults()
+                                    .withEpochs(epochs)
+                                    .withBatchSize(64)
+                                    .withLr(1e-3f)
+                                    .withSeed(seed)
+                                    .withPatience(0),
+                            List.of(d0));
             m.save(base);
             return evaluator.zeroShotAccuracy(m, d0, samples(validation));
         }
@@ -84,8 +120,12 @@ public final class FashionStream {
         List<Sample> out = new ArrayList<>(src.size());
         for (FashionMnist.Sample s : src) {
             String className = FashionMnist.CLASS_NAMES.get(s.label());
-            out.add(new Sample("original-" + s.index(), PixelImage.ofGreyBytes(FashionMnist.SIDE, FashionMnist.SIDE, s.pixels(), 0),
-                    Captions.prompts(className, Domain.D0_ORIGINAL).get(0), Domain.D0_ORIGINAL.id(), className));
+            out.add(new Sample(
+                    "original-" + s.index(),
+                    PixelImage.ofGreyBytes(FashionMnist.SIDE, FashionMnist.SIDE, s.pixels(), 0),
+                    Captions.prompts(className, Domain.D0_ORIGINAL).get(0),
+                    Domain.D0_ORIGINAL.id(),
+                    className));
         }
         return out;
     }
@@ -93,7 +133,9 @@ public final class FashionStream {
     private static byte[] png(PixelImage img) {
         float[] v = img.values();
         byte[] grey = new byte[v.length];
-        for (int i = 0; i < v.length; i++) grey[i] = (byte) Math.round(255 * Math.max(0f, Math.min(1f, v[i])));
+        for (int i = 0; i < v.length; i++) {
+            grey[i] = (byte) Math.round(255 * Math.max(0f, Math.min(1f, v[i])));
+        }
         return GreyImages.toPng(grey, img.width(), img.height());
     }
 }

@@ -33,23 +33,32 @@ public record FolderDomain(String id, Path dir, List<Entry> entries) {
     public static FolderDomain read(Path dir) throws IOException {
         Path manifest = dir.resolve(MANIFEST);
         if (!Files.isRegularFile(manifest)) {
-            throw new IllegalArgumentException(dir + " is not a domain folder: it has no " + MANIFEST + " (columns file, class[, caption])");
+            throw new IllegalArgumentException(
+                    dir + " is not a domain folder: it has no " + MANIFEST + " (columns file, class[, caption])");
         }
         List<String> lines = Files.readAllLines(manifest, StandardCharsets.UTF_8);
-        if (lines.isEmpty()) throw new IllegalArgumentException(manifest + " is empty: it needs a header with file and class");
-        List<String> header = fields(lines.get(0), manifest, 1).stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).toList();
+        if (lines.isEmpty()) {
+            throw new IllegalArgumentException(manifest + " is empty: it needs a header with file and class");
+        }
+        List<String> header = fields(lines.get(0), manifest, 1).stream()
+                .map(h -> h.trim().toLowerCase(Locale.ROOT))
+                .toList();
         int file = header.indexOf("file");
         int cls = header.indexOf("class");
         int caption = header.indexOf("caption");
         if (file < 0 || cls < 0) {
-            throw new IllegalArgumentException(manifest + ": the header must name the columns file and class, it has " + header);
+            throw new IllegalArgumentException(
+                    manifest + ": the header must name the columns file and class, it has " + header);
         }
         List<Entry> entries = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {
-            if (lines.get(i).isBlank()) continue;
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
             List<String> f = fields(lines.get(i), manifest, i + 1);
             if (f.size() < header.size()) {
-                throw new IllegalArgumentException(manifest + " line " + (i + 1) + ": " + f.size() + " fields, the header has " + header.size());
+                throw new IllegalArgumentException(
+                        manifest + " line " + (i + 1) + ": " + f.size() + " fields, the header has " + header.size());
             }
             String name = f.get(file).trim();
             String className = f.get(cls).trim();
@@ -60,16 +69,21 @@ public record FolderDomain(String id, Path dir, List<Entry> entries) {
             if (!p.startsWith(dir.normalize()) || !Files.isRegularFile(p)) {
                 throw new IllegalArgumentException(manifest + " line " + (i + 1) + ": no file " + name + " in " + dir);
             }
-            String text = caption >= 0 && !f.get(caption).isBlank() ? f.get(caption).trim() : "a photo of a " + className + ".";
+            String text = caption >= 0 && !f.get(caption).isBlank()
+                    ? f.get(caption).trim()
+                    : "a photo of a " + className + ".";
             entries.add(new Entry(i + 1, name, className, text));
         }
-        if (entries.isEmpty()) throw new IllegalArgumentException(manifest + " names no image");
+        if (entries.isEmpty()) {
+            throw new IllegalArgumentException(manifest + " names no image");
+        }
         return new FolderDomain(dir.getFileName().toString(), dir, List.copyOf(entries));
     }
 
     /** The class names, in the order they first appear. */
     public List<String> classes() {
-        return List.copyOf(new LinkedHashSet<>(entries.stream().map(Entry::className).toList()));
+        return List.copyOf(
+                new LinkedHashSet<>(entries.stream().map(Entry::className).toList()));
     }
 
     /** Every image, decoded and scaled to {@code side} x {@code side}, as the engine's samples of this domain. */
@@ -94,13 +108,17 @@ public record FolderDomain(String id, Path dir, List<Entry> entries) {
         int rw = w <= h ? side : (int) Math.round((double) side * w / h);
         int rh = w <= h ? (int) Math.round((double) side * h / w) : side;
         float[] px = new float[img.values().length];
-        for (int i = 0; i < px.length; i++) px[i] = img.values()[i] * 255f;
+        for (int i = 0; i < px.length; i++) {
+            px[i] = img.values()[i] * 255f;
+        }
         float[] r = rw == w && rh == h ? px : BicubicResize.resize(px, w, h, c, rw, rh);
         int top = (rh - side) / 2;
         int left = (rw - side) / 2;
         float[] out = new float[side * side * c];
         for (int y = 0; y < side; y++) {
-            for (int i = 0; i < side * c; i++) out[y * side * c + i] = Math.min(1f, Math.max(0f, r[((y + top) * rw + left) * c + i] / 255f));
+            for (int i = 0; i < side * c; i++) {
+                out[y * side * c + i] = Math.min(1f, Math.max(0f, r[((y + top) * rw + left) * c + i] / 255f));
+            }
         }
         return new PixelImage(side, side, c, out);
     }
@@ -116,9 +134,12 @@ public record FolderDomain(String id, Path dir, List<Entry> entries) {
         int nVal = Math.min(val, s.size() / 10);
         int nTrain = Math.min(train, s.size() - nTest - nVal);
         if (nTest < 1 || nVal < 1 || nTrain < 1) {
-            throw new IllegalArgumentException("a domain folder needs at least 10 images (train, validation and test sets), it has " + s.size());
+            throw new IllegalArgumentException(
+                    "a domain folder needs at least 10 images (train, validation and test sets), it has " + s.size());
         }
-        return List.of(List.copyOf(s.subList(0, nTrain)), List.copyOf(s.subList(nTrain, nTrain + nVal)),
+        return List.of(
+                List.copyOf(s.subList(0, nTrain)),
+                List.copyOf(s.subList(nTrain, nTrain + nVal)),
                 List.copyOf(s.subList(nTrain + nVal, nTrain + nVal + nTest)));
     }
 
@@ -147,7 +168,9 @@ public record FolderDomain(String id, Path dir, List<Entry> entries) {
                 cur.append(ch);
             }
         }
-        if (quoted) throw new IllegalArgumentException(file + " line " + lineNo + ": unclosed quote");
+        if (quoted) {
+            throw new IllegalArgumentException(file + " line " + lineNo + ": unclosed quote");
+        }
         out.add(cur.toString());
         return out;
     }

@@ -15,7 +15,9 @@ class DataTest {
 
     static PixelImage ramp(int w, int h) {
         float[] p = new float[w * h];
-        for (int i = 0; i < p.length; i++) p[i] = i / (float) (p.length - 1);
+        for (int i = 0; i < p.length; i++) {
+            p[i] = i / (float) (p.length - 1);
+        }
         return PixelImage.grey(w, h, p);
     }
 
@@ -24,7 +26,8 @@ class DataTest {
         PixelImage img = ramp(4, 3);
         PixelImage inv = Domain.D1_INVERTED.apply(img);
         assertThat(inv.at(0, 0)).isEqualTo(1f);
-        assertThat(DomainTransforms.invert(inv).values()).containsExactly(img.values(), org.assertj.core.api.Assertions.within(1e-6f));
+        assertThat(DomainTransforms.invert(inv).values())
+                .containsExactly(img.values(), org.assertj.core.api.Assertions.within(1e-6f));
     }
 
     @Test
@@ -44,12 +47,16 @@ class DataTest {
     @Test
     void sketchMarksEdgesOfASquare() {
         float[] p = new float[10 * 10];
-        for (int y = 3; y < 7; y++) for (int x = 3; x < 7; x++) p[y * 10 + x] = 1f;
+        for (int y = 3; y < 7; y++) {
+            for (int x = 3; x < 7; x++) {
+                p[y * 10 + x] = 1f;
+            }
+        }
         PixelImage s = Domain.D3_SKETCH.apply(PixelImage.grey(10, 10, p));
         assertThat(s.values()).containsOnly(0f, 1f);
-        assertThat(s.at(0, 0)).isZero();          // flat background
-        assertThat(s.at(5, 5)).isZero();          // flat interior
-        assertThat(s.at(3, 5)).isEqualTo(1f);     // border
+        assertThat(s.at(0, 0)).isZero(); // flat background
+        assertThat(s.at(5, 5)).isZero(); // flat interior
+        assertThat(s.at(3, 5)).isEqualTo(1f); // border
         PixelImage blank = Domain.D3_SKETCH.apply(PixelImage.grey(4, 4, new float[16]));
         assertThat(blank.values()).containsOnly(0f);
     }
@@ -65,8 +72,10 @@ class DataTest {
         }
         assertThat(seen.size()).isGreaterThan(5);
         // zero-shot prompts do not give the domain away
-        assertThat(Captions.prompts("bag", Domain.D1_INVERTED)).contains("a picture of a bag.")
-                .isEqualTo(Captions.prompts("bag", Domain.D0_ORIGINAL)).noneMatch(p -> p.contains("negative"));
+        assertThat(Captions.prompts("bag", Domain.D1_INVERTED))
+                .contains("a picture of a bag.")
+                .isEqualTo(Captions.prompts("bag", Domain.D0_ORIGINAL))
+                .noneMatch(p -> p.contains("negative"));
         // no augmentation makes a view of another domain: a mirrored rotated image is rotated the other way
         assertThat(Domain.augmentation("rotated").flipProbability()).isZero();
         assertThat(Domain.augmentation("original").flipProbability()).isPositive();
@@ -89,13 +98,20 @@ class DataTest {
         assertThat(s.train().get(Domain.D0_ORIGINAL)).hasSize(50);
         assertThat(s.val().get(Domain.D1_INVERTED)).hasSize(10);
         assertThat(s.test().get(Domain.D1_INVERTED)).hasSize(30);
-        assertThat(s.train().get(Domain.D1_INVERTED)).allMatch(x -> x.domain().equals(Domain.D1_INVERTED.id()) && x.image().at(1, 0) == 1f);
+        assertThat(s.train().get(Domain.D1_INVERTED))
+                .allMatch(x ->
+                        x.domain().equals(Domain.D1_INVERTED.id()) && x.image().at(1, 0) == 1f);
         Set<Float> keys0 = new HashSet<>();
         s.train().get(Domain.D0_ORIGINAL).forEach(x -> keys0.add(x.image().at(0, 0)));
         s.val().get(Domain.D0_ORIGINAL).forEach(x -> keys0.add(x.image().at(0, 0)));
         assertThat(keys0).hasSize(60);
-        assertThat(s.train().get(Domain.D0_ORIGINAL)).allMatch(x -> x.image().width() == 28 && FashionMnist.CLASS_NAMES.contains(x.label()) && x.caption().contains(x.label()));
-        s.train().get(Domain.D1_INVERTED).forEach(x -> assertThat(keys0).doesNotContain(1f - x.image().at(0, 0)));
+        assertThat(s.train().get(Domain.D0_ORIGINAL))
+                .allMatch(x -> x.image().width() == 28
+                        && FashionMnist.CLASS_NAMES.contains(x.label())
+                        && x.caption().contains(x.label()));
+        s.train()
+                .get(Domain.D1_INVERTED)
+                .forEach(x -> assertThat(keys0).doesNotContain(1f - x.image().at(0, 0)));
         assertThat(DomainSplits.build(ds, ds, doms, 50, 10, 30, 7).train().get(Domain.D0_ORIGINAL))
                 .isEqualTo(s.train().get(Domain.D0_ORIGINAL)); // deterministic
     }

@@ -18,7 +18,9 @@ class FolderDomainTest {
     @TempDir
     Path tmp;
 
-    /** A white rectangle on black filling the left half: where it ends up shows how the image was scaled and cropped. */
+    /**
+     * A white rectangle on black filling the left half: where it ends up shows how the image was scaled and cropped.
+     */
     private static BufferedImage leftHalfWhite(int w, int h, int type) {
         BufferedImage img = new BufferedImage(w, h, type);
         Graphics2D g = img.createGraphics();
@@ -33,11 +35,23 @@ class FolderDomainTest {
     @Test
     void readsImagesOfMixedSizesAndFormatsWithTheirCaptionsAndClasses() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("my-shop"));
-        ImageIO.write(leftHalfWhite(40, 30, BufferedImage.TYPE_INT_RGB), "png", dir.resolve("a.png").toFile());
-        ImageIO.write(leftHalfWhite(100, 60, BufferedImage.TYPE_INT_RGB), "jpg", dir.resolve("b.jpg").toFile());
-        ImageIO.write(leftHalfWhite(28, 28, BufferedImage.TYPE_BYTE_GRAY), "bmp", dir.resolve("c.bmp").toFile());
+        ImageIO.write(
+                leftHalfWhite(40, 30, BufferedImage.TYPE_INT_RGB),
+                "png",
+                dir.resolve("a.png").toFile());
+        ImageIO.write(
+                leftHalfWhite(100, 60, BufferedImage.TYPE_INT_RGB),
+                "jpg",
+                dir.resolve("b.jpg").toFile());
+        ImageIO.write(
+                leftHalfWhite(28, 28, BufferedImage.TYPE_BYTE_GRAY),
+                "bmp",
+                dir.resolve("c.bmp").toFile());
         Files.createDirectories(dir.resolve("sub"));
-        ImageIO.write(leftHalfWhite(64, 128, BufferedImage.TYPE_BYTE_INDEXED), "gif", dir.resolve("sub/d.gif").toFile());
+        ImageIO.write(
+                leftHalfWhite(64, 128, BufferedImage.TYPE_BYTE_INDEXED),
+                "gif",
+                dir.resolve("sub/d.gif").toFile());
         Files.writeString(dir.resolve(FolderDomain.MANIFEST), """
                 file,class,caption,notes
                 a.png,bag,"a red bag, on a table",x
@@ -54,7 +68,8 @@ class FolderDomainTest {
             assertThat(x.image().height()).isEqualTo(28);
             assertThat(x.domain()).isEqualTo("my-shop");
         });
-        assertThat(s).extracting(Sample::caption)
+        assertThat(s)
+                .extracting(Sample::caption)
                 .containsExactly("a red bag, on a table", "a photo of a sneaker.", "the \"grey\" bag", "a coat.");
         assertThat(s).extracting(Sample::label).containsExactly("bag", "sneaker", "bag", "coat");
         assertThat(s.get(2).image().channels()).isEqualTo(1);
@@ -67,8 +82,15 @@ class FolderDomainTest {
         Sample tall = s.get(3);
         assertThat(tall.image().at(6, 3, 0)).isGreaterThan(0.8f);
         assertThat(tall.image().at(21, 24, 0)).isLessThan(0.2f);
-        List<List<Sample>> parts = FolderDomain.split(java.util.Collections.nCopies(5, s).stream().flatMap(List::stream)
-                .map(x -> new Sample(x.id() + Math.random(), x.image(), x.caption(), x.domain(), x.label())).toList(), 100, 100, 100, 1);
+        List<List<Sample>> parts = FolderDomain.split(
+                java.util.Collections.nCopies(5, s).stream()
+                        .flatMap(List::stream)
+                        .map(x -> new Sample(x.id() + Math.random(), x.image(), x.caption(), x.domain(), x.label()))
+                        .toList(),
+                100,
+                100,
+                100,
+                1);
         assertThat(parts.get(0)).hasSize(14);
         assertThat(parts.get(1)).hasSize(2);
         assertThat(parts.get(2)).hasSize(4);
