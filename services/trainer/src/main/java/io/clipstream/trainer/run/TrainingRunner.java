@@ -60,6 +60,11 @@ import org.jboss.logging.Logger;
  */
 public final class TrainingRunner implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TrainingRunner.class);
+    /** The order a run's pairs train in: by content, whatever order they arrived in. */
+    private static final Comparator<PairRef> CONTENT_ORDER = Comparator.comparing(PairRef::sha256)
+            .thenComparingInt(PairRef::partition)
+            .thenComparingLong(PairRef::offset);
+
     private static final int INFERENCE_BATCH = 64;
 
     private final TrainerConfig cfg;
@@ -366,6 +371,10 @@ public final class TrainingRunner implements AutoCloseable {
                     .add(r);
         }
         Set<String> released = takeBackQuarantined(freshTrain, freshAnchors.keySet());
+        // a run learns from its pairs in the order of their content, not of their arrival (the partitions of
+        // pairs.curated interleave as they will): the same pairs train the same weights
+        freshTrain.replaceAll(
+                (d, refs) -> new ArrayList<>(refs.stream().sorted(CONTENT_ORDER).toList()));
         Map<String, List<PairRef>> storedAnchors = sets.anchors();
         Map<String, List<PairRef>> anchorRefs = PairSets.merge(storedAnchors, freshAnchors);
 
