@@ -14,6 +14,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -193,8 +194,9 @@ public final class ExpertEncoder implements ServedVersion {
         try {
             requireOpen();
             Map<Map<String, NDArray>, float[][]> byAdapter = new IdentityHashMap<>();
-            if (texts.size() == 1 && everyExpert != null && domains.size() > 1) {
-                // a query: one base pass, row k through expert k, instead of one pass per expert
+            if (texts.size() == 1 && everyExpert != null && asksEveryExpert(domains)) {
+                // a query: one base pass, row k through expert k, instead of one pass per expert (a query of some
+                // experts only takes a pass per expert asked: the batched pass would run them all)
                 model.lora().serveRows(everyExpert);
                 try {
                     float[][] rows =
@@ -224,6 +226,17 @@ public final class ExpertEncoder implements ServedVersion {
         } finally {
             lock.unlock();
         }
+    }
+
+    private boolean asksEveryExpert(List<String> domains) {
+        Set<Map<String, NDArray>> asked = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (String d : domains) {
+            Map<String, NDArray> w = adapters.get(d);
+            if (w != null) {
+                asked.add(w);
+            }
+        }
+        return asked.size() == distinct.size() && distinct.size() > 1;
     }
 
     private void requireOpen() {

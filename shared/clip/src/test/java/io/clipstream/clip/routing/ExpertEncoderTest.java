@@ -80,6 +80,14 @@ class ExpertEncoderTest {
             // after a batched pass every expert serves alone as before
             assertThat(encoder.encodeTexts(List.of(q), List.of("c")).get("c")[0])
                     .containsExactly(perExpert.get("c")[0], Offset.offset(1e-5f));
+            // a query of some experts is embedded by those alone, as each embeds it
+            Map<String, float[][]> some = encoder.encodeTexts(List.of(q), List.of("a", "c"));
+            assertThat(some.keySet()).containsExactly("a", "c");
+            for (String d : List.of("a", "c")) {
+                assertThat(some.get(d)[0])
+                        .as("expert %s", d)
+                        .containsExactly(perExpert.get(d)[0], Offset.offset(1e-5f));
+            }
         }
     }
 
