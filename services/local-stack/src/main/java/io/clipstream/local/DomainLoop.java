@@ -14,12 +14,28 @@ import java.util.Map;
 
 /**
  * Streams domains one after another through the gateway and follows each through the loop: its pairs curated or
- * rejected, the run their arrival triggers (by count; by hand when rejects kept the count from being reached), the
+ * rejected, the run that takes them ({@link RunStart}: by count, by hand once they all wait, or a later stage's), the
  * gate's decision, and for a promoted version the re-index and swap; then asks the live index one text query.
  */
 final class DomainLoop {
     /** One domain's pairs, pushed together. */
-    record Stage(String domain, List<DemoPair> pairs) {}
+    /**
+     * One domain's pairs, and how its run starts: {@link RunStart#COUNT} by the trainer's count trigger (by hand when
+     * rejects kept the count from being reached), {@link RunStart#NONE} not at all (its pairs wait for a later stage's
+     * run), {@link RunStart#ALL_WAITING} asked for by hand once every pair curated since the last run waits at the
+     * trainer, so that one run takes exactly the pairs of the stages since the last one.
+     */
+    record Stage(String domain, List<DemoPair> pairs, RunStart start) {
+        Stage(String domain, List<DemoPair> pairs) {
+            this(domain, pairs, RunStart.COUNT);
+        }
+    }
+
+    enum RunStart {
+        COUNT,
+        NONE,
+        ALL_WAITING
+    }
 
     /** A text query's answer: the version that answered, each hit's domain and the class its caption names. */
     /**
@@ -138,6 +154,9 @@ final class DomainLoop {
         return out;
     }
 
+    /** Pairs curated since the last run a stage started (or waited for). */
+    private int curatedSinceLastRun;
+
     StageResult run(Stage stage) throws Exception {
         System.out.printf(
                 "%n== domain %s: %,d pairs through the gateway%n",
@@ -158,11 +177,37 @@ final class DomainLoop {
                 stage.domain(), curated, rejected, complete ? "" : " (TIMEOUT waiting for outcomes)");
         search.awaitLivePairs(outcomes.curated(), Duration.ofSeconds(30));
         QueryView before = ask(); // the champion's answer over the corpus with this domain in it, before its run ends
+        curatedSinceLastRun += curated;
+        if (stage.start() == RunStart.NONE) {
+            System.out.printf("   %s: no run yet, its pairs wait for the next stage's%n", stage.domain());
+            return new StageResult(
+                    stage.domain(),
+                    stage.pairs().size(),
+                    curated,
+                    rejected,
+                    null,
+                    false,
+                    null,
+                    before,
+                    before,
+                    null,
+                    null);
+        }
+        int waitFor = curatedSinceLastRun;
+        curatedSinceLastRun = 0;
 
-        boolean started =
-                ops.awaitUntil(f -> f.endedRuns().size() > endedBefore || f.runInFlight(), timeouts.trigger());
+        boolean started = false;
         boolean byHand = false;
-        if (!started) {
+        if (stage.start() == RunStart.ALL_WAITING) {
+            boolean allWait = awaitWaiting(waitFor);
+            System.out.printf(
+                    "   %s: %s pairs wait at the trainer: starting a run by hand%n",
+                    stage.domain(), allWait ? "all " + String.format("%,d", waitFor) : "not all of the");
+            byHand = trainer.startRun();
+        } else {
+            started = ops.awaitUntil(f -> f.endedRuns().size() > endedBefore || f.runInFlight(), timeouts.trigger());
+        }
+        if (!started && stage.start() == RunStart.COUNT) {
             System.out.println(
                     "   no run started by count within " + timeouts.trigger().toSeconds() + " s (rejects kept the count"
                             + " below the trigger): starting one by hand");
@@ -206,6 +251,23 @@ final class DomainLoop {
                 q,
                 toVersion,
                 toServing);
+    }
+
+    /** Until the trainer's feed holds at least {@code pairs} waiting pairs (all domains together). */
+    private boolean awaitWaiting(int pairs) throws Exception {
+        long deadline = System.nanoTime() + timeouts.trigger().toNanos();
+        while (System.nanoTime() < deadline) {
+            int waiting = 0;
+            for (int n : trainer.waiting().values()) {
+                waiting += n;
+            }
+            if (waiting >= pairs) {
+                return true;
+            }
+            pollOps();
+            Thread.sleep(200);
+        }
+        return false;
     }
 
     private void pollOps() {

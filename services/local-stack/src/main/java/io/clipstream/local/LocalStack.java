@@ -12,6 +12,7 @@ import io.clipstream.local.producer.GatewayClient;
 import io.clipstream.local.producer.PairSources;
 import io.clipstream.testkit.Infra;
 import io.clipstream.testkit.InfraOptions;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -209,6 +210,7 @@ public final class LocalStack {
             List<DomainLoop.StageResult> stages,
             int liveVersion,
             Map<String, Integer> quarantined,
+            Map<String, Experts> experts,
             PrometheusCheck.Result prometheus,
             PageShots.Seen page) {
         /** Every pushed pair reached exactly one outcome: nothing lost, nothing doubled. */
@@ -216,6 +218,36 @@ public final class LocalStack {
             return curated.size() + rejected.size() == pushed
                     && java.util.Collections.disjoint(curated, rejected.keySet());
         }
+    }
+
+    /**
+     * Which expert answered, per domain of the stages: each hit of the text query within the domain (every expert
+     * embeds a text query; a hit is answered in the space of the expert that embedded its pair), and each hit of an
+     * image query with the domain's first image (the router picks the image's expert).
+     */
+    public record Experts(List<String> textHits, List<String> imageHits) {}
+
+    private static Map<String, Experts> experts(RefreshClient search, List<DomainLoop.Stage> stages, String query)
+            throws IOException, InterruptedException {
+        Map<String, Experts> out = new java.util.LinkedHashMap<>();
+        for (DomainLoop.Stage stage : stages) {
+            if (out.containsKey(stage.domain()) || stage.pairs().isEmpty()) {
+                continue;
+            }
+            List<String> text = new ArrayList<>();
+            search.search(query, 10, stage.domain())
+                    .path("results")
+                    .forEach(r -> text.add(r.path("expert").asText("")));
+            List<String> image = new ArrayList<>();
+            search.searchImage(stage.pairs().getFirst().image(), 10)
+                    .path("results")
+                    .forEach(r -> image.add(r.path("expert").asText("")));
+            out.put(stage.domain(), new Experts(text, image));
+            System.out.printf(
+                    "answered by the experts: \"%s\" within %s %s; %s's first image %s%n",
+                    query, stage.domain(), text, stage.domain(), image);
+        }
+        return out;
     }
 
     /** Starts the stack, runs the stages (as producer {@value #DEMO_SOURCE}), prints the table, probes freshness. */
@@ -356,6 +388,7 @@ public final class LocalStack {
                             "\"%s\" top 10 at the end (v%d): %s%n",
                             o.query(), last.version(), String.join(", ", last.hits()));
                 }
+                Map<String, Experts> experts = experts(search, stages, o.query());
                 Map<String, Integer> quarantined = new java.util.TreeMap<>();
                 trainerApi.quarantine().path("quarantine").forEach(q -> {
                     quarantined.put(q.get("domain").asText(), q.get("pairs").asInt());
@@ -435,6 +468,7 @@ public final class LocalStack {
                         List.copyOf(results),
                         liveVersion,
                         Map.copyOf(quarantined),
+                        Map.copyOf(experts),
                         prometheus,
                         page);
                 if (o.keepRunning()) {

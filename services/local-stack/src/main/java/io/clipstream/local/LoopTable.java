@@ -86,12 +86,14 @@ final class LoopTable {
             for (String d : domains) {
                 b.append(' ').append(cell(r.metrics().get(d))).append(" |");
             }
+            boolean partly =
+                    r.state() == TrainingRun.State.PROMOTED && !r.reasons().isEmpty();
             String gate = switch (r.state()) {
-                case PROMOTED -> "promoted";
+                case PROMOTED -> partly ? "promoted, in part (" + (notes.size() + 1) + ")" : "promoted";
                 case REJECTED -> "rejected (" + (notes.size() + 1) + ")";
                 default -> r.state().name().toLowerCase(Locale.ROOT);
             };
-            if (r.state() == TrainingRun.State.REJECTED) {
+            if (r.state() == TrainingRun.State.REJECTED || partly) {
                 notes.add("(" + (notes.size() + 1) + ") " + s.domain() + ": " + String.join("; ", r.reasons()));
             }
             if (r.state() == TrainingRun.State.FAILED) {

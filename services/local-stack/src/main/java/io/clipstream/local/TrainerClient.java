@@ -8,6 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** What the demo asks the trainer: a run by hand, the registry's versions, the quarantine. */
 final class TrainerClient {
@@ -39,6 +41,16 @@ final class TrainerClient {
             throw new IOException("POST runs: " + r.statusCode() + " " + r.body());
         }
         return true;
+    }
+
+    /** {@code GET /v1/models/{model}/waiting}: the pairs the trainer's feed holds for the next run, by domain. */
+    Map<String, Integer> waiting() throws IOException, InterruptedException {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        get("waiting")
+                .path("waiting")
+                .fields()
+                .forEachRemaining(e -> out.put(e.getKey(), e.getValue().asInt()));
+        return out;
     }
 
     /** {@code GET /v1/models/{model}/versions}: every version with its metrics, baseline, gate and lineage. */

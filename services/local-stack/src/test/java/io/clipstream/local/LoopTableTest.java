@@ -129,6 +129,27 @@ class LoopTableTest {
         assertThat(quality.get(4)).isEqualTo("| rotated | v1 | 61.0 | 20.0 | 50.0 |  |");
     }
 
+    @Test
+    void aRunThatPromotesSomeExpertsAndRejectsADomainSaysWhyAndAStageWithoutARunSaysNone() {
+        Instant t = Instant.parse("2026-12-01T12:00:00Z");
+        TrainingRun partly = run(
+                "r3",
+                TrainingRun.State.PROMOTED,
+                2,
+                Map.of("inverted", Map.of("zero_shot", 0.41), "shuffled", Map.of("zero_shot", 0.10)),
+                List.of("shuffled rejected: new domain shuffled gained +0.0 points at best"),
+                t);
+        DomainLoop.QueryView view = new DomainLoop.QueryView(1, List.of(), 0.5, ordered(DomainLoop.ALL, 0.5));
+        List<DomainLoop.StageResult> stages = List.of(
+                new DomainLoop.StageResult("inverted", 500, 500, 0, null, false, null, view, view, null, null),
+                new DomainLoop.StageResult("shuffled", 500, 500, 0, partly, true, null, view, view, null, null));
+        String table = LoopTable.format(stages, Map.of(), null, "a sneaker");
+        List<String> lines = table.lines().toList();
+        assertThat(lines.get(3)).startsWith("| inverted | 500 -> 500 | none |");
+        assertThat(lines.get(4)).contains("| promoted, in part (1) | v1 |");
+        assertThat(table).contains("(1) shuffled: shuffled rejected: new domain shuffled gained +0.0 points at best");
+    }
+
     private static TrainingRun run(
             String id,
             TrainingRun.State state,
