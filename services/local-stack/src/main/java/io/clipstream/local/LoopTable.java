@@ -183,7 +183,7 @@ final class LoopTable {
     private static String ownDomain(DomainLoop.StageResult s) {
         Double before = s.before() == null ? null : s.before().classPrecision().get(s.domain());
         Double after = s.query().classPrecision().get(s.domain());
-        if (before == null || after == null) {
+        if (before == null || after == null || s.run() == null) { // no run: its pairs wait for a later stage's
             return "";
         }
         return String.format(

@@ -139,7 +139,8 @@ class LoopTableTest {
                 Map.of("inverted", Map.of("zero_shot", 0.41), "shuffled", Map.of("zero_shot", 0.10)),
                 List.of("shuffled rejected: new domain shuffled gained +0.0 points at best"),
                 t);
-        DomainLoop.QueryView view = new DomainLoop.QueryView(1, List.of(), 0.5, ordered(DomainLoop.ALL, 0.5));
+        DomainLoop.QueryView view = new DomainLoop.QueryView(
+                1, List.of(), 0.5, ordered("inverted", 0.4, "shuffled", 0.3, DomainLoop.ALL, 0.5));
         List<DomainLoop.StageResult> stages = List.of(
                 new DomainLoop.StageResult("inverted", 500, 500, 0, null, false, null, view, view, null, null),
                 new DomainLoop.StageResult("shuffled", 500, 500, 0, partly, true, null, view, view, null, null));
@@ -148,6 +149,11 @@ class LoopTableTest {
         assertThat(lines.get(3)).startsWith("| inverted | 500 -> 500 | none |");
         assertThat(lines.get(4)).contains("| promoted, in part (1) | v1 |");
         assertThat(table).contains("(1) shuffled: shuffled rejected: new domain shuffled gained +0.0 points at best");
+        List<String> quality = LoopTable.searchQuality(stages, null).lines().toList();
+        assertThat(quality.get(2))
+                .as("no run, no change to show")
+                .isEqualTo("| inverted | v1 | 40.0 | 30.0 | 50.0 |  |");
+        assertThat(quality.get(3)).endsWith("| 30.0 (v1) -> 30.0 (v1) |");
     }
 
     private static TrainingRun run(
