@@ -40,11 +40,26 @@ import javax.tools.ToolProvider;
 public final class ConfigDoc {
     public static final String WRITE_PROPERTY = "clipstream.config-doc.write";
     private static final String END = "<!-- end config -->";
+    private static final Path REPO_ROOT = Path.of("../..");
+    private static final Path DOC = REPO_ROOT.resolve("docs/configuration.md");
 
     private ConfigDoc() {}
 
     /** One key of a mapping: its name ({@code <name>} where a map takes any), default (null if none) and meaning. */
     public record Key(String name, String defaultValue, String meaning) {}
+
+    /**
+     * From a service module's directory (where its tests run): the service's own mappings against the repository's
+     * docs/configuration.md, defaults from its {@code src/main/resources/application.properties}.
+     */
+    public static void checkService(Class<?>... mappings) {
+        check(DOC, REPO_ROOT, Path.of("src/main/resources/application.properties"), mappings);
+    }
+
+    /** From a module's directory: mappings several services share, with the mappings' own defaults. */
+    public static void checkShared(Class<?>... mappings) {
+        check(DOC, REPO_ROOT, null, mappings);
+    }
 
     /**
      * Checks (or writes) the tables of {@code mappings} in {@code doc}; their sources are found under {@code repoRoot}.

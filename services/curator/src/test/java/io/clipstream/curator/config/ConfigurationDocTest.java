@@ -4,7 +4,6 @@ import io.clipstream.contracts.DomainsSettings;
 import io.clipstream.contracts.TopicsConfig;
 import io.clipstream.storage.StorageSettings;
 import io.clipstream.testkit.ConfigDoc;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,17 +14,7 @@ import org.junit.jupiter.api.Test;
 class ConfigurationDocTest {
     @Test
     void theReferenceListsEveryKeyWithItsDefaultAndMeaning() {
-        ConfigDoc.check(
-                Path.of("../../docs/configuration.md"),
-                Path.of("../.."),
-                Path.of("src/main/resources/application.properties"),
-                CuratorConfig.class);
-        ConfigDoc.check(
-                Path.of("../../docs/configuration.md"),
-                Path.of("../.."),
-                null,
-                TopicsConfig.class,
-                StorageSettings.class,
-                DomainsSettings.class);
+        ConfigDoc.checkService(CuratorConfig.class);
+        ConfigDoc.checkShared(TopicsConfig.class, StorageSettings.class, DomainsSettings.class);
     }
 }

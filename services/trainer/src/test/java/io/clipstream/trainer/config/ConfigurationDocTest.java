@@ -1,7 +1,6 @@
 package io.clipstream.trainer.config;
 
 import io.clipstream.testkit.ConfigDoc;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -11,10 +10,6 @@ import org.junit.jupiter.api.Test;
 class ConfigurationDocTest {
     @Test
     void theReferenceListsEveryKeyWithItsDefaultAndMeaning() {
-        ConfigDoc.check(
-                Path.of("../../docs/configuration.md"),
-                Path.of("../.."),
-                Path.of("src/main/resources/application.properties"),
-                TrainerConfig.class);
+        ConfigDoc.checkService(TrainerConfig.class);
     }
 }
